@@ -1,0 +1,84 @@
+package jp.kofuhub;
+
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.ZoneId;
+import java.util.HashSet;
+import java.util.List;
+import jp.kofuhub.certificate.Eligibility;
+import jp.kofuhub.certificate.JuminhyoDocument;
+import jp.kofuhub.issuance.ErrorResponses;
+import jp.kofuhub.issuance.IssuanceService;
+import jp.kofuhub.issuance.IssueNumbers;
+import jp.kofuhub.municipality.MunicipalityRegistry;
+import jp.kofuhub.render.FontChain;
+import jp.kofuhub.render.PdfRenderer;
+import jp.kofuhub.replica.ReplicaReader;
+import jp.kofuhub.sync.Quarantine;
+import jp.kofuhub.sync.RegistrySync;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/**
+ * The beans the routes call, by name. Plain classes wired here, so each is tested without Spring
+ * or Camel; the routes in routes/ only orchestrate them.
+ */
+@Configuration(proxyBeanMethods = false)
+public class HubBeans {
+
+    @Bean
+    Clock clock(@Value("${kofu.time-zone}") String zone) {
+        return Clock.system(ZoneId.of(zone));
+    }
+
+    @Bean
+    MunicipalityRegistry municipalityRegistry(@Value("${kofu.municipalities.dir}") Path dir) {
+        return new MunicipalityRegistry(dir);
+    }
+
+    @Bean
+    FontChain fontChain(@Value("${kofu.render.fop-config}") Path xconf, @Value("${kofu.home}") Path home,
+                        @Value("${kofu.render.font-chain}") List<String> order) {
+        return FontChain.load(xconf, home, order);
+    }
+
+    @Bean
+    PdfRenderer pdfRenderer(FontChain fonts, @Value("${kofu.home}") Path home) {
+        return new PdfRenderer(fonts, home);
+    }
+
+    @Bean
+    RegistrySync registrySync(JdbcTemplate jdbc, TransactionTemplate tx, MunicipalityRegistry municipalities,
+                              @Value("${kofu.sync.sources}") List<String> sources) {
+        return new RegistrySync(jdbc, tx, municipalities, new HashSet<>(sources));
+    }
+
+    @Bean
+    Quarantine quarantine(@Value("${kofu.sync.quarantine-dir}") Path dir) {
+        return new Quarantine(dir);
+    }
+
+    @Bean
+    ReplicaReader replicaReader(JdbcTemplate jdbc) {
+        return new ReplicaReader(jdbc);
+    }
+
+    @Bean
+    IssueNumbers issueNumbers(JdbcTemplate jdbc, TransactionTemplate tx) {
+        return new IssueNumbers(jdbc, tx);
+    }
+
+    @Bean
+    IssuanceService issuanceService(MunicipalityRegistry municipalities, ReplicaReader replica, FontChain fonts,
+                                    IssueNumbers numbers, Clock clock) {
+        return new IssuanceService(municipalities, replica, new Eligibility(), new JuminhyoDocument(fonts), numbers, clock);
+    }
+
+    @Bean
+    ErrorResponses errorResponses() {
+        return new ErrorResponses();
+    }
+}

@@ -1,0 +1,42 @@
+package jp.kofuhub;
+
+import java.util.Arrays;
+import jp.kofuhub.generator.GenerateCommand;
+import jp.kofuhub.kiosk.KioskCommand;
+import org.springframework.boot.SpringApplication;
+import org.springframework.boot.autoconfigure.SpringBootApplication;
+
+/**
+ * The one jar: {@code serve} (default) runs the hub; the other commands are small tools that need
+ * no running Spring context: {@code generate} writes a synthetic city, {@code kiosk} plays the
+ * issuance centre, {@code make-seal} draws a synthetic 公印.
+ */
+@SpringBootApplication
+public class KofuHub {
+
+    public static void main(String[] args) {
+        String command = args.length == 0 ? "serve" : args[0];
+        String[] rest = args.length == 0 ? args : Arrays.copyOfRange(args, 1, args.length);
+        switch (command) {
+            case "serve" -> SpringApplication.run(KofuHub.class, rest);
+            case "generate" -> System.exit(GenerateCommand.run(rest));
+            case "kiosk" -> System.exit(KioskCommand.run(rest));
+            case "make-seal" -> System.exit(MakeSealCommand.run(rest));
+            case "help", "--help", "-h" -> {
+                System.out.println(USAGE);
+                System.exit(0);
+            }
+            default -> {
+                System.err.println("unknown command " + command + "\n" + USAGE);
+                System.exit(2);
+            }
+        }
+    }
+
+    static final String USAGE = """
+            usage: kofu <command> [options]
+              serve                      run the hub (default)
+              generate --municipality 012343 --residents N --seed S [--out DIR] [--encoding UTF-8|CP932]
+              kiosk --serial SERIAL [--municipality 012343] [--kind JUMINHYO] [--url URL] [--out FILE]
+              make-seal --text 北広島市長之印 --out FILE [--font fonts/ipaexm.ttf] [--size 600]""";
+}

@@ -1,0 +1,52 @@
+package jp.kofuhub.certificate;
+
+import java.time.LocalDate;
+import java.time.Period;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.BiPredicate;
+import jp.kofuhub.municipality.MunicipalityProfile;
+import jp.kofuhub.replica.CardHolder;
+import jp.kofuhub.replica.Person;
+
+/**
+ * The refusal rules of DOMAIN.md §3 as one ordered decision table: the first rule that matches
+ * gives the refusal code. Routes never decide eligibility themselves.
+ */
+public class Eligibility {
+
+    /** One row of the table. */
+    public record Rule(RefusalCode code, BiPredicate<Context, Person> refuses) {
+    }
+
+    /** What a rule may look at: the request's card and household, the municipality, the day. */
+    public record Context(CardHolder card, MunicipalityProfile municipality, LocalDate today) {
+    }
+
+    /** The 住民票 (whole household) table, in order. */
+    static final List<Rule> JUMINHYO_HOUSEHOLD = List.of(
+            new Rule(RefusalCode.CARD_NOT_VALID, (c, p) -> !"VALID".equals(c.card().certStatus())
+                    || (c.card().certValidUntil() != null && c.card().certValidUntil().isBefore(c.today()))),
+            new Rule(RefusalCode.DECEASED, (c, p) -> p.removed() && "死亡".equals(p.changeReason())),
+            new Rule(RefusalCode.MOVED_OUT, (c, p) -> p.removed() && "転出".equals(p.changeReason())),
+            new Rule(RefusalCode.RECORD_REMOVED, (c, p) -> p.removed()),
+            new Rule(RefusalCode.MOVE_OUT_FILED, (c, p) -> p.moveOutPlanned()),
+            new Rule(RefusalCode.HOUSEHOLD_MOVE_OUT_FILED,
+                    (c, p) -> c.card().members().stream().anyMatch(Person::moveOutPlanned)),
+            new Rule(RefusalCode.SUPPORT_MEASURE,
+                    (c, p) -> c.card().members().stream().filter(m -> !m.removed()).anyMatch(Person::underSupportMeasure)),
+            new Rule(RefusalCode.ISSUANCE_BLOCKED, (c, p) -> c.card().household().householdBlock()
+                    || c.card().members().stream().filter(m -> !m.removed()).anyMatch(Person::personBlock)),
+            new Rule(RefusalCode.UNDER_15, (c, p) -> Period.between(p.birthDate(), c.today()).getYears() < 15),
+            new Rule(RefusalCode.ADULT_GUARDIANSHIP,
+                    (c, p) -> p.adultGuardianship() && c.municipality().excludeAdultGuardianship()));
+
+    /** The first refusal that applies to the card holder, or empty when the certificate may be issued. */
+    public Optional<RefusalCode> decide(CardHolder card, MunicipalityProfile municipality, LocalDate today) {
+        Context ctx = new Context(card, municipality, today);
+        return JUMINHYO_HOUSEHOLD.stream()
+                .filter(r -> r.refuses().test(ctx, card.holder()))
+                .map(Rule::code)
+                .findFirst();
+    }
+}

@@ -1,0 +1,29 @@
+package jp.kofuhub.certificate;
+
+/**
+ * Why a resident is sent to the counter. Each code is documented in
+ * docs/interfaces/issuance-centre.md and maps to a condition of DOMAIN.md §3.
+ */
+public enum RefusalCode {
+    CARD_NOT_VALID("the card certificate is revoked, suspended or expired"),
+    MOVED_OUT("the person has moved out of the municipality"),
+    DECEASED("the person's record is closed by death"),
+    RECORD_REMOVED("the person's record is removed (消除)"),
+    MOVE_OUT_FILED("the person has filed a move-out (転出届)"),
+    HOUSEHOLD_MOVE_OUT_FILED("a member of the household has filed a move-out"),
+    SUPPORT_MEASURE("a DV/stalking support measure (支援措置) applies"),
+    ISSUANCE_BLOCKED("an issuance block (抑止) applies to the person or the household"),
+    UNDER_15("the card holder is under 15"),
+    ADULT_GUARDIANSHIP("the municipality does not issue to adults under guardianship at kiosks"),
+    GLYPH_UNAVAILABLE("a character cannot be printed by the certificate fonts");
+
+    private final String meaning;
+
+    RefusalCode(String meaning) {
+        this.meaning = meaning;
+    }
+
+    public String meaning() {
+        return meaning;
+    }
+}

@@ -1,0 +1,70 @@
+package jp.kofuhub.demo;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.LocalDate;
+import jp.kofuhub.generator.CityGenerator;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.boot.ApplicationArguments;
+import org.springframework.boot.ApplicationRunner;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.stereotype.Component;
+
+/**
+ * With {@code kofu.demo.enabled=true} (the default profile) a fresh hub loads a synthetic demo city:
+ * when the replica has never received a file for the demo municipality, the generator writes its
+ * export files into the sync inbox and the real {@code registry-sync} route applies them. The
+ * serials of the demo card holders are listed in {@code kofu.demo.cards-file}.
+ */
+@Component
+@ConditionalOnProperty(name = "kofu.demo.enabled", havingValue = "true")
+public class DemoCity implements ApplicationRunner {
+
+    private static final Logger LOG = LoggerFactory.getLogger(DemoCity.class);
+
+    private final JdbcTemplate jdbc;
+    private final Clock clock;
+    private final Path inbox;
+    private final Path cards;
+    private final String municipality;
+    private final int residents;
+    private final long seed;
+
+    public DemoCity(JdbcTemplate jdbc, Clock clock,
+                    @Value("${kofu.demo.inbox-dir}") Path inbox,
+                    @Value("${kofu.demo.cards-file}") Path cards,
+                    @Value("${kofu.demo.municipality}") String municipality,
+                    @Value("${kofu.demo.residents}") int residents,
+                    @Value("${kofu.demo.seed}") long seed) {
+        this.jdbc = jdbc;
+        this.clock = clock;
+        this.inbox = inbox;
+        this.cards = cards;
+        this.municipality = municipality;
+        this.residents = residents;
+        this.seed = seed;
+    }
+
+    @Override
+    public void run(ApplicationArguments args) throws Exception {
+        Integer applied = jdbc.queryForObject("select count(*) from sync_file where municipality_code = ?",
+                Integer.class, municipality);
+        boolean waiting;
+        try (var files = Files.list(Files.createDirectories(inbox))) {
+            waiting = files.anyMatch(p -> p.getFileName().toString().startsWith(municipality + "_"));
+        }
+        if ((applied != null && applied > 0) || waiting) {
+            LOG.info("demo city {} already loaded or waiting in the inbox", municipality);
+            return;
+        }
+        CityGenerator.Result r = CityGenerator.generate(inbox, municipality, residents, seed,
+                StandardCharsets.UTF_8, LocalDate.now(clock), cards);
+        LOG.info("demo city {}: {} residents in {} households written to the inbox as {} files; card serials in {}",
+                municipality, r.residentCount(), r.householdCount(), r.files().size(), cards);
+    }
+}

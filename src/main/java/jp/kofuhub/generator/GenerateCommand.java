@@ -1,0 +1,151 @@
+package jp.kofuhub.generator;
+
+import jp.kofuhub.registry.ExportFormat;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.Charset;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.LocalDate;
+import java.time.ZoneId;
+import java.time.format.DateTimeParseException;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Command-line front of {@link CityGenerator}, so a developer or a demo script can create a
+ * synthetic registry export without starting the hub. It prints file names, counts and sample
+ * serials only — never a name or an address, even though all of them are invented — so its output
+ * can be pasted into tickets and logs under the same rules as production output.
+ */
+public final class GenerateCommand {
+
+    static final String USAGE = "usage: generate --municipality NNNNNN --residents N --seed S"
+            + " [--out DIR (default data/generated)] [--encoding UTF-8|CP932] [--today yyyy-MM-dd]";
+
+    private static final Set<String> OPTIONS = Set.of("municipality", "residents", "seed", "out", "encoding", "today");
+
+    private GenerateCommand() {
+    }
+
+    public static void main(String[] args) {
+        System.exit(run(args));
+    }
+
+    /** Returns 0 on success, 1 if writing failed, 2 (after printing the usage line) on bad arguments. */
+    public static int run(String[] args) {
+        return run(args, System.out, System.err);
+    }
+
+    static int run(String[] args, PrintStream out, PrintStream err) {
+        Options o;
+        try {
+            o = Options.parse(args);
+        } catch (IllegalArgumentException e) {
+            err.println("generate: " + e.getMessage());
+            err.println(USAGE);
+            return 2;
+        }
+        try {
+            CityGenerator.Result r = CityGenerator.generate(o.out, o.municipality, o.residents, o.seed, o.charset,
+                    o.today);
+            printSummary(out, o, r);
+            return 0;
+        } catch (IOException e) {
+            err.println("generate: writing failed: " + e.getMessage());
+            return 1;
+        }
+    }
+
+    private static void printSummary(PrintStream out, Options o, CityGenerator.Result r) {
+        out.printf("generated municipality %s: %d residents in %d households, %s, seed %d, today %s%n",
+                o.municipality, r.residentCount(), r.householdCount(), ExportFormat.charsetName(o.charset),
+                o.seed, o.today);
+        for (Path f : r.files()) {
+            out.println("  " + f);
+        }
+        out.println("cards: " + r.cardsCsv());
+        out.println("showcase serial: " + r.showcaseSerial() + " (phone " + r.showcasePhoneSerial() + ")");
+        out.println("sample serials: moveOutPlanned=" + r.moveOutPlannedSerial()
+                + " householdMemberOfMoveOutPlanned=" + r.householdMemberOfMoveOutPlannedSerial()
+                + " movedOut=" + r.movedOutSerial()
+                + " deceased=" + r.deceasedSerial()
+                + " child=" + r.childSerial()
+                + " rareGlyph=" + (r.rareGlyphSerial().isEmpty() ? "(none in this encoding)" : r.rareGlyphSerial())
+                + " foreign=" + r.foreignSerial());
+    }
+
+    /** Parsed and checked arguments. */
+    private record Options(String municipality, int residents, long seed, Path out, Charset charset,
+                           LocalDate today) {
+
+        static Options parse(String[] args) {
+            Map<String, String> v = new HashMap<>();
+            for (int i = 0; i < args.length; i++) {
+                String a = args[i];
+                if (!a.startsWith("--") || !OPTIONS.contains(a.substring(2))) {
+                    throw new IllegalArgumentException("unknown argument " + a);
+                }
+                if (i + 1 >= args.length) {
+                    throw new IllegalArgumentException(a + " needs a value");
+                }
+                v.put(a.substring(2), args[++i]);
+            }
+            String municipality = required(v, "municipality");
+            if (!ExportFormat.MUNICIPALITY.matcher(municipality).matches()) {
+                throw new IllegalArgumentException("--municipality must be a 6-digit 団体コード");
+            }
+            int residents = parseInt(required(v, "residents"), "--residents");
+            if (residents < CityGenerator.MIN_RESIDENTS) {
+                throw new IllegalArgumentException("--residents must be at least " + CityGenerator.MIN_RESIDENTS);
+            }
+            long seed = parseLong(required(v, "seed"));
+            Path out = Path.of(v.getOrDefault("out", "data/generated"));
+            Charset charset = charset(v.getOrDefault("encoding", "UTF-8"));
+            LocalDate today = v.containsKey("today") ? date(v.get("today")) : LocalDate.now(ZoneId.of("Asia/Tokyo"));
+            return new Options(municipality, residents, seed, out, charset, today);
+        }
+
+        private static String required(Map<String, String> v, String key) {
+            String s = v.get(key);
+            if (s == null || s.isBlank()) {
+                throw new IllegalArgumentException("--" + key + " is required");
+            }
+            return s;
+        }
+
+        private static int parseInt(String s, String name) {
+            try {
+                return Integer.parseInt(s);
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException(name + " must be a number");
+            }
+        }
+
+        private static long parseLong(String s) {
+            try {
+                return Long.parseLong(s);
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException("--seed must be a number");
+            }
+        }
+
+        private static Charset charset(String name) {
+            return switch (name.toUpperCase(java.util.Locale.ROOT)) {
+                case "UTF-8", "UTF8" -> StandardCharsets.UTF_8;
+                case "CP932", "WINDOWS-31J", "MS932" -> ExportFormat.CP932;
+                default -> throw new IllegalArgumentException("--encoding must be UTF-8 or CP932");
+            };
+        }
+
+        private static LocalDate date(String s) {
+            try {
+                return LocalDate.parse(s);
+            } catch (DateTimeParseException e) {
+                throw new IllegalArgumentException("--today must be yyyy-MM-dd");
+            }
+        }
+    }
+}

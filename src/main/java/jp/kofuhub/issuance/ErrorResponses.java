@@ -1,0 +1,41 @@
+package jp.kofuhub.issuance;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The JSON body of every answer that is not a document: {@code {"status":"REFUSED"|"ERROR",
+ * "code":"…","message":"…"}}. Unexpected failures become INTERNAL_ERROR with no detail: stack
+ * traces and exception messages (which may quote data) never reach the caller.
+ */
+public class ErrorResponses {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ErrorResponses.class);
+    private final ObjectMapper json = new ObjectMapper();
+
+    public String body(Throwable e) {
+        ObjectNode n = json.createObjectNode();
+        if (e instanceof IssuanceException ie) {
+            n.put("status", ie.getHttpStatus() == 422 ? "REFUSED" : "ERROR");
+            n.put("code", ie.getCode());
+            n.put("message", ie.getMessage());
+        } else {
+            n.put("status", "ERROR");
+            n.put("code", "INTERNAL_ERROR");
+            n.put("message", "the hub could not complete the request");
+        }
+        return n.toString();
+    }
+
+    public int status(Throwable e) {
+        return e instanceof IssuanceException ie ? ie.getHttpStatus() : 500;
+    }
+
+    /** Logs an unexpected failure by type and exchange id; the message may quote data, so only at DEBUG. */
+    public void logUnexpected(Throwable e, String exchangeId) {
+        LOG.error("issuance failed unexpectedly in exchange {}: {}", exchangeId, e.getClass().getName());
+        LOG.debug("issuance failure detail", e);
+    }
+}

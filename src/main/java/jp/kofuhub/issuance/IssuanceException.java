@@ -1,0 +1,33 @@
+package jp.kofuhub.issuance;
+
+/**
+ * A request that gets no document: a bad request (4xx) or a refusal (422) with a documented code
+ * (docs/interfaces/issuance-centre.md). The message is safe to show: it never holds personal data.
+ */
+public class IssuanceException extends RuntimeException {
+
+    private final String code;
+    private final int httpStatus;
+
+    public IssuanceException(String code, int httpStatus, String message) {
+        super(message, null, false, false);
+        this.code = code;
+        this.httpStatus = httpStatus;
+    }
+
+    public String getCode() {
+        return code;
+    }
+
+    public int getHttpStatus() {
+        return httpStatus;
+    }
+
+    public static IssuanceException badRequest(String code, String message) {
+        return new IssuanceException(code, 400, message);
+    }
+
+    public static IssuanceException refused(String code, String message) {
+        return new IssuanceException(code, 422, message);
+    }
+}

@@ -1,0 +1,32 @@
+package jp.kofuhub.municipality;
+
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import java.util.List;
+
+/**
+ * One municipality the hub serves, as configured in {@code config/municipalities/<code>-<name>.yaml}.
+ * The 団体コード is the key of every replica row and every request.
+ */
+@JsonIgnoreProperties(ignoreUnknown = false)
+public record MunicipalityProfile(
+        String code,
+        String name,
+        String nameKana,
+        String prefecture,
+        String mayorTitle,
+        String mayorName,
+        String sealImage,
+        String terminalCode,
+        String printerCode,
+        boolean excludeAdultGuardianship,
+        List<String> offeredKinds) {
+
+    /** Issuer line: 北海道北広島市長　山田　太郎. */
+    public String issuerLine() {
+        return prefecture + name + mayorTitle + "　" + mayorName;
+    }
+
+    public boolean offers(String kind) {
+        return offeredKinds != null && offeredKinds.contains(kind);
+    }
+}

@@ -1,0 +1,67 @@
+package jp.kofuhub.municipality;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.io.Reader;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Collection;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.stream.Stream;
+import org.yaml.snakeyaml.LoaderOptions;
+import org.yaml.snakeyaml.Yaml;
+import org.yaml.snakeyaml.constructor.SafeConstructor;
+
+/**
+ * The municipalities this hub serves: every {@code *.yaml} file of the profiles folder, read once at
+ * start-up. A profile that does not parse stops the start: a half-configured city must not issue.
+ */
+public class MunicipalityRegistry {
+
+    private final Map<String, MunicipalityProfile> byCode;
+    private final Path dir;
+
+    public MunicipalityRegistry(Path dir) {
+        this.dir = dir;
+        Map<String, MunicipalityProfile> map = new TreeMap<>();
+        ObjectMapper mapper = new ObjectMapper();
+        try (Stream<Path> files = Files.list(dir)) {
+            for (Path f : files.filter(p -> p.getFileName().toString().endsWith(".yaml")).sorted().toList()) {
+                Object raw;
+                try (Reader r = Files.newBufferedReader(f)) {
+                    raw = new Yaml(new SafeConstructor(new LoaderOptions())).load(r);
+                }
+                MunicipalityProfile p;
+                try {
+                    p = mapper.convertValue(raw, MunicipalityProfile.class);
+                } catch (IllegalArgumentException e) {
+                    throw new IllegalStateException("municipality profile " + f + " is invalid: " + e.getMessage(), e);
+                }
+                if (p.code() == null || !p.code().matches("\\d{6}")) {
+                    throw new IllegalStateException("municipality profile " + f + " needs a 6-digit code");
+                }
+                if (map.put(p.code(), p) != null) {
+                    throw new IllegalStateException("municipality " + p.code() + " is configured twice");
+                }
+            }
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot read municipality profiles from " + dir, e);
+        }
+        this.byCode = Map.copyOf(map);
+    }
+
+    public Optional<MunicipalityProfile> find(String code) {
+        return Optional.ofNullable(code == null ? null : byCode.get(code));
+    }
+
+    public Collection<MunicipalityProfile> all() {
+        return byCode.values();
+    }
+
+    /** The seal image of a municipality, resolved against the profiles folder. */
+    public Path sealImage(MunicipalityProfile p) {
+        return dir.resolve(p.sealImage()).toAbsolutePath().normalize();
+    }
+}

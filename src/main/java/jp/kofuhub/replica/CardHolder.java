@@ -1,0 +1,18 @@
+package jp.kofuhub.replica;
+
+import java.util.List;
+
+/**
+ * What an issuance needs, read in one SQL statement so it is one consistent snapshot: the
+ * card-certificate that asked, its holder, the holder's household and all its members (removed
+ * ones included; the certificate rules decide what prints).
+ */
+public record CardHolder(
+        String serial,
+        String certKind,
+        String certStatus,
+        java.time.LocalDate certValidUntil,
+        Person holder,
+        Household household,
+        List<Person> members) {
+}

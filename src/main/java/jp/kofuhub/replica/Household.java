@@ -1,0 +1,11 @@
+package jp.kofuhub.replica;
+
+/** One household (世帯) as the replica holds it now. */
+public record Household(
+        String householdNo,
+        String headAtenaNo,
+        String postalCode,
+        String address,
+        String katagaki,
+        boolean householdBlock) {
+}

@@ -1,0 +1,53 @@
+package jp.kofuhub.replica;
+
+import java.time.LocalDate;
+
+/** One resident as the replica holds them now (the current snapshot). */
+public record Person(
+        String atenaNo,
+        String householdNo,
+        String residentType,
+        String familyName,
+        String givenName,
+        String familyNameKana,
+        String givenNameKana,
+        boolean kanaConfirmed,
+        String kyuUji,
+        String kyuUjiKana,
+        String alphaName,
+        String tsusho,
+        String tsushoKana,
+        String nationality,
+        String residenceStatus,
+        LocalDate residencePeriodEnd,
+        LocalDate birthDate,
+        String sex,
+        String relationship,
+        String honseki,
+        String hittosha,
+        LocalDate addressSince,
+        String previousAddress,
+        LocalDate becameResidentDate,
+        LocalDate notifiedDate,
+        String status,
+        boolean personBlock,
+        String supportMeasure,
+        boolean adultGuardianship,
+        String changeReason) {
+
+    public boolean foreign() {
+        return "F".equals(residentType);
+    }
+
+    public boolean removed() {
+        return "REMOVED".equals(status);
+    }
+
+    public boolean moveOutPlanned() {
+        return "MOVE_OUT_PLANNED".equals(status);
+    }
+
+    public boolean underSupportMeasure() {
+        return !"NONE".equals(supportMeasure);
+    }
+}

@@ -1,0 +1,97 @@
+package jp.kofuhub.sync;
+
+import java.sql.Date;
+import java.util.Set;
+import jp.kofuhub.registry.EraDate;
+import jp.kofuhub.registry.ExportFileException;
+import jp.kofuhub.registry.RecordType;
+
+/**
+ * Typed access to one record's fields, with errors that name the line and the column but never
+ * the value (values are personal data).
+ */
+final class RecordFields {
+
+    private final RecordType type;
+    private final String[] f;
+    private final long line;
+
+    RecordFields(RecordType type, String[] fields, long line) {
+        this.type = type;
+        this.f = fields;
+        this.line = line;
+    }
+
+    String str(String col) {
+        String v = f[type.col(col)];
+        return v.isEmpty() ? null : v;
+    }
+
+    String required(String col) {
+        String v = str(col);
+        if (v == null) {
+            throw bad(col, "required");
+        }
+        return v;
+    }
+
+    String oneOf(String col, Set<String> allowed) {
+        String v = required(col);
+        if (!allowed.contains(v)) {
+            throw bad(col, "must be one of " + allowed);
+        }
+        return v;
+    }
+
+    String matching(String col, String regex, boolean required) {
+        String v = required ? required(col) : str(col);
+        if (v != null && !v.matches(regex)) {
+            throw bad(col, "malformed");
+        }
+        return v;
+    }
+
+    boolean flag(String col) {
+        String v = f[type.col(col)];
+        return switch (v) {
+            case "1" -> true;
+            case "0", "" -> false;
+            default -> throw bad(col, "must be 0 or 1");
+        };
+    }
+
+    Date date(String col) {
+        String v = str(col);
+        if (v == null) {
+            return null;
+        }
+        try {
+            return Date.valueOf(EraDate.parse(v));
+        } catch (IllegalArgumentException e) {
+            throw bad(col, "invalid date (" + e.getMessage() + ")");
+        }
+    }
+
+    Date requiredDate(String col) {
+        required(col);
+        return date(col);
+    }
+
+    int integer(String col) {
+        String v = required(col);
+        try {
+            return Integer.parseInt(v);
+        } catch (NumberFormatException e) {
+            throw bad(col, "not a number");
+        }
+    }
+
+    String op() {
+        return oneOf("op", Set.of("U", "D"));
+    }
+
+    ExportFileException bad(String col, String why) {
+        String reason = why.startsWith("invalid date") ? "BAD_DATE" : "BAD_RECORD";
+        return new ExportFileException(reason, "payload line " + line + " " + type + "." + col + ": " + why);
+    }
+}

@@ -1,0 +1,84 @@
+package jp.kofuhub.certificate;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import jp.kofuhub.municipality.MunicipalityProfile;
+import jp.kofuhub.replica.CardHolder;
+import jp.kofuhub.replica.Household;
+import jp.kofuhub.replica.Person;
+import org.junit.jupiter.api.Test;
+
+/** One test per row of the decision table, plus the order of the rows. */
+class EligibilityTest {
+
+    static final LocalDate TODAY = LocalDate.of(2026, 11, 25);
+    final Eligibility table = new Eligibility();
+
+    static MunicipalityProfile city(boolean excludeGuardianship) {
+        return new MunicipalityProfile("012343", "北広島市", null, "北海道", "市長", "見本", "seal.png", "K1", "P1",
+                excludeGuardianship, List.of("JUMINHYO"));
+    }
+
+    static Person adult(String atena) {
+        return HouseholdOrderTest.person(atena, "世帯主", LocalDate.of(1980, 1, 1));
+    }
+
+    static Person with(Person p, String status, String reason, boolean block, String support, boolean guardian, LocalDate birth) {
+        return new Person(p.atenaNo(), p.householdNo(), p.residentType(), p.familyName(), p.givenName(), null, null, false,
+                null, null, null, null, null, null, null, null, birth, p.sex(), p.relationship(), null, null, null, null, null,
+                null, status, block, support, guardian, reason);
+    }
+
+    Optional<RefusalCode> decide(Person holder, List<Person> others, boolean householdBlock, String certStatus,
+                                 boolean excludeGuardianship) {
+        List<Person> members = new ArrayList<>(others);
+        members.add(0, holder);
+        CardHolder card = new CardHolder("S", "CARD", certStatus, TODAY.plusYears(1), holder,
+                new Household("1", holder.atenaNo(), null, "住所", null, householdBlock), members);
+        return table.decide(card, city(excludeGuardianship), TODAY);
+    }
+
+    Optional<RefusalCode> decide(Person holder) {
+        return decide(holder, List.of(), false, "VALID", false);
+    }
+
+    @Test
+    void anOrdinaryAdultMayGetIt() {
+        assertThat(decide(adult("a"))).isEmpty();
+    }
+
+    @Test
+    void eachRuleRefusesWithItsCode() {
+        Person a = adult("a");
+        LocalDate b = a.birthDate();
+        assertThat(decide(a, List.of(), false, "REVOKED", false)).contains(RefusalCode.CARD_NOT_VALID);
+        assertThat(decide(with(a, "REMOVED", "死亡", false, "NONE", false, b))).contains(RefusalCode.DECEASED);
+        assertThat(decide(with(a, "REMOVED", "転出", false, "NONE", false, b))).contains(RefusalCode.MOVED_OUT);
+        assertThat(decide(with(a, "REMOVED", "職権消除", false, "NONE", false, b))).contains(RefusalCode.RECORD_REMOVED);
+        assertThat(decide(with(a, "MOVE_OUT_PLANNED", "転出届", false, "NONE", false, b))).contains(RefusalCode.MOVE_OUT_FILED);
+        assertThat(decide(a, List.of(with(adult("b"), "MOVE_OUT_PLANNED", "転出届", false, "NONE", false, b)), false, "VALID", false))
+                .contains(RefusalCode.HOUSEHOLD_MOVE_OUT_FILED);
+        assertThat(decide(with(a, "RESIDENT", null, false, "PROVISIONAL", false, b))).contains(RefusalCode.SUPPORT_MEASURE);
+        assertThat(decide(a, List.of(with(adult("b"), "RESIDENT", null, false, "ACTIVE", false, b)), false, "VALID", false))
+                .contains(RefusalCode.SUPPORT_MEASURE);
+        assertThat(decide(with(a, "RESIDENT", null, true, "NONE", false, b))).contains(RefusalCode.ISSUANCE_BLOCKED);
+        assertThat(decide(a, List.of(), true, "VALID", false)).contains(RefusalCode.ISSUANCE_BLOCKED);
+        assertThat(decide(with(a, "RESIDENT", null, false, "NONE", false, TODAY.minusYears(15).plusDays(1))))
+                .contains(RefusalCode.UNDER_15);
+        assertThat(decide(with(a, "RESIDENT", null, false, "NONE", false, TODAY.minusYears(15)))).isEmpty();
+        assertThat(decide(with(a, "RESIDENT", null, false, "NONE", true, b), List.of(), false, "VALID", true))
+                .contains(RefusalCode.ADULT_GUARDIANSHIP);
+        assertThat(decide(with(a, "RESIDENT", null, false, "NONE", true, b), List.of(), false, "VALID", false)).isEmpty();
+    }
+
+    @Test
+    void aRemovedMembersOldBlockDoesNotStopTheHousehold() {
+        Person a = adult("a");
+        Person gone = with(adult("b"), "REMOVED", "死亡", true, "ACTIVE", false, a.birthDate());
+        assertThat(decide(a, List.of(gone), false, "VALID", false)).isEmpty();
+    }
+}

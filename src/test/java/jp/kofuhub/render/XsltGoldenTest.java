@@ -1,0 +1,53 @@
+package jp.kofuhub.render;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import javax.xml.transform.Transformer;
+import javax.xml.transform.stream.StreamResult;
+import javax.xml.transform.stream.StreamSource;
+import net.sf.saxon.TransformerFactoryImpl;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.xmlunit.builder.DiffBuilder;
+import org.xmlunit.diff.Diff;
+
+/**
+ * Golden files for the certificate templates: a fixture data document goes through the real
+ * template in xslt-templates/ and the FO must equal the expected file (white space ignored).
+ * After an intended layout change, run with {@code -Dgolden.update=true} and review the diff.
+ */
+class XsltGoldenTest {
+
+    private static final Path GOLDEN = Path.of("src/test/resources/golden");
+
+    @ParameterizedTest
+    @ValueSource(strings = {"juminhyo-household:juminhyo"})
+    void templateProducesTheExpectedFo(String pair) throws Exception {
+        String fixture = pair.split(":")[0];
+        String template = pair.split(":")[1];
+        Transformer t = new TransformerFactoryImpl()
+                .newTemplates(new StreamSource(Path.of("xslt-templates", template + ".xsl").toFile()))
+                .newTransformer();
+        StringWriter fo = new StringWriter();
+        t.transform(new StreamSource(GOLDEN.resolve(fixture + ".xml").toFile()), new StreamResult(fo));
+        Path expected = GOLDEN.resolve(fixture + ".fo");
+        if (Boolean.getBoolean("golden.update")) {
+            Files.writeString(expected, pretty(fo.toString()), StandardCharsets.UTF_8);
+        }
+        Diff diff = DiffBuilder.compare(Files.readString(expected, StandardCharsets.UTF_8)).withTest(fo.toString())
+                .ignoreWhitespace().ignoreComments().checkForSimilar().build();
+        assertThat(diff.hasDifferences()).as(diff.toString()).isFalse();
+    }
+
+    private static String pretty(String xml) throws Exception {
+        Transformer t = new TransformerFactoryImpl().newTransformer();
+        t.setOutputProperty(javax.xml.transform.OutputKeys.INDENT, "yes");
+        StringWriter out = new StringWriter();
+        t.transform(new StreamSource(new java.io.StringReader(xml)), new StreamResult(out));
+        return out.toString();
+    }
+}

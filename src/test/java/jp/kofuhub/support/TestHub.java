@@ -1,0 +1,79 @@
+package jp.kofuhub.support;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+import org.springframework.context.ApplicationContextInitializer;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.core.env.MapPropertySource;
+
+/**
+ * Chooses the database of a test hub and gives each database its own inbox and quarantine folders,
+ * so the H2 and PostgreSQL contexts (both cached by Spring at once) never take each other's files.
+ */
+public abstract class TestHub implements ApplicationContextInitializer<ConfigurableApplicationContext> {
+
+    protected abstract String name();
+
+    protected abstract Map<String, Object> datasource();
+
+    @Override
+    public void initialize(ConfigurableApplicationContext ctx) {
+        Path work = workDir(name());
+        Map<String, Object> p = new HashMap<>(datasource());
+        p.put("kofu.demo.enabled", "false");
+        p.put("kofu.test.inbox-dir", work.resolve("inbox").toString());
+        p.put("kofu.sync.inbox-uri", "file:" + work.resolve("inbox")
+                + "?include=.*\\.kexp&sortBy=file:name&delete=true&delay=100");
+        p.put("kofu.sync.quarantine-dir", work.resolve("quarantine").toString());
+        p.put("server.tomcat.basedir", work.resolve("tomcat").toString());
+        ctx.getEnvironment().getPropertySources().addFirst(new MapPropertySource("test-hub-" + name(), p));
+    }
+
+    private static final Map<String, Path> DIRS = new HashMap<>();
+
+    static synchronized Path workDir(String name) {
+        return DIRS.computeIfAbsent(name, n -> {
+            try {
+                Path d = Files.createTempDirectory("kofu-test-" + n + "-");
+                Files.createDirectories(d.resolve("inbox"));
+                Files.createDirectories(d.resolve("quarantine"));
+                return d;
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        });
+    }
+
+    /** In-memory H2 in PostgreSQL mode, as the default profile runs it (there: in a file). */
+    public static class H2 extends TestHub {
+        @Override
+        protected String name() {
+            return "h2";
+        }
+
+        @Override
+        protected Map<String, Object> datasource() {
+            return Map.of("spring.datasource.url", "jdbc:h2:mem:kofu-test;MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;"
+                    + "DEFAULT_NULL_ORDERING=HIGH;DB_CLOSE_DELAY=-1", "spring.datasource.username", "sa",
+                    "spring.datasource.password", "");
+        }
+    }
+
+    /** A real PostgreSQL 15 server, started once per test JVM. */
+    public static class Postgres extends TestHub {
+        @Override
+        protected String name() {
+            return "postgres";
+        }
+
+        @Override
+        protected Map<String, Object> datasource() {
+            return Map.of("spring.datasource.url", EmbeddedPostgres.jdbcUrl(),
+                    "spring.datasource.username", "postgres", "spring.datasource.password", "");
+        }
+    }
+}

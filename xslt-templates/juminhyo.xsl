@@ -1,0 +1,117 @@
+<?xml version="1.0" encoding="UTF-8"?>
+<!--
+  住民票の写し (世帯全員, 世帯連記式): the thin shell of this kind. Address and head of household,
+  then each member in the order the hub gives (standard household order), four to a sheet.
+-->
+<xsl:stylesheet version="2.0" xmlns:xsl="http://www.w3.org/1999/XSL/Transform"
+                xmlns:fo="http://www.w3.org/1999/XSL/Format">
+
+  <xsl:import href="common.xsl"/>
+  <xsl:output method="xml" encoding="UTF-8" indent="no"/>
+
+  <xsl:template match="/certificate">
+    <xsl:call-template name="document">
+      <xsl:with-param name="title">住民票（写し）</xsl:with-param>
+      <xsl:with-param name="body">
+        <xsl:for-each-group select="members/member" group-adjacent="(position() - 1) idiv $persons-per-page">
+          <fo:block>
+            <xsl:if test="current-grouping-key() gt 0">
+              <xsl:attribute name="break-before">page</xsl:attribute>
+            </xsl:if>
+            <xsl:apply-templates select="/certificate/household"/>
+            <xsl:apply-templates select="current-group()"/>
+          </fo:block>
+        </xsl:for-each-group>
+      </xsl:with-param>
+    </xsl:call-template>
+  </xsl:template>
+
+  <xsl:template match="household">
+    <fo:table xsl:use-attribute-sets="grid" space-after="4mm">
+      <fo:table-column column-width="25mm"/>
+      <fo:table-column column-width="proportional-column-width(1)"/>
+      <fo:table-body>
+        <fo:table-row>
+          <xsl:call-template name="cell">
+            <xsl:with-param name="label">住所</xsl:with-param>
+            <xsl:with-param name="value" select="string-join((address, katagaki), '　')"/>
+          </xsl:call-template>
+        </fo:table-row>
+        <fo:table-row>
+          <xsl:call-template name="cell">
+            <xsl:with-param name="label">世帯主</xsl:with-param>
+            <xsl:with-param name="value" select="head"/>
+          </xsl:call-template>
+        </fo:table-row>
+      </fo:table-body>
+    </fo:table>
+  </xsl:template>
+
+  <xsl:template match="member">
+    <fo:table xsl:use-attribute-sets="person-grid" keep-together.within-page="always">
+      <fo:table-column column-width="22mm"/>
+      <fo:table-column column-width="proportional-column-width(2)"/>
+      <fo:table-column column-width="22mm"/>
+      <fo:table-column column-width="proportional-column-width(1)"/>
+      <fo:table-body>
+        <fo:table-row>
+          <fo:table-cell xsl:use-attribute-sets="label-cell" number-rows-spanned="2">
+            <fo:block>氏名</fo:block>
+          </fo:table-cell>
+          <fo:table-cell xsl:use-attribute-sets="cell" number-rows-spanned="2">
+            <fo:block xsl:use-attribute-sets="kana"><xsl:value-of select="kana"/></fo:block>
+            <fo:block xsl:use-attribute-sets="name"><xsl:value-of select="name"/></fo:block>
+            <xsl:if test="tsusho">
+              <fo:block xsl:use-attribute-sets="kana">通称　<xsl:value-of select="tsusho"/></fo:block>
+            </xsl:if>
+            <xsl:if test="kyu-uji">
+              <fo:block xsl:use-attribute-sets="kana">旧氏　<xsl:value-of select="kyu-uji"/></fo:block>
+            </xsl:if>
+          </fo:table-cell>
+          <xsl:call-template name="cell">
+            <xsl:with-param name="label">生年月日</xsl:with-param>
+            <xsl:with-param name="value" select="birth"/>
+          </xsl:call-template>
+        </fo:table-row>
+        <fo:table-row>
+          <xsl:call-template name="cell">
+            <xsl:with-param name="label">性別・続柄</xsl:with-param>
+            <xsl:with-param name="value" select="string-join((sex, relationship), '　')"/>
+          </xsl:call-template>
+        </fo:table-row>
+        <fo:table-row>
+          <xsl:call-template name="cell">
+            <xsl:with-param name="label">住民となった年月日</xsl:with-param>
+            <xsl:with-param name="value" select="became-resident"/>
+          </xsl:call-template>
+          <xsl:call-template name="cell">
+            <xsl:with-param name="label">住所を定めた年月日</xsl:with-param>
+            <xsl:with-param name="value" select="address-since"/>
+          </xsl:call-template>
+        </fo:table-row>
+        <fo:table-row>
+          <xsl:call-template name="cell">
+            <xsl:with-param name="label">前住所</xsl:with-param>
+            <xsl:with-param name="value" select="previous-address"/>
+          </xsl:call-template>
+          <xsl:call-template name="cell">
+            <xsl:with-param name="label">届出日</xsl:with-param>
+            <xsl:with-param name="value" select="notified"/>
+          </xsl:call-template>
+        </fo:table-row>
+        <xsl:if test="@type = 'F'">
+          <fo:table-row>
+            <xsl:call-template name="cell">
+              <xsl:with-param name="label">国籍・地域</xsl:with-param>
+              <xsl:with-param name="value" select="nationality"/>
+            </xsl:call-template>
+            <xsl:call-template name="cell">
+              <xsl:with-param name="label">在留資格</xsl:with-param>
+              <xsl:with-param name="value" select="string-join((residence-status, if (residence-period-end) then concat('（満了日 ', residence-period-end, '）') else ()), '')"/>
+            </xsl:call-template>
+          </fo:table-row>
+        </xsl:if>
+      </fo:table-body>
+    </fo:table>
+  </xsl:template>
+</xsl:stylesheet>
