@@ -139,7 +139,7 @@ abstract class SyncScenarios extends HubTestBase {
         Files.delete(file);
         Files.move(part, file);
         String reason = awaitQuarantined("012173_JUKI_000000004_DELTA.kexp").get("reason").asText();
-        assertThat(reason).isIn("BAD_RECORD", "HASH_MISMATCH", "COUNT_MISMATCH");
+        assertThat(reason).isIn("BAD_RECORD", "BAD_ENCODING", "HASH_MISMATCH", "COUNT_MISMATCH");
         assertThat(appliedFiles(CITY)).isEqualTo(3);
     }
 
