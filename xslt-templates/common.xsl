@@ -68,7 +68,6 @@
           <fo:table-cell display-align="center">
             <fo:block xsl:use-attribute-sets="issuer">
               <xsl:value-of select="prefecture"/>
-              <xsl:value-of select="city"/>
               <xsl:value-of select="title"/>
               <xsl:text>　</xsl:text>
               <xsl:value-of select="mayor"/>

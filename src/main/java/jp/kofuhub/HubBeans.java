@@ -26,6 +26,7 @@ import org.springframework.transaction.support.TransactionTemplate;
  * The beans the routes call, by name. Plain classes wired here, so each is tested without Spring
  * or Camel; the routes in routes/ only orchestrate them.
  */
+// Paths are bound as strings: Spring's Path conversion resolves "." against the servlet context.
 @Configuration(proxyBeanMethods = false)
 public class HubBeans {
 
@@ -35,19 +36,19 @@ public class HubBeans {
     }
 
     @Bean
-    MunicipalityRegistry municipalityRegistry(@Value("${kofu.municipalities.dir}") Path dir) {
-        return new MunicipalityRegistry(dir);
+    MunicipalityRegistry municipalityRegistry(@Value("${kofu.municipalities.dir}") String dir) {
+        return new MunicipalityRegistry(Path.of(dir));
     }
 
     @Bean
-    FontChain fontChain(@Value("${kofu.render.fop-config}") Path xconf, @Value("${kofu.home}") Path home,
+    FontChain fontChain(@Value("${kofu.render.fop-config}") String xconf, @Value("${kofu.home}") String home,
                         @Value("${kofu.render.font-chain}") List<String> order) {
-        return FontChain.load(xconf, home, order);
+        return FontChain.load(Path.of(xconf), Path.of(home), order);
     }
 
     @Bean
-    PdfRenderer pdfRenderer(FontChain fonts, @Value("${kofu.home}") Path home) {
-        return new PdfRenderer(fonts, home);
+    PdfRenderer pdfRenderer(FontChain fonts, @Value("${kofu.home}") String home) {
+        return new PdfRenderer(fonts, Path.of(home));
     }
 
     @Bean
@@ -57,8 +58,8 @@ public class HubBeans {
     }
 
     @Bean
-    Quarantine quarantine(@Value("${kofu.sync.quarantine-dir}") Path dir) {
-        return new Quarantine(dir);
+    Quarantine quarantine(@Value("${kofu.sync.quarantine-dir}") String dir) {
+        return new Quarantine(Path.of(dir));
     }
 
     @Bean

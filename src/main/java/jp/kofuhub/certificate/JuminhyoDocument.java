@@ -38,7 +38,6 @@ public class JuminhyoDocument {
                 .attr("members", Integer.toString(members.size()));
         x.start("issuer").attr("seal", sealUri)
                 .text("prefecture", "issuer.prefecture", city.prefecture())
-                .text("city", "issuer.city", city.name())
                 .text("title", "issuer.title", city.mayorTitle())
                 .text("mayor", "issuer.mayor", city.mayorName())
                 .end();

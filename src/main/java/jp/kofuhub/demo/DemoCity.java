@@ -36,15 +36,15 @@ public class DemoCity implements ApplicationRunner {
     private final long seed;
 
     public DemoCity(JdbcTemplate jdbc, Clock clock,
-                    @Value("${kofu.demo.inbox-dir}") Path inbox,
-                    @Value("${kofu.demo.cards-file}") Path cards,
+                    @Value("${kofu.demo.inbox-dir}") String inbox,
+                    @Value("${kofu.demo.cards-file}") String cards,
                     @Value("${kofu.demo.municipality}") String municipality,
                     @Value("${kofu.demo.residents}") int residents,
                     @Value("${kofu.demo.seed}") long seed) {
         this.jdbc = jdbc;
         this.clock = clock;
-        this.inbox = inbox;
-        this.cards = cards;
+        this.inbox = Path.of(inbox);
+        this.cards = Path.of(cards);
         this.municipality = municipality;
         this.residents = residents;
         this.seed = seed;

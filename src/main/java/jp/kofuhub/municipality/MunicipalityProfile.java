@@ -5,7 +5,8 @@ import java.util.List;
 
 /**
  * One municipality the hub serves, as configured in {@code config/municipalities/<code>-<name>.yaml}.
- * The 団体コード is the key of every replica row and every request.
+ * The 団体コード is the key of every replica row and every request. {@code mayorTitle} is the full
+ * official title as printed on the issuer line (北広島市長, 当別町長), after the prefecture.
  */
 @JsonIgnoreProperties(ignoreUnknown = false)
 public record MunicipalityProfile(
@@ -21,10 +22,6 @@ public record MunicipalityProfile(
         boolean excludeAdultGuardianship,
         List<String> offeredKinds) {
 
-    /** Issuer line: 北海道北広島市長　山田　太郎. */
-    public String issuerLine() {
-        return prefecture + name + mayorTitle + "　" + mayorName;
-    }
 
     public boolean offers(String kind) {
         return offeredKinds != null && offeredKinds.contains(kind);

@@ -19,7 +19,7 @@ class EligibilityTest {
     final Eligibility table = new Eligibility();
 
     static MunicipalityProfile city(boolean excludeGuardianship) {
-        return new MunicipalityProfile("012343", "北広島市", null, "北海道", "市長", "見本", "seal.png", "K1", "P1",
+        return new MunicipalityProfile("012343", "北広島市", null, "北海道", "北広島市長", "見本", "seal.png", "K1", "P1",
                 excludeGuardianship, List.of("JUMINHYO"));
     }
 

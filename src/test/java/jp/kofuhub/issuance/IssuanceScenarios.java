@@ -66,7 +66,7 @@ abstract class IssuanceScenarios extends HubTestBase {
         assertThat(text).contains("住民票（写し）");
         assertThat(text).contains(Pdfs.compact((String) household.get("address")));
         assertThat(text).contains("この写しは、世帯全員の住民票の原本と相違ないことを証明する。");
-        assertThat(text).contains("北海道北広島市市長北野広志");
+        assertThat(text).contains("北海道北広島市長北野広志");
         assertThat(text).contains("発行番号" + r.headers().firstValue("X-Kofu-Issue-Number").orElseThrow());
         assertThat(text).doesNotContain("#");
 

@@ -26,11 +26,14 @@ public abstract class HubTestBase {
     @Autowired
     protected JdbcTemplate jdbc;
 
-    @Value("${kofu.test.inbox-dir}")
     protected Path inbox;
-
-    @Value("${kofu.sync.quarantine-dir}")
     protected Path quarantine;
+
+    @Autowired
+    void folders(@Value("${kofu.test.inbox-dir}") String inboxDir, @Value("${kofu.sync.quarantine-dir}") String quarantineDir) {
+        this.inbox = Path.of(inboxDir);
+        this.quarantine = Path.of(quarantineDir);
+    }
 
     protected String baseUrl() {
         return "http://localhost:" + port;
