@@ -10,6 +10,9 @@
   <xsl:import href="settings.xsl"/>
   <xsl:include href="attrs.xsl"/>
 
+  <!-- the 発行番号, given by the hub for each copy (a Camel header of the same name) -->
+  <xsl:param name="X-Kofu-Issue-Number" select="''"/>
+
   <xsl:template name="document">
     <xsl:param name="title"/>
     <xsl:param name="body"/>
@@ -26,7 +29,7 @@
         <fo:static-content flow-name="xsl-region-after">
           <fo:block xsl:use-attribute-sets="footer">
             <xsl:text>発行番号 </xsl:text>
-            <xsl:value-of select="/certificate/issue/@number"/>
+            <xsl:value-of select="$X-Kofu-Issue-Number"/>
             <xsl:text>　（</xsl:text>
             <fo:page-number/>
             <xsl:text>/</xsl:text>

@@ -5,8 +5,10 @@ import java.time.Clock;
 import java.time.ZoneId;
 import java.util.HashSet;
 import java.util.List;
-import jp.kofuhub.certificate.Eligibility;
-import jp.kofuhub.certificate.JuminhyoDocument;
+import jp.kofuhub.certificate.CertificateKind;
+import jp.kofuhub.certificate.InkanKind;
+import jp.kofuhub.certificate.JuminhyoKind;
+import jp.kofuhub.issuance.ReplicaFreshness;
 import jp.kofuhub.issuance.ErrorResponses;
 import jp.kofuhub.issuance.IssuanceService;
 import jp.kofuhub.issuance.IssueNumbers;
@@ -73,9 +75,15 @@ public class HubBeans {
     }
 
     @Bean
+    ReplicaFreshness replicaFreshness(JdbcTemplate jdbc, Clock clock, @Value("${kofu.sync.max-age}") java.time.Duration maxAge) {
+        return new ReplicaFreshness(jdbc, clock, maxAge);
+    }
+
+    @Bean
     IssuanceService issuanceService(MunicipalityRegistry municipalities, ReplicaReader replica, FontChain fonts,
-                                    IssueNumbers numbers, Clock clock) {
-        return new IssuanceService(municipalities, replica, new Eligibility(), new JuminhyoDocument(fonts), numbers, clock);
+                                    ReplicaFreshness freshness, IssueNumbers numbers, Clock clock) {
+        List<CertificateKind> kinds = List.of(new JuminhyoKind(replica, fonts), new InkanKind(replica, fonts));
+        return new IssuanceService(municipalities, kinds, freshness, numbers, clock);
     }
 
     @Bean

@@ -23,28 +23,60 @@ public class Eligibility {
     public record Context(CardHolder card, MunicipalityProfile municipality, LocalDate today) {
     }
 
-    /** The 住民票 (whole household) table, in order. */
-    static final List<Rule> JUMINHYO_HOUSEHOLD = List.of(
+    /** Rows about the card and the holder's own record, first in every table. */
+    private static final List<Rule> HOLDER = List.of(
             new Rule(RefusalCode.CARD_NOT_VALID, (c, p) -> !"VALID".equals(c.card().certStatus())
                     || (c.card().certValidUntil() != null && c.card().certValidUntil().isBefore(c.today()))),
             new Rule(RefusalCode.DECEASED, (c, p) -> p.removed() && "死亡".equals(p.changeReason())),
             new Rule(RefusalCode.MOVED_OUT, (c, p) -> p.removed() && "転出".equals(p.changeReason())),
             new Rule(RefusalCode.RECORD_REMOVED, (c, p) -> p.removed()),
-            new Rule(RefusalCode.MOVE_OUT_FILED, (c, p) -> p.moveOutPlanned()),
+            new Rule(RefusalCode.MOVE_OUT_FILED, (c, p) -> p.moveOutPlanned()));
+
+    /** The 住民票 (whole household) table, in order. */
+    static final List<Rule> JUMINHYO_HOUSEHOLD = concat(HOLDER, List.of(
             new Rule(RefusalCode.HOUSEHOLD_MOVE_OUT_FILED,
                     (c, p) -> c.card().members().stream().anyMatch(Person::moveOutPlanned)),
-            new Rule(RefusalCode.SUPPORT_MEASURE,
-                    (c, p) -> c.card().members().stream().filter(m -> !m.removed()).anyMatch(Person::underSupportMeasure)),
+            new Rule(RefusalCode.SUPPORT_MEASURE, (c, p) -> c.card().household().householdSupport()
+                    || c.card().members().stream().filter(m -> !m.removed()).anyMatch(Person::underSupportMeasure)),
             new Rule(RefusalCode.ISSUANCE_BLOCKED, (c, p) -> c.card().household().householdBlock()
                     || c.card().members().stream().filter(m -> !m.removed()).anyMatch(Person::personBlock)),
             new Rule(RefusalCode.UNDER_15, (c, p) -> Period.between(p.birthDate(), c.today()).getYears() < 15),
             new Rule(RefusalCode.ADULT_GUARDIANSHIP,
-                    (c, p) -> p.adultGuardianship() && c.municipality().excludeAdultGuardianship()));
+                    (c, p) -> p.adultGuardianship() && c.municipality().excludeAdultGuardianship())));
+
+    /** The 印鑑登録証明書 table: the holder only, and a valid registration. */
+    static final List<Rule> INKAN = concat(HOLDER, List.of(
+            new Rule(RefusalCode.SUPPORT_MEASURE, (c, p) -> p.underSupportMeasure() || c.card().household().householdSupport()),
+            new Rule(RefusalCode.ISSUANCE_BLOCKED, (c, p) -> p.personBlock() || c.card().household().householdBlock()),
+            new Rule(RefusalCode.UNDER_15, (c, p) -> Period.between(p.birthDate(), c.today()).getYears() < 15),
+            new Rule(RefusalCode.ADULT_GUARDIANSHIP, (c, p) -> p.adultGuardianship()),
+            new Rule(RefusalCode.NO_VALID_SEAL, (c, p) -> c.card().seal() == null)));
+
+    private final List<Rule> table;
+
+    /** The table for 住民票 (the default). */
+    public Eligibility() {
+        this(JUMINHYO_HOUSEHOLD);
+    }
+
+    public Eligibility(List<Rule> table) {
+        this.table = table;
+    }
+
+    public static Eligibility inkan() {
+        return new Eligibility(INKAN);
+    }
+
+    private static List<Rule> concat(List<Rule> a, List<Rule> b) {
+        List<Rule> all = new java.util.ArrayList<>(a);
+        all.addAll(b);
+        return List.copyOf(all);
+    }
 
     /** The first refusal that applies to the card holder, or empty when the certificate may be issued. */
     public Optional<RefusalCode> decide(CardHolder card, MunicipalityProfile municipality, LocalDate today) {
         Context ctx = new Context(card, municipality, today);
-        return JUMINHYO_HOUSEHOLD.stream()
+        return table.stream()
                 .filter(r -> r.refuses().test(ctx, card.holder()))
                 .map(Rule::code)
                 .findFirst();

@@ -25,22 +25,17 @@ public class JuminhyoDocument {
 
     /**
      * Builds the XML; throws {@link jp.kofuhub.render.GlyphUnavailableException} naming the field.
-     * The 発行番号 is asked for last, after every printed field passed the glyph check, so a refused
-     * document spends no number.
+     * The 発行番号 is not part of it (the layout step gets it as a parameter), so the same data
+     * always gives the same document.
      */
-    public String build(CardHolder card, MunicipalityProfile city, String sealUri,
-                        java.util.function.Supplier<String> issueNumber, LocalDate today) {
+    public String build(CardHolder card, MunicipalityProfile city, String sealUri, LocalDate today) {
         List<Person> members = HouseholdOrder.sort(card.members().stream().filter(p -> !p.removed()).toList());
         Person head = members.stream().filter(p -> p.atenaNo().equals(card.household().headAtenaNo()))
                 .findFirst().orElse(members.get(0));
         CertificateXml x = new CertificateXml(fonts);
         x.start("certificate").attr("kind", KIND).attr("scope", "HOUSEHOLD").attr("font-family", fonts.foFamilyList())
                 .attr("members", Integer.toString(members.size()));
-        x.start("issuer").attr("seal", sealUri)
-                .text("prefecture", "issuer.prefecture", city.prefecture())
-                .text("title", "issuer.title", city.mayorTitle())
-                .text("mayor", "issuer.mayor", city.mayorName())
-                .end();
+        issuer(x, city, sealUri);
         x.start("household")
                 .text("address", "household.address", card.household().address())
                 .text("katagaki", "household.katagaki", card.household().katagaki())
@@ -77,9 +72,17 @@ public class JuminhyoDocument {
         }
         x.end();
         x.text("certification", "certification", CERTIFICATION_WHOLE);
-        x.start("issue").attr("number", issueNumber.get()).date("date", "issue.date", today, false).end();
+        x.start("issue").date("date", "issue.date", today, false).end();
         x.end();
         return x.finish();
+    }
+
+    static void issuer(CertificateXml x, MunicipalityProfile city, String sealUri) {
+        x.start("issuer").attr("seal", sealUri)
+                .text("prefecture", "issuer.prefecture", city.prefecture())
+                .text("title", "issuer.title", city.mayorTitle())
+                .text("mayor", "issuer.mayor", city.mayorName())
+                .end();
     }
 
     static String displayName(Person p) {

@@ -15,7 +15,10 @@ public enum RefusalCode {
     ISSUANCE_BLOCKED("an issuance block (抑止) applies to the person or the household"),
     UNDER_15("the card holder is under 15"),
     ADULT_GUARDIANSHIP("the municipality does not issue to adults under guardianship at kiosks"),
-    GLYPH_UNAVAILABLE("a character cannot be printed by the certificate fonts");
+    NO_VALID_SEAL("the card holder has no valid seal registration"),
+    GLYPH_UNAVAILABLE("a character cannot be printed by the certificate fonts"),
+    REPLICA_STALE("the registry data is older than the configured limit (the sync is behind)"),
+    REPLICA_CHANGED("the registry data changed while the certificate was being made; ask again");
 
     private final String meaning;
 

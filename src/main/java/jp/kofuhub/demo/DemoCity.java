@@ -11,7 +11,6 @@ import org.slf4j.LoggerFactory;
 import org.springframework.boot.ApplicationArguments;
 import org.springframework.boot.ApplicationRunner;
 import org.springframework.beans.factory.annotation.Value;
-import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
 
@@ -19,10 +18,11 @@ import org.springframework.stereotype.Component;
  * With {@code kofu.demo.enabled=true} (the default profile) a fresh hub loads a synthetic demo city:
  * when the replica has never received a file for the demo municipality, the generator writes its
  * export files into the sync inbox and the real {@code registry-sync} route applies them. The
- * serials of the demo card holders are listed in {@code kofu.demo.cards-file}.
+ * serials of the demo card holders are listed in {@code kofu.demo.cards-file}. It also plays the
+ * registry's heartbeat (route {@code demo-registry-heartbeat}): an empty DELTA now and then, as a
+ * real registry sends, so the demo replica never counts as stale.
  */
-@Component
-@ConditionalOnProperty(name = "kofu.demo.enabled", havingValue = "true")
+@Component("demoCity")
 public class DemoCity implements ApplicationRunner {
 
     private static final Logger LOG = LoggerFactory.getLogger(DemoCity.class);
@@ -34,13 +34,15 @@ public class DemoCity implements ApplicationRunner {
     private final String municipality;
     private final int residents;
     private final long seed;
+    private final boolean enabled;
 
     public DemoCity(JdbcTemplate jdbc, Clock clock,
                     @Value("${kofu.demo.inbox-dir}") String inbox,
                     @Value("${kofu.demo.cards-file}") String cards,
                     @Value("${kofu.demo.municipality}") String municipality,
                     @Value("${kofu.demo.residents}") int residents,
-                    @Value("${kofu.demo.seed}") long seed) {
+                    @Value("${kofu.demo.seed}") long seed,
+                    @Value("${kofu.demo.enabled}") boolean enabled) {
         this.jdbc = jdbc;
         this.clock = clock;
         this.inbox = Path.of(inbox);
@@ -48,10 +50,14 @@ public class DemoCity implements ApplicationRunner {
         this.municipality = municipality;
         this.residents = residents;
         this.seed = seed;
+        this.enabled = enabled;
     }
 
     @Override
     public void run(ApplicationArguments args) throws Exception {
+        if (!enabled) {
+            return;
+        }
         Integer applied = jdbc.queryForObject("select count(*) from sync_file where municipality_code = ?",
                 Integer.class, municipality);
         boolean waiting;
@@ -60,11 +66,36 @@ public class DemoCity implements ApplicationRunner {
         }
         if ((applied != null && applied > 0) || waiting) {
             LOG.info("demo city {} already loaded or waiting in the inbox", municipality);
+            heartbeat();
             return;
         }
         CityGenerator.Result r = CityGenerator.generate(inbox, municipality, residents, seed,
                 StandardCharsets.UTF_8, LocalDate.now(clock), cards);
         LOG.info("demo city {}: {} residents in {} households written to the inbox as {} files; card serials in {}",
                 municipality, r.residentCount(), r.householdCount(), r.files().size(), cards);
+        heartbeat();
+    }
+
+    /** Writes an empty DELTA with the next sequence into the inbox, as the registry does when nothing changed. */
+    public synchronized void heartbeat() throws java.io.IOException {
+        if (!enabled) {
+            return;
+        }
+        Long applied = jdbc.queryForObject("select coalesce(max(last_sequence), 0) from sync_source_state"
+                + " where municipality_code = ? and source_system = 'JUKI'", Long.class, municipality);
+        long next = applied == null ? 1 : applied + 1;
+        try (var files = Files.list(inbox)) {
+            for (Path p : files.toList()) {
+                String[] parts = p.getFileName().toString().split("_");
+                if (parts.length == 4 && parts[0].equals(municipality) && parts[1].equals("JUKI")
+                        && p.getFileName().toString().endsWith(".kexp")) {
+                    next = Math.max(next, Long.parseLong(parts[2]) + 1);
+                }
+            }
+        }
+        try (var w = new jp.kofuhub.registry.ExportWriter(inbox, municipality, "JUKI", next,
+                jp.kofuhub.registry.ExportHeader.Kind.DELTA, StandardCharsets.UTF_8, java.time.OffsetDateTime.now(clock))) {
+            w.commit();
+        }
     }
 }

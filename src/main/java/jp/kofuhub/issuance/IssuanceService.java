@@ -1,85 +1,118 @@
 package jp.kofuhub.issuance;
 
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.time.LocalDate;
+import java.util.HexFormat;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import jp.kofuhub.certificate.Eligibility;
-import jp.kofuhub.certificate.JuminhyoDocument;
+import java.util.Set;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+import jp.kofuhub.certificate.CertificateKind;
 import jp.kofuhub.certificate.RefusalCode;
 import jp.kofuhub.municipality.MunicipalityProfile;
 import jp.kofuhub.municipality.MunicipalityRegistry;
-import jp.kofuhub.render.GlyphUnavailableException;
-import jp.kofuhub.replica.CardHolder;
-import jp.kofuhub.replica.ReplicaReader;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The decisions of the {@code issue-certificate} route before layout: validate the request, read
- * the card holder's household in one snapshot, apply the eligibility table, check every printed
- * character against the fonts, and number the document. Logs carry ids and codes only.
+ * The decisions of the {@code issue-certificate} route around layout. {@link #prepare} validates
+ * the request, checks the replica is fresh, drafts the kind's data document (one consistent read,
+ * the eligibility table, the glyph check) and numbers it. {@link #confirm}, after rendering,
+ * drafts it again and refuses if anything it printed changed meanwhile — a cancelled seal or a
+ * moved person never completes in an issuance already in flight. Logs carry ids and codes only.
  */
 public class IssuanceService {
 
     private static final Logger LOG = LoggerFactory.getLogger(IssuanceService.class);
 
-    /** Certificate kinds of the protocol, and the template of those this version can produce. */
-    static final Map<String, String> TEMPLATES = Map.of(JuminhyoDocument.KIND, "juminhyo");
-    static final java.util.Set<String> KNOWN_KINDS = java.util.Set.of("JUMINHYO", "JUMINHYO_KISAI", "INKAN",
+    /** Every kind of the protocol; those without a {@link CertificateKind} are not offered yet. */
+    static final Set<String> KNOWN_KINDS = Set.of("JUMINHYO", "JUMINHYO_KISAI", "INKAN",
             "SHOTOKU", "KAZEI", "SHOTOKU_KAZEI", "KOSEKI_ZENBU", "KOSEKI_KOJIN", "KOSEKI_FUHYO");
 
     private final MunicipalityRegistry municipalities;
-    private final ReplicaReader replica;
-    private final Eligibility eligibility;
-    private final JuminhyoDocument juminhyo;
+    private final Map<String, CertificateKind> kinds;
+    private final ReplicaFreshness freshness;
     private final IssueNumbers numbers;
     private final Clock clock;
 
-    public IssuanceService(MunicipalityRegistry municipalities, ReplicaReader replica, Eligibility eligibility,
-                           JuminhyoDocument juminhyo, IssueNumbers numbers, Clock clock) {
+    public IssuanceService(MunicipalityRegistry municipalities, List<CertificateKind> kinds, ReplicaFreshness freshness,
+                           IssueNumbers numbers, Clock clock) {
         this.municipalities = municipalities;
-        this.replica = replica;
-        this.eligibility = eligibility;
-        this.juminhyo = juminhyo;
+        this.kinds = kinds.stream().collect(Collectors.toMap(CertificateKind::code, Function.identity()));
+        this.freshness = freshness;
         this.numbers = numbers;
         this.clock = clock;
     }
 
     public PreparedCertificate prepare(String body, String contentType) {
         IssuanceRequest req = IssuanceRequest.parse(contentType, body);
-        MunicipalityProfile city = municipalities.find(req.municipality()).orElseThrow(() ->
-                new IssuanceException("UNKNOWN_MUNICIPALITY", 404, "this hub does not serve municipality " + req.municipality()));
+        MunicipalityProfile city = city(req);
+        CertificateKind kind = kinds.get(req.kind());
         if (!KNOWN_KINDS.contains(req.kind())) {
             throw IssuanceException.badRequest("UNKNOWN_CERTIFICATE_TYPE", "no certificate type " + req.kind());
         }
-        if (!city.offers(req.kind()) || !TEMPLATES.containsKey(req.kind())) {
+        if (!city.offers(req.kind()) || kind == null) {
             throw IssuanceException.refused("KIND_NOT_OFFERED", "municipality " + city.code() + " does not offer " + req.kind() + " at kiosks");
         }
-        Optional<CardHolder> found = replica.findBySerial(city.code(), req.serial());
-        if (found.isEmpty()) {
-            LOG.info("issue {} {}: UNKNOWN_CARD", city.code(), req.kind());
-            throw new IssuanceException("UNKNOWN_CARD", 404, "no resident of " + city.code() + " holds this card certificate");
-        }
-        CardHolder card = found.get();
+        freshness.problem(city.code(), kind.sources()).ifPresent(why -> {
+            LOG.warn("issue {} {}: refused REPLICA_STALE ({})", city.code(), req.kind(), why);
+            throw IssuanceException.refused(RefusalCode.REPLICA_STALE.name(), RefusalCode.REPLICA_STALE.meaning());
+        });
         LocalDate today = LocalDate.now(clock);
-        Optional<RefusalCode> refusal = eligibility.decide(card, city, today);
-        if (refusal.isPresent()) {
-            LOG.info("issue {} {} atena {}: refused {}", city.code(), req.kind(), card.holder().atenaNo(), refusal.get());
-            throw IssuanceException.refused(refusal.get().name(), refusal.get().meaning());
-        }
+        CertificateKind.Draft draft = draft(kind, city, req, today);
         String terminal = req.terminal() != null ? req.terminal() : city.terminalCode();
+        String number = numbers.next(city.code(), today, terminal, city.printerCode());
+        LOG.info("issue {} {} atena {}: prepared {}", city.code(), req.kind(), draft.holderAtena(), number);
+        return new PreparedCertificate(req, kind.template(), draft.dataXml(), sha256(draft.dataXml()), number,
+                draft.holderAtena());
+    }
+
+    /**
+     * Drafts the same certificate again from the replica as it is now; refuses when the holder is
+     * now refused or any printed item changed since {@link #prepare}.
+     */
+    public void confirm(PreparedCertificate prepared) {
+        IssuanceRequest req = prepared.getRequest();
+        MunicipalityProfile city = city(req);
+        CertificateKind kind = kinds.get(req.kind());
+        CertificateKind.Draft now = draft(kind, city, req, LocalDate.now(clock));
+        if (!sha256(now.dataXml()).equals(prepared.getDataSha256())) {
+            LOG.warn("issue {} {} atena {}: {} voided, REPLICA_CHANGED while in flight", city.code(), req.kind(),
+                    prepared.getHolderAtena(), prepared.getIssueNumber());
+            throw IssuanceException.refused(RefusalCode.REPLICA_CHANGED.name(), RefusalCode.REPLICA_CHANGED.meaning());
+        }
+    }
+
+    private CertificateKind.Draft draft(CertificateKind kind, MunicipalityProfile city, IssuanceRequest req, LocalDate today) {
         String sealUri = municipalities.sealImage(city).toUri().toString();
+        Optional<CertificateKind.Draft> draft;
         try {
-            String[] number = new String[1];
-            String xml = juminhyo.build(card, city, sealUri,
-                    () -> number[0] = numbers.next(city.code(), today, terminal, city.printerCode()), today);
-            LOG.info("issue {} {} atena {}: prepared {}", city.code(), req.kind(), card.holder().atenaNo(), number[0]);
-            return new PreparedCertificate(TEMPLATES.get(req.kind()), xml, number[0]);
-        } catch (GlyphUnavailableException e) {
-            LOG.info("issue {} {} atena {}: refused GLYPH_UNAVAILABLE in {}", city.code(), req.kind(),
-                    card.holder().atenaNo(), e.field());
-            throw IssuanceException.refused("GLYPH_UNAVAILABLE", "a character in field " + e.field() + " cannot be printed");
+            draft = kind.draft(city, req.serial(), sealUri, today);
+        } catch (CertificateKind.Refusal r) {
+            LOG.info("issue {} {} atena {}: refused {}", city.code(), req.kind(), r.atena(), r.code());
+            throw IssuanceException.refused(r.code().name(), r.getMessage());
+        }
+        return draft.orElseThrow(() -> {
+            LOG.info("issue {} {}: UNKNOWN_CARD", city.code(), req.kind());
+            return new IssuanceException("UNKNOWN_CARD", 404, "no resident of " + city.code() + " holds this card certificate");
+        });
+    }
+
+    private MunicipalityProfile city(IssuanceRequest req) {
+        return municipalities.find(req.municipality()).orElseThrow(() ->
+                new IssuanceException("UNKNOWN_MUNICIPALITY", 404, "this hub does not serve municipality " + req.municipality()));
+    }
+
+    private static String sha256(String s) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
         }
     }
 }

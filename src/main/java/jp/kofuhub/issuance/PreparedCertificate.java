@@ -1,19 +1,31 @@
 package jp.kofuhub.issuance;
 
 /**
- * A certificate ready to be laid out: the data document, the XSLT template that lays it out,
- * and its 発行番号. Getters (not record accessors) so route expressions can read it.
+ * A certificate ready to be laid out: the data document, the XSLT template that lays it out, its
+ * 発行番号, and what is needed to confirm before answering that the replica still says the same
+ * (the request and the data's SHA-256). Getters, so route expressions can read it.
  */
 public class PreparedCertificate {
 
+    private final IssuanceRequest request;
     private final String template;
     private final String dataXml;
+    private final String dataSha256;
     private final String issueNumber;
+    private final String holderAtena;
 
-    public PreparedCertificate(String template, String dataXml, String issueNumber) {
+    public PreparedCertificate(IssuanceRequest request, String template, String dataXml, String dataSha256,
+                               String issueNumber, String holderAtena) {
+        this.request = request;
         this.template = template;
         this.dataXml = dataXml;
+        this.dataSha256 = dataSha256;
         this.issueNumber = issueNumber;
+        this.holderAtena = holderAtena;
+    }
+
+    public IssuanceRequest getRequest() {
+        return request;
     }
 
     public String getTemplate() {
@@ -24,7 +36,15 @@ public class PreparedCertificate {
         return dataXml;
     }
 
+    public String getDataSha256() {
+        return dataSha256;
+    }
+
     public String getIssueNumber() {
         return issueNumber;
+    }
+
+    public String getHolderAtena() {
+        return holderAtena;
     }
 }

@@ -14,5 +14,11 @@ public record CardHolder(
         java.time.LocalDate certValidUntil,
         Person holder,
         Household household,
-        List<Person> members) {
+        List<Person> members,
+        SealRegistration seal) {
+
+    /** The same card holder with the seal registration read in the same statement. */
+    public CardHolder withSeal(SealRegistration s) {
+        return new CardHolder(serial, certKind, certStatus, certValidUntil, holder, household, members, s);
+    }
 }

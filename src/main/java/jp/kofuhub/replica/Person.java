@@ -2,7 +2,10 @@ package jp.kofuhub.replica;
 
 import java.time.LocalDate;
 
-/** One resident as the replica holds them now (the current snapshot). */
+/**
+ * One resident as the replica holds them now (the current snapshot). {@code personBlock} and
+ * {@code supportMeasure} already include the person's active issuance-block records.
+ */
 public record Person(
         String atenaNo,
         String householdNo,

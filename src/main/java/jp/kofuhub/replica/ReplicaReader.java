@@ -10,28 +10,59 @@ import java.util.Optional;
 import org.springframework.jdbc.core.JdbcTemplate;
 
 /**
- * Reads the replica for issuance. The card, the holder, the household and every member come from
- * a single SELECT: one statement sees one snapshot on both H2 and PostgreSQL, so a household is
+ * Reads the replica for issuance. Each question is answered by a single SELECT — card, holder,
+ * household, members, their active issuance blocks (as scalar subqueries) and, for seals, the valid
+ * registration — because one statement sees one snapshot on both H2 and PostgreSQL: a household is
  * seen wholly before or wholly after a sync file, never half-moved. Every query names the
  * municipality: a request can never reach another municipality's rows.
  */
 public class ReplicaReader {
+
+    private static final String ACTIVE = " and (b.valid_from is null or b.valid_from <= ?)"
+            + " and (b.valid_until is null or b.valid_until >= ?)";
+    private static final String SUPPORT = " and b.block_kind in ('SUPPORT_MEASURE', 'SUPPORT_MEASURE_PROVISIONAL')";
+    private static final String SUPPRESS = " and b.block_kind = 'SUPPRESSION'";
 
     private static final String PERSON_COLUMNS = "m.atena_no, m.household_no, m.resident_type, m.family_name,"
             + " m.given_name, m.family_name_kana, m.given_name_kana, m.kana_confirmed, m.kyu_uji, m.kyu_uji_kana,"
             + " m.alpha_name, m.tsusho, m.tsusho_kana, m.nationality, m.residence_status, m.residence_period_end,"
             + " m.birth_date, m.sex, m.relationship, m.honseki, m.hittosha, m.address_since, m.previous_address,"
             + " m.became_resident_date, m.notified_date, m.status, m.person_block, m.support_measure,"
-            + " m.adult_guardianship, m.change_reason";
+            + " m.adult_guardianship, m.change_reason,"
+            + " (select count(*) from issuance_block b where b.municipality_code = m.municipality_code"
+            + " and b.atena_no = m.atena_no" + SUPPORT + ACTIVE + ") as person_support_blocks,"
+            + " (select count(*) from issuance_block b where b.municipality_code = m.municipality_code"
+            + " and b.atena_no = m.atena_no" + SUPPRESS + ACTIVE + ") as person_suppress_blocks";
 
-    private static final String HOLDER_AND_HOUSEHOLD = "select c.serial, c.cert_kind, c.status as cert_status,"
-            + " c.valid_until, c.atena_no as holder_atena, h.household_no as h_no, h.head_atena_no, h.postal_code,"
-            + " h.address, h.katagaki, h.household_block, " + PERSON_COLUMNS
+    private static final String HOUSEHOLD_COLUMNS = "h.household_no as h_no, h.head_atena_no, h.postal_code,"
+            + " h.address, h.katagaki, h.household_block,"
+            + " (select count(*) from issuance_block b where b.municipality_code = h.municipality_code"
+            + " and b.household_no = h.household_no" + SUPPORT + ACTIVE + ") as household_support_blocks,"
+            + " (select count(*) from issuance_block b where b.municipality_code = h.municipality_code"
+            + " and b.household_no = h.household_no" + SUPPRESS + ACTIVE + ") as household_suppress_blocks";
+
+    private static final String CARD_COLUMNS = "c.serial, c.cert_kind, c.status as cert_status, c.valid_until,"
+            + " c.atena_no as holder_atena";
+
+    /** The card, its holder's household and every member of it. */
+    private static final String HOUSEHOLD_OF_CARD = "select " + CARD_COLUMNS + ", " + HOUSEHOLD_COLUMNS + ", "
+            + PERSON_COLUMNS
             + " from card_serial c"
             + " join resident r on r.municipality_code = c.municipality_code and r.atena_no = c.atena_no"
             + " join household h on h.municipality_code = r.municipality_code and h.household_no = r.household_no"
             + " join resident m on m.municipality_code = h.municipality_code and m.household_no = h.household_no"
             + " where c.municipality_code = ? and c.serial = ?";
+
+    /** The card, its holder (the only member read), the household and the valid seal registration. */
+    private static final String SEAL_OF_CARD = "select " + CARD_COLUMNS + ", " + HOUSEHOLD_COLUMNS + ", "
+            + PERSON_COLUMNS + ", s.registration_no, s.name_form, s.registered_date, s.seal_image"
+            + " from card_serial c"
+            + " join resident m on m.municipality_code = c.municipality_code and m.atena_no = c.atena_no"
+            + " join household h on h.municipality_code = m.municipality_code and h.household_no = m.household_no"
+            + " left join seal_registration s on s.municipality_code = m.municipality_code and s.atena_no = m.atena_no"
+            + " and s.status = 'VALID'"
+            + " where c.municipality_code = ? and c.serial = ?"
+            + " order by s.registered_date desc";
 
     private final JdbcTemplate jdbc;
 
@@ -40,43 +71,59 @@ public class ReplicaReader {
     }
 
     /** The card holder and household, or empty when the serial is unknown in this municipality. */
-    public Optional<CardHolder> findBySerial(String municipality, String serial) {
-        return Optional.ofNullable(jdbc.query(HOLDER_AND_HOUSEHOLD, rs -> {
+    public Optional<CardHolder> findBySerial(String municipality, String serial, LocalDate today) {
+        Date d = Date.valueOf(today);
+        return Optional.ofNullable(jdbc.query(HOUSEHOLD_OF_CARD, rs -> {
+            CardHolder first = null;
             List<Person> members = new ArrayList<>();
-            String holderAtena = null;
-            Household household = null;
-            String certKind = null;
-            String certStatus = null;
-            LocalDate validUntil = null;
             while (rs.next()) {
-                if (household == null) {
-                    holderAtena = rs.getString("holder_atena");
-                    certKind = rs.getString("cert_kind");
-                    certStatus = rs.getString("cert_status");
-                    validUntil = date(rs, "valid_until");
-                    household = new Household(rs.getString("h_no"), rs.getString("head_atena_no"),
-                            rs.getString("postal_code"), rs.getString("address"), rs.getString("katagaki"),
-                            rs.getBoolean("household_block"));
+                if (first == null) {
+                    first = card(rs, serial, List.of());
                 }
                 members.add(person(rs));
             }
-            if (household == null) {
-                return null;
-            }
-            String atena = holderAtena;
-            Person holder = members.stream().filter(p -> p.atenaNo().equals(atena)).findFirst().orElseThrow();
-            return new CardHolder(serial, certKind, certStatus, validUntil, holder, household, List.copyOf(members));
-        }, municipality, serial));
+            return first == null ? null : withMembers(first, members);
+        }, d, d, d, d, d, d, d, d, municipality, serial));
     }
 
-    /** Whether a serial is known at all in this municipality (even if its holder has no household row). */
-    public boolean serialExists(String municipality, String serial) {
-        Integer n = jdbc.queryForObject("select count(*) from card_serial where municipality_code = ? and serial = ?",
-                Integer.class, municipality, serial);
-        return n != null && n > 0;
+    /** The card holder (as the only member) with their valid seal registration, if any. */
+    public Optional<CardHolder> findSealHolder(String municipality, String serial, LocalDate today) {
+        Date d = Date.valueOf(today);
+        return Optional.ofNullable(jdbc.query(SEAL_OF_CARD, rs -> {
+            if (!rs.next()) {
+                return null;
+            }
+            CardHolder holder = withMembers(card(rs, serial, List.of()), List.of(person(rs)));
+            String no = rs.getString("registration_no");
+            return no == null ? holder : holder.withSeal(new SealRegistration(no, rs.getString("name_form"),
+                    date(rs, "registered_date"), rs.getBytes("seal_image")));
+        }, d, d, d, d, d, d, d, d, municipality, serial));
+    }
+
+    private static CardHolder card(ResultSet rs, String serial, List<Person> members) throws SQLException {
+        Household h = new Household(rs.getString("h_no"), rs.getString("head_atena_no"), rs.getString("postal_code"),
+                rs.getString("address"), rs.getString("katagaki"),
+                rs.getBoolean("household_block") || rs.getLong("household_suppress_blocks") > 0,
+                rs.getLong("household_support_blocks") > 0);
+        return new CardHolder(serial, rs.getString("cert_kind"), rs.getString("cert_status"), date(rs, "valid_until"),
+                new Person(rs.getString("holder_atena"), null, null, null, null, null, null, false, null, null, null,
+                        null, null, null, null, null, null, null, null, null, null, null, null, null, null, null,
+                        false, null, false, null),
+                h, members, null);
+    }
+
+    private static CardHolder withMembers(CardHolder c, List<Person> members) {
+        String atena = c.holder().atenaNo();
+        Person holder = members.stream().filter(p -> p.atenaNo().equals(atena)).findFirst().orElseThrow();
+        return new CardHolder(c.serial(), c.certKind(), c.certStatus(), c.certValidUntil(), holder, c.household(),
+                List.copyOf(members), null);
     }
 
     private static Person person(ResultSet rs) throws SQLException {
+        String support = rs.getString("support_measure");
+        if ("NONE".equals(support) && rs.getLong("person_support_blocks") > 0) {
+            support = "ACTIVE";
+        }
         return new Person(rs.getString("atena_no"), rs.getString("household_no"), rs.getString("resident_type"),
                 rs.getString("family_name"), rs.getString("given_name"), rs.getString("family_name_kana"),
                 rs.getString("given_name_kana"), rs.getBoolean("kana_confirmed"), rs.getString("kyu_uji"),
@@ -85,8 +132,9 @@ public class ReplicaReader {
                 date(rs, "residence_period_end"), date(rs, "birth_date"), rs.getString("sex"),
                 rs.getString("relationship"), rs.getString("honseki"), rs.getString("hittosha"),
                 date(rs, "address_since"), rs.getString("previous_address"), date(rs, "became_resident_date"),
-                date(rs, "notified_date"), rs.getString("status"), rs.getBoolean("person_block"),
-                rs.getString("support_measure"), rs.getBoolean("adult_guardianship"), rs.getString("change_reason"));
+                date(rs, "notified_date"), rs.getString("status"),
+                rs.getBoolean("person_block") || rs.getLong("person_suppress_blocks") > 0,
+                support, rs.getBoolean("adult_guardianship"), rs.getString("change_reason"));
     }
 
     private static LocalDate date(ResultSet rs, String col) throws SQLException {

@@ -86,6 +86,36 @@ final class RecordFields {
         }
     }
 
+    /** A non-negative amount of yen. */
+    long yen(String col) {
+        String v = required(col);
+        if (!v.matches("[0-9]{1,15}")) {
+            throw bad(col, "not an amount of yen");
+        }
+        return Long.parseLong(v);
+    }
+
+    /** Base64 bytes of at most {@code maxBytes}; required or not. */
+    byte[] base64(String col, int maxBytes, boolean required) {
+        String v = required ? required(col) : str(col);
+        if (v == null) {
+            return null;
+        }
+        byte[] b;
+        try {
+            b = java.util.Base64.getDecoder().decode(v);
+        } catch (IllegalArgumentException e) {
+            throw bad(col, "not base64");
+        }
+        if (b.length > maxBytes) {
+            throw bad(col, "larger than " + maxBytes + " bytes");
+        }
+        if (b.length < 8 || (b[0] & 0xff) != 0x89 || b[1] != 'P' || b[2] != 'N' || b[3] != 'G') {
+            throw bad(col, "not a PNG image");
+        }
+        return b;
+    }
+
     String op() {
         return oneOf("op", Set.of("U", "D"));
     }

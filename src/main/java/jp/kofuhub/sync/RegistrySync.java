@@ -51,11 +51,17 @@ public class RegistrySync {
             if (municipalities.find(h.municipality()).isEmpty()) {
                 throw new ExportFileException("UNKNOWN_MUNICIPALITY", "this hub does not serve " + h.municipality());
             }
-            if (!sources.contains(h.source())) {
+            if (jp.kofuhub.registry.SourceSystem.of(h.source()) == null || !sources.contains(h.source())) {
                 throw new ExportFileException("UNKNOWN_SOURCE", "source " + h.source() + " is not one this hub reads");
             }
             long started = System.nanoTime();
-            Outcome outcome = tx.execute(status -> applyInTransaction(reader, h, fileName));
+            Outcome outcome;
+            try {
+                outcome = tx.execute(status -> applyInTransaction(reader, h, fileName));
+            } catch (SequenceGapException gap) {
+                recordWaiting(h);
+                throw gap;
+            }
             LOG.info("sync {} {} seq {} {}: {} ({} records, {} ms)", h.municipality(), h.source(), h.sequence(),
                     h.kind(), outcome, h.totalRecords(), (System.nanoTime() - started) / 1_000_000);
             return outcome;
@@ -88,9 +94,13 @@ public class RegistrySync {
             }
         }
         ReplicaWriter writer = new ReplicaWriter(jdbc, h);
+        Progress progress = new Progress(h);
         try {
             writer.begin();
-            reader.readRecords(writer::accept);
+            reader.readRecords((type, fields, line) -> {
+                writer.accept(type, fields, line);
+                progress.tick();
+            });
             writer.end();
         } catch (DuplicateKeyException e) {
             throw new ExportFileException("DUPLICATE_KEY", "a key appears twice in the payload");
@@ -105,10 +115,50 @@ public class RegistrySync {
                 + " payload_sha256, record_count, applied_at) values (?,?,?,?,?,?,?,?)",
                 h.municipality(), h.source(), h.sequence(), h.kind().name(), fileName, h.payloadSha256(),
                 h.totalRecords(), now);
-        jdbc.update("update sync_source_state set last_sequence = ?, data_as_of = ?, applied_at = ?"
-                + " where municipality_code = ? and source_system = ?",
+        jdbc.update("update sync_source_state set last_sequence = ?, data_as_of = ?, applied_at = ?,"
+                + " waiting_sequence = null, waiting_since = null where municipality_code = ? and source_system = ?",
                 h.sequence(), Timestamp.from(h.createdAt().toInstant()), now, h.municipality(), h.source());
         return Outcome.APPLIED;
+    }
+
+    /**
+     * A DELTA arrived before its predecessor: the source stops (nothing later applies) and health
+     * shows it until the missing file arrives or a FULL snapshot resets the source. Logged at
+     * ERROR once per gap, not at every poll.
+     */
+    private void recordWaiting(ExportHeader h) {
+        int changed = jdbc.update("update sync_source_state set waiting_sequence = ?, waiting_since = ?"
+                + " where municipality_code = ? and source_system = ? and (waiting_sequence is null or waiting_sequence <> ?)",
+                h.sequence(), Timestamp.from(Instant.now()), h.municipality(), h.source(), h.sequence());
+        if (changed > 0) {
+            LOG.error("sync {} {} stopped: sequence {} arrived but its predecessor has not been applied; later files wait",
+                    h.municipality(), h.source(), h.sequence());
+        }
+    }
+
+    /** Logs records, rate and ETA every few seconds while a large file applies. */
+    private static final class Progress {
+        private final ExportHeader h;
+        private final long total;
+        private final long start = System.nanoTime();
+        private long done;
+        private long nextLog = System.nanoTime() + 5_000_000_000L;
+
+        Progress(ExportHeader h) {
+            this.h = h;
+            this.total = h.totalRecords();
+        }
+
+        void tick() {
+            done++;
+            if ((done & 0x3ff) == 0 && System.nanoTime() > nextLog) {
+                double seconds = (System.nanoTime() - start) / 1e9;
+                double rate = done / seconds;
+                LOG.info("sync {} {} seq {}: {} / {} records ({} records/s, ETA {} s)", h.municipality(), h.source(),
+                        h.sequence(), done, total, Math.round(rate), Math.round((total - done) / Math.max(rate, 1)));
+                nextLog = System.nanoTime() + 5_000_000_000L;
+            }
+        }
     }
 
     /**

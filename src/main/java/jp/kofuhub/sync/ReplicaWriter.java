@@ -2,11 +2,13 @@ package jp.kofuhub.sync;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import jp.kofuhub.registry.AtenaNumber;
 import jp.kofuhub.registry.ExportFileException;
 import jp.kofuhub.registry.ExportHeader;
 import jp.kofuhub.registry.RecordType;
+import jp.kofuhub.registry.SourceSystem;
 import org.springframework.dao.DuplicateKeyException;
 import org.springframework.jdbc.core.JdbcTemplate;
 
@@ -41,6 +43,33 @@ class ReplicaWriter {
             + " values (?,?,?,?,?,?,?,?,?,?)";
     static final String INSERT_CARD = "insert into card_serial (municipality_code, serial, atena_no, cert_kind,"
             + " valid_until, status, source_sequence) values (?,?,?,?,?,?,?)";
+    static final String INSERT_HISTORY_IF_NEW = "insert into resident_history (municipality_code, atena_no, history_no,"
+            + " household_no, status, change_reason, change_date, change_notified_date, processed_date, source_sequence)"
+            + " select ?,?,?,?,?,?,?,?,?,? where not exists (select 1 from resident_history"
+            + " where municipality_code = ? and atena_no = ? and history_no = ?)";
+    static final String INSERT_BLOCK = "insert into issuance_block (municipality_code, block_id, atena_no, household_no,"
+            + " block_kind, valid_from, valid_until, source_sequence) values (?,?,?,?,?,?,?,?)";
+    static final String INSERT_SEAL = "insert into seal_registration (municipality_code, registration_no, atena_no,"
+            + " status, name_form, registered_date, cancelled_date, seal_image, source_sequence) values (?,?,?,?,?,?,?,?,?)";
+    static final String INSERT_TAX = "insert into tax_record (municipality_code, fiscal_year, atena_no, address_jan1,"
+            + " resident_jan1, filing_kind, income_salary, income_pension, income_business, income_other, total_income,"
+            + " deductions, taxable_income, city_per_capita, city_income_levy, pref_per_capita, pref_income_levy,"
+            + " non_taxed, source_sequence) values (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)";
+    static final String INSERT_HONSEKI = "insert into honseki_registration (municipality_code, registration_id, serial,"
+            + " honseki, hittosha, status, applied_date, decided_date, source_sequence) values (?,?,?,?,?,?,?,?,?)";
+
+    /** The tables a FULL snapshot of each source replaces, children first. */
+    private static final Map<SourceSystem, List<String>> FULL_REPLACES = Map.of(
+            SourceSystem.JUKI, List.of("issuance_block", "card_serial", "resident", "household"),
+            SourceSystem.INKAN, List.of("seal_registration"),
+            SourceSystem.ZEI, List.of("tax_record"),
+            SourceSystem.KOSEKI, List.of("honseki_registration"));
+    private static final Set<String> BLOCK_KINDS = Set.of("SUPPORT_MEASURE", "SUPPORT_MEASURE_PROVISIONAL", "SUPPRESSION");
+    private static final Set<String> SEAL_STATUSES = Set.of("VALID", "CANCELLED");
+    private static final Set<String> NAME_FORMS = Set.of("NAME", "KYU_UJI", "TSUSHO", "ALPHA");
+    private static final Set<String> FILING_KINDS = Set.of("RETURN", "EMPLOYER", "PENSION", "NONE");
+    private static final Set<String> HONSEKI_STATUSES = Set.of("PENDING", "APPROVED", "REJECTED", "CANCELLED");
+    private static final int MAX_SEAL_IMAGE_BYTES = 256 * 1024;
 
     private final JdbcTemplate jdbc;
     private final ExportHeader header;
@@ -50,6 +79,8 @@ class ReplicaWriter {
     private final List<Object[]> residents = new ArrayList<>();
     private final List<Object[]> history = new ArrayList<>();
     private final List<Object[]> cards = new ArrayList<>();
+    private final Map<String, List<Object[]>> others = new java.util.LinkedHashMap<>();
+    private final SourceSystem source;
     private final List<String> deletedHouseholds = new ArrayList<>();
 
     ReplicaWriter(JdbcTemplate jdbc, ExportHeader header) {
@@ -57,24 +88,33 @@ class ReplicaWriter {
         this.header = header;
         this.m = header.municipality();
         this.full = header.kind() == ExportHeader.Kind.FULL;
+        this.source = SourceSystem.of(header.source());
     }
 
     /** Before the first record of a FULL snapshot: the snapshot replaces everything of the source. */
     void begin() {
         if (full) {
-            jdbc.update("delete from card_serial where municipality_code = ?", m);
-            jdbc.update("delete from resident where municipality_code = ?", m);
-            jdbc.update("delete from household where municipality_code = ?", m);
+            for (String table : FULL_REPLACES.get(source)) {
+                jdbc.update("delete from " + table + " where municipality_code = ?", m);
+            }
         }
     }
 
     void accept(RecordType type, String[] fields, long line) {
         RecordFields r = new RecordFields(type, fields, line);
+        if (!source.recordTypes().contains(type)) {
+            throw new ExportFileException("RECORD_TYPE_NOT_FOR_SOURCE",
+                    "payload line " + line + ": source " + source + " does not send " + type + " records");
+        }
         try {
             switch (type) {
                 case H -> household(r);
                 case R -> resident(r);
                 case C -> card(r);
+                case B -> block(r);
+                case S -> seal(r);
+                case T -> tax(r);
+                case K -> honseki(r);
                 default -> throw new ExportFileException("UNKNOWN_RECORD_TYPE", "payload line " + line);
             }
         } catch (DuplicateKeyException e) {
@@ -158,9 +198,11 @@ class ReplicaWriter {
         Object[] hist = {m, atena, historyNo, row[3], row[29], row[33], row[34], row[35], row[36], header.sequence()};
         if (full) {
             add(residents, row);
-            jdbc.update("delete from resident_history where municipality_code = ? and atena_no = ? and history_no = ?",
-                    m, atena, historyNo);
-            add(history, hist);
+            Object[] histIfNew = java.util.Arrays.copyOf(hist, hist.length + 3);
+            histIfNew[hist.length] = m;
+            histIfNew[hist.length + 1] = atena;
+            histIfNew[hist.length + 2] = historyNo;
+            add(history, histIfNew);
             return;
         }
         jdbc.update("delete from resident_history where municipality_code = ? and atena_no = ? and history_no = ?",
@@ -193,6 +235,88 @@ class ReplicaWriter {
         }
     }
 
+    private void block(RecordFields r) {
+        String op = r.op();
+        String id = r.matching("block_id", "[0-9A-Za-z-]{1,20}", true);
+        if (op.equals("D")) {
+            // a real removal of the block; the registry never sends a temporary lift (一時解除)
+            requireDelta(r, "block_id");
+            jdbc.update("delete from issuance_block where municipality_code = ? and block_id = ?", m, id);
+            return;
+        }
+        String atena = r.matching("atena_no", "[0-9]{15}", false);
+        String household = r.matching("household_no", "[0-9]{1,20}", false);
+        if ((atena == null) == (household == null)) {
+            throw r.bad("atena_no", "a block names exactly one of atena_no and household_no");
+        }
+        upsert(INSERT_BLOCK, "issuance_block", "block_id", id,
+                new Object[] {m, id, atena, household, r.oneOf("block_kind", BLOCK_KINDS), r.date("valid_from"),
+                    r.date("valid_until"), header.sequence()});
+    }
+
+    private void seal(RecordFields r) {
+        String op = r.op();
+        String no = r.matching("registration_no", "[0-9A-Za-z-]{1,20}", true);
+        if (op.equals("D")) {
+            requireDelta(r, "registration_no");
+            jdbc.update("delete from seal_registration where municipality_code = ? and registration_no = ?", m, no);
+            return;
+        }
+        String status = r.oneOf("status", SEAL_STATUSES);
+        java.sql.Date cancelled = r.date("cancelled_date");
+        if (status.equals("CANCELLED") && cancelled == null) {
+            throw r.bad("cancelled_date", "a cancelled registration needs its cancellation date");
+        }
+        byte[] image = r.base64("seal_image", MAX_SEAL_IMAGE_BYTES, status.equals("VALID"));
+        upsert(INSERT_SEAL, "seal_registration", "registration_no", no,
+                new Object[] {m, no, r.matching("atena_no", "[0-9]{15}", true), status, r.oneOf("name_form", NAME_FORMS),
+                    r.requiredDate("registered_date"), cancelled, image, header.sequence()});
+    }
+
+    private void tax(RecordFields r) {
+        r.oneOf("op", Set.of("U"));
+        int year = r.integer("fiscal_year");
+        if (year < 2000 || year > 2100) {
+            throw r.bad("fiscal_year", "out of range");
+        }
+        String atena = r.matching("atena_no", "[0-9]{15}", true);
+        Object[] row = {m, year, atena, r.str("address_jan1"), r.flag("resident_jan1"), r.oneOf("filing_kind", FILING_KINDS),
+            r.yen("income_salary"), r.yen("income_pension"), r.yen("income_business"), r.yen("income_other"),
+            r.yen("total_income"), r.yen("deductions"), r.yen("taxable_income"), r.yen("city_per_capita"),
+            r.yen("city_income_levy"), r.yen("pref_per_capita"), r.yen("pref_income_levy"), r.flag("non_taxed"),
+            header.sequence()};
+        if (full) {
+            add(others.computeIfAbsent(INSERT_TAX, k -> new ArrayList<>()), row);
+        } else {
+            jdbc.update("delete from tax_record where municipality_code = ? and fiscal_year = ? and atena_no = ?", m, year, atena);
+            jdbc.update(INSERT_TAX, row);
+        }
+    }
+
+    private void honseki(RecordFields r) {
+        String op = r.op();
+        String id = r.matching("registration_id", "[0-9A-Za-z-]{1,20}", true);
+        if (op.equals("D")) {
+            requireDelta(r, "registration_id");
+            jdbc.update("delete from honseki_registration where municipality_code = ? and registration_id = ?", m, id);
+            return;
+        }
+        upsert(INSERT_HONSEKI, "honseki_registration", "registration_id", id,
+                new Object[] {m, id, r.matching("serial", "[0-9A-Za-z]{8,40}", true), r.required("honseki"),
+                    r.required("hittosha"), r.oneOf("status", HONSEKI_STATUSES), r.requiredDate("applied_date"),
+                    r.date("decided_date"), header.sequence()});
+    }
+
+    /** FULL: batched insert. DELTA: replace the row with the same key. */
+    private void upsert(String insert, String table, String keyColumn, String key, Object[] row) {
+        if (full) {
+            add(others.computeIfAbsent(insert, k -> new ArrayList<>()), row);
+        } else {
+            jdbc.update("delete from " + table + " where municipality_code = ? and " + keyColumn + " = ?", m, key);
+            jdbc.update(insert, row);
+        }
+    }
+
     private void requireDelta(RecordFields r, String col) {
         if (full) {
             throw r.bad(col, "a FULL snapshot cannot delete");
@@ -210,8 +334,11 @@ class ReplicaWriter {
         // households before residents before cards, so the end-of-file reference checks hold
         flush(households, INSERT_HOUSEHOLD);
         flush(residents, INSERT_RESIDENT);
-        flush(history, INSERT_HISTORY);
+        flush(history, INSERT_HISTORY_IF_NEW);
         flush(cards, INSERT_CARD);
+        for (Map.Entry<String, List<Object[]>> e : others.entrySet()) {
+            flush(e.getValue(), e.getKey());
+        }
     }
 
     private void flush(List<Object[]> batch, String sql) {

@@ -38,7 +38,8 @@ class EligibilityTest {
         List<Person> members = new ArrayList<>(others);
         members.add(0, holder);
         CardHolder card = new CardHolder("S", "CARD", certStatus, TODAY.plusYears(1), holder,
-                new Household("1", holder.atenaNo(), null, "住所", null, householdBlock), members);
+                new Household("1", holder.atenaNo(), null, "住所", null, householdBlock, false), members,
+                new jp.kofuhub.replica.SealRegistration("1", "NAME", TODAY, new byte[0]));
         return table.decide(card, city(excludeGuardianship), TODAY);
     }
 
@@ -73,6 +74,28 @@ class EligibilityTest {
         assertThat(decide(with(a, "RESIDENT", null, false, "NONE", true, b), List.of(), false, "VALID", true))
                 .contains(RefusalCode.ADULT_GUARDIANSHIP);
         assertThat(decide(with(a, "RESIDENT", null, false, "NONE", true, b), List.of(), false, "VALID", false)).isEmpty();
+    }
+
+    @Test
+    void sealCertificatesNeedAValidRegistration() {
+        Person a = adult("a");
+        CardHolder withSeal = new CardHolder("S", "CARD", "VALID", TODAY.plusYears(1), a,
+                new Household("1", "a", null, "住所", null, false, false), List.of(a),
+                new jp.kofuhub.replica.SealRegistration("1", "NAME", TODAY, new byte[0]));
+        assertThat(Eligibility.inkan().decide(withSeal, city(false), TODAY)).isEmpty();
+        assertThat(Eligibility.inkan().decide(withSeal.withSeal(null), city(false), TODAY)).contains(RefusalCode.NO_VALID_SEAL);
+        Person guardian = with(a, "RESIDENT", null, false, "NONE", true, a.birthDate());
+        CardHolder g = new CardHolder("S", "CARD", "VALID", TODAY.plusYears(1), guardian,
+                new Household("1", "a", null, "住所", null, false, false), List.of(guardian), withSeal.seal());
+        assertThat(Eligibility.inkan().decide(g, city(false), TODAY)).contains(RefusalCode.ADULT_GUARDIANSHIP);
+    }
+
+    @Test
+    void householdLevelBlocksRefuseTheHouseholdCertificate() {
+        Person a = adult("a");
+        CardHolder support = new CardHolder("S", "CARD", "VALID", TODAY.plusYears(1), a,
+                new Household("1", "a", null, "住所", null, false, true), List.of(a), null);
+        assertThat(table.decide(support, city(false), TODAY)).contains(RefusalCode.SUPPORT_MEASURE);
     }
 
     @Test

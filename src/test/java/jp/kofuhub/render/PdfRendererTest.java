@@ -33,8 +33,10 @@ class PdfRendererTest {
         String xml = Files.readString(Path.of("src/test/resources/golden", fixture + ".xml"))
                 .replace("file:///seals/012343.png", Path.of("config/municipalities/seals/012343.png").toAbsolutePath().toUri().toString());
         StringWriter out = new StringWriter();
-        new TransformerFactoryImpl().newTemplates(new StreamSource(Path.of("xslt-templates/juminhyo.xsl").toFile()))
-                .newTransformer().transform(new StreamSource(new java.io.StringReader(xml)), new StreamResult(out));
+        javax.xml.transform.Transformer t = new TransformerFactoryImpl()
+                .newTemplates(new StreamSource(Path.of("xslt-templates/juminhyo.xsl").toFile())).newTransformer();
+        t.setParameter("X-Kofu-Issue-Number", "20261125-012343-K1-P1-000001");
+        t.transform(new StreamSource(new java.io.StringReader(xml)), new StreamResult(out));
         return out.toString();
     }
 

@@ -32,6 +32,7 @@ class XsltGoldenTest {
         Transformer t = new TransformerFactoryImpl()
                 .newTemplates(new StreamSource(Path.of("xslt-templates", template + ".xsl").toFile()))
                 .newTransformer();
+        t.setParameter("X-Kofu-Issue-Number", "20261125-012343-K1-P1-000001");
         StringWriter fo = new StringWriter();
         t.transform(new StreamSource(GOLDEN.resolve(fixture + ".xml").toFile()), new StreamResult(fo));
         Path expected = GOLDEN.resolve(fixture + ".fo");

@@ -25,6 +25,8 @@ public abstract class TestHub implements ApplicationContextInitializer<Configura
         Path work = workDir(name());
         Map<String, Object> p = new HashMap<>(datasource());
         p.put("kofu.demo.enabled", "false");
+        // generated test data is dated today 09:00; freshness has its own test
+        p.put("kofu.sync.max-age", "P3650D");
         p.put("kofu.test.inbox-dir", work.resolve("inbox").toString());
         p.put("kofu.sync.inbox-uri", "file:" + work.resolve("inbox")
                 + "?include=.*\\.kexp&sortBy=file:name&delete=true&delay=100");

@@ -1,0 +1,66 @@
+<?xml version="1.0" encoding="UTF-8"?>
+<!--
+  印鑑登録証明書: the thin shell of this kind. The registered seal image (印影) in its frame, the
+  registration number and the holder's items, then the shared closing (認証文, date, issuer, 公印).
+-->
+<xsl:stylesheet version="2.0" xmlns:xsl="http://www.w3.org/1999/XSL/Transform"
+                xmlns:fo="http://www.w3.org/1999/XSL/Format">
+
+  <xsl:import href="common.xsl"/>
+  <xsl:output method="xml" encoding="UTF-8" indent="no"/>
+
+  <!-- the frame the 印影 is printed in -->
+  <xsl:variable name="impression-box">40mm</xsl:variable>
+
+  <xsl:template match="/certificate">
+    <xsl:call-template name="document">
+      <xsl:with-param name="title">印鑑登録証明書</xsl:with-param>
+      <xsl:with-param name="body">
+        <fo:table xsl:use-attribute-sets="grid">
+          <fo:table-column column-width="{$impression-box}"/>
+          <fo:table-column column-width="25mm"/>
+          <fo:table-column column-width="proportional-column-width(1)"/>
+          <fo:table-body>
+            <fo:table-row>
+              <fo:table-cell xsl:use-attribute-sets="cell" number-rows-spanned="5" text-align="center">
+                <fo:block xsl:use-attribute-sets="kana">印影</fo:block>
+                <fo:block>
+                  <fo:external-graphic src="url('{registration/@image}')" content-width="35mm" content-height="35mm"
+                                       width="35mm" height="35mm" scaling="uniform"/>
+                </fo:block>
+              </fo:table-cell>
+              <xsl:call-template name="cell">
+                <xsl:with-param name="label">登録番号</xsl:with-param>
+                <xsl:with-param name="value" select="registration/@number"/>
+              </xsl:call-template>
+            </fo:table-row>
+            <fo:table-row>
+              <xsl:call-template name="cell">
+                <xsl:with-param name="label">氏名</xsl:with-param>
+                <xsl:with-param name="value" select="person/name"/>
+              </xsl:call-template>
+            </fo:table-row>
+            <fo:table-row>
+              <xsl:call-template name="cell">
+                <xsl:with-param name="label">生年月日</xsl:with-param>
+                <xsl:with-param name="value" select="person/birth"/>
+              </xsl:call-template>
+            </fo:table-row>
+            <fo:table-row>
+              <xsl:call-template name="cell">
+                <xsl:with-param name="label">性別</xsl:with-param>
+                <xsl:with-param name="value" select="person/sex"/>
+              </xsl:call-template>
+            </fo:table-row>
+            <fo:table-row>
+              <xsl:call-template name="cell">
+                <xsl:with-param name="label">住所</xsl:with-param>
+                <xsl:with-param name="value" select="person/address"/>
+              </xsl:call-template>
+            </fo:table-row>
+          </fo:table-body>
+        </fo:table>
+      </xsl:with-param>
+    </xsl:call-template>
+  </xsl:template>
+</xsl:stylesheet>
