@@ -142,7 +142,9 @@ public class RegistrySync {
         private final long total;
         private final long start = System.nanoTime();
         private long done;
-        private long nextLog = System.nanoTime() + 5_000_000_000L;
+        /** Interval between progress lines; {@code -Dkofu.sync.progress-ms} (tests use a short one). */
+        private static final long INTERVAL_NANOS = Long.getLong("kofu.sync.progress-ms", 5000L) * 1_000_000L;
+        private long nextLog = System.nanoTime() + INTERVAL_NANOS;
 
         Progress(ExportHeader h) {
             this.h = h;
@@ -156,7 +158,7 @@ public class RegistrySync {
                 double rate = done / seconds;
                 LOG.info("sync {} {} seq {}: {} / {} records ({} records/s, ETA {} s)", h.municipality(), h.source(),
                         h.sequence(), done, total, Math.round(rate), Math.round((total - done) / Math.max(rate, 1)));
-                nextLog = System.nanoTime() + 5_000_000_000L;
+                nextLog = System.nanoTime() + INTERVAL_NANOS;
             }
         }
     }

@@ -64,6 +64,9 @@ public final class SftpTestServer {
         try (OutputStream out = Files.newOutputStream(privateKeyFile)) {
             OpenSSHKeyPairResourceWriter.INSTANCE.writePrivateKey(clientKey, "kofu-test-registry", null, out);
         }
+        if (Files.getFileStore(privateKeyFile).supportsFileAttributeView("posix")) {
+            Files.setPosixFilePermissions(privateKeyFile, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+        }
 
         SimpleGeneratorHostKeyProvider hostKeys = new SimpleGeneratorHostKeyProvider(keys.resolve("host-key.ser"));
         hostKeys.setAlgorithm(KeyUtils.EC_ALGORITHM);

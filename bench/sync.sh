@@ -1,0 +1,95 @@
+#!/usr/bin/env bash
+# Sync benchmark (issue #3 scale, #9 target): applies one FULL snapshot of a Yokohama-size synthetic
+# city (3.8 million residents) through the hub's real sync path, on H2 (file database) and on a
+# throwaway PostgreSQL 15, and next to it PostgreSQL COPY of the same rows. Results: docs/benchmarks.md.
+#
+#   bench/sync.sh                      # 3.8M residents, seed 1, H2 and PostgreSQL, java -Xmx512m
+#   RESIDENTS=200000 bench/sync.sh     # smaller city
+#   BENCH_DBS=postgres bench/sync.sh   # one database only (h2, postgres)
+#   BENCH_JAVA_OPTS='-Xmx512m -XX:StartFlightRecording=filename=/tmp/sync.jfr' bench/sync.sh
+#
+# The export file is generated once into data/bench/ (about 0.45 KB per resident) and reused.
+# PostgreSQL runs from /usr/lib/postgresql/15/bin with its defaults (fsync on), data and socket in a
+# temporary folder, port 55432 on 127.0.0.1 only, and is stopped and removed at the end.
+# Output: counts, sizes and times only (no personal data, and the data is synthetic anyway).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+RESIDENTS=${RESIDENTS:-3800000}
+SEED=${SEED:-1}
+MUNICIPALITY=${MUNICIPALITY:-011002}
+BENCH_DBS=${BENCH_DBS:-h2 postgres}
+JAVA_OPTS=${BENCH_JAVA_OPTS:--Xmx512m}
+PGBIN=${PGBIN:-/usr/lib/postgresql/15/bin}
+PGPORT=${PGPORT:-55432}
+WORK=data/bench
+
+jar=target/kofu-hub.jar
+if [ ! -f "$jar" ] || [ -n "$(find pom.xml src -newer "$jar" -print -quit)" ]; then
+  echo "bench: building $jar …" >&2
+  ./mvnw -B -q -DskipTests package >&2
+fi
+
+tmp=$(mktemp -d /tmp/kofu-bench.XXXXXX)
+pgdir=""
+as_pg=()
+cleanup() {
+  if [ -n "$pgdir" ] && [ -f "$pgdir/data/postmaster.pid" ]; then
+    "${as_pg[@]}" "$PGBIN/pg_ctl" -D "$pgdir/data" -m fast -w -t 60 stop >/dev/null 2>&1 || true
+  fi
+  [ -n "$pgdir" ] && rm -rf "$pgdir"
+  rm -rf "$tmp"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+mkdir -p "$WORK"
+results="$WORK/last-run.txt"
+: > "$results"
+common=(--residents "$RESIDENTS" --seed "$SEED" --municipality "$MUNICIPALITY" --work "$WORK")
+
+run_bench() { # label, then bench-sync arguments
+  local label=$1; shift
+  echo "bench: $label …" >&2
+  # shellcheck disable=SC2086
+  java $JAVA_OPTS -Djava.awt.headless=true -jar "$jar" bench-sync --label "$label" "${common[@]}" "$@" \
+    | tee -a "$results"
+  echo | tee -a "$results"
+}
+
+for db in $BENCH_DBS; do
+  case "$db" in
+    h2)
+      run_bench H2 --db-url "jdbc:h2:file:$tmp/h2/kofu;MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH" \
+        --db-user sa --db-password ""
+      rm -rf "$tmp/h2"
+      ;;
+    postgres)
+      if [ ! -x "$PGBIN/initdb" ] || [ ! -x "$PGBIN/pg_ctl" ]; then
+        echo "bench: PostgreSQL 15 binaries not found in $PGBIN (apt-get install postgresql-15); H2 only" | tee -a "$results" >&2
+        continue
+      fi
+      pgdir=$(mktemp -d /tmp/kofu-bench-pg.XXXXXX)
+      if [ "$(id -u)" = 0 ]; then
+        chown postgres:postgres "$pgdir"   # initdb refuses to run as root
+        as_pg=(runuser -u postgres --)
+      fi
+      "${as_pg[@]}" "$PGBIN/initdb" -D "$pgdir/data" -U kofu --auth=trust -E UTF8 --no-locale >/dev/null
+      "${as_pg[@]}" "$PGBIN/pg_ctl" -D "$pgdir/data" -l "$pgdir/server.log" -w -t 60 \
+        -o "-p $PGPORT -k $pgdir -c listen_addresses=127.0.0.1" start >/dev/null
+      "${as_pg[@]}" "$PGBIN/createdb" -h 127.0.0.1 -p "$PGPORT" -U kofu kofu
+      run_bench PostgreSQL --db-url "jdbc:postgresql://127.0.0.1:$PGPORT/kofu?reWriteBatchedInserts=true" \
+        --db-user kofu --db-password ""
+      "${as_pg[@]}" "$PGBIN/pg_ctl" -D "$pgdir/data" -m fast -w -t 60 stop >/dev/null
+      rm -rf "$pgdir"
+      pgdir=""
+      ;;
+    *)
+      echo "bench: unknown database $db (h2, postgres)" >&2
+      exit 2
+      ;;
+  esac
+done
+
+echo "bench: results (also in $results):" >&2
+cat "$results"
