@@ -93,9 +93,10 @@ public class RegistrySync {
                 throw new SequenceGapException(h.municipality(), h.source(), last, h.sequence());
             }
         }
-        ReplicaWriter writer = new ReplicaWriter(jdbc, h);
         Progress progress = new Progress(h);
-        try {
+        // close() before the transaction ends: a FULL on PostgreSQL writes from a second thread on this
+        // transaction's connection, which must be idle again before commit or rollback
+        try (ReplicaWriter writer = new ReplicaWriter(jdbc, h)) {
             writer.begin();
             reader.readRecords((type, fields, line) -> {
                 writer.accept(type, fields, line);

