@@ -148,7 +148,7 @@ class ReplicaWriter implements AutoCloseable {
         }
         boolean historyEmpty = source == SourceSystem.JUKI && !Boolean.TRUE.equals(jdbc.query(
                 "select 1 from resident_history where municipality_code = ? fetch first 1 rows only",
-                rs -> rs.next(), m));
+                (org.springframework.jdbc.core.ResultSetExtractor<Boolean>) rs -> rs.next(), m));
         DataSource ds = jdbc.getDataSource();
         Connection con = ds == null ? null : DataSourceUtils.getConnection(ds);
         boolean postgres;
