@@ -76,26 +76,32 @@ public class DemoCity implements ApplicationRunner {
         heartbeat();
     }
 
-    /** Writes an empty DELTA with the next sequence into the inbox, as the registry does when nothing changed. */
+    /**
+     * Writes an empty DELTA with the next sequence into the inbox for every source the demo city
+     * has (applied or waiting in the inbox), as the in-house systems do when nothing changed.
+     */
     public synchronized void heartbeat() throws java.io.IOException {
         if (!enabled) {
             return;
         }
-        Long applied = jdbc.queryForObject("select coalesce(max(last_sequence), 0) from sync_source_state"
-                + " where municipality_code = ? and source_system = 'JUKI'", Long.class, municipality);
-        long next = applied == null ? 1 : applied + 1;
+        java.util.Map<String, Long> next = new java.util.TreeMap<>();
+        jdbc.query("select source_system, last_sequence from sync_source_state where municipality_code = ?",
+                rs -> {
+                    next.merge(rs.getString(1), rs.getLong(2) + 1, Math::max);
+                }, municipality);
         try (var files = Files.list(inbox)) {
             for (Path p : files.toList()) {
                 String[] parts = p.getFileName().toString().split("_");
-                if (parts.length == 4 && parts[0].equals(municipality) && parts[1].equals("JUKI")
-                        && p.getFileName().toString().endsWith(".kexp")) {
-                    next = Math.max(next, Long.parseLong(parts[2]) + 1);
+                if (parts.length == 4 && parts[0].equals(municipality) && p.getFileName().toString().endsWith(".kexp")) {
+                    next.merge(parts[1], Long.parseLong(parts[2]) + 1, Math::max);
                 }
             }
         }
-        try (var w = new jp.kofuhub.registry.ExportWriter(inbox, municipality, "JUKI", next,
-                jp.kofuhub.registry.ExportHeader.Kind.DELTA, StandardCharsets.UTF_8, java.time.OffsetDateTime.now(clock))) {
-            w.commit();
+        for (var e : next.entrySet()) {
+            try (var w = new jp.kofuhub.registry.ExportWriter(inbox, municipality, e.getKey(), e.getValue(),
+                    jp.kofuhub.registry.ExportHeader.Kind.DELTA, StandardCharsets.UTF_8, java.time.OffsetDateTime.now(clock))) {
+                w.commit();
+            }
         }
     }
 }
