@@ -65,7 +65,7 @@
   <xsl:template match="issuer">
     <fo:table table-layout="fixed" width="100%" space-before="2mm">
       <fo:table-column column-width="proportional-column-width(1)"/>
-      <fo:table-column column-width="{$seal-size}"/>
+      <fo:table-column column-width="{$seal-column}"/>
       <fo:table-body>
         <fo:table-row>
           <fo:table-cell display-align="center">
@@ -77,7 +77,7 @@
             </fo:block>
           </fo:table-cell>
           <fo:table-cell>
-            <fo:block>
+            <fo:block text-align="end">
               <fo:external-graphic src="url('{@seal}')" content-width="{$seal-size}" content-height="{$seal-size}"
                                    width="{$seal-size}" height="{$seal-size}" scaling="uniform"/>
             </fo:block>

@@ -20,6 +20,8 @@
 
   <!-- the 公印: black, at most 25 mm square (STD §5) -->
   <xsl:variable name="seal-size">22mm</xsl:variable>
+  <!-- the column the 公印 sits in, a little wider so it does not cover the mayor's name -->
+  <xsl:variable name="seal-column">26mm</xsl:variable>
 
   <!-- persons on one sheet of a 世帯連記式 住民票 -->
   <xsl:variable name="persons-per-page" select="4"/>

@@ -22,6 +22,7 @@ public class KofuHub {
             case "generate" -> System.exit(GenerateCommand.run(rest));
             case "kiosk" -> System.exit(KioskCommand.run(rest));
             case "make-seal" -> System.exit(MakeSealCommand.run(rest));
+            case "preview" -> System.exit(jp.kofuhub.render.PreviewCommand.run(rest));
             case "quarantine" -> System.exit(jp.kofuhub.sync.QuarantineCommand.run(rest));
             case "bench-sync" -> System.exit(jp.kofuhub.bench.SyncBench.run(rest));
             case "help", "--help", "-h" -> {
@@ -41,6 +42,7 @@ public class KofuHub {
               generate --municipality 012343 --residents N --seed S [--out DIR] [--encoding UTF-8|CP932]
               kiosk --serial SERIAL [--municipality 012343] [--kind JUMINHYO] [--url URL] [--out FILE]
               make-seal --text 北広島市長之印 --out FILE [--font fonts/ipaexm.ttf] [--size 600]
+              preview --template juminhyo --data FIXTURE.xml [--out FILE.pdf]
               quarantine list | retry STORED_AS --operator NAME | discard STORED_AS --operator NAME --why TEXT [--url URL]
               bench-sync --db-url JDBC_URL [--residents 3800000] [--seed 1] (see bench/sync.sh)""";
 }
