@@ -8,6 +8,7 @@ import java.util.List;
 import jp.kofuhub.certificate.CertificateKind;
 import jp.kofuhub.certificate.InkanKind;
 import jp.kofuhub.certificate.JuminhyoKind;
+import jp.kofuhub.certificate.TaxKind;
 import jp.kofuhub.issuance.ReplicaFreshness;
 import jp.kofuhub.issuance.ErrorResponses;
 import jp.kofuhub.issuance.IssuanceService;
@@ -82,7 +83,9 @@ public class HubBeans {
     @Bean
     IssuanceService issuanceService(MunicipalityRegistry municipalities, ReplicaReader replica, FontChain fonts,
                                     ReplicaFreshness freshness, IssueNumbers numbers, Clock clock) {
-        List<CertificateKind> kinds = List.of(new JuminhyoKind(replica, fonts), new InkanKind(replica, fonts));
+        List<CertificateKind> kinds = List.of(new JuminhyoKind(replica, fonts), new InkanKind(replica, fonts),
+                new TaxKind("SHOTOKU", replica, fonts), new TaxKind("KAZEI", replica, fonts),
+                new TaxKind("SHOTOKU_KAZEI", replica, fonts));
         return new IssuanceService(municipalities, kinds, freshness, numbers, clock);
     }
 

@@ -52,6 +52,16 @@ public class Eligibility {
             new Rule(RefusalCode.ADULT_GUARDIANSHIP, (c, p) -> p.adultGuardianship()),
             new Rule(RefusalCode.NO_VALID_SEAL, (c, p) -> c.card().seal() == null)));
 
+    /** The tax certificates' table: the holder only, resident on 1 January, with tax data. */
+    static final List<Rule> TAX = concat(HOLDER, List.of(
+            new Rule(RefusalCode.SUPPORT_MEASURE, (c, p) -> p.underSupportMeasure() || c.card().household().householdSupport()),
+            new Rule(RefusalCode.ISSUANCE_BLOCKED, (c, p) -> p.personBlock() || c.card().household().householdBlock()),
+            new Rule(RefusalCode.UNDER_15, (c, p) -> Period.between(p.birthDate(), c.today()).getYears() < 15),
+            new Rule(RefusalCode.ADULT_GUARDIANSHIP,
+                    (c, p) -> p.adultGuardianship() && c.municipality().excludeAdultGuardianship()),
+            new Rule(RefusalCode.NO_TAX_DATA, (c, p) -> c.card().tax() == null),
+            new Rule(RefusalCode.NOT_RESIDENT_ON_JAN_1, (c, p) -> !c.card().tax().residentJan1())));
+
     private final List<Rule> table;
 
     /** The table for 住民票 (the default). */
@@ -65,6 +75,10 @@ public class Eligibility {
 
     public static Eligibility inkan() {
         return new Eligibility(INKAN);
+    }
+
+    public static Eligibility tax() {
+        return new Eligibility(TAX);
     }
 
     private static List<Rule> concat(List<Rule> a, List<Rule> b) {

@@ -16,6 +16,8 @@ public enum RefusalCode {
     UNDER_15("the card holder is under 15"),
     ADULT_GUARDIANSHIP("the municipality does not issue to adults under guardianship at kiosks"),
     NO_VALID_SEAL("the card holder has no valid seal registration"),
+    NOT_RESIDENT_ON_JAN_1("the card holder was not a resident on 1 January of the tax year"),
+    NO_TAX_DATA("there is no tax data for the card holder in the tax year offered"),
     GLYPH_UNAVAILABLE("a character cannot be printed by the certificate fonts"),
     REPLICA_STALE("the registry data is older than the configured limit (the sync is behind)"),
     REPLICA_CHANGED("the registry data changed while the certificate was being made; ask again");

@@ -20,8 +20,19 @@ public record MunicipalityProfile(
         String terminalCode,
         String printerCode,
         boolean excludeAdultGuardianship,
-        List<String> offeredKinds) {
+        List<String> offeredKinds,
+        String taxYearSwitch) {
 
+
+    /**
+     * The 年度 of tax certificates offered on {@code today}: the new 年度 opens on the switch-over
+     * day ({@code taxYearSwitch}, MM-dd, default 06-10); before it the previous 年度 is offered.
+     */
+    public int offeredTaxYear(java.time.LocalDate today) {
+        String mmdd = taxYearSwitch == null ? "06-10" : taxYearSwitch;
+        java.time.LocalDate switchDay = java.time.LocalDate.parse(today.getYear() + "-" + mmdd);
+        return today.isBefore(switchDay) ? today.getYear() - 1 : today.getYear();
+    }
 
     public boolean offers(String kind) {
         return offeredKinds != null && offeredKinds.contains(kind);

@@ -15,10 +15,21 @@ public record CardHolder(
         Person holder,
         Household household,
         List<Person> members,
-        SealRegistration seal) {
+        SealRegistration seal,
+        TaxRecord tax) {
+
+    public CardHolder(String serial, String certKind, String certStatus, java.time.LocalDate certValidUntil,
+                      Person holder, Household household, List<Person> members, SealRegistration seal) {
+        this(serial, certKind, certStatus, certValidUntil, holder, household, members, seal, null);
+    }
 
     /** The same card holder with the seal registration read in the same statement. */
     public CardHolder withSeal(SealRegistration s) {
-        return new CardHolder(serial, certKind, certStatus, certValidUntil, holder, household, members, s);
+        return new CardHolder(serial, certKind, certStatus, certValidUntil, holder, household, members, s, tax);
+    }
+
+    /** The same card holder with the tax record read in the same statement. */
+    public CardHolder withTax(TaxRecord t) {
+        return new CardHolder(serial, certKind, certStatus, certValidUntil, holder, household, members, seal, t);
     }
 }

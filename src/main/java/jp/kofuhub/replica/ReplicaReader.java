@@ -64,6 +64,18 @@ public class ReplicaReader {
             + " where c.municipality_code = ? and c.serial = ?"
             + " order by s.registered_date desc";
 
+    /** The card, its holder (the only member read), the household and the holder's tax record of one 年度. */
+    private static final String TAX_OF_CARD = "select " + CARD_COLUMNS + ", " + HOUSEHOLD_COLUMNS + ", "
+            + PERSON_COLUMNS + ", t.fiscal_year, t.address_jan1, t.resident_jan1, t.filing_kind, t.income_salary,"
+            + " t.income_pension, t.income_business, t.income_other, t.total_income, t.deductions, t.taxable_income,"
+            + " t.city_per_capita, t.city_income_levy, t.pref_per_capita, t.pref_income_levy, t.non_taxed"
+            + " from card_serial c"
+            + " join resident m on m.municipality_code = c.municipality_code and m.atena_no = c.atena_no"
+            + " join household h on h.municipality_code = m.municipality_code and h.household_no = m.household_no"
+            + " left join tax_record t on t.municipality_code = m.municipality_code and t.atena_no = m.atena_no"
+            + " and t.fiscal_year = ?"
+            + " where c.municipality_code = ? and c.serial = ?";
+
     private final JdbcTemplate jdbc;
 
     public ReplicaReader(JdbcTemplate jdbc) {
@@ -98,6 +110,26 @@ public class ReplicaReader {
             return no == null ? holder : holder.withSeal(new SealRegistration(no, rs.getString("name_form"),
                     date(rs, "registered_date"), rs.getBytes("seal_image")));
         }, d, d, d, d, d, d, d, d, municipality, serial));
+    }
+
+    /** The card holder (as the only member) with their tax record of {@code fiscalYear}, if any. */
+    public Optional<CardHolder> findTaxHolder(String municipality, String serial, LocalDate today, int fiscalYear) {
+        Date d = Date.valueOf(today);
+        return Optional.ofNullable(jdbc.query(TAX_OF_CARD, rs -> {
+            if (!rs.next()) {
+                return null;
+            }
+            CardHolder holder = withMembers(card(rs, serial, List.of()), List.of(person(rs)));
+            if (rs.getObject("fiscal_year") == null) {
+                return holder;
+            }
+            return holder.withTax(new TaxRecord(rs.getInt("fiscal_year"), rs.getString("address_jan1"),
+                    rs.getBoolean("resident_jan1"), rs.getString("filing_kind"), rs.getLong("income_salary"),
+                    rs.getLong("income_pension"), rs.getLong("income_business"), rs.getLong("income_other"),
+                    rs.getLong("total_income"), rs.getLong("deductions"), rs.getLong("taxable_income"),
+                    rs.getLong("city_per_capita"), rs.getLong("city_income_levy"), rs.getLong("pref_per_capita"),
+                    rs.getLong("pref_income_levy"), rs.getBoolean("non_taxed")));
+        }, d, d, d, d, d, d, d, d, fiscalYear, municipality, serial));
     }
 
     private static CardHolder card(ResultSet rs, String serial, List<Person> members) throws SQLException {

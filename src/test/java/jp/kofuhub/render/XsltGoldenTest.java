@@ -25,7 +25,7 @@ class XsltGoldenTest {
     private static final Path GOLDEN = Path.of("src/test/resources/golden");
 
     @ParameterizedTest
-    @ValueSource(strings = {"juminhyo-household:juminhyo", "inkan-kyu-uji:inkan"})
+    @ValueSource(strings = {"juminhyo-household:juminhyo", "inkan-kyu-uji:inkan", "shotoku-kazei:tax"})
     void templateProducesTheExpectedFo(String pair) throws Exception {
         String fixture = pair.split(":")[0];
         String template = pair.split(":")[1];
