@@ -49,9 +49,9 @@
 
   <xsl:template match="member">
     <fo:table xsl:use-attribute-sets="person-grid" keep-together.within-page="always">
-      <fo:table-column column-width="22mm"/>
+      <fo:table-column column-width="28mm"/>
       <fo:table-column column-width="proportional-column-width(2)"/>
-      <fo:table-column column-width="22mm"/>
+      <fo:table-column column-width="28mm"/>
       <fo:table-column column-width="proportional-column-width(1)"/>
       <fo:table-body>
         <fo:table-row>
