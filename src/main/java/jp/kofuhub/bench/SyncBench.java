@@ -137,8 +137,9 @@ public final class SyncBench {
         } else {
             err.println("bench-sync: generating " + residents + " residents into " + dir + " …");
             long t0 = System.nanoTime();
+            // JUKI only: the seal images of millions of residents would be gigabytes and are not benchmarked here
             CityGenerator.generate(dir.resolve("export"), municipality, residents, seed, StandardCharsets.UTF_8,
-                    today, dir.resolve("cards.csv"));
+                    today, dir.resolve("cards.csv"), CityGenerator.DEFAULT_SEAL_FONT, false);
             err.printf(Locale.ROOT, "bench-sync: generated in %.1f s%n", (System.nanoTime() - t0) / 1e9);
         }
         ExportHeader header;
@@ -595,5 +596,6 @@ public final class SyncBench {
         root.setLevel(Level.INFO);
         root.addAppender(appender);
         ctx.getLogger("com.zaxxer.hikari").setLevel(Level.WARN);
+        ctx.getLogger("jp.kofuhub.sync.ReplicaWriter").setLevel(Level.DEBUG);
     }
 }

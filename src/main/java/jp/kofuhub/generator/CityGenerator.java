@@ -32,7 +32,10 @@ import java.util.SplittableRandom;
 /**
  * Writes a synthetic 住民基本台帳 export of a fictional version of a city: one FULL snapshot and five
  * DELTA files (birth, move-in, 転出予定, completed move-out, death), plus a {@code cards.csv} that
- * names the certificate serials a demo or a test can present at a kiosk.
+ * names the certificate serials a demo or a test can present at a kiosk. It also writes the other
+ * in-house systems' exports of the same people: the 印鑑登録システム's ({@link InkanExport}: a FULL of
+ * seal registrations and a DELTA cancelling one seal) and the 税務システム's ({@link ZeiExport}: a FULL
+ * of the current 年度's tax records).
  *
  * <p>Why it exists: the hub must never see real personal data outside production, yet its tests
  * and demos need data that looks and misbehaves like a real registry — variant and non-BMP kanji,
@@ -43,16 +46,24 @@ import java.util.SplittableRandom;
  * {@link SplittableRandom}, {@code created-at} derived from {@code today}), and generation streams
  * household by household so that a city of four million residents runs in a small heap. The deltas
  * refer only to the handful of people remembered from the fixed scenario households written first.
+ * The seal and tax snapshots are written alongside the 住民記録 snapshot, household by household, each
+ * from its own random stream, so the 住民記録 files do not depend on them; seal images are drawn once
+ * per distinct engraved word ({@link SealImages}).
  */
 public final class CityGenerator {
 
     /** The fixed scenario households alone hold this many residents. */
     public static final int MIN_RESIDENTS = 18;
     public static final String SOURCE = "JUKI";
+    /** The font seal images are drawn with, relative to the working directory (the project root). */
+    public static final Path DEFAULT_SEAL_FONT = Path.of("fonts/ipaexm.ttf");
 
     /**
-     * What was written. Counts refer to the FULL snapshot. Serials are empty strings when the
-     * sample does not exist in this output ({@code rareGlyphSerial} under CP932, where 𠮷 becomes 吉).
+     * What was written. {@code files} in apply order within each source: JUKI 1–6, INKAN 1–2, ZEI 1.
+     * Counts refer to the FULL snapshots. Serials are empty strings when the sample does not exist in
+     * this output ({@code rareGlyphSerial} under CP932, where 𠮷 becomes 吉). The showcase holder has
+     * a valid seal, the showcase spouse ({@code showcaseSpouseSerial}) none; {@code cancelledSealSerial}
+     * is the card of the person whose only valid seal INKAN DELTA 2 cancels.
      */
     public record Result(
             List<Path> files,
@@ -66,8 +77,13 @@ public final class CityGenerator {
             String householdMemberOfMoveOutPlannedSerial,
             String rareGlyphSerial,
             String foreignSerial,
+            String showcaseSpouseSerial,
+            String cancelledSealSerial,
             int residentCount,
-            int householdCount) {
+            int householdCount,
+            long sealRecordCount,
+            long taxRecordCount,
+            int taxFiscalYear) {
 
         public Result {
             files = List.copyOf(files);
@@ -81,9 +97,27 @@ public final class CityGenerator {
         return generate(outDir, municipality, residents, seed, charset, today, parent.resolve("cards.csv"));
     }
 
-    /** Writes into {@code outDir} and the card list to {@code cardsCsv}. */
+    /** Writes into {@code outDir} and the card list to {@code cardsCsv}; seals drawn with {@link #DEFAULT_SEAL_FONT}. */
     public static Result generate(Path outDir, String municipality, int residents, long seed, Charset charset,
                                   LocalDate today, Path cardsCsv) throws IOException {
+        return generate(outDir, municipality, residents, seed, charset, today, cardsCsv, DEFAULT_SEAL_FONT);
+    }
+
+    /**
+     * Writes into {@code outDir} and the card list to {@code cardsCsv}; seal images are drawn with the
+     * TrueType font {@code sealFont} (a relative path is resolved against the working directory).
+     */
+    public static Result generate(Path outDir, String municipality, int residents, long seed, Charset charset,
+                                  LocalDate today, Path cardsCsv, Path sealFont) throws IOException {
+        return generate(outDir, municipality, residents, seed, charset, today, cardsCsv, sealFont, true);
+    }
+
+    /**
+     * As above; with {@code sealsAndTax} false only the resident registry's (JUKI) files are written —
+     * for scale runs, where the seal images alone would be gigabytes.
+     */
+    public static Result generate(Path outDir, String municipality, int residents, long seed, Charset charset,
+                                  LocalDate today, Path cardsCsv, Path sealFont, boolean sealsAndTax) throws IOException {
         if (municipality == null || !ExportFormat.MUNICIPALITY.matcher(municipality).matches()) {
             throw new IllegalArgumentException("municipality must be a 6-digit 団体コード");
         }
@@ -93,7 +127,10 @@ public final class CityGenerator {
         if (!charset.equals(StandardCharsets.UTF_8) && !charset.equals(ExportFormat.CP932)) {
             throw new IllegalArgumentException("charset must be UTF-8 or windows-31j");
         }
-        return new CityGenerator(municipality, seed, charset, today).run(outDir, residents, cardsCsv);
+        SealImages.check(sealFont);
+        CityGenerator g = new CityGenerator(municipality, seed, charset, today);
+        g.sealsAndTax = sealsAndTax;
+        return g.run(outDir, residents, cardsCsv, sealFont);
     }
 
     // ---- vocabulary ----
@@ -129,7 +166,7 @@ public final class CityGenerator {
     private static final String MINUS = "\u2212";
 
     /** Which 戸籍 a member belongs to, to derive 本籍 and 筆頭者. */
-    private enum Koseki { COUPLE, SON, PARENTS, OWN }
+    enum Koseki { COUPLE, SON, PARENTS, OWN }
 
     private record Spec(String relationship, int age, boolean male, Koseki koseki) {
     }
@@ -157,6 +194,9 @@ public final class CityGenerator {
     private int provisionalLeft = 1;
     private int guardianshipLeft = 2;
     private CardsCsv cards;
+    private InkanExport seals;
+    private boolean sealsAndTax = true;
+    private ZeiExport taxes;
 
     /** Role → serial of the sample cards (also the role column of cards.csv). */
     private final Map<String, String> samples = new HashMap<>();
@@ -180,21 +220,37 @@ public final class CityGenerator {
         }
     }
 
-    private Result run(Path outDir, int residents, Path cardsCsv) throws IOException {
+    private Result run(Path outDir, int residents, Path cardsCsv, Path sealFont) throws IOException {
         List<Path> files = new ArrayList<>();
-        try (CardsCsv csv = new CardsCsv(cardsCsv)) {
+        String cancelledSeal;
+        try (CardsCsv csv = new CardsCsv(cardsCsv);
+             InkanExport inkan = new InkanExport(outDir, municipality, charset, today, createdAt(1), seed, sealFont,
+                     text::apply);
+             ZeiExport zei = new ZeiExport(outDir, municipality, charset, today, createdAt(1), seed, text::apply)) {
             this.cards = csv;
+            this.seals = inkan;
+            this.taxes = zei;
             files.add(writeSnapshot(outDir, residents));
             files.add(writeDelta(outDir, 2, this::writeBirth));
             files.add(writeDelta(outDir, 3, this::writeMoveIn));
             files.add(writeDelta(outDir, 4, this::writeMoveOutPlanned));
             files.add(writeDelta(outDir, 5, this::writeMovedOut));
             files.add(writeDelta(outDir, 6, this::writeDeath));
+            if (sealsAndTax) {
+                files.add(inkan.commitFull());
+                files.add(inkan.writeCancellation(createdAt(2)));
+                files.add(zei.commit());
+                Person cancelled = inkan.cancelled();
+                cancelledSeal = cancelled == null ? "" : serial(cancelled.atenaNo, "CARD");
+            } else {
+                cancelledSeal = "";
+            }
         }
         return new Result(files, cardsCsv, sample("showcase"), sample("showcasePhone"),
                 sample("moveOutPlanned"), sample("movedOut"), sample("deceased"), sample("child"),
                 sample("householdMemberOfMoveOutPlanned"), sample("rareGlyph"), sample("foreign"),
-                residentCount, householdCount);
+                sample("showcaseSpouse"), cancelledSeal, residentCount, householdCount,
+                seals.records(), taxes.records(), taxes.fiscalYear());
     }
 
     private String sample(String role) {
@@ -343,6 +399,11 @@ public final class CityGenerator {
         }
         residentCount += h.members.size();
         householdCount++;
+        // the same people in the seal and tax snapshots (own random streams: the lines above are unaffected)
+        if (sealsAndTax) {
+            seals.household(h, randomHouseholds > 0);
+            taxes.household(h);
+        }
     }
 
     private void write(ExportWriter w, RecordType type, String[] fields) throws IOException {
@@ -1063,7 +1124,7 @@ public final class CityGenerator {
     }
 
     /** Zero-padded decimal without {@link String#format}, which dominates the run time otherwise. */
-    private static String pad(long n, int width) {
+    static String pad(long n, int width) {
         String s = Long.toString(n);
         return s.length() >= width ? s : "0".repeat(width - s.length()) + s;
     }
@@ -1072,7 +1133,7 @@ public final class CityGenerator {
      * {@link EraDate#format}, memoized: a city's dates span a few tens of thousands of distinct
      * days, so the cache stays small however many residents are written.
      */
-    private static String date(LocalDate d) {
+    static String date(LocalDate d) {
         return d == null ? "" : ERA_DATES.computeIfAbsent(d, EraDate::format);
     }
 
@@ -1080,7 +1141,7 @@ public final class CityGenerator {
 
     // ---- model ----
 
-    private static final class Household {
+    static final class Household {
         final String no;
         String postal;
         String address;
@@ -1123,7 +1184,7 @@ public final class CityGenerator {
         }
     }
 
-    private static final class Person {
+    static final class Person {
         String atenaNo;
         int historyNo = 1;
         String householdNo;

@@ -23,9 +23,11 @@ import java.util.Set;
 public final class GenerateCommand {
 
     static final String USAGE = "usage: generate --municipality NNNNNN --residents N --seed S"
-            + " [--out DIR (default data/generated)] [--encoding UTF-8|CP932] [--today yyyy-MM-dd]";
+            + " [--out DIR (default data/generated)] [--encoding UTF-8|CP932] [--today yyyy-MM-dd]"
+            + " [--font TTF for seal images (default fonts/ipaexm.ttf)] [--juki-only true]";
 
-    private static final Set<String> OPTIONS = Set.of("municipality", "residents", "seed", "out", "encoding", "today");
+    private static final Set<String> OPTIONS = Set.of("municipality", "residents", "seed", "out", "encoding", "today",
+            "font", "juki-only");
 
     private GenerateCommand() {
     }
@@ -49,8 +51,10 @@ public final class GenerateCommand {
             return 2;
         }
         try {
+            // cards.csv next to the output folder, as CityGenerator.generate without a card path puts it
+            Path parent = o.out.getParent() != null ? o.out.getParent() : o.out.toAbsolutePath().getParent();
             CityGenerator.Result r = CityGenerator.generate(o.out, o.municipality, o.residents, o.seed, o.charset,
-                    o.today);
+                    o.today, parent.resolve("cards.csv"), o.font, !o.jukiOnly);
             printSummary(out, o, r);
             return 0;
         } catch (IOException e) {
@@ -75,11 +79,15 @@ public final class GenerateCommand {
                 + " child=" + r.childSerial()
                 + " rareGlyph=" + (r.rareGlyphSerial().isEmpty() ? "(none in this encoding)" : r.rareGlyphSerial())
                 + " foreign=" + r.foreignSerial());
+        out.println("seals: " + r.sealRecordCount() + " registrations; showcase has a valid seal, showcaseSpouse="
+                + r.showcaseSpouseSerial() + " has none, cancelledSeal=" + r.cancelledSealSerial()
+                + " (cancelled by INKAN DELTA 2)");
+        out.println("tax: " + r.taxRecordCount() + " records for 年度 " + r.taxFiscalYear());
     }
 
     /** Parsed and checked arguments. */
     private record Options(String municipality, int residents, long seed, Path out, Charset charset,
-                           LocalDate today) {
+                           LocalDate today, Path font, boolean jukiOnly) {
 
         static Options parse(String[] args) {
             Map<String, String> v = new HashMap<>();
@@ -105,7 +113,13 @@ public final class GenerateCommand {
             Path out = Path.of(v.getOrDefault("out", "data/generated"));
             Charset charset = charset(v.getOrDefault("encoding", "UTF-8"));
             LocalDate today = v.containsKey("today") ? date(v.get("today")) : LocalDate.now(ZoneId.of("Asia/Tokyo"));
-            return new Options(municipality, residents, seed, out, charset, today);
+            Path font = Path.of(v.getOrDefault("font", CityGenerator.DEFAULT_SEAL_FONT.toString()));
+            if (!java.nio.file.Files.isRegularFile(font)) {
+                throw new IllegalArgumentException("--font: no font file " + font
+                        + " (run from the project root, or name the TrueType font for seal images)");
+            }
+            boolean jukiOnly = Boolean.parseBoolean(v.getOrDefault("juki-only", "false"));
+            return new Options(municipality, residents, seed, out, charset, today, font, jukiOnly);
         }
 
         private static String required(Map<String, String> v, String key) {

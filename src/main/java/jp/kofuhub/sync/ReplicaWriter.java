@@ -45,6 +45,8 @@ import org.springframework.jdbc.datasource.DataSourceUtils;
  */
 class ReplicaWriter implements AutoCloseable {
 
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(ReplicaWriter.class);
+
     static final int BATCH = 5000;
     private static final boolean COPY = !"false".equals(System.getProperty("kofu.sync.copy"));
     /** Distinct era dates remembered (parsed once each); bounded, a snapshot has a few ten thousand. */
@@ -193,9 +195,11 @@ class ReplicaWriter implements AutoCloseable {
 
     /** Writes what is still batched and checks that every current resident has a household. */
     void end() {
+        long t0 = System.nanoTime();
         if (sink != null) {
             sink.finish();
         }
+        long t1 = System.nanoTime();
         Integer orphans = jdbc.queryForObject("select count(*) from resident r where r.municipality_code = ?"
                 + " and r.source_sequence = ? and r.status <> 'REMOVED' and not exists (select 1 from household h"
                 + " where h.municipality_code = r.municipality_code and h.household_no = r.household_no)",
@@ -218,6 +222,11 @@ class ReplicaWriter implements AutoCloseable {
                 Integer.class, m, header.sequence());
         if (cardOrphans != null && cardOrphans > 0) {
             throw new ExportFileException("DANGLING_REFERENCE", cardOrphans + " serial(s) name a resident the replica does not have");
+        }
+        if (LOG.isDebugEnabled()) {
+            LOG.debug("sync {} {} seq {}: last rows written in {} ms ({}), reference checks {} ms", m, header.source(),
+                    header.sequence(), (t1 - t0) / 1_000_000, sink == null ? "statements" : sink.getClass().getSimpleName(),
+                    (System.nanoTime() - t1) / 1_000_000);
         }
     }
 
@@ -615,6 +624,13 @@ class ReplicaWriter implements AutoCloseable {
         @Override
         public void finish() {
             stream.finish();
+            if (source == SourceSystem.JUKI) {
+                // Fresh statistics (ANALYZE counts this transaction's own rows) let the reference checks in
+                // end() hash-join millions of rows instead of probing an index per row (≈ 6 s instead of
+                // 16 s at 3.8 million residents); they commit with the file, so readers profit too.
+                // Holds SHARE UPDATE EXCLUSIVE until commit: blocks only autovacuum and other ANALYZEs.
+                jdbc.execute("analyze household, resident, card_serial");
+            }
             if (staged) {
                 String cols = "municipality_code, atena_no, history_no, household_no, status, change_reason, change_date,"
                         + " change_notified_date, processed_date, source_sequence";

@@ -18,6 +18,7 @@ import java.nio.file.Path;
 import java.time.LocalDate;
 import java.time.Period;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -42,9 +43,16 @@ class CityGeneratorTest {
     @Test
     void utf8ExportReadsBackWithExpectedFilesAndCounts() throws IOException {
         CityGenerator.Result r = generate("utf8", StandardCharsets.UTF_8);
-        List<ExportFile> files = readAll(r);
+        List<ExportFile> all = readAll(r);
 
-        assertThat(files).hasSize(6);
+        // JUKI 1..6, then INKAN 1..2 and ZEI 1: apply order within each source
+        assertThat(all).extracting(f -> f.header().source() + " " + f.header().sequence() + " " + f.header().kind())
+                .containsExactly("JUKI 1 FULL", "JUKI 2 DELTA", "JUKI 3 DELTA", "JUKI 4 DELTA", "JUKI 5 DELTA",
+                        "JUKI 6 DELTA", "INKAN 1 FULL", "INKAN 2 DELTA", "ZEI 1 FULL");
+        assertThat(r.files()).extracting(f -> f.getFileName().toString()).endsWith(
+                CITY + "_INKAN_000000001_FULL.kexp", CITY + "_INKAN_000000002_DELTA.kexp",
+                CITY + "_ZEI_000000001_FULL.kexp");
+        List<ExportFile> files = all.subList(0, 6);
         assertThat(files.get(0).header().kind()).isEqualTo(ExportHeader.Kind.FULL);
         for (int i = 0; i < files.size(); i++) {
             ExportHeader h = files.get(i).header();
@@ -64,7 +72,16 @@ class CityGeneratorTest {
         assertThat(files.stream().skip(1).map(f -> f.count(RecordType.R))).containsExactly(1L, 2L, 1L, 1L, 1L);
         assertThat(files.get(2).count(RecordType.H)).isEqualTo(1);
         assertThat(files.get(2).count(RecordType.C)).isEqualTo(1);
-        assertWellFormed(files);
+        assertWellFormed(all);
+
+        assertThat(all.get(6).header().createdAt().toString()).isEqualTo("2025-06-02T09:01+09:00");
+        assertThat(all.get(7).header().createdAt().toString()).isEqualTo("2025-06-02T09:02+09:00");
+        assertThat(all.get(8).header().createdAt().toString()).isEqualTo("2025-06-02T09:01+09:00");
+        assertThat(all.get(6).count(RecordType.S)).isEqualTo(r.sealRecordCount());
+        assertThat(all.get(7).count(RecordType.S)).isEqualTo(1);
+        assertThat(all.get(8).count(RecordType.T)).isEqualTo(r.taxRecordCount());
+        assertThat(all.subList(6, 9)).allSatisfy(f -> assertThat(f.records()).allMatch(
+                rec -> rec.type() == (f.header().source().equals("ZEI") ? RecordType.T : RecordType.S)));
     }
 
     @Test
@@ -84,6 +101,13 @@ class CityGeneratorTest {
         assertThat(movedInHousehold.get("katagaki")).contains("\u301C", "\u2212");
         String raw = new String(Files.readAllBytes(r.files().get(2)), CP932);
         assertThat(raw).contains("\uFF5E", "\uFF0D").doesNotContain("\u301C", "\u2212");
+
+        // the seal and tax exports carry the same people in CP932 (seal images are base64 ASCII)
+        CityGenerator.Result utf8 = generate("cp932-utf8", StandardCharsets.UTF_8);
+        assertThat(r.sealRecordCount()).isEqualTo(utf8.sealRecordCount()).isPositive();
+        assertThat(r.taxRecordCount()).isEqualTo(utf8.taxRecordCount()).isPositive();
+        assertThat(files.get(6).all(RecordType.S)).allSatisfy(s -> assertSealImage(s));
+        assertThat(r.cancelledSealSerial()).isEqualTo(utf8.cancelledSealSerial());
     }
 
     @Test
@@ -98,6 +122,7 @@ class CityGeneratorTest {
         }
         assertThat(Files.readAllBytes(a.cardsCsv())).isEqualTo(Files.readAllBytes(b.cardsCsv()));
         assertThat(a.showcaseSerial()).isEqualTo(b.showcaseSerial());
+        assertThat(a.cancelledSealSerial()).isEqualTo(b.cancelledSealSerial());
 
         CityGenerator.Result other = CityGenerator.generate(tmp.resolve("c/inbox"), CITY, RESIDENTS, SEED + 1,
                 StandardCharsets.UTF_8, TODAY);
@@ -245,6 +270,182 @@ class CityGeneratorTest {
     }
 
     @Test
+    void sealExportHasPlausibleRegistrationsForAdultResidents() throws IOException {
+        CityGenerator.Result r = generate("seals", StandardCharsets.UTF_8);
+        List<ExportFile> files = readAll(r);
+        Map<String, Rec> people = byAtena(files.get(0).all(RecordType.R));
+        List<Rec> seals = files.get(6).all(RecordType.S);
+
+        long adults = people.values().stream().filter(p -> age(p) >= 15).count();
+        List<Rec> valid = seals.stream().filter(s -> s.get("status").equals("VALID")).toList();
+        List<Rec> cancelled = seals.stream().filter(s -> s.get("status").equals("CANCELLED")).toList();
+        assertThat(valid.size()).isBetween((int) (adults * 35 / 100), (int) (adults * 55 / 100));
+        assertThat(cancelled).isNotEmpty().hasSizeLessThan(valid.size() / 5);
+        assertThat(seals).extracting(s -> s.get("registration_no")).doesNotHaveDuplicates()
+                .allMatch(no -> no.matches("IN-\\d{7}"));
+        assertThat(valid).extracting(s -> s.get("atena_no")).doesNotHaveDuplicates();
+        assertThat(valid).extracting(s -> s.get("name_form")).contains("NAME").allMatch(
+                f -> List.of("NAME", "KYU_UJI", "TSUSHO", "ALPHA").contains(f));
+        for (Rec s : seals) {
+            Rec p = people.get(s.get("atena_no"));
+            assertThat(p).as(s.get("registration_no")).isNotNull();
+            assertThat(age(p)).isGreaterThanOrEqualTo(15);
+            assertThat(p.get("adult_guardianship")).isEqualTo("0");
+            LocalDate registered = EraDate.parse(s.get("registered_date"));
+            assertThat(registered).isAfter(EraDate.parse(p.get("became_resident_date"))).isBefore(TODAY);
+            switch (s.get("name_form")) {
+                case "KYU_UJI" -> assertThat(p.get("kyu_uji")).isNotEmpty();
+                case "TSUSHO" -> assertThat(p.get("tsusho")).isNotEmpty();
+                case "ALPHA" -> assertThat(p.get("resident_type")).isEqualTo("F");
+                default -> { }
+            }
+            assertSealImage(s);
+        }
+    }
+
+    @Test
+    void showcaseHeadHasAValidSealTheSpouseNoneAndDeltaCancelsAnotherOne() throws IOException {
+        CityGenerator.Result r = generate("seal-samples", StandardCharsets.UTF_8);
+        List<ExportFile> files = readAll(r);
+        ExportFile full = files.get(0);
+        String head = card(full, r.showcaseSerial()).get("atena_no");
+        String spouse = card(full, r.showcaseSpouseSerial()).get("atena_no");
+        assertThat(person(full, spouse).get("relationship")).isEqualTo("妻");
+        assertThat(person(full, spouse).get("household_no")).isEqualTo(person(full, head).get("household_no"));
+
+        Map<String, Rec> afterFull = sealsByNo(files.get(6).all(RecordType.S));
+        assertThat(validSeals(afterFull, head)).hasSize(1);
+        assertThat(afterFull.values()).noneMatch(s -> s.get("atena_no").equals(spouse));
+
+        String cancelledAtena = card(full, r.cancelledSealSerial()).get("atena_no");
+        assertThat(cancelledAtena).isNotIn(head, spouse);
+        Rec cancelledPerson = person(full, cancelledAtena);
+        assertThat(age(cancelledPerson)).isGreaterThanOrEqualTo(20);
+        assertThat(validSeals(afterFull, cancelledAtena)).hasSize(1);
+
+        Rec cancellation = files.get(7).first(RecordType.S);
+        assertThat(cancellation.get("atena_no")).isEqualTo(cancelledAtena);
+        assertThat(cancellation.get("status")).isEqualTo("CANCELLED");
+        assertThat(EraDate.parse(cancellation.get("cancelled_date"))).isEqualTo(TODAY);
+        assertThat(cancellation.get("seal_image")).isEmpty();
+
+        // after the DELTA (an upsert by registration number) the person's latest record is the cancelled one
+        Map<String, Rec> afterDelta = new HashMap<>(afterFull);
+        afterDelta.put(cancellation.get("registration_no"), cancellation);
+        assertThat(validSeals(afterDelta, cancelledAtena)).isEmpty();
+        Rec latest = afterDelta.values().stream().filter(s -> s.get("atena_no").equals(cancelledAtena))
+                .max(java.util.Comparator.comparing((Rec s) -> EraDate.parse(s.get("registered_date")))
+                        .thenComparing(s -> s.get("registration_no"))).orElseThrow();
+        assertThat(latest.get("status")).isEqualTo("CANCELLED");
+        assertThat(validSeals(afterDelta, head)).hasSize(1);
+    }
+
+    @Test
+    void taxExportCoversAdultsResidentOnJanuaryFirstWithConsistentAmounts() throws IOException {
+        CityGenerator.Result r = generate("tax", StandardCharsets.UTF_8);
+        List<ExportFile> files = readAll(r);
+        ExportFile full = files.get(0);
+        Map<String, String> addressOfHousehold = new HashMap<>();
+        full.all(RecordType.H).forEach(h -> addressOfHousehold.put(h.get("household_no"), h.get("address")));
+        Map<String, Rec> people = byAtena(full.all(RecordType.R));
+        // 2 June 2025 is before the switch on 10 June: the 令和6 (2024) 年度 is current
+        assertThat(r.taxFiscalYear()).isEqualTo(2024);
+        LocalDate jan1 = LocalDate.of(2024, 1, 1);
+        Set<String> expected = new HashSet<>();
+        people.values().stream().filter(p -> age(p) >= 16
+                        && !EraDate.parse(p.get("became_resident_date")).isAfter(jan1))
+                .forEach(p -> expected.add(p.get("atena_no")));
+
+        List<Rec> taxes = files.get(8).all(RecordType.T);
+        assertThat(taxes).extracting(t -> t.get("atena_no")).doesNotHaveDuplicates();
+        assertThat(taxes.stream().map(t -> t.get("atena_no")).toList()).containsExactlyInAnyOrderElementsOf(expected);
+        Map<String, Integer> kinds = new HashMap<>();
+        int nonTaxed = 0;
+        for (Rec t : taxes) {
+            Rec p = people.get(t.get("atena_no"));
+            assertThat(t.get("fiscal_year")).isEqualTo("2024");
+            assertThat(t.get("resident_jan1")).isEqualTo("1");
+            assertThat(t.get("address_jan1")).isEqualTo(addressOfHousehold.get(p.get("household_no")));
+            long salary = yen(t, "income_salary");
+            long pension = yen(t, "income_pension");
+            long business = yen(t, "income_business");
+            long other = yen(t, "income_other");
+            long total = yen(t, "total_income");
+            long deductions = yen(t, "deductions");
+            long taxable = yen(t, "taxable_income");
+            assertThat(total).isEqualTo(salary + pension + business + other);
+            assertThat(taxable % 1000).isZero();
+            assertThat(taxable).isLessThanOrEqualTo(Math.max(0, total - deductions)).isGreaterThan(total - deductions - 1000);
+            String kind = t.get("filing_kind");
+            kinds.merge(kind, 1, Integer::sum);
+            switch (kind) {
+                case "NONE" -> assertThat(List.of(total, deductions, taxable)).containsOnly(0L);
+                case "EMPLOYER" -> assertThat(List.of(pension, business, other)).containsOnly(0L);
+                case "PENSION" -> assertThat(List.of(salary, business, other)).containsOnly(0L);
+                default -> assertThat(kind).isEqualTo("RETURN");
+            }
+            long cityLevy = yen(t, "city_income_levy");
+            long prefLevy = yen(t, "pref_income_levy");
+            if (t.get("non_taxed").equals("1")) {
+                nonTaxed++;
+                assertThat(List.of(yen(t, "city_per_capita"), cityLevy, yen(t, "pref_per_capita"), prefLevy))
+                        .containsOnly(0L);
+            } else {
+                assertThat(t.get("non_taxed")).isEqualTo("0");
+                assertThat(yen(t, "city_per_capita")).isEqualTo(3_500);
+                assertThat(yen(t, "pref_per_capita")).isEqualTo(1_500);
+                assertThat(cityLevy).isIn(0L, taxable * 6 / 100 / 100 * 100);
+                assertThat(prefLevy).isIn(0L, taxable * 4 / 100 / 100 * 100);
+            }
+        }
+        assertThat(kinds.keySet()).contains("EMPLOYER", "PENSION", "RETURN", "NONE");
+        assertThat(kinds.get("EMPLOYER")).isGreaterThan(taxes.size() / 4);
+        assertThat(nonTaxed).isBetween(taxes.size() / 10, taxes.size() * 6 / 10);
+
+        // the showcase head can later get a tax certificate: salaried, taxed
+        Rec head = taxes.stream().filter(t -> t.get("atena_no").equals(card(full, r.showcaseSerial()).get("atena_no")))
+                .findFirst().orElseThrow();
+        assertThat(head.get("filing_kind")).isEqualTo("EMPLOYER");
+        assertThat(head.get("non_taxed")).isEqualTo("0");
+        assertThat(yen(head, "city_income_levy")).isPositive();
+    }
+
+    @Test
+    void taxYearSwitchesOnTheTenthOfJune() throws IOException {
+        assertThat(ZeiExport.fiscalYear(LocalDate.of(2026, 1, 5))).isEqualTo(2025);
+        assertThat(ZeiExport.fiscalYear(LocalDate.of(2026, 6, 9))).isEqualTo(2025);
+        assertThat(ZeiExport.fiscalYear(LocalDate.of(2026, 6, 10))).isEqualTo(2026);
+        assertThat(ZeiExport.fiscalYear(LocalDate.of(2026, 12, 31))).isEqualTo(2026);
+
+        CityGenerator.Result r = CityGenerator.generate(tmp.resolve("june/inbox"), CITY, CityGenerator.MIN_RESIDENTS,
+                SEED, StandardCharsets.UTF_8, LocalDate.of(2025, 6, 10));
+        assertThat(r.taxFiscalYear()).isEqualTo(2025);
+        assertThat(readAll(r).get(8).all(RecordType.T)).isNotEmpty()
+                .allSatisfy(t -> assertThat(t.get("fiscal_year")).isEqualTo("2025"));
+        // the smallest city (scenario households only) still cancels a seal of someone with a card
+        assertThat(r.cancelledSealSerial()).isNotEmpty();
+    }
+
+    @Test
+    void fourThousandResidentsWithSealsAndTaxesGenerateQuickly() throws IOException {
+        CityGenerator.Result r = CityGenerator.generate(tmp.resolve("4k/inbox"), CITY, 4000, SEED + 3,
+                StandardCharsets.UTF_8, TODAY);
+        assertThat(r.residentCount()).isEqualTo(4000);
+        List<ExportFile> files = readAll(r);
+        assertThat(files.get(6).count(RecordType.S)).isEqualTo(r.sealRecordCount()).isGreaterThan(1000);
+        assertThat(files.get(8).count(RecordType.T)).isEqualTo(r.taxRecordCount()).isGreaterThan(2000);
+    }
+
+    @Test
+    void missingSealFontIsRefusedBeforeAnythingIsWritten() {
+        Path out = tmp.resolve("nofont/inbox");
+        assertThatThrownBy(() -> CityGenerator.generate(out, CITY, RESIDENTS, SEED, StandardCharsets.UTF_8, TODAY,
+                tmp.resolve("nofont/cards.csv"), tmp.resolve("no-such-font.ttf")))
+                .isInstanceOf(IOException.class).hasMessageContaining("seal font");
+        assertThat(out).doesNotExist();
+    }
+
+    @Test
     void rejectsTooFewResidentsAndBadMunicipality() {
         assertThatThrownBy(() -> CityGenerator.generate(tmp.resolve("x"), CITY, CityGenerator.MIN_RESIDENTS - 1,
                 SEED, StandardCharsets.UTF_8, TODAY)).isInstanceOf(IllegalArgumentException.class);
@@ -288,6 +489,43 @@ class CityGeneratorTest {
                 }
             }
         }
+    }
+
+    /** A VALID seal carries a PNG of at most 256 KiB; a CANCELLED one its cancellation date and no image. */
+    private static void assertSealImage(Rec s) {
+        if (s.get("status").equals("VALID")) {
+            assertThat(s.get("cancelled_date")).isEmpty();
+            byte[] png = Base64.getDecoder().decode(s.get("seal_image"));
+            assertThat(png.length).isBetween(100, 256 * 1024);
+            assertThat(new String(png, 1, 3, StandardCharsets.US_ASCII)).isEqualTo("PNG");
+        } else {
+            assertThat(s.get("status")).isEqualTo("CANCELLED");
+            assertThat(EraDate.parse(s.get("cancelled_date")))
+                    .isAfterOrEqualTo(EraDate.parse(s.get("registered_date"))).isBeforeOrEqualTo(TODAY);
+            assertThat(s.get("seal_image")).isEmpty();
+        }
+    }
+
+    private static Map<String, Rec> byAtena(List<Rec> people) {
+        Map<String, Rec> m = new HashMap<>();
+        people.forEach(p -> m.put(p.get("atena_no"), p));
+        return m;
+    }
+
+    private static Map<String, Rec> sealsByNo(List<Rec> seals) {
+        Map<String, Rec> m = new HashMap<>();
+        seals.forEach(s -> m.put(s.get("registration_no"), s));
+        return m;
+    }
+
+    private static List<Rec> validSeals(Map<String, Rec> seals, String atenaNo) {
+        return seals.values().stream()
+                .filter(s -> s.get("atena_no").equals(atenaNo) && s.get("status").equals("VALID")).toList();
+    }
+
+    private static long yen(Rec t, String column) {
+        assertThat(t.get(column)).as(column).matches("[0-9]{1,15}");
+        return Long.parseLong(t.get(column));
     }
 
     private static void assertChanged(ExportFile delta, Rec before, String status, String reason) {

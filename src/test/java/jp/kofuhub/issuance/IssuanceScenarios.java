@@ -118,6 +118,30 @@ abstract class IssuanceScenarios extends HubTestBase {
     }
 
     @Test
+    void theShowcaseHolderGetsSealAndTaxCertificates() throws Exception {
+        HttpResponse<byte[]> inkan = Http.post(baseUrl() + "/api/v1/certificates", "application/json",
+                Http.issueJson(CITY, city.showcaseSerial(), "INKAN"));
+        assertThat(inkan.statusCode()).as(Http.body(inkan)).isEqualTo(200);
+        assertThat(Pdfs.compact(Pdfs.text(inkan.body()))).contains("印鑑登録証明書").contains("登録されている印影と相違ない");
+        for (String kind : List.of("SHOTOKU", "KAZEI", "SHOTOKU_KAZEI")) {
+            HttpResponse<byte[]> tax = Http.post(baseUrl() + "/api/v1/certificates", "application/json",
+                    Http.issueJson(CITY, city.showcaseSerial(), kind));
+            assertThat(tax.statusCode()).as(kind + " " + Http.body(tax)).isEqualTo(200);
+            String text = Pdfs.compact(Pdfs.text(tax.body()));
+            assertThat(text).contains("上記のとおり証明する。").contains(city.taxFiscalYear() >= 2019 ? "令和" : "平成");
+            if (!kind.equals("KAZEI")) {
+                assertThat(text).contains("合計所得金額");
+            }
+        }
+        assertError(Http.post(baseUrl() + "/api/v1/certificates", "application/json",
+                Http.issueJson(CITY, city.showcaseSpouseSerial(), "INKAN")), 422, "NO_VALID_SEAL");
+        if (!city.cancelledSealSerial().isEmpty()) {
+            assertError(Http.post(baseUrl() + "/api/v1/certificates", "application/json",
+                    Http.issueJson(CITY, city.cancelledSealSerial(), "INKAN")), 422, "NO_VALID_SEAL");
+        }
+    }
+
+    @Test
     void rareGlyphIsRefusedOrDrawnNeverHashed() throws Exception {
         if (city.rareGlyphSerial().isEmpty()) {
             return;
@@ -135,7 +159,7 @@ abstract class IssuanceScenarios extends HubTestBase {
         String url = baseUrl() + "/api/v1/certificates";
         assertError(Http.post(url, "application/json", Http.issueJson("999999", city.showcaseSerial(), "JUMINHYO")), 404, "UNKNOWN_MUNICIPALITY");
         assertError(Http.post(url, "application/json", Http.issueJson(CITY, city.showcaseSerial(), "PASSPORT")), 400, "UNKNOWN_CERTIFICATE_TYPE");
-        assertError(Http.post(url, "application/json", Http.issueJson(CITY, city.showcaseSerial(), "SHOTOKU")), 422, "KIND_NOT_OFFERED");
+        assertError(Http.post(url, "application/json", Http.issueJson(CITY, city.showcaseSerial(), "KOSEKI_ZENBU")), 422, "KIND_NOT_OFFERED");
         assertError(Http.post(url, "application/json", "{\"municipality\": \"012343\", "), 400, "MALFORMED_REQUEST");
         assertError(Http.post(url, "application/json", "[1,2]"), 400, "MALFORMED_REQUEST");
         assertError(Http.post(url, "application/json", "{\"municipality\":\"012343\",\"kind\":\"JUMINHYO\"}"), 400, "MALFORMED_REQUEST");

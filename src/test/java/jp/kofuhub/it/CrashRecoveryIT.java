@@ -50,7 +50,7 @@ class CrashRecoveryIT {
         Path inbox = Files.createDirectories(work.resolve("inbox"));
         Path staging = Files.createDirectories(work.resolve("staging"));
         CityGenerator.Result city = CityGenerator.generate(staging, CITY, 150_000, 11L, StandardCharsets.UTF_8,
-                LocalDate.now(), work.resolve("cards.csv"));
+                LocalDate.now(), work.resolve("cards.csv"), CityGenerator.DEFAULT_SEAL_FONT, false);
         Path full = city.files().get(0);
         Map<String, String> env = Map.of(
                 "SPRING_PROFILES_ACTIVE", pg ? "postgres" : "default",
