@@ -8,7 +8,8 @@
 #   BENCH_DBS=postgres bench/sync.sh   # one database only (h2, postgres)
 #   BENCH_JAVA_OPTS='-Xmx512m -XX:StartFlightRecording=filename=/tmp/sync.jfr' bench/sync.sh
 #
-# The export file is generated once into data/bench/ (about 0.45 KB per resident) and reused.
+# The export file is generated once into $BENCH_WORK (default /tmp/kofu-bench, 1.4 GB for 3.8M residents;
+# not data/, which tests and demos wipe) and reused; the last results are kept there in last-run.txt.
 # PostgreSQL runs from /usr/lib/postgresql/15/bin with its defaults (fsync on), data and socket in a
 # temporary folder, port 55432 on 127.0.0.1 only, and is stopped and removed at the end.
 # Output: counts, sizes and times only (no personal data, and the data is synthetic anyway).
@@ -22,7 +23,7 @@ BENCH_DBS=${BENCH_DBS:-h2 postgres}
 JAVA_OPTS=${BENCH_JAVA_OPTS:--Xmx512m}
 PGBIN=${PGBIN:-/usr/lib/postgresql/15/bin}
 PGPORT=${PGPORT:-55432}
-WORK=data/bench
+WORK=${BENCH_WORK:-/tmp/kofu-bench}
 
 jar=target/kofu-hub.jar
 if [ ! -f "$jar" ] || [ -n "$(find pom.xml src -newer "$jar" -print -quit)" ]; then

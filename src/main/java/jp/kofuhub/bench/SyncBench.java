@@ -77,13 +77,15 @@ import org.springframework.transaction.support.TransactionTemplate;
 public final class SyncBench {
 
     static final String USAGE = "usage: bench-sync --db-url JDBC_URL [--db-user U] [--db-password P]"
-            + " [--residents 3800000] [--seed 1] [--municipality 011002] [--today 2026-11-25] [--work data/bench]"
+            + " [--residents 3800000] [--seed 1] [--municipality 011002] [--today 2026-11-25] [--work /tmp/kofu-bench]"
             + " [--label NAME] [--read yes|no] [--copy auto|yes|no] [--reset yes|no]"
             + " [--municipalities-dir config/municipalities]";
 
     private static final Set<String> OPTIONS = Set.of("db-url", "db-user", "db-password", "residents", "seed",
             "municipality", "today", "work", "label", "read", "copy", "reset", "municipalities-dir");
     private static final String SOURCE = CityGenerator.SOURCE;
+    /** Outside the project: data/ is scratch that tests and demos wipe; a 3.8M-resident export is 1.4 GB. */
+    static final String DEFAULT_WORK = Path.of(System.getProperty("java.io.tmpdir"), "kofu-bench").toString();
 
     private SyncBench() {
     }
@@ -119,7 +121,7 @@ public final class SyncBench {
         int residents = Integer.parseInt(o.getOrDefault("residents", "3800000"));
         long seed = Long.parseLong(o.getOrDefault("seed", "1"));
         LocalDate today = LocalDate.parse(o.getOrDefault("today", "2026-11-25"));
-        Path work = Path.of(o.getOrDefault("work", "data/bench"));
+        Path work = Path.of(o.getOrDefault("work", DEFAULT_WORK));
         String url = o.get("db-url");
         boolean postgres = url.startsWith("jdbc:postgresql:");
         String copy = o.getOrDefault("copy", "auto");

@@ -31,7 +31,7 @@ public final class SealImageMaker {
             throw new IOException("not a TrueType font: " + fontFile, e);
         }
         int[] cps = text.codePoints().toArray();
-        int columns = cps.length <= 4 ? 2 : 3;
+        int columns = cps.length == 1 ? 1 : cps.length <= 4 ? 2 : 3;
         // characters per column, the first (rightmost) columns taking the remainder: 7 → 3, 2, 2
         int[] perColumn = new int[columns];
         for (int c = 0; c < columns; c++) {
