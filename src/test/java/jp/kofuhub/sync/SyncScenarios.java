@@ -175,6 +175,20 @@ abstract class SyncScenarios extends HubTestBase {
         assertThat(appliedFiles(CITY)).isEqualTo(4);
     }
 
+    @Test
+    @Order(10)
+    void aFullSnapshotWithADuplicateKeyIsQuarantinedAndTheOldSnapshotStays() throws IOException {
+        write(5, Kind.FULL, new Object[][] {
+            rec(RecordType.H, household("300", A1, "北海道江別市野幌町１番地")),
+            rec(RecordType.H, household("300", A1, "北海道江別市野幌町２番地")),
+            rec(RecordType.R, resident(A1, 9, "300", "江別", "一郎", "世帯主", LocalDate.of(1970, 5, 5), "RESIDENT"))});
+        JsonNode reason = awaitQuarantined("012173_JUKI_000000005_FULL.kexp");
+        assertThat(reason.get("reason").asText()).isEqualTo("DUPLICATE_KEY");
+        assertThat(count("select count(*) from household where municipality_code = ? and household_no = '100'", CITY)).isEqualTo(1);
+        assertThat(count("select count(*) from resident where municipality_code = ?", CITY)).isEqualTo(3);
+        assertThat(appliedFiles(CITY)).isEqualTo(4);
+    }
+
     private Path write(long seq, Kind kind, Object[][] records) throws IOException {
         return TestRecords.write(inbox, CITY, seq, kind, StandardCharsets.UTF_8, records);
     }
