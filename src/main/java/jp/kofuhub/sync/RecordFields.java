@@ -79,6 +79,9 @@ final class RecordFields {
 
     int integer(String col) {
         String v = required(col);
+        if (!v.matches("[0-9]{1,9}")) {
+            throw bad(col, "not a number");
+        }
         try {
             return Integer.parseInt(v);
         } catch (NumberFormatException e) {
