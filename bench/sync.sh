@@ -6,6 +6,8 @@
 #   bench/sync.sh                      # 3.8M residents, seed 1, H2 and PostgreSQL, java -Xmx512m
 #   RESIDENTS=200000 bench/sync.sh     # smaller city
 #   BENCH_DBS=postgres bench/sync.sh   # one database only (h2, postgres)
+#   BENCH_REPLACE=no bench/sync.sh     # skip the second PostgreSQL pass (the FULL again, over the loaded replica)
+#   PG_OPTS='-c shared_buffers=2GB -c max_wal_size=8GB' bench/sync.sh   # server settings (default: initdb's)
 #   BENCH_JAVA_OPTS='-Xmx512m -XX:StartFlightRecording=filename=/tmp/sync.jfr' bench/sync.sh
 #
 # The export file is generated once into $BENCH_WORK (default /tmp/kofu-bench, 1.4 GB for 3.8M residents;
@@ -21,6 +23,8 @@ SEED=${SEED:-1}
 MUNICIPALITY=${MUNICIPALITY:-011002}
 BENCH_DBS=${BENCH_DBS:-h2 postgres}
 JAVA_OPTS=${BENCH_JAVA_OPTS:--Xmx512m}
+BENCH_REPLACE=${BENCH_REPLACE:-yes}
+PG_OPTS=${PG_OPTS:-}
 PGBIN=${PGBIN:-/usr/lib/postgresql/15/bin}
 PGPORT=${PGPORT:-55432}
 WORK=${BENCH_WORK:-/tmp/kofu-bench}
@@ -31,7 +35,7 @@ if [ ! -f "$jar" ] || [ -n "$(find pom.xml src -newer "$jar" -print -quit)" ]; t
   ./mvnw -B -q -DskipTests package >&2
 fi
 
-tmp=$(mktemp -d /tmp/kofu-bench.XXXXXX)
+tmp=$(mktemp -d /tmp/kofu-bench-run.XXXXXX)
 pgdir=""
 as_pg=()
 cleanup() {
@@ -46,16 +50,20 @@ trap 'exit 130' INT TERM
 
 mkdir -p "$WORK"
 results="$WORK/last-run.txt"
-: > "$results"
+{
+  echo "machine: $(nproc) cpus, $(awk '/MemTotal/ {printf "%.1f", $2 / 1048576}' /proc/meminfo) GiB RAM, $(uname -sr)"
+  echo "java: $(java -version 2>&1 | head -1), options $JAVA_OPTS"
+  if [ -x "$PGBIN/postgres" ]; then echo "postgres: $("$PGBIN/postgres" --version), options: ${PG_OPTS:-(initdb defaults)}"; fi
+  echo
+} > "$results"
 common=(--residents "$RESIDENTS" --seed "$SEED" --municipality "$MUNICIPALITY" --work "$WORK")
 
 run_bench() { # label, then bench-sync arguments
   local label=$1; shift
   echo "bench: $label …" >&2
   # shellcheck disable=SC2086
-  java $JAVA_OPTS -Djava.awt.headless=true -jar "$jar" bench-sync --label "$label" "${common[@]}" "$@" \
-    | tee -a "$results"
-  echo | tee -a "$results"
+  java $JAVA_OPTS -Djava.awt.headless=true -jar "$jar" bench-sync --label "$label" "${common[@]}" "$@" >> "$results"
+  echo >> "$results"
 }
 
 for db in $BENCH_DBS; do
@@ -77,10 +85,14 @@ for db in $BENCH_DBS; do
       fi
       "${as_pg[@]}" "$PGBIN/initdb" -D "$pgdir/data" -U kofu --auth=trust -E UTF8 --no-locale >/dev/null
       "${as_pg[@]}" "$PGBIN/pg_ctl" -D "$pgdir/data" -l "$pgdir/server.log" -w -t 60 \
-        -o "-p $PGPORT -k $pgdir -c listen_addresses=127.0.0.1" start >/dev/null
+        -o "-p $PGPORT -k $pgdir -c listen_addresses=127.0.0.1 $PG_OPTS" start >/dev/null
       "${as_pg[@]}" "$PGBIN/createdb" -h 127.0.0.1 -p "$PGPORT" -U kofu kofu
-      run_bench PostgreSQL --db-url "jdbc:postgresql://127.0.0.1:$PGPORT/kofu?reWriteBatchedInserts=true" \
-        --db-user kofu --db-password ""
+      pgurl="jdbc:postgresql://127.0.0.1:$PGPORT/kofu?reWriteBatchedInserts=true"
+      run_bench PostgreSQL --db-url "$pgurl" --db-user kofu --db-password ""
+      if [ "$BENCH_REPLACE" = yes ]; then
+        # the monthly case: the same snapshot again over the loaded replica (deletes, then history kept)
+        run_bench PostgreSQL --db-url "$pgurl" --db-user kofu --db-password "" --reset yes --read no --copy no
+      fi
       "${as_pg[@]}" "$PGBIN/pg_ctl" -D "$pgdir/data" -m fast -w -t 60 stop >/dev/null
       rm -rf "$pgdir"
       pgdir=""

@@ -51,6 +51,8 @@ final class CopyStream implements AutoCloseable {
     private final Thread writer;
     private volatile Throwable failure;
     private volatile boolean discard;
+    private volatile long written;
+    private long submitted;
     private boolean ended;
 
     CopyStream(CopyManager copy, Function<SQLException, RuntimeException> translate) {
@@ -75,6 +77,10 @@ final class CopyStream implements AutoCloseable {
         }
         end();
         rethrow();
+        if (written != submitted) {
+            // never commit a snapshot with a chunk missing
+            throw new IllegalStateException("COPY wrote " + written + " of " + submitted + " chunks");
+        }
     }
 
     /** Stops the writer, dropping what was not written yet; never throws (the transaction is ending). */
@@ -90,10 +96,11 @@ final class CopyStream implements AutoCloseable {
     private void end() {
         ended = true;
         boolean interrupted = false;
-        while (true) {
+        while (writer.isAlive()) {
             try {
-                queue.put(END);
-                break;
+                if (queue.offer(END, 100, TimeUnit.MILLISECONDS)) {
+                    break;
+                }
             } catch (InterruptedException e) {
                 interrupted = true;
             }
@@ -146,6 +153,7 @@ final class CopyStream implements AutoCloseable {
                     in = copy.copyIn(c.sql());
                     in.writeToCopy(c.data(), 0, c.length());
                     in.endCopy();
+                    written++; // only this thread writes it
                 } catch (SQLException | RuntimeException | Error e) {
                     if (in != null && in.isActive()) {
                         try {
@@ -196,11 +204,15 @@ final class CopyStream implements AutoCloseable {
             try {
                 while (!queue.offer(c, 100, TimeUnit.MILLISECONDS)) {
                     rethrow();
+                    if (!writer.isAlive()) {
+                        throw new IllegalStateException("the COPY writer thread ended unexpectedly");
+                    }
                 }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new IllegalStateException("interrupted while writing a FULL snapshot", e);
             }
+            submitted++;
             byte[] next = spare.poll();
             buf = next != null ? next : new byte[CHUNK + CHUNK / 4];
             len = 0;

@@ -93,11 +93,11 @@ public class RegistrySync {
                 throw new SequenceGapException(h.municipality(), h.source(), last, h.sequence());
             }
         }
-        Progress progress = new Progress(h);
         // close() before the transaction ends: a FULL on PostgreSQL writes from a second thread on this
         // transaction's connection, which must be idle again before commit or rollback
         try (ReplicaWriter writer = new ReplicaWriter(jdbc, h)) {
             writer.begin();
+            Progress progress = new Progress(h); // after a FULL's deletes: rate and ETA are about the records
             reader.readRecords((type, fields, line) -> {
                 writer.accept(type, fields, line);
                 progress.tick();
@@ -129,8 +129,8 @@ public class RegistrySync {
      */
     private void recordWaiting(ExportHeader h) {
         int changed = jdbc.update("update sync_source_state set waiting_sequence = ?, waiting_since = ?"
-                + " where municipality_code = ? and source_system = ? and (waiting_sequence is null or waiting_sequence <> ?)",
-                h.sequence(), Timestamp.from(Instant.now()), h.municipality(), h.source(), h.sequence());
+                + " where municipality_code = ? and source_system = ? and waiting_sequence is null",
+                h.sequence(), Timestamp.from(Instant.now()), h.municipality(), h.source());
         if (changed > 0) {
             LOG.error("sync {} {} stopped: sequence {} arrived but its predecessor has not been applied; later files wait",
                     h.municipality(), h.source(), h.sequence());
