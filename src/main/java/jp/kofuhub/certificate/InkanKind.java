@@ -5,18 +5,17 @@ import java.util.List;
 import java.util.Optional;
 import jp.kofuhub.municipality.MunicipalityProfile;
 import jp.kofuhub.render.FontChain;
-import jp.kofuhub.render.GlyphUnavailableException;
 import jp.kofuhub.replica.CardHolder;
 import jp.kofuhub.replica.ReplicaReader;
 
 /** 印鑑登録証明書: the holder's valid seal registration, never a cancelled one. */
-public class InkanKind implements CertificateKind {
+public class InkanKind extends ReplicaKind {
 
     private final ReplicaReader replica;
-    private final Eligibility eligibility = Eligibility.inkan();
     private final InkanDocument document;
 
     public InkanKind(ReplicaReader replica, FontChain fonts) {
+        super(Eligibility.inkan());
         this.replica = replica;
         this.document = new InkanDocument(fonts);
     }
@@ -37,20 +36,12 @@ public class InkanKind implements CertificateKind {
     }
 
     @Override
-    public Optional<Draft> draft(MunicipalityProfile city, String serial, String sealUri, LocalDate today) {
-        Optional<CardHolder> found = replica.findSealHolder(city.code(), serial, today);
-        if (found.isEmpty()) {
-            return Optional.empty();
-        }
-        CardHolder card = found.get();
-        String atena = card.holder().atenaNo();
-        eligibility.decide(card, city, today).ifPresent(code -> {
-            throw new Refusal(code, atena, code.meaning());
-        });
-        try {
-            return Optional.of(new Draft(atena, document.build(card, city, sealUri, today)));
-        } catch (GlyphUnavailableException e) {
-            throw new Refusal(RefusalCode.GLYPH_UNAVAILABLE, atena, "a character in field " + e.field() + " cannot be printed");
-        }
+    Optional<CardHolder> read(MunicipalityProfile city, String serial, LocalDate today) {
+        return replica.findSealHolder(city.code(), serial, today);
+    }
+
+    @Override
+    String write(CardHolder card, MunicipalityProfile city, String sealUri, LocalDate today) {
+        return document.build(card, city, sealUri, today);
     }
 }

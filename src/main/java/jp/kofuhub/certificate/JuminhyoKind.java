@@ -5,18 +5,17 @@ import java.util.List;
 import java.util.Optional;
 import jp.kofuhub.municipality.MunicipalityProfile;
 import jp.kofuhub.render.FontChain;
-import jp.kofuhub.render.GlyphUnavailableException;
 import jp.kofuhub.replica.CardHolder;
 import jp.kofuhub.replica.ReplicaReader;
 
 /** 住民票の写し, whole household. */
-public class JuminhyoKind implements CertificateKind {
+public class JuminhyoKind extends ReplicaKind {
 
     private final ReplicaReader replica;
-    private final Eligibility eligibility = new Eligibility();
     private final JuminhyoDocument document;
 
     public JuminhyoKind(ReplicaReader replica, FontChain fonts) {
+        super(new Eligibility());
         this.replica = replica;
         this.document = new JuminhyoDocument(fonts);
     }
@@ -37,20 +36,12 @@ public class JuminhyoKind implements CertificateKind {
     }
 
     @Override
-    public Optional<Draft> draft(MunicipalityProfile city, String serial, String sealUri, LocalDate today) {
-        Optional<CardHolder> found = replica.findBySerial(city.code(), serial, today);
-        if (found.isEmpty()) {
-            return Optional.empty();
-        }
-        CardHolder card = found.get();
-        String atena = card.holder().atenaNo();
-        eligibility.decide(card, city, today).ifPresent(code -> {
-            throw new Refusal(code, atena, code.meaning());
-        });
-        try {
-            return Optional.of(new Draft(atena, document.build(card, city, sealUri, today)));
-        } catch (GlyphUnavailableException e) {
-            throw new Refusal(RefusalCode.GLYPH_UNAVAILABLE, atena, "a character in field " + e.field() + " cannot be printed");
-        }
+    Optional<CardHolder> read(MunicipalityProfile city, String serial, LocalDate today) {
+        return replica.findBySerial(city.code(), serial, today);
+    }
+
+    @Override
+    String write(CardHolder card, MunicipalityProfile city, String sealUri, LocalDate today) {
+        return document.build(card, city, sealUri, today);
     }
 }

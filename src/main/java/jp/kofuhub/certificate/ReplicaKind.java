@@ -1,0 +1,45 @@
+package jp.kofuhub.certificate;
+
+import java.time.LocalDate;
+import java.util.Optional;
+import jp.kofuhub.municipality.MunicipalityProfile;
+import jp.kofuhub.render.GlyphUnavailableException;
+import jp.kofuhub.replica.CardHolder;
+
+/**
+ * The shape every kind drawn from the replica shares: read the card holder in one statement, apply
+ * the kind's eligibility table, write the data document (glyph-checked). Subclasses say what to read
+ * and how to write it.
+ */
+abstract class ReplicaKind implements CertificateKind {
+
+    private final Eligibility eligibility;
+
+    ReplicaKind(Eligibility eligibility) {
+        this.eligibility = eligibility;
+    }
+
+    /** The card holder with what this kind prints, in one consistent read; empty for an unknown serial. */
+    abstract Optional<CardHolder> read(MunicipalityProfile city, String serial, LocalDate today);
+
+    /** The data document; may throw {@link GlyphUnavailableException}. */
+    abstract String write(CardHolder card, MunicipalityProfile city, String sealUri, LocalDate today);
+
+    @Override
+    public final Optional<Draft> draft(MunicipalityProfile city, String serial, String sealUri, LocalDate today) {
+        Optional<CardHolder> found = read(city, serial, today);
+        if (found.isEmpty()) {
+            return Optional.empty();
+        }
+        CardHolder card = found.get();
+        String atena = card.holder().atenaNo();
+        eligibility.decide(card, city, today).ifPresent(code -> {
+            throw new Refusal(code, atena, code.meaning());
+        });
+        try {
+            return Optional.of(new Draft(atena, write(card, city, sealUri, today)));
+        } catch (GlyphUnavailableException e) {
+            throw new Refusal(RefusalCode.GLYPH_UNAVAILABLE, atena, "a character in field " + e.field() + " cannot be printed");
+        }
+    }
+}
