@@ -27,7 +27,6 @@ import java.time.LocalDate;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.EnumMap;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -547,17 +546,7 @@ public final class SyncBench {
     // ---- arguments and logging ----
 
     private static Map<String, String> parse(String[] args) {
-        Map<String, String> v = new HashMap<>();
-        for (int i = 0; i < args.length; i++) {
-            String a = args[i];
-            if (!a.startsWith("--") || !OPTIONS.contains(a.substring(2))) {
-                throw new IllegalArgumentException("unknown argument " + a);
-            }
-            if (i + 1 >= args.length) {
-                throw new IllegalArgumentException(a + " needs a value");
-            }
-            v.put(a.substring(2), args[++i]);
-        }
+        Map<String, String> v = jp.kofuhub.CommandOptions.parse(args, OPTIONS);
         if (!v.containsKey("db-url")) {
             throw new IllegalArgumentException("--db-url is required");
         }

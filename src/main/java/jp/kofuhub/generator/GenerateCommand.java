@@ -10,7 +10,6 @@ import java.nio.file.Path;
 import java.time.LocalDate;
 import java.time.ZoneId;
 import java.time.format.DateTimeParseException;
-import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
 
@@ -90,17 +89,7 @@ public final class GenerateCommand {
                            LocalDate today, Path font, boolean jukiOnly) {
 
         static Options parse(String[] args) {
-            Map<String, String> v = new HashMap<>();
-            for (int i = 0; i < args.length; i++) {
-                String a = args[i];
-                if (!a.startsWith("--") || !OPTIONS.contains(a.substring(2))) {
-                    throw new IllegalArgumentException("unknown argument " + a);
-                }
-                if (i + 1 >= args.length) {
-                    throw new IllegalArgumentException(a + " needs a value");
-                }
-                v.put(a.substring(2), args[++i]);
-            }
+            Map<String, String> v = jp.kofuhub.CommandOptions.parse(args, OPTIONS);
             String municipality = required(v, "municipality");
             if (!ExportFormat.MUNICIPALITY.matcher(municipality).matches()) {
                 throw new IllegalArgumentException("--municipality must be a 6-digit 団体コード");

@@ -337,10 +337,8 @@ class ReplicaWriter implements AutoCloseable {
     private void block(RecordFields r) {
         String op = r.op();
         String id = r.matching("block_id", "[0-9A-Za-z-]{1,20}", true);
-        if (op.equals("D")) {
+        if (deleted(r, op, "issuance_block", "block_id", id)) {
             // a real removal of the block; the registry never sends a temporary lift (一時解除)
-            requireDelta(r, "block_id");
-            jdbc.update("delete from issuance_block where municipality_code = ? and block_id = ?", m, id);
             return;
         }
         String atena = r.matching("atena_no", "[0-9]{15}", false);
@@ -356,9 +354,7 @@ class ReplicaWriter implements AutoCloseable {
     private void seal(RecordFields r) {
         String op = r.op();
         String no = r.matching("registration_no", "[0-9A-Za-z-]{1,20}", true);
-        if (op.equals("D")) {
-            requireDelta(r, "registration_no");
-            jdbc.update("delete from seal_registration where municipality_code = ? and registration_no = ?", m, no);
+        if (deleted(r, op, "seal_registration", "registration_no", no)) {
             return;
         }
         String status = r.oneOf("status", SEAL_STATUSES);
@@ -395,15 +391,23 @@ class ReplicaWriter implements AutoCloseable {
     private void honseki(RecordFields r) {
         String op = r.op();
         String id = r.matching("registration_id", "[0-9A-Za-z-]{1,20}", true);
-        if (op.equals("D")) {
-            requireDelta(r, "registration_id");
-            jdbc.update("delete from honseki_registration where municipality_code = ? and registration_id = ?", m, id);
+        if (deleted(r, op, "honseki_registration", "registration_id", id)) {
             return;
         }
         upsert(INSERT_HONSEKI, "honseki_registration", "registration_id", id,
                 new Object[] {m, id, r.matching("serial", "[0-9A-Za-z]{8,40}", true), r.required("honseki"),
                     r.required("hittosha"), r.oneOf("status", HONSEKI_STATUSES), r.requiredDate("applied_date"),
                     r.date("decided_date"), header.sequence()});
+    }
+
+    /** {@code D}: deletes the row with this key (DELTA only) and says so; {@code U}: false. */
+    private boolean deleted(RecordFields r, String op, String table, String keyColumn, String key) {
+        if (!op.equals("D")) {
+            return false;
+        }
+        requireDelta(r, keyColumn);
+        jdbc.update("delete from " + table + " where municipality_code = ? and " + keyColumn + " = ?", m, key);
+        return true;
     }
 
     /** FULL: batched insert. DELTA: replace the row with the same key. */

@@ -44,6 +44,23 @@ public abstract class HubTestBase {
         return n == null ? 0 : n;
     }
 
+    /**
+     * Waits until {@code fileName} is quarantined and gone from the inbox; returns its reason file
+     * ({@code <stored name>.reason.json}).
+     */
+    protected Path awaitReasonFile(String fileName) {
+        Path[] found = new Path[1];
+        org.awaitility.Awaitility.await().atMost(SYNC_WAIT).until(() -> {
+            try (java.util.stream.Stream<Path> s = java.nio.file.Files.list(quarantine)) {
+                found[0] = s.filter(p -> p.getFileName().toString().startsWith(fileName)
+                        && p.getFileName().toString().endsWith(".reason.json")).findFirst().orElse(null);
+            }
+            return found[0] != null;
+        });
+        org.assertj.core.api.Assertions.assertThat(inbox.resolve(fileName)).doesNotExist();
+        return found[0];
+    }
+
     protected long count(String sql, Object... args) {
         Long n = jdbc.queryForObject(sql, Long.class, args);
         return n == null ? 0 : n;

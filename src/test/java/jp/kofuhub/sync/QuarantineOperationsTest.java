@@ -232,16 +232,7 @@ class QuarantineOperationsTest extends HubTestBase {
 
     /** Waits for the reason file of {@code fileName} and returns the stored name. */
     private String awaitQuarantined(String fileName) throws IOException {
-        Path[] found = new Path[1];
-        await().atMost(SYNC_WAIT).until(() -> {
-            try (Stream<Path> s = Files.list(quarantine)) {
-                found[0] = s.filter(p -> p.getFileName().toString().startsWith(fileName)
-                        && p.getFileName().toString().endsWith(".reason.json")).findFirst().orElse(null);
-            }
-            return found[0] != null;
-        });
-        assertThat(inbox.resolve(fileName)).doesNotExist();
-        return json.readTree(found[0].toFile()).get("storedAs").asText();
+        return json.readTree(awaitReasonFile(fileName).toFile()).get("storedAs").asText();
     }
 
     private JsonNode entry(HttpResponse<String> listed, String storedAs) throws IOException {

@@ -150,17 +150,8 @@ abstract class SealAndBlockScenarios extends HubTestBase {
     void aRecordTypeFromTheWrongSourceQuarantinesTheFile() throws Exception {
         TestRecords.write(inbox, CITY, "INKAN", 8, Kind.DELTA, new Object[][] {
             rec(RecordType.H, household("201", HOLDER, "北海道石狩市"))});
-        await().atMost(SYNC_WAIT).until(() -> {
-            try (var s = Files.list(quarantine)) {
-                return s.anyMatch(p -> p.getFileName().toString().startsWith(CITY + "_INKAN_000000008")
-                        && p.getFileName().toString().endsWith(".reason.json"));
-            }
-        });
-        try (var s = Files.list(quarantine)) {
-            Path reason = s.filter(p -> p.getFileName().toString().startsWith(CITY + "_INKAN_000000008")
-                    && p.getFileName().toString().endsWith(".reason.json")).findFirst().orElseThrow();
-            assertThat(Files.readString(reason)).contains("RECORD_TYPE_NOT_FOR_SOURCE");
-        }
+        Path reason = awaitReasonFile(CITY + "_INKAN_000000008_DELTA.kexp");
+        assertThat(Files.readString(reason)).contains("RECORD_TYPE_NOT_FOR_SOURCE");
     }
 
     /** A seal cancelled while a certificate of it is being rendered: that certificate never completes. */

@@ -205,19 +205,11 @@ abstract class SyncScenarios extends HubTestBase {
 
     /** Waits for the newest reason file of {@code fileName} and returns it (older ones are removed). */
     private JsonNode awaitQuarantined(String fileName) throws IOException {
-        Path[] found = new Path[1];
-        await().atMost(SYNC_WAIT).until(() -> {
-            try (Stream<Path> s = Files.list(quarantine)) {
-                found[0] = s.filter(p -> p.getFileName().toString().startsWith(fileName)
-                        && p.getFileName().toString().endsWith(".reason.json")).findFirst().orElse(null);
-            }
-            return found[0] != null;
-        });
-        assertThat(inbox.resolve(fileName)).doesNotExist();
-        JsonNode reason = json.readTree(found[0].toFile());
+        Path reasonFile = awaitReasonFile(fileName);
+        JsonNode reason = json.readTree(reasonFile.toFile());
         Path stored = quarantine.resolve(reason.get("storedAs").asText());
         assertThat(stored).exists();
-        Files.delete(found[0]);
+        Files.delete(reasonFile);
         Files.delete(stored);
         assertThat(ExportFormat.SUFFIX).isEqualTo(".kexp");
         return reason;
