@@ -78,6 +78,10 @@ public final class GenerateCommand {
                 + " child=" + r.childSerial()
                 + " rareGlyph=" + (r.rareGlyphSerial().isEmpty() ? "(none in this encoding)" : r.rareGlyphSerial())
                 + " foreign=" + r.foreignSerial());
+        if (r.sealRecordCount() == 0 && r.taxRecordCount() == 0) {
+            out.println("seals and tax: not written (--juki-only)");
+            return;
+        }
         out.println("seals: " + r.sealRecordCount() + " registrations; showcase has a valid seal, showcaseSpouse="
                 + r.showcaseSpouseSerial() + " has none, cancelledSeal=" + r.cancelledSealSerial()
                 + " (cancelled by INKAN DELTA 2)");
