@@ -21,7 +21,12 @@
         <fo:simple-page-master master-name="a4" page-width="{$page-width}" page-height="{$page-height}"
                                margin-top="{$margin-top}" margin-bottom="{$margin-bottom}"
                                margin-left="{$margin-side}" margin-right="{$margin-side}">
-          <fo:region-body margin-bottom="{$footer-extent}"/>
+          <!-- a band under the top margin left free for the centre's anti-forgery overlay, if asked -->
+          <fo:region-body margin-bottom="{$footer-extent}">
+            <xsl:if test="/certificate/@anti-forgery-band">
+              <xsl:attribute name="margin-top" select="/certificate/@anti-forgery-band"/>
+            </xsl:if>
+          </fo:region-body>
           <fo:region-after extent="{$footer-extent}"/>
         </fo:simple-page-master>
       </fo:layout-master-set>
@@ -96,7 +101,32 @@
       <fo:block><xsl:value-of select="$label"/></fo:block>
     </fo:table-cell>
     <fo:table-cell xsl:use-attribute-sets="cell" number-columns-spanned="{$span}">
-      <fo:block><xsl:value-of select="$value"/></fo:block>
+      <fo:block>
+        <xsl:choose>
+          <xsl:when test="$value instance of node()+">
+            <xsl:apply-templates select="$value" mode="fit"/>
+          </xsl:when>
+          <xsl:otherwise>
+            <xsl:value-of select="$value"/>
+          </xsl:otherwise>
+        </xsl:choose>
+      </fo:block>
     </fo:table-cell>
+  </xsl:template>
+
+  <!-- a printed value: at the size the hub chose when it had to shrink it to fit its box (@pt) -->
+  <xsl:template match="*" mode="fit">
+    <xsl:choose>
+      <xsl:when test="@pt">
+        <fo:inline font-size="{@pt}pt"><xsl:value-of select="."/></fo:inline>
+      </xsl:when>
+      <xsl:otherwise>
+        <xsl:value-of select="."/>
+      </xsl:otherwise>
+    </xsl:choose>
+  </xsl:template>
+
+  <xsl:template match="text() | @*" mode="fit">
+    <xsl:value-of select="."/>
   </xsl:template>
 </xsl:stylesheet>

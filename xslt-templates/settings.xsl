@@ -3,7 +3,9 @@
   Page geometry and type for every certificate, in one place (DITA-OT "settings" layer).
   A4 portrait; all lengths here so a municipality's print settings change only this file.
 -->
-<xsl:stylesheet version="2.0" xmlns:xsl="http://www.w3.org/1999/XSL/Transform">
+<xsl:stylesheet version="2.0" xmlns:xsl="http://www.w3.org/1999/XSL/Transform"
+                xmlns:xs="http://www.w3.org/2001/XMLSchema" xmlns:k="urn:kofu-hub:layout"
+                exclude-result-prefixes="xs k">
 
   <xsl:variable name="page-width">210mm</xsl:variable>
   <xsl:variable name="page-height">297mm</xsl:variable>
@@ -22,6 +24,37 @@
   <xsl:variable name="seal-size">22mm</xsl:variable>
   <!-- the column the 公印 sits in, a little wider so it does not cover the mayor's name -->
   <xsl:variable name="seal-column">26mm</xsl:variable>
+
+  <!--
+    The boxes printed values must fit (STD §5.8). The hub reads this very list before rendering
+    (jp.kofuhub.render.FieldBoxes): width of the text area, the lines the value may take, its nominal
+    size. A value too wide is shrunk (the data document then says the size, attribute pt), down to
+    shrink-min-scale of the nominal size; a value that still does not fit refuses with FIELD_OVERFLOW.
+    Table columns are the box width plus the cells' padding on both sides: k:column('member.name').
+  -->
+  <xsl:variable name="cell-padding-mm" select="1.2"/>
+  <xsl:variable name="shrink-min-scale" select="0.7"/>
+  <xsl:variable name="boxes">
+    <box field="household.address" width="152mm" lines="2" size="10pt"/>
+    <box field="household.head" width="152mm" lines="1" size="10pt"/>
+    <box field="member.name" width="67mm" lines="1" size="12pt"/>
+    <box field="member.kana" width="67mm" lines="1" size="8pt"/>
+    <box field="member.alias" width="67mm" lines="1" size="8pt"/>
+    <box field="member.relationship" width="51mm" lines="1" size="10pt"/>
+    <box field="member.previous-address" width="67mm" lines="2" size="10pt"/>
+    <box field="member.honseki" width="67mm" lines="2" size="10pt"/>
+    <box field="member.hittosha" width="51mm" lines="1" size="10pt"/>
+  </xsl:variable>
+
+  <!-- the width of a table column holding box $field: the box and the padding on both sides -->
+  <xsl:function name="k:column" as="xs:string">
+    <xsl:param name="field" as="xs:string"/>
+    <xsl:variable name="box" select="$boxes/box[@field = $field]"/>
+    <xsl:if test="not($box)">
+      <xsl:message terminate="yes">no box <xsl:value-of select="$field"/> in settings.xsl</xsl:message>
+    </xsl:if>
+    <xsl:sequence select="concat(number(substring-before($box/@width, 'mm')) + 2 * $cell-padding-mm, 'mm')"/>
+  </xsl:function>
 
   <!-- persons on one sheet of a 世帯連記式 住民票 -->
   <xsl:variable name="persons-per-page" select="4"/>

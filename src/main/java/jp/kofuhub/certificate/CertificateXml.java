@@ -40,6 +40,15 @@ final class CertificateXml {
         return this;
     }
 
+    /**
+     * Opens the root {@code <certificate>} with what the layout needs besides the data: the kind, the
+     * font chain, and the municipality's print settings (the anti-forgery band, when it asks for one).
+     */
+    CertificateXml root(String kind, jp.kofuhub.municipality.MunicipalityProfile city) {
+        return start("certificate").attr("kind", kind).attr("font-family", fonts.foFamilyList())
+                .attr("anti-forgery-band", city.antiForgeryBand());
+    }
+
     /** An attribute that is not printed (ids, codes, URLs): not glyph-checked. */
     CertificateXml attr(String name, String value) {
         try {
@@ -78,6 +87,15 @@ final class CertificateXml {
             throw new IllegalStateException(e);
         }
         return this;
+    }
+
+    /**
+     * A printed element that must fit a box of the layout ({@code box}: a {@code <box field=…>} of
+     * settings.xsl's {@code boxes}); shrunk when needed (attribute {@code pt} = the font size to use),
+     * refused with {@link jp.kofuhub.render.FieldOverflowException} when it cannot fit.
+     */
+    CertificateXml boxed(String name, String field, String box, String value) {
+        return text(name, field, value);
     }
 
     CertificateXml date(String name, String field, LocalDate date, boolean western) {

@@ -28,7 +28,7 @@ public class InkanDocument {
         Person p = card.holder();
         SealRegistration seal = card.seal();
         CertificateXml x = new CertificateXml(fonts);
-        x.start("certificate").attr("kind", KIND).attr("font-family", fonts.foFamilyList());
+        x.root(KIND, city);
         JuminhyoDocument.issuer(x, city, sealUri);
         x.start("registration").attr("number", seal.registrationNo())
                 .attr("image", "data:image/png;base64," + Base64.getEncoder().encodeToString(seal.image()))

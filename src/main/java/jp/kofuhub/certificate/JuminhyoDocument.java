@@ -33,7 +33,7 @@ public class JuminhyoDocument {
         Person head = members.stream().filter(p -> p.atenaNo().equals(card.household().headAtenaNo()))
                 .findFirst().orElse(members.get(0));
         CertificateXml x = new CertificateXml(fonts);
-        x.start("certificate").attr("kind", KIND).attr("scope", "HOUSEHOLD").attr("font-family", fonts.foFamilyList())
+        x.root(KIND, city).attr("scope", "HOUSEHOLD")
                 .attr("members", Integer.toString(members.size()));
         issuer(x, city, sealUri);
         x.start("household")

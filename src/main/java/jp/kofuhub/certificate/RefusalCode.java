@@ -13,12 +13,17 @@ public enum RefusalCode {
     HOUSEHOLD_MOVE_OUT_FILED("a member of the household has filed a move-out"),
     SUPPORT_MEASURE("a DV/stalking support measure (支援措置) applies"),
     ISSUANCE_BLOCKED("an issuance block (抑止) applies to the person or the household"),
+    MOVE_IN_TODAY("a move-in (転入) was notified or processed today; the record is issued from tomorrow"),
     UNDER_15("the card holder is under 15"),
     ADULT_GUARDIANSHIP("the municipality does not issue to adults under guardianship at kiosks"),
     NO_VALID_SEAL("the card holder has no valid seal registration"),
     NOT_RESIDENT_ON_JAN_1("the card holder was not a resident on 1 January of the tax year"),
+    NOT_RESIDENT_NOW("the card holder is not a resident of the municipality now"),
     NO_TAX_DATA("there is no tax data for the card holder in the tax year offered"),
-    GLYPH_UNAVAILABLE("a character cannot be printed by the certificate fonts"),
+    TAX_YEAR_NOT_OFFERED("the municipality does not offer this tax year at kiosks"),
+    TAX_VARIANT_NOT_OFFERED("special-purpose tax certificates are issued at the counter only"),
+    GLYPH_UNAVAILABLE("a character cannot be printed by the certificate fonts, or is still being registered (外字登録中)"),
+    FIELD_OVERFLOW("a name or address is too long for its box even after shrinking"),
     REPLICA_STALE("the registry data is older than the configured limit (the sync is behind)"),
     REPLICA_CHANGED("the registry data changed while the certificate was being made; ask again");
 

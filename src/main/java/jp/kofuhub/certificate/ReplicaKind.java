@@ -3,6 +3,7 @@ package jp.kofuhub.certificate;
 import java.time.LocalDate;
 import java.util.Optional;
 import jp.kofuhub.municipality.MunicipalityProfile;
+import jp.kofuhub.render.FieldOverflowException;
 import jp.kofuhub.render.GlyphUnavailableException;
 import jp.kofuhub.replica.CardHolder;
 
@@ -40,6 +41,8 @@ abstract class ReplicaKind implements CertificateKind {
             return Optional.of(new Draft(atena, write(card, city, sealUri, today)));
         } catch (GlyphUnavailableException e) {
             throw new Refusal(RefusalCode.GLYPH_UNAVAILABLE, atena, "a character in field " + e.field() + " cannot be printed");
+        } catch (FieldOverflowException e) {
+            throw new Refusal(RefusalCode.FIELD_OVERFLOW, atena, "field " + e.field() + " does not fit its box");
         }
     }
 }

@@ -29,7 +29,7 @@ public class TaxDocument {
         boolean income = !kind.equals("KAZEI");
         boolean levy = !kind.equals("SHOTOKU");
         CertificateXml x = new CertificateXml(fonts);
-        x.start("certificate").attr("kind", kind).attr("font-family", fonts.foFamilyList());
+        x.root(kind, city);
         x.text("title", "title", title(kind, t.nonTaxed()));
         JuminhyoDocument.issuer(x, city, sealUri);
         x.start("tax")

@@ -21,7 +21,40 @@ public record MunicipalityProfile(
         String printerCode,
         boolean excludeAdultGuardianship,
         List<String> offeredKinds,
-        String taxYearSwitch) {
+        String taxYearSwitch,
+        Integer taxYearsOffered,
+        String juminhyoLayout,
+        boolean printJuminhyoCode,
+        boolean printMyNumber,
+        String antiForgeryBand) {
+
+    /** 住民票 layouts of the standard (STD §5): 世帯連記式, up to four persons a sheet, or 個人票, one a sheet. */
+    public static final String RENKI = "RENKI";
+    public static final String KOJIN = "KOJIN";
+
+    /**
+     * The height (an FO length in mm, e.g. {@code 20mm}) of a band across the top of every page, under
+     * the top margin, that the hub leaves free of text for the issuance centre's anti-forgery overlay;
+     * null when the centre needs none.
+     */
+    public String antiForgeryBand() {
+        return antiForgeryBand;
+    }
+
+    /** 世帯連記式 unless the profile says 個人票. */
+    public String layout() {
+        return KOJIN.equals(juminhyoLayout) ? KOJIN : RENKI;
+    }
+
+    /**
+     * Whether {@code year} is a 年度 offered on {@code today}: the current one and, if the profile
+     * offers several ({@code taxYearsOffered}, default 1), as many earlier ones.
+     */
+    public boolean offersTaxYear(int year, java.time.LocalDate today) {
+        int current = offeredTaxYear(today);
+        int count = taxYearsOffered == null || taxYearsOffered < 1 ? 1 : taxYearsOffered;
+        return year <= current && year > current - count;
+    }
 
 
     /**

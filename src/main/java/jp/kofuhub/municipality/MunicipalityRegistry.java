@@ -42,6 +42,13 @@ public class MunicipalityRegistry {
                 if (p.code() == null || !p.code().matches("\\d{6}")) {
                     throw new IllegalStateException("municipality profile " + f + " needs a 6-digit code");
                 }
+                if (p.juminhyoLayout() != null && !p.layout().equals(p.juminhyoLayout())) {
+                    throw new IllegalStateException("municipality profile " + f + ": juminhyoLayout must be "
+                            + MunicipalityProfile.RENKI + " or " + MunicipalityProfile.KOJIN);
+                }
+                if (p.antiForgeryBand() != null && !p.antiForgeryBand().matches("\\d{1,3}(\\.\\d)?mm")) {
+                    throw new IllegalStateException("municipality profile " + f + ": antiForgeryBand must be a length in mm, e.g. 20mm");
+                }
                 if (map.put(p.code(), p) != null) {
                     throw new IllegalStateException("municipality " + p.code() + " is configured twice");
                 }

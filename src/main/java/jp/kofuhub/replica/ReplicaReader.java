@@ -28,7 +28,8 @@ public class ReplicaReader {
             + " m.alpha_name, m.tsusho, m.tsusho_kana, m.nationality, m.residence_status, m.residence_period_end,"
             + " m.birth_date, m.sex, m.relationship, m.honseki, m.hittosha, m.address_since, m.previous_address,"
             + " m.became_resident_date, m.notified_date, m.status, m.person_block, m.support_measure,"
-            + " m.adult_guardianship, m.change_reason,"
+            + " m.adult_guardianship, m.change_reason, m.juminhyo_code, m.residence_card_no, m.change_notified_date,"
+            + " m.processed_date, null as my_number,"
             + " (select count(*) from issuance_block b where b.municipality_code = m.municipality_code"
             + " and b.atena_no = m.atena_no" + SUPPORT + ACTIVE + ") as person_support_blocks,"
             + " (select count(*) from issuance_block b where b.municipality_code = m.municipality_code"
@@ -140,7 +141,7 @@ public class ReplicaReader {
         return new CardHolder(serial, rs.getString("cert_kind"), rs.getString("cert_status"), date(rs, "valid_until"),
                 new Person(rs.getString("holder_atena"), null, null, null, null, null, null, false, null, null, null,
                         null, null, null, null, null, null, null, null, null, null, null, null, null, null, null,
-                        false, null, false, null),
+                        false, null, false, null, null, null, null, null, null),
                 h, members, null);
     }
 
@@ -166,7 +167,9 @@ public class ReplicaReader {
                 date(rs, "address_since"), rs.getString("previous_address"), date(rs, "became_resident_date"),
                 date(rs, "notified_date"), rs.getString("status"),
                 rs.getBoolean("person_block") || rs.getLong("person_suppress_blocks") > 0,
-                support, rs.getBoolean("adult_guardianship"), rs.getString("change_reason"));
+                support, rs.getBoolean("adult_guardianship"), rs.getString("change_reason"),
+                rs.getString("juminhyo_code"), rs.getString("residence_card_no"), date(rs, "change_notified_date"),
+                date(rs, "processed_date"), rs.getString("my_number"));
     }
 
     private static LocalDate date(ResultSet rs, String col) throws SQLException {

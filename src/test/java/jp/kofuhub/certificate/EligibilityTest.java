@@ -20,7 +20,7 @@ class EligibilityTest {
 
     static MunicipalityProfile city(boolean excludeGuardianship) {
         return new MunicipalityProfile("012343", "北広島市", null, "北海道", "北広島市長", "見本", "seal.png", "K1", "P1",
-                excludeGuardianship, List.of("JUMINHYO"), "06-10");
+                excludeGuardianship, List.of("JUMINHYO"), "06-10", null, null, false, false, null);
     }
 
     static Person adult(String atena) {
@@ -30,7 +30,8 @@ class EligibilityTest {
     static Person with(Person p, String status, String reason, boolean block, String support, boolean guardian, LocalDate birth) {
         return new Person(p.atenaNo(), p.householdNo(), p.residentType(), p.familyName(), p.givenName(), null, null, false,
                 null, null, null, null, null, null, null, null, birth, p.sex(), p.relationship(), null, null, null, null, null,
-                null, status, block, support, guardian, reason);
+                null, status, block, support, guardian, reason,
+                null, null, null, null, null);
     }
 
     Optional<RefusalCode> decide(Person holder, List<Person> others, boolean householdBlock, String certStatus,

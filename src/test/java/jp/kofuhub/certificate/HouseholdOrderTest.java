@@ -11,7 +11,8 @@ class HouseholdOrderTest {
 
     static Person person(String atena, String relationship, LocalDate birth) {
         return new Person(atena, "1", "J", "見本", atena, null, null, false, null, null, null, null, null, null, null,
-                null, birth, "1", relationship, null, null, null, null, null, null, "RESIDENT", false, "NONE", false, null);
+                null, birth, "1", relationship, null, null, null, null, null, null, "RESIDENT", false, "NONE", false, null,
+                null, null, null, null, null);
     }
 
     @Test
