@@ -4,7 +4,8 @@
   registration number and the holder's items, then the shared closing (認証文, date, issuer, 公印).
 -->
 <xsl:stylesheet version="2.0" xmlns:xsl="http://www.w3.org/1999/XSL/Transform"
-                xmlns:fo="http://www.w3.org/1999/XSL/Format">
+                xmlns:fo="http://www.w3.org/1999/XSL/Format" xmlns:k="urn:kofu-hub:layout"
+                exclude-result-prefixes="k">
 
   <xsl:import href="common.xsl"/>
   <xsl:output method="xml" encoding="UTF-8" indent="no"/>
@@ -17,9 +18,11 @@
       <xsl:with-param name="title">印鑑登録証明書</xsl:with-param>
       <xsl:with-param name="body">
         <fo:table xsl:use-attribute-sets="grid">
+          <!-- fixed widths adding up to the 180mm content width: the value column is the box name and
+               address are fitted to (settings.xsl, inkan.name / inkan.address) -->
           <fo:table-column column-width="{$impression-box}"/>
           <fo:table-column column-width="25mm"/>
-          <fo:table-column column-width="proportional-column-width(1)"/>
+          <fo:table-column column-width="{k:column('inkan.name')}"/>
           <fo:table-body>
             <fo:table-row>
               <fo:table-cell xsl:use-attribute-sets="cell" number-rows-spanned="5" text-align="center">

@@ -44,6 +44,15 @@
     <box field="member.previous-address" width="67mm" lines="2" size="10pt"/>
     <box field="member.honseki" width="67mm" lines="2" size="10pt"/>
     <box field="member.hittosha" width="51mm" lines="1" size="10pt"/>
+    <!-- 印鑑登録証明書 (inkan.xsl): the value column, right of the 印影 frame (40mm) and the labels (25mm);
+         name and address share that column, so their widths must stay equal -->
+    <box field="inkan.name" width="112.6mm" lines="1" size="10pt"/>
+    <box field="inkan.address" width="112.6mm" lines="2" size="10pt"/>
+    <!-- 所得・課税証明書 (tax.xsl): the value column of the person table, right of the labels (35mm);
+         name, address and address on 1 January share that column -->
+    <box field="tax.name" width="142.6mm" lines="1" size="10pt"/>
+    <box field="tax.address" width="142.6mm" lines="2" size="10pt"/>
+    <box field="tax.address-jan1" width="142.6mm" lines="2" size="10pt"/>
   </xsl:variable>
 
   <!-- the width of a table column holding box $field: the box and the padding on both sides -->

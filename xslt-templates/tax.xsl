@@ -4,7 +4,8 @@
   the income part and the levy part when the data document has them; the title comes with the data.
 -->
 <xsl:stylesheet version="2.0" xmlns:xsl="http://www.w3.org/1999/XSL/Transform"
-                xmlns:fo="http://www.w3.org/1999/XSL/Format">
+                xmlns:fo="http://www.w3.org/1999/XSL/Format" xmlns:k="urn:kofu-hub:layout"
+                exclude-result-prefixes="k">
 
   <xsl:import href="common.xsl"/>
   <xsl:output method="xml" encoding="UTF-8" indent="no"/>
@@ -25,8 +26,10 @@
 
   <xsl:template match="person">
     <fo:table xsl:use-attribute-sets="grid" space-after="4mm">
+      <!-- fixed widths adding up to the 180mm content width: the value column is the box name and
+           addresses are fitted to (settings.xsl, tax.name / tax.address / tax.address-jan1) -->
       <fo:table-column column-width="35mm"/>
-      <fo:table-column column-width="proportional-column-width(1)"/>
+      <fo:table-column column-width="{k:column('tax.name')}"/>
       <fo:table-body>
         <fo:table-row>
           <xsl:call-template name="cell">

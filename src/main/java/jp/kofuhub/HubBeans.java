@@ -43,15 +43,18 @@ public class HubBeans {
         return new MunicipalityRegistry(Path.of(dir));
     }
 
+    /** The fonts, and the boxes printed values must fit, read from the templates' own settings.xsl. */
     @Bean
     FontChain fontChain(@Value("${kofu.render.fop-config}") String xconf, @Value("${kofu.home}") String home,
-                        @Value("${kofu.render.font-chain}") List<String> order) {
-        return FontChain.load(Path.of(xconf), Path.of(home), order);
+                        @Value("${kofu.render.font-chain}") List<String> order,
+                        @Value("${kofu.templates.dir}") String templates) {
+        return FontChain.load(Path.of(xconf), Path.of(home), order, Path.of(templates, "settings.xsl"));
     }
 
     @Bean
-    PdfRenderer pdfRenderer(FontChain fonts, @Value("${kofu.home}") String home) {
-        return new PdfRenderer(fonts, Path.of(home));
+    PdfRenderer pdfRenderer(FontChain fonts, @Value("${kofu.home}") String home,
+                            @Value("${kofu.render.fallback-font-concurrency:1}") int fallbackConcurrency) {
+        return new PdfRenderer(fonts, Path.of(home), fallbackConcurrency);
     }
 
     @Bean
@@ -83,7 +86,8 @@ public class HubBeans {
     @Bean
     IssuanceService issuanceService(MunicipalityRegistry municipalities, ReplicaReader replica, FontChain fonts,
                                     ReplicaFreshness freshness, IssueNumbers numbers, Clock clock) {
-        List<CertificateKind> kinds = List.of(new JuminhyoKind(replica, fonts), new InkanKind(replica, fonts),
+        List<CertificateKind> kinds = List.of(new JuminhyoKind(replica, fonts),
+                new JuminhyoKind(JuminhyoKind.KISAI, replica, fonts), new InkanKind(replica, fonts),
                 new TaxKind("SHOTOKU", replica, fonts), new TaxKind("KAZEI", replica, fonts),
                 new TaxKind("SHOTOKU_KAZEI", replica, fonts));
         return new IssuanceService(municipalities, kinds, freshness, numbers, clock);

@@ -26,7 +26,15 @@ public interface CertificateKind {
      * The data document for the card holder, or empty when the serial is unknown here.
      * Throws {@link Refusal} when the holder may not have it.
      */
-    Optional<Draft> draft(MunicipalityProfile city, String serial, String sealUri, LocalDate today);
+    Optional<Draft> draft(MunicipalityProfile city, String serial, CertificateOptions options, String sealUri,
+                          LocalDate today);
+
+    /**
+     * Whether {@code options} holds only options this kind knows (the 住民票 kinds take the member
+     * selection and printed items, the tax kinds the 年度 and variant, 印鑑 none). A request with
+     * another kind's options is malformed.
+     */
+    boolean accepts(CertificateOptions options);
 
     /** A drafted certificate: whose it is (宛名番号, for logs) and its data XML. */
     record Draft(String holderAtena, String dataXml) {

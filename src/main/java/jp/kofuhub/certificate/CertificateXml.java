@@ -7,13 +7,16 @@ import javax.xml.stream.XMLOutputFactory;
 import javax.xml.stream.XMLStreamException;
 import javax.xml.stream.XMLStreamWriter;
 import jp.kofuhub.registry.EraDate;
+import jp.kofuhub.render.FieldBoxes;
+import jp.kofuhub.render.FieldOverflowException;
 import jp.kofuhub.render.FontChain;
 import jp.kofuhub.render.GlyphUnavailableException;
 
 /**
  * Writes the data document an XSLT template turns into XSL-FO. Every printed string passes through
  * {@link #text}, which checks it against the font chain first: a character no font can draw stops
- * the document with the name of its field, before anything is rendered.
+ * the document with the name of its field, before anything is rendered. A value printed in a box of
+ * the layout passes through {@link #boxed} instead, which also fits it (shrinks it, or refuses it).
  */
 final class CertificateXml {
 
@@ -75,27 +78,61 @@ final class CertificateXml {
         if (value == null || value.isEmpty()) {
             return this;
         }
+        checkGlyphs(field, value);
+        return element(name, value, null, null);
+    }
+
+    /**
+     * A printed element that must fit a box of the layout (STD §5.8), omitted when the value is null or
+     * empty: {@code <name box="box" pt="10.5">value</name>}.
+     * <ul>
+     * <li>{@code field}: the field as refusals name it ({@code member[2].name});</li>
+     * <li>{@code box}: a {@code <box field=…>} of settings.xsl's {@code boxes} ({@code member.name}),
+     * written as attribute {@code box} so a saved data document can be fitted again (preview);</li>
+     * <li>attribute {@code pt}: only when the value had to be shrunk, the font size to print it at
+     * (common.xsl, mode {@code fit}).</li>
+     * </ul>
+     * The glyph check comes first. The boxes are the font chain's ({@link FontChain#fit}): a chain built
+     * without them reads the default xslt-templates/settings.xsl once, so the check is never skipped.
+     *
+     * @throws GlyphUnavailableException a character of the value cannot be printed
+     * @throws FieldOverflowException the value does not fit even at the smallest allowed size
+     * @throws IllegalArgumentException settings.xsl declares no box {@code box}
+     */
+    CertificateXml boxed(String name, String field, String box, String value) {
+        if (value == null || value.isEmpty()) {
+            return this;
+        }
+        checkGlyphs(field, value);
+        FieldBoxes.Fit fit = fonts.fit(box, value);
+        if (!fit.fits()) {
+            throw new FieldOverflowException(field);
+        }
+        return element(name, value, box, fit.ptAttribute());
+    }
+
+    private void checkGlyphs(String field, String value) {
         int bad = fonts.firstUndrawable(value);
         if (bad >= 0) {
             throw new GlyphUnavailableException(field, bad);
         }
+    }
+
+    private CertificateXml element(String name, String value, String box, String pt) {
         try {
             w.writeStartElement(name);
+            if (box != null) {
+                w.writeAttribute("box", box);
+            }
+            if (pt != null) {
+                w.writeAttribute("pt", pt);
+            }
             w.writeCharacters(value);
             w.writeEndElement();
         } catch (XMLStreamException e) {
             throw new IllegalStateException(e);
         }
         return this;
-    }
-
-    /**
-     * A printed element that must fit a box of the layout ({@code box}: a {@code <box field=…>} of
-     * settings.xsl's {@code boxes}); shrunk when needed (attribute {@code pt} = the font size to use),
-     * refused with {@link jp.kofuhub.render.FieldOverflowException} when it cannot fit.
-     */
-    CertificateXml boxed(String name, String field, String box, String value) {
-        return text(name, field, value);
     }
 
     CertificateXml date(String name, String field, LocalDate date, boolean western) {

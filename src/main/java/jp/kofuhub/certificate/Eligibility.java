@@ -30,7 +30,8 @@ public class Eligibility {
             new Rule(RefusalCode.DECEASED, (c, p) -> p.removed() && "死亡".equals(p.changeReason())),
             new Rule(RefusalCode.MOVED_OUT, (c, p) -> p.removed() && "転出".equals(p.changeReason())),
             new Rule(RefusalCode.RECORD_REMOVED, (c, p) -> p.removed()),
-            new Rule(RefusalCode.MOVE_OUT_FILED, (c, p) -> p.moveOutPlanned()));
+            new Rule(RefusalCode.MOVE_OUT_FILED, (c, p) -> p.moveOutPlanned()),
+            new Rule(RefusalCode.MOVE_IN_TODAY, (c, p) -> p.movedInOn(c.today())));
 
     /** The 住民票 (whole household) table, in order. */
     static final List<Rule> JUMINHYO_HOUSEHOLD = concat(HOLDER, List.of(
@@ -40,6 +41,8 @@ public class Eligibility {
                     || c.card().members().stream().filter(m -> !m.removed()).anyMatch(Person::underSupportMeasure)),
             new Rule(RefusalCode.ISSUANCE_BLOCKED, (c, p) -> c.card().household().householdBlock()
                     || c.card().members().stream().filter(m -> !m.removed()).anyMatch(Person::personBlock)),
+            new Rule(RefusalCode.MOVE_IN_TODAY,
+                    (c, p) -> c.card().members().stream().filter(m -> !m.removed()).anyMatch(m -> m.movedInOn(c.today()))),
             new Rule(RefusalCode.UNDER_15, (c, p) -> Period.between(p.birthDate(), c.today()).getYears() < 15),
             new Rule(RefusalCode.ADULT_GUARDIANSHIP,
                     (c, p) -> p.adultGuardianship() && c.municipality().excludeAdultGuardianship())));

@@ -12,6 +12,8 @@ import jp.kofuhub.replica.SealRegistration;
 /**
  * The data document of a 印鑑登録証明書: the registered seal image, the name in the form the
  * registration uses (氏名, 旧氏 併記, 通称, or the alphabetic name), birth date, sex and address.
+ * Name and address must fit their boxes (settings.xsl: inkan.name, inkan.address), shrunk if need
+ * be, else the certificate is refused with FIELD_OVERFLOW.
  */
 public class InkanDocument {
 
@@ -35,10 +37,10 @@ public class InkanDocument {
                 .date("registered", "registration.registeredDate", seal.registeredDate(), false)
                 .end();
         x.start("person")
-                .text("name", "person.name", registeredName(p, seal.nameForm()))
+                .boxed("name", "person.name", "inkan.name", registeredName(p, seal.nameForm()))
                 .date("birth", "person.birthDate", p.birthDate(), p.foreign())
                 .text("sex", "person.sex", "1".equals(p.sex()) ? "男" : "女")
-                .text("address", "person.address", CertificateXml.join(List.of(card.household().address(),
+                .boxed("address", "person.address", "inkan.address", CertificateXml.join(List.of(card.household().address(),
                         card.household().katagaki() == null ? "" : card.household().katagaki())))
                 .end();
         x.text("certification", "certification", CERTIFICATION);

@@ -8,14 +8,18 @@ import jp.kofuhub.replica.CardHolder;
 import jp.kofuhub.replica.Person;
 
 /**
- * The data document of a 住民票の写し for the whole household (世帯全員): the members still
- * registered, in standard order, with the items a kiosk copy prints by default. 個人番号 and
- * 住民票コード are never in it; removed members (消除者) are left out.
+ * The data document of a 住民票の写し or 住民票記載事項証明書: the chosen members still registered, in
+ * standard order, with the items a kiosk copy prints, and the optional items the resident asked for
+ * and the municipality allows. Removed members (消除者), change history and 備考 are never in it;
+ * 住民票コード and 個人番号 only on request where the profile allows. Names, addresses, 本籍 and the
+ * like go through boxes of settings.xsl: shrunk to fit, or FIELD_OVERFLOW.
  */
 public class JuminhyoDocument {
 
-    public static final String KIND = "JUMINHYO";
+    public static final String KIND = JuminhyoKind.JUMINHYO;
     static final String CERTIFICATION_WHOLE = "この写しは、世帯全員の住民票の原本と相違ないことを証明する。";
+    static final String CERTIFICATION_PARTIAL = "この写しは、住民票の原本と相違ないことを証明する。";
+    static final String CERTIFICATION_KISAI = "上記の事項は、住民票の原本に記載されている事項と相違ないことを証明する。";
 
     private final FontChain fonts;
 
@@ -24,57 +28,77 @@ public class JuminhyoDocument {
     }
 
     /**
-     * Builds the XML; throws {@link jp.kofuhub.render.GlyphUnavailableException} naming the field.
-     * The 発行番号 is not part of it (the layout step gets it as a parameter), so the same data
-     * always gives the same document.
+     * Builds the XML; throws {@link jp.kofuhub.render.GlyphUnavailableException} or
+     * {@link jp.kofuhub.render.FieldOverflowException} naming the field. The 発行番号 is not part of it
+     * (the layout step gets it as a parameter), so the same data always gives the same document.
      */
-    public String build(CardHolder card, MunicipalityProfile city, String sealUri, LocalDate today) {
-        List<Person> members = HouseholdOrder.sort(card.members().stream().filter(p -> !p.removed()).toList());
-        Person head = members.stream().filter(p -> p.atenaNo().equals(card.household().headAtenaNo()))
-                .findFirst().orElse(members.get(0));
+    public String build(String kind, CardHolder card, List<Person> members, boolean wholeHousehold,
+                        MunicipalityProfile city, CertificateOptions options, String sealUri, LocalDate today) {
+        Person head = card.members().stream().filter(p -> p.atenaNo().equals(card.household().headAtenaNo()))
+                .findFirst().orElse(null);
         CertificateXml x = new CertificateXml(fonts);
-        x.root(KIND, city).attr("scope", "HOUSEHOLD")
+        x.root(kind, city).attr("scope", wholeHousehold ? "HOUSEHOLD" : "PARTIAL").attr("layout", city.layout())
                 .attr("members", Integer.toString(members.size()));
         issuer(x, city, sealUri);
         x.start("household")
-                .text("address", "household.address", card.household().address())
-                .text("katagaki", "household.katagaki", card.household().katagaki())
-                .text("head", "household.head", displayName(head))
-                .end();
+                .boxed("address", "household.address", "household.address",
+                        CertificateXml.join(List.of(nz(card.household().address()), nz(card.household().katagaki()))));
+        if (options.householdHead() && head != null) {
+            x.boxed("head", "household.head", "household.head", displayName(head));
+        }
+        x.end();
         x.start("members");
         int i = 0;
         for (Person p : members) {
             i++;
-            String f = "member[" + i + "].";
-            x.start("member").attr("position", Integer.toString(i)).attr("type", p.foreign() ? "F" : "J");
-            x.text("name", f + "name", displayName(p));
-            if (p.foreign()) {
-                x.text("tsusho", f + "tsusho", p.tsusho());
-            }
-            x.text("kana", f + "kana", p.kanaConfirmed()
-                    ? CertificateXml.join(List.of(nz(p.familyNameKana()), nz(p.givenNameKana()))) : "（未記載）");
-            if (p.kyuUji() != null) {
-                x.text("kyu-uji", f + "kyuUji", p.kyuUji() + (p.kyuUjiKana() == null ? "" : "（" + p.kyuUjiKana() + "）"));
-            }
-            x.date("birth", f + "birthDate", p.birthDate(), p.foreign())
-                    .text("sex", f + "sex", "1".equals(p.sex()) ? "男" : "女")
-                    .text("relationship", f + "relationship", p.relationship())
-                    .date("became-resident", f + "becameResidentDate", p.becameResidentDate(), false)
-                    .date("address-since", f + "addressSince", p.addressSince(), false)
-                    .date("notified", f + "notifiedDate", p.notifiedDate(), false)
-                    .text("previous-address", f + "previousAddress", p.previousAddress());
-            if (p.foreign()) {
-                x.text("nationality", f + "nationality", p.nationality())
-                        .text("residence-status", f + "residenceStatus", p.residenceStatus())
-                        .date("residence-period-end", f + "residencePeriodEnd", p.residencePeriodEnd(), true);
-            }
-            x.end();
+            member(x, p, "member[" + i + "].", i, options);
         }
         x.end();
-        x.text("certification", "certification", CERTIFICATION_WHOLE);
+        x.text("certification", "certification", JuminhyoKind.KISAI.equals(kind) ? CERTIFICATION_KISAI
+                : wholeHousehold ? CERTIFICATION_WHOLE : CERTIFICATION_PARTIAL);
         x.start("issue").date("date", "issue.date", today, false).end();
         x.end();
         return x.finish();
+    }
+
+    private static void member(CertificateXml x, Person p, String f, int position, CertificateOptions options) {
+        x.start("member").attr("position", Integer.toString(position)).attr("type", p.foreign() ? "F" : "J");
+        x.boxed("name", f + "name", "member.name", displayName(p));
+        if (p.foreign()) {
+            x.boxed("tsusho", f + "tsusho", "member.alias", p.tsusho());
+        }
+        // 氏名の振り仮名: printed when recorded as confirmed, else shown as not recorded (STD §5)
+        x.boxed("kana", f + "kana", "member.kana", p.kanaConfirmed()
+                ? CertificateXml.join(List.of(nz(p.familyNameKana()), nz(p.givenNameKana()))) : "（未記載）");
+        if (p.kyuUji() != null) {
+            x.boxed("kyu-uji", f + "kyuUji", "member.alias",
+                    p.kyuUji() + (p.kyuUjiKana() == null ? "" : "（" + p.kyuUjiKana() + "）"));
+        }
+        x.date("birth", f + "birthDate", p.birthDate(), p.foreign())
+                .text("sex", f + "sex", "1".equals(p.sex()) ? "男" : "女");
+        if (options.householdHead()) {
+            x.boxed("relationship", f + "relationship", "member.relationship", p.relationship());
+        }
+        x.date("became-resident", f + "becameResidentDate", p.becameResidentDate(), false)
+                .date("address-since", f + "addressSince", p.addressSince(), false)
+                .date("notified", f + "notifiedDate", p.notifiedDate(), false)
+                .boxed("previous-address", f + "previousAddress", "member.previous-address", p.previousAddress());
+        if (options.honseki() && !p.foreign()) {
+            x.boxed("honseki", f + "honseki", "member.honseki", p.honseki())
+                    .boxed("hittosha", f + "hittosha", "member.hittosha", p.hittosha());
+        }
+        if (options.juminhyoCode()) {
+            x.text("juminhyo-code", f + "juminhyoCode", p.juminhyoCode());
+        }
+        if (options.myNumber()) {
+            x.text("my-number", f + "myNumber", p.myNumber());
+        }
+        if (p.foreign()) {
+            x.text("nationality", f + "nationality", p.nationality())
+                    .text("residence-status", f + "residenceStatus", p.residenceStatus())
+                    .date("residence-period-end", f + "residencePeriodEnd", p.residencePeriodEnd(), true);
+        }
+        x.end();
     }
 
     static void issuer(CertificateXml x, MunicipalityProfile city, String sealUri) {

@@ -21,24 +21,36 @@ abstract class ReplicaKind implements CertificateKind {
     }
 
     /** The card holder with what this kind prints, in one consistent read; empty for an unknown serial. */
-    abstract Optional<CardHolder> read(MunicipalityProfile city, String serial, LocalDate today);
+    abstract Optional<CardHolder> read(MunicipalityProfile city, String serial, CertificateOptions options,
+                                       LocalDate today);
 
-    /** The data document; may throw {@link GlyphUnavailableException}. */
-    abstract String write(CardHolder card, MunicipalityProfile city, String sealUri, LocalDate today);
+    /**
+     * A refusal that follows from the options alone and the municipality's settings (an item it does
+     * not print, a 年度 it does not offer), decided before the eligibility table: it is about the request,
+     * not the person. None by default.
+     */
+    Optional<RefusalCode> refuseOptions(MunicipalityProfile city, CertificateOptions options, LocalDate today) {
+        return Optional.empty();
+    }
+
+    /** The data document; may throw {@link GlyphUnavailableException} or {@link FieldOverflowException}. */
+    abstract String write(CardHolder card, MunicipalityProfile city, CertificateOptions options, String sealUri,
+                          LocalDate today);
 
     @Override
-    public final Optional<Draft> draft(MunicipalityProfile city, String serial, String sealUri, LocalDate today) {
-        Optional<CardHolder> found = read(city, serial, today);
+    public final Optional<Draft> draft(MunicipalityProfile city, String serial, CertificateOptions options,
+                                       String sealUri, LocalDate today) {
+        Optional<CardHolder> found = read(city, serial, options, today);
         if (found.isEmpty()) {
             return Optional.empty();
         }
         CardHolder card = found.get();
         String atena = card.holder().atenaNo();
-        eligibility.decide(card, city, today).ifPresent(code -> {
+        refuseOptions(city, options, today).or(() -> eligibility.decide(card, city, today)).ifPresent(code -> {
             throw new Refusal(code, atena, code.meaning());
         });
         try {
-            return Optional.of(new Draft(atena, write(card, city, sealUri, today)));
+            return Optional.of(new Draft(atena, write(card, city, options, sealUri, today)));
         } catch (GlyphUnavailableException e) {
             throw new Refusal(RefusalCode.GLYPH_UNAVAILABLE, atena, "a character in field " + e.field() + " cannot be printed");
         } catch (FieldOverflowException e) {

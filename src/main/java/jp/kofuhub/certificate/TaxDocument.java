@@ -12,6 +12,8 @@ import jp.kofuhub.replica.TaxRecord;
 /**
  * The data document of the tax certificates: 所得証明書 (income), 課税証明書 / 非課税証明書 (levy),
  * and 所得・課税証明書 (both), for one 年度. Amounts are printed in yen with thousands separators.
+ * Name, address and the address on 1 January must fit their boxes (settings.xsl: tax.name,
+ * tax.address, tax.address-jan1), shrunk if need be, else the certificate is refused with FIELD_OVERFLOW.
  */
 public class TaxDocument {
 
@@ -36,11 +38,11 @@ public class TaxDocument {
                 .text("year", "tax.year", fiscalYearLabel(t.fiscalYear()))
                 .text("income-year", "tax.incomeYear", incomeYearLabel(t.fiscalYear() - 1));
         x.start("person")
-                .text("name", "person.name", JuminhyoDocument.displayName(p))
+                .boxed("name", "person.name", "tax.name", JuminhyoDocument.displayName(p))
                 .date("birth", "person.birthDate", p.birthDate(), p.foreign())
-                .text("address", "person.address", CertificateXml.join(List.of(card.household().address(),
+                .boxed("address", "person.address", "tax.address", CertificateXml.join(List.of(card.household().address(),
                         card.household().katagaki() == null ? "" : card.household().katagaki())))
-                .text("address-jan1", "tax.addressJan1", t.addressJan1())
+                .boxed("address-jan1", "tax.addressJan1", "tax.address-jan1", t.addressJan1())
                 .end();
         if (income) {
             x.start("income")

@@ -41,12 +41,37 @@ public class TaxKind extends ReplicaKind {
     }
 
     @Override
-    Optional<CardHolder> read(MunicipalityProfile city, String serial, LocalDate today) {
-        return replica.findTaxHolder(city.code(), serial, today, city.offeredTaxYear(today));
+    public boolean accepts(CertificateOptions options) {
+        return !options.hasJuminhyoOptions();
+    }
+
+    /** The 年度 asked for, or the one the municipality offers today. */
+    static int year(MunicipalityProfile city, CertificateOptions options, LocalDate today) {
+        return options.taxYear() != null ? options.taxYear() : city.offeredTaxYear(today);
     }
 
     @Override
-    String write(CardHolder card, MunicipalityProfile city, String sealUri, LocalDate today) {
+    Optional<CardHolder> read(MunicipalityProfile city, String serial, CertificateOptions options, LocalDate today) {
+        return replica.findTaxHolder(city.code(), serial, today, year(city, options, today));
+    }
+
+    /**
+     * The tax rows of the table need the record of the year read; these come before them: a 年度 the
+     * municipality does not offer, or a special-purpose variant (counter only).
+     */
+    @Override
+    Optional<RefusalCode> refuseOptions(MunicipalityProfile city, CertificateOptions options, LocalDate today) {
+        if (!city.offersTaxYear(year(city, options, today), today)) {
+            return Optional.of(RefusalCode.TAX_YEAR_NOT_OFFERED);
+        }
+        if (options.taxVariant() != null) {
+            return Optional.of(RefusalCode.TAX_VARIANT_NOT_OFFERED);
+        }
+        return Optional.empty();
+    }
+
+    @Override
+    String write(CardHolder card, MunicipalityProfile city, CertificateOptions options, String sealUri, LocalDate today) {
         return document.build(code, card, city, sealUri, today);
     }
 }

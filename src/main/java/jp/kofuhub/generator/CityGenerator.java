@@ -5,6 +5,7 @@ import jp.kofuhub.registry.EraDate;
 import jp.kofuhub.registry.ExportFormat;
 import jp.kofuhub.registry.ExportHeader;
 import jp.kofuhub.registry.ExportWriter;
+import jp.kofuhub.registry.MyNumber;
 import jp.kofuhub.registry.RecordType;
 
 import java.io.BufferedWriter;
@@ -118,6 +119,19 @@ public final class CityGenerator {
      */
     public static Result generate(Path outDir, String municipality, int residents, long seed, Charset charset,
                                   LocalDate today, Path cardsCsv, Path sealFont, boolean sealsAndTax) throws IOException {
+        return generate(outDir, municipality, residents, seed, charset, today, cardsCsv, sealFont, sealsAndTax, false);
+    }
+
+    /**
+     * As above; with {@code myNumbers} the JUKI files also carry an {@code N} record (個人番号, contract
+     * 1.2) for every resident: the FULL one per resident after the household's serials, DELTAs 2 and 3
+     * one per newcomer. The numbers are invented (a seeded bijection of the 宛名番号 with a valid check
+     * digit) and drawn from no random stream, so every other line stays as without the option. Off by
+     * default: only a municipality whose profile prints 個人番号 accepts them.
+     */
+    public static Result generate(Path outDir, String municipality, int residents, long seed, Charset charset,
+                                  LocalDate today, Path cardsCsv, Path sealFont, boolean sealsAndTax,
+                                  boolean myNumbers) throws IOException {
         if (municipality == null || !ExportFormat.MUNICIPALITY.matcher(municipality).matches()) {
             throw new IllegalArgumentException("municipality must be a 6-digit 団体コード");
         }
@@ -130,6 +144,7 @@ public final class CityGenerator {
         SealImages.check(sealFont);
         CityGenerator g = new CityGenerator(municipality, seed, charset, today);
         g.sealsAndTax = sealsAndTax;
+        g.myNumbers = myNumbers;
         return g.run(outDir, residents, cardsCsv, sealFont);
     }
 
@@ -196,6 +211,8 @@ public final class CityGenerator {
     private CardsCsv cards;
     private InkanExport seals;
     private boolean sealsAndTax = true;
+    /** Write N records (個人番号) for every resident; off unless asked for. */
+    private boolean myNumbers;
     private ZeiExport taxes;
 
     /** Role → serial of the sample cards (also the role column of cards.csv). */
@@ -397,6 +414,9 @@ public final class CityGenerator {
         for (Person p : h.members) {
             writeCards(w, p);
         }
+        for (Person p : h.members) {
+            writeMyNumber(w, p);
+        }
         residentCount += h.members.size();
         householdCount++;
         // the same people in the seal and tax snapshots (own random streams: the lines above are unaffected)
@@ -446,6 +466,7 @@ public final class CityGenerator {
         baby.notifiedDate = today.minusDays(1);
         setChange(baby, BIRTH, baby.birth, today.minusDays(1));
         write(w, RecordType.R, baby.row());
+        writeMyNumber(w, baby);
     }
 
     /** 3: a couple moving in from another prefecture, with CP932 trouble characters in the 方書. */
@@ -470,6 +491,9 @@ public final class CityGenerator {
             write(w, RecordType.R, p.row());
         }
         writeCards(w, h.members.get(0));
+        for (Person p : h.members) {
+            writeMyNumber(w, p);
+        }
     }
 
     /** 4: 転出届 accepted today for a move in ten days; the person stays on the register until then. */
@@ -1012,6 +1036,25 @@ public final class CityGenerator {
         if (!role.isEmpty()) {
             samples.put(role, serial);
         }
+    }
+
+    /** With {@code myNumbers}: the person's 個人番号 as an N record; otherwise nothing. */
+    private void writeMyNumber(ExportWriter w, Person p) throws IOException {
+        if (myNumbers) {
+            w.write(RecordType.N, "U", p.atenaNo, myNumber(p.atenaNo));
+        }
+    }
+
+    /**
+     * An invented 個人番号: the 宛名番号's base through a seeded bijection of the 11-digit range (so no
+     * two residents of one city share one), plus the check digit. Uses no random stream.
+     */
+    private String myNumber(String atenaNo) {
+        long modulus = 100_000_000_000L;
+        long base = Math.floorMod(Long.parseLong(atenaNo.substring(0, AtenaNumber.BASE_DIGITS)), modulus);
+        long offset = Math.floorMod(seed * 6_364_136_223_846_793_005L + municipality.hashCode(), modulus);
+        // 48 271 is prime to 10, so this is a bijection mod 10^11; base × 48 271 < 2^63
+        return MyNumber.of(Math.floorMod(base * 48_271L + offset, modulus));
     }
 
     private String serial(String atenaNo, String kind) {

@@ -23,10 +23,10 @@ public final class GenerateCommand {
 
     static final String USAGE = "usage: generate --municipality NNNNNN --residents N --seed S"
             + " [--out DIR (default data/generated)] [--encoding UTF-8|CP932] [--today yyyy-MM-dd]"
-            + " [--font TTF for seal images (default fonts/ipaexm.ttf)] [--juki-only true]";
+            + " [--font TTF for seal images (default fonts/ipaexm.ttf)] [--juki-only true] [--my-numbers true]";
 
     private static final Set<String> OPTIONS = Set.of("municipality", "residents", "seed", "out", "encoding", "today",
-            "font", "juki-only");
+            "font", "juki-only", "my-numbers");
 
     private GenerateCommand() {
     }
@@ -53,7 +53,7 @@ public final class GenerateCommand {
             // cards.csv next to the output folder, as CityGenerator.generate without a card path puts it
             Path parent = o.out.getParent() != null ? o.out.getParent() : o.out.toAbsolutePath().getParent();
             CityGenerator.Result r = CityGenerator.generate(o.out, o.municipality, o.residents, o.seed, o.charset,
-                    o.today, parent.resolve("cards.csv"), o.font, !o.jukiOnly);
+                    o.today, parent.resolve("cards.csv"), o.font, !o.jukiOnly, o.myNumbers);
             printSummary(out, o, r);
             return 0;
         } catch (IOException e) {
@@ -70,6 +70,11 @@ public final class GenerateCommand {
             out.println("  " + f);
         }
         out.println("cards: " + r.cardsCsv());
+        if (o.myNumbers) {
+            // counts only: the numbers are invented, but never printed all the same
+            out.println("個人番号: N records for all " + r.residentCount() + " residents of JUKI FULL 1"
+                    + " and the newcomers of DELTAs 2 and 3 (only for a municipality with printMyNumber: true)");
+        }
         out.println("showcase serial: " + r.showcaseSerial() + " (phone " + r.showcasePhoneSerial() + ")");
         out.println("sample serials: moveOutPlanned=" + r.moveOutPlannedSerial()
                 + " householdMemberOfMoveOutPlanned=" + r.householdMemberOfMoveOutPlannedSerial()
@@ -90,7 +95,7 @@ public final class GenerateCommand {
 
     /** Parsed and checked arguments. */
     private record Options(String municipality, int residents, long seed, Path out, Charset charset,
-                           LocalDate today, Path font, boolean jukiOnly) {
+                           LocalDate today, Path font, boolean jukiOnly, boolean myNumbers) {
 
         static Options parse(String[] args) {
             Map<String, String> v = jp.kofuhub.CommandOptions.parse(args, OPTIONS);
@@ -112,7 +117,17 @@ public final class GenerateCommand {
                         + " (run from the project root, or name the TrueType font for seal images)");
             }
             boolean jukiOnly = Boolean.parseBoolean(v.getOrDefault("juki-only", "false"));
-            return new Options(municipality, residents, seed, out, charset, today, font, jukiOnly);
+            boolean myNumbers = flag(v, "my-numbers");
+            return new Options(municipality, residents, seed, out, charset, today, font, jukiOnly, myNumbers);
+        }
+
+        /** {@code true} or {@code false} (default false); anything else is a bad argument. */
+        private static boolean flag(Map<String, String> v, String key) {
+            String s = v.getOrDefault(key, "false");
+            if (!s.equals("true") && !s.equals("false")) {
+                throw new IllegalArgumentException("--" + key + " must be true or false");
+            }
+            return Boolean.parseBoolean(s);
         }
 
         private static String required(Map<String, String> v, String key) {

@@ -2,6 +2,7 @@ package jp.kofuhub.issuance;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import jp.kofuhub.certificate.RefusalCode;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -15,7 +16,23 @@ public class ErrorResponses {
     private static final Logger LOG = LoggerFactory.getLogger(ErrorResponses.class);
     private final ObjectMapper json = new ObjectMapper();
 
-    public String body(Throwable e) {
+    /**
+     * The refusal a failure stands for: an {@link IssuanceException} itself, and the renderer's
+     * backstops — a glyph FOP could not draw, content FOP laid out beyond its box — as the
+     * GLYPH_UNAVAILABLE and FIELD_OVERFLOW refusals the checks before rendering would have given.
+     */
+    static Throwable asRefusal(Throwable e) {
+        if (e instanceof jp.kofuhub.render.GlyphUnavailableException) {
+            return IssuanceException.refused(RefusalCode.GLYPH_UNAVAILABLE.name(), RefusalCode.GLYPH_UNAVAILABLE.meaning());
+        }
+        if (e instanceof jp.kofuhub.render.FieldOverflowException) {
+            return IssuanceException.refused(RefusalCode.FIELD_OVERFLOW.name(), RefusalCode.FIELD_OVERFLOW.meaning());
+        }
+        return e;
+    }
+
+    public String body(Throwable thrown) {
+        Throwable e = asRefusal(thrown);
         ObjectNode n = json.createObjectNode();
         if (e instanceof IssuanceException ie) {
             n.put("status", ie.getHttpStatus() == 422 ? "REFUSED" : "ERROR");
@@ -29,7 +46,8 @@ public class ErrorResponses {
         return n.toString();
     }
 
-    public int status(Throwable e) {
+    public int status(Throwable thrown) {
+        Throwable e = asRefusal(thrown);
         return e instanceof IssuanceException ie ? ie.getHttpStatus() : 500;
     }
 

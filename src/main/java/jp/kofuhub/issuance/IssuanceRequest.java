@@ -4,26 +4,114 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.util.ArrayList;
 import java.util.Iterator;
+import java.util.List;
 import java.util.Set;
 import java.util.regex.Pattern;
+import jp.kofuhub.certificate.CertificateOptions;
 
 /**
- * An issue request from the issuance centre (protocol v0, docs/interfaces/issuance-centre.md):
- * {@code {"municipality":"012343","serial":"…","kind":"JUMINHYO","terminal":"K1"}}.
+ * An issue request from the issuance centre (protocol v0.2, docs/interfaces/issuance-centre.md):
+ * {@code {"municipality":"012343","serial":"…","kind":"JUMINHYO","terminal":"K1","options":{…}}}.
  */
-public record IssuanceRequest(String municipality, String serial, String kind, String terminal) {
+public record IssuanceRequest(String municipality, String serial, String kind, String terminal,
+                              CertificateOptions options) {
 
     public static final int MAX_BODY_BYTES = 4096;
-    private static final Set<String> FIELDS = Set.of("municipality", "serial", "kind", "terminal");
+    private static final Set<String> FIELDS = Set.of("municipality", "serial", "kind", "terminal", "options");
+    private static final Set<String> LISTING_FIELDS = Set.of("municipality", "serial");
+    private static final Set<String> OPTIONS = Set.of("members", "household", "householdHead", "honseki",
+            "juminhyoCode", "myNumber", "taxYear", "taxVariant");
+    private static final Pattern VERSION = Pattern.compile("[0-9a-f]{16}");
+    private static final Pattern VARIANT = Pattern.compile("[A-Z_]{1,40}");
+    /** A household has at most this many members on one listing (the registry's largest is far below). */
+    static final int MAX_POSITIONS = 99;
     private static final Pattern MUNICIPALITY = Pattern.compile("\\d{6}");
     private static final Pattern SERIAL = Pattern.compile("[0-9A-Za-z]{8,40}");
     private static final Pattern TERMINAL = Pattern.compile("[0-9A-Za-z]{1,12}");
     private static final ObjectMapper JSON = new ObjectMapper()
             .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
 
+    /** A household-listing request: {@code {"municipality":"012343","serial":"…"}}. */
+    public record Listing(String municipality, String serial) {
+    }
+
+    /** Parses and validates a household-listing body; every failure is a documented 4xx code. */
+    public static Listing parseListing(String contentType, String body) {
+        JsonNode node = object(contentType, body, LISTING_FIELDS);
+        return new Listing(field(node, "municipality", MUNICIPALITY, true), field(node, "serial", SERIAL, true));
+    }
+
     /** Parses and validates the body; every failure is a documented 4xx code. */
     public static IssuanceRequest parse(String contentType, String body) {
+        JsonNode node = object(contentType, body, FIELDS);
+        String municipality = field(node, "municipality", MUNICIPALITY, true);
+        String serial = field(node, "serial", SERIAL, true);
+        String kind = field(node, "kind", Pattern.compile("[A-Z_]{1,40}"), true);
+        String terminal = field(node, "terminal", TERMINAL, false);
+        return new IssuanceRequest(municipality, serial, kind, terminal, options(node.get("options")));
+    }
+
+    private static CertificateOptions options(JsonNode o) {
+        if (o == null || o.isNull()) {
+            return CertificateOptions.NONE;
+        }
+        if (!o.isObject()) {
+            throw IssuanceException.badRequest("MALFORMED_REQUEST", "options must be a JSON object");
+        }
+        for (Iterator<String> it = o.fieldNames(); it.hasNext(); ) {
+            String f = it.next();
+            if (!OPTIONS.contains(f)) {
+                throw IssuanceException.badRequest("MALFORMED_REQUEST", "unknown option " + f);
+            }
+        }
+        String members = CertificateOptions.ALL;
+        List<Integer> positions = new ArrayList<>();
+        JsonNode m = o.get("members");
+        if (m != null && m.isTextual() && (m.asText().equals(CertificateOptions.ALL) || m.asText().equals(CertificateOptions.SELF))) {
+            members = m.asText();
+        } else if (m != null && m.isArray() && !m.isEmpty() && m.size() <= MAX_POSITIONS) {
+            members = CertificateOptions.LIST;
+            for (JsonNode p : m) {
+                if (!p.isInt() || p.asInt() < 1 || p.asInt() > MAX_POSITIONS || positions.contains(p.asInt())) {
+                    throw IssuanceException.badRequest("MALFORMED_REQUEST",
+                            "option members must list distinct positions from 1 to " + MAX_POSITIONS);
+                }
+                positions.add(p.asInt());
+            }
+        } else if (m != null && !m.isNull()) {
+            throw IssuanceException.badRequest("MALFORMED_REQUEST", "option members must be ALL, SELF or a list of positions");
+        }
+        String household = field(o, "household", VERSION, false);
+        if (CertificateOptions.LIST.equals(members) != (household != null)) {
+            throw IssuanceException.badRequest("MALFORMED_REQUEST",
+                    "a list of members needs the household listing's version (option household), and only it");
+        }
+        Integer taxYear = null;
+        JsonNode y = o.get("taxYear");
+        if (y != null && !y.isNull()) {
+            if (!y.isInt() || y.asInt() < 1900 || y.asInt() > 2999) {
+                throw IssuanceException.badRequest("MALFORMED_REQUEST", "option taxYear must be a year (年度), e.g. 2026");
+            }
+            taxYear = y.asInt();
+        }
+        return new CertificateOptions(members, positions, household, flag(o, "householdHead"), flag(o, "honseki"),
+                flag(o, "juminhyoCode"), flag(o, "myNumber"), taxYear, field(o, "taxVariant", VARIANT, false));
+    }
+
+    private static boolean flag(JsonNode o, String name) {
+        JsonNode v = o.get(name);
+        if (v == null || v.isNull()) {
+            return false;
+        }
+        if (!v.isBoolean()) {
+            throw IssuanceException.badRequest("MALFORMED_REQUEST", "option " + name + " must be true or false");
+        }
+        return v.asBoolean();
+    }
+
+    private static JsonNode object(String contentType, String body, Set<String> fields) {
         if (contentType == null || !contentType.toLowerCase().startsWith("application/json")) {
             throw new IssuanceException("UNSUPPORTED_MEDIA_TYPE", 415, "the body must be application/json");
         }
@@ -44,15 +132,11 @@ public record IssuanceRequest(String municipality, String serial, String kind, S
         }
         for (Iterator<String> it = node.fieldNames(); it.hasNext(); ) {
             String f = it.next();
-            if (!FIELDS.contains(f)) {
+            if (!fields.contains(f)) {
                 throw IssuanceException.badRequest("MALFORMED_REQUEST", "unknown field " + f);
             }
         }
-        String municipality = field(node, "municipality", MUNICIPALITY, true);
-        String serial = field(node, "serial", SERIAL, true);
-        String kind = field(node, "kind", Pattern.compile("[A-Z_]{1,40}"), true);
-        String terminal = field(node, "terminal", TERMINAL, false);
-        return new IssuanceRequest(municipality, serial, kind, terminal);
+        return node;
     }
 
     private static String field(JsonNode node, String name, Pattern pattern, boolean required) {

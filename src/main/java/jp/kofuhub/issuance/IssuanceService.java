@@ -13,6 +13,7 @@ import java.util.Set;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 import jp.kofuhub.certificate.CertificateKind;
+import jp.kofuhub.certificate.JuminhyoKind;
 import jp.kofuhub.certificate.RefusalCode;
 import jp.kofuhub.municipality.MunicipalityProfile;
 import jp.kofuhub.municipality.MunicipalityRegistry;
@@ -59,6 +60,9 @@ public class IssuanceService {
         if (!city.offers(req.kind()) || kind == null) {
             throw IssuanceException.refused("KIND_NOT_OFFERED", "municipality " + city.code() + " does not offer " + req.kind() + " at kiosks");
         }
+        if (!kind.accepts(req.options())) {
+            throw IssuanceException.badRequest("MALFORMED_REQUEST", "an option given does not apply to " + req.kind());
+        }
         freshness.problem(city.code(), kind.sources()).ifPresent(why -> {
             LOG.warn("issue {} {}: refused REPLICA_STALE ({})", city.code(), req.kind(), why);
             throw IssuanceException.refused(RefusalCode.REPLICA_STALE.name(), RefusalCode.REPLICA_STALE.meaning());
@@ -88,14 +92,53 @@ public class IssuanceService {
         }
     }
 
+    /**
+     * The card holder's household as the kiosk lists it for choosing members (JSON), refused exactly
+     * as a whole-household 住民票 would be. Needs the municipality to offer JUMINHYO.
+     */
+    public String listHousehold(String body, String contentType) {
+        IssuanceRequest.Listing req = IssuanceRequest.parseListing(contentType, body);
+        MunicipalityProfile city = municipalities.find(req.municipality()).orElseThrow(() ->
+                new IssuanceException("UNKNOWN_MUNICIPALITY", 404, "this hub does not serve municipality " + req.municipality()));
+        JuminhyoKind kind = (JuminhyoKind) kinds.get(JuminhyoKind.JUMINHYO);
+        if (!city.offers(JuminhyoKind.JUMINHYO) && !city.offers(JuminhyoKind.KISAI)) {
+            throw IssuanceException.refused("KIND_NOT_OFFERED", "municipality " + city.code() + " does not offer 住民票 at kiosks");
+        }
+        freshness.problem(city.code(), kind.sources()).ifPresent(why -> {
+            LOG.warn("list {}: refused REPLICA_STALE ({})", city.code(), why);
+            throw IssuanceException.refused(RefusalCode.REPLICA_STALE.name(), RefusalCode.REPLICA_STALE.meaning());
+        });
+        JuminhyoKind.Listing listing;
+        try {
+            listing = kind.listing(city, req.serial(), LocalDate.now(clock)).orElseThrow(() ->
+                    new IssuanceException("UNKNOWN_CARD", 404, "no resident of " + city.code() + " holds this card certificate"));
+        } catch (CertificateKind.Refusal r) {
+            LOG.info("list {} atena {}: refused {}", city.code(), r.atena(), r.code());
+            throw IssuanceException.refused(r.code().name(), r.getMessage());
+        }
+        LOG.info("list {} atena {}: {} members", city.code(), listing.holderAtena(), listing.members().size());
+        try {
+            return LISTING_JSON.writeValueAsString(Map.of("household", listing.version(), "members", listing.members()));
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static final com.fasterxml.jackson.databind.ObjectMapper LISTING_JSON =
+            new com.fasterxml.jackson.databind.ObjectMapper()
+                    .configure(com.fasterxml.jackson.databind.SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS, true);
+
     private CertificateKind.Draft draft(CertificateKind kind, MunicipalityProfile city, IssuanceRequest req, LocalDate today) {
         String sealUri = municipalities.sealImage(city).toUri().toString();
         Optional<CertificateKind.Draft> draft;
         try {
-            draft = kind.draft(city, req.serial(), sealUri, today);
+            draft = kind.draft(city, req.serial(), req.options(), sealUri, today);
         } catch (CertificateKind.Refusal r) {
             LOG.info("issue {} {} atena {}: refused {}", city.code(), req.kind(), r.atena(), r.code());
             throw IssuanceException.refused(r.code().name(), r.getMessage());
+        } catch (JuminhyoKind.InvalidSelection e) {
+            LOG.info("issue {} {}: INVALID_SELECTION", city.code(), req.kind());
+            throw IssuanceException.badRequest("INVALID_SELECTION", e.getMessage());
         }
         return draft.orElseThrow(() -> {
             LOG.info("issue {} {}: UNKNOWN_CARD", city.code(), req.kind());

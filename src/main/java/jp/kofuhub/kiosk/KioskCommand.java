@@ -45,6 +45,14 @@ public final class KioskCommand {
         if (o.containsKey("--terminal")) {
             body.put("terminal", o.get("--terminal"));
         }
+        if (o.containsKey("--options")) {
+            try {
+                body.set("options", new ObjectMapper().readTree(o.get("--options")));
+            } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+                System.err.println("--options must be a JSON object, e.g. '{\"members\":\"SELF\",\"householdHead\":true}'");
+                return 2;
+            }
+        }
         Path out = Path.of(o.getOrDefault("--out", o.get("--kind").toLowerCase() + ".pdf"));
         try {
             HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
@@ -74,5 +82,5 @@ public final class KioskCommand {
     }
 
     static final String USAGE = "usage: kiosk --serial SERIAL [--municipality 012343] [--kind JUMINHYO]"
-            + " [--terminal K1] [--url http://localhost:8080] [--out FILE]";
+            + " [--terminal K1] [--options JSON] [--url http://localhost:8080] [--out FILE]";
 }

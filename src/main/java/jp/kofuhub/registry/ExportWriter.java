@@ -90,7 +90,9 @@ public final class ExportWriter implements AutoCloseable {
     public Path commit() throws IOException {
         out.close();
         String sha = HexFormat.of().formatHex(digest.digest());
+        // the seven v1.1 types always; N (contract 1.2) only when present, so files without it stay byte-identical
         String records = java.util.Arrays.stream(RecordType.values())
+                .filter(t -> t != RecordType.N || counts.containsKey(t))
                 .map(t -> t.name() + "=" + counts.getOrDefault(t, 0L))
                 .collect(Collectors.joining(" "));
         String manifest = ExportFormat.MAGIC + "\n"

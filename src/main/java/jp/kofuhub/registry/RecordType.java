@@ -5,7 +5,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Record types of the registry export, version 1 (docs/interfaces/registry-export.md).
+ * Record types of the registry export, contract version 1.2 (docs/interfaces/registry-export.md).
  * Every payload line is {@code TYPE<TAB>field<TAB>field…}; the column order below is the contract.
  * The first column after the type is always {@code op}: {@code U} upsert, {@code D} delete.
  */
@@ -42,7 +42,13 @@ public enum RecordType {
             "pref_income_levy", "non_taxed")),
 
     /** 本籍地利用登録 — a card serial's registration to get 戸籍 certificates of a 本籍 in the city. */
-    K(List.of("op", "registration_id", "serial", "honseki", "hittosha", "status", "applied_date", "decided_date"));
+    K(List.of("op", "registration_id", "serial", "honseki", "hittosha", "status", "applied_date", "decided_date")),
+
+    /**
+     * 個人番号 — the My Number of one resident (contract 1.2). Accepted only for a municipality whose
+     * profile prints it ({@code printMyNumber}); otherwise the whole file is refused.
+     */
+    N(List.of("op", "atena_no", "my_number"));
 
     private final List<String> columns;
     private final Map<String, Integer> index = new HashMap<>();

@@ -8,8 +8,8 @@ import java.util.Set;
  * snapshot of a source replaces exactly the rows of its record types for the municipality.
  */
 public enum SourceSystem {
-    /** 住民記録システム: households, residents, card serials, issuance blocks. */
-    JUKI(EnumSet.of(RecordType.H, RecordType.R, RecordType.C, RecordType.B)),
+    /** 住民記録システム: households, residents, card serials, issuance blocks, 個人番号. */
+    JUKI(EnumSet.of(RecordType.H, RecordType.R, RecordType.C, RecordType.B, RecordType.N)),
     /** 印鑑登録システム: seal registrations. */
     INKAN(EnumSet.of(RecordType.S)),
     /** 税務システム: tax records. */

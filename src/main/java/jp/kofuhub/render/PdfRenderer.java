@@ -7,6 +7,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.Semaphore;
 import javax.xml.transform.Result;
 import javax.xml.transform.Source;
 import javax.xml.transform.Transformer;
@@ -23,25 +25,58 @@ import org.apache.fop.apps.MimeConstants;
 import org.apache.fop.events.Event;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.xml.sax.Locator;
 
 /**
  * Turns XSL-FO into PDF with Apache FOP. One {@link FopFactory} is built at start-up from
  * config/fop.xconf (fonts resolved by {@link FontChain}) and reused: building it per document costs
  * more than the rendering. {@code FopFactory.newFop} walks a shared configuration that is not
  * thread-safe, so that one call is serialised; the layout and PDF writing run in parallel.
- * Any glyph FOP reports as unavailable fails the render: a certificate never shows {@code #}.
+ * Any glyph FOP reports as unavailable fails the render: a certificate never shows {@code #}. Any
+ * content FOP reports as not fitting where the FO puts it (a line wider than its cell, a viewport,
+ * region or row overflowing) fails it too, with {@link FieldOverflowException}: a certificate never
+ * prints text over a rule or past its box. Both are backstops behind the checks made while the data
+ * document is written (FontChain, the boxes of settings.xsl); the exception names the FO element and
+ * its position in the FO, never the text.
  */
 public class PdfRenderer {
 
     private static final Logger LOG = LoggerFactory.getLogger(PdfRenderer.class);
     private static final String GLYPH_EVENT = "org.apache.fop.fonts.FontEventProducer.glyphNotAvailable";
+    /**
+     * FOP's events for content it lays out beyond the room the FO gives it: it then prints the content
+     * overflowing (or clipped), and only warns. Ids are interface name + method of FOP's
+     * BlockLevelEventProducer and InlineLevelEventProducer (fop-core 2.11).
+     */
+    static final Set<String> OVERFLOW_EVENTS = Set.of(
+            "org.apache.fop.layoutmgr.inline.InlineLevelEventProducer.lineOverflows",
+            "org.apache.fop.layoutmgr.BlockLevelEventProducer.overconstrainedAdjustEndIndent",
+            "org.apache.fop.layoutmgr.BlockLevelEventProducer.objectTooWide",
+            "org.apache.fop.layoutmgr.BlockLevelEventProducer.viewportIPDOverflow",
+            "org.apache.fop.layoutmgr.BlockLevelEventProducer.viewportBPDOverflow",
+            "org.apache.fop.layoutmgr.BlockLevelEventProducer.rowTooTall",
+            "org.apache.fop.layoutmgr.BlockLevelEventProducer.regionOverflow",
+            "org.apache.fop.layoutmgr.BlockLevelEventProducer.staticRegionOverflow");
 
     private final FopFactory fopFactory;
     private final FontChain fonts;
     private final Object newFopLock = new Object();
+    private final Semaphore fallbackRenders;
+    /** FOP's events for an image (the 公印, the 印影) it could not find, read or embed. */
+    static final String RESOURCE_EVENTS = "org.apache.fop.ResourceEventProducer.";
 
     public PdfRenderer(FontChain fonts, Path baseDir) {
+        this(fonts, baseDir, 1);
+    }
+
+    /**
+     * {@code fallbackConcurrency}: how many documents that need a font after the first of the chain
+     * (IPAmj Mincho: FOP reads its whole 46 MB file to cut each subset, ~370 MB allocated per
+     * document) may render at once; documents drawn by the first font alone are not limited.
+     */
+    public PdfRenderer(FontChain fonts, Path baseDir, int fallbackConcurrency) {
         this.fonts = fonts;
+        this.fallbackRenders = new Semaphore(Math.max(1, fallbackConcurrency), true);
         try {
             StringWriter xconf = new StringWriter();
             Transformer t = TransformerFactory.newInstance().newTransformer();
@@ -61,13 +96,33 @@ public class PdfRenderer {
         return fonts;
     }
 
-    /** Renders FO text (the output of an XSLT step) to PDF. */
+    /**
+     * Renders FO text (the output of an XSLT step) to PDF. A document with a character only a later
+     * font of the chain draws waits for one of the few fallback-render permits (memory, see the
+     * constructor).
+     */
     public RenderedPdf render(String fo) {
-        return render(new StreamSource(new java.io.StringReader(fo)));
+        if (!fonts.needsFallback(fo)) {
+            return render(new StreamSource(new java.io.StringReader(fo)));
+        }
+        try {
+            fallbackRenders.acquire();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while waiting to render", e);
+        }
+        try {
+            return render(new StreamSource(new java.io.StringReader(fo)));
+        } finally {
+            fallbackRenders.release();
+        }
     }
 
     public RenderedPdf render(Source fo) {
-        List<String> missingGlyphs = Collections.synchronizedList(new ArrayList<>());
+        // FOP reports a character outside the BMP as two events, one per UTF-16 half, in order
+        StringBuffer missingGlyphs = new StringBuffer();
+        List<String> overflows = Collections.synchronizedList(new ArrayList<>());
+        List<String> resourceProblems = Collections.synchronizedList(new ArrayList<>());
         ByteArrayOutputStream pdf = new ByteArrayOutputStream(64 * 1024);
         try {
             FOUserAgent agent = fopFactory.newFOUserAgent();
@@ -76,7 +131,11 @@ public class PdfRenderer {
             agent.getEventBroadcaster().addEventListener((Event event) -> {
                 if (GLYPH_EVENT.equals(event.getEventID())) {
                     Object ch = event.getParam("ch");
-                    missingGlyphs.add(ch == null ? "?" : ch.toString());
+                    missingGlyphs.append(ch == null ? "?" : ch.toString());
+                } else if (OVERFLOW_EVENTS.contains(event.getEventID())) {
+                    overflows.add(overflowField(event));
+                } else if (event.getEventID().startsWith(RESOURCE_EVENTS)) {
+                    resourceProblems.add(event.getEventKey());
                 }
             });
             Fop fop;
@@ -87,15 +146,45 @@ public class PdfRenderer {
             Result result = new SAXResult(fop.getDefaultHandler());
             identity.transform(fo, result);
             int pages = fop.getResults() == null ? 0 : fop.getResults().getPageCount();
-            if (!missingGlyphs.isEmpty()) {
-                throw new GlyphUnavailableException("document", missingGlyphs.get(0).codePointAt(0));
+            if (!resourceProblems.isEmpty()) {
+                // the 公印 or the 印影 could not be drawn: never a certificate without its seal
+                LOG.error("FOP could not load an image of the certificate ({}): document refused", resourceProblems.get(0));
+                throw new IllegalStateException("an image of the certificate could not be loaded: " + resourceProblems.get(0));
+            }
+            if (missingGlyphs.length() > 0) {
+                throw new GlyphUnavailableException("document", missingGlyphs.codePointAt(0));
+            }
+            if (!overflows.isEmpty()) {
+                LOG.warn("FOP laid out {} overflow(s), the first {}: document refused", overflows.size(), overflows.get(0));
+                throw new FieldOverflowException(overflows.get(0));
             }
             return new RenderedPdf(pdf.toByteArray(), pages);
-        } catch (GlyphUnavailableException e) {
+        } catch (GlyphUnavailableException | FieldOverflowException e) {
             throw e;
         } catch (Exception e) {
             throw new IllegalStateException("FOP could not render the certificate", e);
         }
+    }
+
+    /**
+     * "layout", the FO element and where it is, e.g. {@code layout fo:block line 1 at FO 1:5230}: the
+     * event's element name, the line of the block that overflows (lineOverflows) or the page
+     * (regionOverflow), and the position in the FO document. Never the text: it is personal data.
+     */
+    static String overflowField(Event event) {
+        StringBuilder field = new StringBuilder("layout");
+        Object element = event.getParam("elementName");
+        field.append(' ').append(element == null ? event.getEventKey() : element);
+        if (event.getParam("line") instanceof Integer line) {
+            field.append(" line ").append(line);
+        }
+        if (event.getParam("page") != null) {
+            field.append(" page ").append(event.getParam("page"));
+        }
+        if (event.getParam("loc") instanceof Locator loc && loc.getLineNumber() > 0) {
+            field.append(" at FO ").append(loc.getLineNumber()).append(':').append(loc.getColumnNumber());
+        }
+        return field.toString();
     }
 
     /** A finished PDF and its page count (getters, so route expressions can read them). */

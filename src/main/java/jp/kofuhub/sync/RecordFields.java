@@ -4,6 +4,7 @@ import java.sql.Date;
 import java.util.Set;
 import jp.kofuhub.registry.EraDate;
 import jp.kofuhub.registry.ExportFileException;
+import jp.kofuhub.registry.MyNumber;
 import jp.kofuhub.registry.RecordType;
 
 /**
@@ -117,6 +118,18 @@ final class RecordFields {
             throw bad(col, "not a PNG image");
         }
         return b;
+    }
+
+    /**
+     * A required 個人番号: 12 ASCII digits ("malformed") with a valid check digit ("check digit does
+     * not match"); both {@code BAD_RECORD}. Like every detail here, the message never holds the value.
+     */
+    String myNumber(String col) {
+        String v = matching(col, "[0-9]{12}", true);
+        if (!MyNumber.isValid(v)) {
+            throw bad(col, "check digit does not match");
+        }
+        return v;
     }
 
     String op() {

@@ -48,16 +48,19 @@ public class RegistrySync {
         try (ExportReader reader = new ExportReader(body)) {
             ExportHeader h = reader.header();
             checkName(h, fileName);
-            if (municipalities.find(h.municipality()).isEmpty()) {
+            java.util.Optional<jp.kofuhub.municipality.MunicipalityProfile> profile = municipalities.find(h.municipality());
+            if (profile.isEmpty()) {
                 throw new ExportFileException("UNKNOWN_MUNICIPALITY", "this hub does not serve " + h.municipality());
             }
+            // 個人番号 (N records) only where the municipality prints them
+            boolean myNumberAllowed = profile.get().printMyNumber();
             if (jp.kofuhub.registry.SourceSystem.of(h.source()) == null || !sources.contains(h.source())) {
                 throw new ExportFileException("UNKNOWN_SOURCE", "source " + h.source() + " is not one this hub reads");
             }
             long started = System.nanoTime();
             Outcome outcome;
             try {
-                outcome = tx.execute(status -> applyInTransaction(reader, h, fileName));
+                outcome = tx.execute(status -> applyInTransaction(reader, h, fileName, myNumberAllowed));
             } catch (SequenceGapException gap) {
                 recordWaiting(h);
                 throw gap;
@@ -68,7 +71,7 @@ public class RegistrySync {
         }
     }
 
-    private Outcome applyInTransaction(ExportReader reader, ExportHeader h, String fileName) {
+    private Outcome applyInTransaction(ExportReader reader, ExportHeader h, String fileName, boolean myNumberAllowed) {
         Long last = lockSource(h);
         Map<String, Object> seen = jdbc.query("select payload_sha256 from sync_file where municipality_code = ?"
                 + " and source_system = ? and sequence_no = ?",
@@ -95,7 +98,7 @@ public class RegistrySync {
         }
         // close() before the transaction ends: a FULL on PostgreSQL writes from a second thread on this
         // transaction's connection, which must be idle again before commit or rollback
-        try (ReplicaWriter writer = new ReplicaWriter(jdbc, h)) {
+        try (ReplicaWriter writer = new ReplicaWriter(jdbc, h, myNumberAllowed)) {
             writer.begin();
             Progress progress = new Progress(h); // after a FULL's deletes: rate and ETA are about the records
             reader.readRecords((type, fields, line) -> {

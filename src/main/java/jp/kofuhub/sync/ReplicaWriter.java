@@ -30,6 +30,11 @@ import org.springframework.jdbc.datasource.DataSourceUtils;
  * resident snapshot older than the stored one (lower 履歴番号) updates only the history, never the
  * current row.
  *
+ * <p>個人番号 ({@code N} records) are written only for a municipality whose profile prints them: for
+ * any other the first {@code N} record rejects the file ({@code MY_NUMBER_NOT_ALLOWED}), and every
+ * JUKI file applied for it removes whatever {@code my_number} rows it still has (e.g. after the
+ * profile was switched off). The number itself never appears in a message.
+ *
  * <p>How a FULL is written (it may hold millions of records; memory stays bounded either way):
  * <ul>
  *   <li>PostgreSQL: {@code COPY FROM STDIN} on the transaction's connection ({@link CopyStream}),
@@ -86,12 +91,14 @@ class ReplicaWriter implements AutoCloseable {
             + " resident_jan1, filing_kind, income_salary, income_pension, income_business, income_other, total_income,"
             + " deductions, taxable_income, city_per_capita, city_income_levy, pref_per_capita, pref_income_levy,"
             + " non_taxed, source_sequence) values (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)";
+    static final String INSERT_MY_NUMBER = "insert into my_number (municipality_code, atena_no, my_number,"
+            + " source_sequence) values (?,?,?,?)";
     static final String INSERT_HONSEKI = "insert into honseki_registration (municipality_code, registration_id, serial,"
             + " honseki, hittosha, status, applied_date, decided_date, source_sequence) values (?,?,?,?,?,?,?,?,?)";
 
     /** The tables a FULL snapshot of each source replaces, children first. */
     private static final Map<SourceSystem, List<String>> FULL_REPLACES = Map.of(
-            SourceSystem.JUKI, List.of("issuance_block", "card_serial", "resident", "household"),
+            SourceSystem.JUKI, List.of("my_number", "issuance_block", "card_serial", "resident", "household"),
             SourceSystem.INKAN, List.of("seal_registration"),
             SourceSystem.ZEI, List.of("tax_record"),
             SourceSystem.KOSEKI, List.of("honseki_registration"));
@@ -125,6 +132,10 @@ class ReplicaWriter implements AutoCloseable {
     private final String m;
     private final boolean full;
     private final SourceSystem source;
+    /** The municipality's profile prints 個人番号: only then are N records accepted. */
+    private final boolean myNumberAllowed;
+    /** N records written (U) by this file: they get the reference check in {@link #end()}. */
+    private long myNumbersWritten;
     private final List<String> deletedHouseholds = new ArrayList<>();
     private final Map<String, java.sql.Date> dates = new HashMap<>();
     /** Where a FULL's rows go; null for a DELTA. */
@@ -132,16 +143,22 @@ class ReplicaWriter implements AutoCloseable {
     /** The statement a FULL's history rows are written with: {@link #INSERT_HISTORY} or {@link #INSERT_HISTORY_IF_NEW}. */
     private String historyInsert = INSERT_HISTORY_IF_NEW;
 
-    ReplicaWriter(JdbcTemplate jdbc, ExportHeader header) {
+    /** {@code myNumberAllowed}: the municipality's profile prints 個人番号 ({@code printMyNumber}). */
+    ReplicaWriter(JdbcTemplate jdbc, ExportHeader header, boolean myNumberAllowed) {
         this.jdbc = jdbc;
         this.header = header;
         this.m = header.municipality();
         this.full = header.kind() == ExportHeader.Kind.FULL;
         this.source = SourceSystem.of(header.source());
+        this.myNumberAllowed = myNumberAllowed;
     }
 
     /** Before the first record of a FULL snapshot: the snapshot replaces everything of the source. */
     void begin() {
+        if (source == SourceSystem.JUKI && !myNumberAllowed && !full) {
+            // 個人番号 stay only where the profile prints them (a FULL deletes the table below anyway)
+            jdbc.update("delete from my_number where municipality_code = ?", m);
+        }
         if (!full) {
             return;
         }
@@ -177,6 +194,10 @@ class ReplicaWriter implements AutoCloseable {
             throw new ExportFileException("RECORD_TYPE_NOT_FOR_SOURCE",
                     "payload line " + line + ": source " + source + " does not send " + type + " records");
         }
+        if (type == RecordType.N && !myNumberAllowed) {
+            throw new ExportFileException("MY_NUMBER_NOT_ALLOWED", "payload line " + line
+                    + ": municipality " + m + " does not print 個人番号, so its replica takes no N records");
+        }
         try {
             switch (type) {
                 case H -> household(r, fields);
@@ -186,6 +207,7 @@ class ReplicaWriter implements AutoCloseable {
                 case S -> seal(r);
                 case T -> tax(r);
                 case K -> honseki(r);
+                case N -> myNumber(r);
                 default -> throw new ExportFileException("UNKNOWN_RECORD_TYPE", "payload line " + line);
             }
         } catch (DuplicateKeyException e) {
@@ -201,7 +223,7 @@ class ReplicaWriter implements AutoCloseable {
         }
         long t1 = System.nanoTime();
         if (source != SourceSystem.JUKI || header.totalRecords() == 0) {
-            // the reference checks concern households, residents and serials: only JUKI files write them
+            // the reference checks concern households, residents, serials and 個人番号: only JUKI files write them
             return;
         }
         Integer orphans = jdbc.queryForObject("select count(*) from resident r where r.municipality_code = ?"
@@ -229,6 +251,16 @@ class ReplicaWriter implements AutoCloseable {
                 Integer.class, m, header.sequence());
         if (cardOrphans != null && cardOrphans > 0) {
             throw new ExportFileException("DANGLING_REFERENCE", cardOrphans + " serial(s) name a resident the replica does not have");
+        }
+        if (myNumbersWritten > 0) {
+            Integer numberOrphans = jdbc.queryForObject("select count(*) from my_number n where n.municipality_code = ?"
+                    + " and n.source_sequence = ? and not exists (select 1 from resident r"
+                    + " where r.municipality_code = n.municipality_code and r.atena_no = n.atena_no)",
+                    Integer.class, m, header.sequence());
+            if (numberOrphans != null && numberOrphans > 0) {
+                throw new ExportFileException("DANGLING_REFERENCE",
+                        numberOrphans + " 個人番号 record(s) name a resident the replica does not have");
+            }
         }
         if (LOG.isDebugEnabled()) {
             LOG.debug("sync {} {} seq {}: last rows written in {} ms ({}), reference checks {} ms", m, header.source(),
@@ -398,6 +430,18 @@ class ReplicaWriter implements AutoCloseable {
                 new Object[] {m, id, r.matching("serial", "[0-9A-Za-z]{8,40}", true), r.required("honseki"),
                     r.required("hittosha"), r.oneOf("status", HONSEKI_STATUSES), r.requiredDate("applied_date"),
                     r.date("decided_date"), header.sequence()});
+    }
+
+    /** 個人番号 of one resident; only reached when the municipality prints it. */
+    private void myNumber(RecordFields r) {
+        String op = r.op();
+        String atena = r.matching("atena_no", "[0-9]{15}", true);
+        if (deleted(r, op, "my_number", "atena_no", atena)) {
+            return;
+        }
+        String number = r.myNumber("my_number");
+        upsert(INSERT_MY_NUMBER, "my_number", "atena_no", atena, new Object[] {m, atena, number, header.sequence()});
+        myNumbersWritten++;
     }
 
     /** {@code D}: deletes the row with this key (DELTA only) and says so; {@code U}: false. */
@@ -640,7 +684,8 @@ class ReplicaWriter implements AutoCloseable {
                 // end() hash-join millions of rows instead of probing an index per row (≈ 6 s instead of
                 // 16 s at 3.8 million residents); they commit with the file, so readers profit too.
                 // Holds SHARE UPDATE EXCLUSIVE until commit: blocks only autovacuum and other ANALYZEs.
-                jdbc.execute("analyze household, resident, card_serial");
+                jdbc.execute(myNumbersWritten > 0 ? "analyze household, resident, card_serial, my_number"
+                        : "analyze household, resident, card_serial");
             }
             if (staged) {
                 String cols = "municipality_code, atena_no, history_no, household_no, status, change_reason, change_date,"

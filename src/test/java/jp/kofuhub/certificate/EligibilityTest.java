@@ -77,6 +77,34 @@ class EligibilityTest {
         assertThat(decide(with(a, "RESIDENT", null, false, "NONE", true, b), List.of(), false, "VALID", false)).isEmpty();
     }
 
+    /** §3.8: not on the day of a 転入 procedure (notified or processed today), the holder's or a member's. */
+    @Test
+    void theDayOfAMoveInIsRefused() {
+        Person a = adult("a");
+        Person movedIn = new Person(a.atenaNo(), a.householdNo(), "J", a.familyName(), a.givenName(), null, null, false,
+                null, null, null, null, null, null, null, null, a.birthDate(), "1", "世帯主", null, null, null, null, null,
+                null, "RESIDENT", false, "NONE", false, "転入", null, null, TODAY, null, null);
+        assertThat(decide(movedIn)).contains(RefusalCode.MOVE_IN_TODAY);
+        Person processedToday = new Person("b", "1", "J", "見本", "b", null, null, false, null, null, null, null, null,
+                null, null, null, a.birthDate(), "1", "妻", null, null, null, null, null, null, "RESIDENT", false, "NONE",
+                false, "転入", null, null, TODAY.minusDays(1), TODAY, null);
+        assertThat(decide(a, List.of(processedToday), false, "VALID", false)).contains(RefusalCode.MOVE_IN_TODAY);
+        Person yesterday = new Person("b", "1", "J", "見本", "b", null, null, false, null, null, null, null, null,
+                null, null, null, a.birthDate(), "1", "妻", null, null, null, null, null, null, "RESIDENT", false, "NONE",
+                false, "転入", null, null, TODAY.minusDays(1), TODAY.minusDays(1), null);
+        assertThat(decide(a, List.of(yesterday), false, "VALID", false)).isEmpty();
+        // a 転居 today is not a move-in
+        Person moved = new Person("b", "1", "J", "見本", "b", null, null, false, null, null, null, null, null,
+                null, null, null, a.birthDate(), "1", "妻", null, null, null, null, null, null, "RESIDENT", false, "NONE",
+                false, "転居", null, null, TODAY, TODAY, null);
+        assertThat(decide(a, List.of(moved), false, "VALID", false)).isEmpty();
+        // 印鑑 and tax certificates look at the holder only
+        CardHolder memberMovedIn = new CardHolder("S", "CARD", "VALID", TODAY.plusYears(1), a,
+                new Household("1", "a", null, "住所", null, false, false), List.of(a, processedToday),
+                new jp.kofuhub.replica.SealRegistration("1", "NAME", TODAY, new byte[0]));
+        assertThat(Eligibility.inkan().decide(memberMovedIn, city(false), TODAY)).isEmpty();
+    }
+
     @Test
     void sealCertificatesNeedAValidRegistration() {
         Person a = adult("a");

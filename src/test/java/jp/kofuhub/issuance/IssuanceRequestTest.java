@@ -3,6 +3,7 @@ package jp.kofuhub.issuance;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import jp.kofuhub.certificate.CertificateOptions;
 import org.junit.jupiter.api.Test;
 
 class IssuanceRequestTest {
@@ -11,7 +12,7 @@ class IssuanceRequestTest {
     void parsesAWellFormedRequest() {
         IssuanceRequest r = IssuanceRequest.parse("application/json; charset=UTF-8",
                 "{\"municipality\":\"012343\",\"serial\":\"0A1B2C3D4E5F6071\",\"kind\":\"JUMINHYO\",\"terminal\":\"K7\"}");
-        assertThat(r).isEqualTo(new IssuanceRequest("012343", "0A1B2C3D4E5F6071", "JUMINHYO", "K7"));
+        assertThat(r).isEqualTo(new IssuanceRequest("012343", "0A1B2C3D4E5F6071", "JUMINHYO", "K7", CertificateOptions.NONE));
     }
 
     @Test

@@ -89,4 +89,20 @@ class PdfRendererTest {
             pool.shutdownNow();
         }
     }
+
+    @Test
+    void aSealImageThatCannotBeLoadedFailsTheRenderInsteadOfPrintingWithoutIt() throws Exception {
+        String fo = fo("juminhyo-household").replace("seals/012343.png", "seals/no-such-seal.png");
+        assertThatThrownBy(() -> renderer.render(fo)).isInstanceOf(IllegalStateException.class)
+                .hasStackTraceContaining("an image of the certificate could not be loaded");
+    }
+
+    @Test
+    void onlyCharactersBeyondTheFirstFontNeedTheFallbackQueue() {
+        FontChain both = FontChain.load(Path.of("config/fop.xconf"), Path.of("."), List.of("IPAexMincho", "IPAmjMincho"));
+        org.junit.jupiter.api.Assumptions.assumeTrue(both.entries().size() == 2, "IPAmj Mincho is not installed");
+        assertThat(both.needsFallback("<fo:block>髙橋　﨑　〜</fo:block>")).isFalse();
+        assertThat(both.needsFallback("<fo:block>𠮷田</fo:block>")).isTrue();
+        assertThat(ipaexOnly.needsFallback("<fo:block>𠮷田</fo:block>")).isFalse();
+    }
 }

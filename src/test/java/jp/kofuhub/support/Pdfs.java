@@ -16,10 +16,33 @@ public final class Pdfs {
     private Pdfs() {
     }
 
+    /**
+     * The text layer, as pdftotext would give it. Fails the test (AssertionError) if it contains
+     * {@code #}: FOP draws {@code #} for a character its font lacks, and no template prints one, so
+     * every test document read as text is also checked for it. The message gives the position only,
+     * not the text around it.
+     */
     public static String text(byte[] pdf) throws IOException {
         try (PDDocument doc = Loader.loadPDF(pdf)) {
-            return new PDFTextStripper().getText(doc);
+            String text = new PDFTextStripper().getText(doc);
+            if (text.indexOf('#') >= 0) {
+                throw new AssertionError("the PDF's text layer has '#' (FOP's mark for a glyph its font lacks) on page "
+                        + firstPageWithHash(doc) + " of " + doc.getNumberOfPages());
+            }
+            return text;
         }
+    }
+
+    private static int firstPageWithHash(PDDocument doc) throws IOException {
+        for (int page = 1; page <= doc.getNumberOfPages(); page++) {
+            PDFTextStripper stripper = new PDFTextStripper();
+            stripper.setStartPage(page);
+            stripper.setEndPage(page);
+            if (stripper.getText(doc).indexOf('#') >= 0) {
+                return page;
+            }
+        }
+        return 0;
     }
 
     public static int pages(byte[] pdf) throws IOException {

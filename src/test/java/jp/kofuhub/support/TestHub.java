@@ -32,6 +32,7 @@ public abstract class TestHub implements ApplicationContextInitializer<Configura
                 + "?include=.*\\.kexp&sortBy=file:name&delete=true&delay=100");
         p.put("kofu.sync.quarantine-dir", work.resolve("quarantine").toString());
         p.put("server.tomcat.basedir", work.resolve("tomcat").toString());
+        p.put("kofu.municipalities.dir", work.resolve("municipalities").toString());
         ctx.getEnvironment().getPropertySources().addFirst(new MapPropertySource("test-hub-" + name(), p));
     }
 
@@ -43,11 +44,28 @@ public abstract class TestHub implements ApplicationContextInitializer<Configura
                 Path d = Files.createTempDirectory("kofu-test-" + n + "-");
                 Files.createDirectories(d.resolve("inbox"));
                 Files.createDirectories(d.resolve("quarantine"));
+                copyProfiles(d.resolve("municipalities"));
                 return d;
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
         });
+    }
+
+    /**
+     * The shipped municipality profiles plus the test-only ones of src/test/resources/municipalities
+     * (a fictional 試験市 with every print setting on), with their seal images.
+     */
+    static void copyProfiles(Path to) throws IOException {
+        for (Path from : new Path[] {Path.of("config/municipalities"), Path.of("src/test/resources/municipalities")}) {
+            try (var files = Files.walk(from)) {
+                for (Path f : files.filter(Files::isRegularFile).toList()) {
+                    Path target = to.resolve(from.relativize(f).toString());
+                    Files.createDirectories(target.getParent());
+                    Files.copy(f, target, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+                }
+            }
+        }
     }
 
     /** In-memory H2 in PostgreSQL mode, as the default profile runs it (there: in a file). */
