@@ -2,6 +2,7 @@ package jp.kofuhub;
 
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.ZoneId;
 import java.util.HashSet;
 import java.util.List;
@@ -13,6 +14,10 @@ import jp.kofuhub.issuance.ReplicaFreshness;
 import jp.kofuhub.issuance.ErrorResponses;
 import jp.kofuhub.issuance.IssuanceService;
 import jp.kofuhub.issuance.IssueNumbers;
+import jp.kofuhub.issuance.Transactions;
+import jp.kofuhub.issuance.DocumentStore;
+import jp.kofuhub.issuance.OpenApiDocument;
+import jp.kofuhub.history.IssuanceHistory;
 import jp.kofuhub.municipality.MunicipalityRegistry;
 import jp.kofuhub.render.FontChain;
 import jp.kofuhub.render.PdfRenderer;
@@ -84,13 +89,36 @@ public class HubBeans {
     }
 
     @Bean
+    OpenApiDocument openApiDocument(@Value("${kofu.home}") String home,
+                                    @Value("${kofu.issuance.openapi-file}") String file) {
+        return new OpenApiDocument(Path.of(home).resolve(file));
+    }
+
+    @Bean
+    DocumentStore documentStore(Clock clock, @Value("${kofu.documents.ttl}") Duration documentTtl) {
+        return new DocumentStore(clock, documentTtl);
+    }
+
+    @Bean
+    Transactions transactions(JdbcTemplate jdbc) {
+        return new Transactions(jdbc);
+    }
+
+    @Bean
     IssuanceService issuanceService(MunicipalityRegistry municipalities, ReplicaReader replica, FontChain fonts,
-                                    ReplicaFreshness freshness, IssueNumbers numbers, Clock clock) {
+                                    ReplicaFreshness freshness, IssueNumbers numbers, Clock clock,
+                                    Transactions transactions, IssuanceHistory history, TransactionTemplate tx,
+                                    PdfRenderer renderer, @Value("${kofu.documents.ttl}") Duration documentTtl,
+                                    DocumentStore documents,
+                                    @Value("${kofu.calendar.ignore-hours:false}") boolean ignoreHours) {
         List<CertificateKind> kinds = List.of(new JuminhyoKind(replica, fonts),
                 new JuminhyoKind(JuminhyoKind.KISAI, replica, fonts), new InkanKind(replica, fonts),
                 new TaxKind("SHOTOKU", replica, fonts), new TaxKind("KAZEI", replica, fonts),
                 new TaxKind("SHOTOKU_KAZEI", replica, fonts));
-        return new IssuanceService(municipalities, kinds, freshness, numbers, clock);
+        IssuanceService service = new IssuanceService(municipalities, kinds, freshness, numbers, clock, transactions,
+                history, tx, renderer, documentTtl, documents);
+        service.setIgnoreHours(ignoreHours);
+        return service;
     }
 
     @Bean

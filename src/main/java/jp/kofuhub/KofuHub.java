@@ -24,6 +24,7 @@ public class KofuHub {
             case "make-seal" -> System.exit(MakeSealCommand.run(rest));
             case "preview" -> System.exit(jp.kofuhub.render.PreviewCommand.run(rest));
             case "quarantine" -> System.exit(jp.kofuhub.sync.QuarantineCommand.run(rest));
+            case "verify-history" -> System.exit(jp.kofuhub.history.VerifyHistoryCommand.run(rest));
             case "bench-sync" -> System.exit(jp.kofuhub.bench.SyncBench.run(rest));
             case "help", "--help", "-h" -> {
                 System.out.println(USAGE);

@@ -36,8 +36,11 @@ public interface CertificateKind {
      */
     boolean accepts(CertificateOptions options);
 
-    /** A drafted certificate: whose it is (宛名番号, for logs) and its data XML. */
-    record Draft(String holderAtena, String dataXml) {
+    /**
+     * A drafted certificate: whose it is (宛名番号, for logs), its data XML, and the sheets it will
+     * take (an estimate from the layout rules, for the availability answer; the renderer counts).
+     */
+    record Draft(String holderAtena, String dataXml, int sheets) {
     }
 
     /** The holder may not have this certificate: a refusal code, and a field for glyph refusals. */

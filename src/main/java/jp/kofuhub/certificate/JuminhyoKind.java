@@ -101,6 +101,14 @@ public class JuminhyoKind extends ReplicaKind {
         return document.build(code, card, chosen, chosen.size() == household.size(), city, options, sealUri, today);
     }
 
+    /** 個人票: one member a sheet; 世帯連記式 and the 記載事項証明書: four. */
+    @Override
+    int sheets(CardHolder card, MunicipalityProfile city, CertificateOptions options) {
+        int members = choose(card, registered(card), options).size();
+        int perSheet = JUMINHYO.equals(code) && MunicipalityProfile.KOJIN.equals(city.layout()) ? 1 : 4;
+        return Math.max(1, (members + perSheet - 1) / perSheet);
+    }
+
     /**
      * The household listing for the card holder: refused exactly as the whole-household certificate
      * would be (a refused holder never sees the names), else the members in standard order.

@@ -37,6 +37,11 @@ abstract class ReplicaKind implements CertificateKind {
     abstract String write(CardHolder card, MunicipalityProfile city, CertificateOptions options, String sealUri,
                           LocalDate today);
 
+    /** The sheets the certificate takes; one unless the kind says otherwise. */
+    int sheets(CardHolder card, MunicipalityProfile city, CertificateOptions options) {
+        return 1;
+    }
+
     @Override
     public final Optional<Draft> draft(MunicipalityProfile city, String serial, CertificateOptions options,
                                        String sealUri, LocalDate today) {
@@ -50,7 +55,8 @@ abstract class ReplicaKind implements CertificateKind {
             throw new Refusal(code, atena, code.meaning());
         });
         try {
-            return Optional.of(new Draft(atena, write(card, city, options, sealUri, today)));
+            String xml = write(card, city, options, sealUri, today);
+            return Optional.of(new Draft(atena, xml, sheets(card, city, options)));
         } catch (GlyphUnavailableException e) {
             throw new Refusal(RefusalCode.GLYPH_UNAVAILABLE, atena, "a character in field " + e.field() + " cannot be printed");
         } catch (FieldOverflowException e) {

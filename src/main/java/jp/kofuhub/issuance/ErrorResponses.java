@@ -38,6 +38,7 @@ public class ErrorResponses {
             n.put("status", ie.getHttpStatus() == 422 ? "REFUSED" : "ERROR");
             n.put("code", ie.getCode());
             n.put("message", ie.getMessage());
+            ie.getDetails().forEach(n::put);
         } else {
             n.put("status", "ERROR");
             n.put("code", "INTERNAL_ERROR");

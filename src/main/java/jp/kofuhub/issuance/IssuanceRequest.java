@@ -12,45 +12,74 @@ import java.util.regex.Pattern;
 import jp.kofuhub.certificate.CertificateOptions;
 
 /**
- * An issue request from the issuance centre (protocol v0.2, docs/interfaces/issuance-centre.md):
- * {@code {"municipality":"012343","serial":"…","kind":"JUMINHYO","terminal":"K1","options":{…}}}.
+ * A request of the issuance centre (protocol v1, docs/interfaces/issuance-centre.md): phase 1
+ * (availability; {@code kind} optional) and phase 2 (issue) share this shape:
+ * {@code {"transaction":"T-1","municipality":"012343","serial":"…","kind":"JUMINHYO","store":"S0001",
+ * "terminal":"K1","options":{…}}}. The centre's transaction id makes every phase idempotent.
  */
-public record IssuanceRequest(String municipality, String serial, String kind, String terminal,
-                              CertificateOptions options) {
+public record IssuanceRequest(String transaction, String municipality, String serial, String kind, String store,
+                              String terminal, CertificateOptions options) {
 
     public static final int MAX_BODY_BYTES = 4096;
-    private static final Set<String> FIELDS = Set.of("municipality", "serial", "kind", "terminal", "options");
-    private static final Set<String> LISTING_FIELDS = Set.of("municipality", "serial");
-    private static final Set<String> OPTIONS = Set.of("members", "household", "householdHead", "honseki",
+    static final Set<String> FIELDS = Set.of("transaction", "municipality", "serial", "kind", "store",
+            "terminal", "options");
+    static final Set<String> COMPLETION_FIELDS = Set.of("transaction", "outcome");
+    static final Set<String> OPTIONS = Set.of("members", "household", "householdHead", "honseki",
             "juminhyoCode", "myNumber", "taxYear", "taxVariant");
-    private static final Pattern VERSION = Pattern.compile("[0-9a-f]{16}");
-    private static final Pattern VARIANT = Pattern.compile("[A-Z_]{1,40}");
-    /** A household has at most this many members on one listing (the registry's largest is far below). */
-    static final int MAX_POSITIONS = 99;
+    public static final Pattern TRANSACTION = Pattern.compile("[0-9A-Za-z_-]{1,64}");
     private static final Pattern MUNICIPALITY = Pattern.compile("\\d{6}");
     private static final Pattern SERIAL = Pattern.compile("[0-9A-Za-z]{8,40}");
     private static final Pattern TERMINAL = Pattern.compile("[0-9A-Za-z]{1,12}");
+    private static final Pattern KIND = Pattern.compile("[A-Z_]{1,40}");
+    private static final Pattern VERSION = Pattern.compile("[0-9a-f]{16}");
+    private static final Pattern VARIANT = Pattern.compile("[A-Z_]{1,40}");
+    private static final Pattern OUTCOME = Pattern.compile("PRINTED|PRINT_FAILED|CANCELLED");
+    /** A household has at most this many members on one listing (the registry's largest is far below). */
+    static final int MAX_POSITIONS = 99;
     private static final ObjectMapper JSON = new ObjectMapper()
             .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
 
-    /** A household-listing request: {@code {"municipality":"012343","serial":"…"}}. */
-    public record Listing(String municipality, String serial) {
+    /** Phase 3: what became of the document at the kiosk. */
+    public record Completion(String transaction, String outcome) {
     }
 
-    /** Parses and validates a household-listing body; every failure is a documented 4xx code. */
-    public static Listing parseListing(String contentType, String body) {
-        JsonNode node = object(contentType, body, LISTING_FIELDS);
-        return new Listing(field(node, "municipality", MUNICIPALITY, true), field(node, "serial", SERIAL, true));
-    }
-
-    /** Parses and validates the body; every failure is a documented 4xx code. */
+    /** Parses and validates an issue (phase 2) body; every failure is a documented 4xx code. */
     public static IssuanceRequest parse(String contentType, String body) {
+        return parse(contentType, body, true);
+    }
+
+    /** Parses and validates an availability (phase 1) body: {@code kind} is optional there. */
+    public static IssuanceRequest parseAvailability(String contentType, String body) {
+        return parse(contentType, body, false);
+    }
+
+    private static IssuanceRequest parse(String contentType, String body, boolean kindRequired) {
         JsonNode node = object(contentType, body, FIELDS);
+        String transaction = field(node, "transaction", TRANSACTION, true);
         String municipality = field(node, "municipality", MUNICIPALITY, true);
         String serial = field(node, "serial", SERIAL, true);
-        String kind = field(node, "kind", Pattern.compile("[A-Z_]{1,40}"), true);
+        String kind = field(node, "kind", KIND, kindRequired);
+        String store = field(node, "store", TERMINAL, false);
         String terminal = field(node, "terminal", TERMINAL, false);
-        return new IssuanceRequest(municipality, serial, kind, terminal, options(node.get("options")));
+        return new IssuanceRequest(transaction, municipality, serial, kind, store, terminal, options(node.get("options")));
+    }
+
+    /** Parses and validates a completion (phase 3) body. */
+    public static Completion parseCompletion(String contentType, String body) {
+        JsonNode node = object(contentType, body, COMPLETION_FIELDS);
+        return new Completion(field(node, "transaction", TRANSACTION, true), field(node, "outcome", OUTCOME, true));
+    }
+
+    /**
+     * The request's content as one canonical line, whose SHA-256 a retry of the same transaction
+     * must match: every field, the options in a fixed order.
+     */
+    public String canonical(String phase) {
+        CertificateOptions o = options;
+        return String.join("|", phase, transaction, municipality, serial, String.valueOf(kind), String.valueOf(store),
+                String.valueOf(terminal), o.members(), o.positions().toString(), String.valueOf(o.householdVersion()),
+                Boolean.toString(o.householdHead()), Boolean.toString(o.honseki()), Boolean.toString(o.juminhyoCode()),
+                Boolean.toString(o.myNumber()), String.valueOf(o.taxYear()), String.valueOf(o.taxVariant()));
     }
 
     private static CertificateOptions options(JsonNode o) {

@@ -1,31 +1,57 @@
 package jp.kofuhub.issuance;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.LocalDate;
+import java.time.OffsetDateTime;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.Set;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 import jp.kofuhub.certificate.CertificateKind;
+import jp.kofuhub.certificate.CertificateOptions;
 import jp.kofuhub.certificate.JuminhyoKind;
 import jp.kofuhub.certificate.RefusalCode;
+import jp.kofuhub.history.HistoryEntry;
+import jp.kofuhub.history.IssuanceHistory;
 import jp.kofuhub.municipality.MunicipalityProfile;
 import jp.kofuhub.municipality.MunicipalityRegistry;
+import jp.kofuhub.render.FieldOverflowException;
+import jp.kofuhub.render.GlyphUnavailableException;
+import jp.kofuhub.render.PdfRenderer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.transaction.support.TransactionTemplate;
 
 /**
- * The decisions of the {@code issue-certificate} route around layout. {@link #prepare} validates
- * the request, checks the replica is fresh, drafts the kind's data document (one consistent read,
- * the eligibility table, the glyph check) and numbers it. {@link #confirm}, after rendering,
- * drafts it again and refuses if anything it printed changed meanwhile — a cancelled seal or a
- * moved person never completes in an issuance already in flight. Logs carry ids and codes only.
+ * The three phases of the issuance-centre protocol (docs/interfaces/issuance-centre.md), each
+ * idempotent on the centre's transaction id:
+ * <ol>
+ * <li>{@link #availability}: who may get what — kinds with fee and sheets or a refusal code, the
+ * household listing, the options offered. No document, no 発行番号.</li>
+ * <li>{@link #prepare} → XSLT → {@link #render} → {@link #confirm}: the document is drafted from one
+ * consistent read, numbered, rendered, checked against the replica again and held in memory
+ * ({@link DocumentStore}, never the database) until its completion. A retry returns the same
+ * document and number.</li>
+ * <li>{@link #complete}: printed, print failed or cancelled before payment; the document is deleted
+ * and the outcome goes into the hash-chained history. {@link #sweep} ends what no completion
+ * ended within the time-to-live (ABANDONED).</li>
+ * </ol>
+ * Every end of a transaction that spent a 発行番号 or was refused in the issue phase is one history
+ * row, written in the same database transaction as the state change. Logs carry ids and codes only.
  */
 public class IssuanceService {
 
@@ -34,126 +60,553 @@ public class IssuanceService {
     /** Every kind of the protocol; those without a {@link CertificateKind} are not offered yet. */
     static final Set<String> KNOWN_KINDS = Set.of("JUMINHYO", "JUMINHYO_KISAI", "INKAN",
             "SHOTOKU", "KAZEI", "SHOTOKU_KAZEI", "KOSEKI_ZENBU", "KOSEKI_KOJIN", "KOSEKI_FUHYO");
+    private static final Set<String> OUTCOMES = Set.of("PRINTED", "PRINT_FAILED", "CANCELLED");
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     private final MunicipalityRegistry municipalities;
     private final Map<String, CertificateKind> kinds;
     private final ReplicaFreshness freshness;
     private final IssueNumbers numbers;
     private final Clock clock;
+    private final Transactions transactions;
+    private final IssuanceHistory history;
+    private final TransactionTemplate tx;
+    private final PdfRenderer renderer;
+    private final Duration documentTtl;
+    private final DocumentStore documents;
+    private boolean ignoreHours;
 
     public IssuanceService(MunicipalityRegistry municipalities, List<CertificateKind> kinds, ReplicaFreshness freshness,
-                           IssueNumbers numbers, Clock clock) {
+                           IssueNumbers numbers, Clock clock, Transactions transactions, IssuanceHistory history,
+                           TransactionTemplate tx, PdfRenderer renderer, Duration documentTtl, DocumentStore documents) {
         this.municipalities = municipalities;
         this.kinds = kinds.stream().collect(Collectors.toMap(CertificateKind::code, Function.identity()));
         this.freshness = freshness;
         this.numbers = numbers;
         this.clock = clock;
+        this.transactions = transactions;
+        this.history = history;
+        this.tx = tx;
+        this.renderer = renderer;
+        this.documentTtl = documentTtl;
+        this.documents = documents;
     }
 
+    /**
+     * For test hubs only ({@code kofu.calendar.ignore-hours}): opening hours and closed days are not
+     * checked, maintenance windows still are — tests must pass at any hour of any day.
+     */
+    public void setIgnoreHours(boolean ignoreHours) {
+        this.ignoreHours = ignoreHours;
+        if (ignoreHours) {
+            LOG.warn("service hours and closed days are NOT checked (kofu.calendar.ignore-hours): test setting");
+        }
+    }
+
+    // ---------------------------------------------------------------- phase 1: availability
+
+    /**
+     * Phase 1: for the card holder, every kind asked about (the one {@code kind}, or all the
+     * municipality offers) with its fee and sheets or the refusal that applies now, the household
+     * listing when a 住民票 kind is available, and the options the municipality offers. The answer is
+     * kept with the transaction until it ends, so a retry gets the same answer.
+     */
+    public String availability(String body, String contentType) {
+        IssuanceRequest req = IssuanceRequest.parseAvailability(contentType, body);
+        MunicipalityProfile city = city(req.municipality());
+        if (req.kind() != null && !KNOWN_KINDS.contains(req.kind())) {
+            throw IssuanceException.badRequest("UNKNOWN_CERTIFICATE_TYPE", "no certificate type " + req.kind());
+        }
+        String sha = sha256(req.canonical("availability"));
+        Optional<String> earlier = earlierAvailability(req, sha);
+        if (earlier.isPresent()) {
+            return earlier.get();
+        }
+        String answer = answer(req, city, ZonedDateTime.now(clock));
+        if (!transactions.insert(req.transaction(), city.code(), req.kind(), req.store(), req.terminal(), sha, "CHECKED",
+                answer, OffsetDateTime.now(clock))) {
+            return earlierAvailability(req, sha).orElseThrow(() -> outOfOrder(req.transaction()));
+        }
+        LOG.info("availability {} tx {}: answered", city.code(), req.transaction());
+        return answer;
+    }
+
+    private Optional<String> earlierAvailability(IssuanceRequest req, String sha) {
+        Optional<Transactions.Tx> t = transactions.find(req.transaction());
+        if (t.isEmpty()) {
+            return Optional.empty();
+        }
+        if (!"CHECKED".equals(t.get().state()) || t.get().availabilityAnswer() == null) {
+            throw outOfOrder(req.transaction());
+        }
+        if (!sha.equals(t.get().requestSha256())) {
+            throw conflict(req.transaction());
+        }
+        return Optional.of(t.get().availabilityAnswer());
+    }
+
+    private String answer(IssuanceRequest req, MunicipalityProfile city, ZonedDateTime now) {
+        LocalDate today = now.toLocalDate();
+        List<String> asked = req.kind() != null ? List.of(req.kind())
+                : city.offeredKinds().stream().filter(KNOWN_KINDS::contains).toList();
+        ObjectNode root = JSON.createObjectNode();
+        root.put("transaction", req.transaction());
+        root.put("municipality", city.code());
+        ArrayNode list = root.putArray("kinds");
+        boolean householdAvailable = false;
+        boolean cardKnown = false;
+        for (String code : asked) {
+            ObjectNode k = list.addObject();
+            k.put("kind", code);
+            CertificateOptions options = code.equals(req.kind()) ? req.options() : CertificateOptions.NONE;
+            try {
+                CertificateKind kind = offered(city, code, options);
+                int fee = open(city, code, now);
+                stale(city, kind);
+                CertificateKind.Draft draft = kind.draft(city, req.serial(), options, sealUri(city), today)
+                        .orElseThrow(() -> unknownCard(city));
+                cardKnown = true;
+                k.put("available", true);
+                k.put("fee", fee);
+                k.put("sheets", draft.sheets());
+                householdAvailable |= kind instanceof JuminhyoKind;
+            } catch (CertificateKind.Refusal r) {
+                cardKnown = true;
+                k.put("available", false);
+                k.put("code", r.code().name());
+            } catch (JuminhyoKind.InvalidSelection e) {
+                throw IssuanceException.badRequest("INVALID_SELECTION", e.getMessage());
+            } catch (IssuanceException e) {
+                if (e.getHttpStatus() != 422) {
+                    throw e;
+                }
+                k.put("available", false);
+                k.put("code", e.getCode());
+                e.getDetails().forEach(k::put);
+            }
+        }
+        if (!cardKnown && cardUnknown(city, req.serial(), today)) {
+            throw unknownCard(city);
+        }
+        if (householdAvailable) {
+            JuminhyoKind juminhyo = (JuminhyoKind) kinds.get(JuminhyoKind.JUMINHYO);
+            juminhyo.listing(city, req.serial(), today).ifPresent(l -> {
+                ObjectNode h = root.putObject("household");
+                h.put("version", l.version());
+                ArrayNode members = h.putArray("members");
+                l.members().forEach(m -> members.addObject().put("position", m.position()).put("name", m.name())
+                        .put("relationship", m.relationship()));
+            });
+        }
+        ObjectNode offers = root.putObject("offers");
+        offers.put("juminhyoCode", city.printJuminhyoCode());
+        offers.put("myNumber", city.printMyNumber());
+        ArrayNode years = offers.putArray("taxYears");
+        int current = city.offeredTaxYear(today);
+        for (int y = current; city.offersTaxYear(y, today); y--) {
+            years.add(y);
+        }
+        return root.toString();
+    }
+
+    /** Whether the serial is unknown here (asked when every kind was refused before drafting). */
+    private boolean cardUnknown(MunicipalityProfile city, String serial, LocalDate today) {
+        CertificateKind juminhyo = kinds.get(JuminhyoKind.JUMINHYO);
+        try {
+            return juminhyo.draft(city, serial, CertificateOptions.NONE, sealUri(city), today).isEmpty();
+        } catch (RuntimeException refusedOrUnprintable) {
+            return false;
+        }
+    }
+
+    // ---------------------------------------------------------------- phase 2: issue
+
+    /**
+     * Phase 2, first step: validates the request, claims its transaction (a retry of an issued one
+     * gets the document it already got), checks hours, fee and freshness, drafts the kind's data
+     * document (one consistent read, the eligibility table, the glyph and box checks) and numbers it.
+     */
     public PreparedCertificate prepare(String body, String contentType) {
         IssuanceRequest req = IssuanceRequest.parse(contentType, body);
-        MunicipalityProfile city = city(req);
-        CertificateKind kind = kinds.get(req.kind());
+        MunicipalityProfile city = city(req.municipality());
         if (!KNOWN_KINDS.contains(req.kind())) {
             throw IssuanceException.badRequest("UNKNOWN_CERTIFICATE_TYPE", "no certificate type " + req.kind());
         }
-        if (!city.offers(req.kind()) || kind == null) {
-            throw IssuanceException.refused("KIND_NOT_OFFERED", "municipality " + city.code() + " does not offer " + req.kind() + " at kiosks");
+        String sha = sha256(req.canonical("issue"));
+        Optional<PreparedCertificate> replay = claim(req, city, sha);
+        if (replay.isPresent()) {
+            return replay.get();
         }
-        if (!kind.accepts(req.options())) {
-            throw IssuanceException.badRequest("MALFORMED_REQUEST", "an option given does not apply to " + req.kind());
+        try {
+            CertificateKind kind = offered(city, req.kind(), req.options());
+            ZonedDateTime now = ZonedDateTime.now(clock);
+            int fee = open(city, req.kind(), now);
+            stale(city, kind);
+            LocalDate today = now.toLocalDate();
+            CertificateKind.Draft draft = draft(kind, city, req, today);
+            String terminal = req.terminal() != null ? req.terminal() : city.terminalCode();
+            String number = numbers.next(city.code(), today, terminal, city.printerCode());
+            LOG.info("issue {} {} tx {} atena {}: prepared {}", city.code(), req.kind(), req.transaction(),
+                    draft.holderAtena(), number);
+            return new PreparedCertificate(req, kind.template(), draft.dataXml(), sha256(draft.dataXml()), number,
+                    draft.holderAtena(), fee);
+        } catch (IssuanceException e) {
+            end(req, "ISSUING", e.getHttpStatus() == 422 ? "REFUSED" : null, e.getCode(), null, null);
+            throw e;
+        } catch (RuntimeException e) {
+            transactions.forget(req.transaction(), "ISSUING");
+            throw e;
         }
-        freshness.problem(city.code(), kind.sources()).ifPresent(why -> {
-            LOG.warn("issue {} {}: refused REPLICA_STALE ({})", city.code(), req.kind(), why);
-            throw IssuanceException.refused(RefusalCode.REPLICA_STALE.name(), RefusalCode.REPLICA_STALE.meaning());
-        });
-        LocalDate today = LocalDate.now(clock);
-        CertificateKind.Draft draft = draft(kind, city, req, today);
-        String terminal = req.terminal() != null ? req.terminal() : city.terminalCode();
-        String number = numbers.next(city.code(), today, terminal, city.printerCode());
-        LOG.info("issue {} {} atena {}: prepared {}", city.code(), req.kind(), draft.holderAtena(), number);
-        return new PreparedCertificate(req, kind.template(), draft.dataXml(), sha256(draft.dataXml()), number,
-                draft.holderAtena());
     }
 
     /**
-     * Drafts the same certificate again from the replica as it is now; refuses when the holder is
-     * now refused or any printed item changed since {@link #prepare}.
+     * Phase 2, layout: FO → PDF. The renderer's own backstops (a glyph FOP cannot draw, content
+     * beyond its box) void the numbered document with the refusal the checks would have given.
      */
-    public void confirm(PreparedCertificate prepared) {
+    public PdfRenderer.RenderedPdf render(PreparedCertificate prepared, String fo) {
+        try {
+            return renderer.render(fo);
+        } catch (GlyphUnavailableException e) {
+            throw voided(prepared, RefusalCode.GLYPH_UNAVAILABLE);
+        } catch (FieldOverflowException e) {
+            throw voided(prepared, RefusalCode.FIELD_OVERFLOW);
+        }
+    }
+
+    /**
+     * Phase 2, last step: drafts the same certificate again from the replica as it is now; voids the
+     * document when the holder is now refused or any printed item changed since {@link #prepare}
+     * (a seal cancelled, a person moved). Otherwise keeps the document with the transaction until
+     * its completion and returns it.
+     */
+    public PdfRenderer.RenderedPdf confirm(PreparedCertificate prepared, PdfRenderer.RenderedPdf pdf) {
         IssuanceRequest req = prepared.getRequest();
-        MunicipalityProfile city = city(req);
+        MunicipalityProfile city = city(req.municipality());
         CertificateKind kind = kinds.get(req.kind());
-        CertificateKind.Draft now = draft(kind, city, req, LocalDate.now(clock));
-        if (!sha256(now.dataXml()).equals(prepared.getDataSha256())) {
-            LOG.warn("issue {} {} atena {}: {} voided, REPLICA_CHANGED while in flight", city.code(), req.kind(),
-                    prepared.getHolderAtena(), prepared.getIssueNumber());
-            throw IssuanceException.refused(RefusalCode.REPLICA_CHANGED.name(), RefusalCode.REPLICA_CHANGED.meaning());
+        CertificateKind.Draft now;
+        try {
+            now = draft(kind, city, req, LocalDate.now(clock));
+        } catch (IssuanceException e) {
+            throw voided(prepared, e);
         }
+        if (!sha256(now.dataXml()).equals(prepared.getDataSha256())) {
+            LOG.warn("issue {} {} tx {} atena {}: {} voided, REPLICA_CHANGED while in flight", city.code(), req.kind(),
+                    req.transaction(), prepared.getHolderAtena(), prepared.getIssueNumber());
+            throw voided(prepared, RefusalCode.REPLICA_CHANGED);
+        }
+        documents.put(req.transaction(), pdf);
+        if (!transactions.issued(req.transaction(), prepared.getHolderAtena(), prepared.getIssueNumber(),
+                prepared.getFee(), pdf.getPages(), printedOptions(req.options()), sha256(pdf.getBytes()),
+                documents.instanceId(), OffsetDateTime.now(clock))) {
+            documents.remove(req.transaction());
+            throw new IllegalStateException("transaction " + req.transaction() + " left its issue phase meanwhile");
+        }
+        LOG.info("issue {} {} tx {}: issued {} ({} sheets)", city.code(), req.kind(), req.transaction(),
+                prepared.getIssueNumber(), pdf.getPages());
+        return pdf;
     }
 
     /**
-     * The card holder's household as the kiosk lists it for choosing members (JSON), refused exactly
-     * as a whole-household 住民票 would be. Needs the municipality to offer JUMINHYO.
+     * After an unexpected failure in the issue phase: a numbered document is voided (its 発行番号 is
+     * in the history), an unnumbered claim is forgotten so the centre may try again.
      */
-    public String listHousehold(String body, String contentType) {
-        IssuanceRequest.Listing req = IssuanceRequest.parseListing(contentType, body);
-        MunicipalityProfile city = municipalities.find(req.municipality()).orElseThrow(() ->
-                new IssuanceException("UNKNOWN_MUNICIPALITY", 404, "this hub does not serve municipality " + req.municipality()));
-        JuminhyoKind kind = (JuminhyoKind) kinds.get(JuminhyoKind.JUMINHYO);
-        if (!city.offers(JuminhyoKind.JUMINHYO) && !city.offers(JuminhyoKind.KISAI)) {
-            throw IssuanceException.refused("KIND_NOT_OFFERED", "municipality " + city.code() + " does not offer 住民票 at kiosks");
+    public void abort(PreparedCertificate prepared) {
+        if (prepared == null || prepared.isReplay()) {
+            return;
         }
-        freshness.problem(city.code(), kind.sources()).ifPresent(why -> {
-            LOG.warn("list {}: refused REPLICA_STALE ({})", city.code(), why);
-            throw IssuanceException.refused(RefusalCode.REPLICA_STALE.name(), RefusalCode.REPLICA_STALE.meaning());
-        });
-        JuminhyoKind.Listing listing;
-        try {
-            listing = kind.listing(city, req.serial(), LocalDate.now(clock)).orElseThrow(() ->
-                    new IssuanceException("UNKNOWN_CARD", 404, "no resident of " + city.code() + " holds this card certificate"));
-        } catch (CertificateKind.Refusal r) {
-            LOG.info("list {} atena {}: refused {}", city.code(), r.atena(), r.code());
-            throw IssuanceException.refused(r.code().name(), r.getMessage());
+        end(prepared.getRequest(), "ISSUING", "VOIDED", "INTERNAL_ERROR", prepared.getHolderAtena(),
+                prepared.getIssueNumber());
+    }
+
+    /**
+     * Claims the transaction for the issue phase, or answers a retry: the same document while it is
+     * held, the same refusal, or a conflict when the id comes back with other content.
+     */
+    private Optional<PreparedCertificate> claim(IssuanceRequest req, MunicipalityProfile city, String sha) {
+        OffsetDateTime now = OffsetDateTime.now(clock);
+        if (transactions.insert(req.transaction(), city.code(), req.kind(), req.store(), req.terminal(), sha, "ISSUING",
+                null, now)) {
+            return Optional.empty();
         }
-        LOG.info("list {} atena {}: {} members", city.code(), listing.holderAtena(), listing.members().size());
-        try {
-            return LISTING_JSON.writeValueAsString(Map.of("household", listing.version(), "members", listing.members()));
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-            throw new IllegalStateException(e);
+        Transactions.Tx t = transactions.find(req.transaction()).orElseThrow(() -> outOfOrder(req.transaction()));
+        if ("CHECKED".equals(t.state())) {
+            if (!t.municipality().equals(city.code())) {
+                throw conflict(req.transaction());
+            }
+            if (transactions.claimChecked(req.transaction(), req.kind(), req.store(), req.terminal(), sha, now)) {
+                return Optional.empty();
+            }
+            t = transactions.find(req.transaction()).orElseThrow(() -> outOfOrder(req.transaction()));
+        }
+        if (!sha.equals(t.requestSha256())) {
+            throw conflict(req.transaction());
+        }
+        switch (t.state()) {
+            case "ISSUED" -> {
+                PdfRenderer.RenderedPdf pdf = documents.get(req.transaction()).orElseThrow(() ->
+                        IssuanceException.conflict("DOCUMENT_UNAVAILABLE", "the document of this transaction is held by"
+                                + " another instance or was lost in a restart; start a new transaction"));
+                LOG.info("issue {} {} tx {}: retry, same document {}", city.code(), req.kind(), req.transaction(),
+                        t.issueNumber());
+                return Optional.of(PreparedCertificate.replay(req, t.issueNumber(), t.holderAtena(), t.fee(), pdf));
+            }
+            case "REFUSED", "VOIDED" -> throw refusalAgain(t.refusalCode());
+            case "ISSUING" -> throw IssuanceException.conflict("TRANSACTION_IN_PROGRESS",
+                    "the issue phase of this transaction is still running; ask again");
+            default -> throw documentGone(req.transaction());
         }
     }
 
-    private static final com.fasterxml.jackson.databind.ObjectMapper LISTING_JSON =
-            new com.fasterxml.jackson.databind.ObjectMapper()
-                    .configure(com.fasterxml.jackson.databind.SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS, true);
+    // ---------------------------------------------------------------- phase 3: completion
+
+    /**
+     * Phase 3: what became of the document. PRINTED, PRINT_FAILED or CANCELLED (before payment)
+     * ends the transaction: the document is deleted and the outcome recorded in the history with
+     * the fee charged (only a printed certificate is charged). A retry gets the same answer.
+     */
+    public String complete(String body, String contentType) {
+        IssuanceRequest.Completion c = IssuanceRequest.parseCompletion(contentType, body);
+        Transactions.Tx t = transactions.find(c.transaction()).orElseThrow(() -> new IssuanceException(
+                "UNKNOWN_TRANSACTION", 404, "no issued document belongs to this transaction"));
+        if ("ISSUED".equals(t.state())) {
+            OffsetDateTime now = OffsetDateTime.now(clock);
+            boolean ended = Boolean.TRUE.equals(tx.execute(s -> {
+                if (!transactions.finish(t.id(), "ISSUED", c.outcome(), null, null, null, now)) {
+                    return false;
+                }
+                record(t, c.outcome(), null, now);
+                return true;
+            }));
+            documents.remove(t.id());
+            if (ended) {
+                LOG.info("complete {} {} tx {}: {} {}, document deleted", t.municipality(), t.kind(), t.id(),
+                        t.issueNumber(), c.outcome());
+                return completionAnswer(t, c.outcome());
+            }
+            return complete(body, contentType);
+        }
+        if (OUTCOMES.contains(t.state())) {
+            if (!t.state().equals(c.outcome())) {
+                throw conflict(c.transaction());
+            }
+            return completionAnswer(t, c.outcome());
+        }
+        if ("ABANDONED".equals(t.state())) {
+            throw new IssuanceException("DOCUMENT_EXPIRED", 410,
+                    "the document was deleted unprinted after its time-to-live; the transaction is abandoned");
+        }
+        throw outOfOrder(c.transaction());
+    }
+
+    private static String completionAnswer(Transactions.Tx t, String outcome) {
+        ObjectNode n = JSON.createObjectNode();
+        n.put("transaction", t.id());
+        n.put("outcome", outcome);
+        n.put("issueNumber", t.issueNumber());
+        n.put("fee", "PRINTED".equals(outcome) && t.fee() != null ? t.fee() : 0);
+        return n.toString();
+    }
+
+    // ---------------------------------------------------------------- the time-to-live
+
+    /**
+     * Ends what no completion ended within the time-to-live, as of {@code now}: an issued document
+     * is deleted and its transaction ABANDONED (history row); an issue phase stuck since then (the
+     * instance died) is voided or forgotten; an availability answer is dropped. Returns how many
+     * documents were abandoned.
+     */
+    public int sweep(OffsetDateTime now) {
+        OffsetDateTime before = now.minus(documentTtl);
+        int abandoned = 0;
+        for (Transactions.Tx t : transactions.olderThan("ISSUED", before)) {
+            boolean ended = Boolean.TRUE.equals(tx.execute(s -> {
+                if (!transactions.finish(t.id(), "ISSUED", "ABANDONED", null, null, null, now)) {
+                    return false;
+                }
+                record(t, "ABANDONED", null, now);
+                return true;
+            }));
+            documents.remove(t.id());
+            if (ended) {
+                abandoned++;
+                LOG.warn("sweep {} {} tx {}: {} not completed within {}, document deleted, ABANDONED", t.municipality(),
+                        t.kind(), t.id(), t.issueNumber(), documentTtl);
+            }
+        }
+        for (Transactions.Tx t : transactions.olderThan("ISSUING", before)) {
+            if (t.issueNumber() == null) {
+                transactions.forget(t.id(), "ISSUING");
+            }
+        }
+        for (Transactions.Tx t : transactions.olderThan("CHECKED", before)) {
+            transactions.finish(t.id(), "CHECKED", "EXPIRED", null, null, null, now);
+        }
+        // documents completed through another instance, or past their time here
+        documents.sweep(now.toInstant(), transactions::ended);
+        return abandoned;
+    }
+
+    /** {@link #sweep} as of now (the document-ttl route). */
+    public int sweep() {
+        return sweep(OffsetDateTime.now(clock));
+    }
+
+    // ---------------------------------------------------------------- shared steps
+
+    /** The kind, if the municipality offers it and this hub makes it, and the options fit it. */
+    private CertificateKind offered(MunicipalityProfile city, String code, CertificateOptions options) {
+        CertificateKind kind = kinds.get(code);
+        if (!city.offers(code) || kind == null) {
+            throw IssuanceException.refused("KIND_NOT_OFFERED", "municipality " + city.code() + " does not offer " + code + " at kiosks");
+        }
+        if (!kind.accepts(options)) {
+            throw IssuanceException.badRequest("MALFORMED_REQUEST", "an option given does not apply to " + code);
+        }
+        return kind;
+    }
+
+    /** The fee now, if the kind's service is open now; else OUTSIDE_SERVICE_HOURS with the next opening. */
+    private int open(MunicipalityProfile city, String code, ZonedDateTime now) {
+        Optional<ZonedDateTime> closed = ignoreHours ? city.serviceCalendar().maintenanceUntil(now)
+                : city.serviceCalendar().closedUntil(code, now);
+        if (closed.isPresent()) {
+            throw new IssuanceException("OUTSIDE_SERVICE_HOURS", 422, "the service is closed now",
+                    Map.of("nextOpening", closed.get().toOffsetDateTime().format(DateTimeFormatter.ISO_OFFSET_DATE_TIME)));
+        }
+        OptionalInt fee = city.fee(code, now.toLocalDate());
+        if (fee.isEmpty()) {
+            throw IssuanceException.refused("KIND_NOT_OFFERED", "no fee is set for " + code + " today");
+        }
+        return fee.getAsInt();
+    }
+
+    private void stale(MunicipalityProfile city, CertificateKind kind) {
+        freshness.problem(city.code(), kind.sources()).ifPresent(why -> {
+            LOG.warn("issue {} {}: refused REPLICA_STALE ({})", city.code(), kind.code(), why);
+            throw IssuanceException.refused(RefusalCode.REPLICA_STALE.name(), RefusalCode.REPLICA_STALE.meaning());
+        });
+    }
 
     private CertificateKind.Draft draft(CertificateKind kind, MunicipalityProfile city, IssuanceRequest req, LocalDate today) {
-        String sealUri = municipalities.sealImage(city).toUri().toString();
         Optional<CertificateKind.Draft> draft;
         try {
-            draft = kind.draft(city, req.serial(), req.options(), sealUri, today);
+            draft = kind.draft(city, req.serial(), req.options(), sealUri(city), today);
         } catch (CertificateKind.Refusal r) {
-            LOG.info("issue {} {} atena {}: refused {}", city.code(), req.kind(), r.atena(), r.code());
+            LOG.info("issue {} {} tx {} atena {}: refused {}", city.code(), req.kind(), req.transaction(), r.atena(), r.code());
             throw IssuanceException.refused(r.code().name(), r.getMessage());
         } catch (JuminhyoKind.InvalidSelection e) {
-            LOG.info("issue {} {}: INVALID_SELECTION", city.code(), req.kind());
+            LOG.info("issue {} {} tx {}: INVALID_SELECTION", city.code(), req.kind(), req.transaction());
             throw IssuanceException.badRequest("INVALID_SELECTION", e.getMessage());
         }
         return draft.orElseThrow(() -> {
-            LOG.info("issue {} {}: UNKNOWN_CARD", city.code(), req.kind());
-            return new IssuanceException("UNKNOWN_CARD", 404, "no resident of " + city.code() + " holds this card certificate");
+            LOG.info("issue {} {} tx {}: UNKNOWN_CARD", city.code(), req.kind(), req.transaction());
+            return unknownCard(city);
         });
     }
 
-    private MunicipalityProfile city(IssuanceRequest req) {
-        return municipalities.find(req.municipality()).orElseThrow(() ->
-                new IssuanceException("UNKNOWN_MUNICIPALITY", 404, "this hub does not serve municipality " + req.municipality()));
+    private IssuanceException voided(PreparedCertificate prepared, RefusalCode code) {
+        return voided(prepared, IssuanceException.refused(code.name(), code.meaning()));
+    }
+
+    /** A numbered document that will not be answered: VOIDED in the transaction and the history. */
+    private IssuanceException voided(PreparedCertificate prepared, IssuanceException why) {
+        end(prepared.getRequest(), "ISSUING", "VOIDED", why.getCode(), prepared.getHolderAtena(), prepared.getIssueNumber());
+        return why;
+    }
+
+    /**
+     * Ends an issue phase that produced no document: REFUSED (a 422 before numbering) or VOIDED
+     * (after), each with a history row; anything else (a bad request after the claim) is forgotten.
+     */
+    private void end(IssuanceRequest req, String from, String to, String code, String atena, String number) {
+        if (to == null) {
+            transactions.forget(req.transaction(), from);
+            return;
+        }
+        OffsetDateTime now = OffsetDateTime.now(clock);
+        tx.executeWithoutResult(s -> {
+            Optional<Transactions.Tx> t = transactions.find(req.transaction());
+            if (t.isPresent() && transactions.finish(req.transaction(), from, to, code, atena, number, now)) {
+                record(transactions.find(req.transaction()).orElseThrow(), to, code, now);
+            }
+        });
+    }
+
+    /** One history row for a transaction that ended; only a printed certificate is charged. */
+    private void record(Transactions.Tx t, String outcome, String code, OffsetDateTime now) {
+        boolean printed = "PRINTED".equals(outcome);
+        history.append(new HistoryEntry(t.municipality(), now, t.id(), t.store(), t.terminal(), t.holderAtena(),
+                t.kind(), t.printedOptions(), printed && t.pages() != null ? t.pages() : 0, t.issueNumber(),
+                printed && t.fee() != null ? t.fee() : 0, outcome, code != null ? code : t.refusalCode()));
+    }
+
+    /** The printed items in a short, id-only form for the history: e.g. {@code members=LIST[1,2];head;honseki}. */
+    static String printedOptions(CertificateOptions o) {
+        List<String> parts = new ArrayList<>();
+        parts.add("members=" + o.members() + (o.positions().isEmpty() ? "" : o.positions().toString().replace(" ", "")));
+        if (o.householdHead()) {
+            parts.add("head");
+        }
+        if (o.honseki()) {
+            parts.add("honseki");
+        }
+        if (o.juminhyoCode()) {
+            parts.add("juminhyoCode");
+        }
+        if (o.myNumber()) {
+            parts.add("myNumber");
+        }
+        if (o.taxYear() != null) {
+            parts.add("taxYear=" + o.taxYear());
+        }
+        return String.join(";", parts);
+    }
+
+    private String sealUri(MunicipalityProfile city) {
+        return municipalities.sealImage(city).toUri().toString();
+    }
+
+    private MunicipalityProfile city(String code) {
+        return municipalities.find(code).orElseThrow(() ->
+                new IssuanceException("UNKNOWN_MUNICIPALITY", 404, "this hub does not serve municipality " + code));
+    }
+
+    private static IssuanceException unknownCard(MunicipalityProfile city) {
+        return new IssuanceException("UNKNOWN_CARD", 404, "no resident of " + city.code() + " holds this card certificate");
+    }
+
+    private static IssuanceException conflict(String transaction) {
+        return IssuanceException.conflict("TRANSACTION_CONFLICT",
+                "this transaction id was used with different content");
+    }
+
+    private static IssuanceException outOfOrder(String transaction) {
+        return IssuanceException.conflict("PHASE_OUT_OF_ORDER", "this phase does not follow the transaction's state");
+    }
+
+    private static IssuanceException documentGone(String transaction) {
+        return new IssuanceException("TRANSACTION_COMPLETED", 409,
+                "this transaction is completed; its document is deleted");
+    }
+
+    private static IssuanceException refusalAgain(String code) {
+        String meaning = "the request was refused";
+        for (RefusalCode r : RefusalCode.values()) {
+            if (r.name().equals(code)) {
+                meaning = r.meaning();
+            }
+        }
+        return new IssuanceException(code == null ? "INTERNAL_ERROR" : code, "INTERNAL_ERROR".equals(code) ? 500 : 422,
+                meaning);
     }
 
     private static String sha256(String s) {
+        return sha256(s.getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static String sha256(byte[] b) {
         try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8)));
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(b));
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }

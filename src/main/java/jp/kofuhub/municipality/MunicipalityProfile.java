@@ -1,12 +1,25 @@
 package jp.kofuhub.municipality;
 
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
+import java.util.Map;
+import java.util.OptionalInt;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * One municipality the hub serves, as configured in {@code config/municipalities/<code>-<name>.yaml}.
  * The 団体コード is the key of every replica row and every request. {@code mayorTitle} is the full
  * official title as printed on the issuer line (北広島市長, 当別町長), after the prefecture.
+ *
+ * <p>{@code fees} are the dated fee periods of the kiosk service ({@link FeeSchedule}; absent: no kind has
+ * a fee) and {@code calendar} its opening hours ({@link ServiceCalendar.Config}; absent: all defaults,
+ * 06:30–23:00 daily, closed 12-29..01-03, 戸籍 weekdays 09:00–17:00). Use {@link #fee} and
+ * {@link #serviceCalendar()}: both are built once per distinct configuration and cached, so they are
+ * cheap to call per request. {@link MunicipalityRegistry} builds them at start-up, so a profile with a
+ * bad fee or calendar entry stops the start.
  */
 @JsonIgnoreProperties(ignoreUnknown = false)
 public record MunicipalityProfile(
@@ -26,7 +39,21 @@ public record MunicipalityProfile(
         String juminhyoLayout,
         boolean printJuminhyoCode,
         boolean printMyNumber,
-        String antiForgeryBand) {
+        String antiForgeryBand,
+        List<FeeSchedule.FeePeriod> fees,
+        ServiceCalendar.Config calendar) {
+
+    public MunicipalityProfile {
+        fees = fees == null ? null : Collections.unmodifiableList(new ArrayList<>(fees));
+    }
+
+    /*
+     * Records cannot hold derived state, so the built schedules and calendars are cached here, keyed by
+     * the (immutable) configuration they are built from. Profiles are few and read once, so the caches
+     * stay tiny; a configuration that fails validation is not cached and fails again on every call.
+     */
+    private static final Map<List<FeeSchedule.FeePeriod>, FeeSchedule> FEE_SCHEDULES = new ConcurrentHashMap<>();
+    private static final Map<ServiceCalendar.Config, ServiceCalendar> CALENDARS = new ConcurrentHashMap<>();
 
     /** 住民票 layouts of the standard (STD §5): 世帯連記式, up to four persons a sheet, or 個人票, one a sheet. */
     public static final String RENKI = "RENKI";
@@ -69,5 +96,40 @@ public record MunicipalityProfile(
 
     public boolean offers(String kind) {
         return offeredKinds != null && offeredKinds.contains(kind);
+    }
+
+    /**
+     * The fee schedule of {@code fees} ({@link FeeSchedule#EMPTY} when the profile has none).
+     *
+     * @throws IllegalStateException when a fee period is invalid (the registry checks this at start-up)
+     */
+    public FeeSchedule feeSchedule() {
+        if (fees == null || fees.isEmpty()) {
+            return FeeSchedule.EMPTY;
+        }
+        return FEE_SCHEDULES.computeIfAbsent(fees, f -> new FeeSchedule(owner(), f));
+    }
+
+    /**
+     * The kiosk fee in yen of {@code kind} on {@code day} (a day in Asia/Tokyo); empty when no fee period
+     * covers the day, e.g. before the municipality's kiosk service started. See {@link FeeSchedule#fee}.
+     * Whether the kind is offered is a separate question: {@link #offers}.
+     */
+    public OptionalInt fee(String kind, LocalDate day) {
+        return feeSchedule().fee(kind, day);
+    }
+
+    /**
+     * The service calendar of {@code calendar} (all defaults when the profile has none).
+     *
+     * @throws IllegalStateException when a calendar entry is malformed (the registry checks this at start-up)
+     */
+    public ServiceCalendar serviceCalendar() {
+        ServiceCalendar.Config c = calendar == null ? ServiceCalendar.Config.defaults() : calendar;
+        return CALENDARS.computeIfAbsent(c, k -> new ServiceCalendar(owner(), k));
+    }
+
+    private String owner() {
+        return "municipality " + code + " " + name;
     }
 }

@@ -1,6 +1,7 @@
 package jp.kofuhub.municipality;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import java.io.IOException;
 import java.io.Reader;
 import java.nio.file.Files;
@@ -13,10 +14,17 @@ import java.util.stream.Stream;
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
 import org.yaml.snakeyaml.constructor.SafeConstructor;
+import org.yaml.snakeyaml.nodes.Tag;
 
 /**
  * The municipalities this hub serves: every {@code *.yaml} file of the profiles folder, read once at
  * start-up. A profile that does not parse stops the start: a half-configured city must not issue.
+ * That includes its {@code fees} ({@link FeeSchedule}) and {@code calendar} ({@link ServiceCalendar}),
+ * which are built here once so that a bad period or hour stops the start with the file's name.
+ *
+ * <p>YAML dates and date-times ({@code 2016-12-12}, {@code 2026-12-06T00:00:00+09:00}) are read as
+ * their text, not as {@code java.util.Date}, and converted by Jackson's java.time support, so a date
+ * means the same day whatever the JVM's time zone.
  */
 public class MunicipalityRegistry {
 
@@ -26,12 +34,12 @@ public class MunicipalityRegistry {
     public MunicipalityRegistry(Path dir) {
         this.dir = dir;
         Map<String, MunicipalityProfile> map = new TreeMap<>();
-        ObjectMapper mapper = new ObjectMapper();
+        ObjectMapper mapper = new ObjectMapper().registerModule(new JavaTimeModule());
         try (Stream<Path> files = Files.list(dir)) {
             for (Path f : files.filter(p -> p.getFileName().toString().endsWith(".yaml")).sorted().toList()) {
                 Object raw;
                 try (Reader r = Files.newBufferedReader(f)) {
-                    raw = new Yaml(new SafeConstructor(new LoaderOptions())).load(r);
+                    raw = new Yaml(new TimestampsAsText(new LoaderOptions())).load(r);
                 }
                 MunicipalityProfile p;
                 try {
@@ -49,6 +57,12 @@ public class MunicipalityRegistry {
                 if (p.antiForgeryBand() != null && !p.antiForgeryBand().matches("\\d{1,3}(\\.\\d)?mm")) {
                     throw new IllegalStateException("municipality profile " + f + ": antiForgeryBand must be a length in mm, e.g. 20mm");
                 }
+                try {
+                    p.feeSchedule();
+                    p.serviceCalendar();
+                } catch (IllegalStateException e) {
+                    throw new IllegalStateException("municipality profile " + f + " is invalid: " + e.getMessage(), e);
+                }
                 if (map.put(p.code(), p) != null) {
                     throw new IllegalStateException("municipality " + p.code() + " is configured twice");
                 }
@@ -57,6 +71,14 @@ public class MunicipalityRegistry {
             throw new IllegalStateException("cannot read municipality profiles from " + dir, e);
         }
         this.byCode = Map.copyOf(map);
+    }
+
+    /** SnakeYAML's safe constructor, except that timestamps stay text (Jackson parses them as java.time). */
+    private static final class TimestampsAsText extends SafeConstructor {
+        TimestampsAsText(LoaderOptions options) {
+            super(options);
+            this.yamlConstructors.put(Tag.TIMESTAMP, new ConstructYamlStr());
+        }
     }
 
     public Optional<MunicipalityProfile> find(String code) {

@@ -20,7 +20,7 @@ class EligibilityTest {
 
     static MunicipalityProfile city(boolean excludeGuardianship) {
         return new MunicipalityProfile("012343", "北広島市", null, "北海道", "北広島市長", "見本", "seal.png", "K1", "P1",
-                excludeGuardianship, List.of("JUMINHYO"), "06-10", null, null, false, false, null);
+                excludeGuardianship, List.of("JUMINHYO"), "06-10", null, null, false, false, null, null, null);
     }
 
     static Person adult(String atena) {

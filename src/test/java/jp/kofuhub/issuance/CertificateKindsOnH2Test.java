@@ -115,9 +115,15 @@ class CertificateKindsOnH2Test extends HubTestBase {
     }
 
     private HttpResponse<byte[]> issue(String serial, String kind, String options) throws Exception {
-        String body = "{\"municipality\":\"" + CITY + "\",\"serial\":\"" + serial + "\",\"kind\":\"" + kind + "\""
+        String body = "{\"transaction\":\"" + Http.newTransaction() + "\",\"municipality\":\"" + CITY + "\",\"serial\":\"" + serial + "\",\"kind\":\"" + kind + "\""
                 + (options == null ? "" : ",\"options\":" + options) + "}";
         return Http.post(baseUrl() + "/api/v1/certificates", "application/json", body);
+    }
+
+    private HttpResponse<byte[]> availability(String serial, String kind) throws Exception {
+        return Http.post(baseUrl() + "/api/v1/availability", "application/json", "{\"transaction\":\""
+                + Http.newTransaction() + "\",\"municipality\":\"" + CITY + "\",\"serial\":\"" + serial + "\""
+                + (kind == null ? "" : ",\"kind\":\"" + kind + "\"") + "}");
     }
 
     private static String pdfText(HttpResponse<byte[]> r, String saveAs) throws Exception {
@@ -152,14 +158,13 @@ class CertificateKindsOnH2Test extends HubTestBase {
 
     @Test
     void chosenMembersWithOptionalItemsGetThePartialWording() throws Exception {
-        HttpResponse<byte[]> listing = Http.post(baseUrl() + "/api/v1/household-members", "application/json",
-                "{\"municipality\":\"" + CITY + "\",\"serial\":\"SK00000000000001\"}");
+        HttpResponse<byte[]> listing = availability("SK00000000000001", "JUMINHYO");
         assertThat(listing.statusCode()).as(Http.body(listing)).isEqualTo(200);
-        JsonNode list = JSON.readTree(listing.body());
+        JsonNode list = JSON.readTree(listing.body()).get("household");
         assertThat(list.get("members")).hasSize(4);
         assertThat(list.get("members").get(0).get("relationship").asText()).isEqualTo("世帯主");
         assertThat(list.get("members").get(1).get("name").asText()).isEqualTo("試験　花子");
-        String version = list.get("household").asText();
+        String version = list.get("version").asText();
 
         HttpResponse<byte[]> r = issue("SK00000000000001", "JUMINHYO", "{\"members\":[1,2],\"household\":\"" + version
                 + "\",\"householdHead\":true,\"honseki\":true,\"juminhyoCode\":true,\"myNumber\":true}");
@@ -239,8 +244,13 @@ class CertificateKindsOnH2Test extends HubTestBase {
         refused(issue("SK00000000000013", "JUMINHYO", null), 422, "MOVE_IN_TODAY");
         refused(issue("SK00000000000013", "SHOTOKU", null), 422, "MOVE_IN_TODAY");
         refused(issue("SK00000000000014", "JUMINHYO", null), 422, "FIELD_OVERFLOW");
-        HttpResponse<byte[]> listing = Http.post(baseUrl() + "/api/v1/household-members", "application/json",
-                "{\"municipality\":\"" + CITY + "\",\"serial\":\"SK00000000000010\"}");
-        refused(listing, 422, "ADULT_GUARDIANSHIP");
+        // §3.14: 閉庁市 (990003) is in a maintenance window: refused with the next opening
+        HttpResponse<byte[]> closed = Http.post(baseUrl() + "/api/v1/certificates", "application/json",
+                Http.issueJson("990003", "SK00000000000001", "JUMINHYO"));
+        refused(closed, 422, "OUTSIDE_SERVICE_HOURS");
+        assertThat(Http.body(closed)).contains("\"nextOpening\":\"2999-12-31T00:00:00+09:00\"");
+        JsonNode ward = JSON.readTree(availability("SK00000000000010", null).body());
+        assertThat(ward.get("kinds").findValuesAsText("code")).contains("ADULT_GUARDIANSHIP");
+        assertThat(ward.get("household")).isNull();
     }
 }

@@ -163,11 +163,11 @@ abstract class IssuanceScenarios extends HubTestBase {
         assertError(Http.post(url, "application/json", "{\"municipality\": \"012343\", "), 400, "MALFORMED_REQUEST");
         assertError(Http.post(url, "application/json", "[1,2]"), 400, "MALFORMED_REQUEST");
         // 住民票コード and 個人番号 are printed only where the municipality allows it (北広島市 does not)
-        assertError(Http.post(url, "application/json", "{\"municipality\":\"012343\",\"serial\":\""
+        assertError(Http.post(url, "application/json", "{\"transaction\":\"" + Http.newTransaction() + "\",\"municipality\":\"012343\",\"serial\":\""
                 + city.showcaseSerial() + "\",\"kind\":\"JUMINHYO\",\"options\":{\"myNumber\":true}}"), 422, "OPTION_NOT_OFFERED");
-        assertError(Http.post(url, "application/json", "{\"municipality\":\"012343\",\"serial\":\""
+        assertError(Http.post(url, "application/json", "{\"transaction\":\"" + Http.newTransaction() + "\",\"municipality\":\"012343\",\"serial\":\""
                 + city.showcaseSerial() + "\",\"kind\":\"JUMINHYO\",\"options\":{\"juminhyoCode\":true}}"), 422, "OPTION_NOT_OFFERED");
-        assertError(Http.post(url, "application/json", "{\"municipality\":\"012343\",\"kind\":\"JUMINHYO\"}"), 400, "MALFORMED_REQUEST");
+        assertError(Http.post(url, "application/json", "{\"transaction\":\"T1\",\"municipality\":\"012343\",\"kind\":\"JUMINHYO\"}"), 400, "MALFORMED_REQUEST");
         assertError(Http.post(url, "application/json", "{\"municipality\":\"012343\",\"serial\":\"x'; drop table resident;--\",\"kind\":\"JUMINHYO\"}"), 400, "MALFORMED_REQUEST");
         assertError(Http.post(url, "text/plain", Http.issueJson(CITY, city.showcaseSerial(), "JUMINHYO")), 415, "UNSUPPORTED_MEDIA_TYPE");
         assertError(Http.post(url, null, Http.issueJson(CITY, city.showcaseSerial(), "JUMINHYO")), 415, "UNSUPPORTED_MEDIA_TYPE");

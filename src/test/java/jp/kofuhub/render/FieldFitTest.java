@@ -269,7 +269,7 @@ class FieldFitTest {
 
     static MunicipalityProfile city() {
         return new MunicipalityProfile("012343", "北広島市", null, "北海道", "北広島市長", "北野　広志", "seal.png", "K1", "P1",
-                false, List.of("INKAN", "SHOTOKU_KAZEI"), "06-10", null, null, false, false, null);
+                false, List.of("INKAN", "SHOTOKU_KAZEI"), "06-10", null, null, false, false, null, null, null);
     }
 
     static String inkan(Person p, String address) {

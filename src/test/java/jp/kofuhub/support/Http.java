@@ -25,8 +25,15 @@ public final class Http {
         return CLIENT.send(b.build(), HttpResponse.BodyHandlers.ofByteArray());
     }
 
+    /** An issue-phase body with a fresh centre transaction id. */
     public static String issueJson(String municipality, String serial, String kind) {
-        return "{\"municipality\":\"" + municipality + "\",\"serial\":\"" + serial + "\",\"kind\":\"" + kind + "\"}";
+        return "{\"transaction\":\"" + newTransaction() + "\",\"municipality\":\"" + municipality + "\",\"serial\":\""
+                + serial + "\",\"kind\":\"" + kind + "\"}";
+    }
+
+    /** A new centre transaction id, unique in the test run. */
+    public static String newTransaction() {
+        return "T" + java.util.UUID.randomUUID().toString().replace("-", "");
     }
 
     public static String body(HttpResponse<byte[]> r) {

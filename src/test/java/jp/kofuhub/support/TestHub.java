@@ -25,6 +25,9 @@ public abstract class TestHub implements ApplicationContextInitializer<Configura
         Path work = workDir(name());
         Map<String, Object> p = new HashMap<>(datasource());
         p.put("kofu.demo.enabled", "false");
+        // tests issue at any hour of any day: opening hours and closed days are not checked in test
+        // hubs (maintenance windows are: 990003), the calendar itself has its own tests
+        p.put("kofu.calendar.ignore-hours", "true");
         // generated test data is dated today 09:00; freshness has its own test
         p.put("kofu.sync.max-age", "P3650D");
         p.put("kofu.test.inbox-dir", work.resolve("inbox").toString());
@@ -33,6 +36,8 @@ public abstract class TestHub implements ApplicationContextInitializer<Configura
         p.put("kofu.sync.quarantine-dir", work.resolve("quarantine").toString());
         p.put("server.tomcat.basedir", work.resolve("tomcat").toString());
         p.put("kofu.municipalities.dir", work.resolve("municipalities").toString());
+        // settlement files of a test hub stay in its temporary folder, never in the project's data/
+        p.put("kofu.settlement.outbox-uri", "file:" + work.resolve("settlement"));
         ctx.getEnvironment().getPropertySources().addFirst(new MapPropertySource("test-hub-" + name(), p));
     }
 

@@ -1,0 +1,43 @@
+package jp.kofuhub.history;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.LocalDate;
+import java.time.ZoneId;
+import jp.kofuhub.municipality.MunicipalityRegistry;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.jdbc.core.JdbcTemplate;
+
+/**
+ * The issuance history, its verification endpoint and the daily settlement: plain classes, wired here
+ * and called by name from routes/settlement/ and by {@code IssuanceService}.
+ */
+@Configuration(proxyBeanMethods = false)
+public class HistoryBeans {
+
+    @Bean
+    IssuanceHistory issuanceHistory(JdbcTemplate jdbc, @Value("${kofu.time-zone}") String zone) {
+        return new IssuanceHistory(jdbc, ZoneId.of(zone));
+    }
+
+    @Bean
+    HistoryEndpoint historyEndpoint(IssuanceHistory history) {
+        return new HistoryEndpoint(history);
+    }
+
+    @Bean
+    Settlement settlement(JdbcTemplate jdbc, @Value("${kofu.time-zone}") String zone) {
+        return new Settlement(jdbc, ZoneId.of(zone));
+    }
+
+    @Bean
+    DailySettlement dailySettlement(JdbcTemplate jdbc, Settlement settlement, MunicipalityRegistry municipalities,
+                                    Clock clock, @Value("${kofu.time-zone}") String zone,
+                                    @Value("${kofu.settlement.since:}") String since,
+                                    @Value("${kofu.settlement.grace:PT30M}") Duration grace) {
+        return new DailySettlement(jdbc, settlement, municipalities, clock, ZoneId.of(zone),
+                since == null || since.isBlank() ? null : LocalDate.parse(since.trim()), grace);
+    }
+}

@@ -1,0 +1,108 @@
+package jp.kofuhub.issuance;
+
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.OffsetDateTime;
+import java.util.List;
+import java.util.Optional;
+import org.springframework.dao.DuplicateKeyException;
+import org.springframework.jdbc.core.JdbcTemplate;
+
+/**
+ * The issuance centre's transactions (table {@code issuance_transaction}): which phase each one
+ * reached, and — only between the issue phase and its completion — the PDF itself. State changes
+ * are guarded updates ({@code … where state = ?}), so two instances or two retries racing on one
+ * transaction id never both win. The PDF itself is never stored here (see {@link DocumentStore});
+ * the availability answer (which holds names) is set to null when the transaction ends.
+ */
+public class Transactions {
+
+    /** A transaction without its document. */
+    public record Tx(String id, String municipality, String kind, String store, String terminal, String requestSha256,
+                     String state, String refusalCode, String holderAtena, String issueNumber, Integer fee,
+                     Integer pages, String printedOptions, String availabilityAnswer, OffsetDateTime createdAt,
+                     OffsetDateTime issuedAt, String documentSha256, String instanceId) {
+    }
+
+    private static final String COLUMNS = "transaction_id, municipality_code, kind, store_code, terminal, request_sha256,"
+            + " state, refusal_code, holder_atena, issue_number, fee, pages, printed_options, availability_answer,"
+            + " created_at, issued_at, document_sha256, instance_id";
+
+    private final JdbcTemplate jdbc;
+
+    public Transactions(JdbcTemplate jdbc) {
+        this.jdbc = jdbc;
+    }
+
+    public Optional<Tx> find(String id) {
+        return jdbc.query("select " + COLUMNS + " from issuance_transaction where transaction_id = ?",
+                (rs, i) -> tx(rs), id).stream().findFirst();
+    }
+
+    /** Starts a transaction in {@code state}; false when the id exists already. */
+    public boolean insert(String id, String municipality, String kind, String store, String terminal, String sha256,
+                          String state, String answer, OffsetDateTime now) {
+        try {
+            return jdbc.update("insert into issuance_transaction (transaction_id, municipality_code, kind, store_code,"
+                    + " terminal, request_sha256, state, availability_answer, created_at) values (?,?,?,?,?,?,?,?,?)",
+                    id, municipality, kind == null ? "-" : kind, store, terminal, sha256, state, answer, now) == 1;
+        } catch (DuplicateKeyException e) {
+            return false;
+        }
+    }
+
+    /** Moves a CHECKED transaction into its issue phase; false when another request got there first. */
+    public boolean claimChecked(String id, String kind, String store, String terminal, String sha256, OffsetDateTime now) {
+        return jdbc.update("update issuance_transaction set state = 'ISSUING', kind = ?, store_code = ?, terminal = ?,"
+                + " request_sha256 = ?, availability_answer = null, created_at = ? where transaction_id = ? and state = 'CHECKED'",
+                kind, store, terminal, sha256, now, id) == 1;
+    }
+
+    /** ISSUING → ISSUED: the document's hash and the instance holding it. */
+    public boolean issued(String id, String holderAtena, String issueNumber, int fee, int pages, String printedOptions,
+                          String documentSha256, String instanceId, OffsetDateTime now) {
+        return jdbc.update("update issuance_transaction set state = 'ISSUED', holder_atena = ?, issue_number = ?, fee = ?,"
+                + " pages = ?, printed_options = ?, document_sha256 = ?, instance_id = ?, issued_at = ?"
+                + " where transaction_id = ? and state = 'ISSUING'",
+                holderAtena, issueNumber, fee, pages, printedOptions, documentSha256, instanceId, now, id) == 1;
+    }
+
+    /**
+     * Ends a transaction that is in {@code from}: the new state, the refusal code if any, and no
+     * availability answer any more. False when it was not in {@code from}.
+     */
+    public boolean finish(String id, String from, String to, String refusalCode, String holderAtena, String issueNumber,
+                          OffsetDateTime now) {
+        return jdbc.update("update issuance_transaction set state = ?, refusal_code = ?,"
+                + " holder_atena = coalesce(?, holder_atena), issue_number = coalesce(?, issue_number),"
+                + " availability_answer = null, completed_at = ? where transaction_id = ? and state = ?",
+                to, refusalCode, holderAtena, issueNumber, now, id, from) == 1;
+    }
+
+    /** Forgets a transaction that spent nothing (an unexpected failure before its 発行番号). */
+    public void forget(String id, String state) {
+        jdbc.update("delete from issuance_transaction where transaction_id = ? and state = ?", id, state);
+    }
+
+    /** Whether the transaction is no longer ISSUED (completed, abandoned, or unknown). */
+    public boolean ended(String id) {
+        return find(id).map(t -> !"ISSUED".equals(t.state())).orElse(true);
+    }
+
+    /** Transactions in {@code state} started or issued before {@code before}: what the time-to-live ends. */
+    public List<Tx> olderThan(String state, OffsetDateTime before) {
+        String column = "ISSUED".equals(state) ? "issued_at" : "created_at";
+        return jdbc.query("select " + COLUMNS + " from issuance_transaction where state = ? and " + column + " < ?",
+                (rs, i) -> tx(rs), state, before);
+    }
+
+    private static Tx tx(ResultSet rs) throws SQLException {
+        return new Tx(rs.getString("transaction_id"), rs.getString("municipality_code"), rs.getString("kind"),
+                rs.getString("store_code"), rs.getString("terminal"), rs.getString("request_sha256"),
+                rs.getString("state"), rs.getString("refusal_code"), rs.getString("holder_atena"),
+                rs.getString("issue_number"), (Integer) rs.getObject("fee"), (Integer) rs.getObject("pages"),
+                rs.getString("printed_options"), rs.getString("availability_answer"),
+                rs.getObject("created_at", OffsetDateTime.class), rs.getObject("issued_at", OffsetDateTime.class),
+                rs.getString("document_sha256"), rs.getString("instance_id"));
+    }
+}
