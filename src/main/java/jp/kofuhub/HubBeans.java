@@ -15,6 +15,8 @@ import jp.kofuhub.issuance.ErrorResponses;
 import jp.kofuhub.issuance.IssuanceService;
 import jp.kofuhub.issuance.IssueNumbers;
 import jp.kofuhub.issuance.Transactions;
+import jp.kofuhub.koseki.KosekiKind;
+import jp.kofuhub.koseki.KosekiRegistrations;
 import jp.kofuhub.issuance.DocumentStore;
 import jp.kofuhub.issuance.OpenApiDocument;
 import jp.kofuhub.history.IssuanceHistory;
@@ -110,11 +112,15 @@ public class HubBeans {
                                     Transactions transactions, IssuanceHistory history, TransactionTemplate tx,
                                     PdfRenderer renderer, @Value("${kofu.documents.ttl}") Duration documentTtl,
                                     DocumentStore documents,
-                                    @Value("${kofu.calendar.ignore-hours:false}") boolean ignoreHours) {
+                                    @Value("${kofu.calendar.ignore-hours:false}") boolean ignoreHours,
+                                    org.springframework.beans.factory.ObjectProvider<KosekiRegistrations> registrations,
+                                    JdbcTemplate jdbc) {
+        KosekiRegistrations koseki = registrations.getIfAvailable(() -> new KosekiRegistrations(jdbc, clock));
         List<CertificateKind> kinds = List.of(new JuminhyoKind(replica, fonts),
                 new JuminhyoKind(JuminhyoKind.KISAI, replica, fonts), new InkanKind(replica, fonts),
                 new TaxKind("SHOTOKU", replica, fonts), new TaxKind("KAZEI", replica, fonts),
-                new TaxKind("SHOTOKU_KAZEI", replica, fonts));
+                new TaxKind("SHOTOKU_KAZEI", replica, fonts), new KosekiKind("KOSEKI_ZENBU", replica, koseki),
+                new KosekiKind("KOSEKI_KOJIN", replica, koseki), new KosekiKind("KOSEKI_FUHYO", replica, koseki));
         IssuanceService service = new IssuanceService(municipalities, kinds, freshness, numbers, clock, transactions,
                 history, tx, renderer, documentTtl, documents);
         service.setIgnoreHours(ignoreHours);

@@ -26,6 +26,8 @@ public class KofuHub {
             case "quarantine" -> System.exit(jp.kofuhub.sync.QuarantineCommand.run(rest));
             case "verify-history" -> System.exit(jp.kofuhub.history.VerifyHistoryCommand.run(rest));
             case "bench-sync" -> System.exit(jp.kofuhub.bench.SyncBench.run(rest));
+            case "koseki-server" -> System.exit(jp.kofuhub.koseki.sim.KosekiServerCommand.run(rest));
+            case "koseki-registration" -> System.exit(jp.kofuhub.koseki.KosekiRegistrationCommand.run(rest));
             case "help", "--help", "-h" -> {
                 System.out.println(USAGE);
                 System.exit(0);
@@ -45,5 +47,7 @@ public class KofuHub {
               make-seal --text 北広島市長之印 --out FILE [--font fonts/ipaexm.ttf] [--size 600]
               preview --template juminhyo --data FIXTURE.xml [--out FILE.pdf]
               quarantine list | retry STORED_AS --operator NAME | discard STORED_AS --operator NAME --why TEXT [--url URL]
-              bench-sync --db-url JDBC_URL [--residents 3800000] [--seed 1] (see bench/sync.sh)""";
+              koseki-registration list | approve ID --operator NAME | reject ID --operator NAME --why TEXT [--url URL]
+              bench-sync --db-url JDBC_URL [--residents 3800000] [--seed 1] (see bench/sync.sh)
+              koseki-server --juki FILE.kexp [--city-prefix 北海道北広島市] [--overrides FILE.tsv] [--extra FILE.tsv] [--port 8091]""";
 }

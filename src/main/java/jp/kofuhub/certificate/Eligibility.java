@@ -65,6 +65,21 @@ public class Eligibility {
             new Rule(RefusalCode.NO_TAX_DATA, (c, p) -> c.card().tax() == null),
             new Rule(RefusalCode.NOT_RESIDENT_ON_JAN_1, (c, p) -> !c.card().tax().residentJan1())));
 
+    /**
+     * The 戸籍 kinds' table for a card holder who is a resident: the card, death, protection and
+     * blocks (a 附票 shows the address: a 支援措置 must stop it), age. Whether the 本籍 is in the city
+     * and whether a non-resident is registered are decided by the kind (KosekiKind).
+     */
+    static final List<Rule> KOSEKI = List.of(
+            HOLDER.get(0), HOLDER.get(1),
+            new Rule(RefusalCode.SUPPORT_MEASURE, (c, p) -> p.underSupportMeasure() || c.card().household().householdSupport()),
+            new Rule(RefusalCode.ISSUANCE_BLOCKED, (c, p) -> p.personBlock() || c.card().household().householdBlock()),
+            new Rule(RefusalCode.UNDER_15, (c, p) -> Period.between(p.birthDate(), c.today()).getYears() < 15));
+
+    public static Eligibility koseki() {
+        return new Eligibility(KOSEKI);
+    }
+
     private final List<Rule> table;
 
     /** The table for 住民票 (the default). */

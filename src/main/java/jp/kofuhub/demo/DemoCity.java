@@ -20,10 +20,12 @@ import org.springframework.stereotype.Component;
  * export files into the sync inbox and the real {@code registry-sync} route applies them. The
  * serials of the demo card holders are listed in {@code kofu.demo.cards-file}. It also plays the
  * registry's heartbeat (route {@code demo-registry-heartbeat}): an empty DELTA now and then, as a
- * real registry sends, so the demo replica never counts as stale.
+ * real registry sends, so the demo replica never counts as stale. And it runs the koseki
+ * certificate server simulator ({@code kofu.demo.koseki-port}) on a 戸籍 book made from the same
+ * generated city, so the demo can issue the 戸籍 kinds.
  */
 @Component("demoCity")
-public class DemoCity implements ApplicationRunner {
+public class DemoCity implements ApplicationRunner, org.springframework.beans.factory.DisposableBean {
 
     private static final Logger LOG = LoggerFactory.getLogger(DemoCity.class);
 
@@ -35,8 +37,12 @@ public class DemoCity implements ApplicationRunner {
     private final int residents;
     private final long seed;
     private final boolean enabled;
+    private final int kosekiPort;
+    private final jp.kofuhub.municipality.MunicipalityRegistry municipalities;
+    private jp.kofuhub.koseki.sim.KosekiServer koseki;
 
-    public DemoCity(JdbcTemplate jdbc, Clock clock,
+    public DemoCity(JdbcTemplate jdbc, Clock clock, jp.kofuhub.municipality.MunicipalityRegistry municipalities,
+                    @Value("${kofu.demo.koseki-port:0}") int kosekiPort,
                     @Value("${kofu.demo.inbox-dir}") String inbox,
                     @Value("${kofu.demo.cards-file}") String cards,
                     @Value("${kofu.demo.municipality}") String municipality,
@@ -51,6 +57,13 @@ public class DemoCity implements ApplicationRunner {
         this.residents = residents;
         this.seed = seed;
         this.enabled = enabled;
+        this.municipalities = municipalities;
+        this.kosekiPort = kosekiPort;
+    }
+
+    /** The JUKI FULL of the demo city, kept for the koseki simulator's 戸籍 book. */
+    private Path kosekiBook() {
+        return cards.resolveSibling("koseki-book-" + municipality + ".kexp");
     }
 
     @Override
@@ -66,14 +79,52 @@ public class DemoCity implements ApplicationRunner {
         }
         if ((applied != null && applied > 0) || waiting) {
             LOG.info("demo city {} already loaded or waiting in the inbox", municipality);
+            startKoseki();
             heartbeat();
             return;
         }
-        CityGenerator.Result r = CityGenerator.generate(inbox, municipality, residents, seed,
+        // generated beside the inbox first, so the JUKI FULL can be kept for the koseki simulator
+        // before the sync route takes the files
+        Path staging = Files.createDirectories(cards.resolveSibling("staging"));
+        CityGenerator.Result r = CityGenerator.generate(staging, municipality, residents, seed,
                 StandardCharsets.UTF_8, LocalDate.now(clock), cards);
+        try (var files = Files.list(staging)) {
+            for (Path f : files.filter(p -> p.getFileName().toString().endsWith(".kexp")).sorted().toList()) {
+                if (f.getFileName().toString().equals(municipality + "_JUKI_000000001_FULL.kexp")) {
+                    Files.copy(f, kosekiBook(), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+                }
+                Files.move(f, inbox.resolve(f.getFileName()), java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+            }
+        }
         LOG.info("demo city {}: {} residents in {} households written to the inbox as {} files; card serials in {}",
                 municipality, r.residentCount(), r.householdCount(), r.files().size(), cards);
+        startKoseki();
         heartbeat();
+    }
+
+    /** The koseki server simulator on {@code kofu.demo.koseki-port}, when the demo city's book exists. */
+    private void startKoseki() {
+        if (kosekiPort <= 0 || koseki != null || !Files.isRegularFile(kosekiBook())) {
+            return;
+        }
+        try {
+            var city = municipalities.find(municipality).orElseThrow();
+            String prefix = city.prefecture() + city.name();
+            var book = jp.kofuhub.koseki.sim.KosekiBook.load(kosekiBook(), prefix, null, null);
+            koseki = new jp.kofuhub.koseki.sim.KosekiServer(book,
+                    new jp.kofuhub.koseki.sim.KosekiCertificates(Path.of("fonts/ipaexm.ttf"), prefix), kosekiPort);
+            koseki.start();
+            LOG.info("demo koseki server simulator on port {} with {} 戸籍", kosekiPort, book.size());
+        } catch (java.io.IOException | RuntimeException e) {
+            LOG.warn("demo koseki server simulator not started: {}", e.getClass().getSimpleName());
+        }
+    }
+
+    @Override
+    public void destroy() {
+        if (koseki != null) {
+            koseki.stop();
+        }
     }
 
     /**

@@ -306,6 +306,91 @@ public class IssuanceService {
         return pdf;
     }
 
+    // ---------------------------------------------------------------- phase 2 for 戸籍: the koseki server
+
+    /** The request to the koseki server: the drafted request with this issuance's 発行番号 as requestId. */
+    public String kosekiRequest(PreparedCertificate prepared) {
+        try {
+            ObjectNode request = (ObjectNode) JSON.readTree(prepared.getDataXml());
+            ObjectNode withId = JSON.createObjectNode().put("requestId", prepared.getIssueNumber());
+            withId.setAll(request);
+            return withId.toString();
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException("the koseki request of " + prepared.getTransaction() + " is not JSON", e);
+        }
+    }
+
+    /**
+     * The koseki server's answer: a PDF is relayed only when it is the one asked for (request id,
+     * kind, subject hash in the headers and in the PDF's document information); its refusals
+     * become the centre's refusal codes; anything else is KOSEKI_UNAVAILABLE. A numbered issuance
+     * that gets no document is VOIDED.
+     */
+    public PdfRenderer.RenderedPdf kosekiAnswer(PreparedCertificate prepared, org.apache.camel.Exchange exchange) {
+        org.apache.camel.Message m = exchange.getMessage();
+        Integer status = m.getHeader(org.apache.camel.Exchange.HTTP_RESPONSE_CODE, Integer.class);
+        byte[] body = m.getBody(byte[].class);
+        String tx = prepared.getTransaction();
+        if (status != null && status == 200) {
+            String subject = kosekiSubject(prepared);
+            boolean same = prepared.getIssueNumber().equals(m.getHeader("X-Koseki-Request-Id", String.class))
+                    && prepared.getRequest().kind().equals(m.getHeader("X-Koseki-Kind", String.class))
+                    && subject.equals(m.getHeader("X-Koseki-Subject", String.class))
+                    && body != null && new String(body, StandardCharsets.ISO_8859_1).contains(subject);
+            if (!same) {
+                LOG.error("koseki tx {} {}: the server answered with another document: voided", tx, prepared.getIssueNumber());
+                throw voided(prepared, RefusalCode.KOSEKI_MISMATCH);
+            }
+            return new PdfRenderer.RenderedPdf(body, pages(body));
+        }
+        if (status != null && status == 422) {
+            String code = "";
+            try {
+                code = JSON.readTree(body).path("code").asText();
+            } catch (java.io.IOException | RuntimeException e) {
+                // not JSON: unavailable below
+            }
+            RefusalCode refusal = switch (code) {
+                case "JOSEKI", "KAISEI_GENKOSEKI" -> RefusalCode.KOSEKI_REMOVED;
+                case "NOTIFICATION_PENDING" -> RefusalCode.KOSEKI_NOTIFICATION_PENDING;
+                case "UNKNOWN_PERSON" -> RefusalCode.KOSEKI_UNKNOWN_PERSON;
+                default -> RefusalCode.KOSEKI_UNAVAILABLE;
+            };
+            LOG.info("koseki tx {} {}: refused by the koseki server {}", tx, prepared.getIssueNumber(), code);
+            throw voided(prepared, refusal);
+        }
+        LOG.error("koseki tx {} {}: unexpected answer HTTP {}", tx, prepared.getIssueNumber(), status);
+        throw voided(prepared, RefusalCode.KOSEKI_UNAVAILABLE);
+    }
+
+    /** The circuit breaker's fallback: the koseki server is down, slow, or the breaker is open. */
+    public void kosekiUnavailable(PreparedCertificate prepared) {
+        LOG.warn("koseki tx {} {}: koseki server unavailable (timeout, error or open breaker)", prepared.getTransaction(),
+                prepared.getIssueNumber());
+        throw voided(prepared, RefusalCode.KOSEKI_UNAVAILABLE);
+    }
+
+    /** SHA-256 of 本籍, 筆頭者, name and birth date, as docs/interfaces/koseki-server.md defines it. */
+    static String kosekiSubject(PreparedCertificate prepared) {
+        try {
+            com.fasterxml.jackson.databind.JsonNode r = JSON.readTree(prepared.getDataXml());
+            return sha256(r.path("honseki").asText() + "\n" + r.path("hittosha").asText() + "\n"
+                    + r.path("person").path("name").asText() + "\n" + r.path("person").path("birthDate").asText());
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static int pages(byte[] pdf) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("/Type\\s*/Page[^s]")
+                .matcher(new String(pdf, StandardCharsets.ISO_8859_1));
+        int n = 0;
+        while (m.find()) {
+            n++;
+        }
+        return Math.max(1, n);
+    }
+
     /**
      * After an unexpected failure in the issue phase: a numbered document is voided (its 発行番号 is
      * in the history), an unnumbered claim is forgotten so the centre may try again.

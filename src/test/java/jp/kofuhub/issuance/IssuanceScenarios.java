@@ -159,7 +159,7 @@ abstract class IssuanceScenarios extends HubTestBase {
         String url = baseUrl() + "/api/v1/certificates";
         assertError(Http.post(url, "application/json", Http.issueJson("999999", city.showcaseSerial(), "JUMINHYO")), 404, "UNKNOWN_MUNICIPALITY");
         assertError(Http.post(url, "application/json", Http.issueJson(CITY, city.showcaseSerial(), "PASSPORT")), 400, "UNKNOWN_CERTIFICATE_TYPE");
-        assertError(Http.post(url, "application/json", Http.issueJson(CITY, city.showcaseSerial(), "KOSEKI_ZENBU")), 422, "KIND_NOT_OFFERED");
+        assertError(Http.post(url, "application/json", Http.issueJson("011002", city.showcaseSerial(), "KOSEKI_ZENBU")), 422, "KIND_NOT_OFFERED");
         assertError(Http.post(url, "application/json", "{\"municipality\": \"012343\", "), 400, "MALFORMED_REQUEST");
         assertError(Http.post(url, "application/json", "[1,2]"), 400, "MALFORMED_REQUEST");
         // 住民票コード and 個人番号 are printed only where the municipality allows it (北広島市 does not)

@@ -56,7 +56,7 @@ class MunicipalityRegistryTest {
                 "012246", new int[] {300, 300, 300, 450, 300},
                 "012319", new int[] {300, 300, 400, -1, -1},
                 "012173", new int[] {300, 300, 400, 450, 300},
-                "012343", new int[] {300, 300, 300, -1, -1});
+                "012343", new int[] {300, 300, 300, 450, 300});
         String[][] kinds = {{"JUMINHYO", "JUMINHYO_KISAI"}, {"INKAN"}, {"SHOTOKU", "KAZEI", "SHOTOKU_KAZEI"},
                 {"KOSEKI_ZENBU", "KOSEKI_KOJIN"}, {"KOSEKI_FUHYO"}};
         table.forEach((code, fees) -> {

@@ -36,12 +36,27 @@ public abstract class TestHub implements ApplicationContextInitializer<Configura
         p.put("kofu.sync.quarantine-dir", work.resolve("quarantine").toString());
         p.put("server.tomcat.basedir", work.resolve("tomcat").toString());
         p.put("kofu.municipalities.dir", work.resolve("municipalities").toString());
+        // the koseki server simulator of the tests listens on this port (started and stopped by them)
+        p.put("kofu.koseki.url", "http://localhost:" + KOSEKI_PORT + "/koseki/v1");
+        p.put("kofu.koseki.timeout-ms", "1500");
+        p.put("kofu.koseki.breaker-wait-seconds", "2");
         // settlement files of a test hub stay in its temporary folder, never in the project's data/
         p.put("kofu.settlement.outbox-uri", "file:" + work.resolve("settlement"));
         ctx.getEnvironment().getPropertySources().addFirst(new MapPropertySource("test-hub-" + name(), p));
     }
 
     private static final Map<String, Path> DIRS = new HashMap<>();
+
+    /** A free port for the tests' koseki server simulator, the same for every test hub of the run. */
+    public static final int KOSEKI_PORT = freePort();
+
+    private static int freePort() {
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
+            return s.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
 
     static synchronized Path workDir(String name) {
         return DIRS.computeIfAbsent(name, n -> {

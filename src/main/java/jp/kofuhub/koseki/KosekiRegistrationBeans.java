@@ -1,0 +1,32 @@
+package jp.kofuhub.koseki;
+
+import java.time.Clock;
+import jp.kofuhub.municipality.MunicipalityRegistry;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.jdbc.core.JdbcTemplate;
+
+/**
+ * 本籍地利用登録: the registrations (read by the 戸籍 kinds), the service the route
+ * routes/koseki/koseki-registration.camel.yaml calls by name, and the operator's actuator endpoint.
+ * Plain classes, wired here.
+ */
+@Configuration(proxyBeanMethods = false)
+public class KosekiRegistrationBeans {
+
+    @Bean
+    KosekiRegistrations kosekiRegistrations(JdbcTemplate jdbc, Clock clock) {
+        return new KosekiRegistrations(jdbc, clock);
+    }
+
+    @Bean
+    KosekiRegistrationService kosekiRegistrationService(KosekiRegistrations registrations,
+                                                        MunicipalityRegistry municipalities, Clock clock) {
+        return new KosekiRegistrationService(registrations, municipalities, clock);
+    }
+
+    @Bean
+    KosekiRegistrationEndpoint kosekiRegistrationEndpoint(KosekiRegistrations registrations) {
+        return new KosekiRegistrationEndpoint(registrations);
+    }
+}

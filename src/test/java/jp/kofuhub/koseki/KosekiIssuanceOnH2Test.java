@@ -1,0 +1,190 @@
+package jp.kofuhub.koseki;
+
+import static jp.kofuhub.support.TestRecords.atena;
+import static jp.kofuhub.support.TestRecords.card;
+import static jp.kofuhub.support.TestRecords.household;
+import static jp.kofuhub.support.TestRecords.rec;
+import static jp.kofuhub.support.TestRecords.resident;
+import static jp.kofuhub.support.TestRecords.set;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.LocalDate;
+import jp.kofuhub.koseki.sim.KosekiBook;
+import jp.kofuhub.koseki.sim.KosekiCertificates;
+import jp.kofuhub.koseki.sim.KosekiServer;
+import jp.kofuhub.registry.ExportHeader.Kind;
+import jp.kofuhub.registry.RecordType;
+import jp.kofuhub.support.Http;
+import jp.kofuhub.support.HubTestBase;
+import jp.kofuhub.support.Pdfs;
+import jp.kofuhub.support.TestHub;
+import jp.kofuhub.support.TestRecords;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.springframework.test.context.ContextConfiguration;
+
+/**
+ * 戸籍 certificates through the koseki certificate server simulator (a real HTTP server on
+ * TestHub.KOSEKI_PORT) for the test-only municipality 990006 (戸籍市): every kind relayed and
+ * checked, the server's refusals mapped, and — with the server stopped — a fast KOSEKI_UNAVAILABLE
+ * within the configured timeout and a recovery by itself once it is back (circuit breaker).
+ */
+@ContextConfiguration(initializers = TestHub.H2.class)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class KosekiIssuanceOnH2Test extends HubTestBase {
+
+    static final String CITY = "990006";
+    static final String HONSEKI = "北海道戸籍市本町一丁目1番地";
+    static final String HEAD = atena(9601), WIFE = atena(9602), ELSEWHERE = atena(9603), CLOSED = atena(9604);
+    static final String HEAD_CARD = "KS00000000000001", ELSEWHERE_CARD = "KS00000000000003", CLOSED_CARD = "KS00000000000004";
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static Path juki;
+    private static Path overrides;
+    private static Path extra;
+    static final String DISTANT_CARD = "KS00000000000005";
+    private static KosekiServer server;
+
+    @BeforeEach
+    void cityAndServer() throws Exception {
+        synchronized (KosekiIssuanceOnH2Test.class) {
+            if (juki == null) {
+                String[] head = resident(HEAD, 1, "1", "戸籍", "一郎", "世帯主", LocalDate.of(1970, 4, 1), "RESIDENT");
+                set(head, "honseki", HONSEKI);
+                set(head, "hittosha", "戸籍　一郎");
+                String[] wife = resident(WIFE, 1, "1", "戸籍", "花子", "妻", LocalDate.of(1972, 5, 2), "RESIDENT");
+                set(wife, "honseki", HONSEKI);
+                set(wife, "hittosha", "戸籍　一郎");
+                set(wife, "sex", "2");
+                String[] elsewhere = resident(ELSEWHERE, 1, "2", "他所", "三郎", "世帯主", LocalDate.of(1980, 1, 1), "RESIDENT");
+                set(elsewhere, "honseki", "東京都千代田区千代田1番");
+                set(elsewhere, "hittosha", "他所　三郎");
+                String[] closed = resident(CLOSED, 1, "3", "除籍", "四郎", "世帯主", LocalDate.of(1950, 1, 1), "RESIDENT");
+                set(closed, "honseki", "北海道戸籍市本町二丁目2番地");
+                set(closed, "hittosha", "除籍　四郎");
+                Object[][] records = {
+                    rec(RecordType.H, household("1", HEAD, "北海道戸籍市本町一丁目1番地")),
+                    rec(RecordType.H, household("2", ELSEWHERE, "北海道戸籍市本町三丁目3番地")),
+                    rec(RecordType.H, household("3", CLOSED, "北海道戸籍市本町四丁目4番地")),
+                    rec(RecordType.R, head), rec(RecordType.R, wife), rec(RecordType.R, elsewhere), rec(RecordType.R, closed),
+                    rec(RecordType.C, card(HEAD_CARD, HEAD)), rec(RecordType.C, card(ELSEWHERE_CARD, ELSEWHERE)),
+                    rec(RecordType.C, card(CLOSED_CARD, CLOSED)),
+                };
+                Path book = Files.createTempDirectory("koseki-book-");
+                juki = TestRecords.write(book, CITY, "JUKI", 1, Kind.FULL, records);
+                overrides = book.resolve("overrides.tsv");
+                Files.writeString(overrides, "北海道戸籍市本町二丁目2番地\t除籍　四郎\tJOSEKI\n");
+                // someone living elsewhere whose 本籍 is here: known to the koseki side, not to the replica
+                extra = book.resolve("extra.tsv");
+                Files.writeString(extra, "北海道戸籍市本町五丁目5番地\t遠方　五郎\t遠方　五郎\t1985-03-03\t1\n");
+                TestRecords.write(inbox, CITY, "JUKI", 1, Kind.FULL, records);
+                await().atMost(SYNC_WAIT).until(() -> appliedFiles(CITY) == 1);
+            }
+            if (server == null) {
+                startServer();
+            }
+        }
+    }
+
+    static void startServer() throws Exception {
+        server = new KosekiServer(KosekiBook.load(juki, "北海道戸籍市", overrides, extra),
+                new KosekiCertificates(Path.of("fonts/ipaexm.ttf"), "北海道戸籍市"), TestHub.KOSEKI_PORT);
+        server.start();
+    }
+
+    @AfterAll
+    static void stopServer() {
+        if (server != null) {
+            server.stop();
+            server = null;
+        }
+    }
+
+    private HttpResponse<byte[]> issue(String serial, String kind) throws Exception {
+        return Http.post(baseUrl() + "/api/v1/certificates", "application/json", Http.issueJson(CITY, serial, kind));
+    }
+
+    private static String code(HttpResponse<byte[]> r) throws Exception {
+        return JSON.readTree(r.body()).path("code").asText();
+    }
+
+    @Test
+    @Order(1)
+    void everyKosekiKindIsRelayedForAResidentWhoseHonsekiIsHere() throws Exception {
+        for (String[] k : new String[][] {{"KOSEKI_ZENBU", "戸籍全部事項証明書"}, {"KOSEKI_KOJIN", "戸籍個人事項証明書"},
+                {"KOSEKI_FUHYO", "戸籍の附票"}}) {
+            HttpResponse<byte[]> r = issue(HEAD_CARD, k[0]);
+            assertThat(r.statusCode()).as(k[0] + " " + Http.body(r)).isEqualTo(200);
+            String text = Pdfs.compact(Pdfs.text(r.body()));
+            assertThat(text).contains(Pdfs.compact(k[1])).contains("戸籍一郎")
+                    .contains(r.headers().firstValue("X-Kofu-Issue-Number").orElseThrow());
+            assertThat(r.headers().firstValue("X-Kofu-Fee")).contains(k[0].equals("KOSEKI_FUHYO") ? "300" : "450");
+            Path dir = Path.of("target/certificates");
+            Files.createDirectories(dir);
+            Files.write(dir.resolve("990006-" + k[0].toLowerCase() + ".pdf"), r.body());
+        }
+    }
+
+    @Test
+    @Order(2)
+    void refusalsOfTheHubAndOfTheKosekiServer() throws Exception {
+        assertThat(code(issue(ELSEWHERE_CARD, "KOSEKI_ZENBU"))).isEqualTo("KOSEKI_NOT_REGISTERED");
+        assertThat(code(issue("KS00000000009999", "KOSEKI_ZENBU"))).isEqualTo("KOSEKI_NOT_REGISTERED");
+        HttpResponse<byte[]> closed = issue(CLOSED_CARD, "KOSEKI_ZENBU");
+        assertThat(closed.statusCode()).isEqualTo(422);
+        assertThat(code(closed)).isEqualTo("KOSEKI_REMOVED");
+        assertThat(jdbc.queryForObject("select outcome from issuance_history where municipality_code = ? and"
+                + " refusal_code = 'KOSEKI_REMOVED'", String.class, CITY)).isEqualTo("VOIDED");
+        String badOption = "{\"transaction\":\"" + Http.newTransaction() + "\",\"municipality\":\"" + CITY
+                + "\",\"serial\":\"" + HEAD_CARD + "\",\"kind\":\"KOSEKI_ZENBU\",\"options\":{\"honseki\":true}}";
+        assertThat(code(Http.post(baseUrl() + "/api/v1/certificates", "application/json", badOption))).isEqualTo("MALFORMED_REQUEST");
+    }
+
+    @Test
+    @Order(3)
+    void aNonResidentRegistersIsApprovedAndThenGetsTheirKoseki() throws Exception {
+        assertThat(code(issue(DISTANT_CARD, "KOSEKI_KOJIN"))).isEqualTo("KOSEKI_NOT_REGISTERED");
+        HttpResponse<byte[]> registered = Http.post(baseUrl() + "/api/v1/koseki-registrations", "application/json",
+                "{\"transaction\":\"" + Http.newTransaction() + "\",\"municipality\":\"" + CITY + "\",\"serial\":\""
+                        + DISTANT_CARD + "\",\"honseki\":\"北海道戸籍市本町五丁目5番地\",\"hittosha\":\"遠方　五郎\","
+                        + "\"person\":{\"name\":\"遠方　五郎\",\"birthDate\":\"1985-03-03\"}}");
+        assertThat(registered.statusCode()).as(Http.body(registered)).isEqualTo(202);
+        String id = JSON.readTree(registered.body()).get("registrationId").asText();
+        assertThat(code(issue(DISTANT_CARD, "KOSEKI_KOJIN"))).isEqualTo("KOSEKI_REGISTRATION_PENDING");
+        HttpResponse<byte[]> approved = Http.post(baseUrl() + "/actuator/kosekiregistrations", "application/json",
+                "{\"registrationId\":\"" + id + "\",\"decision\":\"APPROVE\",\"operator\":\"test-operator\","
+                        + "\"reason\":\"documents checked\"}");
+        assertThat(approved.statusCode()).as(Http.body(approved)).isEqualTo(200);
+        HttpResponse<byte[]> r = issue(DISTANT_CARD, "KOSEKI_KOJIN");
+        assertThat(r.statusCode()).as(Http.body(r)).isEqualTo(200);
+        assertThat(Pdfs.compact(Pdfs.text(r.body()))).contains("戸籍個人事項証明書").contains("遠方五郎");
+    }
+
+    @Test
+    @Order(4)
+    void aStoppedServerIsAFastRefusalAndTheHubRecoversByItself() throws Exception {
+        server.stop();
+        server = null;
+        for (int i = 0; i < 4; i++) {
+            long start = System.nanoTime();
+            HttpResponse<byte[]> r = issue(HEAD_CARD, "KOSEKI_KOJIN");
+            long ms = (System.nanoTime() - start) / 1_000_000;
+            assertThat(r.statusCode()).as(Http.body(r)).isEqualTo(422);
+            assertThat(code(r)).isEqualTo("KOSEKI_UNAVAILABLE");
+            // within the configured timeout (1.5 s in test hubs), with room for a slow machine
+            assertThat(ms).isLessThan(1500 + 3000);
+        }
+        startServer();
+        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(500))
+                .until(() -> issue(HEAD_CARD, "KOSEKI_KOJIN").statusCode() == 200);
+    }
+}
