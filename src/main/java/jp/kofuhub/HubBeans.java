@@ -96,6 +96,29 @@ public class HubBeans {
         return new OpenApiDocument(Path.of(home).resolve(file));
     }
 
+    /**
+     * The city's signature on every certificate PDF (PAdES), from {@code kofu.signing.keystore} (the
+     * demo: the hub's key of the demo key set, `./kofu keys`). Without a keystore the hub still runs,
+     * unsigned, and says so at start-up.
+     */
+    @Bean
+    PdfSignerHolder pdfSigner(@Value("${kofu.signing.keystore}") String keystore,
+                              @Value("${kofu.keys.password}") String password, Clock clock,
+                              jp.kofuhub.keys.KeysOnFirstRun keysFirst) {
+        keysFirst.ensure();
+        Path p12 = Path.of(keystore);
+        if (!java.nio.file.Files.isRegularFile(p12)) {
+            org.slf4j.LoggerFactory.getLogger(HubBeans.class).warn(
+                    "no signing keystore at {}: certificates are NOT signed (run ./kofu keys, or set KOFU_SIGNING_KEYSTORE)", p12);
+            return new PdfSignerHolder(null);
+        }
+        return new PdfSignerHolder(new jp.kofuhub.render.PdfSigner(p12, password.toCharArray(), null, "Kofu Hub", clock));
+    }
+
+    /** The signer, or none (a bean cannot be null). */
+    public record PdfSignerHolder(jp.kofuhub.render.PdfSigner signer) {
+    }
+
     @Bean
     DocumentStore documentStore(Clock clock, @Value("${kofu.documents.ttl}") Duration documentTtl) {
         return new DocumentStore(clock, documentTtl);
@@ -114,7 +137,7 @@ public class HubBeans {
                                     DocumentStore documents,
                                     @Value("${kofu.calendar.ignore-hours:false}") boolean ignoreHours,
                                     org.springframework.beans.factory.ObjectProvider<KosekiRegistrations> registrations,
-                                    JdbcTemplate jdbc) {
+                                    JdbcTemplate jdbc, PdfSignerHolder signer) {
         KosekiRegistrations koseki = registrations.getIfAvailable(() -> new KosekiRegistrations(jdbc, clock));
         List<CertificateKind> kinds = List.of(new JuminhyoKind(replica, fonts),
                 new JuminhyoKind(JuminhyoKind.KISAI, replica, fonts), new InkanKind(replica, fonts),
@@ -124,6 +147,7 @@ public class HubBeans {
         IssuanceService service = new IssuanceService(municipalities, kinds, freshness, numbers, clock, transactions,
                 history, tx, renderer, documentTtl, documents);
         service.setIgnoreHours(ignoreHours);
+        service.setSigner(signer.signer());
         return service;
     }
 

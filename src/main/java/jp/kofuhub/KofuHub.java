@@ -28,6 +28,7 @@ public class KofuHub {
             case "bench-sync" -> System.exit(jp.kofuhub.bench.SyncBench.run(rest));
             case "koseki-server" -> System.exit(jp.kofuhub.koseki.sim.KosekiServerCommand.run(rest));
             case "koseki-registration" -> System.exit(jp.kofuhub.koseki.KosekiRegistrationCommand.run(rest));
+            case "keys" -> System.exit(jp.kofuhub.keys.KeysCommand.run(rest));
             case "help", "--help", "-h" -> {
                 System.out.println(USAGE);
                 System.exit(0);
@@ -44,6 +45,7 @@ public class KofuHub {
               serve                      run the hub (default)
               generate --municipality 012343 --residents N --seed S [--out DIR] [--encoding UTF-8|CP932]
               kiosk --serial SERIAL [--municipality 012343] [--kind JUMINHYO] [--url URL] [--out FILE]
+              keys [--dir data/keys] [--force]   write the demo key set (CA, X.509 + OpenPGP per party)
               make-seal --text 北広島市長之印 --out FILE [--font fonts/ipaexm.ttf] [--size 600]
               preview --template juminhyo --data FIXTURE.xml [--out FILE.pdf]
               quarantine list | retry STORED_AS --operator NAME | discard STORED_AS --operator NAME --why TEXT [--url URL]

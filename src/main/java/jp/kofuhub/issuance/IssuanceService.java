@@ -75,6 +75,7 @@ public class IssuanceService {
     private final Duration documentTtl;
     private final DocumentStore documents;
     private boolean ignoreHours;
+    private jp.kofuhub.render.PdfSigner signer;
 
     public IssuanceService(MunicipalityRegistry municipalities, List<CertificateKind> kinds, ReplicaFreshness freshness,
                            IssueNumbers numbers, Clock clock, Transactions transactions, IssuanceHistory history,
@@ -101,6 +102,11 @@ public class IssuanceService {
         if (ignoreHours) {
             LOG.warn("service hours and closed days are NOT checked (kofu.calendar.ignore-hours): test setting");
         }
+    }
+
+    /** The city's PAdES signature on every certificate the hub renders; null = unsigned. */
+    public void setSigner(jp.kofuhub.render.PdfSigner signer) {
+        this.signer = signer;
     }
 
     // ---------------------------------------------------------------- phase 1: availability
@@ -265,7 +271,12 @@ public class IssuanceService {
      */
     public PdfRenderer.RenderedPdf render(PreparedCertificate prepared, String fo) {
         try {
-            return renderer.render(fo);
+            PdfRenderer.RenderedPdf pdf = renderer.render(fo);
+            if (signer == null) {
+                return pdf;
+            }
+            return new PdfRenderer.RenderedPdf(signer.sign(pdf.getBytes(), "証明書コンビニ交付 " + prepared.getIssueNumber()),
+                    pdf.getPages());
         } catch (GlyphUnavailableException e) {
             throw voided(prepared, RefusalCode.GLYPH_UNAVAILABLE);
         } catch (FieldOverflowException e) {

@@ -194,6 +194,24 @@ class CertificateKindsOnH2Test extends HubTestBase {
                 .contains("試験一郎").contains("北海道試験市本町一丁目1番地");
     }
 
+    /** The city's PAdES signature verifies with poppler's pdfsig, a tool nobody on the team wrote. */
+    @Test
+    void everyCertificateCarriesTheCitysSignature() throws Exception {
+        HttpResponse<byte[]> r = issue("SK00000000000001", "JUMINHYO", "{\"members\":\"SELF\"}");
+        assertThat(r.statusCode()).as(Http.body(r)).isEqualTo(200);
+        Path pdf = Files.createTempFile("signed-", ".pdf");
+        try {
+            Files.write(pdf, r.body());
+            org.junit.jupiter.api.Assumptions.assumeTrue(new java.io.File("/usr/bin/pdfsig").canExecute(), "pdfsig missing");
+            Process p = new ProcessBuilder("pdfsig", pdf.toString()).redirectErrorStream(true).start();
+            String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            p.waitFor();
+            assertThat(out).contains("Signature is Valid").contains("Total document signed");
+        } finally {
+            Files.deleteIfExists(pdf);
+        }
+    }
+
     @Test
     void theAntiForgeryBandIsLeftFree() throws Exception {
         HttpResponse<byte[]> r = issue("SK00000000000001", "JUMINHYO", "{\"members\":\"SELF\"}");

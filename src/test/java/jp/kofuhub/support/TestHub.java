@@ -40,12 +40,27 @@ public abstract class TestHub implements ApplicationContextInitializer<Configura
         p.put("kofu.koseki.url", "http://localhost:" + KOSEKI_PORT + "/koseki/v1");
         p.put("kofu.koseki.timeout-ms", "1500");
         p.put("kofu.koseki.breaker-wait-seconds", "2");
+        // every test certificate is signed (PAdES) with the hub key of a demo key set made once per run
+        p.put("kofu.keys.dir", KEYS.toString());
         // settlement files of a test hub stay in its temporary folder, never in the project's data/
         p.put("kofu.settlement.outbox-uri", "file:" + work.resolve("settlement"));
         ctx.getEnvironment().getPropertySources().addFirst(new MapPropertySource("test-hub-" + name(), p));
     }
 
     private static final Map<String, Path> DIRS = new HashMap<>();
+
+    /** A demo key set (./kofu keys) for the whole test run, outside the project's data/. */
+    public static final Path KEYS = demoKeys();
+
+    private static Path demoKeys() {
+        try {
+            Path dir = Files.createTempDirectory("kofu-test-keys-");
+            jp.kofuhub.keys.DemoKeys.generate(dir, jp.kofuhub.keys.DemoKeys.DEFAULT_PASSWORD.toCharArray(), false);
+            return dir;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
 
     /** A free port for the tests' koseki server simulator, the same for every test hub of the run. */
     public static final int KOSEKI_PORT = freePort();
