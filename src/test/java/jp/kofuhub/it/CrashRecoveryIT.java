@@ -58,7 +58,9 @@ class CrashRecoveryIT {
                 "KOFU_DEMO", "false",
                 "KOFU_SYNC_INBOX_URI", "file:" + inbox + "?include=.*\\.kexp&sortBy=file:name&delete=true&delay=200",
                 "KOFU_QUARANTINE_DIR", work.resolve("quarantine").toString(),
-                "KOFU_SYNC_MAX_AGE", "P3650D");
+                "KOFU_SYNC_MAX_AGE", "P3650D",
+                // the crash test feeds plain .kexp files; OpenPGP on the inbox has its own tests
+                "KOFU_SYNC_PGP_REQUIRED", "false");
         List<String> props = List.of("-Dkofu.sync.progress-ms=200");
 
         try (HubProcess first = HubProcess.start(work, database + "-first", env, props)) {

@@ -40,6 +40,8 @@ public abstract class TestHub implements ApplicationContextInitializer<Configura
         p.put("kofu.koseki.url", "http://localhost:" + KOSEKI_PORT + "/koseki/v1");
         p.put("kofu.koseki.timeout-ms", "1500");
         p.put("kofu.koseki.breaker-wait-seconds", "2");
+        // export files of the scenario tests are plain .kexp; PgpSyncScenarios turns this on for itself
+        p.put("kofu.sync.pgp.required", "false");
         // every test certificate is signed (PAdES) with the hub key of a demo key set made once per run
         p.put("kofu.keys.dir", KEYS.toString());
         // settlement files of a test hub stay in its temporary folder, never in the project's data/
