@@ -23,6 +23,13 @@ import org.springframework.stereotype.Component;
  * real registry sends, so the demo replica never counts as stale. And it runs the koseki
  * certificate server simulator ({@code kofu.demo.koseki-port}) on a 戸籍 book made from the same
  * generated city, so the demo can issue the 戸籍 kinds.
+ *
+ * <p>Every file it puts into the inbox crosses the boundary as a real source system's would
+ * (registry-export.md §2.1): {@code <name>.kexp.pgp}, signed with the source's key of the demo key set
+ * ({@code juki}, {@code inkan}, {@code zei}, {@code koseki-registry}) and encrypted to the hub's, so the
+ * demo runs with {@code kofu.sync.pgp.required: true}. The key set is written first when missing
+ * ({@link jp.kofuhub.keys.KeysOnFirstRun#ensure()}). Plain files are made in a staging folder beside
+ * the inbox and deleted once sealed.
  */
 @Component("demoCity")
 public class DemoCity implements ApplicationRunner, org.springframework.beans.factory.DisposableBean {
@@ -40,6 +47,9 @@ public class DemoCity implements ApplicationRunner, org.springframework.beans.fa
     private final int kosekiPort;
     private final jp.kofuhub.municipality.MunicipalityRegistry municipalities;
     private jp.kofuhub.koseki.sim.KosekiServer koseki;
+    private final jp.kofuhub.keys.KeysOnFirstRun keys;
+    private final Path keysDir;
+    private final char[] keysPassword;
 
     public DemoCity(JdbcTemplate jdbc, Clock clock, jp.kofuhub.municipality.MunicipalityRegistry municipalities,
                     @Value("${kofu.demo.koseki-port:0}") int kosekiPort,
@@ -48,7 +58,13 @@ public class DemoCity implements ApplicationRunner, org.springframework.beans.fa
                     @Value("${kofu.demo.municipality}") String municipality,
                     @Value("${kofu.demo.residents}") int residents,
                     @Value("${kofu.demo.seed}") long seed,
-                    @Value("${kofu.demo.enabled}") boolean enabled) {
+                    @Value("${kofu.demo.enabled}") boolean enabled,
+                    jp.kofuhub.keys.KeysOnFirstRun keys,
+                    @Value("${kofu.keys.dir:" + jp.kofuhub.keys.DemoKeys.DEFAULT_DIR + "}") String keysDir,
+                    @Value("${kofu.keys.password:" + jp.kofuhub.keys.DemoKeys.DEFAULT_PASSWORD + "}") String keysPassword) {
+        this.keys = keys;
+        this.keysDir = Path.of(keysDir);
+        this.keysPassword = keysPassword.toCharArray();
         this.jdbc = jdbc;
         this.clock = clock;
         this.inbox = Path.of(inbox);
@@ -93,7 +109,7 @@ public class DemoCity implements ApplicationRunner, org.springframework.beans.fa
                 if (f.getFileName().toString().equals(municipality + "_JUKI_000000001_FULL.kexp")) {
                     Files.copy(f, kosekiBook(), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
                 }
-                Files.move(f, inbox.resolve(f.getFileName()), java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+                sealIntoInbox(f);
             }
         }
         LOG.info("demo city {}: {} residents in {} households written to the inbox as {} files; card serials in {}",
@@ -143,16 +159,36 @@ public class DemoCity implements ApplicationRunner, org.springframework.beans.fa
         try (var files = Files.list(inbox)) {
             for (Path p : files.toList()) {
                 String[] parts = p.getFileName().toString().split("_");
-                if (parts.length == 4 && parts[0].equals(municipality) && p.getFileName().toString().endsWith(".kexp")) {
+                String n = p.getFileName().toString();
+                if (parts.length == 4 && parts[0].equals(municipality) && (n.endsWith(".kexp") || n.endsWith(".kexp.pgp"))) {
                     next.merge(parts[1], Long.parseLong(parts[2]) + 1, Math::max);
                 }
             }
         }
+        Path staging = Files.createDirectories(cards.resolveSibling("staging"));
         for (var e : next.entrySet()) {
-            try (var w = new jp.kofuhub.registry.ExportWriter(inbox, municipality, e.getKey(), e.getValue(),
+            Path plain;
+            try (var w = new jp.kofuhub.registry.ExportWriter(staging, municipality, e.getKey(), e.getValue(),
                     jp.kofuhub.registry.ExportHeader.Kind.DELTA, StandardCharsets.UTF_8, java.time.OffsetDateTime.now(clock))) {
-                w.commit();
+                plain = w.commit();
             }
+            sealIntoInbox(plain);
+        }
+    }
+
+    /**
+     * Signs {@code plain} with its source's demo key, encrypts it to the hub, renames it into the inbox
+     * as {@code <name>.kexp.pgp} and deletes the plain file.
+     */
+    private void sealIntoInbox(Path plain) throws java.io.IOException {
+        keys.ensure();
+        String name = plain.getFileName().toString();
+        String source = name.split("_")[1];
+        try {
+            jp.kofuhub.sync.PgpFiles.sealForHub(plain, inbox.resolve(name + jp.kofuhub.sync.PgpFiles.SUFFIX), keysDir,
+                    source, keysPassword);
+        } finally {
+            Files.deleteIfExists(plain);
         }
     }
 }

@@ -1,0 +1,481 @@
+package jp.kofuhub.sync;
+
+import java.io.BufferedInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.file.FileSystems;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.FileAttribute;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Instant;
+import java.util.HexFormat;
+import java.util.Iterator;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import jp.kofuhub.registry.ExportFileException;
+import org.bouncycastle.openpgp.PGPCompressedData;
+import org.bouncycastle.openpgp.PGPEncryptedData;
+import org.bouncycastle.openpgp.PGPEncryptedDataList;
+import org.bouncycastle.openpgp.PGPException;
+import org.bouncycastle.openpgp.PGPLiteralData;
+import org.bouncycastle.openpgp.PGPMarker;
+import org.bouncycastle.openpgp.PGPOnePassSignature;
+import org.bouncycastle.openpgp.PGPOnePassSignatureList;
+import org.bouncycastle.openpgp.PGPPrivateKey;
+import org.bouncycastle.openpgp.PGPPublicKey;
+import org.bouncycastle.openpgp.PGPPublicKeyEncryptedData;
+import org.bouncycastle.openpgp.PGPPublicKeyRing;
+import org.bouncycastle.openpgp.PGPPublicKeyRingCollection;
+import org.bouncycastle.openpgp.PGPSecretKey;
+import org.bouncycastle.openpgp.PGPSecretKeyRingCollection;
+import org.bouncycastle.openpgp.PGPSignature;
+import org.bouncycastle.openpgp.PGPSignatureList;
+import org.bouncycastle.openpgp.PGPUtil;
+import org.bouncycastle.openpgp.jcajce.JcaPGPObjectFactory;
+import org.bouncycastle.openpgp.operator.jcajce.JcaPGPContentVerifierBuilderProvider;
+import org.bouncycastle.openpgp.operator.jcajce.JcePublicKeyDataDecryptorFactoryBuilder;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The first step of route {@code registry-sync}: a registry export file arrives signed by its source
+ * system and encrypted to the hub, as {@code <name>.kexp.pgp} (docs/interfaces/registry-export.md §2.1).
+ * {@link #open} decrypts it with the hub's secret key and checks the one-pass signature against the
+ * public key of the source the file name names — before {@link RegistrySync} reads a byte of it.
+ *
+ * <p>The signature can only be checked at the end of the literal data, so the plain bytes are
+ * decrypted to a temporary file in {@code kofu.sync.pgp.work-dir} (created owner-only, {@code rwx------},
+ * the file {@code rw-------}) and handed on only once the signature and the integrity check
+ * (MDC) have passed. The file is streamed (a FULL can be about 1 GB; memory stays a few hundred KiB),
+ * deleted on any failure, and unlinked as soon as it is opened for reading (POSIX: the open stream
+ * still reads it; elsewhere it is deleted when the stream is closed, which {@link #receive} does when
+ * the exchange completes, applied or refused). Files left by a crash are removed when the bean starts.
+ *
+ * <p>Refusals are {@link ExportFileException}s with the reason codes of §10: {@code UNSIGNED},
+ * {@code UNKNOWN_SIGNER}, {@code BAD_SIGNATURE}, {@code KEY_EXPIRED_OR_REVOKED},
+ * {@code NOT_ENCRYPTED_FOR_HUB}; the route quarantines the received file whole. A missing or
+ * unreadable key file, a wrong password or a full disk are not the file's fault: they are thrown as
+ * other exceptions and the file stays in the inbox. Key files are read again when they change (key
+ * rotation without a restart). Logs name files, reason codes and key ids, never key material,
+ * passwords or content.
+ */
+public class PgpInbox {
+
+    private static final Logger LOG = LoggerFactory.getLogger(PgpInbox.class);
+
+    static final String TEMP_PREFIX = ".decrypt-";
+    private static final int BUFFER = 1 << 16;
+
+    private final boolean required;
+    private final Path secretKeyFile;
+    private final char[] password;
+    private final Map<String, Path> sourceKeyFiles;
+    private final Path workDir;
+    private final Runnable beforeKeys;
+    private final Map<Path, Cached<?>> cache = new ConcurrentHashMap<>();
+
+    private record Cached<T>(long modified, long size, T value) {
+    }
+
+    /**
+     * @param sourceKeyFiles the public key file of each source system ({@code JUKI}, …)
+     * @param beforeKeys     run before key files are read (the demo writes its key set on first use)
+     */
+    public PgpInbox(boolean required, Path secretKeyFile, char[] password, Map<String, Path> sourceKeyFiles,
+                    Path workDir, Runnable beforeKeys) {
+        this.required = required;
+        this.secretKeyFile = secretKeyFile;
+        this.password = password.clone();
+        this.sourceKeyFiles = Map.copyOf(sourceKeyFiles);
+        this.workDir = workDir;
+        this.beforeKeys = beforeKeys == null ? () -> { } : beforeKeys;
+        removeLeftovers();
+    }
+
+    public boolean required() {
+        return required;
+    }
+
+    /** The export file's own name: {@code <name>.kexp} for {@code <name>.kexp.pgp}, else the name unchanged. */
+    public String plainName(String fileName) {
+        return isPgp(fileName) ? fileName.substring(0, fileName.length() - PgpFiles.SUFFIX.length()) : fileName;
+    }
+
+    static boolean isPgp(String fileName) {
+        return fileName != null && fileName.endsWith(PgpFiles.SUFFIX);
+    }
+
+    /**
+     * The plain export file to apply: for a {@code .pgp} name the decrypted and verified content (a
+     * stream over a temporary file that is gone once the stream is closed); for a plain name the body
+     * itself, unless signed files are required ({@code UNSIGNED}). Closes {@code body} when it decrypts.
+     */
+    public InputStream open(InputStream body, String fileName) throws IOException {
+        if (!isPgp(fileName)) {
+            if (required) {
+                throw new ExportFileException("UNSIGNED", "a plain export file; this hub accepts only files"
+                        + " signed by their source and encrypted to the hub (<name>.kexp.pgp)");
+            }
+            return body;
+        }
+        String source = sourceOf(plainName(fileName));
+        Path sourceKey = sourceKeyFiles.get(source);
+        if (sourceKey == null) {
+            // the name names no source this hub has a key for: nobody it trusts can have signed it
+            throw new ExportFileException("UNKNOWN_SIGNER", "no public key is configured for source '"
+                    + printable(source) + "' named in the file name");
+        }
+        beforeKeys.run();
+        PGPSecretKeyRingCollection hubKeys = cached(secretKeyFile, PgpFiles::secretKeys);
+        PGPPublicKeyRingCollection sourceKeys = cached(sourceKey, PgpFiles::publicKeys);
+
+        Files.createDirectories(workDir, ownerOnlyDir());
+        Path tmp = Files.createTempFile(workDir, TEMP_PREFIX, ".kexp", ownerOnlyFile());
+        boolean ok = false;
+        try (InputStream in = body) {
+            decryptAndVerify(in, fileName, source, hubKeys, sourceKeys, tmp);
+            InputStream plain = Files.newInputStream(tmp, StandardOpenOption.READ, StandardOpenOption.DELETE_ON_CLOSE);
+            ok = true;
+            try {
+                Files.deleteIfExists(tmp); // POSIX: gone from the folder now, still readable through the stream
+            } catch (IOException e) {
+                // e.g. Windows: deleted when the stream is closed
+            }
+            return plain;
+        } finally {
+            if (!ok) {
+                Files.deleteIfExists(tmp);
+            }
+        }
+    }
+
+    /**
+     * The plain export file a received file holds, for the route: a holder, not an {@link InputStream},
+     * so Camel never caches (reads into memory or spools) the stream when it is kept in a variable.
+     */
+    public static final class Plain {
+        private final InputStream stream;
+        private final String name;
+
+        Plain(InputStream stream, String name) {
+            this.stream = stream;
+            this.name = name;
+        }
+
+        /** The plain {@code .kexp} content (read once). */
+        public InputStream getStream() {
+            return stream;
+        }
+
+        /** The export file's own name ({@code <name>.kexp}), which {@link RegistrySync} checks against the manifest. */
+        public String getName() {
+            return name;
+        }
+    }
+
+    /**
+     * The route's step ({@code registry-sync}): {@link #open} on the received file (the body, left
+     * unchanged so a refused file is quarantined whole), the result in exchange variable
+     * {@code plain} ({@link Plain}). A refusal is thrown as is ({@link ExportFileException}).
+     */
+    public void receive(org.apache.camel.Exchange exchange) throws IOException, org.apache.camel.InvalidPayloadException {
+        String fileName = exchange.getMessage().getHeader(org.apache.camel.Exchange.FILE_NAME, String.class);
+        InputStream body = exchange.getMessage().getMandatoryBody(InputStream.class);
+        Plain plain = new Plain(open(body, fileName), plainName(fileName));
+        exchange.setVariable("plain", plain);
+        // closed when the exchange is done, applied or refused: no doTry/doFinally in the route, which
+        // would keep the route's onException (quarantine) from seeing RegistrySync's refusals
+        exchange.getExchangeExtension().addOnCompletion(new org.apache.camel.support.SynchronizationAdapter() {
+            @Override
+            public void onDone(org.apache.camel.Exchange done) {
+                close(plain);
+            }
+        });
+    }
+
+    /** Closes what {@link #receive} opened (at the end of the exchange): a temporary file goes with it. */
+    public void close(Object plain) {
+        InputStream in = plain instanceof Plain p ? p.stream : plain instanceof InputStream i ? i : null;
+        if (in == null) {
+            return;
+        }
+        try {
+            in.close();
+        } catch (IOException e) {
+            LOG.warn("sync: cannot close a decrypted export file ({})", e.getClass().getSimpleName());
+        }
+    }
+
+    private void decryptAndVerify(InputStream body, String fileName, String source, PGPSecretKeyRingCollection hubKeys,
+                                  PGPPublicKeyRingCollection sourceKeys, Path tmp) throws IOException {
+        // 1. the encrypted session key: to one of the hub's keys?
+        PGPEncryptedDataList list;
+        try {
+            JcaPGPObjectFactory outer = new JcaPGPObjectFactory(
+                    PGPUtil.getDecoderStream(new BufferedInputStream(body, BUFFER)));
+            Object o = outer.nextObject();
+            while (o instanceof PGPMarker) {
+                o = outer.nextObject();
+            }
+            if (!(o instanceof PGPEncryptedDataList l)) {
+                throw new ExportFileException("NOT_ENCRYPTED_FOR_HUB", "not an OpenPGP message encrypted to the hub"
+                        + (o == null ? "" : " (it starts with " + o.getClass().getSimpleName() + ")"));
+            }
+            list = l;
+        } catch (IOException | RuntimeException e) {
+            if (e instanceof ExportFileException x) {
+                throw x;
+            }
+            throw new ExportFileException("NOT_ENCRYPTED_FOR_HUB", "not an OpenPGP message encrypted to the hub");
+        }
+        PGPPublicKeyEncryptedData encrypted = null;
+        PGPPrivateKey hubKey = null;
+        for (Iterator<PGPEncryptedData> it = list.getEncryptedDataObjects(); it.hasNext() && hubKey == null; ) {
+            if (it.next() instanceof PGPPublicKeyEncryptedData pk) {
+                PGPSecretKey k = pk.getKeyID() == 0 ? null : hubKeys.getSecretKey(pk.getKeyID());
+                if (k != null) {
+                    encrypted = pk;
+                    hubKey = unlock(k);
+                }
+            }
+        }
+        if (hubKey == null) {
+            throw new ExportFileException("NOT_ENCRYPTED_FOR_HUB", "the file is not encrypted to the hub's key"
+                    + " (recipients: " + recipients(list) + ")");
+        }
+        InputStream clear;
+        try {
+            clear = encrypted.getDataStream(new JcePublicKeyDataDecryptorFactoryBuilder().setProvider(PgpFiles.BC)
+                    .build(hubKey));
+        } catch (PGPException | RuntimeException e) {
+            throw new ExportFileException("NOT_ENCRYPTED_FOR_HUB", "the session key does not decrypt with the hub's key");
+        }
+        if (!encrypted.isIntegrityProtected()) {
+            throw new ExportFileException("BAD_SIGNATURE", "the encrypted data has no integrity protection (MDC)");
+        }
+
+        // 2. the one-pass signature: by the source's key, which must be valid now
+        JcaPGPObjectFactory inner;
+        Object o;
+        try {
+            inner = new JcaPGPObjectFactory(clear);
+            o = inner.nextObject();
+            if (o instanceof PGPCompressedData c) {
+                inner = new JcaPGPObjectFactory(new BufferedInputStream(c.getDataStream(), BUFFER));
+                o = inner.nextObject();
+            }
+        } catch (IOException | PGPException | RuntimeException e) {
+            throw damaged();
+        }
+        if (o instanceof PGPLiteralData) {
+            throw new ExportFileException("UNSIGNED", "the encrypted file carries no signature");
+        }
+        if (!(o instanceof PGPOnePassSignatureList ops) || ops.isEmpty()) {
+            throw new ExportFileException("UNSIGNED", "no one-pass signature before the content"
+                    + (o == null ? "" : " (found " + o.getClass().getSimpleName() + ")"));
+        }
+        PGPOnePassSignature onePass = null;
+        PGPPublicKey signer = null;
+        for (int i = 0; i < ops.size() && signer == null; i++) {
+            PGPPublicKey k = sourceKeys.getPublicKey(ops.get(i).getKeyID());
+            if (k != null) {
+                onePass = ops.get(i);
+                signer = k;
+            }
+        }
+        if (signer == null) {
+            throw new ExportFileException("UNKNOWN_SIGNER", "signed by key " + keyIds(ops)
+                    + ", not by a key of source " + source);
+        }
+        checkValid(signer, sourceKeys, source);
+        try {
+            onePass.init(new JcaPGPContentVerifierBuilderProvider().setProvider(PgpFiles.BC), signer);
+        } catch (PGPException e) {
+            throw new ExportFileException("BAD_SIGNATURE", "the signature cannot be checked with the source's key");
+        }
+
+        // 3. the content, to the temporary file, through the signature
+        PGPLiteralData literal;
+        try {
+            Object l = inner.nextObject();
+            if (!(l instanceof PGPLiteralData ld)) {
+                throw new ExportFileException("BAD_SIGNATURE", "no content after the one-pass signature");
+            }
+            literal = ld;
+        } catch (IOException | RuntimeException e) {
+            if (e instanceof ExportFileException x) {
+                throw x;
+            }
+            throw damaged();
+        }
+        InputStream content = literal.getInputStream();
+        byte[] buf = new byte[BUFFER];
+        try (OutputStream out = Files.newOutputStream(tmp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
+            while (true) {
+                int n;
+                try {
+                    n = content.read(buf);
+                } catch (IOException | RuntimeException e) {
+                    throw damaged();
+                }
+                if (n < 0) {
+                    break;
+                }
+                onePass.update(buf, 0, n);
+                out.write(buf, 0, n); // an IOException here (disk full) is the hub's, not the file's
+            }
+        }
+
+        // 4. the signature at the end, then the integrity check of the whole encrypted stream
+        PGPSignature signature = null;
+        try {
+            Object s = inner.nextObject();
+            if (s instanceof PGPSignatureList sl) {
+                for (int i = 0; i < sl.size() && signature == null; i++) {
+                    if (sl.get(i).getKeyID() == onePass.getKeyID()) {
+                        signature = sl.get(i);
+                    }
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            throw damaged();
+        }
+        if (signature == null) {
+            throw new ExportFileException("BAD_SIGNATURE", "the signature announced before the content is missing");
+        }
+        try {
+            if (!onePass.verify(signature)) {
+                throw new ExportFileException("BAD_SIGNATURE", "the signature does not match the content (tampered)");
+            }
+            drain(clear);
+            if (!encrypted.verify()) {
+                throw new ExportFileException("BAD_SIGNATURE", "the integrity check (MDC) failed (tampered)");
+            }
+        } catch (PGPException | IOException | RuntimeException e) {
+            if (e instanceof ExportFileException x) {
+                throw x;
+            }
+            throw damaged();
+        }
+        if (signature.getCreationTime() != null && signature.getCreationTime().toInstant().isAfter(Instant.now().plusSeconds(86_400))) {
+            throw new ExportFileException("BAD_SIGNATURE", "the signature is dated more than a day in the future");
+        }
+        LOG.info("sync {}: signature of {} key {} verified, decrypted", fileName, source,
+                HexFormat.of().withUpperCase().toHexDigits(signer.getKeyID()));
+    }
+
+    /** Revoked or expired now: the signing key itself, or the primary key of its ring. */
+    private static void checkValid(PGPPublicKey signer, PGPPublicKeyRingCollection sourceKeys, String source) {
+        PGPPublicKeyRing ring = sourceKeys.getPublicKeyRing(signer.getKeyID());
+        PGPPublicKey primary = ring == null ? signer : ring.getPublicKey();
+        for (PGPPublicKey k : primary == signer ? new PGPPublicKey[] {signer} : new PGPPublicKey[] {primary, signer}) {
+            if (k.hasRevocation()) {
+                throw new ExportFileException("KEY_EXPIRED_OR_REVOKED", "the " + source + " key "
+                        + HexFormat.of().withUpperCase().toHexDigits(k.getKeyID()) + " is revoked");
+            }
+            long valid = k.getValidSeconds();
+            if (valid > 0 && k.getCreationTime().toInstant().plusSeconds(valid).isBefore(Instant.now())) {
+                throw new ExportFileException("KEY_EXPIRED_OR_REVOKED", "the " + source + " key "
+                        + HexFormat.of().withUpperCase().toHexDigits(k.getKeyID()) + " has expired");
+            }
+        }
+    }
+
+    private PGPPrivateKey unlock(PGPSecretKey k) throws IOException {
+        try {
+            return PgpFiles.unlock(k, password);
+        } catch (PGPException e) {
+            // the hub's configuration, not the file: the file stays in the inbox
+            throw new IOException("cannot unlock the hub's secret key (kofu.sync.pgp.password)");
+        }
+    }
+
+    private static ExportFileException damaged() {
+        return new ExportFileException("BAD_SIGNATURE", "the encrypted data is damaged (tampered or truncated)");
+    }
+
+    private static void drain(InputStream in) throws IOException {
+        byte[] buf = new byte[BUFFER];
+        while (in.read(buf) >= 0) {
+            // the MDC packet and anything after the signature
+        }
+    }
+
+    private static String recipients(PGPEncryptedDataList list) {
+        StringBuilder b = new StringBuilder();
+        for (Iterator<PGPEncryptedData> it = list.getEncryptedDataObjects(); it.hasNext(); ) {
+            PGPEncryptedData d = it.next();
+            b.append(b.length() == 0 ? "" : ", ").append(d instanceof PGPPublicKeyEncryptedData pk
+                    ? (pk.getKeyID() == 0 ? "hidden" : HexFormat.of().withUpperCase().toHexDigits(pk.getKeyID()))
+                    : "password");
+        }
+        return b.length() == 0 ? "none" : b.toString();
+    }
+
+    private static String keyIds(PGPOnePassSignatureList ops) {
+        StringBuilder b = new StringBuilder();
+        for (int i = 0; i < ops.size(); i++) {
+            b.append(i == 0 ? "" : ", ").append(HexFormat.of().withUpperCase().toHexDigits(ops.get(i).getKeyID()));
+        }
+        return b.toString();
+    }
+
+    /** The source of {@code <municipality>_<source>_<sequence>_<kind>.kexp}, or "" when the name has no such part. */
+    static String sourceOf(String plainName) {
+        String[] parts = plainName.split("_");
+        return parts.length == 4 ? parts[1] : "";
+    }
+
+    private static String printable(String s) {
+        String t = s.replaceAll("[^A-Za-z0-9-]", "?");
+        return t.length() > 20 ? t.substring(0, 20) : t;
+    }
+
+    private interface Loader<T> {
+        T load(Path file) throws IOException;
+    }
+
+    @SuppressWarnings("unchecked")
+    private <T> T cached(Path file, Loader<T> loader) throws IOException {
+        long modified = Files.getLastModifiedTime(file).toMillis();
+        long size = Files.size(file);
+        Cached<?> c = cache.get(file);
+        if (c == null || c.modified() != modified || c.size() != size) {
+            c = new Cached<>(modified, size, loader.load(file));
+            cache.put(file, c);
+            LOG.info("sync: read OpenPGP key file {}", file.getFileName());
+        }
+        return (T) c.value();
+    }
+
+    /** Temporary files a crash left behind (their content was never handed on). */
+    private void removeLeftovers() {
+        if (!Files.isDirectory(workDir)) {
+            return;
+        }
+        try (var files = Files.list(workDir)) {
+            for (Path p : files.filter(p -> p.getFileName().toString().startsWith(TEMP_PREFIX)).toList()) {
+                Files.deleteIfExists(p);
+            }
+        } catch (IOException e) {
+            LOG.warn("sync: cannot clean the work folder {} ({})", workDir, e.getClass().getSimpleName());
+        }
+    }
+
+    private static boolean posix() {
+        return FileSystems.getDefault().supportedFileAttributeViews().contains("posix");
+    }
+
+    private static FileAttribute<?>[] ownerOnlyDir() {
+        return posix() ? new FileAttribute<?>[] {PosixFilePermissions.asFileAttribute(
+                PosixFilePermissions.fromString("rwx------"))} : new FileAttribute<?>[0];
+    }
+
+    private static FileAttribute<?>[] ownerOnlyFile() {
+        return posix() ? new FileAttribute<?>[] {PosixFilePermissions.asFileAttribute(
+                PosixFilePermissions.fromString("rw-------"))} : new FileAttribute<?>[0];
+    }
+}
