@@ -40,12 +40,14 @@ public class QuarantineEndpoint {
 
     private final Quarantine quarantine;
     private final RegistrySync registrySync;
+    private final PgpInbox pgp;
     /** One operator action at a time, so two retries of one file do not both apply and delete it. */
     private final Object lock = new Object();
 
-    public QuarantineEndpoint(Quarantine quarantine, RegistrySync registrySync) {
+    public QuarantineEndpoint(Quarantine quarantine, RegistrySync registrySync, PgpInbox pgp) {
         this.quarantine = quarantine;
         this.registrySync = registrySync;
+        this.pgp = pgp;
     }
 
     @ReadOperation
@@ -69,8 +71,11 @@ public class QuarantineEndpoint {
                 return answer(404, "outcome", "NOT_FOUND");
             }
             RegistrySync.Outcome outcome;
-            try (InputStream in = Files.newInputStream(stored.get())) {
-                outcome = registrySync.apply(in, entry.get().file());
+            // a quarantined file is stored as it arrived: a .kexp.pgp is decrypted and its signature
+            // checked again, exactly as the sync route does, before it is applied
+            String file = entry.get().file();
+            try (InputStream raw = Files.newInputStream(stored.get()); InputStream in = pgp.open(raw, file)) {
+                outcome = registrySync.apply(in, pgp.plainName(file));
             } catch (ExportFileException e) {
                 quarantine.replaceReason(storedAs, e);
                 LOG.info("quarantine: {} retried {}: still quarantined ({})", Quarantine.clean(operator), storedAs,

@@ -264,6 +264,15 @@ abstract class PgpSyncScenarios extends HubTestBase {
         Path reasonFile = awaitReasonFile(delivered.getFileName().toString());
         Path stored = reasonFile.resolveSibling(json.readTree(reasonFile.toFile()).path("storedAs").asText());
         assertThat(Files.readAllBytes(stored)).isEqualTo(received); // the encrypted original, whole
+        // the operator's retry decrypts and verifies it again like the route: still NAME_MISMATCH
+        java.net.http.HttpResponse<String> retried = java.net.http.HttpClient.newHttpClient().send(
+                java.net.http.HttpRequest.newBuilder(java.net.URI.create(baseUrl() + "/actuator/quarantine/"
+                        + stored.getFileName())).header("Content-Type", "application/json")
+                        .POST(java.net.http.HttpRequest.BodyPublishers.ofString("{\"operator\":\"tanaka\"}")).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertThat(retried.statusCode()).as(retried.body()).isEqualTo(200);
+        assertThat(retried.body()).contains("STILL_QUARANTINED").contains("NAME_MISMATCH");
+        noDecryptedFileLeft();
     }
 
     @Test
