@@ -11,7 +11,6 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -43,18 +42,12 @@ public final class QuarantineCommand {
     }
 
     public static int run(String[] args) {
-        List<String> positional = new ArrayList<>();
-        Map<String, String> o = new HashMap<>();
-        for (int i = 0; i < args.length; i++) {
-            if (args[i].startsWith("--")) {
-                if (!OPTIONS.contains(args[i]) || i + 1 >= args.length) {
-                    return usage();
-                }
-                o.put(args[i], args[++i]);
-            } else {
-                positional.add(args[i]);
-            }
+        jp.kofuhub.CommandOptions.Parsed parsed = jp.kofuhub.CommandOptions.parseWords(args, OPTIONS);
+        if (parsed == null) {
+            return usage();
         }
+        List<String> positional = parsed.words();
+        Map<String, String> o = parsed.options();
         String url = o.getOrDefault("--url", System.getenv().getOrDefault("KOFU_URL", "http://localhost:8080"));
         url = url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
         if (positional.isEmpty()) {

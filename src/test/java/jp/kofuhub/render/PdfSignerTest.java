@@ -7,7 +7,6 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.io.StringWriter;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -30,10 +29,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import javax.xml.transform.stream.StreamResult;
-import javax.xml.transform.stream.StreamSource;
 import jp.kofuhub.support.Pdfs;
-import net.sf.saxon.TransformerFactoryImpl;
 import org.apache.pdfbox.Loader;
 import org.apache.pdfbox.pdmodel.PDDocument;
 import org.apache.pdfbox.pdmodel.interactive.digitalsignature.PDSignature;
@@ -83,23 +79,12 @@ class PdfSignerTest {
     @BeforeAll
     static void setUp() throws Exception {
         FontChain fonts = FontChain.load(Path.of("config/fop.xconf"), Path.of("."), List.of("IPAexMincho"));
-        PdfRenderer.RenderedPdf pdf = new PdfRenderer(fonts, Path.of(".")).render(fo("juminhyo-household"));
+        PdfRenderer.RenderedPdf pdf = new PdfRenderer(fonts, Path.of(".")).render(PdfRendererTest.fo("juminhyo-household"));
         unsigned = pdf.getBytes();
         unsignedPages = pdf.getPages();
         pki = TestPki.create(SIGNER_CN, NOW);
         Path p12 = pki.writeKeystore(dir.resolve("city.p12"), "city", PASSWORD);
         signer = new PdfSigner(p12, PASSWORD, null, LOCATION, Clock.fixed(NOW, ZoneId.of("Asia/Tokyo")));
-    }
-
-    static String fo(String fixture) throws Exception {
-        String xml = Files.readString(Path.of("src/test/resources/golden", fixture + ".xml"))
-                .replace("file:///seals/012343.png", Path.of("config/municipalities/seals/012343.png").toAbsolutePath().toUri().toString());
-        StringWriter out = new StringWriter();
-        javax.xml.transform.Transformer t = new TransformerFactoryImpl()
-                .newTemplates(new StreamSource(Path.of("xslt-templates/juminhyo.xsl").toFile())).newTransformer();
-        t.setParameter("X-Kofu-Issue-Number", "20261125-012343-K1-P1-000001");
-        t.transform(new StreamSource(new java.io.StringReader(xml)), new StreamResult(out));
-        return out.toString();
     }
 
     @Test
