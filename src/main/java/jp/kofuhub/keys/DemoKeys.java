@@ -82,7 +82,10 @@ public final class DemoKeys {
 
     /** Every party, in the order the files are written. */
     public static final List<String> PARTIES = List.of(
-            "hub", "juki", "inkan", "zei", "koseki-registry", "koseki-server", "centre", "finance");
+            "hub", "juki", "inkan", "zei", "koseki-registry", "koseki-server", "centre", "finance", "operator");
+
+    /** The at-rest key file: AES-256 keys for data the hub holds between steps (docs/keys.md). */
+    public static final String AT_REST_KEYS = "at-rest.keys";
 
     /** Parties that serve TLS: server and client auth, subjectAltName localhost / 127.0.0.1. */
     public static final Set<String> SERVERS = Set.of("hub", "koseki-server", "centre");
@@ -128,7 +131,7 @@ public final class DemoKeys {
         for (String party : PARTIES) {
             names.addAll(List.of(party + ".crt", party + ".p12", party + ".pgp.pub", party + ".pgp.sec"));
         }
-        names.addAll(List.of("public-keyring.asc", "README.txt"));
+        names.addAll(List.of("public-keyring.asc", AT_REST_KEYS, "README.txt"));
         return names;
     }
 
@@ -227,6 +230,13 @@ public final class DemoKeys {
                 ring.encode(out, true);
             }
         }), files);
+        byte[] aes = new byte[32];
+        random.nextBytes(aes);
+        writeString(dir, AT_REST_KEYS, "# AES-256 keys for data at rest, one per line: <key id>=<base64 key>. The last line\n"
+                + "# encrypts; every line decrypts (key rotation: append a new key, remove an old one when\n"
+                + "# nothing encrypted with it is left). Demo key set only.\n"
+                + "demo-" + java.time.format.DateTimeFormatter.ofPattern("yyyyMMdd").withZone(java.time.ZoneOffset.UTC)
+                        .format(notBefore) + "=" + java.util.Base64.getEncoder().encodeToString(aes) + "\n", files);
         writeString(dir, "README.txt", readme(notBefore), files);
         return new Result(dir, true, List.copyOf(files), sha256(ca), List.copyOf(parties));
     }
@@ -347,7 +357,7 @@ public final class DemoKeys {
         Path tmp = dir.resolve(name + ".tmp");
         Files.deleteIfExists(tmp);
         Files.write(tmp, bytes);
-        if ((name.endsWith(".p12") && !name.equals("truststore.p12")) || name.endsWith(".sec")) {
+        if ((name.endsWith(".p12") && !name.equals("truststore.p12")) || name.endsWith(".sec") || name.equals(AT_REST_KEYS)) {
             // private keys: readable by the owner only, where the file system knows POSIX permissions
             try {
                 Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rw-------"));

@@ -53,7 +53,9 @@ class CrashRecoveryIT {
                 LocalDate.now(), work.resolve("cards.csv"), CityGenerator.DEFAULT_SEAL_FONT, false);
         Path full = city.files().get(0);
         Map<String, String> env = Map.of(
-                "SPRING_PROFILES_ACTIVE", pg ? "postgres" : "default",
+                // dev: plain HTTP and plain messages (TLS and OpenPGP have their own tests)
+                "SPRING_PROFILES_ACTIVE", pg ? "postgres,dev" : "dev",
+                "KOFU_KEYS_DIR", jp.kofuhub.support.TestHub.KEYS.toString(),
                 "KOFU_DB_URL", url, "KOFU_DB_USER", user, "KOFU_DB_PASSWORD", "",
                 "KOFU_DEMO", "false",
                 "KOFU_SYNC_INBOX_URI", "file:" + inbox + "?include=.*\\.kexp&sortBy=file:name&delete=true&delay=200",

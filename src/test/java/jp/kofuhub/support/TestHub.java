@@ -42,6 +42,12 @@ public abstract class TestHub implements ApplicationContextInitializer<Configura
         p.put("kofu.koseki.breaker-wait-seconds", "2");
         // export files of the scenario tests are plain .kexp; PgpSyncScenarios turns this on for itself
         p.put("kofu.sync.pgp.required", "false");
+        // like the dev profile: plain HTTP and plain messages on every hop; the secure hub (SecureHub)
+        // and the TLS and OpenPGP tests turn these on for themselves
+        p.put("server.ssl.enabled", "false");
+        p.put("kofu.issuance.pgp.required", "false");
+        p.put("kofu.koseki.pgp", "false");
+        p.put("kofu.settlement.pgp", "false");
         // every test certificate is signed (PAdES) with the hub key of a demo key set made once per run
         p.put("kofu.keys.dir", KEYS.toString());
         // settlement files of a test hub stay in its temporary folder, never in the project's data/
