@@ -122,13 +122,30 @@ public final class PgpFiles {
     public static Path seal(Path plain, Path target, PGPPrivateKey signer, PGPPublicKey recipient, boolean armor)
             throws IOException {
         Path part = target.resolveSibling(target.getFileName() + ".part");
-        try (OutputStream file = Files.newOutputStream(part)) {
-            OutputStream out = armor ? ArmoredOutputStream.builder().clearHeaders().build(file) : file;
+        try (OutputStream file = Files.newOutputStream(part); InputStream in = Files.newInputStream(plain)) {
+            seal(in, plain.getFileName().toString(), file, signer, recipient, armor);
+        } catch (IOException | RuntimeException e) {
+            Files.deleteIfExists(part);
+            throw e;
+        }
+        return Files.move(part, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    }
+
+    /**
+     * Writes {@code in} to {@code target} as an OpenPGP message: signed (one-pass, SHA-256) by
+     * {@code signer} (unless null: an unsigned message, for tests), compressed, encrypted (AES-256 with
+     * integrity protection) to {@code recipient}; the literal data is called {@code name}. Does not
+     * close {@code target}.
+     */
+    public static void seal(InputStream in, String name, OutputStream target, PGPPrivateKey signer, PGPPublicKey recipient,
+                            boolean armor) throws IOException {
+        try {
+            OutputStream out = armor ? ArmoredOutputStream.builder().clearHeaders().build(new NonClosing(target)) : target;
             PGPEncryptedDataGenerator enc = new PGPEncryptedDataGenerator(
                     new JcePGPDataEncryptorBuilder(SymmetricKeyAlgorithmTags.AES_256).setWithIntegrityPacket(true)
                             .setSecureRandom(new SecureRandom()).setProvider(BC));
             enc.addMethod(new JcePublicKeyKeyEncryptionMethodGenerator(recipient).setProvider(BC));
-            try (OutputStream encOut = enc.open(out, new byte[1 << 16])) {
+            try (OutputStream encOut = enc.open(new NonClosing(out), new byte[1 << 16])) {
                 PGPCompressedDataGenerator comp = new PGPCompressedDataGenerator(CompressionAlgorithmTags.ZIP);
                 try (OutputStream compOut = comp.open(encOut)) {
                     PGPSignatureGenerator sig = null;
@@ -139,8 +156,7 @@ public final class PgpFiles {
                         sig.generateOnePassVersion(false).encode(compOut);
                     }
                     PGPLiteralDataGenerator lit = new PGPLiteralDataGenerator();
-                    try (OutputStream litOut = lit.open(compOut, PGPLiteralData.BINARY, plain.getFileName().toString(),
-                            new Date(), new byte[1 << 16]); InputStream in = Files.newInputStream(plain)) {
+                    try (OutputStream litOut = lit.open(compOut, PGPLiteralData.BINARY, name, new Date(), new byte[1 << 16])) {
                         byte[] buf = new byte[1 << 16];
                         int n;
                         while ((n = in.read(buf)) > 0) {
@@ -159,13 +175,25 @@ public final class PgpFiles {
                 out.close();
             }
         } catch (PGPException e) {
-            Files.deleteIfExists(part);
-            throw new IOException("cannot sign and encrypt " + plain.getFileName() + ": " + e.getMessage(), e);
-        } catch (IOException | RuntimeException e) {
-            Files.deleteIfExists(part);
-            throw e;
+            throw new IOException("cannot sign and encrypt " + name + ": " + e.getMessage(), e);
         }
-        return Files.move(part, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    }
+
+    /** Lets a wrapping stream be closed (flushing its trailer) without closing the target. */
+    private static final class NonClosing extends java.io.FilterOutputStream {
+        NonClosing(OutputStream out) {
+            super(out);
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) throws IOException {
+            out.write(b, off, len);
+        }
+
+        @Override
+        public void close() throws IOException {
+            flush();
+        }
     }
 
     /**

@@ -15,6 +15,8 @@ import java.util.HexFormat;
 import java.util.Iterator;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import jp.kofuhub.keys.PgpOpener;
+import jp.kofuhub.keys.PgpRefusedException;
 import jp.kofuhub.registry.ExportFileException;
 import org.bouncycastle.openpgp.PGPCompressedData;
 import org.bouncycastle.openpgp.PGPEncryptedData;
@@ -211,177 +213,14 @@ public class PgpInbox {
 
     private void decryptAndVerify(InputStream body, String fileName, String source, PGPSecretKeyRingCollection hubKeys,
                                   PGPPublicKeyRingCollection sourceKeys, Path tmp) throws IOException {
-        // 1. the encrypted session key: to one of the hub's keys?
-        PGPEncryptedDataList list;
-        try {
-            JcaPGPObjectFactory outer = new JcaPGPObjectFactory(
-                    PGPUtil.getDecoderStream(new BufferedInputStream(body, BUFFER)));
-            Object o = outer.nextObject();
-            while (o instanceof PGPMarker) {
-                o = outer.nextObject();
-            }
-            if (!(o instanceof PGPEncryptedDataList l)) {
-                throw new ExportFileException("NOT_ENCRYPTED_FOR_HUB", "not an OpenPGP message encrypted to the hub"
-                        + (o == null ? "" : " (it starts with " + o.getClass().getSimpleName() + ")"));
-            }
-            list = l;
-        } catch (IOException | RuntimeException e) {
-            if (e instanceof ExportFileException x) {
-                throw x;
-            }
-            throw new ExportFileException("NOT_ENCRYPTED_FOR_HUB", "not an OpenPGP message encrypted to the hub");
-        }
-        PGPPublicKeyEncryptedData encrypted = null;
-        PGPPrivateKey hubKey = null;
-        for (Iterator<PGPEncryptedData> it = list.getEncryptedDataObjects(); it.hasNext() && hubKey == null; ) {
-            if (it.next() instanceof PGPPublicKeyEncryptedData pk) {
-                PGPSecretKey k = pk.getKeyID() == 0 ? null : hubKeys.getSecretKey(pk.getKeyID());
-                if (k != null) {
-                    encrypted = pk;
-                    hubKey = unlock(k);
-                }
-            }
-        }
-        if (hubKey == null) {
-            throw new ExportFileException("NOT_ENCRYPTED_FOR_HUB", "the file is not encrypted to the hub's key"
-                    + " (recipients: " + recipients(list) + ")");
-        }
-        InputStream clear;
-        try {
-            clear = encrypted.getDataStream(new JcePublicKeyDataDecryptorFactoryBuilder().setProvider(PgpFiles.BC)
-                    .build(hubKey));
-        } catch (PGPException | RuntimeException e) {
-            throw new ExportFileException("NOT_ENCRYPTED_FOR_HUB", "the session key does not decrypt with the hub's key");
-        }
-        if (!encrypted.isIntegrityProtected()) {
-            throw new ExportFileException("BAD_SIGNATURE", "the encrypted data has no integrity protection (MDC)");
-        }
-
-        // 2. the one-pass signature: by the source's key, which must be valid now
-        JcaPGPObjectFactory inner;
-        Object o;
-        try {
-            inner = new JcaPGPObjectFactory(clear);
-            o = inner.nextObject();
-            if (o instanceof PGPCompressedData c) {
-                inner = new JcaPGPObjectFactory(new BufferedInputStream(c.getDataStream(), BUFFER));
-                o = inner.nextObject();
-            }
-        } catch (IOException | PGPException | RuntimeException e) {
-            throw damaged();
-        }
-        if (o instanceof PGPLiteralData) {
-            throw new ExportFileException("UNSIGNED", "the encrypted file carries no signature");
-        }
-        if (!(o instanceof PGPOnePassSignatureList ops) || ops.isEmpty()) {
-            throw new ExportFileException("UNSIGNED", "no one-pass signature before the content"
-                    + (o == null ? "" : " (found " + o.getClass().getSimpleName() + ")"));
-        }
-        PGPOnePassSignature onePass = null;
-        PGPPublicKey signer = null;
-        for (int i = 0; i < ops.size() && signer == null; i++) {
-            PGPPublicKey k = sourceKeys.getPublicKey(ops.get(i).getKeyID());
-            if (k != null) {
-                onePass = ops.get(i);
-                signer = k;
-            }
-        }
-        if (signer == null) {
-            throw new ExportFileException("UNKNOWN_SIGNER", "signed by key " + keyIds(ops)
-                    + ", not by a key of source " + source);
-        }
-        checkValid(signer, sourceKeys, source);
-        try {
-            onePass.init(new JcaPGPContentVerifierBuilderProvider().setProvider(PgpFiles.BC), signer);
-        } catch (PGPException e) {
-            throw new ExportFileException("BAD_SIGNATURE", "the signature cannot be checked with the source's key");
-        }
-
-        // 3. the content, to the temporary file, through the signature
-        PGPLiteralData literal;
-        try {
-            Object l = inner.nextObject();
-            if (!(l instanceof PGPLiteralData ld)) {
-                throw new ExportFileException("BAD_SIGNATURE", "no content after the one-pass signature");
-            }
-            literal = ld;
-        } catch (IOException | RuntimeException e) {
-            if (e instanceof ExportFileException x) {
-                throw x;
-            }
-            throw damaged();
-        }
-        InputStream content = literal.getInputStream();
-        byte[] buf = new byte[BUFFER];
+        long keyId;
         try (OutputStream out = Files.newOutputStream(tmp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
-            while (true) {
-                int n;
-                try {
-                    n = content.read(buf);
-                } catch (IOException | RuntimeException e) {
-                    throw damaged();
-                }
-                if (n < 0) {
-                    break;
-                }
-                onePass.update(buf, 0, n);
-                out.write(buf, 0, n); // an IOException here (disk full) is the hub's, not the file's
-            }
-        }
-
-        // 4. the signature at the end, then the integrity check of the whole encrypted stream
-        PGPSignature signature = null;
-        try {
-            Object s = inner.nextObject();
-            if (s instanceof PGPSignatureList sl) {
-                for (int i = 0; i < sl.size() && signature == null; i++) {
-                    if (sl.get(i).getKeyID() == onePass.getKeyID()) {
-                        signature = sl.get(i);
-                    }
-                }
-            }
-        } catch (IOException | RuntimeException e) {
-            throw damaged();
-        }
-        if (signature == null) {
-            throw new ExportFileException("BAD_SIGNATURE", "the signature announced before the content is missing");
-        }
-        try {
-            if (!onePass.verify(signature)) {
-                throw new ExportFileException("BAD_SIGNATURE", "the signature does not match the content (tampered)");
-            }
-            drain(clear);
-            if (!encrypted.verify()) {
-                throw new ExportFileException("BAD_SIGNATURE", "the integrity check (MDC) failed (tampered)");
-            }
-        } catch (PGPException | IOException | RuntimeException e) {
-            if (e instanceof ExportFileException x) {
-                throw x;
-            }
-            throw damaged();
-        }
-        if (signature.getCreationTime() != null && signature.getCreationTime().toInstant().isAfter(Instant.now().plusSeconds(86_400))) {
-            throw new ExportFileException("BAD_SIGNATURE", "the signature is dated more than a day in the future");
+            keyId = PgpOpener.decryptAndVerify(body, hubKeys, this::unlock, sourceKeys, "source " + source, out);
+        } catch (PgpRefusedException e) {
+            throw new ExportFileException(e.code(), e.getMessage());
         }
         LOG.info("sync {}: signature of {} key {} verified, decrypted", fileName, source,
-                HexFormat.of().withUpperCase().toHexDigits(signer.getKeyID()));
-    }
-
-    /** Revoked or expired now: the signing key itself, or the primary key of its ring. */
-    private static void checkValid(PGPPublicKey signer, PGPPublicKeyRingCollection sourceKeys, String source) {
-        PGPPublicKeyRing ring = sourceKeys.getPublicKeyRing(signer.getKeyID());
-        PGPPublicKey primary = ring == null ? signer : ring.getPublicKey();
-        for (PGPPublicKey k : primary == signer ? new PGPPublicKey[] {signer} : new PGPPublicKey[] {primary, signer}) {
-            if (k.hasRevocation()) {
-                throw new ExportFileException("KEY_EXPIRED_OR_REVOKED", "the " + source + " key "
-                        + HexFormat.of().withUpperCase().toHexDigits(k.getKeyID()) + " is revoked");
-            }
-            long valid = k.getValidSeconds();
-            if (valid > 0 && k.getCreationTime().toInstant().plusSeconds(valid).isBefore(Instant.now())) {
-                throw new ExportFileException("KEY_EXPIRED_OR_REVOKED", "the " + source + " key "
-                        + HexFormat.of().withUpperCase().toHexDigits(k.getKeyID()) + " has expired");
-            }
-        }
+                HexFormat.of().withUpperCase().toHexDigits(keyId));
     }
 
     private PGPPrivateKey unlock(PGPSecretKey k) throws IOException {
@@ -391,36 +230,6 @@ public class PgpInbox {
             // the hub's configuration, not the file: the file stays in the inbox
             throw new IOException("cannot unlock the hub's secret key (kofu.sync.pgp.password)");
         }
-    }
-
-    private static ExportFileException damaged() {
-        return new ExportFileException("BAD_SIGNATURE", "the encrypted data is damaged (tampered or truncated)");
-    }
-
-    private static void drain(InputStream in) throws IOException {
-        byte[] buf = new byte[BUFFER];
-        while (in.read(buf) >= 0) {
-            // the MDC packet and anything after the signature
-        }
-    }
-
-    private static String recipients(PGPEncryptedDataList list) {
-        StringBuilder b = new StringBuilder();
-        for (Iterator<PGPEncryptedData> it = list.getEncryptedDataObjects(); it.hasNext(); ) {
-            PGPEncryptedData d = it.next();
-            b.append(b.length() == 0 ? "" : ", ").append(d instanceof PGPPublicKeyEncryptedData pk
-                    ? (pk.getKeyID() == 0 ? "hidden" : HexFormat.of().withUpperCase().toHexDigits(pk.getKeyID()))
-                    : "password");
-        }
-        return b.length() == 0 ? "none" : b.toString();
-    }
-
-    private static String keyIds(PGPOnePassSignatureList ops) {
-        StringBuilder b = new StringBuilder();
-        for (int i = 0; i < ops.size(); i++) {
-            b.append(i == 0 ? "" : ", ").append(HexFormat.of().withUpperCase().toHexDigits(ops.get(i).getKeyID()));
-        }
-        return b.toString();
     }
 
     /** The source of {@code <municipality>_<source>_<sequence>_<kind>.kexp}, or "" when the name has no such part. */

@@ -1,0 +1,131 @@
+package jp.kofuhub.keys;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import jp.kofuhub.sync.PgpFiles;
+import org.bouncycastle.openpgp.PGPException;
+import org.bouncycastle.openpgp.PGPPrivateKey;
+import org.bouncycastle.openpgp.PGPPublicKeyRingCollection;
+import org.bouncycastle.openpgp.PGPSecretKey;
+import org.bouncycastle.openpgp.PGPSecretKeyRingCollection;
+
+/**
+ * OpenPGP on the messages of one party (the hub, or a peer's simulator): {@link #seal} signs with the
+ * party's own key and encrypts to a peer, {@link #open} decrypts with the own key and verifies that
+ * the named peer signed, before a byte of the content is handed on. Key files are read again when
+ * they change (key rotation without a restart: a peer's file may hold its old and new key).
+ * Messages are small (JSON requests, certificate PDFs, settlement CSVs) and handled in memory.
+ */
+public class PgpMessages {
+
+    /** The media type of a sealed body on the HTTP hops. */
+    public static final String MEDIA_TYPE = "application/pgp-encrypted";
+
+    private final Path secretKeyFile;
+    private final char[] password;
+    private final Map<String, Path> peerKeyFiles;
+    private final Runnable beforeKeys;
+    private final Map<Path, Cached> cache = new ConcurrentHashMap<>();
+
+    private record Cached(long modified, long size, Object value) {
+    }
+
+    /**
+     * @param peerKeyFiles the public key file of each peer by party name ({@code centre}, {@code koseki-server}, …)
+     * @param beforeKeys   run before key files are read (the demo writes its key set on first use); may be null
+     */
+    public PgpMessages(Path secretKeyFile, char[] password, Map<String, Path> peerKeyFiles, Runnable beforeKeys) {
+        this.secretKeyFile = secretKeyFile;
+        this.password = password.clone();
+        this.peerKeyFiles = Map.copyOf(peerKeyFiles);
+        this.beforeKeys = beforeKeys == null ? () -> { } : beforeKeys;
+    }
+
+    /** A party of a demo-style key folder: own key {@code <party>.pgp.sec}, peers {@code <peer>.pgp.pub}. */
+    public static PgpMessages ofParty(Path keysDir, String party, char[] password, Collection<String> peers) {
+        Map<String, Path> files = new LinkedHashMap<>();
+        for (String peer : peers) {
+            files.put(peer, keysDir.resolve(peer + ".pgp.pub"));
+        }
+        return new PgpMessages(keysDir.resolve(party + ".pgp.sec"), password, files, null);
+    }
+
+    /** True when a public key file is configured for {@code party}. */
+    public boolean knows(String party) {
+        return peerKeyFiles.containsKey(party);
+    }
+
+    /** {@code plain} signed by the own key and encrypted to {@code recipient}, as a binary OpenPGP message. */
+    public byte[] seal(byte[] plain, String name, String recipient) throws IOException {
+        beforeKeys.run();
+        PGPSecretKeyRingCollection own = secretKeys();
+        PGPPrivateKey signer;
+        try {
+            signer = PgpFiles.unlock(PgpFiles.signingKey(own), password);
+        } catch (PGPException e) {
+            throw new IOException("cannot unlock the own OpenPGP key " + secretKeyFile.getFileName());
+        }
+        PGPPublicKeyRingCollection to = peerKeys(recipient);
+        ByteArrayOutputStream out = new ByteArrayOutputStream(plain.length / 2 + 1024);
+        PgpFiles.seal(new ByteArrayInputStream(plain), name, out, signer, PgpFiles.encryptionKey(to), false);
+        return out.toByteArray();
+    }
+
+    /**
+     * The content of {@code sealed}, which must be encrypted to the own key and signed by a valid key
+     * of {@code sender}.
+     *
+     * @throws PgpRefusedException the message's fault (its code: UNSIGNED, UNKNOWN_SIGNER, BAD_SIGNATURE,
+     *                             KEY_EXPIRED_OR_REVOKED, NOT_ENCRYPTED_FOR_HUB)
+     * @throws IOException         the own configuration (key files, password)
+     */
+    public byte[] open(byte[] sealed, String sender) throws IOException {
+        if (!knows(sender)) {
+            throw new PgpRefusedException("UNKNOWN_SIGNER", "no public key is configured for " + sender);
+        }
+        beforeKeys.run();
+        PGPSecretKeyRingCollection own = secretKeys();
+        PGPPublicKeyRingCollection from = peerKeys(sender);
+        ByteArrayOutputStream out = new ByteArrayOutputStream(sealed.length * 2 + 1024);
+        PgpOpener.decryptAndVerify(new ByteArrayInputStream(sealed), own, this::unlock, from, sender, out);
+        return out.toByteArray();
+    }
+
+    private PGPPrivateKey unlock(PGPSecretKey key) throws IOException {
+        try {
+            return PgpFiles.unlock(key, password);
+        } catch (PGPException e) {
+            throw new IOException("cannot unlock the own OpenPGP key " + secretKeyFile.getFileName());
+        }
+    }
+
+    private PGPSecretKeyRingCollection secretKeys() throws IOException {
+        return (PGPSecretKeyRingCollection) cached(secretKeyFile, true);
+    }
+
+    private PGPPublicKeyRingCollection peerKeys(String party) throws IOException {
+        Path file = peerKeyFiles.get(party);
+        if (file == null) {
+            throw new IOException("no public key is configured for " + party);
+        }
+        return (PGPPublicKeyRingCollection) cached(file, false);
+    }
+
+    private Object cached(Path file, boolean secret) throws IOException {
+        long modified = Files.getLastModifiedTime(file).toMillis();
+        long size = Files.size(file);
+        Cached c = cache.get(file);
+        if (c == null || c.modified() != modified || c.size() != size) {
+            c = new Cached(modified, size, secret ? PgpFiles.secretKeys(file) : PgpFiles.publicKeys(file));
+            cache.put(file, c);
+        }
+        return c.value();
+    }
+}
