@@ -241,7 +241,7 @@ public final class DemoKeys {
         return new Result(dir, true, List.copyOf(files), sha256(ca), List.copyOf(parties));
     }
 
-    private static PGPKeyRingGenerator pgpKeyRing(String userId, KeyPair signing, KeyPair encryption, Date created,
+    static PGPKeyRingGenerator pgpKeyRing(String userId, KeyPair signing, KeyPair encryption, Date created,
                                                   char[] password, SecureRandom random) throws PGPException {
         PGPKeyPair primary = new JcaPGPKeyPair(PGPPublicKey.RSA_GENERAL, signing, created);
         PGPKeyPair sub = new JcaPGPKeyPair(PGPPublicKey.RSA_GENERAL, encryption, created);

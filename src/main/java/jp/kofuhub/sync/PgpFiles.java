@@ -80,37 +80,70 @@ public final class PgpFiles {
                 new JcaPGPDigestCalculatorProviderBuilder().setProvider(BC).build()).setProvider(BC).build(password));
     }
 
-    /** The first signing-capable secret key of the file (for the demo keys: the primary key). */
+    /**
+     * The signing key to use: of the signing-capable, valid (not revoked, not expired) secret keys of
+     * the file, the newest. Key rotation: while the file holds the old and the new key, the new one signs.
+     */
     public static PGPSecretKey signingKey(PGPSecretKeyRingCollection keys) {
+        PGPSecretKey best = null;
         for (Iterator<org.bouncycastle.openpgp.PGPSecretKeyRing> rings = keys.getKeyRings(); rings.hasNext(); ) {
-            for (Iterator<PGPSecretKey> it = rings.next().getSecretKeys(); it.hasNext(); ) {
+            org.bouncycastle.openpgp.PGPSecretKeyRing ring = rings.next();
+            if (!valid(ring.getPublicKey())) {
+                continue;
+            }
+            for (Iterator<PGPSecretKey> it = ring.getSecretKeys(); it.hasNext(); ) {
                 PGPSecretKey k = it.next();
-                if (k.isSigningKey() && !k.isPrivateKeyEmpty()) {
-                    return k;
+                if (k.isSigningKey() && !k.isPrivateKeyEmpty() && valid(k.getPublicKey())
+                        && (best == null || newer(k.getPublicKey(), best.getPublicKey()))) {
+                    best = k;
                 }
             }
         }
-        throw new IllegalArgumentException("no signing key in the key file");
+        if (best == null) {
+            throw new IllegalArgumentException("no valid signing key in the key file");
+        }
+        return best;
     }
 
-    /** The first encryption key (a subkey if there is one) of the file. */
+    /**
+     * The key to encrypt to: of the valid encryption keys of the file (subkeys before primary keys),
+     * the newest. Key rotation: while a peer's file holds its old and new key, files go to the new one.
+     */
     public static PGPPublicKey encryptionKey(PGPPublicKeyRingCollection keys) {
-        PGPPublicKey fallback = null;
+        PGPPublicKey best = null;
         for (Iterator<PGPPublicKeyRing> rings = keys.getKeyRings(); rings.hasNext(); ) {
-            for (Iterator<PGPPublicKey> it = rings.next().getPublicKeys(); it.hasNext(); ) {
+            PGPPublicKeyRing ring = rings.next();
+            if (!valid(ring.getPublicKey())) {
+                continue;
+            }
+            for (Iterator<PGPPublicKey> it = ring.getPublicKeys(); it.hasNext(); ) {
                 PGPPublicKey k = it.next();
-                if (k.isEncryptionKey()) {
-                    if (!k.isMasterKey()) {
-                        return k;
-                    }
-                    fallback = fallback == null ? k : fallback;
+                if (!k.isEncryptionKey() || !valid(k)) {
+                    continue;
+                }
+                if (best == null || (best.isMasterKey() && !k.isMasterKey())
+                        || (best.isMasterKey() == k.isMasterKey() && newer(k, best))) {
+                    best = k;
                 }
             }
         }
-        if (fallback == null) {
-            throw new IllegalArgumentException("no encryption key in the key file");
+        if (best == null) {
+            throw new IllegalArgumentException("no valid encryption key in the key file");
         }
-        return fallback;
+        return best;
+    }
+
+    /** Not revoked and not expired now. */
+    public static boolean valid(PGPPublicKey k) {
+        if (k.hasRevocation()) {
+            return false;
+        }
+        long seconds = k.getValidSeconds();
+        return seconds <= 0 || k.getCreationTime().toInstant().plusSeconds(seconds).isAfter(java.time.Instant.now());
+    }
+
+    private static boolean newer(PGPPublicKey a, PGPPublicKey b) {
+        return a.getCreationTime().after(b.getCreationTime());
     }
 
     /**

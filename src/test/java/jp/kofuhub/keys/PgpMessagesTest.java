@@ -9,7 +9,15 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 import jp.kofuhub.support.TestHub;
 import jp.kofuhub.sync.PgpFiles;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyPairGenerator;
+import java.security.SecureRandom;
+import java.util.Date;
+import java.util.Map;
+import org.bouncycastle.openpgp.PGPKeyRingGenerator;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** Seal and open between two parties of the test run's demo key set; every refusal has its code. */
 class PgpMessagesTest {
@@ -60,5 +68,35 @@ class PgpMessagesTest {
                 PgpFiles.encryptionKey(PgpFiles.publicKeys(TestHub.KEYS.resolve("hub.pgp.pub"))), false);
         assertThatThrownBy(() -> hub.open(unsigned.toByteArray(), "centre")).isInstanceOfSatisfying(
                 PgpRefusedException.class, e -> assertThat(e.code()).isEqualTo("UNSIGNED"));
+    }
+
+    /**
+     * Key rotation (docs/keys.md): while the centre's public key file holds its old and its new key,
+     * messages signed by either are accepted, and the hub encrypts to the newer one.
+     */
+    @Test
+    void rotationOverlapAcceptsBothKeysAndEncryptsToTheNewOne(@TempDir Path dir) throws Exception {
+        KeyPairGenerator rsa = KeyPairGenerator.getInstance("RSA");
+        rsa.initialize(2048);
+        PGPKeyRingGenerator gen = DemoKeys.pgpKeyRing("centre@" + DemoKeys.PGP_DOMAIN, rsa.generateKeyPair(),
+                rsa.generateKeyPair(), new Date(), PASSWORD, new SecureRandom());
+        Files.write(dir.resolve("centre-new.pgp.sec"), gen.generateSecretKeyRing().getEncoded());
+        byte[] old = PgpFiles.publicKeys(TestHub.KEYS.resolve("centre.pgp.pub")).getEncoded();
+        byte[] both = new byte[old.length + gen.generatePublicKeyRing().getEncoded().length];
+        System.arraycopy(old, 0, both, 0, old.length);
+        System.arraycopy(gen.generatePublicKeyRing().getEncoded(), 0, both, old.length, both.length - old.length);
+        Files.write(dir.resolve("centre.pgp.pub"), both);
+
+        PgpMessages rotatingHub = new PgpMessages(TestHub.KEYS.resolve("hub.pgp.sec"), PASSWORD,
+                Map.of("centre", dir.resolve("centre.pgp.pub")), null);
+        PgpMessages newCentre = new PgpMessages(dir.resolve("centre-new.pgp.sec"), PASSWORD,
+                Map.of("hub", TestHub.KEYS.resolve("hub.pgp.pub")), null);
+
+        assertThat(rotatingHub.open(centre.seal(JSON, "old.json", "hub"), "centre")).isEqualTo(JSON);
+        assertThat(rotatingHub.open(newCentre.seal(JSON, "new.json", "hub"), "centre")).isEqualTo(JSON);
+        byte[] answer = rotatingHub.seal(JSON, "answer.json", "centre");
+        assertThat(newCentre.open(answer, "hub")).isEqualTo(JSON);
+        assertThatThrownBy(() -> centre.open(answer, "hub")).isInstanceOfSatisfying(PgpRefusedException.class,
+                e -> assertThat(e.code()).isEqualTo("NOT_ENCRYPTED_FOR_HUB"));
     }
 }
