@@ -70,9 +70,20 @@ public class HubBeans {
         return new RegistrySync(jdbc, tx, municipalities, new HashSet<>(sources));
     }
 
+    /**
+     * The at-rest cipher (quarantined files, held certificate documents), its key file read now: a
+     * missing or bad key file stops the start-up (the demo writes one first).
+     */
     @Bean
-    Quarantine quarantine(@Value("${kofu.sync.quarantine-dir}") String dir) {
-        return new Quarantine(Path.of(dir));
+    jp.kofuhub.keys.AtRestCipher atRestCipher(@Value("${kofu.at-rest.key-file}") String keyFile,
+                                              jp.kofuhub.keys.KeysOnFirstRun keysFirst) {
+        keysFirst.ensure();
+        return jp.kofuhub.keys.AtRestCipher.load(Path.of(keyFile));
+    }
+
+    @Bean
+    Quarantine quarantine(@Value("${kofu.sync.quarantine-dir}") String dir, jp.kofuhub.keys.AtRestCipher atRest) {
+        return new Quarantine(Path.of(dir), atRest);
     }
 
     @Bean
@@ -120,8 +131,9 @@ public class HubBeans {
     }
 
     @Bean
-    DocumentStore documentStore(Clock clock, @Value("${kofu.documents.ttl}") Duration documentTtl) {
-        return new DocumentStore(clock, documentTtl);
+    DocumentStore documentStore(Clock clock, @Value("${kofu.documents.ttl}") Duration documentTtl,
+                                jp.kofuhub.keys.AtRestCipher atRest) {
+        return new DocumentStore(clock, documentTtl, atRest);
     }
 
     @Bean

@@ -4,7 +4,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
+import java.io.FilterOutputStream;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
@@ -20,6 +22,7 @@ import java.util.List;
 import java.util.NoSuchElementException;
 import java.util.Optional;
 import java.util.stream.Stream;
+import jp.kofuhub.keys.AtRestCipher;
 import jp.kofuhub.registry.ExportFileException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -29,6 +32,10 @@ import org.slf4j.LoggerFactory;
  * file ({@code <name>.reason.json}: file, reason code, detail, time). Nothing of the file was applied.
  * Operators list, retry ({@link QuarantineEndpoint}) and discard quarantined files; every answer
  * and log line names files and reason codes, never the file's content.
+ * <p>
+ * The stored file is encrypted at rest ({@link AtRestCipher}; docs/keys.md, "At rest"): read it
+ * through {@link #open}, replace its content through {@link #replaceContent}. The reason file stays
+ * plain (names and codes only) and records the plaintext {@code size}.
  */
 public class Quarantine {
 
@@ -37,16 +44,21 @@ public class Quarantine {
     /** Suffix of a reason file next to its stored file. */
     public static final String REASON_SUFFIX = ".reason.json";
 
-    /** One quarantined file as its reason file describes it; {@code size} is -1 when the stored file is gone. */
+    /**
+     * One quarantined file as its reason file describes it; {@code size} is the file's size as received
+     * (not its encrypted size on disk), -1 when the stored file is gone.
+     */
     public record Entry(String file, String storedAs, String reason, String detail, Instant quarantinedAt, long size,
                         int retries) {
     }
 
     private final Path dir;
+    private final AtRestCipher cipher;
     private final ObjectMapper json = new ObjectMapper();
 
-    public Quarantine(Path dir) {
+    public Quarantine(Path dir, AtRestCipher cipher) {
         this.dir = dir;
+        this.cipher = cipher;
     }
 
     public void store(InputStream body, String fileName, Exception cause) throws IOException {
@@ -55,13 +67,14 @@ public class Quarantine {
         String detail = detailOf(cause);
         String stamp = Instant.now().toString().replace(":", "");
         Path target = dir.resolve(fileName + "." + stamp);
-        Files.copy(body, target, StandardCopyOption.REPLACE_EXISTING);
+        long size = writeEncrypted(body, target);
         ObjectNode r = json.createObjectNode();
         r.put("file", fileName);
         r.put("storedAs", target.getFileName().toString());
         r.put("reason", reason);
         r.put("detail", detail);
         r.put("quarantinedAt", Instant.now().toString());
+        r.put("size", size);
         writeReason(target.getFileName().toString(), r);
         LOG.warn("sync quarantined {}: {} ({})", fileName, reason, detail);
     }
@@ -101,6 +114,81 @@ public class Quarantine {
         }
         Path p = dir.resolve(storedAs);
         return Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS) ? Optional.of(p) : Optional.empty();
+    }
+
+    /**
+     * The content of a quarantined file as it was received, decrypted while it is read (each 64 KiB
+     * authenticated before it is returned); the caller closes it.
+     *
+     * @throws NoSuchElementException when nothing is stored under {@code storedAs}
+     * @throws AtRestCipher.AtRestException when the stored file is not encrypted at rest, was
+     *         changed, or needs a key the at-rest key file no longer holds
+     */
+    public AtRestCipher.DecryptingStream open(String storedAs) throws IOException {
+        Path p = storedFile(storedAs).orElseThrow(() -> new NoSuchElementException("not quarantined"));
+        InputStream raw = Files.newInputStream(p);
+        try {
+            return cipher.decrypting(raw);
+        } catch (IOException | RuntimeException e) {
+            raw.close();
+            throw e;
+        }
+    }
+
+    /**
+     * Replaces the content of a quarantined file (e.g. with the registry's corrected file, before a
+     * retry), encrypted under the current at-rest key; its reason file keeps its reason and gets the new size.
+     *
+     * @throws NoSuchElementException when nothing is quarantined under {@code storedAs}
+     */
+    public void replaceContent(String storedAs, InputStream content) throws IOException {
+        Path p = storedFile(storedAs).orElseThrow(() -> new NoSuchElementException("not quarantined"));
+        Path tmp = dir.resolve("." + storedAs + ".tmp");
+        long size;
+        try {
+            size = writeEncrypted(content, tmp);
+            Files.move(tmp, p, StandardCopyOption.REPLACE_EXISTING);
+        } finally {
+            Files.deleteIfExists(tmp);
+        }
+        Path reasonFile = dir.resolve(storedAs + REASON_SUFFIX);
+        if (Files.exists(reasonFile)) {
+            JsonNode old = json.readTree(reasonFile.toFile());
+            if (old instanceof ObjectNode r) {
+                r.put("size", size);
+                writeReason(storedAs, r);
+            }
+        }
+    }
+
+    /** Writes {@code body} encrypted at rest to {@code target}; returns the plaintext size. */
+    private long writeEncrypted(InputStream body, Path target) throws IOException {
+        long[] count = {0};
+        OutputStream raw = Files.newOutputStream(target);
+        OutputStream enc;
+        try {
+            enc = cipher.encrypting(raw);
+        } catch (IOException | RuntimeException e) {
+            raw.close();
+            throw e;
+        }
+        try (OutputStream out = enc;
+             OutputStream counting = new FilterOutputStream(out) {
+                 @Override
+                 public void write(byte[] b, int off, int len) throws IOException {
+                     out.write(b, off, len);
+                     count[0] += len;
+                 }
+
+                 @Override
+                 public void write(int b) throws IOException {
+                     out.write(b);
+                     count[0]++;
+                 }
+             }) {
+            body.transferTo(counting);
+        }
+        return count[0];
     }
 
     /**
@@ -202,7 +290,8 @@ public class Quarantine {
         }
         long size;
         try {
-            size = Files.size(dir.resolve(storedAs));
+            long onDisk = Files.size(dir.resolve(storedAs));
+            size = r.hasNonNull("size") ? r.get("size").asLong() : onDisk;
         } catch (IOException e) {
             size = -1;
         }

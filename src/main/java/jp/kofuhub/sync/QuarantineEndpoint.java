@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.NoSuchElementException;
 import java.util.Optional;
+import jp.kofuhub.keys.AtRestCipher;
 import jp.kofuhub.registry.ExportFileException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -74,9 +75,21 @@ public class QuarantineEndpoint {
             // a quarantined file is stored as it arrived: a .kexp.pgp is decrypted and its signature
             // checked again, exactly as the sync route does, before it is applied
             String file = entry.get().file();
-            try (InputStream raw = Files.newInputStream(stored.get()); InputStream in = pgp.open(raw, file)) {
+            // stored encrypted at rest: decrypted while it is read, each segment checked first
+            AtRestCipher.DecryptingStream raw;
+            try {
+                raw = quarantine.open(storedAs);
+            } catch (AtRestCipher.AtRestException e) {
+                return refusedAtRest(operator, storedAs, e);
+            }
+            try (raw; InputStream in = pgp.open(raw, file)) {
                 outcome = registrySync.apply(in, pgp.plainName(file));
+            } catch (AtRestCipher.AtRestException e) {
+                return refusedAtRest(operator, storedAs, e);
             } catch (ExportFileException e) {
+                if (raw.failure() != null) { // the reader turned the failed check into its own reason
+                    return refusedAtRest(operator, storedAs, raw.failure());
+                }
                 quarantine.replaceReason(storedAs, e);
                 LOG.info("quarantine: {} retried {}: still quarantined ({})", Quarantine.clean(operator), storedAs,
                         e.reason());
@@ -107,6 +120,15 @@ public class QuarantineEndpoint {
             }
             return answer(200, "outcome", "DISCARDED");
         }
+    }
+
+    /** The stored file failed its at-rest check: nothing applied, the reason file unchanged. */
+    private static WebEndpointResponse<Map<String, Object>> refusedAtRest(String operator, String storedAs,
+                                                                          AtRestCipher.AtRestException e) {
+        LOG.warn("quarantine: {} retried {}: refused, the stored file fails its at-rest check ({})",
+                Quarantine.clean(operator), storedAs, e.getMessage());
+        return answer(409, "outcome", "REFUSED", "message",
+                "the stored file fails its at-rest check (changed, or its key is gone): " + e.getMessage());
     }
 
     private static Map<String, Object> describe(Quarantine.Entry e) {

@@ -35,6 +35,16 @@ public abstract class HubTestBase {
         this.quarantine = Path.of(quarantineDir);
     }
 
+    @Autowired
+    private jp.kofuhub.keys.AtRestCipher atRest;
+
+    /** A quarantined file's content as received: the stored file decrypted (it is encrypted at rest). */
+    protected byte[] quarantinedContent(Path stored) throws java.io.IOException {
+        try (java.io.InputStream in = atRest.decrypting(java.nio.file.Files.newInputStream(stored))) {
+            return in.readAllBytes();
+        }
+    }
+
     protected String baseUrl() {
         return "http://localhost:" + port;
     }

@@ -263,7 +263,7 @@ abstract class PgpSyncScenarios extends HubTestBase {
         assertQuarantined(delivered, "NAME_MISMATCH", 16, a);
         Path reasonFile = awaitReasonFile(delivered.getFileName().toString());
         Path stored = reasonFile.resolveSibling(json.readTree(reasonFile.toFile()).path("storedAs").asText());
-        assertThat(Files.readAllBytes(stored)).isEqualTo(received); // the encrypted original, whole
+        assertThat(quarantinedContent(stored)).isEqualTo(received); // the OpenPGP original, whole (encrypted at rest)
         // the operator's retry decrypts and verifies it again like the route: still NAME_MISMATCH
         java.net.http.HttpResponse<String> retried = java.net.http.HttpClient.newHttpClient().send(
                 java.net.http.HttpRequest.newBuilder(java.net.URI.create(baseUrl() + "/actuator/quarantine/"

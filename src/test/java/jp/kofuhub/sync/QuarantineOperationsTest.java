@@ -9,7 +9,9 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -17,7 +19,6 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.time.LocalDate;
 import java.util.stream.Stream;
@@ -65,10 +66,22 @@ class QuarantineOperationsTest extends HubTestBase {
         // household flag "2": not 0/1
         String[] badHousehold = household("500", A1, ADDRESS);
         badHousehold[badHousehold.length - 1] = "2";
-        TestRecords.write(inbox, CITY, 1, Kind.FULL, StandardCharsets.UTF_8, fullRecords(badHousehold));
+        Path bad = TestRecords.write(Files.createDirectories(scratch.resolve("bad")), CITY, 1, Kind.FULL,
+                StandardCharsets.UTF_8, fullRecords(badHousehold));
+        byte[] badBytes = Files.readAllBytes(bad);
+        Files.copy(bad, inbox.resolve("tmp-eniwa-bad-household"));
+        Files.move(inbox.resolve("tmp-eniwa-bad-household"), inbox.resolve(bad.getFileName().toString()));
         String name = "012319_JUKI_000000001_FULL.kexp";
         String storedAs = awaitQuarantined(name);
         Path stored = quarantine.resolve(storedAs);
+
+        // stored encrypted at rest: no trace of the export on disk; decrypts to the file exactly
+        String onDisk = new String(Files.readAllBytes(stored), StandardCharsets.ISO_8859_1);
+        assertThat(onDisk).startsWith("KFAR").doesNotContain("KOFU-EXPORT").doesNotContain(A1)
+                .doesNotContain(new String("恵庭".getBytes(StandardCharsets.UTF_8), StandardCharsets.ISO_8859_1));
+        try (InputStream in = quarantineBean.open(storedAs)) {
+            assertThat(in.readAllBytes()).isEqualTo(badBytes);
+        }
 
         // list: names, reason, size; never content
         HttpResponse<String> listed = get("/actuator/quarantine");
@@ -79,7 +92,7 @@ class QuarantineOperationsTest extends HubTestBase {
         assertThat(entry.get("file").asText()).isEqualTo(name);
         assertThat(entry.get("reason").asText()).isEqualTo("BAD_RECORD");
         assertThat(entry.get("detail").asText()).contains("line 1").contains("H.");
-        assertThat(entry.get("size").asLong()).isEqualTo(Files.size(stored));
+        assertThat(entry.get("size").asLong()).isEqualTo(badBytes.length); // as received, not as stored
         assertThat(entry.get("retries").asInt()).isZero();
         assertThat(entry.get("quarantinedAt").asText()).isNotBlank();
 
@@ -103,7 +116,9 @@ class QuarantineOperationsTest extends HubTestBase {
         Path good = TestRecords.write(scratch, CITY, 1, Kind.FULL, StandardCharsets.UTF_8,
                 fullRecords(household("500", A1, ADDRESS)));
         assertThat(good.getFileName().toString()).isEqualTo(name);
-        Files.copy(good, stored, StandardCopyOption.REPLACE_EXISTING);
+        try (InputStream in = Files.newInputStream(good)) {
+            quarantineBean.replaceContent(storedAs, in);
+        }
         HttpResponse<String> fixed = retry(storedAs, "tanaka");
         assertThat(fixed.statusCode()).isEqualTo(200);
         assertThat(json.readTree(fixed.body()).get("outcome").asText()).isEqualTo("APPLIED");
@@ -162,7 +177,7 @@ class QuarantineOperationsTest extends HubTestBase {
         assertThat(entry(get("/actuator/quarantine"), storedAs).get("reason").asText()).isEqualTo("BAD_MANIFEST");
 
         // corrected, but sequence 2 was discarded: it waits, and stays quarantined
-        Files.write(quarantine.resolve(storedAs), bytes);
+        quarantineBean.replaceContent(storedAs, new ByteArrayInputStream(bytes));
         HttpResponse<String> waiting = retry(storedAs, "tanaka");
         assertThat(json.readTree(waiting.body()).get("outcome").asText()).isEqualTo("WAITING_FOR_PREDECESSOR");
         assertThat(quarantine.resolve(storedAs)).exists();
@@ -221,6 +236,36 @@ class QuarantineOperationsTest extends HubTestBase {
         assertThat(QuarantineCommand.run(new String[] {"retry", "--url", baseUrl()})).isEqualTo(2);
         assertThat(QuarantineCommand.run(new String[] {})).isEqualTo(2);
         assertThat(QuarantineCommand.run(new String[] {"list", "--url", "http://127.0.0.1:1"})).isEqualTo(1);
+    }
+
+    @Test
+    @Order(6)
+    void aStoredFileChangedOnDiskIsRefusedAndNothingOfItApplies() throws Exception {
+        String[] badHousehold = household("502", A1, ADDRESS);
+        badHousehold[badHousehold.length - 1] = "x";
+        // sequence 4 again (the earlier one was discarded): still bad, quarantined
+        TestRecords.write(inbox, CITY, 4, Kind.DELTA, StandardCharsets.UTF_8,
+                new Object[][] {rec(RecordType.H, badHousehold)});
+        String storedAs = awaitQuarantined("012319_JUKI_000000004_DELTA.kexp");
+        Path stored = quarantine.resolve(storedAs);
+        byte[] sealed = Files.readAllBytes(stored);
+        sealed[sealed.length / 2] ^= 0x01;
+        Files.write(stored, sealed);
+        long applied = appliedFiles(CITY);
+
+        HttpResponse<String> refused = retry(storedAs, "tanaka");
+        assertThat(refused.statusCode()).isEqualTo(409);
+        JsonNode a = json.readTree(refused.body());
+        assertThat(a.get("outcome").asText()).isEqualTo("REFUSED");
+        assertThat(a.get("message").asText()).contains("at-rest check");
+        JsonNode reasonFile = json.readTree(quarantine.resolve(storedAs + ".reason.json").toFile());
+        assertThat(reasonFile.get("reason").asText()).isEqualTo("BAD_RECORD"); // unchanged, not "TRUNCATED"
+        assertThat(reasonFile.path("retries").asInt()).isZero();
+        assertThat(appliedFiles(CITY)).isEqualTo(applied);
+        assertThat(QuarantineCommand.run(new String[] {"retry", storedAs, "--operator", "tanaka", "--url", baseUrl()}))
+                .isNotZero();
+        assertThat(delete("/actuator/quarantine/" + storedAs + "?operator=tanaka&why=changed%20on%20disk").statusCode())
+                .isEqualTo(200);
     }
 
     private static Object[][] fullRecords(String[] household) {
