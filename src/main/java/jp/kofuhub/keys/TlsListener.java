@@ -70,10 +70,20 @@ public class TlsListener implements WebServerFactoryCustomizer<ConfigurableWebSe
                 throw new IllegalStateException((keyStore == null ? "no key store" : "no trust store") + " configured");
             }
         } catch (RuntimeException e) {
-            throw new IllegalStateException("TLS is on (server.ssl.enabled, KOFU_TLS) but " + what + " of the SSL bundle '"
-                    + name + "' cannot be read: " + rootMessage(e) + ". Supply the file (KOFU_TLS_KEYSTORE, "
-                    + "KOFU_TLS_TRUSTSTORE or KOFU_KEYS_DIR, password KOFU_KEYS_PASSWORD; docs/keys.md), or for the "
-                    + "demo run `./kofu keys`; plain HTTP only with the dev profile.", e);
+            throw new KeysUnreadable("TLS is on (server.ssl.enabled, KOFU_TLS) but " + what + " of the SSL bundle '"
+                    + name + "' cannot be read: " + rootMessage(e) + ".", e);
+        }
+    }
+
+    /** What to do when {@link KeysUnreadable} stops the start (printed by {@link TlsKeysFailureAnalyzer}). */
+    static final String ACTION = "Supply the file (KOFU_TLS_KEYSTORE, KOFU_TLS_TRUSTSTORE or KOFU_KEYS_DIR, password "
+            + "KOFU_KEYS_PASSWORD; docs/keys.md), or for the demo run `./kofu keys`; plain HTTP only with the dev "
+            + "profile (SPRING_PROFILES_ACTIVE=dev).";
+
+    /** TLS is on but the listener's key store or trust store cannot be read. */
+    public static class KeysUnreadable extends IllegalStateException {
+        KeysUnreadable(String message, Throwable cause) {
+            super(message + " " + ACTION, cause);
         }
     }
 

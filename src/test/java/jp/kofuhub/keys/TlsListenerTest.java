@@ -217,7 +217,7 @@ class TlsListenerTest {
                 new JksSslStoreDetails("PKCS12", null, "file:" + missing, "changeit-demo"),
                 new JksSslStoreDetails("PKCS12", null, "file:" + KEYS.resolve("truststore.p12"), "changeit-demo"))));
         assertThatThrownBy(() -> TlsListener.check(registry, "hub"))
-                .isInstanceOf(IllegalStateException.class)
+                .isInstanceOf(TlsListener.KeysUnreadable.class)
                 .hasMessageContaining("TLS is on")
                 .hasMessageContaining("key store")
                 .hasMessageContaining("hub.p12");
