@@ -147,8 +147,11 @@ class TlsListenerTest {
         assertThat(refused.headers().firstValue("Content-Type")).hasValueSatisfying(t -> assertThat(t).startsWith("application/json"));
         assertThat(refused.body()).contains("\"code\":\"CLIENT_NOT_ALLOWED\"", "\"message\":");
         HttpResponse<String> health = operator.send(get("/actuator/health"), HttpResponse.BodyHandlers.ofString());
-        assertThat(health.statusCode()).isEqualTo(200);
+        assertThat(health.statusCode()).as("passed by the filter: " + health.body()).isNotEqualTo(403);
         assertThat(health.body()).contains("\"status\"");
+        // health itself was seen 503 once right after start in a shared test JVM (cause not pinned down): wait for UP
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(60)).until(() ->
+                operator.send(get("/actuator/health"), HttpResponse.BodyHandlers.ofString()).statusCode() == 200);
         HttpResponse<String> openApi = operator.send(get("/api/v1/openapi.yaml"), HttpResponse.BodyHandlers.ofString());
         assertThat(openApi.statusCode()).as("any accepted client reads the OpenAPI document").isEqualTo(200);
     }
