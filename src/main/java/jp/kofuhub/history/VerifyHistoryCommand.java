@@ -19,7 +19,8 @@ import jp.kofuhub.CommandOptions;
  * {@code verify-history}: checks the hash chains of the issuance history through the running hub's
  * actuator endpoint ({@link HistoryEndpoint}) and prints one line per municipality:
  * <pre>
- * verify-history [--municipality 012343] [--url http://localhost:8080]   (default: $KOFU_URL, else http://localhost:8080)
+ * verify-history [--municipality 012343] [--url https://localhost:8443]   (default: $KOFU_URL, else https://localhost:8443;
+ * https: with the operator client certificate of KOFU_KEYS_DIR, else data/keys)
  *
  * 012343 OK 1234 rows
  * 012351 BROKEN at seq 17: ALTERED
@@ -31,7 +32,8 @@ public final class VerifyHistoryCommand {
 
     static final String USAGE = """
             usage: verify-history [--municipality 012343] [--url URL]
-              URL defaults to $KOFU_URL, else http://localhost:8080""";
+              URL defaults to $KOFU_URL, else https://localhost:8443 (client certificate: operator.p12 of
+              $KOFU_KEYS_DIR, else data/keys; an http:// URL for a dev-profile hub)""";
 
     private static final Set<String> OPTIONS = Set.of("municipality", "url");
 
@@ -51,12 +53,12 @@ public final class VerifyHistoryCommand {
             System.err.println("--municipality must be 6 digits\n" + USAGE);
             return 2;
         }
-        String url = o.getOrDefault("url", System.getenv().getOrDefault("KOFU_URL", "http://localhost:8080"));
+        String url = o.getOrDefault("url", System.getenv().getOrDefault("KOFU_URL", "https://localhost:8443"));
         url = url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
         String path = url + "/actuator/history" + (municipality == null ? "" : "/" + municipality);
         HttpResponse<String> res;
         try {
-            HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+            HttpClient client = jp.kofuhub.keys.Tls.httpClient(path, "operator");
             res = client.send(HttpRequest.newBuilder(URI.create(path)).timeout(Duration.ofMinutes(30)).GET().build(),
                     HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
         } catch (IllegalArgumentException e) {
@@ -65,6 +67,9 @@ public final class VerifyHistoryCommand {
         } catch (IOException e) {
             System.err.println("cannot reach the hub at " + url + ": " + e.getClass().getSimpleName());
             return 3;
+        } catch (java.io.UncheckedIOException | IllegalStateException e) {
+            System.err.println("no client certificate for " + url + ": " + e.getMessage());
+            return 2;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return 3;

@@ -23,7 +23,8 @@ import java.util.Set;
  * koseki-registration approve ID --operator NAME [--why TEXT]
  * koseki-registration reject ID --operator NAME --why TEXT
  *   [--municipality 012343]   (only when the id exists in several municipalities)
- *   [--url http://localhost:8080]   (default: environment KOFU_URL, else http://localhost:8080)
+ *   [--url https://localhost:8443]   (default: environment KOFU_URL, else https://localhost:8443; https: with
+ *   the operator client certificate of the key folder, KOFU_KEYS_DIR else data/keys)
  * </pre>
  * Exit code 0 = done (listed, approved, rejected), 3 = refused by the hub (not found, already
  * decided, a bad value), 1 = the hub could not be reached, 2 = bad arguments.
@@ -34,7 +35,8 @@ public final class KosekiRegistrationCommand {
             usage: koseki-registration list [--url URL]
                    koseki-registration approve ID --operator NAME [--why TEXT] [--municipality CODE] [--url URL]
                    koseki-registration reject ID --operator NAME --why TEXT [--municipality CODE] [--url URL]
-              URL defaults to $KOFU_URL, else http://localhost:8080""";
+              URL defaults to $KOFU_URL, else https://localhost:8443 (client certificate: operator.p12 of
+              $KOFU_KEYS_DIR, else data/keys; an http:// URL for a dev-profile hub)""";
 
     private static final Set<String> OPTIONS = Set.of("--url", "--operator", "--why", "--municipality");
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -49,7 +51,7 @@ public final class KosekiRegistrationCommand {
         }
         List<String> positional = parsed.words();
         Map<String, String> o = parsed.options();
-        String url = o.getOrDefault("--url", System.getenv().getOrDefault("KOFU_URL", "http://localhost:8080"));
+        String url = o.getOrDefault("--url", System.getenv().getOrDefault("KOFU_URL", "https://localhost:8443"));
         url = url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
         if (positional.isEmpty()) {
             return usage();
@@ -148,7 +150,7 @@ public final class KosekiRegistrationCommand {
     }
 
     private static HttpResponse<String> send(HttpRequest.Builder b) throws IOException, InterruptedException {
-        HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+        HttpClient client = jp.kofuhub.keys.Tls.httpClient(b.build().uri().toString(), "operator");
         return client.send(b.timeout(Duration.ofMinutes(1)).build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
     }
 

@@ -22,7 +22,8 @@ import java.util.Set;
  * quarantine list
  * quarantine retry STORED_AS --operator NAME
  * quarantine discard STORED_AS --operator NAME --why TEXT
- *   [--url http://localhost:8080]   (default: environment KOFU_URL, else http://localhost:8080)
+ *   [--url https://localhost:8443]   (default: environment KOFU_URL, else https://localhost:8443; https: with
+ *   the operator client certificate of the key folder, KOFU_KEYS_DIR else data/keys)
  * </pre>
  * Exit code 0 = done (listed, applied or found already applied, discarded), 3 = refused by the hub
  * or the file is still quarantined (a new reason, or waiting for its predecessor), 1 = the hub could
@@ -34,7 +35,8 @@ public final class QuarantineCommand {
             usage: quarantine list [--url URL]
                    quarantine retry STORED_AS --operator NAME [--url URL]
                    quarantine discard STORED_AS --operator NAME --why TEXT [--url URL]
-              URL defaults to $KOFU_URL, else http://localhost:8080""";
+              URL defaults to $KOFU_URL, else https://localhost:8443 (client certificate: operator.p12 of
+              $KOFU_KEYS_DIR, else data/keys; an http:// URL for a dev-profile hub)""";
 
     private static final Set<String> OPTIONS = Set.of("--url", "--operator", "--why");
 
@@ -48,7 +50,7 @@ public final class QuarantineCommand {
         }
         List<String> positional = parsed.words();
         Map<String, String> o = parsed.options();
-        String url = o.getOrDefault("--url", System.getenv().getOrDefault("KOFU_URL", "http://localhost:8080"));
+        String url = o.getOrDefault("--url", System.getenv().getOrDefault("KOFU_URL", "https://localhost:8443"));
         url = url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
         if (positional.isEmpty()) {
             return usage();
@@ -84,6 +86,9 @@ public final class QuarantineCommand {
         } catch (IOException e) {
             System.err.println("cannot reach the hub at " + url + ": " + e.getClass().getSimpleName());
             return 1;
+        } catch (java.io.UncheckedIOException | IllegalStateException e) {
+            System.err.println("no client certificate for " + url + ": " + e.getMessage());
+            return 2;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return 1;
@@ -170,7 +175,7 @@ public final class QuarantineCommand {
     }
 
     private static HttpResponse<String> send(HttpRequest.Builder b) throws IOException, InterruptedException {
-        HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+        HttpClient client = jp.kofuhub.keys.Tls.httpClient(b.build().uri().toString(), "operator");
         return client.send(b.timeout(Duration.ofMinutes(10)).build(),
                 HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
     }
