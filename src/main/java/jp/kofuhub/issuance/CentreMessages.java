@@ -86,7 +86,10 @@ public class CentreMessages {
             throw IssuanceException.badRequest("UNSIGNED", "requests must be OpenPGP messages signed by the centre and"
                     + " encrypted to the hub (Content-Type " + PgpMessages.MEDIA_TYPE + ")");
         }
-        replay.check(in.getHeader(Exchange.CONTENT_TYPE, String.class), in.getBody(String.class));
+        // the body as a String once (a plain request's is a stream cache), for the check and the beans after it
+        String json = in.getBody(String.class);
+        in.setBody(json);
+        replay.check(in.getHeader(Exchange.CONTENT_TYPE, String.class), json);
     }
 
     /**
