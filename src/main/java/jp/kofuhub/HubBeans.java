@@ -164,6 +164,23 @@ public class HubBeans {
     }
 
     @Bean
+    jp.kofuhub.issuance.ReplayGuard replayGuard(JdbcTemplate jdbc, TransactionTemplate tx, Clock clock,
+                                                @Value("${kofu.issuance.replay-window:PT5M}") Duration window) {
+        return new jp.kofuhub.issuance.ReplayGuard(jdbc, tx, clock, window);
+    }
+
+    @Bean
+    jp.kofuhub.issuance.CentreMessages centreMessages(jp.kofuhub.keys.PgpMessages pgpMessages,
+                                                      @Value("${kofu.issuance.pgp.required:true}") boolean required,
+                                                      jp.kofuhub.issuance.ReplayGuard replayGuard) {
+        if (!required) {
+            org.slf4j.LoggerFactory.getLogger(HubBeans.class).warn(
+                    "plain JSON requests of the issuance centre are accepted (kofu.issuance.pgp.required=false)");
+        }
+        return new jp.kofuhub.issuance.CentreMessages(pgpMessages, required, replayGuard);
+    }
+
+    @Bean
     ErrorResponses errorResponses() {
         return new ErrorResponses();
     }

@@ -15,15 +15,19 @@ import jp.kofuhub.certificate.CertificateOptions;
  * A request of the issuance centre (protocol v1, docs/interfaces/issuance-centre.md): phase 1
  * (availability; {@code kind} optional) and phase 2 (issue) share this shape:
  * {@code {"transaction":"T-1","municipality":"012343","serial":"…","kind":"JUMINHYO","store":"S0001",
- * "terminal":"K1","options":{…}}}. The centre's transaction id makes every phase idempotent.
+ * "terminal":"K1","options":{…},"sentAt":"…","nonce":"…"}}. The centre's transaction id makes every phase
+ * idempotent; {@code sentAt} and {@code nonce} (v1.1) are checked by {@link ReplayGuard} before this parser
+ * runs and are not part of the request's content ({@link #canonical}).
  */
 public record IssuanceRequest(String transaction, String municipality, String serial, String kind, String store,
                               String terminal, CertificateOptions options) {
 
     public static final int MAX_BODY_BYTES = 4096;
     static final Set<String> FIELDS = Set.of("transaction", "municipality", "serial", "kind", "store",
-            "terminal", "options");
-    static final Set<String> COMPLETION_FIELDS = Set.of("transaction", "outcome");
+            "terminal", "options", "sentAt", "nonce");
+    static final Set<String> COMPLETION_FIELDS = Set.of("transaction", "outcome", "sentAt", "nonce");
+    /** The replay fields of every request (v1.1), checked by {@link ReplayGuard} before the body is parsed. */
+    public static final Set<String> REPLAY_FIELDS = Set.of("sentAt", "nonce");
     static final Set<String> OPTIONS = Set.of("members", "household", "householdHead", "honseki",
             "juminhyoCode", "myNumber", "taxYear", "taxVariant");
     public static final Pattern TRANSACTION = Pattern.compile("[0-9A-Za-z_-]{1,64}");

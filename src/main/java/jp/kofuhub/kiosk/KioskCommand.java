@@ -13,8 +13,13 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import jp.kofuhub.keys.DemoKeys;
+import jp.kofuhub.keys.PgpMessages;
+import jp.kofuhub.keys.PgpRefusedException;
+import jp.kofuhub.keys.Tls;
 
 /**
  * {@code kiosk}: plays the issuance centre for one resident, through the three phases of the
@@ -23,6 +28,12 @@ import java.util.UUID;
  * {@code --outcome} (PRINTED, PRINT_FAILED, CANCELLED, or NONE to leave the document to its
  * time-to-live). Exit code 0 = done, 3 = refused or rejected by the hub, 1 = the hub could not be
  * reached, 2 = bad arguments, 4 = a retry got a different answer.
+ * <p>Protocol v1.1: every message carries a fresh {@code sentAt} and {@code nonce} (a retry is a new
+ * message). For an {@code https://} URL (the default: {@code $KOFU_URL}, else https://localhost:8443) the
+ * tool shows the centre's client certificate and seals every request with the centre's OpenPGP key
+ * (signed by the centre, encrypted to the hub) and opens every answer (the hub's signature verified),
+ * keys from {@link Tls#configuredDir()} and {@link DemoKeys#configuredPassword()}. For {@code http://}
+ * (the dev profile) it sends plain JSON unless {@code --seal} is given.
  */
 public final class KioskCommand {
 
@@ -33,12 +44,15 @@ public final class KioskCommand {
 
     public static int run(String[] args) {
         Map<String, String> o = new HashMap<>(Map.of(
-                "--url", System.getenv().getOrDefault("KOFU_URL", "http://localhost:8080"),
+                "--url", System.getenv().getOrDefault("KOFU_URL", "https://localhost:8443"),
                 "--municipality", "012343",
                 "--kind", "JUMINHYO",
                 "--outcome", "PRINTED",
                 "--retry", "0",
                 "--store", "S0001"));
+        List<String> words = new java.util.ArrayList<>(Arrays.asList(args));
+        boolean sealFlag = words.remove("--seal");
+        args = words.toArray(new String[0]);
         for (int i = 0; i < args.length; i += 2) {
             if (!args[i].startsWith("--") || i + 1 >= args.length) {
                 System.err.println(USAGE);
@@ -70,12 +84,15 @@ public final class KioskCommand {
             }
         }
         Path out = Path.of(o.getOrDefault("--out", o.get("--kind").toLowerCase() + ".pdf"));
-        HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
         String url = o.get("--url") + "/api/v1";
         try {
-            System.out.println("transaction " + transaction);
-            HttpResponse<byte[]> a = post(client, url + "/availability", body.toString());
-            if (a.statusCode() != 200) {
+            boolean https = o.get("--url").regionMatches(true, 0, "https:", 0, 6);
+            Centre centre = new Centre(Tls.httpClient(o.get("--url"), "centre"), https || sealFlag
+                    ? PgpMessages.ofParty(Tls.configuredDir(), "centre", DemoKeys.configuredPassword(), List.of("hub"))
+                    : null);
+            System.out.println("transaction " + transaction + (centre.pgp != null ? " (sealed: OpenPGP)" : " (plain JSON)"));
+            Answer a = centre.post(url + "/availability", body);
+            if (a.status() != 200) {
                 return refused("availability", a);
             }
             JsonNode answer = JSON.readTree(a.body());
@@ -84,8 +101,8 @@ public final class KioskCommand {
                         ? k.get("fee").asInt() + " yen, " + k.get("sheets").asInt() + " sheet(s)" : k.path("code").asText()
                         + (k.has("nextOpening") ? " (opens " + k.get("nextOpening").asText() + ")" : "")));
             }
-            HttpResponse<byte[]> issued = post(client, url + "/certificates", body.toString());
-            if (issued.statusCode() != 200) {
+            Answer issued = centre.post(url + "/certificates", body);
+            if (issued.status() != 200) {
                 return refused("issue", issued);
             }
             String number = issued.headers().firstValue("X-Kofu-Issue-Number").orElse("?");
@@ -94,11 +111,12 @@ public final class KioskCommand {
                     + issued.headers().firstValue("X-Kofu-Pages").orElse("?") + " page(s), fee "
                     + issued.headers().firstValue("X-Kofu-Fee").orElse("?") + " yen)");
             for (int i = 1; i <= Integer.parseInt(o.get("--retry")); i++) {
-                HttpResponse<byte[]> again = post(client, url + "/certificates", body.toString());
-                boolean same = again.statusCode() == 200 && Arrays.equals(again.body(), issued.body())
+                // a retry is a new message: new sentAt and nonce, same transaction
+                Answer again = centre.post(url + "/certificates", body);
+                boolean same = again.status() == 200 && Arrays.equals(again.body(), issued.body())
                         && number.equals(again.headers().firstValue("X-Kofu-Issue-Number").orElse(""));
                 System.out.println("retry " + i + ": " + (same ? "same document, same 発行番号" : "DIFFERENT: HTTP "
-                        + again.statusCode()));
+                        + again.status()));
                 if (!same) {
                     return 4;
                 }
@@ -107,15 +125,19 @@ public final class KioskCommand {
                 System.out.println("no completion sent: the hub deletes the document after its time-to-live");
                 return 0;
             }
-            HttpResponse<byte[]> done = post(client, url + "/completions", JSON.createObjectNode()
-                    .put("transaction", transaction).put("outcome", o.get("--outcome")).toString());
-            if (done.statusCode() != 200) {
+            Answer done = centre.post(url + "/completions", JSON.createObjectNode()
+                    .put("transaction", transaction).put("outcome", o.get("--outcome")));
+            if (done.status() != 200) {
                 return refused("completion", done);
             }
             System.out.println("completed " + new String(done.body(), StandardCharsets.UTF_8));
             return 0;
-        } catch (java.io.IOException e) {
-            System.err.println("cannot reach the hub at " + o.get("--url") + ": " + e.getClass().getSimpleName());
+        } catch (PgpRefusedException e) {
+            System.err.println("the hub's answer is not accepted (" + e.code() + "): " + e.getMessage());
+            return 3;
+        } catch (java.io.IOException | IllegalStateException | java.io.UncheckedIOException e) {
+            System.err.println("cannot reach the hub at " + o.get("--url") + ": " + e.getClass().getSimpleName()
+                    + (e.getMessage() == null ? "" : " " + e.getMessage()));
             return 1;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -123,20 +145,40 @@ public final class KioskCommand {
         }
     }
 
-    private static HttpResponse<byte[]> post(HttpClient client, String url, String body)
-            throws java.io.IOException, InterruptedException {
-        HttpRequest req = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(60))
-                .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(body)).build();
-        return client.send(req, HttpResponse.BodyHandlers.ofByteArray());
+    /** An answer of the hub, opened when it came sealed. */
+    record Answer(int status, java.net.http.HttpHeaders headers, byte[] body) {
     }
 
-    private static int refused(String phase, HttpResponse<byte[]> r) {
-        System.out.println(phase + ": HTTP " + r.statusCode() + " " + new String(r.body(), StandardCharsets.UTF_8));
+    /** The centre's side of the hop: its HTTP client and, when sealing, its OpenPGP key (else null). */
+    record Centre(HttpClient client, PgpMessages pgp) {
+
+        /** Posts {@code body} with a fresh sentAt and nonce, sealed when {@link #pgp} is set; opens a sealed answer. */
+        Answer post(String url, ObjectNode body) throws java.io.IOException, InterruptedException {
+            ObjectNode message = body.deepCopy()
+                    .put("sentAt", java.time.OffsetDateTime.now().toString())
+                    .put("nonce", UUID.randomUUID().toString().replace("-", ""));
+            byte[] json = message.toString().getBytes(StandardCharsets.UTF_8);
+            HttpRequest req = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(60))
+                    .header("Content-Type", pgp != null ? PgpMessages.MEDIA_TYPE : "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofByteArray(pgp != null ? pgp.seal(json, "request.json", "hub") : json))
+                    .build();
+            HttpResponse<byte[]> r = client.send(req, HttpResponse.BodyHandlers.ofByteArray());
+            boolean sealed = r.headers().firstValue("Content-Type").map(t -> t.startsWith(PgpMessages.MEDIA_TYPE)).orElse(false);
+            if (sealed && pgp == null) {
+                throw new java.io.IOException("a sealed answer to a plain request");
+            }
+            // the hub's signature is verified before the answer is used; a plain answer to a sealed request
+            // is only ever an error about the request itself (it could not be opened)
+            return new Answer(r.statusCode(), r.headers(), sealed ? pgp.open(r.body(), "hub") : r.body());
+        }
+    }
+
+    private static int refused(String phase, Answer r) {
+        System.out.println(phase + ": HTTP " + r.status() + " " + new String(r.body(), StandardCharsets.UTF_8));
         return 3;
     }
 
     static final String USAGE = "usage: kiosk --serial SERIAL [--municipality 012343] [--kind JUMINHYO]"
             + " [--options JSON] [--transaction ID] [--store S0001] [--terminal K1]"
-            + " [--outcome PRINTED|PRINT_FAILED|CANCELLED|NONE] [--retry N] [--url http://localhost:8080] [--out FILE]";
+            + " [--outcome PRINTED|PRINT_FAILED|CANCELLED|NONE] [--retry N] [--url https://localhost:8443] [--seal] [--out FILE]";
 }

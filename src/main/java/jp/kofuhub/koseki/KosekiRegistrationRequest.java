@@ -25,7 +25,9 @@ import jp.kofuhub.issuance.IssuanceRequest;
 public record KosekiRegistrationRequest(String transaction, String municipality, String serial, String honseki,
                                         String hittosha, String name, LocalDate birthDate) {
 
-    static final Set<String> FIELDS = Set.of("transaction", "municipality", "serial", "honseki", "hittosha", "person");
+    /** sentAt and nonce (v1.1) are checked by ReplayGuard before this parser runs. */
+    static final Set<String> FIELDS = Set.of("transaction", "municipality", "serial", "honseki", "hittosha", "person",
+            "sentAt", "nonce");
     static final Set<String> PERSON_FIELDS = Set.of("name", "birthDate");
     /** The column sizes of honseki_application (characters). */
     static final int MAX_HONSEKI = 400;

@@ -1,0 +1,138 @@
+package jp.kofuhub.issuance;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.Locale;
+import jp.kofuhub.keys.PgpMessages;
+import jp.kofuhub.keys.PgpRefusedException;
+import org.apache.camel.Exchange;
+import org.apache.camel.Message;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The envelope of every issuance-centre request and answer (docs/interfaces/issuance-centre.md v1.1),
+ * the first and the last step of the four POST routes:
+ * <ul>
+ * <li>{@link #open}: a body of type {@code application/pgp-encrypted} is decrypted and the centre's
+ * signature verified ({@link PgpMessages#open}) before anything reads it; its plaintext is the JSON
+ * request. A plain JSON request is refused UNSIGNED when {@code kofu.issuance.pgp.required}. Then
+ * the replay check ({@link ReplayGuard}: sentAt within the window, nonce new). A request that
+ * cannot be opened gets a plain JSON error and changes nothing.</li>
+ * <li>{@link #seal}: every answer to a sealed request — documents and refusals alike — is signed by
+ * the hub and encrypted to the centre; {@code Content-Type: application/pgp-encrypted}, the inner type
+ * in {@value #INNER_TYPE}. Answers to plain requests stay plain.</li>
+ * </ul>
+ */
+public class CentreMessages {
+
+    private static final Logger LOG = LoggerFactory.getLogger(CentreMessages.class);
+    /** The exchange property that marks a request that came sealed: its answer is sealed too. */
+    public static final String SEALED = "KofuSealedRequest";
+    /** The header of a sealed answer that names the type of its content. */
+    public static final String INNER_TYPE = "X-Kofu-Content-Type";
+    /** The party whose key signs requests and receives answers. */
+    static final String CENTRE = "centre";
+    /** The largest sealed request read (a JSON request of {@link IssuanceRequest#MAX_BODY_BYTES}, signed and encrypted). */
+    static final int MAX_SEALED_BYTES = 64 * 1024;
+
+    private final PgpMessages pgp;
+    private final boolean required;
+    private final ReplayGuard replay;
+
+    public CentreMessages(PgpMessages pgp, boolean required, ReplayGuard replay) {
+        this.pgp = pgp;
+        this.required = required;
+        this.replay = replay;
+    }
+
+    /** The HTTP status of an OpenPGP refusal: the message unusable 400, its signer not trusted 403. */
+    static int status(String pgpCode) {
+        return switch (pgpCode) {
+            case "UNKNOWN_SIGNER", "BAD_SIGNATURE", "KEY_EXPIRED_OR_REVOKED" -> 403;
+            default -> 400; // UNSIGNED, NOT_ENCRYPTED_FOR_HUB
+        };
+    }
+
+    /**
+     * Opens a request in place: afterwards the body is the JSON request (a String) with
+     * {@code Content-Type: application/json}, verified and not replayed.
+     */
+    public void open(Exchange exchange) {
+        Message in = exchange.getMessage();
+        String type = in.getHeader(Exchange.CONTENT_TYPE, String.class);
+        if (isSealed(type)) {
+            byte[] sealed = in.getBody(byte[].class);
+            if (sealed == null || sealed.length == 0) {
+                throw IssuanceException.badRequest("MALFORMED_REQUEST", "the body is empty");
+            }
+            if (sealed.length > MAX_SEALED_BYTES) {
+                throw new IssuanceException("REQUEST_TOO_LARGE", 413, "the sealed body exceeds " + MAX_SEALED_BYTES + " bytes");
+            }
+            byte[] plain;
+            try {
+                plain = pgp.open(sealed, CENTRE);
+            } catch (PgpRefusedException e) {
+                LOG.warn("centre request refused before reading: {}", e.code());
+                throw new IssuanceException(e.code(), status(e.code()), e.getMessage());
+            } catch (IOException e) {
+                // the hub's own keys (files, password): not the centre's fault
+                throw new IllegalStateException("the hub cannot open OpenPGP messages: " + e.getMessage(), e);
+            }
+            exchange.setProperty(SEALED, Boolean.TRUE);
+            in.setBody(new String(plain, StandardCharsets.UTF_8));
+            in.setHeader(Exchange.CONTENT_TYPE, "application/json");
+        } else if (required) {
+            throw IssuanceException.badRequest("UNSIGNED", "requests must be OpenPGP messages signed by the centre and"
+                    + " encrypted to the hub (Content-Type " + PgpMessages.MEDIA_TYPE + ")");
+        }
+        // the body as a String once (a plain request's is a stream cache), for the check and the beans after it
+        String json = in.getBody(String.class);
+        in.setBody(json);
+        replay.check(in.getHeader(Exchange.CONTENT_TYPE, String.class), json);
+    }
+
+    /**
+     * Seals the answer in place when the request came sealed: body signed by the hub and encrypted to
+     * the centre, {@code Content-Type: application/pgp-encrypted}, {@value #INNER_TYPE} the type it had.
+     * The status code is left as it is.
+     */
+    public void seal(Exchange exchange) throws IOException {
+        if (!sealedRequest(exchange)) {
+            return;
+        }
+        Message out = exchange.getMessage();
+        String inner = out.getHeader(Exchange.CONTENT_TYPE, "application/octet-stream", String.class);
+        byte[] plain = out.getBody(byte[].class);
+        byte[] sealed = pgp.seal(plain == null ? new byte[0] : plain, inner.startsWith("application/pdf")
+                ? "certificate.pdf" : "answer.json", CENTRE);
+        out.setBody(sealed);
+        out.setHeader(Exchange.CONTENT_TYPE, PgpMessages.MEDIA_TYPE);
+        out.setHeader(INNER_TYPE, inner);
+    }
+
+    /**
+     * {@link #seal} for the error handlers: when the hub cannot seal (its own key), the answer becomes
+     * a plain INTERNAL_ERROR with no content rather than a plain refusal or document.
+     */
+    public void sealError(Exchange exchange) {
+        try {
+            seal(exchange);
+        } catch (IOException | RuntimeException e) {
+            LOG.error("cannot seal the answer to the centre: {}", e.getClass().getName());
+            Message out = exchange.getMessage();
+            out.removeHeaders("*");
+            out.setHeader(Exchange.HTTP_RESPONSE_CODE, 500);
+            out.setHeader(Exchange.CONTENT_TYPE, "application/json");
+            out.setBody(new ErrorResponses().body(e));
+        }
+    }
+
+    static boolean sealedRequest(Exchange exchange) {
+        return Boolean.TRUE.equals(exchange.getProperty(SEALED, Boolean.class));
+    }
+
+    private static boolean isSealed(String contentType) {
+        return contentType != null && contentType.toLowerCase(Locale.ROOT).startsWith(PgpMessages.MEDIA_TYPE);
+    }
+}

@@ -1,0 +1,46 @@
+package jp.kofuhub.issuance;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.HashMap;
+import java.util.Map;
+import jp.kofuhub.support.TestHub;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.core.env.MapPropertySource;
+
+/**
+ * The test hub of {@link CentreHopScenarios}: as {@link TestHub.H2}, but sealed requests are required
+ * ({@code kofu.issuance.pgp.required=true}, as in production) and the centre's public key is a copy in
+ * the hub's own folder ({@link #centreKey}), so a test can put a revoked copy in its place for a while
+ * (PgpMessages reads a key file again when it changes). One context of its own; the shared database.
+ */
+public class CentreHub extends TestHub.H2 {
+
+    @Override
+    protected String name() {
+        return "h2-centre";
+    }
+
+    /** The centre public key file this hub verifies requests with. */
+    static Path centreKey(ConfigurableApplicationContext ctx) {
+        return Path.of(ctx.getEnvironment().getRequiredProperty("kofu.test.inbox-dir")).resolveSibling("centre.pgp.pub");
+    }
+
+    @Override
+    public void initialize(ConfigurableApplicationContext ctx) {
+        super.initialize(ctx);
+        Path key = centreKey(ctx);
+        try {
+            Files.copy(TestHub.KEYS.resolve("centre.pgp.pub"), key, StandardCopyOption.REPLACE_EXISTING);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        Map<String, Object> p = new HashMap<>();
+        p.put("kofu.issuance.pgp.required", "true");
+        p.put("kofu.pgp.peers.centre", key.toString());
+        ctx.getEnvironment().getPropertySources().addFirst(new MapPropertySource("centre-hub", p));
+    }
+}
