@@ -15,7 +15,9 @@ import org.springframework.core.env.MapPropertySource;
  * The test hub of {@link CentreHopScenarios}: as {@link TestHub.H2}, but sealed requests are required
  * ({@code kofu.issuance.pgp.required=true}, as in production) and the centre's public key is a copy in
  * the hub's own folder ({@link #centreKey}), so a test can put a revoked copy in its place for a while
- * (PgpMessages reads a key file again when it changes). One context of its own; the shared database.
+ * (PgpMessages reads a key file again when it changes). Its listener is the real one, HTTPS with the
+ * centre's client certificate (mutual TLS), so this is the production hop end to end. One context of
+ * its own; the shared database.
  */
 public class CentreHub extends TestHub.H2 {
 
@@ -40,6 +42,8 @@ public class CentreHub extends TestHub.H2 {
         }
         Map<String, Object> p = new HashMap<>();
         p.put("kofu.issuance.pgp.required", "true");
+        // and as in production over mutual TLS: requests come with the centre's client certificate
+        p.put("server.ssl.enabled", "true");
         p.put("kofu.pgp.peers.centre", key.toString());
         ctx.getEnvironment().getPropertySources().addFirst(new MapPropertySource("centre-hub", p));
     }

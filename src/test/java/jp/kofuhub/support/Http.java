@@ -13,6 +13,14 @@ public final class Http {
 
     private static final HttpClient CLIENT = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
+    /** For https:// URLs (test hubs with TLS on): the centre's client certificate of the run's key set. */
+    private static final HttpClient CENTRE_TLS = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5))
+            .sslContext(jp.kofuhub.keys.Tls.context(TestHub.KEYS, "centre", "changeit-demo".toCharArray())).build();
+
+    private static HttpClient client(String url) {
+        return url.startsWith("https:") ? CENTRE_TLS : CLIENT;
+    }
+
     private Http() {
     }
 
@@ -33,7 +41,7 @@ public final class Http {
         if (contentType != null) {
             b.header("Content-Type", contentType);
         }
-        return CLIENT.send(b.build(), HttpResponse.BodyHandlers.ofByteArray());
+        return client(url).send(b.build(), HttpResponse.BodyHandlers.ofByteArray());
     }
 
     /**

@@ -45,8 +45,12 @@ public abstract class HubTestBase {
         }
     }
 
+    @Value("${server.ssl.enabled:false}")
+    protected boolean tls;
+
+    /** http://localhost:port, or https:// on a test hub with TLS on (SecureHub, CentreHub). */
     protected String baseUrl() {
-        return "http://localhost:" + port;
+        return (tls ? "https" : "http") + "://localhost:" + port;
     }
 
     protected long appliedFiles(String municipality) {
