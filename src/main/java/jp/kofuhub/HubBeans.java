@@ -141,6 +141,12 @@ public class HubBeans {
         return new Transactions(jdbc);
     }
 
+    /** The detached signature of certificate answers' metadata (route sign-answer, crypto:sign). */
+    @Bean
+    jp.kofuhub.issuance.AnswerSignature answerSignature(PdfSignerHolder signer) {
+        return new jp.kofuhub.issuance.AnswerSignature(signer.signer());
+    }
+
     @Bean
     IssuanceService issuanceService(MunicipalityRegistry municipalities, ReplicaReader replica, FontChain fonts,
                                     ReplicaFreshness freshness, IssueNumbers numbers, Clock clock,

@@ -109,7 +109,8 @@ public final class KioskCommand {
             Files.write(out, issued.body());
             System.out.println("saved " + out + " (" + issued.body().length + " bytes, 発行番号 " + number + ", "
                     + issued.headers().firstValue("X-Kofu-Pages").orElse("?") + " page(s), fee "
-                    + issued.headers().firstValue("X-Kofu-Fee").orElse("?") + " yen)");
+                    + issued.headers().firstValue("X-Kofu-Fee").orElse("?") + " yen"
+                    + (issued.signed() ? ", hub's signature on number, fee and pages verified" : "") + ")");
             for (int i = 1; i <= Integer.parseInt(o.get("--retry")); i++) {
                 // a retry is a new message: new sentAt and nonce, same transaction
                 Answer again = centre.post(url + "/certificates", body);
@@ -146,7 +147,38 @@ public final class KioskCommand {
     }
 
     /** An answer of the hub, opened when it came sealed. */
-    record Answer(int status, java.net.http.HttpHeaders headers, byte[] body) {
+    record Answer(int status, java.net.http.HttpHeaders headers, byte[] body, boolean signed) {
+    }
+
+    /**
+     * True when the answer carries the hub's metadata signature (X-Kofu-Signature, issuance-centre.md
+     * §5.4) and it verifies with the hub's certificate ({@code hub.crt} of the key folder); false when
+     * there is none or no certificate to check it with. A signature that does not verify is an error.
+     */
+    static boolean verifyAnswerSignature(HttpResponse<byte[]> r) throws java.io.IOException {
+        var sig = r.headers().firstValue(jp.kofuhub.issuance.AnswerSignature.HEADER);
+        Path cert = Tls.configuredDir().resolve("hub.crt");
+        if (sig.isEmpty() || !Files.isReadable(cert)) {
+            return false;
+        }
+        try (var in = Files.newInputStream(cert)) {
+            var hub = (java.security.cert.X509Certificate) java.security.cert.CertificateFactory.getInstance("X.509")
+                    .generateCertificate(in);
+            var h = r.headers();
+            byte[] canonical = jp.kofuhub.issuance.AnswerSignature.canonical(h.firstValue("X-Kofu-Transaction").orElse(null),
+                    h.firstValue("X-Kofu-Issue-Number").orElse(null), h.firstValue("X-Kofu-Fee").orElse(null),
+                    h.firstValue("X-Kofu-Pages").orElse(null), h.firstValue("Content-Type").orElse(null), r.body());
+            java.security.Signature v = java.security.Signature.getInstance(
+                    "EC".equals(hub.getPublicKey().getAlgorithm()) ? "SHA256withECDSA" : "SHA256withRSA");
+            v.initVerify(hub);
+            v.update(canonical);
+            if (!v.verify(java.util.Base64.getDecoder().decode(sig.get()))) {
+                throw new java.io.IOException("the answer's metadata signature (X-Kofu-Signature) does not verify");
+            }
+            return true;
+        } catch (java.security.GeneralSecurityException | IllegalArgumentException e) {
+            throw new java.io.IOException("the answer's metadata signature cannot be checked: " + e.getMessage(), e);
+        }
     }
 
     /** The centre's side of the hop: its HTTP client and, when sealing, its OpenPGP key (else null). */
@@ -169,7 +201,8 @@ public final class KioskCommand {
             }
             // the hub's signature is verified before the answer is used; a plain answer to a sealed request
             // is only ever an error about the request itself (it could not be opened)
-            return new Answer(r.statusCode(), r.headers(), sealed ? pgp.open(r.body(), "hub") : r.body());
+            boolean signed = verifyAnswerSignature(r);
+            return new Answer(r.statusCode(), r.headers(), sealed ? pgp.open(r.body(), "hub") : r.body(), signed);
         }
     }
 

@@ -141,6 +141,16 @@ public class PdfSigner {
         }
     }
 
+    /** The signing key (also signs the metadata of the hub's answers: AnswerSignature). */
+    public PrivateKey privateKey() {
+        return key;
+    }
+
+    /** SHA256withRSA or SHA256withECDSA, by the key. */
+    public String signatureAlgorithm() {
+        return signatureAlgorithm;
+    }
+
     /** The signer's certificate (first of the chain). */
     public X509Certificate certificate() {
         return signer;

@@ -55,6 +55,9 @@ abstract class CentreHopScenarios extends HubTestBase {
     @Value("${kofu.pgp.peers.centre}")
     Path centreKey;
 
+    @org.springframework.beans.factory.annotation.Autowired
+    org.apache.camel.ProducerTemplate camel;
+
     CityGenerator.Result city;
 
     @BeforeEach
@@ -95,6 +98,9 @@ abstract class CentreHopScenarios extends HubTestBase {
         byte[] pdf = Http.opened(issued);
         assertThat(new String(pdf, 0, 4, StandardCharsets.US_ASCII)).isEqualTo("%PDF");
         String number = issued.headers().firstValue("X-Kofu-Issue-Number").orElseThrow();
+        assertThat(answerSignatureVerifies(issued, null)).isTrue();
+        // a changed fee (or number, or body) no longer matches the hub's signature
+        assertThat(answerSignatureVerifies(issued, "99999")).isFalse();
 
         // the centre's retry of the same transaction is a new message (new nonce, new sentAt): same document
         HttpResponse<byte[]> retried = Http.postSealed(url("certificates"), request(tx, "JUMINHYO"));
@@ -135,6 +141,29 @@ abstract class CentreHopScenarios extends HubTestBase {
             }
             Files.deleteIfExists(out);
         }
+    }
+
+    /**
+     * The centre's check of X-Kofu-Signature (issuance-centre.md §5.4) with camel-crypto's
+     * {@code crypto:verify} and the hub's certificate; {@code fee} replaces the received fee (tampering).
+     */
+    private boolean answerSignatureVerifies(HttpResponse<byte[]> r, String fee) throws Exception {
+        java.security.cert.X509Certificate hub;
+        try (var in = Files.newInputStream(TestHub.KEYS.resolve("hub.crt"))) {
+            hub = (java.security.cert.X509Certificate) java.security.cert.CertificateFactory.getInstance("X.509")
+                    .generateCertificate(in);
+        }
+        var h = r.headers();
+        byte[] canonical = AnswerSignature.canonical(h.firstValue("X-Kofu-Transaction").orElse(null),
+                h.firstValue("X-Kofu-Issue-Number").orElse(null), fee != null ? fee : h.firstValue("X-Kofu-Fee").orElse(null),
+                h.firstValue("X-Kofu-Pages").orElse(null), h.firstValue("Content-Type").orElse(null), r.body());
+        String signature = h.firstValue(AnswerSignature.HEADER).orElseThrow();
+        org.apache.camel.Exchange verified = camel.send("crypto:verify:centre-check?algorithm=SHA256withECDSA", ex -> {
+            ex.getIn().setBody(canonical);
+            ex.getIn().setHeader("CamelDigitalSignature", signature);
+            ex.getIn().setHeader("CamelSignaturePublicKeyOrCert", hub);
+        });
+        return verified.getException() == null;
     }
 
     // ---- rejections: a plain JSON error, nothing applied ----
