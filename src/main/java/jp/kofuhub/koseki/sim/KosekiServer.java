@@ -269,6 +269,9 @@ public final class KosekiServer implements AutoCloseable {
         if (pgp != null) {
             byte[] plain = open(ex, contentType);
             opened[0] = true;
+            if (plain.length > MAX_BODY) {
+                throw malformed("the body is larger than " + MAX_BODY + " bytes");
+            }
             return parse(plain);
         }
         if (contentType == null) {
@@ -296,11 +299,7 @@ public final class KosekiServer implements AutoCloseable {
         }
         byte[] sealed = body(ex, MAX_SEALED_BODY);
         try {
-            byte[] plain = pgp.open(sealed, HUB);
-            if (plain.length > MAX_BODY) {
-                throw malformed("the body is larger than " + MAX_BODY + " bytes");
-            }
-            return plain;
+            return pgp.open(sealed, HUB);
         } catch (PgpRefusedException e) {
             String code = "NOT_ENCRYPTED_FOR_HUB".equals(e.code()) ? "NOT_ENCRYPTED_FOR_SERVER" : e.code();
             throw new Refusal(400, code, "the OpenPGP message is refused");

@@ -78,6 +78,11 @@ public final class KosekiServerCommand {
                 server.tls(Tls.context(keys, "koseki-server", DemoKeys.configuredPassword()));
             }
             if (pgp) {
+                for (String f : new String[] {"koseki-server.pgp.sec", KosekiServer.HUB + ".pgp.pub"}) {
+                    if (!java.nio.file.Files.isRegularFile(keys.resolve(f))) {
+                        throw new java.nio.file.NoSuchFileException(keys.resolve(f).toString());
+                    }
+                }
                 server.pgp(PgpMessages.ofParty(keys, "koseki-server", DemoKeys.configuredPassword(),
                         List.of(KosekiServer.HUB)));
             }
