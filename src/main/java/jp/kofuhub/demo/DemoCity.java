@@ -50,6 +50,9 @@ public class DemoCity implements ApplicationRunner, org.springframework.beans.fa
     private final jp.kofuhub.keys.KeysOnFirstRun keys;
     private final Path keysDir;
     private final char[] keysPassword;
+    /** The simulator as the hub calls it: https with client certificates, OpenPGP bodies. */
+    private final boolean kosekiTls;
+    private final boolean kosekiPgp;
 
     public DemoCity(JdbcTemplate jdbc, Clock clock, jp.kofuhub.municipality.MunicipalityRegistry municipalities,
                     @Value("${kofu.demo.koseki-port:0}") int kosekiPort,
@@ -61,7 +64,11 @@ public class DemoCity implements ApplicationRunner, org.springframework.beans.fa
                     @Value("${kofu.demo.enabled}") boolean enabled,
                     jp.kofuhub.keys.KeysOnFirstRun keys,
                     @Value("${kofu.keys.dir:" + jp.kofuhub.keys.DemoKeys.DEFAULT_DIR + "}") String keysDir,
-                    @Value("${kofu.keys.password:" + jp.kofuhub.keys.DemoKeys.DEFAULT_PASSWORD + "}") String keysPassword) {
+                    @Value("${kofu.keys.password:" + jp.kofuhub.keys.DemoKeys.DEFAULT_PASSWORD + "}") String keysPassword,
+                    @Value("${kofu.koseki.url:}") String kosekiUrl,
+                    @Value("${kofu.koseki.pgp:false}") boolean kosekiPgp) {
+        this.kosekiTls = kosekiUrl.regionMatches(true, 0, "https:", 0, 6);
+        this.kosekiPgp = kosekiPgp;
         this.keys = keys;
         this.keysDir = Path.of(keysDir);
         this.keysPassword = keysPassword.toCharArray();
@@ -129,8 +136,21 @@ public class DemoCity implements ApplicationRunner, org.springframework.beans.fa
             var book = jp.kofuhub.koseki.sim.KosekiBook.load(kosekiBook(), prefix, null, null);
             koseki = new jp.kofuhub.koseki.sim.KosekiServer(book,
                     new jp.kofuhub.koseki.sim.KosekiCertificates(Path.of("fonts/ipaexm.ttf"), prefix), kosekiPort);
+            // consistent with the hub's own settings: https + client certificates when kofu.koseki.url
+            // is https, OpenPGP bodies when kofu.koseki.pgp; the keys of the demo key set
+            if (kosekiTls || kosekiPgp) {
+                keys.ensure();
+            }
+            if (kosekiTls) {
+                koseki.tls(jp.kofuhub.keys.Tls.context(keysDir, "koseki-server", keysPassword));
+            }
+            if (kosekiPgp) {
+                koseki.pgp(jp.kofuhub.keys.PgpMessages.ofParty(keysDir, "koseki-server", keysPassword,
+                        java.util.List.of(jp.kofuhub.koseki.sim.KosekiServer.HUB)));
+            }
             koseki.start();
-            LOG.info("demo koseki server simulator on port {} with {} 戸籍", kosekiPort, book.size());
+            LOG.info("demo koseki server simulator on port {} with {} 戸籍 ({}, {})", kosekiPort, book.size(),
+                    kosekiTls ? "https + client certificates" : "plain http", kosekiPgp ? "OpenPGP" : "plain bodies");
         } catch (java.io.IOException | RuntimeException e) {
             LOG.warn("demo koseki server simulator not started: {}", e.getClass().getSimpleName());
         }

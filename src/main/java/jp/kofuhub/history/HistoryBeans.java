@@ -40,4 +40,11 @@ public class HistoryBeans {
         return new DailySettlement(jdbc, settlement, municipalities, clock, ZoneId.of(zone),
                 since == null || since.isBlank() ? null : LocalDate.parse(since.trim()), grace);
     }
+
+    @Bean
+    SettlementFiles settlementFiles(jp.kofuhub.keys.PgpMessages pgpMessages,
+                                    @Value("${kofu.settlement.pgp:true}") boolean pgp,
+                                    @Value("${kofu.settlement.recipient:finance}") String recipient) {
+        return new SettlementFiles(pgp ? pgpMessages : null, recipient);
+    }
 }

@@ -7,6 +7,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import com.sun.net.httpserver.HttpsConfigurator;
+import com.sun.net.httpserver.HttpsParameters;
+import com.sun.net.httpserver.HttpsServer;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -25,6 +28,10 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLParameters;
+import jp.kofuhub.keys.PgpMessages;
+import jp.kofuhub.keys.PgpRefusedException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -45,6 +52,12 @@ import org.slf4j.LoggerFactory;
  * <li>{@code 405} for any method but POST, {@code 404} for any other path, {@code 500} when the
  * certificate cannot be rendered.</li>
  * </ul>
+ * <p>Optionally (interface v1.1) {@link #tls TLS} with a client certificate required, and
+ * {@link #pgp OpenPGP} on the bodies: a request must be {@code application/pgp-encrypted}, encrypted to the
+ * server's key and signed by the hub's (party {@code hub}), else {@code 400} with the plain JSON code
+ * {@code UNSIGNED}, {@code UNKNOWN_SIGNER}, {@code BAD_SIGNATURE}, {@code KEY_EXPIRED_OR_REVOKED} or
+ * {@code NOT_ENCRYPTED_FOR_SERVER} and nothing of the request is read. Every answer to an opened
+ * request (PDF or JSON refusal) is then signed by the server and encrypted to the hub.
  * Logs request ids, kinds and codes only, never names, 本籍 or dates.
  */
 public final class KosekiServer implements AutoCloseable {
@@ -54,6 +67,10 @@ public final class KosekiServer implements AutoCloseable {
     public static final String PATH = "/koseki/v1/certificates";
     /** The largest request body accepted, in bytes. */
     public static final int MAX_BODY = 8 * 1024;
+    /** The largest sealed request body accepted, in bytes (a sealed {@link #MAX_BODY} request fits). */
+    public static final int MAX_SEALED_BODY = 16 * 1024;
+    /** The party whose signature a sealed request must carry, and to whom answers are sealed. */
+    public static final String HUB = "hub";
     /** {@code requestId}: ASCII letters, digits and {@code -}, 1–64 characters (the hub's 発行番号 fit). */
     static final Pattern REQUEST_ID = Pattern.compile("[0-9A-Za-z][0-9A-Za-z-]{0,63}");
     static final Pattern MUNICIPALITY = Pattern.compile("[0-9]{6}");
@@ -70,6 +87,8 @@ public final class KosekiServer implements AutoCloseable {
     private final KosekiCertificates certificates;
     private final InetSocketAddress address;
     private final int threads;
+    private SSLContext tls;
+    private PgpMessages pgp;
     private HttpServer server;
     private ExecutorService pool;
 
@@ -85,11 +104,45 @@ public final class KosekiServer implements AutoCloseable {
         this.threads = Math.max(1, threads);
     }
 
+    /**
+     * Serve HTTPS with {@code context} (the server's certificate, the CAs it trusts) and require a
+     * client certificate of one of those CAs. Before {@link #start()}.
+     */
+    public synchronized KosekiServer tls(SSLContext context) {
+        this.tls = context;
+        return this;
+    }
+
+    /**
+     * OpenPGP on the bodies with {@code messages} (the server's own key, and the {@value #HUB}'s public
+     * key): requests opened and verified before they are read, answers sealed to the hub. Before
+     * {@link #start()}.
+     */
+    public synchronized KosekiServer pgp(PgpMessages messages) {
+        this.pgp = messages;
+        return this;
+    }
+
     public synchronized void start() throws IOException {
         if (server != null) {
             throw new IllegalStateException("already started");
         }
-        HttpServer s = HttpServer.create(address, 64);
+        HttpServer s;
+        if (tls != null) {
+            HttpsServer https = HttpsServer.create(address, 64);
+            https.setHttpsConfigurator(new HttpsConfigurator(tls) {
+                @Override
+                public void configure(HttpsParameters params) {
+                    SSLParameters p = getSSLContext().getDefaultSSLParameters();
+                    p.setProtocols(new String[] {"TLSv1.3", "TLSv1.2"});
+                    p.setNeedClientAuth(true);
+                    params.setSSLParameters(p);
+                }
+            });
+            s = https;
+        } else {
+            s = HttpServer.create(address, 64);
+        }
         s.createContext("/", this::handle);
         pool = Executors.newFixedThreadPool(threads, r -> {
             Thread t = new Thread(r, "koseki-server");
@@ -99,8 +152,9 @@ public final class KosekiServer implements AutoCloseable {
         s.setExecutor(pool);
         s.start();
         server = s;
-        LOG.info("koseki server listening on port {} for municipality {} ({} 戸籍)", port(), book.municipality(),
-                book.size());
+        LOG.info("koseki server listening on port {} for municipality {} ({} 戸籍, {}, {})", port(),
+                book.municipality(), book.size(), tls != null ? "https with client certificates" : "plain http",
+                pgp != null ? "OpenPGP bodies" : "plain bodies");
     }
 
     /** Stops accepting, lets running exchanges finish for up to a second. */
@@ -156,6 +210,7 @@ public final class KosekiServer implements AutoCloseable {
 
     private void handle(HttpExchange ex) throws IOException {
         String requestId = null;
+        boolean[] opened = {false};
         try (ex) {
             try {
                 if (!PATH.equals(ex.getRequestURI().getPath())) {
@@ -165,9 +220,9 @@ public final class KosekiServer implements AutoCloseable {
                     ex.getResponseHeaders().set("Allow", "POST");
                     throw new Refusal(405, "METHOD_NOT_ALLOWED", "only POST is allowed");
                 }
-                Request req = parse(ex);
+                Request req = parse(ex, opened);
                 requestId = req.requestId();
-                answer(ex, req);
+                answer(ex, req, opened[0]);
             } catch (Refusal r) {
                 if (r.status == 422) {
                     LOG.info("koseki {}: 422 {}", requestId, r.code);
@@ -175,15 +230,16 @@ public final class KosekiServer implements AutoCloseable {
                     LOG.info("koseki request{}: {} {} ({})", requestId == null ? "" : " " + requestId, r.status,
                             r.code, r.getMessage());
                 }
-                send(ex, r.status, "application/json", error(r.code, r.getMessage()));
+                send(ex, r.status, "application/json", error(r.code, r.getMessage()), opened[0]);
             } catch (RuntimeException e) {
                 LOG.error("koseki {}: 500 ({})", requestId, e.getClass().getSimpleName(), e);
-                send(ex, 500, "application/json", error("INTERNAL_ERROR", "the certificate could not be made"));
+                send(ex, 500, "application/json", error("INTERNAL_ERROR", "the certificate could not be made"),
+                        opened[0]);
             }
         }
     }
 
-    private void answer(HttpExchange ex, Request req) throws Refusal, IOException {
+    private void answer(HttpExchange ex, Request req, boolean sealed) throws Refusal, IOException {
         Optional<KosekiBook.Koseki> koseki = book.find(req.honseki(), req.hittosha());
         Optional<KosekiBook.Member> person = koseki.flatMap(k -> k.member(req.name(), req.birthDate()));
         if (person.isEmpty()) {
@@ -204,12 +260,20 @@ public final class KosekiServer implements AutoCloseable {
         ex.getResponseHeaders().set("X-Koseki-Kind", req.kind().name());
         ex.getResponseHeaders().set("X-Koseki-Subject",
                 KosekiCertificates.subjectHash(k.honseki(), k.hittosha(), m.name(), m.birthDate()));
-        send(ex, 200, "application/pdf", pdf);
+        send(ex, 200, "application/pdf", pdf, sealed);
         LOG.info("koseki {} {}: 200 ({} bytes)", req.requestId(), req.kind(), pdf.length);
     }
 
-    private Request parse(HttpExchange ex) throws Refusal, IOException {
+    private Request parse(HttpExchange ex, boolean[] opened) throws Refusal, IOException {
         String contentType = ex.getRequestHeaders().getFirst("Content-Type");
+        if (pgp != null) {
+            byte[] plain = open(ex, contentType);
+            opened[0] = true;
+            if (plain.length > MAX_BODY) {
+                throw malformed("the body is larger than " + MAX_BODY + " bytes");
+            }
+            return parse(plain);
+        }
         if (contentType == null) {
             throw malformed("Content-Type must be application/json");
         }
@@ -223,11 +287,31 @@ public final class KosekiServer implements AutoCloseable {
                 throw malformed("the body must be UTF-8");
             }
         }
+        return parse(body(ex, MAX_BODY));
+    }
+
+    /** The sealed request body opened: encrypted to this server and signed by the hub, else refused. */
+    private byte[] open(HttpExchange ex, String contentType) throws Refusal, IOException {
+        if (contentType == null || !contentType.toLowerCase(Locale.ROOT).split(";")[0].strip()
+                .equals(PgpMessages.MEDIA_TYPE)) {
+            throw new Refusal(400, "UNSIGNED", "the body must be " + PgpMessages.MEDIA_TYPE
+                    + ", signed by the hub and encrypted to this server");
+        }
+        byte[] sealed = body(ex, MAX_SEALED_BODY);
+        try {
+            return pgp.open(sealed, HUB);
+        } catch (PgpRefusedException e) {
+            String code = "NOT_ENCRYPTED_FOR_HUB".equals(e.code()) ? "NOT_ENCRYPTED_FOR_SERVER" : e.code();
+            throw new Refusal(400, code, "the OpenPGP message is refused");
+        }
+    }
+
+    private static byte[] body(HttpExchange ex, int max) throws Refusal, IOException {
         String length = ex.getRequestHeaders().getFirst("Content-Length");
         if (length != null) {
             try {
-                if (Long.parseLong(length.strip()) > MAX_BODY) {
-                    throw malformed("the body is larger than " + MAX_BODY + " bytes");
+                if (Long.parseLong(length.strip()) > max) {
+                    throw malformed("the body is larger than " + max + " bytes");
                 }
             } catch (NumberFormatException e) {
                 throw malformed("Content-Length is not a number");
@@ -235,11 +319,15 @@ public final class KosekiServer implements AutoCloseable {
         }
         byte[] body;
         try (InputStream in = ex.getRequestBody()) {
-            body = in.readNBytes(MAX_BODY + 1);
+            body = in.readNBytes(max + 1);
         }
-        if (body.length > MAX_BODY) {
-            throw malformed("the body is larger than " + MAX_BODY + " bytes");
+        if (body.length > max) {
+            throw malformed("the body is larger than " + max + " bytes");
         }
+        return body;
+    }
+
+    private Request parse(byte[] body) throws Refusal {
         String text;
         try {
             text = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
@@ -362,7 +450,12 @@ public final class KosekiServer implements AutoCloseable {
         }
     }
 
-    private static void send(HttpExchange ex, int status, String contentType, byte[] body) throws IOException {
+    /** Sends {@code body}; {@code sealed}: signed by this server and encrypted to the hub. */
+    private void send(HttpExchange ex, int status, String contentType, byte[] body, boolean sealed) throws IOException {
+        if (sealed) {
+            body = pgp.seal(body, contentType.equals("application/pdf") ? "certificate.pdf" : "answer.json", HUB);
+            contentType = PgpMessages.MEDIA_TYPE;
+        }
         ex.getResponseHeaders().set("Content-Type", contentType);
         ex.getResponseHeaders().set("Cache-Control", "no-store");
         ex.sendResponseHeaders(status, body.length == 0 ? -1 : body.length);

@@ -359,6 +359,12 @@ class KosekiServerTest {
         assertThat(KosekiServerCommand.run(new String[] {"--juki", juki.toString(), "--bogus", "1"})).isEqualTo(2);
         assertThat(KosekiServerCommand.run(new String[] {"--juki", tmp.resolve("missing.kexp").toString(), "--port", "0"}))
                 .isEqualTo(1);
+        // --tls / --pgp are flags; without the key files there is nothing to serve with
+        assertThat(KosekiServerCommand.run(new String[] {"--juki", juki.toString(), "--port", "0", "--tls",
+                "--keys", tmp.resolve("no-keys").toString()})).isEqualTo(1);
+        assertThat(KosekiServerCommand.run(new String[] {"--juki", juki.toString(), "--port", "0", "--pgp",
+                "--keys", tmp.resolve("no-keys").toString()})).isEqualTo(1);
+        assertThat(KosekiServerCommand.run(new String[] {"--juki", juki.toString(), "--tls", "--port"})).isEqualTo(2);
     }
 
     @Test

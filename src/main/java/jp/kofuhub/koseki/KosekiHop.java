@@ -1,0 +1,88 @@
+package jp.kofuhub.koseki;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.Locale;
+import jp.kofuhub.keys.PgpMessages;
+import jp.kofuhub.keys.PgpRefusedException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * OpenPGP on the koseki hop (docs/interfaces/koseki-server.md v1.1), for the koseki branch of route
+ * {@code issue-certificate}: with {@code kofu.koseki.pgp} the request is signed by the hub and encrypted
+ * to party {@value #SERVER}, and the server's answer is decrypted and its signature by {@value #SERVER}
+ * verified before a byte of it is read. Off (dev profile, test hubs), bodies pass as they are.
+ */
+public class KosekiHop {
+
+    private static final Logger LOG = LoggerFactory.getLogger(KosekiHop.class);
+
+    /** The party of the koseki certificate server in {@code kofu.pgp.peers}. */
+    public static final String SERVER = "koseki-server";
+
+    /** An answer of the koseki server refused for its OpenPGP envelope; counts as a failure of the server. */
+    public static class AnswerRefused extends IOException {
+        private final String code;
+
+        public AnswerRefused(String code) {
+            super("the koseki server's answer is refused: " + code);
+            this.code = code;
+        }
+
+        public String code() {
+            return code;
+        }
+    }
+
+    private final PgpMessages pgp;
+
+    /** @param pgp the hub's messages, or null: plain bodies */
+    public KosekiHop(PgpMessages pgp) {
+        this.pgp = pgp;
+    }
+
+    public boolean sealed() {
+        return pgp != null;
+    }
+
+    /** The Content-Type of the request body. */
+    public String contentType() {
+        return pgp != null ? PgpMessages.MEDIA_TYPE : "application/json";
+    }
+
+    /** The request body: the JSON request, sealed to the koseki server when OpenPGP is on. */
+    public byte[] request(String json, String issueNumber) throws IOException {
+        byte[] plain = json.getBytes(StandardCharsets.UTF_8);
+        return pgp == null ? plain : pgp.seal(plain, issueNumber + ".json", SERVER);
+    }
+
+    /**
+     * The content of the server's answer. With OpenPGP on, a sealed answer is opened (encrypted to the
+     * hub, signed by {@value #SERVER}); a certificate or a refusal (200, 422) that is not sealed is
+     * refused UNSIGNED. Other answers (the server refusing the request itself, 4xx) are plain and are
+     * passed on: they never become a document.
+     *
+     * @throws AnswerRefused the answer's envelope is refused (its OpenPGP code)
+     */
+    public byte[] answer(byte[] body, String contentType, Integer status, String issueNumber) throws IOException {
+        if (pgp == null) {
+            return body;
+        }
+        boolean isSealed = contentType != null
+                && contentType.toLowerCase(Locale.ROOT).split(";")[0].strip().equals(PgpMessages.MEDIA_TYPE);
+        if (!isSealed) {
+            if (status != null && (status == 200 || status == 422)) {
+                LOG.warn("koseki {}: answer HTTP {} refused UNSIGNED (not {})", issueNumber, status, PgpMessages.MEDIA_TYPE);
+                throw new AnswerRefused("UNSIGNED");
+            }
+            return body;
+        }
+        try {
+            return pgp.open(body == null ? new byte[0] : body, SERVER);
+        } catch (PgpRefusedException e) {
+            LOG.warn("koseki {}: answer HTTP {} refused {} ({})", issueNumber, status, e.code(), e.getMessage());
+            throw new AnswerRefused(e.code());
+        }
+    }
+}
