@@ -44,12 +44,12 @@ public class KofuHub {
             usage: kofu <command> [options]
               serve                      run the hub (default)
               generate --municipality 012343 --residents N --seed S [--out DIR] [--encoding UTF-8|CP932]
-              kiosk --serial SERIAL [--municipality 012343] [--kind JUMINHYO] [--url URL] [--out FILE]
+              kiosk --serial SERIAL [--municipality 012343] [--kind JUMINHYO] [--url URL] [--seal] [--out FILE]
               keys [--dir data/keys] [--force]   write the demo key set (CA, X.509 + OpenPGP per party)
               make-seal --text 北広島市長之印 --out FILE [--font fonts/ipaexm.ttf] [--size 600]
               preview --template juminhyo --data FIXTURE.xml [--out FILE.pdf]
               quarantine list | retry STORED_AS --operator NAME | discard STORED_AS --operator NAME --why TEXT [--url URL]
               koseki-registration list | approve ID --operator NAME | reject ID --operator NAME --why TEXT [--url URL]
               bench-sync --db-url JDBC_URL [--residents 3800000] [--seed 1] (see bench/sync.sh)
-              koseki-server --juki FILE.kexp [--city-prefix 北海道北広島市] [--overrides FILE.tsv] [--extra FILE.tsv] [--port 8091]""";
+              koseki-server --juki FILE.kexp [--city-prefix 北海道北広島市] [--overrides FILE.tsv] [--extra FILE.tsv] [--port 8091] [--keys DIR] [--tls] [--pgp]""";
 }

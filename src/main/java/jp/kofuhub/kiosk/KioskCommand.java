@@ -152,7 +152,7 @@ public final class KioskCommand {
 
     /**
      * True when the answer carries the hub's metadata signature (X-Kofu-Signature, issuance-centre.md
-     * §5.4) and it verifies with the hub's certificate ({@code hub.crt} of the key folder); false when
+     * "Answer signature") and it verifies with the hub's certificate ({@code hub.crt} of the key folder); false when
      * there is none or no certificate to check it with. A signature that does not verify is an error.
      */
     static boolean verifyAnswerSignature(HttpResponse<byte[]> r) throws java.io.IOException {

@@ -144,7 +144,7 @@ abstract class CentreHopScenarios extends HubTestBase {
     }
 
     /**
-     * The centre's check of X-Kofu-Signature (issuance-centre.md §5.4) with camel-crypto's
+     * The centre's check of X-Kofu-Signature (issuance-centre.md "Answer signature") with camel-crypto's
      * {@code crypto:verify} and the hub's certificate; {@code fee} replaces the received fee (tampering).
      */
     private boolean answerSignatureVerifies(HttpResponse<byte[]> r, String fee) throws Exception {
