@@ -99,4 +99,35 @@ class PgpMessagesTest {
         assertThatThrownBy(() -> centre.open(answer, "hub")).isInstanceOfSatisfying(PgpRefusedException.class,
                 e -> assertThat(e.code()).isEqualTo("NOT_ENCRYPTED_FOR_HUB"));
     }
+
+    /** A message signed with a key that has expired (yesterday) is KEY_EXPIRED_OR_REVOKED. */
+    @Test
+    void signedWithAnExpiredKeyIsRefused(@TempDir Path dir) throws Exception {
+        KeyPairGenerator rsa = KeyPairGenerator.getInstance("RSA");
+        rsa.initialize(2048);
+        Date created = Date.from(java.time.Instant.now().minus(java.time.Duration.ofDays(2)));
+        var primary = new org.bouncycastle.openpgp.operator.jcajce.JcaPGPKeyPair(
+                org.bouncycastle.openpgp.PGPPublicKey.RSA_GENERAL, rsa.generateKeyPair(), created);
+        var hashed = new org.bouncycastle.openpgp.PGPSignatureSubpacketGenerator();
+        hashed.setKeyFlags(false, org.bouncycastle.bcpg.sig.KeyFlags.SIGN_DATA | org.bouncycastle.bcpg.sig.KeyFlags.CERTIFY_OTHER);
+        hashed.setKeyExpirationTime(false, 86_400); // one day after its creation: yesterday
+        var sha1 = new org.bouncycastle.openpgp.operator.jcajce.JcaPGPDigestCalculatorProviderBuilder().build()
+                .get(org.bouncycastle.bcpg.HashAlgorithmTags.SHA1);
+        var gen = new PGPKeyRingGenerator(org.bouncycastle.openpgp.PGPSignature.POSITIVE_CERTIFICATION, primary,
+                "centre@" + DemoKeys.PGP_DOMAIN, sha1, hashed.generate(), null,
+                new org.bouncycastle.openpgp.operator.jcajce.JcaPGPContentSignerBuilder(primary.getPublicKey().getAlgorithm(),
+                        org.bouncycastle.bcpg.HashAlgorithmTags.SHA256),
+                new org.bouncycastle.openpgp.operator.jcajce.JcePBESecretKeyEncryptorBuilder(
+                        org.bouncycastle.openpgp.PGPEncryptedData.AES_256, sha1).build(PASSWORD));
+        Files.write(dir.resolve("centre.pgp.pub"), gen.generatePublicKeyRing().getEncoded());
+        var signer = PgpFiles.unlock(gen.generateSecretKeyRing().getSecretKey(), PASSWORD);
+
+        ByteArrayOutputStream sealed = new ByteArrayOutputStream();
+        PgpFiles.seal(new ByteArrayInputStream(JSON), "request.json", sealed, signer,
+                PgpFiles.encryptionKey(PgpFiles.publicKeys(TestHub.KEYS.resolve("hub.pgp.pub"))), false);
+        PgpMessages hubTrustingTheExpiredKey = new PgpMessages(TestHub.KEYS.resolve("hub.pgp.sec"), PASSWORD,
+                Map.of("centre", dir.resolve("centre.pgp.pub")), null);
+        assertThatThrownBy(() -> hubTrustingTheExpiredKey.open(sealed.toByteArray(), "centre"))
+                .isInstanceOfSatisfying(PgpRefusedException.class, e -> assertThat(e.code()).isEqualTo("KEY_EXPIRED_OR_REVOKED"));
+    }
 }
