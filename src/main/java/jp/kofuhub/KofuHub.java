@@ -26,6 +26,7 @@ public class KofuHub {
             case "quarantine" -> System.exit(jp.kofuhub.sync.QuarantineCommand.run(rest));
             case "verify-history" -> System.exit(jp.kofuhub.history.VerifyHistoryCommand.run(rest));
             case "bench-sync" -> System.exit(jp.kofuhub.bench.SyncBench.run(rest));
+            case "bench-issuance" -> System.exit(jp.kofuhub.bench.IssuanceBench.run(rest));
             case "koseki-server" -> System.exit(jp.kofuhub.koseki.sim.KosekiServerCommand.run(rest));
             case "koseki-registration" -> System.exit(jp.kofuhub.koseki.KosekiRegistrationCommand.run(rest));
             case "keys" -> System.exit(jp.kofuhub.keys.KeysCommand.run(rest));
@@ -53,5 +54,6 @@ public class KofuHub {
               coupling status | suspend --operator NAME --why TEXT | resume --operator NAME --why TEXT [--url URL]
               koseki-registration list | approve ID --operator NAME | reject ID --operator NAME --why TEXT [--url URL]
               bench-sync --db-url JDBC_URL [--residents 3800000] [--seed 1] (see bench/sync.sh)
+              bench-issuance [--mode plain|secure|both] [--clients 32] [--duration 60] (see bench/issuance.sh)
               koseki-server --juki FILE.kexp [--city-prefix 北海道北広島市] [--overrides FILE.tsv] [--extra FILE.tsv] [--port 8091] [--keys DIR] [--tls] [--pgp]""";
 }

@@ -5,7 +5,6 @@ import ch.qos.logback.classic.LoggerContext;
 import ch.qos.logback.classic.encoder.PatternLayoutEncoder;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.ConsoleAppender;
-import com.sun.management.GarbageCollectionNotificationInfo;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import java.io.BufferedInputStream;
@@ -13,11 +12,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.PrintStream;
-import java.lang.management.GarbageCollectorMXBean;
-import java.lang.management.ManagementFactory;
-import java.lang.management.MemoryPoolMXBean;
-import java.lang.management.MemoryType;
-import java.lang.management.MemoryUsage;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -31,10 +25,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.atomic.AtomicLong;
-import javax.management.NotificationEmitter;
-import javax.management.NotificationListener;
-import javax.management.openmbean.CompositeData;
 import javax.sql.DataSource;
 import jp.kofuhub.generator.CityGenerator;
 import jp.kofuhub.municipality.MunicipalityRegistry;
@@ -403,89 +393,6 @@ public final class SyncBench {
         }
     }
 
-    /**
-     * Samples heap use every 20 ms and listens to GC notifications for the heap left after each
-     * collection (the live set plus not yet collected old garbage: an upper bound of what the run keeps).
-     */
-    private static final class HeapWatch {
-        private final AtomicLong peakUsed = new AtomicLong();
-        private final AtomicLong peakCommitted = new AtomicLong();
-        private final AtomicLong peakAfterGc = new AtomicLong();
-        private final Thread sampler;
-        private final List<Runnable> unsubscribe = new ArrayList<>();
-        private volatile boolean running = true;
-
-        HeapWatch() {
-            Set<String> heapPools = new java.util.HashSet<>();
-            for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
-                if (pool.getType() == MemoryType.HEAP) {
-                    heapPools.add(pool.getName());
-                }
-            }
-            NotificationListener listener = (n, hb) -> {
-                if (GarbageCollectionNotificationInfo.GARBAGE_COLLECTION_NOTIFICATION.equals(n.getType())) {
-                    GarbageCollectionNotificationInfo info = GarbageCollectionNotificationInfo.from((CompositeData) n.getUserData());
-                    long after = 0;
-                    for (Map.Entry<String, MemoryUsage> e : info.getGcInfo().getMemoryUsageAfterGc().entrySet()) {
-                        if (heapPools.contains(e.getKey())) {
-                            after += e.getValue().getUsed();
-                        }
-                    }
-                    peakAfterGc.accumulateAndGet(after, Math::max);
-                }
-            };
-            for (GarbageCollectorMXBean gc : ManagementFactory.getGarbageCollectorMXBeans()) {
-                if (gc instanceof NotificationEmitter emitter) {
-                    emitter.addNotificationListener(listener, null, null);
-                    unsubscribe.add(() -> {
-                        try {
-                            emitter.removeNotificationListener(listener);
-                        } catch (javax.management.ListenerNotFoundException ignored) {
-                            // already gone
-                        }
-                    });
-                }
-            }
-            sampler = new Thread(() -> {
-                while (running) {
-                    MemoryUsage u = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage();
-                    peakUsed.accumulateAndGet(u.getUsed(), Math::max);
-                    peakCommitted.accumulateAndGet(u.getCommitted(), Math::max);
-                    try {
-                        Thread.sleep(20);
-                    } catch (InterruptedException e) {
-                        return;
-                    }
-                }
-            }, "bench-heap-sampler");
-            sampler.setDaemon(true);
-            sampler.start();
-        }
-
-        void close() {
-            running = false;
-            sampler.interrupt();
-            try {
-                sampler.join(1000);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-            unsubscribe.forEach(Runnable::run);
-        }
-
-        long peakUsed() {
-            return peakUsed.get();
-        }
-
-        long peakAfterGc() {
-            return peakAfterGc.get();
-        }
-
-        long peakCommitted() {
-            return peakCommitted.get();
-        }
-    }
-
     /** Resets VmHWM (Linux: "5" into clear_refs); if the kernel refuses, VmHWM stays the process's peak. */
     private static void resetPeakRss() {
         try {
@@ -578,7 +485,7 @@ public final class SyncBench {
     }
 
     /** Logs at INFO to stderr, so stdout carries only the summary. */
-    private static void logToStderr() {
+    static void logToStderr() {
         if (!(LoggerFactory.getILoggerFactory() instanceof LoggerContext ctx)) {
             return;
         }

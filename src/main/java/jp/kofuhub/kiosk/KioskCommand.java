@@ -3,14 +3,9 @@ package jp.kofuhub.kiosk;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
@@ -87,11 +82,11 @@ public final class KioskCommand {
         String url = o.get("--url") + "/api/v1";
         try {
             boolean https = o.get("--url").regionMatches(true, 0, "https:", 0, 6);
-            Centre centre = new Centre(Tls.httpClient(o.get("--url"), "centre"), https || sealFlag
+            CentreClient centre = new CentreClient(Tls.httpClient(o.get("--url"), "centre"), https || sealFlag
                     ? PgpMessages.ofParty(Tls.configuredDir(), "centre", DemoKeys.configuredPassword(), List.of("hub"))
-                    : null);
-            System.out.println("transaction " + transaction + (centre.pgp != null ? " (sealed: OpenPGP)" : " (plain JSON)"));
-            Answer a = centre.post(url + "/availability", body);
+                    : null, CentreClient.certificateOrNull(Tls.configuredDir().resolve("hub.crt")));
+            System.out.println("transaction " + transaction + (centre.sealed() ? " (sealed: OpenPGP)" : " (plain JSON)"));
+            CentreClient.Answer a = centre.post(url + "/availability", body);
             if (a.status() != 200) {
                 return refused("availability", a);
             }
@@ -101,7 +96,7 @@ public final class KioskCommand {
                         ? k.get("fee").asInt() + " yen, " + k.get("sheets").asInt() + " sheet(s)" : k.path("code").asText()
                         + (k.has("nextOpening") ? " (opens " + k.get("nextOpening").asText() + ")" : "")));
             }
-            Answer issued = centre.post(url + "/certificates", body);
+            CentreClient.Answer issued = centre.post(url + "/certificates", body);
             if (issued.status() != 200) {
                 return refused("issue", issued);
             }
@@ -113,7 +108,7 @@ public final class KioskCommand {
                     + (issued.signed() ? ", hub's signature on number, fee and pages verified" : "") + ")");
             for (int i = 1; i <= Integer.parseInt(o.get("--retry")); i++) {
                 // a retry is a new message: new sentAt and nonce, same transaction
-                Answer again = centre.post(url + "/certificates", body);
+                CentreClient.Answer again = centre.post(url + "/certificates", body);
                 boolean same = again.status() == 200 && Arrays.equals(again.body(), issued.body())
                         && number.equals(again.headers().firstValue("X-Kofu-Issue-Number").orElse(""));
                 System.out.println("retry " + i + ": " + (same ? "same document, same 発行番号" : "DIFFERENT: HTTP "
@@ -126,7 +121,7 @@ public final class KioskCommand {
                 System.out.println("no completion sent: the hub deletes the document after its time-to-live");
                 return 0;
             }
-            Answer done = centre.post(url + "/completions", JSON.createObjectNode()
+            CentreClient.Answer done = centre.post(url + "/completions", JSON.createObjectNode()
                     .put("transaction", transaction).put("outcome", o.get("--outcome")));
             if (done.status() != 200) {
                 return refused("completion", done);
@@ -146,67 +141,7 @@ public final class KioskCommand {
         }
     }
 
-    /** An answer of the hub, opened when it came sealed. */
-    record Answer(int status, java.net.http.HttpHeaders headers, byte[] body, boolean signed) {
-    }
-
-    /**
-     * True when the answer carries the hub's metadata signature (X-Kofu-Signature, issuance-centre.md
-     * "Answer signature") and it verifies with the hub's certificate ({@code hub.crt} of the key folder); false when
-     * there is none or no certificate to check it with. A signature that does not verify is an error.
-     */
-    static boolean verifyAnswerSignature(HttpResponse<byte[]> r) throws java.io.IOException {
-        var sig = r.headers().firstValue(jp.kofuhub.issuance.AnswerSignature.HEADER);
-        Path cert = Tls.configuredDir().resolve("hub.crt");
-        if (sig.isEmpty() || !Files.isReadable(cert)) {
-            return false;
-        }
-        try (var in = Files.newInputStream(cert)) {
-            var hub = (java.security.cert.X509Certificate) java.security.cert.CertificateFactory.getInstance("X.509")
-                    .generateCertificate(in);
-            var h = r.headers();
-            byte[] canonical = jp.kofuhub.issuance.AnswerSignature.canonical(h.firstValue("X-Kofu-Transaction").orElse(null),
-                    h.firstValue("X-Kofu-Issue-Number").orElse(null), h.firstValue("X-Kofu-Fee").orElse(null),
-                    h.firstValue("X-Kofu-Pages").orElse(null), h.firstValue("Content-Type").orElse(null), r.body());
-            java.security.Signature v = java.security.Signature.getInstance(
-                    "EC".equals(hub.getPublicKey().getAlgorithm()) ? "SHA256withECDSA" : "SHA256withRSA");
-            v.initVerify(hub);
-            v.update(canonical);
-            if (!v.verify(java.util.Base64.getDecoder().decode(sig.get()))) {
-                throw new java.io.IOException("the answer's metadata signature (X-Kofu-Signature) does not verify");
-            }
-            return true;
-        } catch (java.security.GeneralSecurityException | IllegalArgumentException e) {
-            throw new java.io.IOException("the answer's metadata signature cannot be checked: " + e.getMessage(), e);
-        }
-    }
-
-    /** The centre's side of the hop: its HTTP client and, when sealing, its OpenPGP key (else null). */
-    record Centre(HttpClient client, PgpMessages pgp) {
-
-        /** Posts {@code body} with a fresh sentAt and nonce, sealed when {@link #pgp} is set; opens a sealed answer. */
-        Answer post(String url, ObjectNode body) throws java.io.IOException, InterruptedException {
-            ObjectNode message = body.deepCopy()
-                    .put("sentAt", java.time.OffsetDateTime.now().toString())
-                    .put("nonce", UUID.randomUUID().toString().replace("-", ""));
-            byte[] json = message.toString().getBytes(StandardCharsets.UTF_8);
-            HttpRequest req = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(60))
-                    .header("Content-Type", pgp != null ? PgpMessages.MEDIA_TYPE : "application/json")
-                    .POST(HttpRequest.BodyPublishers.ofByteArray(pgp != null ? pgp.seal(json, "request.json", "hub") : json))
-                    .build();
-            HttpResponse<byte[]> r = client.send(req, HttpResponse.BodyHandlers.ofByteArray());
-            boolean sealed = r.headers().firstValue("Content-Type").map(t -> t.startsWith(PgpMessages.MEDIA_TYPE)).orElse(false);
-            if (sealed && pgp == null) {
-                throw new java.io.IOException("a sealed answer to a plain request");
-            }
-            // the hub's signature is verified before the answer is used; a plain answer to a sealed request
-            // is only ever an error about the request itself (it could not be opened)
-            boolean signed = verifyAnswerSignature(r);
-            return new Answer(r.statusCode(), r.headers(), sealed ? pgp.open(r.body(), "hub") : r.body(), signed);
-        }
-    }
-
-    private static int refused(String phase, Answer r) {
+    private static int refused(String phase, CentreClient.Answer r) {
         System.out.println(phase + ": HTTP " + r.status() + " " + new String(r.body(), StandardCharsets.UTF_8));
         return 3;
     }
