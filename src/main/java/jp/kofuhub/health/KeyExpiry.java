@@ -61,7 +61,7 @@ public class KeyExpiry {
     private record Cached(long modified, long size, List<Item> items) {
     }
 
-    private final Map<Path, Cached> cache = new ConcurrentHashMap<>();
+    private final Map<String, Cached> cache = new ConcurrentHashMap<>();
 
     /** The verdict on {@code file} at {@code now}; EXPIRING when it expires within {@code warning}. */
     public Verdict check(KeyFile file, Instant now, Duration warning) {
@@ -160,13 +160,14 @@ public class KeyExpiry {
     private List<Item> items(KeyFile file) throws IOException, java.security.GeneralSecurityException {
         long modified = Files.getLastModifiedTime(file.path()).toMillis();
         long size = Files.size(file.path());
-        Cached c = cache.get(file.path());
+        String key = file.type() + " " + file.path();
+        Cached c = cache.get(key);
         if (c != null && c.modified() == modified && c.size() == size) {
             return c.items();
         }
         List<Item> items = file.type() == Type.PGP ? pgp(file.path()) : pkcs12(file.path(), file.password(),
                 file.type() == Type.KEYSTORE);
-        cache.put(file.path(), new Cached(modified, size, items));
+        cache.put(key, new Cached(modified, size, items));
         return items;
     }
 

@@ -54,7 +54,7 @@ public class KeysHealth implements HealthIndicator {
         String recipient = env.getProperty("kofu.settlement.recipient", "finance");
         String bundle = "spring.ssl.bundle.jks.hub.";
 
-        Map<Path, KeyExpiry.KeyFile> files = new LinkedHashMap<>();
+        Map<String, KeyExpiry.KeyFile> files = new LinkedHashMap<>();
         add(files, "signing", env.getProperty("kofu.signing.keystore"), KeyExpiry.Type.KEYSTORE, true, password);
         add(files, "tls-keystore", env.getProperty(bundle + "keystore.location"), KeyExpiry.Type.KEYSTORE, tls,
                 env.getProperty(bundle + "keystore.password", new String(password)).toCharArray());
@@ -72,15 +72,14 @@ public class KeysHealth implements HealthIndicator {
         return List.copyOf(files.values());
     }
 
-    /** One entry per file: a file named twice (the same hub key for two uses) is in use if either use is. */
-    private static void add(Map<Path, KeyExpiry.KeyFile> files, String name, String location, KeyExpiry.Type type,
+    /** One entry per use (the same file may serve two: it is read once, see {@link KeyExpiry}). */
+    private static void add(Map<String, KeyExpiry.KeyFile> files, String name, String location, KeyExpiry.Type type,
                             boolean inUse, char[] password) {
         if (location == null || location.isBlank()) {
             return;
         }
         Path path = Path.of(location.startsWith("file:") ? location.substring(5) : location).normalize();
-        files.merge(path, new KeyExpiry.KeyFile(name, path, type, inUse, password), (a, b) ->
-                new KeyExpiry.KeyFile(a.name() + ", " + b.name(), path, a.type(), a.inUse() || b.inUse(), a.password()));
+        files.put(name, new KeyExpiry.KeyFile(name, path, type, inUse, password));
     }
 
     /** The verdict on every configured file now. */
