@@ -7,8 +7,6 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.MeterBinder;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.Collection;
-import java.util.List;
 import jp.kofuhub.issuance.IssuanceService;
 import jp.kofuhub.issuance.ReplicaFreshness;
 import jp.kofuhub.metrics.CamelMeters;
@@ -19,7 +17,6 @@ import jp.kofuhub.municipality.MunicipalityRegistry;
 import jp.kofuhub.ops.IssueBlocker;
 import jp.kofuhub.sync.RegistrySync;
 import org.apache.camel.CamelContext;
-import org.apache.camel.spi.EventNotifier;
 import org.apache.camel.spi.InterceptStrategy;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Value;
@@ -53,11 +50,6 @@ public class HealthAndMetricsBeans {
     @Bean
     InterceptStrategy kofuStepMeters(HubMetrics metrics) {
         return CamelMeters.steps(metrics);
-    }
-
-    @Bean
-    EventNotifier kofuAnswerMeters(HubMetrics metrics) {
-        return CamelMeters.answers(metrics);
     }
 
     @Bean

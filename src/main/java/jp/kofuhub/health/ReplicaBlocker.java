@@ -6,7 +6,6 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
-import java.util.stream.Collectors;
 import jp.kofuhub.issuance.ReplicaFreshness;
 import jp.kofuhub.ops.IssueBlocker;
 
@@ -14,7 +13,9 @@ import jp.kofuhub.ops.IssueBlocker;
  * Blocks issuing when no municipality served has any fresh replica source (loaded, not older than
  * {@code kofu.sync.max-age}, not stopped by a gap): then every request would be refused REPLICA_STALE
  * and the centre is better served by another instance. One stale municipality or source does not
- * block — its kinds are refused one by one ({@code replica} shows which).
+ * block — its kinds are refused one by one ({@code replica} shows which). Nor does an empty replica
+ * (nothing loaded yet: a new hub before its first files), so a first start is not held up; its
+ * requests are refused REPLICA_STALE.
  */
 public class ReplicaBlocker implements IssueBlocker {
 
@@ -36,11 +37,13 @@ public class ReplicaBlocker implements IssueBlocker {
     @Override
     public Optional<String> blockedBecause() {
         Set<String> municipalities = Set.copyOf(served.get());
-        Set<String> fresh = states.get().stream()
-                .filter(s -> municipalities.contains(s.municipality()))
-                .filter(s -> s.waitingSequence() == null && !stale.test(s))
-                .map(ReplicaFreshness.SourceState::municipality).collect(Collectors.toSet());
-        return fresh.isEmpty() ? Optional.of("REPLICA_STALE: no municipality served has fresh replica data")
-                : Optional.empty();
+        List<ReplicaFreshness.SourceState> loaded = states.get().stream()
+                .filter(s -> municipalities.contains(s.municipality())).toList();
+        if (loaded.isEmpty()) {
+            return Optional.empty();
+        }
+        boolean anyFresh = loaded.stream().anyMatch(s -> s.waitingSequence() == null && !stale.test(s));
+        return anyFresh ? Optional.empty()
+                : Optional.of("REPLICA_STALE: no municipality served has fresh replica data");
     }
 }

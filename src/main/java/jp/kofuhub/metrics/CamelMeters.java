@@ -10,21 +10,20 @@ import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
 import org.apache.camel.NamedNode;
 import org.apache.camel.Processor;
-import org.apache.camel.spi.CamelEvent;
 import org.apache.camel.spi.InterceptStrategy;
-import org.apache.camel.support.EventNotifierSupport;
+import org.apache.camel.support.SynchronizationAdapter;
 import org.apache.camel.support.processor.DelegateAsyncProcessor;
 
 /**
- * The Camel side of the meters, without touching the routes: an {@link InterceptStrategy} that times
- * the steps with the ids {@value #CALL_KOSEKI} (the koseki server call) and notes the requested kind
- * at {@value #PREPARE}, and an event notifier that times every exchange of the REST route
- * {@value #ISSUE_ROUTE} from its creation to its completion ({@code kofu.issuance.request}).
- * Camel Spring Boot adds beans of both types to the context by itself.
+ * The Camel side of the meters, without touching the routes: an {@link InterceptStrategy} (Camel
+ * Spring Boot adds such beans to the context by itself) that times the step {@value #CALL_KOSEKI}
+ * (the koseki server call), notes the requested kind at {@value #PREPARE}, and at
+ * {@value #OPEN}, the first step of the issue phase, registers an on-completion that times the
+ * exchange from its creation (the request's arrival) to its end ({@code kofu.issuance.request}).
  */
 public final class CamelMeters {
 
-    static final String ISSUE_ROUTE = "post-certificate";
+    static final String OPEN = "open-certificate-request";
     static final String PREPARE = "prepare-certificate";
     static final String CALL_KOSEKI = "call-koseki-server";
     static final String KIND = "kofu.metrics.kind";
@@ -33,7 +32,7 @@ public final class CamelMeters {
     private CamelMeters() {
     }
 
-    /** Times {@value #CALL_KOSEKI}; notes the request's kind before {@value #PREPARE}. */
+    /** Times {@value #CALL_KOSEKI} and the issue phase from {@value #OPEN}; notes the kind before {@value #PREPARE}. */
     public static InterceptStrategy steps(HubMetrics metrics) {
         return new InterceptStrategy() {
             @Override
@@ -42,6 +41,22 @@ public final class CamelMeters {
                 String id = definition.getId();
                 if (CALL_KOSEKI.equals(id)) {
                     return new Timed(target, metrics);
+                }
+                if (OPEN.equals(id)) {
+                    return new DelegateAsyncProcessor(target) {
+                        @Override
+                        public boolean process(Exchange exchange, AsyncCallback callback) {
+                            exchange.getExchangeExtension().addOnCompletion(new SynchronizationAdapter() {
+                                @Override
+                                public void onDone(Exchange done) {
+                                    metrics.answered(done.getProperty(KIND, String.class), answerOutcome(done.getMessage()
+                                            .getHeader(Exchange.HTTP_RESPONSE_CODE, Integer.class), done.isFailed()),
+                                            done.getClock().elapsed() * 1_000_000L);
+                                }
+                            });
+                            return super.process(exchange, callback);
+                        }
+                    };
                 }
                 if (PREPARE.equals(id)) {
                     return new DelegateAsyncProcessor(target) {
@@ -131,36 +146,4 @@ public final class CamelMeters {
         }
     }
 
-    /** Times each exchange of {@value #ISSUE_ROUTE}, request to answer, by kind and outcome. */
-    public static EventNotifierSupport answers(HubMetrics metrics) {
-        EventNotifierSupport notifier = new EventNotifierSupport() {
-            @Override
-            public void notify(CamelEvent event) {
-                Exchange exchange = ((CamelEvent.ExchangeEvent) event).getExchange();
-                if (!ISSUE_ROUTE.equals(exchange.getFromRouteId())) {
-                    return;
-                }
-                boolean failed = event instanceof CamelEvent.ExchangeFailedEvent;
-                metrics.answered(exchange.getProperty(KIND, String.class),
-                        answerOutcome(exchange.getMessage().getHeader(Exchange.HTTP_RESPONSE_CODE, Integer.class), failed),
-                        exchange.getClock().elapsed() * 1_000_000L);
-            }
-
-            @Override
-            public boolean isEnabled(CamelEvent event) {
-                return event instanceof CamelEvent.ExchangeCompletedEvent || event instanceof CamelEvent.ExchangeFailedEvent;
-            }
-        };
-        notifier.setIgnoreCamelContextEvents(true);
-        notifier.setIgnoreCamelContextInitEvents(true);
-        notifier.setIgnoreRouteEvents(true);
-        notifier.setIgnoreServiceEvents(true);
-        notifier.setIgnoreExchangeCreatedEvent(true);
-        notifier.setIgnoreExchangeSendingEvents(true);
-        notifier.setIgnoreExchangeSentEvents(true);
-        notifier.setIgnoreExchangeRedeliveryEvents(true);
-        notifier.setIgnoreStepEvents(true);
-        notifier.setIgnoreExchangeAsyncProcessingStartedEvents(true);
-        return notifier;
-    }
 }
