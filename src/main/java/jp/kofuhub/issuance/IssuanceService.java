@@ -76,6 +76,7 @@ public class IssuanceService {
     private final DocumentStore documents;
     private boolean ignoreHours;
     private jp.kofuhub.render.PdfSigner signer;
+    private jp.kofuhub.metrics.HubMetrics metrics = jp.kofuhub.metrics.HubMetrics.none();
 
     public IssuanceService(MunicipalityRegistry municipalities, List<CertificateKind> kinds, ReplicaFreshness freshness,
                            IssueNumbers numbers, Clock clock, Transactions transactions, IssuanceHistory history,
@@ -141,6 +142,11 @@ public class IssuanceService {
     /** The city's PAdES signature on every certificate the hub renders; null = unsigned. */
     public void setSigner(jp.kofuhub.render.PdfSigner signer) {
         this.signer = signer;
+    }
+
+    /** The {@code kofu.*} meters: outcomes, refusal codes, render latency (docs/health-and-metrics.md). */
+    public void setMetrics(jp.kofuhub.metrics.HubMetrics metrics) {
+        this.metrics = metrics;
     }
 
     // ---------------------------------------------------------------- phase 1: availability
@@ -307,7 +313,9 @@ public class IssuanceService {
      */
     public PdfRenderer.RenderedPdf render(PreparedCertificate prepared, String fo) {
         try {
+            long started = System.nanoTime();
             PdfRenderer.RenderedPdf pdf = renderer.render(fo);
+            metrics.rendered(prepared.getRequest().kind(), System.nanoTime() - started);
             if (signer == null) {
                 return pdf;
             }
@@ -351,6 +359,7 @@ public class IssuanceService {
         }
         LOG.info("issue {} {} tx {}: issued {} ({} sheets)", city.code(), req.kind(), req.transaction(),
                 prepared.getIssueNumber(), pdf.getPages());
+        metrics.issuance(city.code(), req.kind(), "ISSUED", null);
         return pdf;
     }
 
@@ -669,6 +678,17 @@ public class IssuanceService {
     /** One history row for a transaction that ended; only a printed certificate is charged. */
     private void record(Transactions.Tx t, String outcome, String code, OffsetDateTime now) {
         boolean printed = "PRINTED".equals(outcome);
+        String refusal = code != null ? code : t.refusalCode();
+        // counted once the row is committed (append always runs inside a transaction)
+        if (org.springframework.transaction.support.TransactionSynchronizationManager.isSynchronizationActive()) {
+            org.springframework.transaction.support.TransactionSynchronizationManager.registerSynchronization(
+                    new org.springframework.transaction.support.TransactionSynchronization() {
+                        @Override
+                        public void afterCommit() {
+                            metrics.issuance(t.municipality(), t.kind(), outcome, refusal);
+                        }
+                    });
+        }
         history.append(new HistoryEntry(t.municipality(), now, t.id(), t.store(), t.terminal(), t.holderAtena(),
                 t.kind(), t.printedOptions(), printed && t.pages() != null ? t.pages() : 0, t.issueNumber(),
                 printed && t.fee() != null ? t.fee() : 0, outcome, code != null ? code : t.refusalCode()));

@@ -11,7 +11,9 @@ import org.springframework.stereotype.Component;
 /**
  * Health of the replica ({@code /actuator/health}, component {@code replica}): per municipality
  * and source, the last applied sequence, the data's age, and whether the source is stopped
- * waiting for a missing file. DOWN when any source is stale or waiting. Ids and times only.
+ * waiting for a missing file ({@code waiting}: the sequence that arrived and the one expected; all
+ * such sources listed under {@code gaps} as municipality/source). DOWN when any source is stale or
+ * waiting. Ids and times only.
  */
 @Component("replica")
 public class ReplicaHealth implements HealthIndicator {
@@ -28,6 +30,7 @@ public class ReplicaHealth implements HealthIndicator {
     public Health health() {
         boolean up = true;
         Map<String, Object> sources = new LinkedHashMap<>();
+        java.util.List<String> gaps = new java.util.ArrayList<>();
         for (ReplicaFreshness.SourceState s : freshness.all()) {
             Map<String, Object> d = new LinkedHashMap<>();
             d.put("lastSequence", s.lastSequence());
@@ -38,11 +41,13 @@ public class ReplicaHealth implements HealthIndicator {
             if (s.waitingSequence() != null) {
                 d.put("waiting", Map.of("arrived", s.waitingSequence(), "expected", s.lastSequence() + 1,
                         "since", s.waitingSince() == null ? "" : s.waitingSince().toString()));
+                gaps.add(s.municipality() + "/" + s.source());
             }
             up &= !stale && s.waitingSequence() == null;
             sources.put(s.municipality() + "/" + s.source(), d);
         }
         return (up ? Health.up() : Health.down()).withDetail("maxAge", freshness.maxAge().toString())
+                .withDetail("gaps", gaps)
                 .withDetail("sources", sources).build();
     }
 }

@@ -46,7 +46,7 @@ import org.springframework.transaction.support.TransactionTemplate;
  */
 @ManagedResource(objectName = CouplingSwitch.OBJECT_NAME,
         description = "Kofu Hub: the stop switch of the online coupling (suspend and resume, audited)")
-public class CouplingSwitch {
+public class CouplingSwitch implements IssueBlocker {
 
     public static final String OBJECT_NAME = "jp.kofuhub:type=CouplingSwitch";
 
@@ -125,6 +125,12 @@ public class CouplingSwitch {
     /** Whether the coupling is suspended, as this instance last read or set it (no database access). */
     public boolean suspended() {
         return state.suspended();
+    }
+
+    /** The readiness group's view (health component issuing): suspended means the hub must not issue. */
+    @Override
+    public java.util.Optional<String> blockedBecause() {
+        return suspended() ? java.util.Optional.of("COUPLING_SUSPENDED (the stop switch)") : java.util.Optional.empty();
     }
 
     /** Whether the coupling is suspended, read from the database now (any instance may have flipped it). */

@@ -35,6 +35,7 @@ public class RegistrySync {
     private final TransactionTemplate tx;
     private final MunicipalityRegistry municipalities;
     private final java.util.Set<String> sources;
+    private jp.kofuhub.metrics.HubMetrics metrics = jp.kofuhub.metrics.HubMetrics.none();
 
     public RegistrySync(JdbcTemplate jdbc, TransactionTemplate tx, MunicipalityRegistry municipalities,
                         java.util.Set<String> sources) {
@@ -42,6 +43,11 @@ public class RegistrySync {
         this.tx = tx;
         this.municipalities = municipalities;
         this.sources = sources;
+    }
+
+    /** The {@code kofu.sync.*} counters (docs/health-and-metrics.md). */
+    public void setMetrics(jp.kofuhub.metrics.HubMetrics metrics) {
+        this.metrics = metrics;
     }
 
     public Outcome apply(InputStream body, String fileName) throws IOException {
@@ -67,6 +73,9 @@ public class RegistrySync {
             }
             LOG.info("sync {} {} seq {} {}: {} ({} records, {} ms)", h.municipality(), h.source(), h.sequence(),
                     h.kind(), outcome, h.totalRecords(), (System.nanoTime() - started) / 1_000_000);
+            if (outcome == Outcome.APPLIED) {
+                metrics.syncApplied(h.municipality(), h.source(), h.kind().name(), h.totalRecords());
+            }
             return outcome;
         }
     }

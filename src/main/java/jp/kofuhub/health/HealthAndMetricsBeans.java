@@ -1,0 +1,101 @@
+package jp.kofuhub.health;
+
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.MeterBinder;
+import java.time.Clock;
+import java.time.Duration;
+import jp.kofuhub.issuance.IssuanceService;
+import jp.kofuhub.issuance.ReplicaFreshness;
+import jp.kofuhub.metrics.CamelMeters;
+import jp.kofuhub.metrics.HubMetrics;
+import jp.kofuhub.metrics.SyncMeters;
+import jp.kofuhub.municipality.MunicipalityProfile;
+import jp.kofuhub.municipality.MunicipalityRegistry;
+import jp.kofuhub.ops.IssueBlocker;
+import jp.kofuhub.sync.RegistrySync;
+import org.apache.camel.CamelContext;
+import org.apache.camel.spi.InterceptStrategy;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.core.env.Environment;
+
+/**
+ * Health components ({@code koseki}, {@code keys}, {@code issuing}; {@code replica} is
+ * {@link jp.kofuhub.issuance.ReplicaHealth}) and the {@code kofu.*} meters (docs/health-and-metrics.md).
+ * The readiness group ({@code management.endpoint.health.group.readiness} in config/application.yaml)
+ * is readinessState, db, keys and issuing; issuing asks every {@link IssueBlocker} bean.
+ */
+@Configuration(proxyBeanMethods = false)
+public class HealthAndMetricsBeans {
+
+    /** The meters, handed to the beans that record them. */
+    @Bean
+    HubMetrics hubMetrics(MeterRegistry registry, Clock clock, IssuanceService issuance, RegistrySync sync) {
+        HubMetrics metrics = new HubMetrics(registry, clock);
+        issuance.setMetrics(metrics);
+        sync.setMetrics(metrics);
+        return metrics;
+    }
+
+    @Bean
+    SyncMeters syncMeters(ReplicaFreshness freshness, Clock clock) {
+        return new SyncMeters(freshness, clock);
+    }
+
+    @Bean
+    InterceptStrategy kofuStepMeters(HubMetrics metrics) {
+        return CamelMeters.steps(metrics);
+    }
+
+    @Bean
+    KosekiBreaker kosekiBreaker(CamelContext camel) {
+        return new KosekiBreaker(camel);
+    }
+
+    /**
+     * {@code kofu.koseki.breaker.state} (1 for the breaker's current state, 0 for the others) and
+     * {@code kofu.koseki.breaker.not.permitted} (calls refused at once while open).
+     */
+    @Bean
+    MeterBinder kosekiBreakerMeters(KosekiBreaker breaker) {
+        return registry -> {
+            for (CircuitBreaker.State s : CircuitBreaker.State.values()) {
+                Gauge.builder("kofu.koseki.breaker.state", breaker,
+                        b -> b.state().map(now -> now.equals(s.name()) ? 1.0 : 0.0).orElse(Double.NaN))
+                        .description("state of the circuit breaker koseki-breaker: 1 = current")
+                        .tag("state", s.name()).register(registry);
+            }
+            FunctionCounter.builder("kofu.koseki.breaker.not.permitted", breaker,
+                    b -> b.processor().map(p -> (double) p.getNumberOfNotPermittedCalls()).orElse(0.0))
+                    .description("koseki calls refused at once by the open breaker").register(registry);
+        };
+    }
+
+    @Bean("koseki")
+    KosekiHealth kosekiHealth(MunicipalityRegistry municipalities, KosekiBreaker breaker, HubMetrics metrics) {
+        return new KosekiHealth(() -> municipalities.all().stream()
+                .filter(p -> p.offeredKinds().stream().anyMatch(k -> k.startsWith("KOSEKI_")))
+                .map(MunicipalityProfile::code).sorted().toList(), breaker::state, metrics::lastKosekiCall);
+    }
+
+    @Bean("keys")
+    KeysHealth keysHealth(Environment env, Clock clock,
+                          @Value("${kofu.health.key-expiry-warning:P30D}") Duration warning) {
+        return new KeysHealth(KeysHealth.configured(env), new KeyExpiry(), clock, warning);
+    }
+
+    @Bean
+    ReplicaBlocker replicaBlocker(ReplicaFreshness freshness, MunicipalityRegistry municipalities) {
+        return ReplicaBlocker.of(freshness, () -> municipalities.all().stream().map(MunicipalityProfile::code).toList());
+    }
+
+    @Bean("issuing")
+    IssuingHealth issuingHealth(ObjectProvider<IssueBlocker> blockers) {
+        return new IssuingHealth(() -> blockers.orderedStream().toList());
+    }
+}
