@@ -182,6 +182,11 @@ abstract class CouplingScenarios extends HubTestBase {
         assertThat(JSON.readTree(sealed.body()).path("code").asText()).isEqualTo("COUPLING_SUSPENDED");
         assertThat(count("select count(*) from issuance_transaction")).isEqualTo(transactionsBefore);
         assertThat(count("select count(*) from issuance_transaction where transaction_id = ?", tx)).isZero();
+        // readiness is DOWN while suspended (health component issuing): the hub must not issue
+        HttpResponse<String> readiness = HTTP.send(HttpRequest.newBuilder(URI.create(baseUrl()
+                + "/actuator/health/readiness")).GET().build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(readiness.statusCode()).isEqualTo(503);
+        assertThat(readiness.body()).contains("COUPLING_SUSPENDED");
         // the OpenAPI document stays readable
         HttpResponse<String> doc = HTTP.send(HttpRequest.newBuilder(URI.create(baseUrl() + "/api/v1/openapi.yaml")).GET()
                 .build(), HttpResponse.BodyHandlers.ofString());
