@@ -47,9 +47,24 @@ public class HealthAndMetricsBeans {
         return new SyncMeters(freshness, clock);
     }
 
+    /**
+     * The step meters, added to Camel before the routes start (an InterceptStrategy bean alone is not
+     * always found: with other CamelContextConfiguration beans in the context it was missed).
+     */
     @Bean
-    InterceptStrategy kofuStepMeters(HubMetrics metrics) {
-        return CamelMeters.steps(metrics);
+    org.apache.camel.spring.boot.CamelContextConfiguration kofuStepMeters(HubMetrics metrics) {
+        InterceptStrategy steps = CamelMeters.steps(metrics);
+        return new org.apache.camel.spring.boot.CamelContextConfiguration() {
+            @Override
+            public void beforeApplicationStart(org.apache.camel.CamelContext camelContext) {
+                camelContext.getCamelContextExtension().addInterceptStrategy(steps);
+            }
+
+            @Override
+            public void afterApplicationStart(org.apache.camel.CamelContext camelContext) {
+                // nothing
+            }
+        };
     }
 
     @Bean
