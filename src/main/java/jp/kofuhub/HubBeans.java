@@ -155,7 +155,8 @@ public class HubBeans {
                                     DocumentStore documents,
                                     @Value("${kofu.calendar.ignore-hours:false}") boolean ignoreHours,
                                     org.springframework.beans.factory.ObjectProvider<KosekiRegistrations> registrations,
-                                    JdbcTemplate jdbc, PdfSignerHolder signer) {
+                                    JdbcTemplate jdbc, PdfSignerHolder signer,
+                                    org.springframework.beans.factory.ObjectProvider<jp.kofuhub.ops.CouplingSwitch> coupling) {
         KosekiRegistrations koseki = registrations.getIfAvailable(() -> new KosekiRegistrations(jdbc, clock));
         List<CertificateKind> kinds = List.of(new JuminhyoKind(replica, fonts),
                 new JuminhyoKind(JuminhyoKind.KISAI, replica, fonts), new InkanKind(replica, fonts),
@@ -166,6 +167,10 @@ public class HubBeans {
                 history, tx, renderer, documentTtl, documents);
         service.setIgnoreHours(ignoreHours);
         service.setSigner(signer.signer());
+        jp.kofuhub.ops.CouplingSwitch stop = coupling.getIfAvailable();
+        if (stop != null) {
+            service.setCoupling(stop::suspendedNow);
+        }
         return service;
     }
 

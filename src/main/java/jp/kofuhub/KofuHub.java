@@ -29,6 +29,7 @@ public class KofuHub {
             case "koseki-server" -> System.exit(jp.kofuhub.koseki.sim.KosekiServerCommand.run(rest));
             case "koseki-registration" -> System.exit(jp.kofuhub.koseki.KosekiRegistrationCommand.run(rest));
             case "keys" -> System.exit(jp.kofuhub.keys.KeysCommand.run(rest));
+            case "coupling" -> System.exit(jp.kofuhub.ops.CouplingCommand.run(rest));
             case "help", "--help", "-h" -> {
                 System.out.println(USAGE);
                 System.exit(0);
@@ -49,6 +50,7 @@ public class KofuHub {
               make-seal --text 北広島市長之印 --out FILE [--font fonts/ipaexm.ttf] [--size 600]
               preview --template juminhyo --data FIXTURE.xml [--out FILE.pdf]
               quarantine list | retry STORED_AS --operator NAME | discard STORED_AS --operator NAME --why TEXT [--url URL]
+              coupling status | suspend --operator NAME --why TEXT | resume --operator NAME --why TEXT [--url URL]
               koseki-registration list | approve ID --operator NAME | reject ID --operator NAME --why TEXT [--url URL]
               bench-sync --db-url JDBC_URL [--residents 3800000] [--seed 1] (see bench/sync.sh)
               koseki-server --juki FILE.kexp [--city-prefix 北海道北広島市] [--overrides FILE.tsv] [--extra FILE.tsv] [--port 8091] [--keys DIR] [--tls] [--pgp]""";

@@ -155,8 +155,9 @@ public class DailySettlement {
     }
 
     private LocalDate firstHistoryDay(String municipality) {
-        OffsetDateTime first = jdbc.queryForObject("select min(recorded_at) from issuance_history where municipality_code = ?",
-                (rs, n) -> rs.getObject(1, OffsetDateTime.class), municipality);
+        OffsetDateTime first = jdbc.queryForObject("select min(recorded_at) from issuance_history where municipality_code = ?"
+                        + " and kind <> ?", // the stop switch's rows are not issuances
+                (rs, n) -> rs.getObject(1, OffsetDateTime.class), municipality, IssuanceHistory.COUPLING);
         return first == null ? null : first.atZoneSameInstant(zone).toLocalDate();
     }
 

@@ -14,7 +14,8 @@ import java.util.HexFormat;
  * <p>The canonical line is the row's fields in the order of {@link HistoryEntry}, separated by a tab:
  * municipality, recorded_at (UTC instant, milliseconds: {@code 2024-06-01T00:00:00.123Z}),
  * transaction id, store, terminal, holder 宛名番号, kind, printed options, sheets, 発行番号, fee,
- * outcome, refusal code. A null is written as the empty string; in values a backslash, tab, line
+ * outcome, refusal code — and, only when either is set (operator rows: the stop switch, V8), operator
+ * and reason; rows without them hash exactly as before V8. A null is written as the empty string; in values a backslash, tab, line
  * feed and carriage return are escaped ({@code \\ \t \n \r}), so no value can forge a separator.
  * The sequence number is not in the line: a row's place is fixed by the previous row's hash it
  * carries, so a row moved elsewhere still hashes correctly but no longer links — that is how
@@ -52,6 +53,10 @@ public final class HistoryChain {
         field(b, Integer.toString(e.fee()));
         field(b, e.outcome());
         field(b, e.refusalCode());
+        if (e.operator() != null || e.reason() != null) {
+            field(b, e.operator());
+            field(b, e.reason());
+        }
         return b.substring(1);
     }
 

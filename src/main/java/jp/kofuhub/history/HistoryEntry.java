@@ -20,8 +20,20 @@ import java.time.OffsetDateTime;
  * @param fee            fee charged in yen (0 when nothing was charged)
  * @param outcome        one of {@link IssuanceHistory#OUTCOMES}
  * @param refusalCode    refusal code, or null
+ * @param operator       who acted, on operator rows only (kind {@code COUPLING}: the stop switch), else null
+ * @param reason         why, in the operator's words (control characters stripped, at most 400
+ *                       characters), on operator rows only, else null
  */
 public record HistoryEntry(String municipality, OffsetDateTime recordedAt, String transactionId, String store,
                            String terminal, String holderAtena, String kind, String printedOptions, int sheets,
-                           String issueNumber, int fee, String outcome, String refusalCode) {
+                           String issueNumber, int fee, String outcome, String refusalCode, String operator,
+                           String reason) {
+
+    /** A row of an issuance (no operator, no reason). */
+    public HistoryEntry(String municipality, OffsetDateTime recordedAt, String transactionId, String store,
+                        String terminal, String holderAtena, String kind, String printedOptions, int sheets,
+                        String issueNumber, int fee, String outcome, String refusalCode) {
+        this(municipality, recordedAt, transactionId, store, terminal, holderAtena, kind, printedOptions, sheets,
+                issueNumber, fee, outcome, refusalCode, null, null);
+    }
 }

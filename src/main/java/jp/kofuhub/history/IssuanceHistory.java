@@ -32,7 +32,10 @@ public class IssuanceHistory {
 
     /** The outcomes a row may record. */
     public static final Set<String> OUTCOMES =
-            Set.of("PRINTED", "PRINT_FAILED", "CANCELLED", "ABANDONED", "REFUSED", "VOIDED");
+            Set.of("PRINTED", "PRINT_FAILED", "CANCELLED", "ABANDONED", "REFUSED", "VOIDED", "SUSPENDED", "RESUMED");
+
+    /** The kind of the stop switch's rows (outcome SUSPENDED or RESUMED): no fee, no sheets, not settled. */
+    public static final String COUPLING = "COUPLING";
 
     /** Problems {@link #verify} reports. */
     public static final String ALTERED = "ALTERED";
@@ -42,7 +45,7 @@ public class IssuanceHistory {
 
     private static final int PAGE = 5000;
     private static final String COLUMNS = "seq, recorded_at, transaction_id, store_code, terminal, holder_atena, kind,"
-            + " printed_options, sheets, issue_number, fee, outcome, refusal_code, prev_hash, row_hash";
+            + " printed_options, sheets, issue_number, fee, outcome, refusal_code, operator, reason, prev_hash, row_hash";
 
     private final JdbcTemplate jdbc;
     private final ZoneId zone;
@@ -95,9 +98,10 @@ public class IssuanceHistory {
         String rowHash = HistoryChain.rowHash(head.rowHash(), e);
         jdbc.update("insert into issuance_history (municipality_code, seq, recorded_at, transaction_id, store_code,"
                         + " terminal, holder_atena, kind, printed_options, sheets, issue_number, fee, outcome, refusal_code,"
-                        + " prev_hash, row_hash) values (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                        + " operator, reason, prev_hash, row_hash) values (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
                 m, seq, at, e.transactionId(), e.store(), e.terminal(), e.holderAtena(), e.kind(), e.printedOptions(),
-                e.sheets(), e.issueNumber(), e.fee(), e.outcome(), e.refusalCode(), head.rowHash(), rowHash);
+                e.sheets(), e.issueNumber(), e.fee(), e.outcome(), e.refusalCode(), e.operator(), e.reason(),
+                head.rowHash(), rowHash);
         int moved = jdbc.update("update issuance_history_head set seq = ?, row_hash = ? where municipality_code = ?"
                 + " and seq = ?", seq, rowHash, m, head.seq());
         if (moved != 1) {
@@ -194,7 +198,8 @@ public class IssuanceHistory {
                     HistoryEntry e = row(municipality, rs).entry();
                     return new HistoryEntry(e.municipality(), e.recordedAt().atZoneSameInstant(zone).toOffsetDateTime(),
                             e.transactionId(), e.store(), e.terminal(), e.holderAtena(), e.kind(), e.printedOptions(),
-                            e.sheets(), e.issueNumber(), e.fee(), e.outcome(), e.refusalCode());
+                            e.sheets(), e.issueNumber(), e.fee(), e.outcome(), e.refusalCode(), e.operator(),
+                            e.reason());
                 },
                 municipality, startOf(from, zone), startOf(to.plusDays(1), zone));
     }
@@ -246,7 +251,8 @@ public class IssuanceHistory {
         HistoryEntry e = new HistoryEntry(municipality, rs.getObject("recorded_at", OffsetDateTime.class),
                 rs.getString("transaction_id"), rs.getString("store_code"), rs.getString("terminal"),
                 rs.getString("holder_atena"), rs.getString("kind"), rs.getString("printed_options"), rs.getInt("sheets"),
-                rs.getString("issue_number"), rs.getInt("fee"), rs.getString("outcome"), rs.getString("refusal_code"));
+                rs.getString("issue_number"), rs.getInt("fee"), rs.getString("outcome"), rs.getString("refusal_code"),
+                rs.getString("operator"), rs.getString("reason"));
         return new Row(rs.getLong("seq"), e, rs.getString("prev_hash"), rs.getString("row_hash"));
     }
 
@@ -275,6 +281,20 @@ public class IssuanceHistory {
         fits("printedOptions", e.printedOptions(), 200);
         fits("issueNumber", e.issueNumber(), 40);
         fits("refusalCode", e.refusalCode(), 40);
+        fits("operator", e.operator(), 64);
+        fits("reason", e.reason(), 400);
+        boolean coupling = COUPLING.equals(e.kind());
+        boolean switchOutcome = "SUSPENDED".equals(e.outcome()) || "RESUMED".equals(e.outcome());
+        if (coupling != switchOutcome) {
+            throw new IllegalArgumentException("history outcomes SUSPENDED and RESUMED belong to kind COUPLING only");
+        }
+        if (coupling) {
+            required("operator", e.operator());
+            required("reason", e.reason());
+            if (e.fee() != 0 || e.sheets() != 0) {
+                throw new IllegalArgumentException("history COUPLING rows carry no fee and no sheets");
+            }
+        }
     }
 
     private static void required(String field, Object v) {

@@ -16,6 +16,7 @@ import org.springframework.jdbc.core.JdbcTemplate;
  * 2024-06-03,012343,JUMINHYO,REFUSED,2,0,0
  * 2024-06-03,012343,TOTAL,,14,15,3600
  * </pre>
+ * The stop switch's rows (kind {@code COUPLING}: suspended, resumed) are not issuances: not counted.
  * Codes and integers only, no personal data; lines end with CRLF (RFC 4180); a day without
  * history has the header and a TOTAL row of zeros.
  */
@@ -40,9 +41,10 @@ public class Settlement {
     public List<Line> lines(String municipality, LocalDate day) {
         List<Line> lines = new java.util.ArrayList<>(jdbc.query("select kind, outcome, count(*), coalesce(sum(sheets), 0),"
                         + " coalesce(sum(fee), 0) from issuance_history where municipality_code = ? and recorded_at >= ?"
-                        + " and recorded_at < ? group by kind, outcome",
+                        + " and recorded_at < ? and kind <> ? group by kind, outcome",
                 (rs, n) -> new Line(rs.getString(1), rs.getString(2), rs.getLong(3), rs.getLong(4), rs.getLong(5)),
-                municipality, IssuanceHistory.startOf(day, zone), IssuanceHistory.startOf(day.plusDays(1), zone)));
+                municipality, IssuanceHistory.startOf(day, zone), IssuanceHistory.startOf(day.plusDays(1), zone),
+                IssuanceHistory.COUPLING));
         // sorted here, not by the database: PostgreSQL's collation may order "_" differently
         lines.sort(Comparator.comparing(Line::kind).thenComparing(Line::outcome));
         return lines;

@@ -104,6 +104,40 @@ public class IssuanceService {
         }
     }
 
+    /**
+     * The stop switch (jp.kofuhub.ops.CouplingSwitch#suspendedNow): while it says suspended, a request
+     * is refused {@value #COUPLING_SUSPENDED} (503) before anything is read, and one already in flight
+     * is VOIDED before the koseki server is called and before its document is kept.
+     */
+    public void setCoupling(java.util.function.BooleanSupplier suspended) {
+        this.couplingSuspended = suspended;
+    }
+
+    /** The refusal code while the online coupling is suspended (HTTP 503). */
+    public static final String COUPLING_SUSPENDED = "COUPLING_SUSPENDED";
+
+    private java.util.function.BooleanSupplier couplingSuspended = () -> false;
+
+    /** Refused at once while the coupling is suspended. */
+    private void coupled() {
+        if (couplingSuspended.getAsBoolean()) {
+            throw couplingSuspended();
+        }
+    }
+
+    private static IssuanceException couplingSuspended() {
+        return new IssuanceException(COUPLING_SUSPENDED, 503, "the online coupling is suspended by the city; try again later");
+    }
+
+    /** A numbered issuance in flight when the coupling was suspended: VOIDED, no document leaves. */
+    private void stillCoupled(PreparedCertificate prepared) {
+        if (couplingSuspended.getAsBoolean()) {
+            LOG.warn("issue tx {} {}: voided, the coupling was suspended while in flight", prepared.getTransaction(),
+                    prepared.getIssueNumber());
+            throw voided(prepared, couplingSuspended());
+        }
+    }
+
     /** The city's PAdES signature on every certificate the hub renders; null = unsigned. */
     public void setSigner(jp.kofuhub.render.PdfSigner signer) {
         this.signer = signer;
@@ -118,6 +152,7 @@ public class IssuanceService {
      * kept with the transaction until it ends, so a retry gets the same answer.
      */
     public String availability(String body, String contentType) {
+        coupled();
         IssuanceRequest req = IssuanceRequest.parseAvailability(contentType, body);
         MunicipalityProfile city = city(req.municipality());
         if (req.kind() != null && !KNOWN_KINDS.contains(req.kind())) {
@@ -233,6 +268,7 @@ public class IssuanceService {
      * document (one consistent read, the eligibility table, the glyph and box checks) and numbers it.
      */
     public PreparedCertificate prepare(String body, String contentType) {
+        coupled();
         IssuanceRequest req = IssuanceRequest.parse(contentType, body);
         MunicipalityProfile city = city(req.municipality());
         if (!KNOWN_KINDS.contains(req.kind())) {
@@ -305,6 +341,7 @@ public class IssuanceService {
                     req.transaction(), prepared.getHolderAtena(), prepared.getIssueNumber());
             throw voided(prepared, RefusalCode.REPLICA_CHANGED);
         }
+        stillCoupled(prepared); // suspended while in flight: the document is not kept, nor answered
         documents.put(req.transaction(), pdf);
         if (!transactions.issued(req.transaction(), prepared.getHolderAtena(), prepared.getIssueNumber(),
                 prepared.getFee(), pdf.getPages(), printedOptions(req.options()), sha256(pdf.getBytes()),
@@ -321,6 +358,7 @@ public class IssuanceService {
 
     /** The request to the koseki server: the drafted request with this issuance's 発行番号 as requestId. */
     public String kosekiRequest(PreparedCertificate prepared) {
+        stillCoupled(prepared); // nothing reaches the koseki server while the coupling is suspended
         try {
             ObjectNode request = (ObjectNode) JSON.readTree(prepared.getDataXml());
             ObjectNode withId = JSON.createObjectNode().put("requestId", prepared.getIssueNumber());

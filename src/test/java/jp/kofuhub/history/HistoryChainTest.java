@@ -64,4 +64,22 @@ class HistoryChainTest {
         // thirteen fields, twelve separators
         assertThat(HistoryChain.line(shifted1).chars().filter(c -> c == '\t').count()).isEqualTo(12);
     }
+
+    @Test
+    void operatorAndReasonCountOnlyWhenSetSoRowsBeforeV8HashAsBefore() {
+        OffsetDateTime at = OffsetDateTime.parse("2024-06-03T00:15:30.123Z");
+        HistoryEntry plain = new HistoryEntry("012343", at, "TX-1", null, "K1", null, "JUMINHYO", null, 1, null, 300,
+                "PRINTED", null);
+        HistoryEntry same = new HistoryEntry("012343", at, "TX-1", null, "K1", null, "JUMINHYO", null, 1, null, 300,
+                "PRINTED", null, null, null);
+        assertThat(HistoryChain.line(same)).isEqualTo(HistoryChain.line(plain));
+        assertThat(HistoryChain.line(plain).chars().filter(c -> c == '\t').count()).isEqualTo(12);
+        HistoryEntry suspended = new HistoryEntry("012343", at, "COUPLING-1", null, null, null, "COUPLING", null, 0, null,
+                0, "SUSPENDED", null, "ops-tanaka", "leak\tfeared");
+        assertThat(HistoryChain.line(suspended)).endsWith("\tSUSPENDED\t\tops-tanaka\tleak\\tfeared");
+        HistoryEntry otherReason = new HistoryEntry("012343", at, "COUPLING-1", null, null, null, "COUPLING", null, 0,
+                null, 0, "SUSPENDED", null, "ops-tanaka", "leak feared");
+        assertThat(HistoryChain.rowHash(HistoryChain.GENESIS, suspended))
+                .isNotEqualTo(HistoryChain.rowHash(HistoryChain.GENESIS, otherReason));
+    }
 }

@@ -1,0 +1,152 @@
+package jp.kofuhub.ops;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * {@code coupling}: the operator's command for the stop switch of the online coupling, through the
+ * running hub's actuator endpoint ({@link CouplingEndpoint}).
+ * <pre>
+ * coupling status
+ * coupling suspend --operator NAME --why TEXT
+ * coupling resume --operator NAME --why TEXT
+ *   [--url https://localhost:8443]   (default: environment KOFU_URL, else https://localhost:8443; https: with
+ *   the operator client certificate of the key folder, KOFU_KEYS_DIR else data/keys)
+ * </pre>
+ * Exit code 0 = done (status shown, suspended or resumed, or already so), 3 = refused by the hub,
+ * 1 = the hub could not be reached, 2 = bad arguments.
+ */
+public final class CouplingCommand {
+
+    static final String USAGE = """
+            usage: coupling status [--url URL]
+                   coupling suspend --operator NAME --why TEXT [--url URL]
+                   coupling resume --operator NAME --why TEXT [--url URL]
+              suspend stops every route crossing the hub's boundary on every instance and refuses the
+              issuance centre's requests (503 COUPLING_SUSPENDED) until resume; both are recorded in the
+              issuance history with operator and reason (no personal data in the reason, at most 400
+              characters).
+              URL defaults to $KOFU_URL, else https://localhost:8443 (client certificate: operator.p12 of
+              $KOFU_KEYS_DIR, else data/keys; an http:// URL for a dev-profile hub)""";
+
+    private static final Set<String> OPTIONS = Set.of("--url", "--operator", "--why");
+
+    private CouplingCommand() {
+    }
+
+    public static int run(String[] args) {
+        jp.kofuhub.CommandOptions.Parsed parsed = jp.kofuhub.CommandOptions.parseWords(args, OPTIONS);
+        if (parsed == null || parsed.words().size() != 1) {
+            return usage();
+        }
+        Map<String, String> o = parsed.options();
+        String url = o.getOrDefault("--url", System.getenv().getOrDefault("KOFU_URL", "https://localhost:8443"));
+        url = url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
+        String command = parsed.words().get(0);
+        try {
+            switch (command) {
+                case "status" -> {
+                    if (o.containsKey("--operator") || o.containsKey("--why")) {
+                        return usage();
+                    }
+                    return status(url);
+                }
+                case "suspend", "resume" -> {
+                    if (blank(o.get("--operator")) || blank(o.get("--why"))) {
+                        return usage();
+                    }
+                    return change(url, command, o.get("--operator"), o.get("--why"));
+                }
+                default -> {
+                    return usage();
+                }
+            }
+        } catch (IllegalArgumentException e) {
+            System.err.println("bad --url " + url);
+            return 2;
+        } catch (IOException e) {
+            System.err.println("cannot reach the hub at " + url + ": " + e.getClass().getSimpleName());
+            return 1;
+        } catch (java.io.UncheckedIOException | IllegalStateException e) {
+            System.err.println("no client certificate for " + url + ": " + e.getMessage());
+            return 2;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return 1;
+        }
+    }
+
+    private static int status(String url) throws IOException, InterruptedException {
+        HttpResponse<String> res = send(HttpRequest.newBuilder(URI.create(url + "/actuator/coupling")).GET());
+        if (res.statusCode() != 200) {
+            return refused(res);
+        }
+        print(new ObjectMapper().readTree(res.body()));
+        return 0;
+    }
+
+    private static int change(String url, String action, String operator, String why)
+            throws IOException, InterruptedException {
+        String body = new ObjectMapper().createObjectNode().put("action", action).put("operator", operator)
+                .put("reason", why).toString();
+        HttpResponse<String> res = send(HttpRequest.newBuilder(URI.create(url + "/actuator/coupling"))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8)));
+        if (res.statusCode() != 200) {
+            return refused(res);
+        }
+        JsonNode a = new ObjectMapper().readTree(res.body());
+        System.out.println(a.path("outcome").asText("?") + ": " + a.path("message").asText(""));
+        print(a);
+        return 0;
+    }
+
+    private static void print(JsonNode s) {
+        boolean suspended = s.path("suspended").asBoolean();
+        System.out.println("coupling " + (suspended ? "SUSPENDED" : "ACTIVE")
+                + (s.path("since").isTextual() ? " since " + s.path("since").asText() : "")
+                + (s.path("operator").isTextual() ? " by " + s.path("operator").asText() : ""));
+        if (s.path("reason").isTextual()) {
+            System.out.println("reason: " + s.path("reason").asText());
+        }
+        List<String> routes = new java.util.ArrayList<>();
+        s.path("routes").forEach(r -> routes.add(r.asText()));
+        if (!routes.isEmpty()) {
+            System.out.println("boundary routes: " + String.join(", ", routes));
+        }
+    }
+
+    private static HttpResponse<String> send(HttpRequest.Builder b) throws IOException, InterruptedException {
+        HttpClient client = jp.kofuhub.keys.Tls.httpClient(b.build().uri().toString(), "operator");
+        return client.send(b.timeout(Duration.ofMinutes(2)).build(),
+                HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+    }
+
+    private static int refused(HttpResponse<String> res) {
+        String body = res.body() == null ? "" : res.body();
+        System.out.println("HTTP " + res.statusCode() + (body.isBlank() ? "" : " " + body));
+        if (res.statusCode() == 404 && body.isBlank()) {
+            System.out.println("(is the coupling endpoint exposed? management.endpoints.web.exposure.include)");
+        }
+        return 3;
+    }
+
+    private static boolean blank(String s) {
+        return s == null || s.isBlank();
+    }
+
+    private static int usage() {
+        System.err.println(USAGE);
+        return 2;
+    }
+}
