@@ -32,6 +32,7 @@ import org.springframework.security.web.csrf.CookieCsrfTokenRepository;
 import org.springframework.security.web.csrf.CsrfFilter;
 import org.springframework.security.web.csrf.CsrfToken;
 import org.springframework.security.web.csrf.CsrfTokenRequestAttributeHandler;
+import org.springframework.security.web.savedrequest.HttpSessionRequestCache;
 import org.springframework.security.web.servlet.util.matcher.PathPatternRequestMatcher;
 import org.springframework.security.web.util.matcher.AnyRequestMatcher;
 import org.springframework.security.web.util.matcher.OrRequestMatcher;
@@ -125,6 +126,9 @@ public class ConsoleSecurity {
                 path.matcher(base + "/hawtio/jolokia"), path.matcher(base + "/hawtio/jolokia/**"));
         CookieCsrfTokenRepository csrf = CookieCsrfTokenRepository.withHttpOnlyFalse();
         csrf.setCookieCustomizer(c -> c.sameSite("Strict"));
+        HttpSessionRequestCache saved = new HttpSessionRequestCache();
+        saved.setMatchingRequestParameterName(null); // back to the page asked for, without "?continue"
+
         http.securityMatcher(new OrRequestMatcher(path.matcher(base + "/hawtio"), path.matcher(base + "/hawtio/**"),
                         path.matcher(base + "/jolokia"), path.matcher(base + "/jolokia/**"),
                         path.matcher(base + "/console/**")))
@@ -136,6 +140,7 @@ public class ConsoleSecurity {
                 .logout(l -> l.logoutRequestMatcher(new OrRequestMatcher(path.matcher(HttpMethod.POST, logout),
                                 path.matcher(base + "/hawtio/auth/logout")))
                         .logoutSuccessUrl(login + "?logout"))
+                .requestCache(r -> r.requestCache(saved))
                 .csrf(c -> c.csrfTokenRepository(csrf).csrfTokenRequestHandler(new CsrfTokenRequestAttributeHandler()))
                 .addFilterAfter(new CsrfCookie(), CsrfFilter.class)
                 .addFilterAfter(new JolokiaAccessFilter(access, List.of(base + "/jolokia", base + "/hawtio/jolokia")),

@@ -87,8 +87,8 @@ class ConsoleSecurityTest {
         assertThat(s.jolokia("[" + READ + "," + EXEC + "]", true).statusCode()).as("a bulk request with an exec")
                 .isEqualTo(403);
         assertThat(s.jolokia("[" + READ + "," + READ + "]", true).statusCode()).isEqualTo(200);
-        assertThat(s.jolokia("{\"type\":\"exec\",\"mbean\":\"org.apache.camel:context=kofu-hub,type=context,"
-                + "name=\\\"kofu-hub\\\"\",\"operation\":\"dumpRoutesAsXml()\"}", true).statusCode())
+        assertThat(s.jolokia("{\"type\":\"exec\",\"mbean\":\"org.apache.camel:context=kofu-hub-console,type=context,"
+                + "name=\\\"kofu-hub-console\\\"\",\"operation\":\"dumpRoutesAsXml()\"}", true).statusCode())
                 .as("a read-only operation Hawtio's route diagram needs").isEqualTo(200);
         assertThat(s.jolokia("not json", true).statusCode()).isEqualTo(403);
         assertThat(s.get("/actuator/jolokia/exec/java.lang:type=Memory/gc").statusCode()).as("exec by GET")

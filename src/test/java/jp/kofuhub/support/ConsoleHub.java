@@ -19,6 +19,8 @@ public class ConsoleHub extends SecureHub {
     public static final String VIEWER_PASSWORD = "viewer-test-password";
     public static final String OPERATOR_PASSWORD = "operator-test-password";
 
+    public static final String CAMEL_NAME = "kofu-hub-console";
+
     /** The users file of the run (bcrypt with a low cost: tests log in often). */
     public static final Path USERS = usersFile();
 
@@ -50,6 +52,12 @@ public class ConsoleHub extends SecureHub {
     public void initialize(ConfigurableApplicationContext ctx) {
         super.initialize(ctx);
         ctx.getEnvironment().getPropertySources().addFirst(new MapPropertySource("console-hub",
-                Map.of("kofu.console.users-file", USERS.toString())));
+                Map.of("kofu.console.users-file", USERS.toString(),
+                        // its own Camel context name: its node in Hawtio's Camel tree, beside other test hubs' in the JVM
+                        "camel.main.name", CAMEL_NAME,
+                        // @SpringBootTest turns JMX off; the console needs the stop switch's MBean
+                        "spring.jmx.enabled", "true",
+                        "kofu.coupling.check-period", "500",
+                        "kofu.coupling.route-timeout-seconds", "5")));
     }
 }
