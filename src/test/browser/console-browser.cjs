@@ -90,7 +90,8 @@ async function openOperation(page, operation) {
 // Clicks Execute and answers the Jolokia response of that exec (HTTP status, body).
 async function execute(page, item, operation) {
   const answer = page.waitForResponse(r => r.url().includes('jolokia') && r.request().method() === 'POST'
-      && (r.request().postData() || '').includes('"operation":"' + operation + '('));
+      && (r.request().postData() || '').includes('"operation":"' + operation + '('), { timeout: TIMEOUT });
+  answer.catch(() => {});
   await item.locator('button', { hasText: /^Execute$/ }).click();
   const r = await answer;
   const body = await r.text();
@@ -146,6 +147,12 @@ async function viewerRun(page) {
       '--disable-component-update', '--disable-sync']
   });
   let failed = null;
+  let pageForFailure = null;
+  // the whole run has a limit of its own, so a hang is reported with what was done until then
+  setTimeout(() => {
+    console.log('RESULT failed: the browser run took longer than 4 minutes');
+    process.exit(2);
+  }, 240000).unref();
   try {
     const context = await browser.newContext({
       // the hub's certificate is issued by the run's demo CA, which this fresh browser profile does not know
@@ -156,6 +163,13 @@ async function viewerRun(page) {
     context.setDefaultTimeout(TIMEOUT);
     const page = await context.newPage();
     page.on('pageerror', e => console.log('PAGEERROR ' + e.message));
+    page.on('response', r => {
+      if (r.url().includes('jolokia') && r.status() !== 200) {
+        console.log('JOLOKIA HTTP ' + r.status() + ' ' + (r.request().postData() || r.url()).slice(0, 160));
+      }
+    });
+    page.on('requestfailed', q => console.log('REQUESTFAILED ' + q.url() + ' ' + (q.failure() || {}).errorText));
+    pageForFailure = page;
     if (cfg.role === 'operator') {
       await operatorRun(page);
     } else {
@@ -163,6 +177,9 @@ async function viewerRun(page) {
     }
   } catch (e) {
     failed = e;
+    if (pageForFailure && cfg.shots) {
+      await pageForFailure.screenshot({ path: path.join(cfg.shots, 'failure-' + cfg.role + '.png') }).catch(() => {});
+    }
   } finally {
     await browser.close();
   }
