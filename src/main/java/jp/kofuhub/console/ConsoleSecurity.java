@@ -1,0 +1,186 @@
+package jp.kofuhub.console;
+
+import jakarta.servlet.FilterChain;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.core.annotation.Order;
+import org.springframework.http.HttpMethod;
+import org.springframework.http.HttpStatus;
+import org.springframework.security.config.annotation.web.builders.HttpSecurity;
+import org.springframework.security.config.annotation.web.configuration.EnableWebSecurity;
+import org.springframework.security.config.http.SessionCreationPolicy;
+import org.springframework.security.config.web.PathPatternRequestMatcherBuilderFactoryBean;
+import org.springframework.security.core.userdetails.User;
+import org.springframework.security.core.userdetails.UserDetailsService;
+import org.springframework.security.core.userdetails.UsernameNotFoundException;
+import org.springframework.security.crypto.bcrypt.BCryptPasswordEncoder;
+import org.springframework.security.crypto.password.PasswordEncoder;
+import org.springframework.security.web.SecurityFilterChain;
+import org.springframework.security.web.access.intercept.AuthorizationFilter;
+import org.springframework.security.web.authentication.HttpStatusEntryPoint;
+import org.springframework.security.web.authentication.LoginUrlAuthenticationEntryPoint;
+import org.springframework.security.web.csrf.CookieCsrfTokenRepository;
+import org.springframework.security.web.csrf.CsrfFilter;
+import org.springframework.security.web.csrf.CsrfToken;
+import org.springframework.security.web.csrf.CsrfTokenRequestAttributeHandler;
+import org.springframework.security.web.savedrequest.HttpSessionRequestCache;
+import org.springframework.security.web.servlet.util.matcher.PathPatternRequestMatcher;
+import org.springframework.security.web.util.matcher.AnyRequestMatcher;
+import org.springframework.security.web.util.matcher.OrRequestMatcher;
+import org.springframework.security.web.util.matcher.RequestMatcher;
+import org.springframework.web.filter.OncePerRequestFilter;
+
+/**
+ * The operator console (Hawtio at {@code /actuator/hawtio}, its Jolokia at {@code /actuator/jolokia})
+ * behind a form login (docs/operations.md, "The console"):
+ * <ul>
+ * <li>users and roles from {@link ConsoleUsers} ({@code kofu.console.users-file}); without the file
+ * no one can log in, and the start says so;</li>
+ * <li>any console user (role VIEWER) sees the console; only an OPERATOR runs operations or writes
+ * attributes — enforced on the server for every Jolokia request ({@link JolokiaAccess});</li>
+ * <li>CSRF with the {@code XSRF-TOKEN} cookie, which Hawtio echoes as {@code X-XSRF-TOKEN} (plain,
+ * not masked, token);</li>
+ * <li>every other path (the issuance API, health, quarantine, history, koseki registrations) passes
+ * this layer untouched: the client certificate ({@code ClientCertificateFilter}, which runs first)
+ * is their protection, no login, no session.</li>
+ * </ul>
+ * Hawtio's own authentication is off ({@code hawtio.authenticationEnabled=false}): it would need the
+ * unserved hawtio-springboot-security module; this chain is the guard instead.
+ */
+@Configuration(proxyBeanMethods = false)
+@EnableWebSecurity
+public class ConsoleSecurity {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ConsoleSecurity.class);
+
+    /** Request matchers from path patterns (Hawtio registers servlets of its own beside Spring MVC's). */
+    @Bean
+    static PathPatternRequestMatcherBuilderFactoryBean requestMatcherBuilder() {
+        return new PathPatternRequestMatcherBuilderFactoryBean();
+    }
+
+    @Bean
+    PasswordEncoder consolePasswordEncoder() {
+        return new BCryptPasswordEncoder(12);
+    }
+
+    @Bean
+    ConsoleUsers consoleUsers(@Value("${kofu.console.users-file:}") String usersFile,
+                              @Value("${kofu.console.passwords-file:}") String passwordsFile,
+                              @Value("${kofu.demo.enabled:false}") boolean demo,
+                              PasswordEncoder encoder) {
+        if (usersFile.isBlank()) {
+            LOG.warn("CONSOLE LOGINS ARE IMPOSSIBLE: no users file is configured (kofu.console.users-file, env "
+                    + "KOFU_CONSOLE_USERS); see docs/operations.md \"The console\"");
+            return new ConsoleUsers(Path.of("/nonexistent/kofu-console-users.properties"));
+        }
+        Path file = Path.of(usersFile);
+        if (demo && !passwordsFile.isBlank()
+                && ConsoleUsers.writeDemo(file, Path.of(passwordsFile), encoder::encode)) {
+            LOG.info("demo console users viewer and operator written to {}; their passwords are in {} "
+                    + "(owner-only, written once)", file, passwordsFile);
+        }
+        ConsoleUsers users = new ConsoleUsers(file);
+        if (!users.present()) {
+            LOG.warn("CONSOLE LOGINS ARE IMPOSSIBLE: the users file {} does not exist (kofu.console.users-file, env "
+                    + "KOFU_CONSOLE_USERS). Write one with bcrypt hashes (docs/operations.md \"The console\"); it is "
+                    + "read again when it changes", file.toAbsolutePath());
+        } else {
+            users.problems().forEach(p -> LOG.warn("console users file {}: {} (line skipped)", file, p));
+            LOG.info("console: {} user(s) from {}", users.count(), file);
+        }
+        return users;
+    }
+
+    @Bean
+    UserDetailsService consoleUserDetails(ConsoleUsers users) {
+        return name -> users.find(name)
+                .map(u -> User.withUsername(u.name()).password(u.passwordHash())
+                        .roles(u.roles().toArray(String[]::new)).build())
+                .orElseThrow(() -> new UsernameNotFoundException("no such console user"));
+    }
+
+    @Bean
+    JolokiaAccess jolokiaAccess(@Value("${kofu.console.viewer-operations:}") List<String> viewerOperations) {
+        return new JolokiaAccess(viewerOperations);
+    }
+
+    @Bean
+    @Order(1)
+    SecurityFilterChain consoleChain(HttpSecurity http, JolokiaAccess access,
+                                     @Value("${management.endpoints.web.base-path:/actuator}") String base)
+            throws Exception {
+        PathPatternRequestMatcher.Builder path = PathPatternRequestMatcher.withDefaults();
+        String login = base + "/console/login";
+        String logout = base + "/console/logout";
+        RequestMatcher jolokia = new OrRequestMatcher(path.matcher(base + "/jolokia"), path.matcher(base + "/jolokia/**"),
+                path.matcher(base + "/hawtio/jolokia"), path.matcher(base + "/hawtio/jolokia/**"));
+        CookieCsrfTokenRepository csrf = CookieCsrfTokenRepository.withHttpOnlyFalse();
+        csrf.setCookieCustomizer(c -> c.sameSite("Strict"));
+        HttpSessionRequestCache saved = new HttpSessionRequestCache();
+        saved.setMatchingRequestParameterName(null); // back to the page asked for, without "?continue"
+
+        http.securityMatcher(new OrRequestMatcher(path.matcher(base + "/hawtio"), path.matcher(base + "/hawtio/**"),
+                        path.matcher(base + "/jolokia"), path.matcher(base + "/jolokia/**"),
+                        path.matcher(base + "/console/**")))
+                .authorizeHttpRequests(a -> a
+                        .requestMatchers(path.matcher(login)).permitAll()
+                        .anyRequest().hasRole(ConsoleUsers.VIEWER))
+                .formLogin(f -> f.loginPage(login).loginProcessingUrl(login)
+                        .defaultSuccessUrl(base + "/hawtio/", false).failureUrl(login + "?error").permitAll())
+                .logout(l -> l.logoutRequestMatcher(new OrRequestMatcher(path.matcher(HttpMethod.POST, logout),
+                                path.matcher(base + "/hawtio/auth/logout")))
+                        .logoutSuccessUrl(login + "?logout"))
+                .requestCache(r -> r.requestCache(saved))
+                .csrf(c -> c.csrfTokenRepository(csrf).csrfTokenRequestHandler(new CsrfTokenRequestAttributeHandler()))
+                .addFilterAfter(new CsrfCookie(), CsrfFilter.class)
+                .addFilterAfter(new JolokiaAccessFilter(access, List.of(base + "/jolokia", base + "/hawtio/jolokia")),
+                        AuthorizationFilter.class)
+                .exceptionHandling(e -> e
+                        .defaultAuthenticationEntryPointFor(new HttpStatusEntryPoint(HttpStatus.UNAUTHORIZED), jolokia)
+                        .defaultAuthenticationEntryPointFor(new LoginUrlAuthenticationEntryPoint(login),
+                                AnyRequestMatcher.INSTANCE))
+                .httpBasic(b -> b.disable());
+        return http.build();
+    }
+
+    /**
+     * Everything that is not the console: no login, no session, no CSRF, no extra headers — the
+     * client certificate filter decides, as before the console came.
+     */
+    @Bean
+    @Order(2)
+    SecurityFilterChain otherPaths(HttpSecurity http) throws Exception {
+        http.authorizeHttpRequests(a -> a.anyRequest().permitAll())
+                .csrf(c -> c.disable())
+                .headers(h -> h.disable())
+                .requestCache(r -> r.disable())
+                .sessionManagement(s -> s.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
+                .httpBasic(b -> b.disable())
+                .formLogin(f -> f.disable())
+                .logout(l -> l.disable());
+        return http.build();
+    }
+
+    /** Loads the deferred CSRF token on every console request, so the XSRF-TOKEN cookie is set for Hawtio. */
+    static final class CsrfCookie extends OncePerRequestFilter {
+        @Override
+        protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
+                throws ServletException, IOException {
+            CsrfToken token = (CsrfToken) request.getAttribute(CsrfToken.class.getName());
+            if (token != null) {
+                token.getToken();
+            }
+            chain.doFilter(request, response);
+        }
+    }
+}
