@@ -20,6 +20,13 @@ import jp.kofuhub.render.GlyphUnavailableException;
  */
 final class CertificateXml {
 
+    /**
+     * One factory for every document: {@code XMLOutputFactory.newFactory()} looks the implementation up
+     * with a ServiceLoader scan of the class path (the fat jar) each time, a hotspot of issuance. A
+     * configured factory is thread-safe for creating writers.
+     */
+    private static final XMLOutputFactory OUTPUT = XMLOutputFactory.newFactory();
+
     private final XMLStreamWriter w;
     private final StringWriter out = new StringWriter(8192);
     private final FontChain fonts;
@@ -27,7 +34,7 @@ final class CertificateXml {
     CertificateXml(FontChain fonts) {
         this.fonts = fonts;
         try {
-            this.w = XMLOutputFactory.newFactory().createXMLStreamWriter(out);
+            this.w = OUTPUT.createXMLStreamWriter(out);
             w.writeStartDocument("UTF-8", "1.0");
         } catch (XMLStreamException e) {
             throw new IllegalStateException(e);

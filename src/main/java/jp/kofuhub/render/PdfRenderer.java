@@ -61,6 +61,12 @@ public class PdfRenderer {
     private final FopFactory fopFactory;
     private final FontChain fonts;
     private final Object newFopLock = new Object();
+    /**
+     * The factory of the identity transform that feeds the FO text to FOP, looked up once:
+     * {@code TransformerFactory.newInstance()} scans the class path with a ServiceLoader on every
+     * call. It is Saxon's (its jar registers the service), whose factory is thread-safe.
+     */
+    private final TransformerFactory identityFactory = TransformerFactory.newInstance();
     private final Semaphore fallbackRenders;
     /** FOP's events for an image (the 公印, the 印影) it could not find, read or embed. */
     static final String RESOURCE_EVENTS = "org.apache.fop.ResourceEventProducer.";
@@ -142,7 +148,7 @@ public class PdfRenderer {
             synchronized (newFopLock) {
                 fop = fopFactory.newFop(MimeConstants.MIME_PDF, agent, pdf);
             }
-            Transformer identity = TransformerFactory.newInstance().newTransformer();
+            Transformer identity = identityFactory.newTransformer();
             Result result = new SAXResult(fop.getDefaultHandler());
             identity.transform(fo, result);
             int pages = fop.getResults() == null ? 0 : fop.getResults().getPageCount();

@@ -70,6 +70,8 @@ public final class KosekiCertificates {
     private final String fontFamily;
     private final String issuer;
     private final Object newFopLock = new Object();
+    /** Looked up once: newInstance() scans the class path each call; Saxon's factory is thread-safe. */
+    private static final TransformerFactory IDENTITY = TransformerFactory.newInstance();
 
     /**
      * @param font       IPAex Mincho ({@code fonts/ipaexm.ttf}), must exist
@@ -146,7 +148,7 @@ public final class KosekiCertificates {
             synchronized (newFopLock) {
                 fop = fopFactory.newFop(MimeConstants.MIME_PDF, agent, pdf);
             }
-            Transformer identity = TransformerFactory.newInstance().newTransformer();
+            Transformer identity = IDENTITY.newTransformer();
             identity.transform(new StreamSource(new StringReader(fo)), new SAXResult(fop.getDefaultHandler()));
         } catch (Exception e) {
             throw new IllegalStateException("FOP could not render the certificate", e);
