@@ -42,7 +42,15 @@ async function login(page) {
 async function openRoutes(page) {
   await page.goto(cfg.base + '/actuator/hawtio/camel/routes');
   const ctx = page.locator(`li[id="org.apache.camel-CamelContexts-${cfg.camel}-folder"]`);
-  await ctx.waitFor();
+  try {
+    await ctx.waitFor({ timeout: 40000 });
+  } catch (e) {
+    // Hawtio builds its JMX tree once per page load; a first bulk request that raced the new session's
+    // XSRF cookie right after the login (403) leaves it empty: load the page once more, as a person would
+    step('routes tree not drawn after 40 s: reloading once');
+    await page.goto(cfg.base + '/actuator/hawtio/camel/routes');
+    await ctx.waitFor({ timeout: 60000 });
+  }
   const folder = page.locator(`li[id="org.apache.camel-CamelContexts-${cfg.camel}-routes-folder"]`);
   if (await folder.count() === 0) {
     await ctx.locator(':scope > div button.pf-v6-c-tree-view__node-toggle').click();
@@ -186,7 +194,7 @@ async function viewerRun(page) {
     page.on('pageerror', e => console.log('PAGEERROR ' + e.message));
     page.on('response', r => {
       if (r.url().includes('jolokia') && r.status() !== 200) {
-        console.log('JOLOKIA HTTP ' + r.status() + ' ' + (r.request().postData() || r.url()).slice(0, 160));
+        console.log('JOLOKIA HTTP ' + r.status() + ' ' + (r.request().postData() || r.url()).slice(0, 4000));
       }
     });
     page.on('requestfailed', q => console.log('REQUESTFAILED ' + q.url() + ' ' + (q.failure() || {}).errorText));
