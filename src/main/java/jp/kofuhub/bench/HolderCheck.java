@@ -136,6 +136,14 @@ public final class HolderCheck {
         if (issueNumber == null || issueNumber.isEmpty() || !text.contains(normalize(issueNumber))) {
             return Optional.of("ISSUE_NUMBER_MISSING");
         }
+        // the household's own names are taken out first, longest first: another resident whose name is the
+        // start of a member's (今野 恵 in 今野 恵子) is not "printed" where that member is
+        List<String> own = byAtena.values().stream().filter(r -> r.household().equals(holder.household()))
+                .map(Resident::name).filter(n -> !n.isEmpty()).distinct()
+                .sorted(java.util.Comparator.comparingInt(String::length).reversed()).toList();
+        for (String n : own) {
+            text = text.replace(n, "|");
+        }
         for (int i = 0; i < text.length(); i++) {
             for (int len : lengths) {
                 if (i + len > text.length()) {

@@ -548,8 +548,13 @@ public final class IssuanceBench {
                 for (Pending p : docs) {
                     fs.add(ex.submit(() -> {
                         byte[] pdf = Files.readAllBytes(p.file());
-                        Files.delete(p.file());
                         Optional<String> why = holders.check(pdf, atenaBySerial.get(p.serial()), p.number());
+                        if (why.isPresent() && !why.get().equals("DUPLICATE_ISSUE_NUMBER")) {
+                            // kept for inspection (synthetic data, in the bench's own folder)
+                            Files.move(p.file(), p.file().resolveSibling("FAILED-" + p.file().getFileName()));
+                        } else {
+                            Files.delete(p.file());
+                        }
                         if (why.isEmpty() && !numbers.add(p.number())) {
                             why = Optional.of("DUPLICATE_ISSUE_NUMBER");
                         }

@@ -15,7 +15,9 @@ class HolderCheckTest {
             "000002", new HolderCheck.Resident(HolderCheck.normalize("山田　花子"), "H1"),
             "000003", new HolderCheck.Resident(HolderCheck.normalize("佐藤　一郎"), "H2"),
             "000004", new HolderCheck.Resident(HolderCheck.normalize("SMITH JOHN"), "H3"),
-            "000005", new HolderCheck.Resident(HolderCheck.normalize("上野　正三"), "H4")), List.of("上野　正三"));
+            "000005", new HolderCheck.Resident(HolderCheck.normalize("上野　正三"), "H4"),
+            "000006", new HolderCheck.Resident(HolderCheck.normalize("今野　恵子"), "H5"),
+            "000007", new HolderCheck.Resident(HolderCheck.normalize("今野　恵"), "H6")), List.of("上野　正三"));
 
     private Optional<String> check(String text, String atena, String number) {
         return check.checkText(text, check.resident(atena), number);
@@ -36,6 +38,13 @@ class HolderCheckTest {
     void someoneElsesDocumentFails() {
         assertThat(check("氏名 佐藤 一郎 発行番号 N-1", "000001", "N-1")).contains("HOLDER_NAME_MISSING");
         assertThat(check("氏名 山田 太郎 佐藤 一郎 発行番号 N-1", "000001", "N-1")).contains("OTHER_PERSON");
+    }
+
+    /** 今野 恵 (another household) is the start of 今野 恵子: her own document does not print him. */
+    @Test
+    void aNameThatStartsAMembersNameIsNotAnotherPerson() {
+        assertThat(check("氏名 今野 恵子 発行番号 N-1", "000006", "N-1")).isEmpty();
+        assertThat(check("氏名 今野 恵子 今野 恵 発行番号 N-1", "000006", "N-1")).contains("OTHER_PERSON");
     }
 
     @Test
