@@ -192,7 +192,13 @@ public final class IssuanceBench {
         }
         String bare = o.getOrDefault("bare", "both");
         if (!bare.equals("no")) {
-            bare(lastDbUrl, bare);
+            try {
+                bare(lastDbUrl, bare);
+            } catch (Exception | OutOfMemoryError e) {
+                // the hub's figures are still printed; the bare pass's failure is one of the problems
+                failures.add("bare rendering: " + e.getClass().getSimpleName()
+                        + (e.getCause() != null ? " (" + e.getCause().getClass().getSimpleName() + ")" : ""));
+            }
         }
 
         int residents = Integer.parseInt(o.getOrDefault("residents", "20000"));
