@@ -69,6 +69,7 @@ public final class HolderCheck {
         int given = RecordType.R.col("given_name");
         int alpha = RecordType.R.col("alpha_name");
         int type = RecordType.R.col("resident_type");
+        int tsusho = RecordType.R.col("tsusho");
         Map<String, Resident> people = new HashMap<>();
         for (Path f : jukiFiles) {
             try (InputStream in = new BufferedInputStream(Files.newInputStream(f), 1 << 16);
@@ -78,6 +79,14 @@ public final class HolderCheck {
                         boolean foreign = "F".equals(fields[type]);
                         String name = foreign ? fields[alpha] : fields[family] + fields[given];
                         people.put(fields[atena], new Resident(normalize(name), fields[household]));
+                        // a foreign resident's 通称 is printed too: it is this household's name (it may equal
+                        // another resident's real name elsewhere, 中野 恵 in both); not a holder of its own
+                        String alias = tsusho < fields.length ? normalize(fields[tsusho]) : "";
+                        if (foreign && !alias.isEmpty()) {
+                            people.put(fields[atena] + "#tsusho", new Resident(alias, fields[household]));
+                        } else {
+                            people.remove(fields[atena] + "#tsusho");
+                        }
                     }
                 });
                 reader.finish();

@@ -17,7 +17,10 @@ class HolderCheckTest {
             "000004", new HolderCheck.Resident(HolderCheck.normalize("SMITH JOHN"), "H3"),
             "000005", new HolderCheck.Resident(HolderCheck.normalize("上野　正三"), "H4"),
             "000006", new HolderCheck.Resident(HolderCheck.normalize("今野　恵子"), "H5"),
-            "000007", new HolderCheck.Resident(HolderCheck.normalize("今野　恵"), "H6")), List.of("上野　正三"));
+            "000007", new HolderCheck.Resident(HolderCheck.normalize("今野　恵"), "H6"),
+            "000008", new HolderCheck.Resident(HolderCheck.normalize("KIM SEOYEON"), "H7"),
+            "000008#tsusho", new HolderCheck.Resident(HolderCheck.normalize("中野　恵"), "H7"),
+            "000009", new HolderCheck.Resident(HolderCheck.normalize("中野　恵"), "H8")), List.of("上野　正三"));
 
     private Optional<String> check(String text, String atena, String number) {
         return check.checkText(text, check.resident(atena), number);
@@ -45,6 +48,12 @@ class HolderCheckTest {
     void aNameThatStartsAMembersNameIsNotAnotherPerson() {
         assertThat(check("氏名 今野 恵子 発行番号 N-1", "000006", "N-1")).isEmpty();
         assertThat(check("氏名 今野 恵子 今野 恵 発行番号 N-1", "000006", "N-1")).contains("OTHER_PERSON");
+    }
+
+    /** The 通称 of a foreign member (中野 恵) that is also a Japanese resident's name elsewhere. */
+    @Test
+    void aForeignMembersAliasIsTheirOwnName() {
+        assertThat(check("氏名 KIM SEOYEON 通称 中野 恵 発行番号 N-1", "000008", "N-1")).isEmpty();
     }
 
     @Test
