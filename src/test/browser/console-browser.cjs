@@ -45,8 +45,8 @@ async function openRoutes(page) {
   try {
     await ctx.waitFor({ timeout: 40000 });
   } catch (e) {
-    // Hawtio builds its JMX tree once per page load; a first bulk request that raced the new session's
-    // XSRF cookie right after the login (403) leaves it empty: load the page once more, as a person would
+    // Hawtio builds its JMX tree once per page load; a refused first bulk request (it was a body over the
+    // viewer check's old 1 MB limit with many Camel contexts in one JVM) leaves it empty: load once more
     step('routes tree not drawn after 40 s: reloading once');
     await page.goto(cfg.base + '/actuator/hawtio/camel/routes');
     await ctx.waitFor({ timeout: 60000 });
