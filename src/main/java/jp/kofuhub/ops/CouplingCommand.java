@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.net.URI;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
@@ -71,18 +70,8 @@ public final class CouplingCommand {
                     return usage();
                 }
             }
-        } catch (IllegalArgumentException e) {
-            System.err.println("bad --url " + url);
-            return 2;
-        } catch (IOException e) {
-            System.err.println("cannot reach the hub at " + url + ": " + e.getClass().getSimpleName());
-            return 1;
-        } catch (java.io.UncheckedIOException | IllegalStateException e) {
-            System.err.println("no client certificate for " + url + ": " + e.getMessage());
-            return 2;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return 1;
+        } catch (IOException | InterruptedException | RuntimeException e) {
+            return jp.kofuhub.keys.OperatorCalls.failed(e, url);
         }
     }
 
@@ -127,18 +116,11 @@ public final class CouplingCommand {
     }
 
     private static HttpResponse<String> send(HttpRequest.Builder b) throws IOException, InterruptedException {
-        HttpClient client = jp.kofuhub.keys.Tls.httpClient(b.build().uri().toString(), "operator");
-        return client.send(b.timeout(Duration.ofMinutes(2)).build(),
-                HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+        return jp.kofuhub.keys.OperatorCalls.send(b, Duration.ofMinutes(2));
     }
 
     private static int refused(HttpResponse<String> res) {
-        String body = res.body() == null ? "" : res.body();
-        System.out.println("HTTP " + res.statusCode() + (body.isBlank() ? "" : " " + body));
-        if (res.statusCode() == 404 && body.isBlank()) {
-            System.out.println("(is the coupling endpoint exposed? management.endpoints.web.exposure.include)");
-        }
-        return 3;
+        return jp.kofuhub.keys.OperatorCalls.refused(res, "coupling");
     }
 
     private static boolean blank(String s) {
