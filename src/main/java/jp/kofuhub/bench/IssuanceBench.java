@@ -910,33 +910,7 @@ public final class IssuanceBench {
         "peak RSS MB"};
 
     private void printTable(PrintStream out) {
-        int[] w = new int[COLUMNS.length];
-        for (int i = 0; i < w.length; i++) {
-            w[i] = COLUMNS[i].length();
-            for (String[] row : rows) {
-                w[i] = Math.max(w[i], row[i].length());
-            }
-        }
-        StringBuilder head = new StringBuilder("|");
-        StringBuilder sep = new StringBuilder("|");
-        for (int i = 0; i < w.length; i++) {
-            head.append(' ').append(pad(COLUMNS[i], w[i], i >= 1)).append(" |");
-            sep.append(i >= 1 ? "-".repeat(w[i] + 1) + ":|" : "-".repeat(w[i] + 2) + "|");
-        }
-        out.println(head);
-        out.println(sep);
-        for (String[] row : rows) {
-            StringBuilder line = new StringBuilder("|");
-            for (int i = 0; i < w.length; i++) {
-                line.append(' ').append(pad(row[i], w[i], i >= 1)).append(" |");
-            }
-            out.println(line);
-        }
-    }
-
-    private static String pad(String s, int width, boolean right) {
-        String fill = " ".repeat(Math.max(0, width - s.length()));
-        return right ? fill + s : s + fill;
+        MarkdownTable.print(out, COLUMNS, rows, 1);
     }
 
     // ---- arguments ----
