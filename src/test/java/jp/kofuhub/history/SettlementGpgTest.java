@@ -2,14 +2,12 @@ package jp.kofuhub.history;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.LocalDate;
 import java.time.OffsetDateTime;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -114,22 +112,11 @@ class SettlementGpgTest extends HubTestBase {
     }
 
     static boolean gpgAvailable() {
-        try {
-            return new ProcessBuilder("gpg", "--version").redirectErrorStream(true).start().waitFor() == 0;
-        } catch (IOException | InterruptedException e) {
-            return false;
-        }
+        return jp.kofuhub.support.Gpg.available();
     }
 
     /** Runs gpg in {@code home}; returns its output and status lines (stdout and stderr together). */
     private static String gpg(Path home, String... args) throws Exception {
-        List<String> cmd = new ArrayList<>(List.of("gpg", "--homedir", home.toString(), "--batch", "--yes",
-                "--pinentry-mode", "loopback", "--passphrase", new String(PASSWORD)));
-        cmd.addAll(List.of(args));
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
-        assertThat(p.exitValue()).as("gpg %s: %s", args[0], out).isZero();
-        return out;
+        return jp.kofuhub.support.Gpg.run(home, PASSWORD, args);
     }
 }

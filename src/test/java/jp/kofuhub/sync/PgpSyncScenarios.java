@@ -292,20 +292,10 @@ abstract class PgpSyncScenarios extends HubTestBase {
     // ---- gpg ----
 
     static boolean gpgAvailable() {
-        try {
-            return new ProcessBuilder("gpg", "--version").redirectErrorStream(true).start().waitFor() == 0;
-        } catch (IOException | InterruptedException e) {
-            return false;
-        }
+        return jp.kofuhub.support.Gpg.available();
     }
 
     private static void gpg(Path home, String... args) throws Exception {
-        List<String> cmd = new ArrayList<>(List.of("gpg", "--homedir", home.toString(), "--batch", "--yes",
-                "--pinentry-mode", "loopback", "--passphrase", new String(PASSWORD)));
-        cmd.addAll(List.of(args));
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
-        assertThat(p.exitValue()).as("gpg %s: %s", args[0], out).isZero();
+        jp.kofuhub.support.Gpg.run(home, PASSWORD, args);
     }
 }
