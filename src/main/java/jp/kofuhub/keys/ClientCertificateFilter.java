@@ -12,6 +12,7 @@ import javax.naming.ldap.LdapName;
 import javax.naming.ldap.Rdn;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.core.Ordered;
 import org.springframework.core.annotation.Order;
@@ -24,6 +25,10 @@ import org.springframework.web.filter.OncePerRequestFilter;
  * 403 with {@code {"code":"CLIENT_NOT_ALLOWED","message":"…"}}; the log names only the CN and the
  * path. With TLS off ({@code server.ssl.enabled=false}: the dev profile and the test hubs) every
  * request passes.
+ * <p>
+ * A request that arrived on the probe listener ({@code kofu.probe.port}, {@link ProbeListener}: plain
+ * HTTP for the kubelet, which has no client certificate) is judged by {@link ProbeAccess} instead: only
+ * the probe paths pass, everything else gets the same 403, TLS on or off.
  */
 @Component
 @Order(Ordered.HIGHEST_PRECEDENCE + 10)
@@ -38,30 +43,59 @@ public class ClientCertificateFilter extends OncePerRequestFilter {
 
     private final boolean tls;
     private final ClientAccess access;
+    private final int probePort;
+    private final ProbeAccess probes;
 
+    /** Without a probe listener (unit tests). */
+    public ClientCertificateFilter(boolean tls, String apiPath, String apiClients, String managementClients) {
+        this(tls, apiPath, apiClients, managementClients, 0, ProbeAccess.DEFAULT_PATHS);
+    }
+
+    @Autowired
     public ClientCertificateFilter(@Value("${server.ssl.enabled:false}") boolean tls,
                                    @Value("${kofu.issuance.api-path:/api/v1}") String apiPath,
                                    @Value("${kofu.tls.api-clients:}") String apiClients,
-                                   @Value("${kofu.tls.management-clients:}") String managementClients) {
+                                   @Value("${kofu.tls.management-clients:}") String managementClients,
+                                   @Value("${kofu.probe.port:0}") int probePort,
+                                   @Value("${kofu.probe.paths:" + ProbeAccess.DEFAULT_PATHS + "}") String probePaths) {
         this.tls = tls;
         this.access = new ClientAccess(apiPath, ClientAccess.names(apiClients), ClientAccess.names(managementClients));
+        this.probePort = probePort;
+        this.probes = ProbeAccess.of(probePaths);
     }
 
     @Override
     protected boolean shouldNotFilter(HttpServletRequest request) {
-        return !tls;
+        return !tls && probePort <= 0;
     }
 
     @Override
     protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws ServletException, IOException {
         String path = request.getServletPath() + (request.getPathInfo() == null ? "" : request.getPathInfo());
+        if (probePort > 0 && request.getLocalPort() == probePort) {
+            if (probes.allows(request.getMethod(), path)) {
+                chain.doFilter(request, response);
+            } else {
+                LOG.warn("probe listener refused {}", ClientAccess.normalise(path));
+                refuse(response);
+            }
+            return;
+        }
+        if (!tls) {
+            chain.doFilter(request, response);
+            return;
+        }
         String cn = commonName(request.getAttribute(CERTIFICATES));
         if (access.allows(cn, request.getMethod(), path)) {
             chain.doFilter(request, response);
             return;
         }
         LOG.warn("client certificate CN={} refused for {}", cn == null ? "(none)" : cn, ClientAccess.normalise(path));
+        refuse(response);
+    }
+
+    private static void refuse(HttpServletResponse response) throws IOException {
         response.setStatus(HttpServletResponse.SC_FORBIDDEN);
         response.setContentType("application/json");
         response.setCharacterEncoding(StandardCharsets.UTF_8.name());
