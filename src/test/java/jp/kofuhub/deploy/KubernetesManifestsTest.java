@@ -96,7 +96,7 @@ class KubernetesManifestsTest {
         assertThat(env.get("KOFU_PROBE_PORT")).as("the probe listener listens where the probes knock").isEqualTo("9090");
         Set<String> served = new HashSet<>(List.of(env.get("KOFU_PROBE_PATHS").split(",")));
         Map<String, String> expected = Map.of("livenessProbe", "/actuator/health/liveness",
-                "readinessProbe", "/actuator/health/readiness", "startupProbe", "/actuator/health/liveness");
+                "readinessProbe", "/actuator/health/instance", "startupProbe", "/actuator/health/liveness");
         expected.forEach((probe, path) -> {
             Map<String, Object> get = map(map(c, probe), "httpGet");
             assertThat(get.get("path")).as(probe).isEqualTo(path);
@@ -106,6 +106,17 @@ class KubernetesManifestsTest {
         });
         Map<String, Object> annotations = map(map(map(map(deployment(), "spec"), "template"), "metadata"), "annotations");
         assertThat(served).as("the scrape path is served").contains((String) annotations.get("prometheus.io/path"));
+    }
+
+    @Test
+    void theReadinessProbeLeavesDeploymentWideStatesOut() {
+        // camel-kubernetes counts only ready pods as cluster members: a readiness that is DOWN on every pod
+        // at once (every replica stale, the stop switch) would leave the singleton routes without a leader
+        Map<String, Object> app = new Yaml().load((String) map(configMap("kofu-hub-config"), "data").get("application.yaml"));
+        Map<String, Object> instance = map(map(map(map(map(app, "management"), "endpoint"), "health"), "group"), "instance");
+        List<String> include = List.of(((String) instance.get("include")).split(","));
+        assertThat(include).contains("readinessState", "db").doesNotContain("issuing", "replica", "koseki");
+        assertThat(instance.get("show-details")).isEqualTo("never");
     }
 
     @Test
