@@ -9,7 +9,9 @@ FROM debian:bookworm-slim AS base
 # fonts-ipamj-mincho: IPAmj Mincho for 文字情報基盤 (MJ) characters at /usr/share/fonts/truetype/ipamj/ipamjm.ttf
 # (config/fop.xconf); fonts-ipaexfont-mincho: the system copy of IPAex Mincho (the hub draws with the one in
 # fonts/, as config/fop.xconf names it relative to the working directory)
-RUN apt-get update \
+# (man1 exists first: some slim images lack it and the JRE's post-install step needs it)
+RUN mkdir -p /usr/share/man/man1 \
+ && apt-get update \
  && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
       openjdk-17-jre-headless ca-certificates fonts-ipaexfont-mincho fonts-ipamj-mincho \
  && rm -rf /var/lib/apt/lists/* \
