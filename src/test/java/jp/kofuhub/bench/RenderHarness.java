@@ -84,30 +84,21 @@ public final class RenderHarness {
         }
     }
 
-    /** Bytes allocated so far by the live threads (pool threads are counted before they end). */
-    private static long allocated() {
-        com.sun.management.ThreadMXBean t = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
-        long sum = 0;
-        for (long v : t.getThreadAllocatedBytes(t.getAllThreadIds())) {
-            sum += Math.max(0, v);
-        }
-        return sum;
-    }
-
     private static double median(double[] v) {
         double[] s = v.clone();
         Arrays.sort(s);
         return s[s.length / 2];
     }
 
-    /** documents/s, process CPU ms per document, MB allocated per document (all threads of the process). */
+    /** documents/s, process CPU ms per document (all threads: GC and JIT too), MB allocated per document by the render threads. */
     private static double[] run(PdfRenderer renderer, List<String> fos, int threads, int seconds) throws Exception {
         ExecutorService pool = Executors.newFixedThreadPool(threads);
         AtomicInteger next = new AtomicInteger();
         com.sun.management.OperatingSystemMXBean os =
                 (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
         long cpu0 = os.getProcessCpuTime();
-        long alloc0 = allocated();
+        java.util.concurrent.atomic.AtomicLong allocated = new java.util.concurrent.atomic.AtomicLong();
+        com.sun.management.ThreadMXBean tmx = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
         long start = System.nanoTime();
         long end = start + seconds * 1_000_000_000L;
         try {
@@ -115,10 +106,12 @@ public final class RenderHarness {
             for (int i = 0; i < threads; i++) {
                 fs.add(pool.submit(() -> {
                     int done = 0;
+                    long a0 = tmx.getCurrentThreadAllocatedBytes();
                     while (System.nanoTime() < end) {
                         renderer.render(fos.get(Math.floorMod(next.getAndIncrement(), fos.size())));
                         done++;
                     }
+                    allocated.addAndGet(tmx.getCurrentThreadAllocatedBytes() - a0);
                     return done;
                 }));
             }
@@ -128,7 +121,7 @@ public final class RenderHarness {
             }
             double wall = (System.nanoTime() - start) / 1e9;
             return new double[] {total / wall, (os.getProcessCpuTime() - cpu0) / 1e6 / total,
-                (allocated() - alloc0) / 1048576.0 / total};
+                allocated.get() / 1048576.0 / total};
         } finally {
             pool.shutdownNow();
         }
