@@ -2,6 +2,7 @@ package jp.kofuhub.render;
 
 import java.awt.Rectangle;
 import java.io.ByteArrayInputStream;
+import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
@@ -11,6 +12,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.commons.io.IOUtils;
 import org.apache.fop.complexscripts.fonts.GlyphDefinitionTable;
 import org.apache.fop.complexscripts.fonts.GlyphPositioningTable;
@@ -56,6 +60,15 @@ import org.slf4j.LoggerFactory;
  * reads memory, not the disk; a larger file (IPAmj Mincho, 46 MB) is read again for each document
  * that draws with it, as before.
  *
+ * <p>Cutting a subset is still FOP's: it copies the whole file into a fresh array (≈ 2–3 × 7.8 MB
+ * allocated through commons-io's buffers, G1 humongous objects in a 512 MB heap). With 32 documents
+ * finishing together those copies alone could fill the heap, so at most {@link #SUBSETS_AT_ONCE}
+ * documents cut subsets at the same time: the permit is taken when FOP opens the font file
+ * ({@link DocumentFont#getInputStream()}) and given back when FOP closes it (always, in a finally
+ * block of {@code PDFFactory.makeFontFile}). The work is CPU-bound, so this costs no throughput on
+ * a few cores; a permit not given within {@link #SUBSET_WAIT_SECONDS} lets the document go on
+ * without one rather than wait forever.
+ *
  * <p>Only what FOP would load as an embedded CID TrueType font gets a template (the only kind
  * config/fop.xconf configures); anything else — Type 1, OpenType/CFF, XML metrics, single-byte
  * encoding, not embedded — gets FOP's own {@link LazyFont}, i.e. FOP's behaviour unchanged.
@@ -68,6 +81,11 @@ final class ParsedFonts {
     private static final Logger LOG = LoggerFactory.getLogger(ParsedFonts.class);
     /** The largest font file whose bytes are kept in memory for subsetting. */
     static final int KEEP_BYTES_MAX = 16 * 1024 * 1024;
+    /** How many documents may copy a font file to cut their subset at the same time. */
+    static final int SUBSETS_AT_ONCE = Math.max(2, Runtime.getRuntime().availableProcessors());
+    static final long SUBSET_WAIT_SECONDS = 30;
+
+    private final Semaphore subsets = new Semaphore(SUBSETS_AT_ONCE);
 
     private final List<EmbedFontInfo> fonts;
     private final InternalResourceResolver resolver;
@@ -116,6 +134,11 @@ final class ParsedFonts {
         return new LazyFont(info, resolver, complexScripts);
     }
 
+    /** Subset permits free now (tests: all of them once no document is being written). */
+    int freeSubsetPermits() {
+        return subsets.availablePermits();
+    }
+
     /** Whether every configured font is read once (a template), for tests. */
     boolean allShared() {
         return fonts.stream().allMatch(f -> templates.computeIfAbsent(f, this::parse) instanceof Template);
@@ -150,7 +173,8 @@ final class ParsedFonts {
             if (!ttf.isEmbeddable()) {
                 throw new IllegalStateException("The font " + uri + " is not embeddable due to a licensing restriction.");
             }
-            Template template = new Template(info, ttf, advanced, bytes.length <= KEEP_BYTES_MAX ? bytes : null, resolver);
+            Template template = new Template(info, ttf, advanced, bytes.length <= KEEP_BYTES_MAX ? bytes : null, resolver,
+                    subsets);
             LOG.info("font {} parsed once for all documents in {} ms ({} glyphs, file {} in memory)", uri,
                     (System.nanoTime() - t0) / 1_000_000, template.widths.length, template.bytes != null ? "kept" : "not kept");
             return template;
@@ -207,8 +231,11 @@ final class ParsedFonts {
         private final GlyphSubstitutionTable gsub;
         private final GlyphPositioningTable gpos;
         private final byte[] bytes;
+        private final Semaphore subsets;
 
-        private Template(EmbedFontInfo info, Parsed otf, boolean advanced, byte[] bytes, InternalResourceResolver resolver) {
+        private Template(EmbedFontInfo info, Parsed otf, boolean advanced, byte[] bytes, InternalResourceResolver resolver,
+                         Semaphore subsets) {
+            this.subsets = subsets;
             this.uri = info.getFontUris().getEmbed();
             this.ttcName = info.getSubFontName();
             EmbeddingMode mode = info.getEmbeddingMode();
@@ -254,7 +281,7 @@ final class ParsedFonts {
 
         /** A new font object for one document: its own subset, the shared metrics. */
         DocumentFont newFont() {
-            DocumentFont font = new DocumentFont(resolver, embeddingMode, bytes);
+            DocumentFont font = new DocumentFont(resolver, embeddingMode, bytes, subsets);
             font.setIsOTFFile(false);
             font.setTTCName(ttcName);
             font.setSimulateStyle(simulateStyle);
@@ -299,19 +326,62 @@ final class ParsedFonts {
 
     /**
      * One document's font: FOP's {@link MultiByteFont} (so the PDF writer embeds its subset exactly as
-     * it does a loaded one), reading the kept bytes of the file, when kept, to cut the subset.
+     * it does a loaded one), reading the kept bytes of the file, when kept, to cut the subset, and
+     * holding one of the renderer's subset permits while FOP has the file open.
      */
     static final class DocumentFont extends MultiByteFont {
         private final byte[] bytes;
+        private final Semaphore subsets;
 
-        DocumentFont(InternalResourceResolver resolver, EmbeddingMode mode, byte[] bytes) {
+        DocumentFont(InternalResourceResolver resolver, EmbeddingMode mode, byte[] bytes, Semaphore subsets) {
             super(resolver, mode);
             this.bytes = bytes;
+            this.subsets = subsets;
         }
 
         @Override
         public InputStream getInputStream() throws IOException {
-            return bytes != null ? new ByteArrayInputStream(bytes) : super.getInputStream();
+            boolean held;
+            try {
+                held = subsets.tryAcquire(SUBSET_WAIT_SECONDS, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                held = false;
+            }
+            if (!held) {
+                LOG.warn("no subset permit within {} s: cutting the font subset without one", SUBSET_WAIT_SECONDS);
+            }
+            try {
+                InputStream in = bytes != null ? new ByteArrayInputStream(bytes) : super.getInputStream();
+                return held ? new Permitted(in, subsets) : in;
+            } catch (IOException | RuntimeException e) {
+                if (held) {
+                    subsets.release();
+                }
+                throw e;
+            }
+        }
+    }
+
+    /** The font file as FOP reads it; closing it gives the subset permit back, once. */
+    private static final class Permitted extends FilterInputStream {
+        private final Semaphore subsets;
+        private final AtomicBoolean released = new AtomicBoolean();
+
+        Permitted(InputStream in, Semaphore subsets) {
+            super(in);
+            this.subsets = subsets;
+        }
+
+        @Override
+        public void close() throws IOException {
+            try {
+                super.close();
+            } finally {
+                if (released.compareAndSet(false, true)) {
+                    subsets.release();
+                }
+            }
         }
     }
 }

@@ -43,8 +43,21 @@ import org.xml.sax.Locator;
 /**
  * Turns XSL-FO into PDF with Apache FOP. One {@link FopFactory} is built at start-up from
  * config/fop.xconf (fonts resolved by {@link FontChain}) and reused: building it per document costs
- * more than the rendering. {@code FopFactory.newFop} walks a shared configuration that is not
- * thread-safe, so that one call is serialised; the layout and PDF writing run in parallel.
+ * more than the rendering. Three things FOP 2.11 would redo for every document are done once, on the
+ * factory, with FOP's own classes (issue #9, docs/benchmarks.md "Where the time goes"):
+ * <ul>
+ * <li>the PDF renderer configuration (fonts, PDF options) is read from the configuration DOM once,
+ * here; FOP walks that DOM (not thread-safe: STACK.md pitfall 1) in {@code newFop} and in its font
+ * set-up for every document, which is why {@code newFop} used to be serialised. Our
+ * {@link SharedSetupPdfMaker} replaces FOP's PDF document-handler maker on this factory with one
+ * whose configurator returns the configuration read here, so no document walks the DOM and
+ * {@code newFop} runs without a lock;</li>
+ * <li>each TrueType font is read and parsed once ({@link ParsedFonts}); each document gets its own
+ * font objects (its own subset) over the shared metrics;</li>
+ * <li>the 公印's pixels are deflated once ({@link EncodedImages}, an image handler on this factory).</li>
+ * </ul>
+ * The PDFs are FOP's, byte for byte (PdfRendererConcurrencyTest compares them with FOP's stock
+ * set-up), and the layout and PDF writing run in parallel.
  * Any glyph FOP reports as unavailable fails the render: a certificate never shows {@code #}. Any
  * content FOP reports as not fitting where the FO puts it (a line wider than its cell, a viewport,
  * region or row overflowing) fails it too, with {@link FieldOverflowException}: a certificate never
@@ -91,8 +104,9 @@ public class PdfRenderer {
 
     /**
      * {@code fallbackConcurrency}: how many documents that need a font after the first of the chain
-     * (IPAmj Mincho: FOP reads its whole 46 MB file to cut each subset, ~370 MB allocated per
-     * document) may render at once; documents drawn by the first font alone are not limited.
+     * may render at once (IPAmj Mincho: it is parsed once, but FOP still reads its whole 46 MB file
+     * into memory, about twice over, to cut each document's subset); documents drawn by the first font
+     * alone are not limited.
      */
     public PdfRenderer(FontChain fonts, Path baseDir, int fallbackConcurrency) {
         this.fonts = fonts;

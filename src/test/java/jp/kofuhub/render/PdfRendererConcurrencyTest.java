@@ -115,6 +115,8 @@ class PdfRendererConcurrencyTest {
             pool.shutdownNow();
         }
         assertThat(renderer.parsedFonts().allShared()).isTrue();
+        // every subset permit came back (FOP closed every font file it opened)
+        assertThat(renderer.parsedFonts().freeSubsetPermits()).isEqualTo(ParsedFonts.SUBSETS_AT_ONCE);
         // the first documents may each have decoded the 公印 before the image manager kept one: each
         // such decoded image is deflated once; after that, the kept one is used and no new one is added
         int kept = renderer.encodedImages().size();
@@ -146,6 +148,8 @@ class PdfRendererConcurrencyTest {
                 assertThat(org.assertj.core.api.Assertions.catchThrowable(f::get))
                         .hasCauseInstanceOf(GlyphUnavailableException.class);
             }
+            // a refused document still wrote its PDF (FOP finishes before the check): permits all back
+            assertThat(one.parsedFonts().freeSubsetPermits()).isEqualTo(ParsedFonts.SUBSETS_AT_ONCE);
         } finally {
             pool.shutdownNow();
         }
