@@ -23,6 +23,19 @@ import org.apache.fop.apps.FopConfParser;
 import org.apache.fop.apps.FopFactory;
 import org.apache.fop.apps.MimeConstants;
 import org.apache.fop.events.Event;
+import org.apache.fop.fonts.DefaultFontConfigurator;
+import org.apache.fop.fonts.EmbedFontInfo;
+import org.apache.fop.fonts.FontCollection;
+import org.apache.fop.fonts.FontEventAdapter;
+import org.apache.fop.fonts.FontInfo;
+import org.apache.fop.render.RendererConfig;
+import org.apache.fop.render.intermediate.IFContext;
+import org.apache.fop.render.intermediate.IFDocumentHandler;
+import org.apache.fop.render.intermediate.IFDocumentHandlerConfigurator;
+import org.apache.fop.render.pdf.PDFDocumentHandler;
+import org.apache.fop.render.pdf.PDFDocumentHandlerMaker;
+import org.apache.fop.render.pdf.PDFRendererConfig.PDFRendererConfigParser;
+import org.apache.fop.render.pdf.PDFRendererConfigurator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.xml.sax.Locator;
@@ -30,8 +43,21 @@ import org.xml.sax.Locator;
 /**
  * Turns XSL-FO into PDF with Apache FOP. One {@link FopFactory} is built at start-up from
  * config/fop.xconf (fonts resolved by {@link FontChain}) and reused: building it per document costs
- * more than the rendering. {@code FopFactory.newFop} walks a shared configuration that is not
- * thread-safe, so that one call is serialised; the layout and PDF writing run in parallel.
+ * more than the rendering. Three things FOP 2.11 would redo for every document are done once, on the
+ * factory, with FOP's own classes (issue #9, docs/benchmarks.md "Where the time goes"):
+ * <ul>
+ * <li>the PDF renderer configuration (fonts, PDF options) is read from the configuration DOM once,
+ * here; FOP walks that DOM (not thread-safe: STACK.md pitfall 1) in {@code newFop} and in its font
+ * set-up for every document, which is why {@code newFop} used to be serialised. Our
+ * {@link SharedSetupPdfMaker} replaces FOP's PDF document-handler maker on this factory with one
+ * whose configurator returns the configuration read here, so no document walks the DOM and
+ * {@code newFop} runs without a lock;</li>
+ * <li>each TrueType font is read and parsed once ({@link ParsedFonts}); each document gets its own
+ * font objects (its own subset) over the shared metrics;</li>
+ * <li>the 公印's pixels are deflated once ({@link EncodedImages}, an image handler on this factory).</li>
+ * </ul>
+ * The PDFs are FOP's, byte for byte (PdfRendererConcurrencyTest compares them with FOP's stock
+ * set-up), and the layout and PDF writing run in parallel.
  * Any glyph FOP reports as unavailable fails the render: a certificate never shows {@code #}. Any
  * content FOP reports as not fitting where the FO puts it (a line wider than its cell, a viewport,
  * region or row overflowing) fails it too, with {@link FieldOverflowException}: a certificate never
@@ -60,7 +86,8 @@ public class PdfRenderer {
 
     private final FopFactory fopFactory;
     private final FontChain fonts;
-    private final Object newFopLock = new Object();
+    private final ParsedFonts parsedFonts;
+    private final EncodedImages encodedImages;
     /**
      * The factory of the identity transform that feeds the FO text to FOP, looked up once:
      * {@code TransformerFactory.newInstance()} scans the class path with a ServiceLoader on every
@@ -77,8 +104,9 @@ public class PdfRenderer {
 
     /**
      * {@code fallbackConcurrency}: how many documents that need a font after the first of the chain
-     * (IPAmj Mincho: FOP reads its whole 46 MB file to cut each subset, ~370 MB allocated per
-     * document) may render at once; documents drawn by the first font alone are not limited.
+     * may render at once (IPAmj Mincho: it is parsed once, but FOP still reads its whole 46 MB file
+     * into memory, about twice over, to cut each document's subset); documents drawn by the first font
+     * alone are not limited.
      */
     public PdfRenderer(FontChain fonts, Path baseDir, int fallbackConcurrency) {
         this.fonts = fonts;
@@ -92,6 +120,17 @@ public class PdfRenderer {
                     new java.io.ByteArrayInputStream(xconf.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8)),
                     base);
             this.fopFactory = parser.getFopFactoryBuilder().build();
+            // the configuration DOM is walked here, once, on this thread; documents never walk it
+            FOUserAgent setup = fopFactory.newFOUserAgent();
+            RendererConfig pdfConfig = setup.getRendererConfig(MimeConstants.MIME_PDF, new PDFRendererConfigParser());
+            List<EmbedFontInfo> fontList = new DefaultFontConfigurator(fopFactory.getFontManager(),
+                    new FontEventAdapter(setup.getEventBroadcaster()), setup.validateUserConfigStrictly())
+                    .configure(pdfConfig.getFontInfoConfig());
+            this.parsedFonts = new ParsedFonts(fontList, fopFactory.getFontManager().getResourceResolver(),
+                    setup.isComplexScriptFeaturesEnabled());
+            fopFactory.getRendererFactory().addDocumentHandlerMaker(new SharedSetupPdfMaker(pdfConfig, parsedFonts));
+            this.encodedImages = new EncodedImages();
+            fopFactory.getImageHandlerRegistry().addHandler(encodedImages);
         } catch (Exception e) {
             throw new IllegalStateException("cannot configure Apache FOP", e);
         }
@@ -144,10 +183,7 @@ public class PdfRenderer {
                     resourceProblems.add(event.getEventKey());
                 }
             });
-            Fop fop;
-            synchronized (newFopLock) {
-                fop = fopFactory.newFop(MimeConstants.MIME_PDF, agent, pdf);
-            }
+            Fop fop = fopFactory.newFop(MimeConstants.MIME_PDF, agent, pdf);
             Transformer identity = identityFactory.newTransformer();
             Result result = new SAXResult(fop.getDefaultHandler());
             identity.transform(fo, result);
@@ -191,6 +227,66 @@ public class PdfRenderer {
             field.append(" at FO ").append(loc.getLineNumber()).append(':').append(loc.getColumnNumber());
         }
         return field.toString();
+    }
+
+    /** The parsed-once fonts (tests). */
+    ParsedFonts parsedFonts() {
+        return parsedFonts;
+    }
+
+    /** The kept encoded images (tests). */
+    EncodedImages encodedImages() {
+        return encodedImages;
+    }
+
+    /**
+     * FOP's maker of the PDF document handler, replaced on our {@link FopFactory}: its handlers'
+     * configurator returns the PDF renderer configuration read once at start-up instead of walking the
+     * configuration DOM again (not thread-safe, STACK.md pitfall 1), and sets each document's fonts up
+     * from {@link ParsedFonts} instead of FOP's {@code CustomFontCollection} of {@code LazyFont}s.
+     * Everything else is FOP's {@link PDFDocumentHandlerMaker} and {@link PDFRendererConfigurator}.
+     */
+    static final class SharedSetupPdfMaker extends PDFDocumentHandlerMaker {
+        private final RendererConfig config;
+        private final ParsedFonts fonts;
+
+        SharedSetupPdfMaker(RendererConfig config, ParsedFonts fonts) {
+            this.config = config;
+            this.fonts = fonts;
+        }
+
+        @Override
+        public IFDocumentHandler makeIFDocumentHandler(IFContext context) {
+            PDFDocumentHandler handler = new PDFDocumentHandler(context) {
+                @Override
+                public IFDocumentHandlerConfigurator getConfigurator() {
+                    return new Configurator(getUserAgent());
+                }
+            };
+            FOUserAgent ua = context.getUserAgent();
+            if (ua.isAccessibilityEnabled()) {
+                ua.setStructureTreeEventHandler(handler.getStructureTreeEventHandler());
+            }
+            return handler;
+        }
+
+        private final class Configurator extends PDFRendererConfigurator {
+            Configurator(FOUserAgent ua) {
+                super(ua, new PDFRendererConfigParser());
+            }
+
+            @Override
+            protected RendererConfig getRendererConfig(String mimeType) {
+                return config;
+            }
+
+            @Override
+            public void setupFontInfo(String mimeType, FontInfo fontInfo) {
+                List<FontCollection> collections = getDefaultFontCollection();
+                collections.add(fonts.forDocument());
+                userAgent.getFontManager().setup(fontInfo, collections.toArray(new FontCollection[0]));
+            }
+        }
     }
 
     /** A finished PDF and its page count (getters, so route expressions can read them). */
