@@ -50,7 +50,7 @@ public final class HubInstances implements AutoCloseable {
             for (String name : names) {
                 Instance instance = new Instance(database + "-" + name, url, shared, properties);
                 ConfigurableApplicationContext ctx = new SpringApplicationBuilder(KofuHub.class)
-                        .initializers(instance).properties("server.port=0").run();
+                        .initializers(instance).run();
                 hubs.add(new Hub(name, ctx, TestHub.workDir(instance.name()).resolve("inbox")));
             }
         } catch (RuntimeException e) {
@@ -103,6 +103,7 @@ public final class HubInstances implements AutoCloseable {
             // one deployment: the profiles (and their seal images, whose path is in every data document)
             // at one path for every instance
             p.put("kofu.municipalities.dir", profiles.toString());
+            p.put("server.port", "0");
             ctx.getEnvironment().getPropertySources().addFirst(new MapPropertySource("hub-instance-" + name, p));
         }
     }
