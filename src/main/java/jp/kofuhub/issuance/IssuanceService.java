@@ -317,7 +317,7 @@ public class IssuanceService {
         if (prepared.isAgain() && prepared.getIssued().layoutSha256() != null
                 && !layout.equals(prepared.getIssued().layoutSha256())) {
             // same data, other layout: this instance runs other templates than the one that numbered it
-            throw unavailableAgain(prepared, "LAYOUT_DIFFERS");
+            throw unavailableAgain(prepared, "another layout");
         }
         prepared.setLayoutSha256(layout);
         try {
@@ -385,7 +385,7 @@ public class IssuanceService {
     private PdfRenderer.RenderedPdf keptAgain(PreparedCertificate prepared, PdfRenderer.RenderedPdf pdf) {
         Transactions.Tx t = prepared.getIssued();
         if (t.pages() != null && t.pages() != pdf.getPages()) {
-            throw unavailableAgain(prepared, "PAGES_DIFFER");
+            throw unavailableAgain(prepared, "other pages");
         }
         documents.put(t.id(), pdf);
         if (!transactions.madeAgain(t.id(), t.issueNumber(), documents.instanceId())) {
@@ -408,7 +408,7 @@ public class IssuanceService {
     private PreparedCertificate again(IssuanceRequest req, MunicipalityProfile city, Transactions.Tx t) {
         CertificateKind kind = kinds.get(req.kind());
         if (kind == null || t.dataSha256() == null || t.issueDate() == null || t.issueNumber() == null) {
-            throw unavailable(t, "NOT_REPRODUCIBLE");
+            throw unavailable(t, "no digests recorded");
         }
         CertificateKind.Draft draft;
         try {
@@ -418,7 +418,7 @@ public class IssuanceService {
         }
         String sha = sha256(draft.dataXml());
         if (!sha.equals(t.dataSha256()) || !draft.holderAtena().equals(t.holderAtena())) {
-            throw unavailable(t, "DATA_CHANGED");
+            throw unavailable(t, "the data printed changed");
         }
         LOG.info("issue {} {} tx {}: retry on an instance without the document, making {} again", city.code(),
                 req.kind(), req.transaction(), t.issueNumber());
