@@ -6,7 +6,6 @@ import java.time.Instant;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.function.Predicate;
 import jp.kofuhub.keys.AtRestCipher;
 import jp.kofuhub.render.PdfRenderer;
 
@@ -14,7 +13,9 @@ import jp.kofuhub.render.PdfRenderer;
  * Issued documents between the issue phase and their completion, in this instance's memory only:
  * a certificate is never written to the database (whose WAL and dead row versions would keep it
  * after a delete), to a temporary file or to a log. Removed at the completion, at the time-to-live,
- * or with the process. The {@link #instanceId} names this instance in the transaction rows.
+ * or with the process. The {@link #instanceId} names this instance in the transaction rows. Several
+ * instances may hold the same document (a retry made it again on another one, issue #10); each drops
+ * its copy when the transaction ends anywhere ({@link #release}).
  * <p>
  * The PDF bytes are held encrypted at rest ({@link AtRestCipher}, the hub's at-rest key; docs/keys.md
  * "At rest"), so a heap dump or swapped-out page does not show a certificate; {@link #get} decrypts
@@ -78,11 +79,27 @@ public class DocumentStore {
         documents.remove(transaction);
     }
 
-    /** Drops documents past their time-to-live at {@code now}, and those {@code ended} says are over. */
-    public int sweep(Instant now, Predicate<String> ended) {
+    /**
+     * Drops documents past their time-to-live at {@code now} (without asking anyone), then every
+     * document whose transaction {@code stillIssued} — asked once for all ids held — does not name:
+     * completed, abandoned or unknown, on whichever instance that happened. Route
+     * {@code release-documents} runs it every {@code kofu.documents.release-period} ms, so a
+     * completion on any instance deletes the document on every instance within that period.
+     */
+    public int release(Instant now, java.util.function.Function<java.util.Set<String>, java.util.Set<String>> stillIssued) {
         int before = documents.size();
-        documents.entrySet().removeIf(e -> e.getValue().until().isBefore(now) || ended.test(e.getKey()));
+        documents.entrySet().removeIf(e -> e.getValue().until().isBefore(now));
+        if (!documents.isEmpty()) {
+            java.util.Set<String> held = java.util.Set.copyOf(documents.keySet());
+            java.util.Set<String> issued = stillIssued.apply(held);
+            held.stream().filter(id -> !issued.contains(id)).forEach(documents::remove);
+        }
         return before - documents.size();
+    }
+
+    /** {@link #release} as of now. */
+    public int release(java.util.function.Function<java.util.Set<String>, java.util.Set<String>> stillIssued) {
+        return release(clock.instant(), stillIssued);
     }
 
     public int size() {

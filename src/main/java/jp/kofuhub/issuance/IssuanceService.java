@@ -293,11 +293,12 @@ public class IssuanceService {
             LocalDate today = now.toLocalDate();
             CertificateKind.Draft draft = draft(kind, city, req, today);
             String terminal = req.terminal() != null ? req.terminal() : city.terminalCode();
-            String number = numbers.next(city.code(), today, terminal, city.printerCode());
+            String number = numbers.next(city.code(), today, terminal, city.printerCode(),
+                    n -> transactions.numbered(req.transaction(), n, draft.holderAtena()));
             LOG.info("issue {} {} tx {} atena {}: prepared {}", city.code(), req.kind(), req.transaction(),
                     draft.holderAtena(), number);
             return new PreparedCertificate(req, kind.template(), draft.dataXml(), sha256(draft.dataXml()), number,
-                    draft.holderAtena(), fee);
+                    draft.holderAtena(), fee, today);
         } catch (IssuanceException e) {
             end(req, "ISSUING", e.getHttpStatus() == 422 ? "REFUSED" : null, e.getCode(), null, null);
             throw e;
@@ -312,6 +313,13 @@ public class IssuanceService {
      * beyond its box) void the numbered document with the refusal the checks would have given.
      */
     public PdfRenderer.RenderedPdf render(PreparedCertificate prepared, String fo) {
+        String layout = sha256(fo);
+        if (prepared.isAgain() && prepared.getIssued().layoutSha256() != null
+                && !layout.equals(prepared.getIssued().layoutSha256())) {
+            // same data, other layout: this instance runs other templates than the one that numbered it
+            throw unavailableAgain(prepared, "another layout");
+        }
+        prepared.setLayoutSha256(layout);
         try {
             long started = System.nanoTime();
             PdfRenderer.RenderedPdf pdf = renderer.render(fo);
@@ -340,7 +348,8 @@ public class IssuanceService {
         CertificateKind kind = kinds.get(req.kind());
         CertificateKind.Draft now;
         try {
-            now = draft(kind, city, req, LocalDate.now(clock));
+            // made again for a retry: as of the day it was numbered (its 発行日), as the first time
+            now = draft(kind, city, req, prepared.isAgain() ? prepared.getDay() : LocalDate.now(clock));
         } catch (IssuanceException e) {
             throw voided(prepared, e);
         }
@@ -350,10 +359,14 @@ public class IssuanceService {
             throw voided(prepared, RefusalCode.REPLICA_CHANGED);
         }
         stillCoupled(prepared); // suspended while in flight: the document is not kept, nor answered
+        if (prepared.isAgain()) {
+            return keptAgain(prepared, pdf);
+        }
         documents.put(req.transaction(), pdf);
         if (!transactions.issued(req.transaction(), prepared.getHolderAtena(), prepared.getIssueNumber(),
                 prepared.getFee(), pdf.getPages(), printedOptions(req.options()), sha256(pdf.getBytes()),
-                documents.instanceId(), OffsetDateTime.now(clock))) {
+                documents.instanceId(), new Transactions.Made(prepared.getDataSha256(), prepared.getLayoutSha256(),
+                        prepared.getDay()), OffsetDateTime.now(clock))) {
             documents.remove(req.transaction());
             throw new IllegalStateException("transaction " + req.transaction() + " left its issue phase meanwhile");
         }
@@ -361,6 +374,68 @@ public class IssuanceService {
                 prepared.getIssueNumber(), pdf.getPages());
         metrics.issuance(city.code(), req.kind(), "ISSUED", null);
         return pdf;
+    }
+
+    /**
+     * The document of an issued transaction, made again here for a retry with the same data and
+     * layout: held on this instance too and answered with the same 発行番号, fee and sheets. The
+     * transaction's state and history are not touched (one number, one history row at its end);
+     * another instance may have done the same at the same moment — the same document.
+     */
+    private PdfRenderer.RenderedPdf keptAgain(PreparedCertificate prepared, PdfRenderer.RenderedPdf pdf) {
+        Transactions.Tx t = prepared.getIssued();
+        if (t.pages() != null && t.pages() != pdf.getPages()) {
+            throw unavailableAgain(prepared, "other pages");
+        }
+        documents.put(t.id(), pdf);
+        if (!transactions.madeAgain(t.id(), t.issueNumber(), documents.instanceId())) {
+            documents.remove(t.id());
+            LOG.info("issue {} {} tx {}: made again, but the transaction ended meanwhile", t.municipality(), t.kind(), t.id());
+            throw documentGone(t.id());
+        }
+        LOG.info("issue {} {} tx {}: retry on another instance, same document {} made again ({} sheets)",
+                t.municipality(), t.kind(), t.id(), t.issueNumber(), pdf.getPages());
+        return pdf;
+    }
+
+    /**
+     * A retry of an ISSUED transaction whose document this instance does not hold (another instance
+     * made it, or this one restarted): the document is drafted again from the replica as of its issue
+     * day, with its 発行番号; only when the draft is the one numbered (SHA-256 of the data document) is
+     * it laid out again (and then only if the layout is too, see {@link #render}). Otherwise
+     * DOCUMENT_UNAVAILABLE and nothing is made: never a document that says other than what was numbered.
+     */
+    private PreparedCertificate again(IssuanceRequest req, MunicipalityProfile city, Transactions.Tx t) {
+        CertificateKind kind = kinds.get(req.kind());
+        if (kind == null || t.dataSha256() == null || t.issueDate() == null || t.issueNumber() == null) {
+            throw unavailable(t, "no digests recorded");
+        }
+        CertificateKind.Draft draft;
+        try {
+            draft = draft(kind, city, req, t.issueDate());
+        } catch (IssuanceException e) {
+            throw unavailable(t, e.getCode());
+        }
+        String sha = sha256(draft.dataXml());
+        if (!sha.equals(t.dataSha256()) || !draft.holderAtena().equals(t.holderAtena())) {
+            throw unavailable(t, "the data printed changed");
+        }
+        LOG.info("issue {} {} tx {}: retry on an instance without the document, making {} again", city.code(),
+                req.kind(), req.transaction(), t.issueNumber());
+        return PreparedCertificate.again(req, kind.template(), draft.dataXml(), sha, t);
+    }
+
+    /** DOCUMENT_UNAVAILABLE for a retry that cannot be given the document here; the transaction stays ISSUED. */
+    private static IssuanceException unavailable(Transactions.Tx t, String why) {
+        LOG.warn("issue {} {} tx {}: {} not made again on this instance ({}): DOCUMENT_UNAVAILABLE", t.municipality(),
+                t.kind(), t.id(), t.issueNumber(), why);
+        return IssuanceException.conflict("DOCUMENT_UNAVAILABLE", "the document of this transaction is held by another"
+                + " instance and cannot be made again here (" + why + "); ask again, or complete it and start a new"
+                + " transaction");
+    }
+
+    private static IssuanceException unavailableAgain(PreparedCertificate prepared, String why) {
+        return unavailable(prepared.getIssued(), why);
     }
 
     // ---------------------------------------------------------------- phase 2 for 戸籍: the koseki server
@@ -454,8 +529,8 @@ public class IssuanceService {
      * in the history), an unnumbered claim is forgotten so the centre may try again.
      */
     public void abort(PreparedCertificate prepared) {
-        if (prepared == null || prepared.isReplay()) {
-            return;
+        if (prepared == null || prepared.isReplay() || prepared.isAgain()) {
+            return; // a retry's document made again: the transaction stays ISSUED as it was
         }
         end(prepared.getRequest(), "ISSUING", "VOIDED", "INTERNAL_ERROR", prepared.getHolderAtena(),
                 prepared.getIssueNumber());
@@ -486,9 +561,11 @@ public class IssuanceService {
         }
         switch (t.state()) {
             case "ISSUED" -> {
-                PdfRenderer.RenderedPdf pdf = documents.get(req.transaction()).orElseThrow(() ->
-                        IssuanceException.conflict("DOCUMENT_UNAVAILABLE", "the document of this transaction is held by"
-                                + " another instance or was lost in a restart; start a new transaction"));
+                Optional<PdfRenderer.RenderedPdf> held = documents.get(req.transaction());
+                if (held.isEmpty()) {
+                    return Optional.of(again(req, city, t));
+                }
+                PdfRenderer.RenderedPdf pdf = held.get();
                 LOG.info("issue {} {} tx {}: retry, same document {}", city.code(), req.kind(), req.transaction(),
                         t.issueNumber());
                 return Optional.of(PreparedCertificate.replay(req, t.issueNumber(), t.holderAtena(), t.fee(), pdf));
@@ -579,14 +656,31 @@ public class IssuanceService {
         for (Transactions.Tx t : transactions.olderThan("ISSUING", before)) {
             if (t.issueNumber() == null) {
                 transactions.forget(t.id(), "ISSUING");
+            } else {
+                // numbered, then its instance died: the number is recorded VOIDED, not skipped
+                tx.executeWithoutResult(s -> {
+                    if (transactions.finish(t.id(), "ISSUING", "VOIDED", "INTERNAL_ERROR", null, null, now)) {
+                        record(transactions.find(t.id()).orElseThrow(), "VOIDED", "INTERNAL_ERROR", now);
+                        LOG.warn("sweep {} {} tx {}: {} numbered but never issued, VOIDED", t.municipality(), t.kind(),
+                                t.id(), t.issueNumber());
+                    }
+                });
             }
         }
         for (Transactions.Tx t : transactions.olderThan("CHECKED", before)) {
             transactions.finish(t.id(), "CHECKED", "EXPIRED", null, null, null, now);
         }
         // documents completed through another instance, or past their time here
-        documents.sweep(now.toInstant(), transactions::ended);
+        documents.release(now.toInstant(), transactions::stillIssued);
         return abandoned;
+    }
+
+    /**
+     * Drops the documents this instance holds whose transaction is over, wherever it ended (route
+     * document-release, every {@code kofu.documents.release-period} ms); returns how many.
+     */
+    public int release() {
+        return documents.release(transactions::stillIssued);
     }
 
     /** {@link #sweep} as of now (the document-ttl route). */
@@ -653,6 +747,11 @@ public class IssuanceService {
 
     /** A numbered document that will not be answered: VOIDED in the transaction and the history. */
     private IssuanceException voided(PreparedCertificate prepared, IssuanceException why) {
+        if (prepared.isAgain()) {
+            // the document was answered before (the centre may be printing it): never voided by a retry
+            // that cannot make it again here; the stop switch keeps its own code
+            return COUPLING_SUSPENDED.equals(why.getCode()) ? why : unavailableAgain(prepared, why.getCode());
+        }
         end(prepared.getRequest(), "ISSUING", "VOIDED", why.getCode(), prepared.getHolderAtena(), prepared.getIssueNumber());
         return why;
     }

@@ -24,15 +24,27 @@ public class IssueNumbers {
     }
 
     public String next(String municipality, LocalDate day, String terminal, String printer) {
+        return next(municipality, day, terminal, printer, number -> { });
+    }
+
+    /**
+     * The next 発行番号; {@code record} runs in the same database transaction that takes it from the
+     * counter (IssuanceService writes it on the transaction row), so a number is either recorded
+     * where it was spent or not taken at all — the running numbers have no silent gap.
+     */
+    public String next(String municipality, LocalDate day, String terminal, String printer,
+                       java.util.function.Consumer<String> record) {
         Date d = Date.valueOf(day);
         ensureCounter(municipality, d);
-        Long n = tx.execute(s -> {
+        return tx.execute(s -> {
             jdbc.update("update issue_counter set last_no = last_no + 1 where municipality_code = ? and issue_date = ?",
                     municipality, d);
-            return jdbc.queryForObject("select last_no from issue_counter where municipality_code = ? and issue_date = ?",
+            Long n = jdbc.queryForObject("select last_no from issue_counter where municipality_code = ? and issue_date = ?",
                     Long.class, municipality, d);
+            String number = String.format("%s-%s-%s-%s-%06d", day.format(DAY), municipality, terminal, printer, n);
+            record.accept(number);
+            return number;
         });
-        return String.format("%s-%s-%s-%s-%06d", day.format(DAY), municipality, terminal, printer, n);
     }
 
     /** Creates the day's counter row outside the numbering transaction; a lost race is harmless. */

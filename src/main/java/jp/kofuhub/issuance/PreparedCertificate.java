@@ -1,12 +1,15 @@
 package jp.kofuhub.issuance;
 
+import java.time.LocalDate;
 import jp.kofuhub.render.PdfRenderer;
 
 /**
  * A certificate ready to be laid out — or, for a retried issue phase, the document already made for
  * the transaction ({@link #isReplay()}): the data document, the XSLT template that lays it out, its
  * 発行番号 and fee, and what is needed to confirm before answering that the replica still says the
- * same (the request and the data's SHA-256). Getters, so route expressions can read it.
+ * same (the request and the data's SHA-256). For a retry that reaches an instance not holding the
+ * document ({@link #isAgain()}) it is the issued document to be made again. Getters, so route
+ * expressions can read it.
  */
 public class PreparedCertificate {
 
@@ -18,14 +21,24 @@ public class PreparedCertificate {
     private final String holderAtena;
     private final int fee;
     private final PdfRenderer.RenderedPdf replay;
+    private final LocalDate day;
+    /** Set when the document of an ISSUED transaction is made again on this instance for a retry. */
+    private final Transactions.Tx again;
+    private String layoutSha256;
 
     public PreparedCertificate(IssuanceRequest request, String template, String dataXml, String dataSha256,
                                String issueNumber, String holderAtena, int fee) {
-        this(request, template, dataXml, dataSha256, issueNumber, holderAtena, fee, null);
+        this(request, template, dataXml, dataSha256, issueNumber, holderAtena, fee, null, null, null);
+    }
+
+    public PreparedCertificate(IssuanceRequest request, String template, String dataXml, String dataSha256,
+                               String issueNumber, String holderAtena, int fee, LocalDate day) {
+        this(request, template, dataXml, dataSha256, issueNumber, holderAtena, fee, null, day, null);
     }
 
     private PreparedCertificate(IssuanceRequest request, String template, String dataXml, String dataSha256,
-                                String issueNumber, String holderAtena, int fee, PdfRenderer.RenderedPdf replay) {
+                                String issueNumber, String holderAtena, int fee, PdfRenderer.RenderedPdf replay,
+                                LocalDate day, Transactions.Tx again) {
         this.request = request;
         this.template = template;
         this.dataXml = dataXml;
@@ -34,12 +47,49 @@ public class PreparedCertificate {
         this.holderAtena = holderAtena;
         this.fee = fee;
         this.replay = replay;
+        this.day = day;
+        this.again = again;
     }
 
     /** The answer already given to this transaction's issue phase: the same document and number. */
     static PreparedCertificate replay(IssuanceRequest request, String issueNumber, String holderAtena, int fee,
                                       PdfRenderer.RenderedPdf pdf) {
-        return new PreparedCertificate(request, null, null, null, issueNumber, holderAtena, fee, pdf);
+        return new PreparedCertificate(request, null, null, null, issueNumber, holderAtena, fee, pdf, null, null);
+    }
+
+    /**
+     * The document of the ISSUED transaction {@code t}, to be made again on this instance (which does
+     * not hold it) for a retry: drafted again as of its issue day, with its 発行番号 and fee; answered
+     * only if data and layout are what was numbered (the digests in {@code t}).
+     */
+    static PreparedCertificate again(IssuanceRequest request, String template, String dataXml, String dataSha256,
+                                     Transactions.Tx t) {
+        return new PreparedCertificate(request, template, dataXml, dataSha256, t.issueNumber(), t.holderAtena(),
+                t.fee() == null ? 0 : t.fee(), null, t.issueDate(), t);
+    }
+
+    /** The day the document is drafted as of (its 発行日); null for documents made before V9. */
+    public LocalDate getDay() {
+        return day;
+    }
+
+    /** Whether this is the document of an issued transaction made again for a retry on another instance. */
+    public boolean isAgain() {
+        return again != null;
+    }
+
+    /** The transaction as issued, when {@link #isAgain()}. */
+    Transactions.Tx getIssued() {
+        return again;
+    }
+
+    /** SHA-256 of the XSL-FO the PDF was rendered from (null until rendered; 戸籍: always null). */
+    public String getLayoutSha256() {
+        return layoutSha256;
+    }
+
+    void setLayoutSha256(String layoutSha256) {
+        this.layoutSha256 = layoutSha256;
     }
 
     public IssuanceRequest getRequest() {

@@ -10,7 +10,8 @@ import org.springframework.jdbc.core.JdbcTemplate;
 
 /**
  * The issuance centre's transactions (table {@code issuance_transaction}): which phase each one
- * reached, and — only between the issue phase and its completion — the PDF itself. State changes
+ * reached, its 発行番号 and fee, and what makes its document the same when another instance makes it
+ * again for a retry (digests and a date, never content). State changes
  * are guarded updates ({@code … where state = ?}), so two instances or two retries racing on one
  * transaction id never both win. The PDF itself is never stored here (see {@link DocumentStore});
  * the availability answer (which holds names) is set to null when the transaction ends.
@@ -21,12 +22,20 @@ public class Transactions {
     public record Tx(String id, String municipality, String kind, String store, String terminal, String requestSha256,
                      String state, String refusalCode, String holderAtena, String issueNumber, Integer fee,
                      Integer pages, String printedOptions, String availabilityAnswer, OffsetDateTime createdAt,
-                     OffsetDateTime issuedAt, String documentSha256, String instanceId) {
+                     OffsetDateTime issuedAt, String documentSha256, String instanceId, String dataSha256,
+                     String layoutSha256, java.time.LocalDate issueDate) {
+    }
+
+    /**
+     * What makes a document the same when another instance makes it again for a retry (V9): the
+     * SHA-256 of its data document and of its XSL-FO (null for 戸籍), and the day it was drafted as of.
+     */
+    public record Made(String dataSha256, String layoutSha256, java.time.LocalDate issueDate) {
     }
 
     private static final String COLUMNS = "transaction_id, municipality_code, kind, store_code, terminal, request_sha256,"
             + " state, refusal_code, holder_atena, issue_number, fee, pages, printed_options, availability_answer,"
-            + " created_at, issued_at, document_sha256, instance_id";
+            + " created_at, issued_at, document_sha256, instance_id, data_sha256, layout_sha256, issue_date";
 
     private final JdbcTemplate jdbc;
 
@@ -58,13 +67,55 @@ public class Transactions {
                 kind, store, terminal, sha256, now, id) == 1;
     }
 
-    /** ISSUING → ISSUED: the document's hash and the instance holding it. */
+    /**
+     * Records the 発行番号 on a transaction in its issue phase, in the caller's database transaction
+     * (the one that takes the number from the counter): a number is never spent without a row that
+     * names it, even when the instance dies right after.
+     */
+    public void numbered(String id, String issueNumber, String holderAtena) {
+        jdbc.update("update issuance_transaction set issue_number = ?, holder_atena = ? where transaction_id = ?"
+                + " and state = 'ISSUING'", issueNumber, holderAtena, id);
+    }
+
+    /**
+     * ISSUING → ISSUED: the document's hash, the instance holding it, and what another instance needs
+     * to make the same document again ({@link Made}).
+     */
     public boolean issued(String id, String holderAtena, String issueNumber, int fee, int pages, String printedOptions,
-                          String documentSha256, String instanceId, OffsetDateTime now) {
+                          String documentSha256, String instanceId, Made made, OffsetDateTime now) {
         return jdbc.update("update issuance_transaction set state = 'ISSUED', holder_atena = ?, issue_number = ?, fee = ?,"
-                + " pages = ?, printed_options = ?, document_sha256 = ?, instance_id = ?, issued_at = ?"
-                + " where transaction_id = ? and state = 'ISSUING'",
-                holderAtena, issueNumber, fee, pages, printedOptions, documentSha256, instanceId, now, id) == 1;
+                + " pages = ?, printed_options = ?, document_sha256 = ?, instance_id = ?, issued_at = ?,"
+                + " data_sha256 = ?, layout_sha256 = ?, issue_date = ? where transaction_id = ? and state = 'ISSUING'",
+                holderAtena, issueNumber, fee, pages, printedOptions, documentSha256, instanceId, now,
+                made.dataSha256(), made.layoutSha256(), made.issueDate() == null ? null : java.sql.Date.valueOf(made.issueDate()),
+                id) == 1;
+    }
+
+    /**
+     * A retry made the document of an ISSUED transaction again on {@code instanceId}: that instance is
+     * now named as holding it (the one before may hold its copy until the transaction ends). False
+     * when the transaction is no longer ISSUED with that number (completed or abandoned meanwhile).
+     */
+    public boolean madeAgain(String id, String issueNumber, String instanceId) {
+        return jdbc.update("update issuance_transaction set instance_id = ? where transaction_id = ? and state = 'ISSUED'"
+                + " and issue_number = ?", instanceId, id, issueNumber) == 1;
+    }
+
+    /**
+     * Of {@code ids}, those still ISSUED (or ISSUING: a document is put in the store just before its
+     * transaction becomes ISSUED): a document held for any other is over (completed, abandoned, voided
+     * or unknown) and is dropped by every instance ({@link DocumentStore#release}). Asked in chunks.
+     */
+    public java.util.Set<String> stillIssued(java.util.Collection<String> ids) {
+        java.util.Set<String> issued = new java.util.HashSet<>();
+        List<String> all = List.copyOf(ids);
+        for (int from = 0; from < all.size(); from += 500) {
+            List<String> chunk = all.subList(from, Math.min(all.size(), from + 500));
+            String marks = String.join(",", java.util.Collections.nCopies(chunk.size(), "?"));
+            issued.addAll(jdbc.queryForList("select transaction_id from issuance_transaction where state in"
+                    + " ('ISSUED', 'ISSUING') and transaction_id in (" + marks + ")", String.class, chunk.toArray()));
+        }
+        return issued;
     }
 
     /**
@@ -84,11 +135,6 @@ public class Transactions {
         jdbc.update("delete from issuance_transaction where transaction_id = ? and state = ?", id, state);
     }
 
-    /** Whether the transaction is no longer ISSUED (completed, abandoned, or unknown). */
-    public boolean ended(String id) {
-        return find(id).map(t -> !"ISSUED".equals(t.state())).orElse(true);
-    }
-
     /** Transactions in {@code state} started or issued before {@code before}: what the time-to-live ends. */
     public List<Tx> olderThan(String state, OffsetDateTime before) {
         String column = "ISSUED".equals(state) ? "issued_at" : "created_at";
@@ -103,6 +149,7 @@ public class Transactions {
                 rs.getString("issue_number"), (Integer) rs.getObject("fee"), (Integer) rs.getObject("pages"),
                 rs.getString("printed_options"), rs.getString("availability_answer"),
                 rs.getObject("created_at", OffsetDateTime.class), rs.getObject("issued_at", OffsetDateTime.class),
-                rs.getString("document_sha256"), rs.getString("instance_id"));
+                rs.getString("document_sha256"), rs.getString("instance_id"), rs.getString("data_sha256"),
+                rs.getString("layout_sha256"), rs.getObject("issue_date", java.time.LocalDate.class));
     }
 }

@@ -149,6 +149,33 @@ class KosekiIssuanceOnH2Test extends HubTestBase {
         assertThat(code(Http.post(baseUrl() + "/api/v1/certificates", "application/json", badOption))).isEqualTo("MALFORMED_REQUEST");
     }
 
+    @org.springframework.beans.factory.annotation.Autowired
+    jp.kofuhub.issuance.DocumentStore documents;
+
+    /**
+     * Issue #10: a retry on an instance that does not hold the 戸籍 (another instance, or this one
+     * restarted — played by dropping it from this instance's store) asks the koseki server again with
+     * the same request id and relays it only after the same checks: the same 発行番号, fee and text.
+     */
+    @Test
+    @Order(2)
+    void aRetryWithoutTheHeldDocumentFetchesTheSameKosekiAgain() throws Exception {
+        String body = Http.issueJson(CITY, HEAD_CARD, "KOSEKI_KOJIN");
+        HttpResponse<byte[]> first = Http.post(baseUrl() + "/api/v1/certificates", "application/json", body);
+        assertThat(first.statusCode()).as(Http.body(first)).isEqualTo(200);
+        String tx = JSON.readTree(body).get("transaction").asText();
+        documents.remove(tx);
+        HttpResponse<byte[]> again = Http.post(baseUrl() + "/api/v1/certificates", "application/json", body);
+        assertThat(again.statusCode()).as(Http.body(again)).isEqualTo(200);
+        for (String h : new String[] {"X-Kofu-Issue-Number", "X-Kofu-Fee", "X-Kofu-Pages"}) {
+            assertThat(again.headers().firstValue(h)).isEqualTo(first.headers().firstValue(h));
+        }
+        assertThat(Pdfs.text(again.body())).isEqualTo(Pdfs.text(first.body()));
+        assertThat(documents.get(tx)).isPresent();
+        assertThat(jdbc.queryForObject("select state from issuance_transaction where transaction_id = ?", String.class, tx))
+                .isEqualTo("ISSUED");
+    }
+
     @Test
     @Order(3)
     void aNonResidentRegistersIsApprovedAndThenGetsTheirKoseki() throws Exception {

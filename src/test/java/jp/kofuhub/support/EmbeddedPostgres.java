@@ -34,4 +34,26 @@ public final class EmbeddedPostgres {
         }
         return server.getJdbcUrl("postgres", "postgres");
     }
+
+    /**
+     * A database of its own on the same server, created on first use (empty: the hubs' Flyway makes
+     * the tables) — for tests whose rows must not meet those of the shared test contexts.
+     */
+    public static synchronized String jdbcUrl(String database) {
+        String shared = jdbcUrl();
+        try (java.sql.Connection c = java.sql.DriverManager.getConnection(shared, "postgres", "");
+             java.sql.PreparedStatement q = c.prepareStatement("select 1 from pg_database where datname = ?")) {
+            q.setString(1, database);
+            try (java.sql.ResultSet rs = q.executeQuery()) {
+                if (!rs.next()) {
+                    try (java.sql.Statement create = c.createStatement()) {
+                        create.execute("create database " + database);
+                    }
+                }
+            }
+        } catch (java.sql.SQLException e) {
+            throw new IllegalStateException("cannot create the test database " + database, e);
+        }
+        return server.getJdbcUrl("postgres", database);
+    }
 }

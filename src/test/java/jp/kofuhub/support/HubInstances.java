@@ -1,0 +1,110 @@
+package jp.kofuhub.support;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import jp.kofuhub.KofuHub;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.boot.web.context.WebServerApplicationContext;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.core.env.MapPropertySource;
+
+/**
+ * Several whole hubs in one JVM on one PostgreSQL database (issue #10: any number of instances share
+ * one database): each its own Spring context, Camel context, HTTP port, inbox and temporary folders,
+ * and its own in-memory documents (DocumentStore, with its own instance id). They share the database
+ * (a database of its own on the tests' embedded server, so the shared test contexts' rows never meet
+ * these) and the municipality profiles, at one path, as instances of one deployment do. Started one
+ * after another (the first runs Flyway); {@link #close} stops them all.
+ */
+public final class HubInstances implements AutoCloseable {
+
+    /** One running hub. */
+    public record Hub(String name, ConfigurableApplicationContext context, Path inbox) {
+
+        public int port() {
+            return ((WebServerApplicationContext) context).getWebServer().getPort();
+        }
+
+        public String url() {
+            return "http://localhost:" + port();
+        }
+
+        public <T> T bean(Class<T> type) {
+            return context.getBean(type);
+        }
+    }
+
+    private final List<Hub> hubs = new ArrayList<>();
+
+    /**
+     * Starts {@code names.length} hubs on database {@code database}; {@code properties} are set on
+     * every one (e.g. a short kofu.documents.release-period).
+     */
+    public HubInstances(String database, Map<String, Object> properties, String... names) {
+        String url = EmbeddedPostgres.jdbcUrl(database);
+        Path shared = TestHub.workDir(database).resolve("municipalities");
+        try {
+            for (String name : names) {
+                Instance instance = new Instance(database + "-" + name, url, shared, properties);
+                ConfigurableApplicationContext ctx = new SpringApplicationBuilder(KofuHub.class)
+                        .initializers(instance).run();
+                hubs.add(new Hub(name, ctx, TestHub.workDir(instance.name()).resolve("inbox")));
+            }
+        } catch (RuntimeException e) {
+            close();
+            throw e;
+        }
+    }
+
+    public Hub get(int i) {
+        return hubs.get(i);
+    }
+
+    @Override
+    public void close() {
+        for (Hub h : hubs) {
+            h.context().close();
+        }
+        hubs.clear();
+    }
+
+    /** A test hub (as {@link TestHub}) on the given database, with the shared profile folder. */
+    private static final class Instance extends TestHub {
+        private final String name;
+        private final String url;
+        private final Path profiles;
+        private final Map<String, Object> properties;
+
+        Instance(String name, String url, Path profiles, Map<String, Object> properties) {
+            this.name = name;
+            this.url = url;
+            this.profiles = profiles;
+            this.properties = properties;
+        }
+
+        @Override
+        protected String name() {
+            return name;
+        }
+
+        @Override
+        protected Map<String, Object> datasource() {
+            return Map.of("spring.datasource.url", url, "spring.datasource.username", "postgres",
+                    "spring.datasource.password", "");
+        }
+
+        @Override
+        public void initialize(ConfigurableApplicationContext ctx) {
+            super.initialize(ctx);
+            Map<String, Object> p = new HashMap<>(properties);
+            // one deployment: the profiles (and their seal images, whose path is in every data document)
+            // at one path for every instance
+            p.put("kofu.municipalities.dir", profiles.toString());
+            p.put("server.port", "0");
+            ctx.getEnvironment().getPropertySources().addFirst(new MapPropertySource("hub-instance-" + name, p));
+        }
+    }
+}
