@@ -131,7 +131,7 @@ class ScaleOutIT {
                 all.add(new Hub("scaleout-" + i, HubProcess.start(work, "scaleout-" + i, env, props)));
             }
             for (Hub h : all) {
-                h.process().awaitLog("Started KofuHub", Duration.ofSeconds(120));
+                h.process().awaitLog("Started KofuHub", Duration.ofMinutes(6)); // three JVMs starting at once on 2 cores
             }
             List<Hub> live = new CopyOnWriteArrayList<>(all);
 
