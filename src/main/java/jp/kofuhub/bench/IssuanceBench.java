@@ -765,6 +765,8 @@ public final class IssuanceBench {
             env.put("KOFU_QUARANTINE_DIR", abs.resolve("quarantine").toString());
             env.put("KOFU_SYNC_PGP_WORK_DIR", abs.resolve("sync-work").toString());
             env.put("KOFU_SETTLEMENT_OUTBOX_URI", "file:" + abs.resolve("settlement"));
+            // its own lock folder for the singleton routes: a demo running from the same folder keeps data/cluster
+            env.put("KOFU_CLUSTER_FILE_ROOT", abs.resolve("cluster").toString());
             pb.redirectErrorStream(true);
             pb.redirectOutput(abs.resolve("hub.log").toFile());
             bench.err.println("bench-issuance: " + mode + ": starting the hub on port " + port + " (log " + abs.resolve("hub.log")

@@ -630,12 +630,22 @@ public class IssuanceService {
     // ---------------------------------------------------------------- the time-to-live
 
     /**
-     * Ends what no completion ended within the time-to-live, as of {@code now}: an issued document
-     * is deleted and its transaction ABANDONED (history row); an issue phase stuck since then (the
-     * instance died) is voided or forgotten; an availability answer is dropped. Returns how many
-     * documents were abandoned.
+     * Ends what no completion ended within the time-to-live, as of {@code now}: both halves below, on
+     * this instance. Returns how many documents were abandoned.
      */
     public int sweep(OffsetDateTime now) {
+        int abandoned = sweepTransactions(now);
+        sweepDocuments(now);
+        return abandoned;
+    }
+
+    /**
+     * The database half of the sweep, as of {@code now} — singleton work (route {@code transaction-ttl},
+     * one instance at a time): an issued transaction older than the time-to-live is ABANDONED (history
+     * row) and its document deleted here if held here; an issue phase stuck since then (the instance
+     * died) is voided or forgotten; an availability answer is dropped. Returns how many were abandoned.
+     */
+    public int sweepTransactions(OffsetDateTime now) {
         OffsetDateTime before = now.minus(documentTtl);
         int abandoned = 0;
         for (Transactions.Tx t : transactions.olderThan("ISSUED", before)) {
@@ -670,8 +680,6 @@ public class IssuanceService {
         for (Transactions.Tx t : transactions.olderThan("CHECKED", before)) {
             transactions.finish(t.id(), "CHECKED", "EXPIRED", null, null, null, now);
         }
-        // documents completed through another instance, or past their time here
-        documents.release(now.toInstant(), transactions::stillIssued);
         return abandoned;
     }
 
@@ -683,9 +691,28 @@ public class IssuanceService {
         return documents.release(transactions::stillIssued);
     }
 
-    /** {@link #sweep} as of now (the document-ttl route). */
+    /**
+     * The memory half of the sweep, as of {@code now} — every instance (route {@code document-ttl}):
+     * the documents this instance holds that are past their time-to-live, or whose transaction has
+     * ended (completed or abandoned through any instance). Returns how many were dropped.
+     */
+    public int sweepDocuments(OffsetDateTime now) {
+        return documents.release(now.toInstant(), transactions::stillIssued);
+    }
+
+    /** {@link #sweep} as of now. */
     public int sweep() {
         return sweep(OffsetDateTime.now(clock));
+    }
+
+    /** {@link #sweepTransactions} as of now (route {@code transaction-ttl}, on the leader only). */
+    public int sweepTransactions() {
+        return sweepTransactions(OffsetDateTime.now(clock));
+    }
+
+    /** {@link #sweepDocuments} as of now (route {@code document-ttl}, on every instance). */
+    public int sweepDocuments() {
+        return sweepDocuments(OffsetDateTime.now(clock));
     }
 
     // ---------------------------------------------------------------- shared steps

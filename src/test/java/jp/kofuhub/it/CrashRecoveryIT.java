@@ -52,7 +52,7 @@ class CrashRecoveryIT {
         CityGenerator.Result city = CityGenerator.generate(staging, CITY, 150_000, 11L, StandardCharsets.UTF_8,
                 LocalDate.now(), work.resolve("cards.csv"), CityGenerator.DEFAULT_SEAL_FONT, false);
         Path full = city.files().get(0);
-        Map<String, String> env = Map.of(
+        Map<String, String> env = new java.util.HashMap<>(Map.of(
                 // dev: plain HTTP and plain messages (TLS and OpenPGP have their own tests)
                 "SPRING_PROFILES_ACTIVE", pg ? "postgres,dev" : "dev",
                 "KOFU_KEYS_DIR", jp.kofuhub.support.TestHub.KEYS.toString(),
@@ -62,7 +62,9 @@ class CrashRecoveryIT {
                 "KOFU_QUARANTINE_DIR", work.resolve("quarantine").toString(),
                 "KOFU_SYNC_MAX_AGE", "P3650D",
                 // the crash test feeds plain .kexp files; OpenPGP on the inbox has its own tests
-                "KOFU_SYNC_PGP_REQUIRED", "false");
+                "KOFU_SYNC_PGP_REQUIRED", "false"));
+        // the singleton routes' lock folder of this test, not the project's data/cluster
+        env.put("KOFU_CLUSTER_FILE_ROOT", work.resolve("cluster").toString());
         List<String> props = List.of("-Dkofu.sync.progress-ms=200");
 
         try (HubProcess first = HubProcess.start(work, database + "-first", env, props)) {

@@ -52,10 +52,23 @@ public abstract class TestHub implements ApplicationContextInitializer<Configura
         p.put("kofu.keys.dir", KEYS.toString());
         // settlement files of a test hub stay in its temporary folder, never in the project's data/
         p.put("kofu.settlement.outbox-uri", "file:" + work.resolve("settlement"));
+        // the singleton routes' lock files (master:, FileLockClusterService): a folder per context, so two
+        // contexts cached in one JVM never contend for one lock (the JVM holds a file lock once); the only
+        // instance leads at once
+        p.put("camel.cluster.file.root", clusterRoot(work).toString());
+        p.put("camel.cluster.file.acquire-lock-delay", "100");
         ctx.getEnvironment().getPropertySources().addFirst(new MapPropertySource("test-hub-" + name(), p));
     }
 
     private static final Map<String, Path> DIRS = new HashMap<>();
+
+    private static Path clusterRoot(Path work) {
+        try {
+            return Files.createTempDirectory(work, "cluster-");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
 
     /** A demo key set (./kofu keys) for the whole test run, outside the project's data/. */
     public static final Path KEYS = demoKeys();
