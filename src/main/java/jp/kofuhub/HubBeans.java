@@ -169,7 +169,7 @@ public class HubBeans {
         service.setSigner(signer.signer());
         jp.kofuhub.ops.CouplingSwitch stop = coupling.getIfAvailable();
         if (stop != null) {
-            service.setCoupling(stop::suspendedNow);
+            service.setCoupling(stop::suspendedNow);  // per municipality: the hub's switch or its own
         }
         return service;
     }
