@@ -75,7 +75,7 @@ public class IssuanceService {
     private final Duration documentTtl;
     private final DocumentStore documents;
     private boolean ignoreHours;
-    private jp.kofuhub.render.PdfSigner signer;
+    private jp.kofuhub.render.PdfSigners signers = jp.kofuhub.render.PdfSigners.hubOnly(null);
     private jp.kofuhub.metrics.HubMetrics metrics = jp.kofuhub.metrics.HubMetrics.none();
 
     public IssuanceService(MunicipalityRegistry municipalities, List<CertificateKind> kinds, ReplicaFreshness freshness,
@@ -144,7 +144,12 @@ public class IssuanceService {
 
     /** The city's PAdES signature on every certificate the hub renders; null = unsigned. */
     public void setSigner(jp.kofuhub.render.PdfSigner signer) {
-        this.signer = signer;
+        this.signers = jp.kofuhub.render.PdfSigners.hubOnly(signer);
+    }
+
+    /** Each municipality's PAdES signature: its own key when it has one, else the hub's. */
+    public void setSigners(jp.kofuhub.render.PdfSigners signers) {
+        this.signers = signers;
     }
 
     /** The {@code kofu.*} meters: outcomes, refusal codes, render latency (docs/health-and-metrics.md). */
@@ -319,6 +324,7 @@ public class IssuanceService {
             long started = System.nanoTime();
             PdfRenderer.RenderedPdf pdf = renderer.render(fo);
             metrics.rendered(prepared.getRequest().kind(), System.nanoTime() - started);
+            jp.kofuhub.render.PdfSigner signer = signers.forMunicipality(prepared.getRequest().municipality());
             if (signer == null) {
                 return pdf;
             }
