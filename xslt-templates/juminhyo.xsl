@@ -14,9 +14,12 @@
 
   <xsl:variable name="per-sheet" select="if (/certificate/@layout = 'KOJIN') then 1 else $persons-per-page"/>
 
+  <!-- the title; a municipality's own shell (xslt-templates/<団体コード>/juminhyo.xsl) may redefine it -->
+  <xsl:variable name="juminhyo-title">住民票（写し）</xsl:variable>
+
   <xsl:template match="/certificate">
     <xsl:call-template name="document">
-      <xsl:with-param name="title">住民票（写し）</xsl:with-param>
+      <xsl:with-param name="title" select="string($juminhyo-title)"/>
       <xsl:with-param name="body">
         <xsl:for-each-group select="members/member" group-adjacent="(position() - 1) idiv $per-sheet">
           <fo:block>

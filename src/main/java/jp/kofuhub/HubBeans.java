@@ -58,6 +58,12 @@ public class HubBeans {
         return FontChain.load(Path.of(xconf), Path.of(home), order, Path.of(templates, "settings.xsl"));
     }
 
+    /** The XSLT shell of each municipality's certificates: its own override, else the shared one. */
+    @Bean
+    jp.kofuhub.render.CertificateTemplates certificateTemplates(@Value("${kofu.templates.dir}") String templates) {
+        return new jp.kofuhub.render.CertificateTemplates(Path.of(templates));
+    }
+
     @Bean
     PdfRenderer pdfRenderer(FontChain fonts, @Value("${kofu.home}") String home,
                             @Value("${kofu.render.fallback-font-concurrency:1}") int fallbackConcurrency) {
@@ -130,6 +136,40 @@ public class HubBeans {
     public record PdfSignerHolder(jp.kofuhub.render.PdfSigner signer) {
     }
 
+    /** One municipality's own signing key: {@code kofu.signing.municipalities.<code>.keystore|password|alias}. */
+    public record MunicipalitySigningKey(String keystore, String password, String alias) {
+    }
+
+    /**
+     * The signer of each municipality's certificates: its own keystore when
+     * {@code kofu.signing.municipalities.<団体コード>.keystore} is set (password: {@code .password}, else
+     * {@code kofu.keys.password}; key entry: {@code .alias}, else the only one), else the hub's. A configured
+     * keystore that is missing or unreadable, or a code this hub does not serve, stops the start: a city must
+     * not silently sign with another's key.
+     */
+    @Bean
+    jp.kofuhub.render.PdfSigners pdfSigners(PdfSignerHolder hub, org.springframework.core.env.Environment env,
+                                            @Value("${kofu.keys.password}") String password, Clock clock,
+                                            MunicipalityRegistry municipalities) {
+        java.util.Map<String, MunicipalitySigningKey> keys = org.springframework.boot.context.properties.bind.Binder.get(env)
+                .bind("kofu.signing.municipalities", org.springframework.boot.context.properties.bind.Bindable.mapOf(
+                        String.class, MunicipalitySigningKey.class)).orElse(java.util.Map.of());
+        java.util.Map<String, jp.kofuhub.render.PdfSigner> own = new java.util.TreeMap<>();
+        keys.forEach((code, k) -> {
+            if (k.keystore() == null || k.keystore().isBlank()) {
+                return;
+            }
+            jp.kofuhub.municipality.MunicipalityProfile city = municipalities.find(code).orElseThrow(() ->
+                    new IllegalStateException("kofu.signing.municipalities." + code + ": this hub does not serve " + code));
+            String pw = k.password() == null || k.password().isEmpty() ? password : k.password();
+            own.put(code, new jp.kofuhub.render.PdfSigner(Path.of(k.keystore()), pw.toCharArray(),
+                    k.alias() == null || k.alias().isBlank() ? null : k.alias(), city.name(), clock));
+            org.slf4j.LoggerFactory.getLogger(HubBeans.class).info("municipality {} signs its certificates with its own key ({})",
+                    code, Path.of(k.keystore()).getFileName());
+        });
+        return new jp.kofuhub.render.PdfSigners(hub.signer(), own);
+    }
+
     @Bean
     DocumentStore documentStore(Clock clock, @Value("${kofu.documents.ttl}") Duration documentTtl,
                                 jp.kofuhub.keys.AtRestCipher atRest) {
@@ -155,7 +195,7 @@ public class HubBeans {
                                     DocumentStore documents,
                                     @Value("${kofu.calendar.ignore-hours:false}") boolean ignoreHours,
                                     org.springframework.beans.factory.ObjectProvider<KosekiRegistrations> registrations,
-                                    JdbcTemplate jdbc, PdfSignerHolder signer,
+                                    JdbcTemplate jdbc, jp.kofuhub.render.PdfSigners signers,
                                     org.springframework.beans.factory.ObjectProvider<jp.kofuhub.ops.CouplingSwitch> coupling) {
         KosekiRegistrations koseki = registrations.getIfAvailable(() -> new KosekiRegistrations(jdbc, clock));
         List<CertificateKind> kinds = List.of(new JuminhyoKind(replica, fonts),
@@ -166,10 +206,10 @@ public class HubBeans {
         IssuanceService service = new IssuanceService(municipalities, kinds, freshness, numbers, clock, transactions,
                 history, tx, renderer, documentTtl, documents);
         service.setIgnoreHours(ignoreHours);
-        service.setSigner(signer.signer());
+        service.setSigners(signers);
         jp.kofuhub.ops.CouplingSwitch stop = coupling.getIfAvailable();
         if (stop != null) {
-            service.setCoupling(stop::suspendedNow);
+            service.setCoupling(stop::suspendedNow);  // per municipality: the hub's switch or its own
         }
         return service;
     }

@@ -51,7 +51,7 @@ public class KofuHub {
               make-seal --text 北広島市長之印 --out FILE [--font fonts/ipaexm.ttf] [--size 600]
               preview --template juminhyo --data FIXTURE.xml [--out FILE.pdf]
               quarantine list | retry STORED_AS --operator NAME | discard STORED_AS --operator NAME --why TEXT [--url URL]
-              coupling status | suspend --operator NAME --why TEXT | resume --operator NAME --why TEXT [--url URL]
+              coupling status | suspend --operator NAME --why TEXT | resume --operator NAME --why TEXT [--municipality CODE] [--url URL]
               koseki-registration list | approve ID --operator NAME | reject ID --operator NAME --why TEXT [--url URL]
               bench-sync --db-url JDBC_URL [--residents 3800000] [--seed 1] (see bench/sync.sh)
               bench-issuance [--mode plain|secure|both] [--clients 32] [--duration 60] (see bench/issuance.sh)

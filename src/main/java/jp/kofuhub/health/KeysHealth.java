@@ -39,7 +39,8 @@ public class KeysHealth implements HealthIndicator {
 
     /**
      * The key files of the configuration, each marked in use when a feature that needs it is on:
-     * the signing keystore always; the TLS keystore and truststore when the listener or the koseki
+     * the signing keystore always, and each municipality's own ({@code kofu.signing.municipalities}); the
+     * TLS keystore and truststore when the listener or the koseki
      * hop speaks TLS; the hub's OpenPGP secret key when any hop or the inbox uses OpenPGP; each peer's
      * public key when its hop does; the source systems' keys when the inbox requires OpenPGP.
      */
@@ -67,6 +68,9 @@ public class KeysHealth implements HealthIndicator {
         binder.bind("kofu.pgp.peers", Bindable.mapOf(String.class, String.class)).orElse(Map.of()).forEach((party, file) ->
                 add(files, "peer " + party, file, KeyExpiry.Type.PGP, party.equals("centre") && centrePgp
                         || party.equals("koseki-server") && kosekiPgp || party.equals(recipient) && settlementPgp, password));
+        binder.bind("kofu.signing.municipalities", Bindable.mapOf(String.class, jp.kofuhub.HubBeans.MunicipalitySigningKey.class))
+                .orElse(Map.of()).forEach((code, k) -> add(files, "signing " + code, k.keystore(), KeyExpiry.Type.KEYSTORE, true,
+                        k.password() == null || k.password().isEmpty() ? password : k.password().toCharArray()));
         binder.bind("kofu.sync.pgp.source-keys", Bindable.mapOf(String.class, String.class)).orElse(Map.of())
                 .forEach((source, file) -> add(files, "source " + source, file, KeyExpiry.Type.PGP, syncPgp, password));
         return List.copyOf(files.values());

@@ -61,6 +61,17 @@ public class DailySettlement {
         this.grace = grace;
     }
 
+    private java.util.function.Predicate<String> suspended = m -> false;
+
+    /**
+     * The stop switch (jp.kofuhub.ops.CouplingSwitch#suspended(String)): no settlement file leaves for a
+     * municipality whose coupling is suspended — {@link #pending} skips it and {@link #claim} refuses it;
+     * its days are written after it is resumed. The other municipalities are settled as usual.
+     */
+    public void setSuspended(java.util.function.Predicate<String> suspended) {
+        this.suspended = suspended;
+    }
+
     /** One municipality and day to settle. */
     public record Day(String municipality, LocalDate day) {
     }
@@ -89,7 +100,8 @@ public class DailySettlement {
             }
             last = u.isBefore(last) ? u : last;
         }
-        List<String> codes = municipalities.all().stream().map(MunicipalityProfile::code).sorted().toList();
+        List<String> codes = municipalities.all().stream().map(MunicipalityProfile::code)
+                .filter(m -> !suspended.test(m)).sorted().toList();
         return pending(codes, last);
     }
 
@@ -142,6 +154,10 @@ public class DailySettlement {
         }
         if (d.isAfter(lastFinishedDay())) {
             throw new IllegalArgumentException("settlement day " + d + " is not finished yet");
+        }
+        if (suspended.test(municipality)) {
+            throw new IllegalStateException("COUPLING_SUSPENDED: the coupling of municipality " + municipality
+                    + " is suspended; its settlement waits");
         }
         String csv = settlement.csv(municipality, d);
         String sha = sha256(csv);

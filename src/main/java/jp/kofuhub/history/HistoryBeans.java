@@ -36,9 +36,15 @@ public class HistoryBeans {
     DailySettlement dailySettlement(JdbcTemplate jdbc, Settlement settlement, MunicipalityRegistry municipalities,
                                     Clock clock, @Value("${kofu.time-zone}") String zone,
                                     @Value("${kofu.settlement.since:}") String since,
-                                    @Value("${kofu.settlement.grace:PT30M}") Duration grace) {
-        return new DailySettlement(jdbc, settlement, municipalities, clock, ZoneId.of(zone),
+                                    @Value("${kofu.settlement.grace:PT30M}") Duration grace,
+                                    org.springframework.beans.factory.ObjectProvider<jp.kofuhub.ops.CouplingSwitch> coupling) {
+        DailySettlement d = new DailySettlement(jdbc, settlement, municipalities, clock, ZoneId.of(zone),
                 since == null || since.isBlank() ? null : LocalDate.parse(since.trim()), grace);
+        jp.kofuhub.ops.CouplingSwitch stop = coupling.getIfAvailable();
+        if (stop != null) {
+            d.setSuspended(stop::suspended); // a suspended municipality's settlement waits until it is resumed
+        }
+        return d;
     }
 
     @Bean

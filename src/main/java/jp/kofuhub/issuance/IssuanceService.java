@@ -75,7 +75,7 @@ public class IssuanceService {
     private final Duration documentTtl;
     private final DocumentStore documents;
     private boolean ignoreHours;
-    private jp.kofuhub.render.PdfSigner signer;
+    private jp.kofuhub.render.PdfSigners signers = jp.kofuhub.render.PdfSigners.hubOnly(null);
     private jp.kofuhub.metrics.HubMetrics metrics = jp.kofuhub.metrics.HubMetrics.none();
 
     public IssuanceService(MunicipalityRegistry municipalities, List<CertificateKind> kinds, ReplicaFreshness freshness,
@@ -106,22 +106,25 @@ public class IssuanceService {
     }
 
     /**
-     * The stop switch (jp.kofuhub.ops.CouplingSwitch#suspendedNow): while it says suspended, a request
-     * is refused {@value #COUPLING_SUSPENDED} (503) before anything is read, and one already in flight
-     * is VOIDED before the koseki server is called and before its document is kept.
+     * The stop switch (jp.kofuhub.ops.CouplingSwitch#suspendedNow(String)): whether the coupling of a
+     * municipality is suspended — the whole hub or that municipality alone. While it says so, a request
+     * naming the municipality is refused {@value #COUPLING_SUSPENDED} (503) before its transaction row is
+     * written or the replica read, a completion of its transaction likewise, and an issuance already in
+     * flight is VOIDED before the koseki server is called and before its document is kept.
      */
-    public void setCoupling(java.util.function.BooleanSupplier suspended) {
+    public void setCoupling(java.util.function.Predicate<String> suspended) {
         this.couplingSuspended = suspended;
     }
 
     /** The refusal code while the online coupling is suspended (HTTP 503). */
     public static final String COUPLING_SUSPENDED = "COUPLING_SUSPENDED";
 
-    private java.util.function.BooleanSupplier couplingSuspended = () -> false;
+    private java.util.function.Predicate<String> couplingSuspended = m -> false;
 
-    /** Refused at once while the coupling is suspended. */
-    private void coupled() {
-        if (couplingSuspended.getAsBoolean()) {
+    /** Refused at once while the coupling of the municipality (or of the whole hub) is suspended. */
+    private void coupled(String municipality) {
+        if (couplingSuspended.test(municipality)) {
+            LOG.info("request for {} refused {}", municipality, COUPLING_SUSPENDED);
             throw couplingSuspended();
         }
     }
@@ -132,7 +135,7 @@ public class IssuanceService {
 
     /** A numbered issuance in flight when the coupling was suspended: VOIDED, no document leaves. */
     private void stillCoupled(PreparedCertificate prepared) {
-        if (couplingSuspended.getAsBoolean()) {
+        if (couplingSuspended.test(prepared.getRequest().municipality())) {
             LOG.warn("issue tx {} {}: voided, the coupling was suspended while in flight", prepared.getTransaction(),
                     prepared.getIssueNumber());
             throw voided(prepared, couplingSuspended());
@@ -141,7 +144,12 @@ public class IssuanceService {
 
     /** The city's PAdES signature on every certificate the hub renders; null = unsigned. */
     public void setSigner(jp.kofuhub.render.PdfSigner signer) {
-        this.signer = signer;
+        this.signers = jp.kofuhub.render.PdfSigners.hubOnly(signer);
+    }
+
+    /** Each municipality's PAdES signature: its own key when it has one, else the hub's. */
+    public void setSigners(jp.kofuhub.render.PdfSigners signers) {
+        this.signers = signers;
     }
 
     /** The {@code kofu.*} meters: outcomes, refusal codes, render latency (docs/health-and-metrics.md). */
@@ -158,9 +166,9 @@ public class IssuanceService {
      * kept with the transaction until it ends, so a retry gets the same answer.
      */
     public String availability(String body, String contentType) {
-        coupled();
         IssuanceRequest req = IssuanceRequest.parseAvailability(contentType, body);
         MunicipalityProfile city = city(req.municipality());
+        coupled(city.code());
         if (req.kind() != null && !KNOWN_KINDS.contains(req.kind())) {
             throw IssuanceException.badRequest("UNKNOWN_CERTIFICATE_TYPE", "no certificate type " + req.kind());
         }
@@ -274,9 +282,9 @@ public class IssuanceService {
      * document (one consistent read, the eligibility table, the glyph and box checks) and numbers it.
      */
     public PreparedCertificate prepare(String body, String contentType) {
-        coupled();
         IssuanceRequest req = IssuanceRequest.parse(contentType, body);
         MunicipalityProfile city = city(req.municipality());
+        coupled(city.code());
         if (!KNOWN_KINDS.contains(req.kind())) {
             throw IssuanceException.badRequest("UNKNOWN_CERTIFICATE_TYPE", "no certificate type " + req.kind());
         }
@@ -324,6 +332,7 @@ public class IssuanceService {
             long started = System.nanoTime();
             PdfRenderer.RenderedPdf pdf = renderer.render(fo);
             metrics.rendered(prepared.getRequest().kind(), System.nanoTime() - started);
+            jp.kofuhub.render.PdfSigner signer = signers.forMunicipality(prepared.getRequest().municipality());
             if (signer == null) {
                 return pdf;
             }
@@ -588,6 +597,7 @@ public class IssuanceService {
         IssuanceRequest.Completion c = IssuanceRequest.parseCompletion(contentType, body);
         Transactions.Tx t = transactions.find(c.transaction()).orElseThrow(() -> new IssuanceException(
                 "UNKNOWN_TRANSACTION", 404, "no issued document belongs to this transaction"));
+        coupled(t.municipality());
         if ("ISSUED".equals(t.state())) {
             OffsetDateTime now = OffsetDateTime.now(clock);
             boolean ended = Boolean.TRUE.equals(tx.execute(s -> {

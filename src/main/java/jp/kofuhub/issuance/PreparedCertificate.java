@@ -96,6 +96,11 @@ public class PreparedCertificate {
         return request;
     }
 
+    /** The municipality of the request (its 団体コード). */
+    public String getMunicipality() {
+        return request.municipality();
+    }
+
     public String getTemplate() {
         return template;
     }

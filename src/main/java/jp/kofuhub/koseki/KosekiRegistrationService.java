@@ -61,10 +61,24 @@ public class KosekiRegistrationService {
         }
     }
 
+    private java.util.function.Predicate<String> couplingSuspended = m -> false;
+
+    /**
+     * The stop switch (jp.kofuhub.ops.CouplingSwitch#suspendedNow(String)): an application naming a
+     * municipality whose coupling is suspended is refused 503 COUPLING_SUSPENDED before anything is written.
+     */
+    public void setCoupling(java.util.function.Predicate<String> suspended) {
+        this.couplingSuspended = suspended;
+    }
+
     public Answer request(String body, String contentType) {
         KosekiRegistrationRequest req = KosekiRegistrationRequest.parse(contentType, body, LocalDate.now(clock));
         MunicipalityProfile city = municipalities.find(req.municipality()).orElseThrow(() ->
                 new IssuanceException("UNKNOWN_MUNICIPALITY", 404, "this hub does not serve municipality " + req.municipality()));
+        if (couplingSuspended.test(city.code())) {
+            throw new IssuanceException(jp.kofuhub.issuance.IssuanceService.COUPLING_SUSPENDED, 503,
+                    "the online coupling is suspended by the city; try again later");
+        }
         if (city.offeredKinds() == null || city.offeredKinds().stream().noneMatch(k -> k.startsWith("KOSEKI_"))) {
             throw IssuanceException.refused("KIND_NOT_OFFERED",
                     "municipality " + city.code() + " does not offer 戸籍 certificates at kiosks");

@@ -16,9 +16,9 @@ import java.util.Set;
  * {@code coupling}: the operator's command for the stop switch of the online coupling, through the
  * running hub's actuator endpoint ({@link CouplingEndpoint}).
  * <pre>
- * coupling status
- * coupling suspend --operator NAME --why TEXT
- * coupling resume --operator NAME --why TEXT
+ * coupling status [--municipality 012343]
+ * coupling suspend [--municipality 012343] --operator NAME --why TEXT
+ * coupling resume [--municipality 012343] --operator NAME --why TEXT
  *   [--url https://localhost:8443]   (default: environment KOFU_URL, else https://localhost:8443; https: with
  *   the operator client certificate of the key folder, KOFU_KEYS_DIR else data/keys)
  * </pre>
@@ -28,17 +28,19 @@ import java.util.Set;
 public final class CouplingCommand {
 
     static final String USAGE = """
-            usage: coupling status [--url URL]
-                   coupling suspend --operator NAME --why TEXT [--url URL]
-                   coupling resume --operator NAME --why TEXT [--url URL]
+            usage: coupling status [--municipality CODE] [--url URL]
+                   coupling suspend [--municipality CODE] --operator NAME --why TEXT [--url URL]
+                   coupling resume [--municipality CODE] --operator NAME --why TEXT [--url URL]
               suspend stops every route crossing the hub's boundary on every instance and refuses the
               issuance centre's requests (503 COUPLING_SUSPENDED) until resume; both are recorded in the
               issuance history with operator and reason (no personal data in the reason, at most 400
-              characters).
+              characters). With --municipality (6-digit 団体コード) only that municipality is suspended:
+              its requests are refused, its registry files wait in the inbox, its settlement waits, the
+              others go on; recorded in its own history only.
               URL defaults to $KOFU_URL, else https://localhost:8443 (client certificate: operator.p12 of
               $KOFU_KEYS_DIR, else data/keys; an http:// URL for a dev-profile hub)""";
 
-    private static final Set<String> OPTIONS = Set.of("--url", "--operator", "--why");
+    private static final Set<String> OPTIONS = Set.of("--url", "--operator", "--why", "--municipality");
 
     private CouplingCommand() {
     }
@@ -58,13 +60,13 @@ public final class CouplingCommand {
                     if (o.containsKey("--operator") || o.containsKey("--why")) {
                         return usage();
                     }
-                    return status(url);
+                    return status(url, o.get("--municipality"));
                 }
                 case "suspend", "resume" -> {
                     if (blank(o.get("--operator")) || blank(o.get("--why"))) {
                         return usage();
                     }
-                    return change(url, command, o.get("--operator"), o.get("--why"));
+                    return change(url, command, o.get("--operator"), o.get("--why"), o.get("--municipality"));
                 }
                 default -> {
                     return usage();
@@ -75,8 +77,12 @@ public final class CouplingCommand {
         }
     }
 
-    private static int status(String url) throws IOException, InterruptedException {
-        HttpResponse<String> res = send(HttpRequest.newBuilder(URI.create(url + "/actuator/coupling")).GET());
+    private static int status(String url, String municipality) throws IOException, InterruptedException {
+        if (municipality != null && !municipality.matches("\\d{6}")) {
+            return usage();
+        }
+        String query = municipality == null ? "" : "?municipality=" + municipality;
+        HttpResponse<String> res = send(HttpRequest.newBuilder(URI.create(url + "/actuator/coupling" + query)).GET());
         if (res.statusCode() != 200) {
             return refused(res);
         }
@@ -84,10 +90,17 @@ public final class CouplingCommand {
         return 0;
     }
 
-    private static int change(String url, String action, String operator, String why)
+    private static int change(String url, String action, String operator, String why, String municipality)
             throws IOException, InterruptedException {
-        String body = new ObjectMapper().createObjectNode().put("action", action).put("operator", operator)
-                .put("reason", why).toString();
+        if (municipality != null && !municipality.matches("\\d{6}")) {
+            return usage();
+        }
+        com.fasterxml.jackson.databind.node.ObjectNode n = new ObjectMapper().createObjectNode().put("action", action)
+                .put("operator", operator).put("reason", why);
+        if (municipality != null) {
+            n.put("municipality", municipality);
+        }
+        String body = n.toString();
         HttpResponse<String> res = send(HttpRequest.newBuilder(URI.create(url + "/actuator/coupling"))
                 .header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8)));
@@ -102,6 +115,18 @@ public final class CouplingCommand {
 
     private static void print(JsonNode s) {
         boolean suspended = s.path("suspended").asBoolean();
+        if (s.path("municipality").isTextual()) {
+            System.out.println("coupling of " + s.path("municipality").asText() + " " + (suspended ? "SUSPENDED" : "ACTIVE")
+                    + (s.path("since").isTextual() ? " since " + s.path("since").asText() : "")
+                    + (s.path("operator").isTextual() ? " by " + s.path("operator").asText() : ""));
+            if (s.path("reason").isTextual()) {
+                System.out.println("reason: " + s.path("reason").asText());
+            }
+            if (s.path("hubSuspended").asBoolean()) {
+                System.out.println("the whole hub's coupling is SUSPENDED too");
+            }
+            return;
+        }
         System.out.println("coupling " + (suspended ? "SUSPENDED" : "ACTIVE")
                 + (s.path("since").isTextual() ? " since " + s.path("since").asText() : "")
                 + (s.path("operator").isTextual() ? " by " + s.path("operator").asText() : ""));
@@ -113,6 +138,9 @@ public final class CouplingCommand {
         if (!routes.isEmpty()) {
             System.out.println("boundary routes: " + String.join(", ", routes));
         }
+        s.path("municipalities").fields().forEachRemaining(e -> System.out.println("municipality " + e.getKey()
+                + " SUSPENDED" + (e.getValue().path("since").isTextual() ? " since " + e.getValue().path("since").asText() : "")
+                + (e.getValue().path("operator").isTextual() ? " by " + e.getValue().path("operator").asText() : "")));
     }
 
     private static HttpResponse<String> send(HttpRequest.Builder b) throws IOException, InterruptedException {

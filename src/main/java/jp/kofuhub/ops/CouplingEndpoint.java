@@ -12,11 +12,15 @@ import org.springframework.lang.Nullable;
 /**
  * {@code /actuator/coupling}: the stop switch of the online coupling ({@link CouplingSwitch}).
  * <ul>
- * <li>{@code GET} — {@code {"suspended": true|false, "since": …, "operator": …, "reason": …, "routes": […]}}
- * (since, operator and reason of the last change, read from the database);</li>
- * <li>{@code POST} with JSON {@code {"action": "suspend" | "resume", "operator": "…", "reason": "…"}}
+ * <li>{@code GET} — {@code {"suspended": true|false, "since": …, "operator": …, "reason": …, "routes": […],
+ * "municipalities": {"012343": {"suspended": true, "since": …, "operator": …, "reason": …}, …}}} (the whole
+ * hub's switch, then every municipality suspended on its own; read from the database);</li>
+ * <li>{@code GET ?municipality=012343} — that municipality's own switch, plus {@code "hubSuspended"} and
+ * {@code "effective"} (suspended by either);</li>
+ * <li>{@code POST} with JSON {@code {"action": "suspend" | "resume", "operator": "…", "reason": "…"}}, and
+ * {@code "municipality": "012343"} to switch that municipality only
  * — {@code 200 SUSPENDED / RESUMED}, {@code 200 ALREADY_SUSPENDED / NOT_SUSPENDED} (nothing recorded),
- * {@code 400 REFUSED} for a missing operator, reason or action.</li>
+ * {@code 400 REFUSED} for a missing operator, reason or action or a municipality this hub does not serve.</li>
  * </ul>
  */
 @Endpoint(id = "coupling")
@@ -31,37 +35,68 @@ public class CouplingEndpoint {
     }
 
     @ReadOperation
-    public Map<String, Object> state() {
+    public WebEndpointResponse<Map<String, Object>> state(@Nullable String municipality) {
         coupling.align(); // the database's word, and this instance in line with it
-        return describe(coupling.state());
+        if (municipality == null || municipality.isBlank()) {
+            return new WebEndpointResponse<>(describe(coupling.state()), 200);
+        }
+        String code = municipality.trim();
+        if (!code.matches("\\d{6}")) {
+            return refused("municipality must be a 6-digit code");
+        }
+        return new WebEndpointResponse<>(describe(code), 200);
     }
 
     @WriteOperation
     public WebEndpointResponse<Map<String, Object>> change(@Nullable String action, @Nullable String operator,
-                                                           @Nullable String reason) {
+                                                           @Nullable String reason, @Nullable String municipality) {
         String a = action == null ? "" : action.trim().toLowerCase(Locale.ROOT);
         if (!a.equals("suspend") && !a.equals("resume")) {
             return refused("action must be suspend or resume");
         }
+        boolean one = municipality != null && !municipality.isBlank();
         String status;
         try {
-            status = a.equals("suspend") ? coupling.suspend(operator, reason) : coupling.resume(operator, reason);
+            if (one) {
+                status = a.equals("suspend") ? coupling.suspendMunicipality(municipality, operator, reason)
+                        : coupling.resumeMunicipality(municipality, operator, reason);
+            } else {
+                status = a.equals("suspend") ? coupling.suspend(operator, reason) : coupling.resume(operator, reason);
+            }
         } catch (IllegalArgumentException e) {
             return refused(e.getMessage());
         }
-        Map<String, Object> body = describe(coupling.state());
+        Map<String, Object> body = one ? describe(municipality.trim()) : describe(coupling.state());
         body.put("outcome", status.split(" ", 2)[0]);
         body.put("message", status);
         return new WebEndpointResponse<>(body, 200);
     }
 
     private Map<String, Object> describe(CouplingSwitch.State s) {
+        Map<String, Object> m = fields(s);
+        m.put("routes", routes);
+        Map<String, Object> municipalities = new LinkedHashMap<>();
+        coupling.suspendedMunicipalities().forEach((code, ms) -> municipalities.put(code, fields(ms)));
+        m.put("municipalities", municipalities);
+        return m;
+    }
+
+    /** One municipality's own switch, and whether it is suspended at all (its own or the hub's). */
+    private Map<String, Object> describe(String municipality) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("municipality", municipality);
+        m.putAll(fields(coupling.municipalState(municipality)));
+        m.put("hubSuspended", coupling.suspended());
+        m.put("effective", coupling.suspended(municipality) ? "SUSPENDED" : "ACTIVE");
+        return m;
+    }
+
+    private static Map<String, Object> fields(CouplingSwitch.State s) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("suspended", s.suspended());
         m.put("since", s.since() == null ? null : s.since().toString());
         m.put("operator", s.operator());
         m.put("reason", s.reason());
-        m.put("routes", routes);
         return m;
     }
 

@@ -8,7 +8,13 @@ import java.sql.SQLException;
 import java.time.Clock;
 import java.time.OffsetDateTime;
 import java.util.Collection;
+import java.util.List;
 import java.util.HexFormat;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.UUID;
 import java.util.function.Supplier;
 import jp.kofuhub.history.HistoryEntry;
@@ -39,9 +45,18 @@ import org.springframework.transaction.support.TransactionTemplate;
  * {@code COUPLING_SUSPENDED}, and {@code IssuanceService} checks {@link #suspendedNow} before the koseki
  * server is called and before a document is kept, so a request in flight gets no document either.</li>
  * </ul>
- * JMX: {@code jp.kofuhub:type=CouplingSwitch} (Hawtio), operations {@code suspend}/{@code resume},
- * attributes {@code Suspended}, {@code SuspendedSince}, {@code SuspendedBy}, {@code Reason}. Also
- * {@code /actuator/coupling} and {@code ./kofu coupling}. Logs name the operator and the reason's
+ * <b>One municipality</b> (issue #10, municipalities are tenants): {@link #suspendMunicipality} and
+ * {@link #resumeMunicipality} stop and start the coupling of one 団体コード only — its row in
+ * {@code municipality_coupling} (V10), one history row in its own chain; no route is touched. While it
+ * is suspended its issuance-centre requests are refused 503 {@code COUPLING_SUSPENDED} by
+ * {@code IssuanceService} and {@code KosekiRegistrationService} (the municipality is named inside the
+ * possibly sealed body, so not by the filter) before any transaction row is written, its registry export
+ * files wait in the inbox ({@link #holdSync}, step {@code hold-suspended} of route {@code registry-sync})
+ * and its settlement is not written ({@code DailySettlement}); every other municipality goes on.
+ * <p>JMX: {@code jp.kofuhub:type=CouplingSwitch} (Hawtio), operations {@code suspend}/{@code resume},
+ * {@code suspendMunicipality}/{@code resumeMunicipality}, attributes {@code Suspended},
+ * {@code SuspendedSince}, {@code SuspendedBy}, {@code Reason}, {@code SuspendedMunicipalities}. Also
+ * {@code /actuator/coupling[?municipality=…]} and {@code ./kofu coupling [--municipality …]}. Logs name the operator and the reason's
  * length and hash, never the reason itself.
  */
 @ManagedResource(objectName = CouplingSwitch.OBJECT_NAME,
@@ -71,6 +86,8 @@ public class CouplingSwitch implements IssueBlocker {
     private final String deployment;
     private final CouplingRoutes routes;
     private volatile State state = State.NEVER;
+    /** The municipalities with a {@code municipality_coupling} row, as this instance last read or set them. */
+    private volatile Map<String, State> municipal = Map.of();
 
     /**
      * @param municipalities the codes of the municipalities served: each gets the history row
@@ -122,6 +139,42 @@ public class CouplingSwitch implements IssueBlocker {
         return change(false, operator, reason);
     }
 
+    /**
+     * Suspends the online coupling of one municipality only: its {@code municipality_coupling} row and one
+     * SUSPENDED history row in its chain, in one transaction. Its requests are refused, its export files
+     * wait in the inbox, its settlement waits; other municipalities and the boundary routes go on.
+     *
+     * @return {@code SUSPENDED …} or {@code ALREADY_SUSPENDED …} (nothing recorded)
+     * @throws IllegalArgumentException a municipality this hub does not serve, a blank operator or reason
+     */
+    @ManagedOperation(description = "Suspend the online coupling of one municipality (団体コード): its requests are"
+            + " refused (COUPLING_SUSPENDED), its registry files wait, its settlement waits; the others go on."
+            + " Recorded in that municipality's issuance history with who and why")
+    @ManagedOperationParameters({
+        @ManagedOperationParameter(name = "municipality", description = "the 6-digit 団体コード, e.g. 012343"),
+        @ManagedOperationParameter(name = "operator", description = "who suspends (operator id, required)"),
+        @ManagedOperationParameter(name = "reason", description = "why (required, at most 400 characters, no personal data)")})
+    public synchronized String suspendMunicipality(String municipality, String operator, String reason) {
+        return change(served(municipality), true, operator, reason);
+    }
+
+    /**
+     * Resumes the online coupling of one municipality: its row and one RESUMED history row in its chain.
+     * A whole-hub suspension ({@link #suspend}) still holds, if there is one.
+     *
+     * @return {@code RESUMED …} or {@code NOT_SUSPENDED} (nothing recorded)
+     * @throws IllegalArgumentException a municipality this hub does not serve, a blank operator or reason
+     */
+    @ManagedOperation(description = "Resume the online coupling of one municipality (団体コード); recorded in that"
+            + " municipality's issuance history with who and why")
+    @ManagedOperationParameters({
+        @ManagedOperationParameter(name = "municipality", description = "the 6-digit 団体コード, e.g. 012343"),
+        @ManagedOperationParameter(name = "operator", description = "who resumes (operator id, required)"),
+        @ManagedOperationParameter(name = "reason", description = "why (required, at most 400 characters, no personal data)")})
+    public synchronized String resumeMunicipality(String municipality, String operator, String reason) {
+        return change(served(municipality), false, operator, reason);
+    }
+
     /** Whether the coupling is suspended, as this instance last read or set it (no database access). */
     public boolean suspended() {
         return state.suspended();
@@ -133,9 +186,71 @@ public class CouplingSwitch implements IssueBlocker {
         return suspended() ? java.util.Optional.of("COUPLING_SUSPENDED (the stop switch)") : java.util.Optional.empty();
     }
 
+    /** Health component issuing: the municipalities suspended on their own (the others issue; readiness stays UP). */
+    @Override
+    public Map<String, String> blockedMunicipalities() {
+        Map<String, String> out = new TreeMap<>();
+        suspendedMunicipalities().forEach((code, s) -> out.put(code, CODE + " since " + s.since() + " by " + s.operator()));
+        return out;
+    }
+
     /** Whether the coupling is suspended, read from the database now (any instance may have flipped it). */
     public boolean suspendedNow() {
         return read().suspended();
+    }
+
+    /**
+     * Whether the coupling of this municipality is suspended — the whole hub or the municipality alone —
+     * as this instance last read or set it (no database access).
+     */
+    public boolean suspended(String municipality) {
+        return suspended() || municipalState(municipality).suspended();
+    }
+
+    /**
+     * Whether the coupling of this municipality is suspended — the whole hub or the municipality alone —
+     * read from the database now with one statement (the issuance path asks this for every request).
+     */
+    public boolean suspendedNow(String municipality) {
+        Long n = jdbc.queryForObject("select (select count(*) from coupling_state where deployment = ? and suspended)"
+                + " + (select count(*) from municipality_coupling where deployment = ? and municipality_code = ?"
+                + " and suspended)", Long.class, deployment, deployment, municipality);
+        return n != null && n > 0;
+    }
+
+    /** One municipality's own switch as this instance last read or set it ({@link State#NEVER}-like when unused). */
+    public State municipalState(String municipality) {
+        State s = municipality == null ? null : municipal.get(municipality);
+        return s == null ? State.NEVER : s;
+    }
+
+    /** The municipalities suspended on their own, by code, as this instance last read or set them. */
+    public Map<String, State> suspendedMunicipalities() {
+        Map<String, State> out = new TreeMap<>();
+        municipal.forEach((code, s) -> {
+            if (s.suspended()) {
+                out.put(code, s);
+            }
+        });
+        return out;
+    }
+
+    /** The municipality of a registry export file name ({@code <municipality>_<source>_…}), or empty. */
+    private static final Pattern FILE_MUNICIPALITY = Pattern.compile("^(\\d{6})_");
+
+    /**
+     * Step {@code hold-suspended} of route {@code registry-sync}, before the file is decrypted or read: a
+     * file of a suspended municipality (named by the file name, which {@code RegistrySync} later checks
+     * against the manifest) is neither applied nor quarantined — {@link MunicipalitySuspendedException}
+     * leaves it in the inbox to be tried at a later poll, as a sequence gap does. Files of the other
+     * municipalities in the same inbox go on. Memory state: another instance's switch is followed within
+     * {@code kofu.coupling.check-period}, as the boundary routes are.
+     */
+    public void holdSync(String fileName) {
+        Matcher m = FILE_MUNICIPALITY.matcher(fileName == null ? "" : fileName);
+        if (m.find() && municipalState(m.group(1)).suspended()) {
+            throw new MunicipalitySuspendedException(m.group(1), fileName);
+        }
     }
 
     /** The state as this instance last read or set it. */
@@ -146,6 +261,12 @@ public class CouplingSwitch implements IssueBlocker {
     /** Reads the state from the database into this instance (no route is touched). */
     public void load() {
         state = read();
+        municipal = readMunicipal();
+        municipal.forEach((code, s) -> {
+            if (s.suspended()) {
+                LOG.warn("coupling of municipality {} is SUSPENDED since {} by {}", code, s.since(), s.operator());
+            }
+        });
         if (state.suspended()) {
             LOG.warn("coupling is SUSPENDED since {} by {}: the issuance-centre API refuses requests",
                     state.since(), state.operator());
@@ -161,6 +282,14 @@ public class CouplingSwitch implements IssueBlocker {
         State now = read();
         State before = state;
         state = now;
+        Map<String, State> municipalBefore = municipal;
+        municipal = readMunicipal();
+        municipal.forEach((code, s) -> {
+            if (s.suspended() != municipalState(code, municipalBefore).suspended()) {
+                LOG.warn("coupling of municipality {} {} on this instance: by {} (from the database)", code,
+                        s.suspended() ? "SUSPENDED" : "RESUMED", s.operator());
+            }
+        });
         if (now.suspended()) {
             routes.suspend();
         } else {
@@ -191,6 +320,11 @@ public class CouplingSwitch implements IssueBlocker {
         return s.suspended() && s.operator() != null ? s.operator() : "";
     }
 
+    @ManagedAttribute(description = "the municipalities (団体コード) whose own coupling is suspended")
+    public String[] getSuspendedMunicipalities() {
+        return suspendedMunicipalities().keySet().toArray(String[]::new);
+    }
+
     @ManagedAttribute(description = "why the coupling was suspended, empty when it is not suspended")
     public String getReason() {
         State s = state;
@@ -200,44 +334,97 @@ public class CouplingSwitch implements IssueBlocker {
     // ---------------------------------------------------------------- the change
 
     private String change(boolean suspend, String operatorText, String reasonText) {
+        return change(null, suspend, operatorText, reasonText);
+    }
+
+    /** @param municipality null: the whole hub ({@code coupling_state}); else that municipality's own row */
+    private String change(String municipality, boolean suspend, String operatorText, String reasonText) {
         String operator = cleanOperator(operatorText);
         String reason = cleanReason(reasonText);
         String verb = suspend ? "SUSPENDED" : "RESUMED";
         OffsetDateTime now = OffsetDateTime.now(clock);
         String transaction = "COUPLING-" + UUID.randomUUID();
+        boolean hub = municipality == null;
         State after = tx.execute(s -> {
-            jdbc.update("insert into coupling_state (deployment, suspended) values (?, false) on conflict do nothing",
-                    deployment);
-            State current = jdbc.query("select suspended, since, operator, reason from coupling_state where deployment = ?"
-                    + " for update", rs -> rs.next() ? state(rs) : State.NEVER, deployment);
+            State current;
+            if (hub) {
+                jdbc.update("insert into coupling_state (deployment, suspended) values (?, false) on conflict do nothing",
+                        deployment);
+                current = jdbc.query("select suspended, since, operator, reason from coupling_state where deployment = ?"
+                        + " for update", rs -> rs.next() ? state(rs) : State.NEVER, deployment);
+            } else {
+                jdbc.update("insert into municipality_coupling (deployment, municipality_code, suspended) values (?, ?, false)"
+                        + " on conflict do nothing", deployment, municipality);
+                current = jdbc.query("select suspended, since, operator, reason from municipality_coupling"
+                        + " where deployment = ? and municipality_code = ? for update",
+                        rs -> rs.next() ? state(rs) : State.NEVER, deployment, municipality);
+            }
             if (current.suspended() == suspend) {
                 return current; // nothing changes, nothing is recorded
             }
-            jdbc.update("update coupling_state set suspended = ?, since = ?, operator = ?, reason = ? where deployment = ?",
-                    suspend, now, operator, reason, deployment);
-            for (String m : municipalities.get().stream().sorted().toList()) {
+            if (hub) {
+                jdbc.update("update coupling_state set suspended = ?, since = ?, operator = ?, reason = ? where deployment = ?",
+                        suspend, now, operator, reason, deployment);
+            } else {
+                jdbc.update("update municipality_coupling set suspended = ?, since = ?, operator = ?, reason = ?"
+                        + " where deployment = ? and municipality_code = ?", suspend, now, operator, reason, deployment,
+                        municipality);
+            }
+            // the whole hub: a row in every municipality's chain; one municipality: in its own chain only
+            for (String m : hub ? municipalities.get().stream().sorted().toList() : List.of(municipality)) {
                 history.append(new HistoryEntry(m, now, transaction, null, null, null, IssuanceHistory.COUPLING, null,
                         0, null, 0, verb, null, operator, reason));
             }
             return null;
         });
         boolean changed = after == null;
-        state = changed ? new State(suspend, now, operator, reason) : after;
-        // this instance's routes follow at once (also when another instance had flipped it already)
-        if (suspend) {
-            routes.suspend();
+        State s = changed ? new State(suspend, now, operator, reason) : after;
+        String scope = hub ? "" : " of municipality " + municipality;
+        if (hub) {
+            state = s;
+            // this instance's routes follow at once (also when another instance had flipped it already)
+            if (suspend) {
+                routes.suspend();
+            } else {
+                routes.resume();
+            }
         } else {
-            routes.resume();
+            Map<String, State> m = new TreeMap<>(municipal);
+            m.put(municipality, s);
+            municipal = Map.copyOf(m);
         }
-        State s = state;
         if (!changed) {
-            LOG.info("coupling {}: {} asked by {}, no change", suspend ? "suspend" : "resume", suspend
+            LOG.info("coupling{} {}: {} asked by {}, no change", scope, suspend ? "suspend" : "resume", suspend
                     ? "already suspended" : "not suspended", operator);
             return suspend ? "ALREADY_SUSPENDED since " + s.since() + " by " + s.operator() : "NOT_SUSPENDED";
         }
-        LOG.warn("coupling {} by {} (reason: {} characters, sha256 {}), transaction {}", verb, operator,
+        LOG.warn("coupling{} {} by {} (reason: {} characters, sha256 {}), transaction {}", scope, verb, operator,
                 reason.length(), sha256(reason).substring(0, 16), transaction);
-        return verb + " at " + now + " by " + operator;
+        return verb + (hub ? "" : " " + municipality) + " at " + now + " by " + operator;
+    }
+
+    /** The code of a municipality this hub serves. */
+    private String served(String municipality) {
+        String code = municipality == null ? "" : municipality.trim();
+        if (!code.matches("\\d{6}") || !municipalities.get().contains(code)) {
+            throw new IllegalArgumentException("municipality must be the 6-digit code of a municipality this hub serves");
+        }
+        return code;
+    }
+
+    private Map<String, State> readMunicipal() {
+        Map<String, State> m = new TreeMap<>();
+        jdbc.query("select municipality_code, suspended, since, operator, reason from municipality_coupling"
+                + " where deployment = ?", rs -> {
+                    m.put(rs.getString(1).trim(), new State(rs.getBoolean(2), rs.getObject(3, OffsetDateTime.class),
+                            rs.getString(4), rs.getString(5)));
+                }, deployment);
+        return Map.copyOf(m);
+    }
+
+    private static State municipalState(String code, Map<String, State> map) {
+        State s = map.get(code);
+        return s == null ? State.NEVER : s;
     }
 
     private State read() {

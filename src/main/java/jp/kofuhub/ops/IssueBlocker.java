@@ -14,4 +14,13 @@ public interface IssueBlocker {
 
     /** Why the hub must not issue now; empty when this blocker does not object. */
     Optional<String> blockedBecause();
+
+    /**
+     * Municipalities (団体コード → reason) that must not issue now while the others may: shown by the health
+     * component {@code issuing}, which stays UP for them (one municipality's stop does not take the hub out
+     * of the load balancer). None by default.
+     */
+    default java.util.Map<String, String> blockedMunicipalities() {
+        return java.util.Map.of();
+    }
 }

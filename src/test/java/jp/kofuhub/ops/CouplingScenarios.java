@@ -277,6 +277,22 @@ abstract class CouplingScenarios extends HubTestBase {
         assertThat(jdbc.queryForList("select outcome from issuance_history where municipality_code = ? and kind ="
                 + " 'COUPLING' and operator = 'ops-jmx' order by seq", String.class, CITY))
                 .containsExactly("SUSPENDED", "RESUMED");
+
+        // one municipality only: its requests refused, the boundary routes untouched, a row in its chain only
+        String[] three = {String.class.getName(), String.class.getName(), String.class.getName()};
+        long rowsBefore = count("select count(*) from issuance_history where kind = 'COUPLING'");
+        assertThat(mbs.invoke(name, "suspendMunicipality", new Object[] {CITY, "ops-jmx-city", "drill for one city"}, three))
+                .asString().startsWith("SUSPENDED " + CITY);
+        assertThat((String[]) mbs.getAttribute(name, "SuspendedMunicipalities")).containsExactly(CITY);
+        assertThat(mbs.getAttribute(name, "Suspended")).isEqualTo(false);
+        assertThat(boundaryUp()).isTrue();
+        assertThat(issue(Http.newTransaction()).statusCode()).isEqualTo(503);
+        assertThat(count("select count(*) from issuance_history where kind = 'COUPLING'")).isEqualTo(rowsBefore + 1);
+        assertThat(mbs.invoke(name, "resumeMunicipality", new Object[] {CITY, "ops-jmx-city", "drill over"}, three))
+                .asString().startsWith("RESUMED " + CITY);
+        assertThat((String[]) mbs.getAttribute(name, "SuspendedMunicipalities")).isEmpty();
+        assertThat(issue(Http.newTransaction()).statusCode()).isEqualTo(200);
+        assertThat(history.verify(CITY).ok()).isTrue();
     }
 
     @Test

@@ -44,6 +44,37 @@ class XsltGoldenTest {
         assertThat(diff.hasDifferences()).as(diff.toString()).isFalse();
     }
 
+    /**
+     * A municipality's own shell (xslt-templates/<団体コード>/<kind>.xsl, here the test-only override of
+     * 990012 in src/test/resources/tenant-templates) over the shared templates: only what it redefines
+     * differs from the shared golden file (the title).
+     */
+    @org.junit.jupiter.api.Test
+    void aMunicipalityOverrideChangesOnlyWhatItRedefines(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
+        try (var files = Files.list(Path.of("xslt-templates"))) {
+            for (Path f : files.toList()) {
+                Files.copy(f, dir.resolve(f.getFileName().toString()));
+            }
+        }
+        Files.createDirectories(dir.resolve("990012"));
+        Files.copy(Path.of("src/test/resources/tenant-templates/990012/juminhyo.xsl"), dir.resolve("990012/juminhyo.xsl"));
+        assertThat(new CertificateTemplates(dir).path("990012", "juminhyo")).isEqualTo("990012/juminhyo");
+        assertThat(new CertificateTemplates(dir).path("990011", "juminhyo")).isEqualTo("juminhyo");
+        Transformer t = new TransformerFactoryImpl()
+                .newTemplates(new StreamSource(dir.resolve("990012/juminhyo.xsl").toFile())).newTransformer();
+        t.setParameter("X-Kofu-Issue-Number", "20261125-012343-K1-P1-000001");
+        StringWriter fo = new StringWriter();
+        t.transform(new StreamSource(GOLDEN.resolve("juminhyo-household.xml").toFile()), new StreamResult(fo));
+        Path expected = GOLDEN.resolve("juminhyo-household-990012.fo");
+        if (Boolean.getBoolean("golden.update")) {
+            Files.writeString(expected, pretty(fo.toString()), StandardCharsets.UTF_8);
+        }
+        Diff diff = DiffBuilder.compare(Files.readString(expected, StandardCharsets.UTF_8)).withTest(fo.toString())
+                .ignoreWhitespace().ignoreComments().checkForSimilar().build();
+        assertThat(diff.hasDifferences()).as(diff.toString()).isFalse();
+        assertThat(fo.toString()).contains("住民票の写し").doesNotContain("住民票（写し）");
+    }
+
     private static String pretty(String xml) throws Exception {
         Transformer t = new TransformerFactoryImpl().newTransformer();
         t.setOutputProperty(javax.xml.transform.OutputKeys.INDENT, "yes");
