@@ -71,8 +71,12 @@ import org.springframework.jdbc.datasource.DriverManagerDataSource;
  *   <li>exactly one hub consumed the inbox at a time, and another took over: the failover time is
  *       printed (kill → new leader's consumer started, kill → the interrupted file applied).</li>
  * </ul>
- * {@code -Dkofu.it.per-phase=true} sends each phase of a conversation to the next hub instead of the
- * whole conversation to one (needs retries to find the holding instance only when a phase fails).
+ * Each phase of a conversation goes to the next hub (availability on one, issue on the next, completion
+ * on the next), and the issue call is retried once on yet another hub, as a centre retrying through a
+ * load balancer would: the retry answers the same 発行番号 (made again there from the replica, and
+ * checked like the first) or DOCUMENT_UNAVAILABLE when a DELTA changed the data meanwhile — never
+ * another number or another person. {@code -Dkofu.it.per-phase=false} keeps a whole conversation on one
+ * hub, without the retry.
  */
 class ScaleOutIT {
 
@@ -81,7 +85,7 @@ class ScaleOutIT {
     static final int RESIDENTS = Integer.getInteger("kofu.it.scaleout.residents", 8_000);
     /** Residents sent again in DELTA 7: a DELTA applies record by record, so a few thousand take seconds. */
     static final int DELTA_RECORDS = Integer.getInteger("kofu.it.scaleout.delta-records", 3_000);
-    static final boolean PER_PHASE = Boolean.getBoolean("kofu.it.per-phase");
+    static final boolean PER_PHASE = Boolean.parseBoolean(System.getProperty("kofu.it.per-phase", "true"));
     static final Pattern APPLIED = Pattern.compile("sync " + CITY + " JUKI seq (\\d+) (FULL|DELTA): APPLIED");
     static final String SYNC_LEADER = "Consumer started: file:";
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -208,6 +212,16 @@ class ScaleOutIT {
                 assertThat(why).as("document of tx %s (serial %s, %s) from %s", d.tx(), d.serial(), d.number(), d.hub()).isEmpty();
                 assertThat(numbers.add(d.number())).as("発行番号 %s answered twice", d.number()).isTrue();
             }
+            // a retry on another hub: the same number (checked above), the same card holder
+            for (Issued d : load.retried) {
+                Optional<String> why = holders.check(d.pdf(), load.atenaBySerial.get(d.serial()), d.number());
+                assertThat(why).as("retried document of tx %s (%s) from %s", d.tx(), d.number(), d.hub()).isEmpty();
+            }
+            if (PER_PHASE) {
+                System.out.printf(Locale.ROOT, "ScaleOutIT: %d issue calls retried on another hub answered the same document%n",
+                        load.retried.size());
+                assertThat(load.retried).as("retries on another hub answered").isNotEmpty();
+            }
             assertThat(db.queryForList("select issue_number from issuance_history where municipality_code = ?"
                     + " and issue_number is not null group by issue_number having count(*) > 1", String.class, CITY))
                     .as("発行番号 repeated in the history").isEmpty();
@@ -258,6 +272,8 @@ class ScaleOutIT {
         final AtomicInteger next = new AtomicInteger();
         final AtomicInteger lost = new AtomicInteger();
         final ConcurrentLinkedQueue<Issued> issued = new ConcurrentLinkedQueue<>();
+        /** The answers of issue calls retried on another hub (per-phase mode). */
+        final ConcurrentLinkedQueue<Issued> retried = new ConcurrentLinkedQueue<>();
         final ConcurrentLinkedQueue<String> failures = new ConcurrentLinkedQueue<>();
         final Map<String, Integer> refusals = new ConcurrentHashMap<>();
         final String txBase = "SO" + Long.toString(System.currentTimeMillis() % 1_000_000_000L, 36);
@@ -322,8 +338,24 @@ class ScaleOutIT {
                     failures.add(tx + " " + phase + " HTTP " + doc.status() + " on " + hub.name());
                     return;
                 }
-                issued.add(new Issued(tx, serial, doc.headers().firstValue("X-Kofu-Issue-Number").orElse(""), doc.body(),
-                        hub.name()));
+                String number = doc.headers().firstValue("X-Kofu-Issue-Number").orElse("");
+                issued.add(new Issued(tx, serial, number, doc.body(), hub.name()));
+                if (PER_PHASE) {
+                    phase = "retry";
+                    hub = pick();
+                    CentreClient.Answer again = centre.post(hub.api() + "/certificates", body);
+                    if (again.status() == 200) {
+                        String n2 = again.headers().firstValue("X-Kofu-Issue-Number").orElse("");
+                        if (!n2.equals(number)) {
+                            failures.add(tx + " retry on " + hub.name() + " answered 発行番号 " + n2 + " not " + number);
+                        }
+                        retried.add(new Issued(tx, serial, n2, again.body(), hub.name()));
+                    } else if (again.body().length > 0 && JSON.readTree(again.body()).path("code").asText().equals("DOCUMENT_UNAVAILABLE")) {
+                        refusals.merge("retry DOCUMENT_UNAVAILABLE", 1, Integer::sum);
+                    } else {
+                        failures.add(tx + " " + phase + " HTTP " + again.status() + " on " + hub.name());
+                    }
+                }
                 phase = "completion";
                 hub = PER_PHASE ? pick() : hub;
                 CentreClient.Answer done = centre.post(hub.api() + "/completions",
