@@ -194,6 +194,21 @@ class KubernetesManifestsTest {
         double jitter = ((Number) k8s.get("jitter-factor")).doubleValue();
         assertThat(lease).isGreaterThan(renew);
         assertThat((double) renew).isGreaterThan(jitter * retry);
+        // every key is a property of KubernetesClusterService (ClusterBeans binds camel.cluster.kubernetes.* to
+        // its setters, and Spring ignores a key without one: a misspelt key would silently keep a default)
+        Set<String> setters = new HashSet<>();
+        for (java.lang.reflect.Method m : org.apache.camel.component.kubernetes.cluster.KubernetesClusterService.class.getMethods()) {
+            if (m.getName().startsWith("set") && m.getParameterCount() == 1) {
+                setters.add(m.getName().substring(3).toLowerCase(java.util.Locale.ROOT));
+            }
+        }
+        for (String key : k8s.keySet()) {
+            if (!key.equals("enabled")) {
+                assertThat(setters).as("camel.cluster.kubernetes.%s is a property of KubernetesClusterService", key)
+                        .contains(key.replace("-", "").toLowerCase(java.util.Locale.ROOT));
+            }
+        }
+        assertThat(k8s.get("kubernetes-resource-name")).isEqualTo("kofu-hub-leaders");
         assertThat(envConfig().get("SPRING_PROFILES_ACTIVE")).contains("postgres", "kubernetes");
         assertThat(envConfig().get("SPRING_CONFIG_ADDITIONAL_LOCATION")).contains("/etc/kofu-hub/config/");
         assertThat(maps(container().get("volumeMounts"))).anySatisfy(m ->

@@ -97,7 +97,7 @@ final class TenantHub {
 
         @Override
         protected Map<String, Object> datasource() {
-            return Map.of("spring.datasource.url", EmbeddedPostgres.jdbcUrl(),
+            return Map.of("spring.datasource.url", EmbeddedPostgres.jdbcUrl("kofu_tenants"),
                     "spring.datasource.username", "postgres", "spring.datasource.password", "");
         }
 

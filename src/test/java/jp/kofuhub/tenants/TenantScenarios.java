@@ -269,8 +269,11 @@ abstract class TenantScenarios extends HubTestBase {
         assertThat(jdbc.queryForList("select municipality_code from issuance_history where transaction_id = ?",
                 String.class, refusedTx)).map(String::trim).doesNotContain(B);
         LocalDate today = LocalDate.now(ZoneId.of("Asia/Tokyo"));
-        long printedA = count("select count(*) from issuance_history where municipality_code = ? and outcome = 'PRINTED'"
-                + " and kind = 'JUMINHYO'", A);
+        // today's rows only (Asia/Tokyo), as the settlement counts them: the database may hold other days'
+        java.time.OffsetDateTime from = today.atStartOfDay(ZoneId.of("Asia/Tokyo")).toOffsetDateTime();
+        long printedA = jdbc.queryForObject("select count(*) from issuance_history where municipality_code = ?"
+                + " and outcome = 'PRINTED' and kind = 'JUMINHYO' and recorded_at >= ? and recorded_at < ?", Long.class,
+                A, from.withOffsetSameInstant(java.time.ZoneOffset.UTC), from.plusDays(1).withOffsetSameInstant(java.time.ZoneOffset.UTC));
         assertThat(settlement.lines(A, today)).filteredOn(l -> l.kind().equals("JUMINHYO") && l.outcome().equals("PRINTED"))
                 .singleElement().satisfies(l -> assertThat(l.count()).isEqualTo(printedA));
         assertThat(settlement.csv(A, today)).contains("," + A + ",").doesNotContain(B);
