@@ -11,8 +11,6 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.lang.management.ManagementFactory;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -142,15 +140,7 @@ abstract class CouplingScenarios extends HubTestBase {
     }
 
     private static String run(String... args) {
-        PrintStream out = System.out;
-        ByteArrayOutputStream buf = new ByteArrayOutputStream();
-        System.setOut(new PrintStream(buf, true, StandardCharsets.UTF_8));
-        try {
-            int code = CouplingCommand.run(args);
-            return code + "\n" + buf.toString(StandardCharsets.UTF_8);
-        } finally {
-            System.setOut(out);
-        }
+        return jp.kofuhub.support.Commands.run(CouplingCommand::run, args);
     }
 
     // ---------------------------------------------------------------- scenarios
