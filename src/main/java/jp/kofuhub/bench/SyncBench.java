@@ -56,7 +56,13 @@ import org.springframework.transaction.support.TransactionTemplate;
  *   <li>{@code copy} (PostgreSQL only): {@code COPY … FROM STDIN} of the same rows, streamed from the
  *       same file and converted to COPY text, into scratch copies of household, resident,
  *       resident_history and card_serial ({@code LIKE … INCLUDING ALL}, so with the same keys and
- *       indexes), dropped afterwards.</li>
+ *       indexes), dropped afterwards;</li>
+ *   <li>{@code deltas} (default 20 files of 200 households each, {@code --deltas 0} skips it): after the
+ *       FULL, DELTA files that move households of the snapshot within the city (H with a new 方書, the
+ *       members' R with the next 履歴番号), applied one by one through {@link RegistrySync#apply}; per file
+ *       the apply time (handed over until committed) and the time to issuable (until
+ *       {@code ReplicaReader.findBySerial}, the issue route's read, shows the new 方書). The hub's inbox
+ *       poll ({@code delay=1000} ms) comes on top and is stated, not measured.</li>
  * </ol>
  * For each it measures wall time, records per second, the heap (sampled every 20 ms, and the
  * largest heap left after a GC) and the process's peak RSS ({@code VmHWM}, reset per phase where
