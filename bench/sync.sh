@@ -2,6 +2,8 @@
 # Sync benchmark (issue #3 scale, #9 target): applies one FULL snapshot of a Yokohama-size synthetic
 # city (3.8 million residents) through the hub's real sync path, on H2 (file database) and on a
 # throwaway PostgreSQL 15, and next to it PostgreSQL COPY of the same rows. Results: docs/benchmarks.md.
+# After the FULL each run applies a stream of DELTA files (bench-sync --deltas 20 --delta-size 200) and
+# reports their records/s and time to issuable (p50/p95/max).
 #
 #   bench/sync.sh                      # 3.8M residents, seed 1, H2 and PostgreSQL, java -Xmx512m
 #   RESIDENTS=200000 bench/sync.sh     # smaller city

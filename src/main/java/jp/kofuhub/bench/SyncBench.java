@@ -56,7 +56,13 @@ import org.springframework.transaction.support.TransactionTemplate;
  *   <li>{@code copy} (PostgreSQL only): {@code COPY … FROM STDIN} of the same rows, streamed from the
  *       same file and converted to COPY text, into scratch copies of household, resident,
  *       resident_history and card_serial ({@code LIKE … INCLUDING ALL}, so with the same keys and
- *       indexes), dropped afterwards.</li>
+ *       indexes), dropped afterwards;</li>
+ *   <li>{@code deltas} (default 20 files of 200 households each, {@code --deltas 0} skips it): after the
+ *       FULL, DELTA files that move households of the snapshot within the city (H with a new 方書, the
+ *       members' R with the next 履歴番号), applied one by one through {@link RegistrySync#apply}; per file
+ *       the apply time (handed over until committed) and the time to issuable (until
+ *       {@code ReplicaReader.findBySerial}, the issue route's read, shows the new 方書). The hub's inbox
+ *       poll ({@code delay=1000} ms) comes on top and is stated, not measured.</li>
  * </ol>
  * For each it measures wall time, records per second, the heap (sampled every 20 ms, and the
  * largest heap left after a GC) and the process's peak RSS ({@code VmHWM}, reset per phase where
@@ -68,10 +74,10 @@ public final class SyncBench {
     static final String USAGE = "usage: bench-sync --db-url JDBC_URL [--db-user U] [--db-password P]"
             + " [--residents 3800000] [--seed 1] [--municipality 011002] [--today 2026-11-25] [--work /tmp/kofu-bench]"
             + " [--label NAME] [--read yes|no] [--copy auto|yes|no] [--reset yes|no]"
-            + " [--municipalities-dir config/municipalities]";
+            + " [--municipalities-dir config/municipalities] [--deltas 20] [--delta-size 200]";
 
     private static final Set<String> OPTIONS = Set.of("db-url", "db-user", "db-password", "residents", "seed",
-            "municipality", "today", "work", "label", "read", "copy", "reset", "municipalities-dir");
+            "municipality", "today", "work", "label", "read", "copy", "reset", "municipalities-dir", "deltas", "delta-size");
     private static final String SOURCE = CityGenerator.SOURCE;
     /** Outside the project: data/ is scratch that tests and demos wipe; a 3.8M-resident export is 1.4 GB. */
     static final String DEFAULT_WORK = Path.of(System.getProperty("java.io.tmpdir"), "kofu-bench").toString();
@@ -201,6 +207,13 @@ public final class SyncBench {
             }
             check(jdbc, municipality, "", h, r, c);
 
+            // 3b. a stream of DELTAs after the FULL, through the same path, each read back as the issue route reads
+            int deltas = Integer.parseInt(o.getOrDefault("deltas", "20"));
+            if (deltas > 0) {
+                deltaStream(jdbc, sync, file, header, work.resolve("deltas-" + municipality), today, deltas,
+                        Integer.parseInt(o.getOrDefault("delta-size", "200")), label);
+            }
+
             // 4. PostgreSQL COPY of the same rows
             if (doCopy) {
                 copy(ds, jdbc, file, header, label);
@@ -215,7 +228,175 @@ public final class SyncBench {
         out.printf(Locale.ROOT, "java %s, %d cpus, max heap %d MB; database %s%n", System.getProperty("java.version"),
                 Runtime.getRuntime().availableProcessors(), Runtime.getRuntime().maxMemory() >> 20, dbName);
         printTable(out);
+        if (!deltaRows.isEmpty()) {
+            out.println();
+            out.println("DELTA stream after the FULL: each file handed to RegistrySync.apply (arrival), then read back with"
+                    + " ReplicaReader.findBySerial until the changed value shows (issuable). In the hub add the inbox poll:"
+                    + " a file waits up to kofu.sync.inbox-uri's delay (1000 ms, mean 500 ms) before it is picked up.");
+            MarkdownTable.print(out, DELTA_COLUMNS, deltaRows, 2);
+        }
         return 0;
+    }
+
+    // ---- DELTA stream ----
+
+    private static final String[] DELTA_COLUMNS = {"phase", "database", "files", "records per file",
+        "records/s (all files)", "apply ms p50", "apply ms p95", "apply ms max", "issuable ms p50", "issuable ms p95",
+        "issuable ms max", "+ inbox poll ms (max, mean)"};
+    private final List<String[]> deltaRows = new ArrayList<>();
+
+    /** A household picked from the FULL: its H record, its R records and one serial of a member (or null). */
+    private static final class Moved {
+        final String[] household;
+        final List<String[]> residents = new ArrayList<>();
+        String serial;
+
+        Moved(String[] household) {
+            this.household = household;
+        }
+    }
+
+    /**
+     * Writes {@code deltas} DELTA files (sequence 2, 3, …), each moving {@code size} households of the FULL
+     * within the city (転居: H with a new 方書, its residents' R with the next 履歴番号), then applies them one by
+     * one and measures, per file, the apply (arrival until committed) and the time until the issue route's read
+     * ({@link ReplicaReader#findBySerial}) of a moved member's card shows the new 方書.
+     */
+    private void deltaStream(JdbcTemplate jdbc, RegistrySync sync, Path full, ExportHeader header, Path dir,
+                             LocalDate today, int deltas, int size, String label) throws Exception {
+        String m = header.municipality();
+        long households = header.recordCounts().getOrDefault(RecordType.H, 0L);
+        int wanted = (int) Math.min((long) deltas * size, households);
+        long stride = Math.max(1, households / Math.max(1, wanted));
+        int hNo = RecordType.H.col("household_no");
+        int rHousehold = RecordType.R.col("household_no");
+        int rAtena = RecordType.R.col("atena_no");
+        int cAtena = RecordType.C.col("atena_no");
+        int cSerial = RecordType.C.col("serial");
+        List<Moved> picked = new ArrayList<>();
+        Map<String, Moved> byHousehold = new java.util.HashMap<>();
+        Map<String, Moved> byAtena = new java.util.HashMap<>();
+        long[] seen = {0};
+        try (ExportReader reader = new ExportReader(new BufferedInputStream(Files.newInputStream(full), 1 << 16))) {
+            reader.readRecords((type, fields, line) -> {
+                switch (type) {
+                    case H -> {
+                        if (seen[0]++ % stride == 0 && picked.size() < wanted) {
+                            Moved mv = new Moved(fields.clone());
+                            picked.add(mv);
+                            byHousehold.put(fields[hNo], mv);
+                        }
+                    }
+                    case R -> {
+                        Moved mv = byHousehold.get(fields[rHousehold]);
+                        if (mv != null) {
+                            mv.residents.add(fields.clone());
+                            byAtena.put(fields[rAtena], mv);
+                        }
+                    }
+                    case C -> {
+                        Moved mv = byAtena.get(fields[cAtena]);
+                        if (mv != null && mv.serial == null) {
+                            mv.serial = fields[cSerial];
+                        }
+                    }
+                    default -> { }
+                }
+            });
+            reader.finish();
+        }
+        // the files, written before the clock runs
+        if (Files.exists(dir)) {
+            try (var old = Files.list(dir)) {
+                for (Path f : old.toList()) {
+                    Files.delete(f);
+                }
+            }
+        }
+        int per = Math.max(1, picked.size() / deltas);
+        record Delta(Path file, long records, String serial, String katagaki) {
+        }
+        List<Delta> files = new ArrayList<>();
+        int hKatagaki = RecordType.H.col("katagaki");
+        int rHistory = RecordType.R.col("history_no");
+        int rReason = RecordType.R.col("change_reason");
+        for (int i = 0; i < deltas && (long) i * per < picked.size(); i++) {
+            long seq = header.sequence() + 1 + i;
+            String katagaki = "ベンチ転居" + seq;
+            String serial = null;
+            long n = 0;
+            try (jp.kofuhub.registry.ExportWriter w = new jp.kofuhub.registry.ExportWriter(dir, m, header.source(), seq,
+                    ExportHeader.Kind.DELTA, StandardCharsets.UTF_8, header.createdAt().plusMinutes(seq))) {
+                for (Moved mv : picked.subList(i * per, Math.min(picked.size(), (i + 1) * per))) {
+                    String[] hf = mv.household.clone();
+                    hf[hKatagaki] = katagaki;
+                    w.write(RecordType.H, hf);
+                    n++;
+                    for (String[] rf0 : mv.residents) {
+                        String[] rf = rf0.clone();
+                        rf[rHistory] = Integer.toString(Integer.parseInt(rf[rHistory]) + 1);
+                        rf[rReason] = "転居";
+                        w.write(RecordType.R, rf);
+                        n++;
+                    }
+                    if (mv.serial != null) {
+                        serial = mv.serial;
+                    }
+                }
+                files.add(new Delta(w.commit(), n, serial, katagaki));
+            }
+        }
+        // the stream
+        jp.kofuhub.replica.ReplicaReader reader = new jp.kofuhub.replica.ReplicaReader(jdbc);
+        List<Long> applyNs = new ArrayList<>();
+        List<Long> issuableNs = new ArrayList<>();
+        long records = 0;
+        for (Delta d : files) {
+            long t0 = System.nanoTime();
+            RegistrySync.Outcome outcome;
+            try (InputStream in = new BufferedInputStream(Files.newInputStream(d.file()), 1 << 16)) {
+                outcome = sync.apply(in, d.file().getFileName().toString());
+            }
+            long t1 = System.nanoTime();
+            if (outcome != RegistrySync.Outcome.APPLIED) {
+                throw new IllegalStateException("DELTA " + d.file().getFileName() + " was not applied: " + outcome);
+            }
+            if (d.serial() != null) {
+                while (true) {
+                    var holder = reader.findBySerial(m, d.serial(), today);
+                    if (holder.isPresent() && d.katagaki().equals(holder.get().household().katagaki())) {
+                        break;
+                    }
+                    if (System.nanoTime() - t1 > 10_000_000_000L) {
+                        throw new IllegalStateException("the change of " + d.file().getFileName() + " is not readable after 10 s");
+                    }
+                    Thread.onSpinWait();
+                }
+            }
+            long t2 = System.nanoTime();
+            applyNs.add(t1 - t0);
+            issuableNs.add(t2 - t0);
+            records += d.records();
+        }
+        long applyTotal = applyNs.stream().mapToLong(Long::longValue).sum();
+        deltaRows.add(new String[] {"hub DELTA stream after the FULL", label, Integer.toString(files.size()),
+            Long.toString(files.isEmpty() ? 0 : records / files.size()),
+            String.format(Locale.ROOT, "%,d", Math.round(records / Math.max(1e-9, applyTotal / 1e9))),
+            ms(pct(applyNs, 50)), ms(pct(applyNs, 95)), ms(pct(applyNs, 100)),
+            ms(pct(issuableNs, 50)), ms(pct(issuableNs, 95)), ms(pct(issuableNs, 100)), "1000, 500"});
+    }
+
+    private static long pct(List<Long> values, int p) {
+        if (values.isEmpty()) {
+            return 0;
+        }
+        List<Long> sorted = values.stream().sorted().toList();
+        int i = (int) Math.ceil(p / 100.0 * sorted.size()) - 1;
+        return sorted.get(Math.max(0, Math.min(sorted.size() - 1, i)));
+    }
+
+    private static String ms(long ns) {
+        return String.format(Locale.ROOT, "%.0f", ns / 1e6);
     }
 
     /** Compares the replica's row counts for the municipality with the manifest. */
@@ -440,9 +621,12 @@ public final class SyncBench {
                 throw new IllegalArgumentException("--residents must be at least " + CityGenerator.MIN_RESIDENTS);
             }
             Long.parseLong(v.getOrDefault("seed", "1"));
+            if (Integer.parseInt(v.getOrDefault("deltas", "20")) < 0 || Integer.parseInt(v.getOrDefault("delta-size", "200")) < 1) {
+                throw new IllegalArgumentException("--deltas must be 0 or more, --delta-size 1 or more");
+            }
             LocalDate.parse(v.getOrDefault("today", "2026-11-25"));
         } catch (NumberFormatException | DateTimeParseException e) {
-            throw new IllegalArgumentException("--residents and --seed must be numbers, --today yyyy-MM-dd");
+            throw new IllegalArgumentException("--residents, --seed, --deltas and --delta-size must be numbers, --today yyyy-MM-dd");
         }
         if (!ExportFormat.MUNICIPALITY.matcher(v.getOrDefault("municipality", "011002")).matches()) {
             throw new IllegalArgumentException("--municipality must be a 6-digit 団体コード");

@@ -137,6 +137,18 @@ class ReplicaWriter implements AutoCloseable {
     /** N records written (U) by this file: they get the reference check in {@link #end()}. */
     private long myNumbersWritten;
     private final List<String> deletedHouseholds = new ArrayList<>();
+    /**
+     * DELTA: the 宛名番号 of the R and N records and the serials of the C records this file wrote, so that
+     * {@link #end()} checks just those rows by key instead of scanning the municipality for the file's
+     * {@code source_sequence} (no index: at millions of residents that scan took seconds per DELTA).
+     * Past {@link #TOUCHED_MAX} keys it falls back to the scan.
+     */
+    private final java.util.Set<String> touchedResidents = new java.util.HashSet<>();
+    private final java.util.Set<String> touchedSerials = new java.util.HashSet<>();
+    private final java.util.Set<String> touchedNumbers = new java.util.HashSet<>();
+    private boolean touchedOverflow;
+    private static final int TOUCHED_MAX = 50_000;
+    private static final int KEY_CHUNK = 500;
     private final Map<String, java.sql.Date> dates = new HashMap<>();
     /** Where a FULL's rows go; null for a DELTA. */
     private FullSink sink;
@@ -226,11 +238,11 @@ class ReplicaWriter implements AutoCloseable {
             // the reference checks concern households, residents, serials and 個人番号: only JUKI files write them
             return;
         }
-        Integer orphans = jdbc.queryForObject("select count(*) from resident r where r.municipality_code = ?"
+        long orphans = countWritten("select count(*) from resident r where r.municipality_code = ?"
                 + " and r.source_sequence = ? and r.status <> 'REMOVED' and not exists (select 1 from household h"
                 + " where h.municipality_code = r.municipality_code and h.household_no = r.household_no)",
-                Integer.class, m, header.sequence());
-        if (orphans != null && orphans > 0) {
+                "r.atena_no", touchedResidents);
+        if (orphans > 0) {
             throw new ExportFileException("DANGLING_REFERENCE", orphans + " resident(s) name a household the replica does not have");
         }
         for (String no : deletedHouseholds) {
@@ -243,21 +255,21 @@ class ReplicaWriter implements AutoCloseable {
             }
         }
         // H2 would walk the primary key (serials: random order) and fetch each row; its person index is ~8x faster
-        String cards = "H2".equals(jdbc.execute((org.springframework.jdbc.core.ConnectionCallback<String>)
+        String cards = !byKey() && "H2".equals(jdbc.execute((org.springframework.jdbc.core.ConnectionCallback<String>)
                 c -> c.getMetaData().getDatabaseProductName())) ? "card_serial c use index (card_serial_person)" : "card_serial c";
-        Integer cardOrphans = jdbc.queryForObject("select count(*) from " + cards + " where c.municipality_code = ?"
+        long cardOrphans = countWritten("select count(*) from " + cards + " where c.municipality_code = ?"
                 + " and c.source_sequence = ? and not exists (select 1 from resident r"
                 + " where r.municipality_code = c.municipality_code and r.atena_no = c.atena_no)",
-                Integer.class, m, header.sequence());
-        if (cardOrphans != null && cardOrphans > 0) {
+                "c.serial", touchedSerials);
+        if (cardOrphans > 0) {
             throw new ExportFileException("DANGLING_REFERENCE", cardOrphans + " serial(s) name a resident the replica does not have");
         }
         if (myNumbersWritten > 0) {
-            Integer numberOrphans = jdbc.queryForObject("select count(*) from my_number n where n.municipality_code = ?"
+            long numberOrphans = countWritten("select count(*) from my_number n where n.municipality_code = ?"
                     + " and n.source_sequence = ? and not exists (select 1 from resident r"
                     + " where r.municipality_code = n.municipality_code and r.atena_no = n.atena_no)",
-                    Integer.class, m, header.sequence());
-            if (numberOrphans != null && numberOrphans > 0) {
+                    "n.atena_no", touchedNumbers);
+            if (numberOrphans > 0) {
                 throw new ExportFileException("DANGLING_REFERENCE",
                         numberOrphans + " 個人番号 record(s) name a resident the replica does not have");
             }
@@ -267,6 +279,45 @@ class ReplicaWriter implements AutoCloseable {
                     header.sequence(), (t1 - t0) / 1_000_000, sink == null ? "statements" : sink.getClass().getSimpleName(),
                     (System.nanoTime() - t1) / 1_000_000);
         }
+    }
+
+    /** A DELTA that wrote few enough keys: {@link #end()} checks those rows only. */
+    private boolean byKey() {
+        return !full && !touchedOverflow;
+    }
+
+    private void touch(java.util.Set<String> keys, String key) {
+        if (byKey()) {
+            keys.add(key);
+            touchedOverflow = keys.size() > TOUCHED_MAX;
+        }
+    }
+
+    /**
+     * Runs a reference check ({@code sql} with parameters municipality and sequence, counting this file's rows
+     * that break it): over the municipality, or for a DELTA limited to the keys it wrote, in chunks. The rows
+     * with this file's {@code source_sequence} are exactly the rows it wrote, so both give the same count.
+     */
+    private long countWritten(String sql, String keyColumn, java.util.Set<String> keys) {
+        if (!byKey()) {
+            Long n = jdbc.queryForObject(sql, Long.class, m, header.sequence());
+            return n == null ? 0 : n;
+        }
+        List<String> list = new ArrayList<>(keys);
+        long total = 0;
+        for (int i = 0; i < list.size(); i += KEY_CHUNK) {
+            List<String> chunk = list.subList(i, Math.min(list.size(), i + KEY_CHUNK));
+            Object[] args = new Object[chunk.size() + 2];
+            args[0] = m;
+            args[1] = header.sequence();
+            for (int k = 0; k < chunk.size(); k++) {
+                args[k + 2] = chunk.get(k);
+            }
+            Long n = jdbc.queryForObject(sql + " and " + keyColumn + " in (" + "?,".repeat(chunk.size() - 1) + "?)",
+                    Long.class, args);
+            total += n == null ? 0 : n;
+        }
+        return total;
     }
 
     private void household(RecordFields r, String[] f) {
@@ -336,6 +387,7 @@ class ReplicaWriter implements AutoCloseable {
             }
             return;
         }
+        touch(touchedResidents, atena);
         jdbc.update("delete from resident_history where municipality_code = ? and atena_no = ? and history_no = ?",
                 m, atena, historyNo);
         jdbc.update(INSERT_HISTORY, hist);
@@ -361,6 +413,7 @@ class ReplicaWriter implements AutoCloseable {
         if (full) {
             sink.add(INSERT_CARD, row);
         } else {
+            touch(touchedSerials, serial);
             jdbc.update("delete from card_serial where municipality_code = ? and serial = ?", m, serial);
             jdbc.update(INSERT_CARD, row);
         }
@@ -440,6 +493,7 @@ class ReplicaWriter implements AutoCloseable {
             return;
         }
         String number = r.myNumber("my_number");
+        touch(touchedNumbers, atena);
         upsert(INSERT_MY_NUMBER, "my_number", "atena_no", atena, new Object[] {m, atena, number, header.sequence()});
         myNumbersWritten++;
     }

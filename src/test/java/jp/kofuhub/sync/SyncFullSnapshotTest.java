@@ -256,4 +256,42 @@ class SyncFullSnapshotTest {
         assertThat(count(env, "select count(*) from resident_history where municipality_code = ?", city)).isEqualTo(5);
         assertThat(apply(env, city, "JUKI", 2, Kind.FULL, bigFull(310_000, 3000))).isEqualTo(RegistrySync.Outcome.APPLIED);
     }
+
+    /** A DELTA's reference checks look at the keys it wrote (not a scan of the municipality) and still catch each case. */
+    @ParameterizedTest
+    @ValueSource(strings = {"h2", "postgres"})
+    void aDeltaChecksTheReferencesOfTheRowsItWrote(String db) throws IOException {
+        Env env = env(db);
+        String city = "012351";
+        apply(env, city, "JUKI", 1, Kind.FULL, bigFull(400_000, 20));
+        String a = atena(400_003);
+        String[] intoNowhere = resident(a, 2, "499999", "千歳", "太郎3", "世帯主", LocalDate.of(1960, 1, 1), "RESIDENT");
+        assertThatThrownBy(() -> apply(env, city, "JUKI", 2, Kind.DELTA, new Object[][] {rec(RecordType.R, intoNowhere)}))
+                .isInstanceOfSatisfying(ExportFileException.class, e -> {
+                    assertThat(e.reason()).isEqualTo("DANGLING_REFERENCE");
+                    assertThat(e.detail()).startsWith("1 resident(s)");
+                });
+        assertThatThrownBy(() -> apply(env, city, "JUKI", 2, Kind.DELTA, new Object[][] {
+            rec(RecordType.C, card("CT00000000400003", a)), rec(RecordType.C, card("CT99999999999999", atena(499_998)))}))
+                .isInstanceOfSatisfying(ExportFileException.class, e -> {
+                    assertThat(e.reason()).isEqualTo("DANGLING_REFERENCE");
+                    assertThat(e.detail()).startsWith("1 serial(s)");
+                });
+        String[] gone = household("400005", atena(400_005), "");
+        gone[0] = "D";
+        assertThatThrownBy(() -> apply(env, city, "JUKI", 2, Kind.DELTA, new Object[][] {rec(RecordType.H, gone)}))
+                .isInstanceOfSatisfying(ExportFileException.class, e -> assertThat(e.reason()).isEqualTo("DANGLING_REFERENCE"));
+        assertThat(count(env, "select history_no from resident where municipality_code = ? and atena_no = ?", city, a))
+                .isEqualTo(1);
+        assertThat(count(env, "select count(*) from card_serial where municipality_code = ?", city)).isEqualTo(20);
+        assertThat(count(env, "select count(*) from household where municipality_code = ?", city)).isEqualTo(20);
+        // the same move with its new household applies
+        assertThat(apply(env, city, "JUKI", 2, Kind.DELTA, new Object[][] {
+            rec(RecordType.H, household("499999", a, "北海道石狩市花川北１条")), rec(RecordType.R, intoNowhere),
+            rec(RecordType.C, card("CT00000000499999", a))})).isEqualTo(RegistrySync.Outcome.APPLIED);
+        assertThat(count(env, "select count(*) from resident where municipality_code = ? and household_no = '499999'", city))
+                .isEqualTo(1);
+        assertThat(count(env, "select count(*) from card_serial where municipality_code = ? and atena_no = ?", city, a))
+                .isEqualTo(2);
+    }
 }
