@@ -694,14 +694,6 @@ public class IssuanceService {
     }
 
     /**
-     * Drops the documents this instance holds whose transaction is over, wherever it ended (route
-     * document-release, every {@code kofu.documents.release-period} ms); returns how many.
-     */
-    public int release() {
-        return documents.release(transactions::stillIssued);
-    }
-
-    /**
      * The memory half of the sweep, as of {@code now} — every instance (route {@code document-ttl}):
      * the documents this instance holds that are past their time-to-live, or whose transaction has
      * ended (completed or abandoned through any instance). Returns how many were dropped.
@@ -720,7 +712,10 @@ public class IssuanceService {
         return sweepTransactions(OffsetDateTime.now(clock));
     }
 
-    /** {@link #sweepDocuments} as of now (route {@code document-ttl}, on every instance). */
+    /**
+     * {@link #sweepDocuments} as of now (route {@code document-ttl}, on every instance, every
+     * {@code kofu.documents.release-period} ms).
+     */
     public int sweepDocuments() {
         return sweepDocuments(OffsetDateTime.now(clock));
     }
