@@ -44,16 +44,9 @@ if [ ! -f "$jar" ] || [ -n "$(find pom.xml src -newer "$jar" -print -quit)" ]; t
   ./mvnw -B -q -DskipTests package >&2
 fi
 
-pgdir=""
-as_pg=()
-cleanup() {
-  if [ -n "$pgdir" ] && [ -f "$pgdir/data/postmaster.pid" ]; then
-    "${as_pg[@]}" "$PGBIN/pg_ctl" -D "$pgdir/data" -m fast -w -t 60 stop >/dev/null 2>&1 || true
-  fi
-  [ -n "$pgdir" ] && rm -rf "$pgdir"
-  return 0
-}
-trap cleanup EXIT
+# shellcheck source=bench/postgres.sh
+. bench/postgres.sh
+trap pg_cleanup EXIT
 trap 'exit 130' INT TERM
 
 mkdir -p "$WORK"
@@ -70,21 +63,14 @@ case "$BENCH_DBS" in
     db_args=(--db h2)
     ;;
   postgres)
-    if [ ! -x "$PGBIN/initdb" ] || [ ! -x "$PGBIN/pg_ctl" ]; then
+    if ! pg_available; then
       echo "bench: PostgreSQL 15 binaries not found in $PGBIN (apt-get install postgresql-15, or BENCH_DBS=h2)" >&2
       exit 2
     fi
     echo "postgres: $("$PGBIN/postgres" --version), options: ${PG_OPTS:-(initdb defaults)}" >> "$results"
-    pgdir=$(mktemp -d /tmp/kofu-bench-pg.XXXXXX)
-    if [ "$(id -u)" = 0 ]; then
-      chown postgres:postgres "$pgdir"   # initdb refuses to run as root
-      as_pg=(runuser -u postgres --)
-    fi
-    "${as_pg[@]}" "$PGBIN/initdb" -D "$pgdir/data" -U kofu --auth=trust -E UTF8 --no-locale >/dev/null
-    "${as_pg[@]}" "$PGBIN/pg_ctl" -D "$pgdir/data" -l "$pgdir/server.log" -w -t 60 \
-      -o "-p $PGPORT -k $pgdir -c listen_addresses=127.0.0.1 $PG_OPTS" start >/dev/null
+    pg_start
     for m in plain secure; do
-      "${as_pg[@]}" "$PGBIN/createdb" -h 127.0.0.1 -p "$PGPORT" -U kofu "kofu_$m"
+      pg_createdb "kofu_$m"
     done
     db_args=(--db postgres --db-url "jdbc:postgresql://127.0.0.1:$PGPORT/kofu_{mode}?reWriteBatchedInserts=true"
       --db-user kofu --db-password "")

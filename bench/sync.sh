@@ -38,13 +38,10 @@ if [ ! -f "$jar" ] || [ -n "$(find pom.xml src -newer "$jar" -print -quit)" ]; t
 fi
 
 tmp=$(mktemp -d /tmp/kofu-bench-run.XXXXXX)
-pgdir=""
-as_pg=()
+# shellcheck source=bench/postgres.sh
+. bench/postgres.sh
 cleanup() {
-  if [ -n "$pgdir" ] && [ -f "$pgdir/data/postmaster.pid" ]; then
-    "${as_pg[@]}" "$PGBIN/pg_ctl" -D "$pgdir/data" -m fast -w -t 60 stop >/dev/null 2>&1 || true
-  fi
-  [ -n "$pgdir" ] && rm -rf "$pgdir"
+  pg_cleanup
   rm -rf "$tmp"
 }
 trap cleanup EXIT
@@ -76,28 +73,19 @@ for db in $BENCH_DBS; do
       rm -rf "$tmp/h2"
       ;;
     postgres)
-      if [ ! -x "$PGBIN/initdb" ] || [ ! -x "$PGBIN/pg_ctl" ]; then
+      if ! pg_available; then
         echo "bench: PostgreSQL 15 binaries not found in $PGBIN (apt-get install postgresql-15); H2 only" | tee -a "$results" >&2
         continue
       fi
-      pgdir=$(mktemp -d /tmp/kofu-bench-pg.XXXXXX)
-      if [ "$(id -u)" = 0 ]; then
-        chown postgres:postgres "$pgdir"   # initdb refuses to run as root
-        as_pg=(runuser -u postgres --)
-      fi
-      "${as_pg[@]}" "$PGBIN/initdb" -D "$pgdir/data" -U kofu --auth=trust -E UTF8 --no-locale >/dev/null
-      "${as_pg[@]}" "$PGBIN/pg_ctl" -D "$pgdir/data" -l "$pgdir/server.log" -w -t 60 \
-        -o "-p $PGPORT -k $pgdir -c listen_addresses=127.0.0.1 $PG_OPTS" start >/dev/null
-      "${as_pg[@]}" "$PGBIN/createdb" -h 127.0.0.1 -p "$PGPORT" -U kofu kofu
+      pg_start
+      pg_createdb kofu
       pgurl="jdbc:postgresql://127.0.0.1:$PGPORT/kofu?reWriteBatchedInserts=true"
       run_bench PostgreSQL --db-url "$pgurl" --db-user kofu --db-password ""
       if [ "$BENCH_REPLACE" = yes ]; then
         # the monthly case: the same snapshot again over the loaded replica (deletes, then history kept)
         run_bench PostgreSQL --db-url "$pgurl" --db-user kofu --db-password "" --reset yes --read no --copy no
       fi
-      "${as_pg[@]}" "$PGBIN/pg_ctl" -D "$pgdir/data" -m fast -w -t 60 stop >/dev/null
-      rm -rf "$pgdir"
-      pgdir=""
+      pg_cleanup
       ;;
     *)
       echo "bench: unknown database $db (h2, postgres)" >&2
