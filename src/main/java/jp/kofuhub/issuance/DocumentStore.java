@@ -83,7 +83,7 @@ public class DocumentStore {
      * Drops documents past their time-to-live at {@code now} (without asking anyone), then every
      * document whose transaction {@code stillIssued} — asked once for all ids held — does not name:
      * completed, abandoned or unknown, on whichever instance that happened. Route
-     * route {@code document-ttl} runs it every {@code kofu.documents.release-period} ms, so a
+     * {@code document-ttl} runs it every {@code kofu.documents.release-period} ms, so a
      * completion on any instance deletes the document on every instance within that period.
      */
     public int release(Instant now, java.util.function.Function<java.util.Set<String>, java.util.Set<String>> stillIssued) {
@@ -95,11 +95,6 @@ public class DocumentStore {
             held.stream().filter(id -> !issued.contains(id)).forEach(documents::remove);
         }
         return before - documents.size();
-    }
-
-    /** {@link #release} as of now. */
-    public int release(java.util.function.Function<java.util.Set<String>, java.util.Set<String>> stillIssued) {
-        return release(clock.instant(), stillIssued);
     }
 
     public int size() {
