@@ -17,27 +17,30 @@ import jp.kofuhub.keys.DemoKeys;
 import jp.kofuhub.keys.Tls;
 import jp.kofuhub.support.TestHub;
 
-/** A browser-like HTTPS client of the console: a client certificate, cookies, the login form, XSRF-TOKEN. */
-final class ConsoleSession {
+/**
+ * A browser-like HTTPS client of the console: a client certificate, cookies, the login form, XSRF-TOKEN.
+ * Public for the attack tests (jp.kofuhub.attack).
+ */
+public final class ConsoleSession {
 
     private final String base;
     private final CookieManager cookies = new CookieManager(null, CookiePolicy.ACCEPT_ALL);
     private final HttpClient client;
 
-    ConsoleSession(int port, String party) {
+    public ConsoleSession(int port, String party) {
         this.base = "https://localhost:" + port;
         this.client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).cookieHandler(cookies)
                 .followRedirects(HttpClient.Redirect.NEVER)
                 .sslContext(Tls.context(TestHub.KEYS, party, DemoKeys.DEFAULT_PASSWORD.toCharArray())).build();
     }
 
-    HttpResponse<String> get(String path) throws IOException, InterruptedException {
+    public HttpResponse<String> get(String path) throws IOException, InterruptedException {
         return client.send(HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(30)).GET().build(),
                 HttpResponse.BodyHandlers.ofString());
     }
 
     /** Logs in through the form; answers the form post's response (302 to the console, or to ?error). */
-    HttpResponse<String> login(String user, String password) throws IOException, InterruptedException {
+    public HttpResponse<String> login(String user, String password) throws IOException, InterruptedException {
         HttpResponse<String> page = get("/actuator/console/login");
         if (page.statusCode() != 200) {
             throw new IllegalStateException("login page: " + page.statusCode());
@@ -51,7 +54,7 @@ final class ConsoleSession {
     }
 
     /** A Jolokia POST as Hawtio sends it: JSON, with the XSRF-TOKEN cookie echoed (unless {@code csrf} is false). */
-    HttpResponse<String> jolokia(String json, boolean csrf) throws IOException, InterruptedException {
+    public HttpResponse<String> jolokia(String json, boolean csrf) throws IOException, InterruptedException {
         if (xsrf() == null) {
             get("/actuator/hawtio/");
         }
@@ -64,9 +67,16 @@ final class ConsoleSession {
         return client.send(b.build(), HttpResponse.BodyHandlers.ofString());
     }
 
-    String xsrf() {
+    public String xsrf() {
         return cookies.getCookieStore().getCookies().stream().filter(c -> c.getName().equals("XSRF-TOKEN"))
                 .map(HttpCookie::getValue).findFirst().orElse(null);
+    }
+
+    /** A request to {@code path} of this hub (headers, method and body up to the caller), sent with this session. */
+    public HttpResponse<String> send(String path, java.util.function.UnaryOperator<HttpRequest.Builder> request)
+            throws IOException, InterruptedException {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(30));
+        return client.send(request.apply(b).build(), HttpResponse.BodyHandlers.ofString());
     }
 
     private static String enc(String s) {
