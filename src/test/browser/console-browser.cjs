@@ -5,7 +5,7 @@
 //   user, password, role ("operator" | "viewer")
 //   camel       the Camel context's name (its node in Hawtio's Camel tree)
 //   shots       folder for screenshots (login, routes, suspend, suspended)
-//   operator, reason   what the stop switch's form is filled with
+//   reason      what the stop switch's form is filled with (the operator recorded is the logged-in user)
 // Prints one line per step and a last line "RESULT ok" (exit 0) or "RESULT failed: …" (exit 1).
 // No sleeps: every step waits for a selector, a URL or a response, with a timeout.
 'use strict';
@@ -88,9 +88,11 @@ async function openOperation(page, operation) {
   await item.waitFor();
   await item.locator('button[aria-label="Details"]').click();
   const inputs = item.locator('section input');
-  await inputs.nth(1).waitFor();
-  await inputs.nth(0).fill(cfg.operator);
-  await inputs.nth(1).fill(cfg.reason);
+  await inputs.nth(0).waitFor();
+  if (await inputs.count() !== 1) {
+    throw new Error('the stop switch\'s ' + operation + ' should ask for the reason only, it asks ' + await inputs.count());
+  }
+  await inputs.nth(0).fill(cfg.reason);
   step('JMX operation ' + operation + ' of jp.kofuhub:type=CouplingSwitch, form filled');
   return item;
 }
@@ -119,7 +121,7 @@ async function execDirect(page, operation) {
   const r = await page.request.post(cfg.base + '/actuator/jolokia', {
     headers: { 'Content-Type': 'application/json', 'X-XSRF-TOKEN': xsrf },
     data: JSON.stringify({ type: 'exec', mbean: 'jp.kofuhub:type=CouplingSwitch',
-      operation: operation + '(java.lang.String,java.lang.String)', arguments: [cfg.operator, cfg.reason] })
+      operation: operation + '(java.lang.String)', arguments: [cfg.reason] })
   });
   const body = await r.text();
   step('direct exec ' + operation + ': HTTP ' + r.status() + ' ' + body.slice(0, 200).replace(/\s+/g, ' '));

@@ -6,7 +6,9 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Value;
@@ -14,11 +16,12 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.annotation.Order;
 import org.springframework.http.HttpMethod;
-import org.springframework.http.HttpStatus;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.config.annotation.web.configuration.EnableWebSecurity;
 import org.springframework.security.config.http.SessionCreationPolicy;
 import org.springframework.security.config.web.PathPatternRequestMatcherBuilderFactoryBean;
+import org.springframework.security.core.Authentication;
+import org.springframework.security.core.context.SecurityContextHolder;
 import org.springframework.security.core.userdetails.User;
 import org.springframework.security.core.userdetails.UserDetailsService;
 import org.springframework.security.core.userdetails.UsernameNotFoundException;
@@ -26,7 +29,6 @@ import org.springframework.security.crypto.bcrypt.BCryptPasswordEncoder;
 import org.springframework.security.crypto.password.PasswordEncoder;
 import org.springframework.security.web.SecurityFilterChain;
 import org.springframework.security.web.access.intercept.AuthorizationFilter;
-import org.springframework.security.web.authentication.HttpStatusEntryPoint;
 import org.springframework.security.web.authentication.LoginUrlAuthenticationEntryPoint;
 import org.springframework.security.web.csrf.CookieCsrfTokenRepository;
 import org.springframework.security.web.csrf.CsrfFilter;
@@ -37,6 +39,8 @@ import org.springframework.security.web.servlet.util.matcher.PathPatternRequestM
 import org.springframework.security.web.util.matcher.AnyRequestMatcher;
 import org.springframework.security.web.util.matcher.OrRequestMatcher;
 import org.springframework.security.web.util.matcher.RequestMatcher;
+import org.springframework.web.context.request.RequestContextHolder;
+import org.springframework.web.context.request.ServletRequestAttributes;
 import org.springframework.web.filter.OncePerRequestFilter;
 
 /**
@@ -45,10 +49,14 @@ import org.springframework.web.filter.OncePerRequestFilter;
  * <ul>
  * <li>users and roles from {@link ConsoleUsers} ({@code kofu.console.users-file}); without the file
  * no one can log in, and the start says so;</li>
- * <li>any console user (role VIEWER) sees the console; only an OPERATOR runs operations or writes
- * attributes — enforced on the server for every Jolokia request ({@link JolokiaAccess});</li>
+ * <li>any console user (role VIEWER) sees the console; only an OPERATOR runs the operations that change
+ * something, nobody writes attributes or reaches the JVM's diagnostics — enforced on the server for every
+ * Jolokia request twice: by {@link JolokiaAccessFilter} on Jolokia's own parse of the request, and by
+ * Jolokia's restrictor {@link ConsoleRestrictor} ({@link JolokiaAccess} is the policy of both);</li>
  * <li>CSRF with the {@code XSRF-TOKEN} cookie, which Hawtio echoes as {@code X-XSRF-TOKEN} (plain,
- * not masked, token);</li>
+ * not masked, token); an operation only by POST, so never without the token; no CORS, and a foreign
+ * {@code Origin} is refused; the session cookie is {@code SameSite=Strict; Secure; HttpOnly}
+ * ({@code server.servlet.session.cookie.*});</li>
  * <li>every other path (the issuance API, health, quarantine, history, koseki registrations) passes
  * this layer untouched: the client certificate ({@code ClientCertificateFilter}, which runs first)
  * is their protection, no login, no session.</li>
@@ -114,6 +122,35 @@ public class ConsoleSecurity {
         return new JolokiaAccess(viewerOperations);
     }
 
+    /**
+     * Jolokia's own restrictor (its servlet registration takes the Restrictor bean): the same policy as
+     * the filter, asked by Jolokia for every MBean, attribute and operation it touches.
+     */
+    @Bean
+    ConsoleRestrictor consoleRestrictor(JolokiaAccess access) {
+        return new ConsoleRestrictor(access, () -> role(SecurityContextHolder.getContext().getAuthentication()),
+                ConsoleSecurity::currentHttpMethod);
+    }
+
+    /** The console role of a login: OPERATOR, VIEWER, or NONE (no login, no console role). */
+    static JolokiaAccess.Role role(Authentication auth) {
+        if (auth == null || !auth.isAuthenticated()) {
+            return JolokiaAccess.Role.NONE;
+        }
+        Set<String> roles = new HashSet<>();
+        auth.getAuthorities().forEach(a -> roles.add(a.getAuthority()));
+        if (roles.contains("ROLE_" + ConsoleUsers.OPERATOR)) {
+            return JolokiaAccess.Role.OPERATOR;
+        }
+        return roles.contains("ROLE_" + ConsoleUsers.VIEWER) ? JolokiaAccess.Role.VIEWER : JolokiaAccess.Role.NONE;
+    }
+
+    /** The HTTP method of the request this thread serves, or null. */
+    static String currentHttpMethod() {
+        return RequestContextHolder.getRequestAttributes() instanceof ServletRequestAttributes a
+                ? a.getRequest().getMethod() : null;
+    }
+
     @Bean
     @Order(1)
     SecurityFilterChain consoleChain(HttpSecurity http, JolokiaAccess access,
@@ -143,10 +180,16 @@ public class ConsoleSecurity {
                 .requestCache(r -> r.requestCache(saved))
                 .csrf(c -> c.csrfTokenRepository(csrf).csrfTokenRequestHandler(new CsrfTokenRequestAttributeHandler()))
                 .addFilterAfter(new CsrfCookie(), CsrfFilter.class)
-                .addFilterAfter(new JolokiaAccessFilter(access, List.of(base + "/jolokia", base + "/hawtio/jolokia")),
+                .addFilterAfter(new JolokiaAccessFilter(access, base + "/jolokia", base + "/hawtio/jolokia"),
                         AuthorizationFilter.class)
+                // no CORS: the console is used from its own pages only (Jolokia's restrictor allows no origin either)
+                .cors(c -> c.disable())
                 .exceptionHandling(e -> e
-                        .defaultAuthenticationEntryPointFor(new HttpStatusEntryPoint(HttpStatus.UNAUTHORIZED), jolokia)
+                        .defaultAuthenticationEntryPointFor((rq, rs, ex) -> json(rs, 401, "CONSOLE_LOGIN_REQUIRED",
+                                "log in to the console first (/actuator/console/login)"), jolokia)
+                        .defaultAccessDeniedHandlerFor((rq, rs, ex) -> json(rs, 403, "CONSOLE_ACCESS_DENIED",
+                                "refused: a POST needs the XSRF-TOKEN cookie echoed as X-XSRF-TOKEN, and a console role"),
+                                jolokia)
                         .defaultAuthenticationEntryPointFor(new LoginUrlAuthenticationEntryPoint(login),
                                 AnyRequestMatcher.INSTANCE))
                 .httpBasic(b -> b.disable());
@@ -169,6 +212,13 @@ public class ConsoleSecurity {
                 .formLogin(f -> f.disable())
                 .logout(l -> l.disable());
         return http.build();
+    }
+
+    private static void json(HttpServletResponse response, int status, String code, String message) throws IOException {
+        response.setStatus(status);
+        response.setContentType("application/json");
+        response.setCharacterEncoding("UTF-8");
+        response.getWriter().write("{\"status\":" + status + ",\"code\":\"" + code + "\",\"message\":\"" + message + "\"}");
     }
 
     /** Loads the deferred CSRF token on every console request, so the XSRF-TOKEN cookie is set for Hawtio. */

@@ -36,7 +36,7 @@ public class ClientCertificateFilter extends OncePerRequestFilter {
 
     private static final Logger LOG = LoggerFactory.getLogger(ClientCertificateFilter.class);
 
-    static final String CERTIFICATES = "jakarta.servlet.request.X509Certificate";
+    public static final String CERTIFICATES = "jakarta.servlet.request.X509Certificate";
 
     static final String REFUSAL = "{\"code\":\"CLIENT_NOT_ALLOWED\","
             + "\"message\":\"this client certificate may not call this path\"}";
@@ -103,7 +103,7 @@ public class ClientCertificateFilter extends OncePerRequestFilter {
     }
 
     /** The subject CN of the first (the client's own) certificate, or null. */
-    static String commonName(Object certificates) {
+    public static String commonName(Object certificates) {
         if (!(certificates instanceof X509Certificate[] chain) || chain.length == 0) {
             return null;
         }

@@ -17,11 +17,13 @@ import java.util.Set;
  * running hub's actuator endpoint ({@link CouplingEndpoint}).
  * <pre>
  * coupling status [--municipality 012343]
- * coupling suspend [--municipality 012343] --operator NAME --why TEXT
- * coupling resume [--municipality 012343] --operator NAME --why TEXT
+ * coupling suspend [--municipality 012343] --why TEXT
+ * coupling resume [--municipality 012343] --why TEXT
  *   [--url https://localhost:8443]   (default: environment KOFU_URL, else https://localhost:8443; https: with
  *   the operator client certificate of the key folder, KOFU_KEYS_DIR else data/keys)
  * </pre>
+ * The hub records the client certificate's subject ({@code cert:<CN>}) as the operator; an old
+ * {@code --operator NAME} is accepted and ignored (said on stderr), so runbooks keep working.
  * Exit code 0 = done (status shown, suspended or resumed, or already so), 3 = refused by the hub,
  * 1 = the hub could not be reached, 2 = bad arguments.
  */
@@ -29,11 +31,12 @@ public final class CouplingCommand {
 
     static final String USAGE = """
             usage: coupling status [--municipality CODE] [--url URL]
-                   coupling suspend [--municipality CODE] --operator NAME --why TEXT [--url URL]
-                   coupling resume [--municipality CODE] --operator NAME --why TEXT [--url URL]
+                   coupling suspend [--municipality CODE] --why TEXT [--url URL]
+                   coupling resume [--municipality CODE] --why TEXT [--url URL]
               suspend stops every route crossing the hub's boundary on every instance and refuses the
               issuance centre's requests (503 COUPLING_SUSPENDED) until resume; both are recorded in the
-              issuance history with operator and reason (no personal data in the reason, at most 400
+              issuance history with the operator — the subject of the client certificate this command
+              presents (cert:<CN>), not a typed name — and the reason (no personal data, at most 400
               characters). With --municipality (6-digit 団体コード) only that municipality is suspended:
               its requests are refused, its registry files wait in the inbox, its settlement waits, the
               others go on; recorded in its own history only.
@@ -63,10 +66,14 @@ public final class CouplingCommand {
                     return status(url, o.get("--municipality"));
                 }
                 case "suspend", "resume" -> {
-                    if (blank(o.get("--operator")) || blank(o.get("--why"))) {
+                    if (blank(o.get("--why"))) {
                         return usage();
                     }
-                    return change(url, command, o.get("--operator"), o.get("--why"), o.get("--municipality"));
+                    if (o.containsKey("--operator")) {
+                        System.err.println("coupling: --operator is ignored: the hub records the client certificate's"
+                                + " subject as the operator");
+                    }
+                    return change(url, command, o.get("--why"), o.get("--municipality"));
                 }
                 default -> {
                     return usage();
@@ -90,13 +97,13 @@ public final class CouplingCommand {
         return 0;
     }
 
-    private static int change(String url, String action, String operator, String why, String municipality)
+    private static int change(String url, String action, String why, String municipality)
             throws IOException, InterruptedException {
         if (municipality != null && !municipality.matches("\\d{6}")) {
             return usage();
         }
         com.fasterxml.jackson.databind.node.ObjectNode n = new ObjectMapper().createObjectNode().put("action", action)
-                .put("operator", operator).put("reason", why);
+                .put("reason", why);
         if (municipality != null) {
             n.put("municipality", municipality);
         }

@@ -17,21 +17,29 @@ import org.springframework.lang.Nullable;
  * hub's switch, then every municipality suspended on its own; read from the database);</li>
  * <li>{@code GET ?municipality=012343} — that municipality's own switch, plus {@code "hubSuspended"} and
  * {@code "effective"} (suspended by either);</li>
- * <li>{@code POST} with JSON {@code {"action": "suspend" | "resume", "operator": "…", "reason": "…"}}, and
- * {@code "municipality": "012343"} to switch that municipality only
+ * <li>{@code POST} with JSON {@code {"action": "suspend" | "resume", "reason": "…"}}, and
+ * {@code "municipality": "012343"} to switch that municipality only; the operator recorded is the caller's
+ * client certificate ({@code cert:<CN>}), never a name in the body (an {@code "operator"} there is ignored)
  * — {@code 200 SUSPENDED / RESUMED}, {@code 200 ALREADY_SUSPENDED / NOT_SUSPENDED} (nothing recorded),
- * {@code 400 REFUSED} for a missing operator, reason or action or a municipality this hub does not serve.</li>
+ * {@code 400 REFUSED} for a missing reason or action or a municipality this hub does not serve.</li>
  * </ul>
  */
 @Endpoint(id = "coupling")
 public class CouplingEndpoint {
 
+    /** Recorded as the operator when the hub runs without TLS (dev profile): no certificate names anyone. */
+    public static final String NO_TLS = "anonymous:no-tls";
+
     private final CouplingSwitch coupling;
     private final java.util.List<String> routes;
+    private final java.util.function.Supplier<String> caller;
 
-    public CouplingEndpoint(CouplingSwitch coupling, java.util.List<String> routes) {
+    /** @param caller the authenticated caller of the current request ({@code cert:<CN>}) */
+    public CouplingEndpoint(CouplingSwitch coupling, java.util.List<String> routes,
+                            java.util.function.Supplier<String> caller) {
         this.coupling = coupling;
         this.routes = java.util.List.copyOf(routes);
+        this.caller = caller;
     }
 
     @ReadOperation
@@ -48,13 +56,14 @@ public class CouplingEndpoint {
     }
 
     @WriteOperation
-    public WebEndpointResponse<Map<String, Object>> change(@Nullable String action, @Nullable String operator,
-                                                           @Nullable String reason, @Nullable String municipality) {
+    public WebEndpointResponse<Map<String, Object>> change(@Nullable String action, @Nullable String reason,
+                                                           @Nullable String municipality) {
         String a = action == null ? "" : action.trim().toLowerCase(Locale.ROOT);
         if (!a.equals("suspend") && !a.equals("resume")) {
             return refused("action must be suspend or resume");
         }
         boolean one = municipality != null && !municipality.isBlank();
+        String operator = caller.get();
         String status;
         try {
             if (one) {

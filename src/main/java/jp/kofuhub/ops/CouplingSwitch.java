@@ -53,8 +53,12 @@ import org.springframework.transaction.support.TransactionTemplate;
  * possibly sealed body, so not by the filter) before any transaction row is written, its registry export
  * files wait in the inbox ({@link #holdSync}, step {@code hold-suspended} of route {@code registry-sync})
  * and its settlement is not written ({@code DailySettlement}); every other municipality goes on.
- * <p>JMX: {@code jp.kofuhub:type=CouplingSwitch} (Hawtio), operations {@code suspend}/{@code resume},
- * {@code suspendMunicipality}/{@code resumeMunicipality}, attributes {@code Suspended},
+ * <p>Who is recorded is always the authenticated caller, never a typed name (issue #16): the console user
+ * ({@code console:<login>}) for the JMX operations, the client certificate ({@code cert:<CN>}) for
+ * {@code /actuator/coupling} ({@link CouplingEndpoint}); the Java methods taking an operator are for those
+ * two callers only.
+ * <p>JMX: {@code jp.kofuhub:type=CouplingSwitch} (Hawtio), operations {@code suspend(reason)}/{@code resume(reason)},
+ * {@code suspendMunicipality(municipality, reason)}/{@code resumeMunicipality(municipality, reason)}, attributes {@code Suspended},
  * {@code SuspendedSince}, {@code SuspendedBy}, {@code Reason}, {@code SuspendedMunicipalities}. Also
  * {@code /actuator/coupling[?municipality=…]} and {@code ./kofu coupling [--municipality …]}. Logs name the operator and the reason's
  * length and hash, never the reason itself.
@@ -85,6 +89,7 @@ public class CouplingSwitch implements IssueBlocker {
     private final Clock clock;
     private final String deployment;
     private final CouplingRoutes routes;
+    private final Supplier<Optional<String>> caller;
     private volatile State state = State.NEVER;
     /** The municipalities with a {@code municipality_coupling} row, as this instance last read or set them. */
     private volatile Map<String, State> municipal = Map.of();
@@ -96,6 +101,16 @@ public class CouplingSwitch implements IssueBlocker {
     public CouplingSwitch(JdbcTemplate jdbc, TransactionTemplate tx, IssuanceHistory history,
                           Supplier<Collection<String>> municipalities, Clock clock, String deployment,
                           CouplingRoutes routes) {
+        this(jdbc, tx, history, municipalities, clock, deployment, routes, Optional::empty);
+    }
+
+    /**
+     * @param caller who calls a JMX operation, as authenticated ({@code console:<login>} for a console
+     *               user); empty: nobody authenticated, and the JMX operations refuse
+     */
+    public CouplingSwitch(JdbcTemplate jdbc, TransactionTemplate tx, IssuanceHistory history,
+                          Supplier<Collection<String>> municipalities, Clock clock, String deployment,
+                          CouplingRoutes routes, Supplier<Optional<String>> caller) {
         this.jdbc = jdbc;
         this.tx = tx;
         this.history = history;
@@ -103,6 +118,7 @@ public class CouplingSwitch implements IssueBlocker {
         this.clock = clock;
         this.deployment = deployment;
         this.routes = routes;
+        this.caller = caller;
     }
 
     // ---------------------------------------------------------------- operations
@@ -114,11 +130,6 @@ public class CouplingSwitch implements IssueBlocker {
      * @return {@code SUSPENDED …} or {@code ALREADY_SUSPENDED …} (nothing recorded) with since and by whom
      * @throws IllegalArgumentException a blank operator or reason
      */
-    @ManagedOperation(description = "Suspend every route crossing the hub's boundary and refuse new requests"
-            + " (COUPLING_SUSPENDED); recorded in the issuance history with who and why")
-    @ManagedOperationParameters({
-        @ManagedOperationParameter(name = "operator", description = "who suspends (operator id, required)"),
-        @ManagedOperationParameter(name = "reason", description = "why (required, at most 400 characters, no personal data)")})
     public synchronized String suspend(String operator, String reason) {
         return change(true, operator, reason);
     }
@@ -130,11 +141,6 @@ public class CouplingSwitch implements IssueBlocker {
      * @return {@code RESUMED …} or {@code NOT_SUSPENDED} (nothing recorded)
      * @throws IllegalArgumentException a blank operator or reason
      */
-    @ManagedOperation(description = "Resume the routes the stop switch suspended and accept requests again;"
-            + " recorded in the issuance history with who and why")
-    @ManagedOperationParameters({
-        @ManagedOperationParameter(name = "operator", description = "who resumes (operator id, required)"),
-        @ManagedOperationParameter(name = "reason", description = "why (required, at most 400 characters, no personal data)")})
     public synchronized String resume(String operator, String reason) {
         return change(false, operator, reason);
     }
@@ -147,13 +153,6 @@ public class CouplingSwitch implements IssueBlocker {
      * @return {@code SUSPENDED …} or {@code ALREADY_SUSPENDED …} (nothing recorded)
      * @throws IllegalArgumentException a municipality this hub does not serve, a blank operator or reason
      */
-    @ManagedOperation(description = "Suspend the online coupling of one municipality (団体コード): its requests are"
-            + " refused (COUPLING_SUSPENDED), its registry files wait, its settlement waits; the others go on."
-            + " Recorded in that municipality's issuance history with who and why")
-    @ManagedOperationParameters({
-        @ManagedOperationParameter(name = "municipality", description = "the 6-digit 団体コード, e.g. 012343"),
-        @ManagedOperationParameter(name = "operator", description = "who suspends (operator id, required)"),
-        @ManagedOperationParameter(name = "reason", description = "why (required, at most 400 characters, no personal data)")})
     public synchronized String suspendMunicipality(String municipality, String operator, String reason) {
         return change(served(municipality), true, operator, reason);
     }
@@ -165,14 +164,59 @@ public class CouplingSwitch implements IssueBlocker {
      * @return {@code RESUMED …} or {@code NOT_SUSPENDED} (nothing recorded)
      * @throws IllegalArgumentException a municipality this hub does not serve, a blank operator or reason
      */
-    @ManagedOperation(description = "Resume the online coupling of one municipality (団体コード); recorded in that"
-            + " municipality's issuance history with who and why")
-    @ManagedOperationParameters({
-        @ManagedOperationParameter(name = "municipality", description = "the 6-digit 団体コード, e.g. 012343"),
-        @ManagedOperationParameter(name = "operator", description = "who resumes (operator id, required)"),
-        @ManagedOperationParameter(name = "reason", description = "why (required, at most 400 characters, no personal data)")})
     public synchronized String resumeMunicipality(String municipality, String operator, String reason) {
         return change(served(municipality), false, operator, reason);
+    }
+
+    // ---------------------------------------------------------------- JMX operations (the console)
+
+    /**
+     * {@link #suspend(String, String)} from the console: the operator recorded is the authenticated caller
+     * ({@code console:<login>}), never a typed name.
+     *
+     * @throws IllegalStateException no authenticated caller
+     */
+    @ManagedOperation(description = "Suspend every route crossing the hub's boundary and refuse new requests"
+            + " (COUPLING_SUSPENDED); recorded in the issuance history with the logged-in console user and the reason")
+    @ManagedOperationParameters({
+        @ManagedOperationParameter(name = "reason", description = "why (required, at most 400 characters, no personal data)")})
+    public String suspend(String reason) {
+        return suspend(authenticatedCaller(), reason);
+    }
+
+    /** {@link #resume(String, String)} from the console, as the authenticated caller. */
+    @ManagedOperation(description = "Resume the routes the stop switch suspended and accept requests again;"
+            + " recorded in the issuance history with the logged-in console user and the reason")
+    @ManagedOperationParameters({
+        @ManagedOperationParameter(name = "reason", description = "why (required, at most 400 characters, no personal data)")})
+    public String resume(String reason) {
+        return resume(authenticatedCaller(), reason);
+    }
+
+    /** {@link #suspendMunicipality(String, String, String)} from the console, as the authenticated caller. */
+    @ManagedOperation(description = "Suspend the online coupling of one municipality (団体コード): its requests are"
+            + " refused (COUPLING_SUSPENDED), its registry files wait, its settlement waits; the others go on."
+            + " Recorded in that municipality's issuance history with the logged-in console user and the reason")
+    @ManagedOperationParameters({
+        @ManagedOperationParameter(name = "municipality", description = "the 6-digit 団体コード, e.g. 012343"),
+        @ManagedOperationParameter(name = "reason", description = "why (required, at most 400 characters, no personal data)")})
+    public String suspendMunicipality(String municipality, String reason) {
+        return suspendMunicipality(municipality, authenticatedCaller(), reason);
+    }
+
+    /** {@link #resumeMunicipality(String, String, String)} from the console, as the authenticated caller. */
+    @ManagedOperation(description = "Resume the online coupling of one municipality (団体コード); recorded in that"
+            + " municipality's issuance history with the logged-in console user and the reason")
+    @ManagedOperationParameters({
+        @ManagedOperationParameter(name = "municipality", description = "the 6-digit 団体コード, e.g. 012343"),
+        @ManagedOperationParameter(name = "reason", description = "why (required, at most 400 characters, no personal data)")})
+    public String resumeMunicipality(String municipality, String reason) {
+        return resumeMunicipality(municipality, authenticatedCaller(), reason);
+    }
+
+    private String authenticatedCaller() {
+        return caller.get().filter(c -> !c.isBlank()).orElseThrow(() -> new IllegalStateException(
+                "no authenticated caller: the stop switch records who changed it (log in to the console)"));
     }
 
     /** Whether the coupling is suspended, as this instance last read or set it (no database access). */

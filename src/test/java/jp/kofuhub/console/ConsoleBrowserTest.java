@@ -33,7 +33,8 @@ import org.springframework.test.context.ContextConfiguration;
  * listener: the browser presents {@code operator.p12} and logs in through the form.
  * <ul>
  * <li>an operator opens the Camel routes view, runs the stop switch ({@code suspend} of
- * {@code jp.kofuhub:type=CouplingSwitch} in Hawtio's JMX operations, with operator and reason), sees
+ * {@code jp.kofuhub:type=CouplingSwitch} in Hawtio's JMX operations, with a reason; the history names the
+ * logged-in user), sees
  * the boundary routes Suspended (or Stopped, for REST routes) and resumes;</li>
  * <li>a viewer's {@code suspend} is refused (403 on the Jolokia exec) and the routes stay Started.</li>
  * </ul>
@@ -64,6 +65,9 @@ class ConsoleBrowserTest {
     @Autowired
     CamelContext camel;
 
+    @Autowired
+    org.springframework.jdbc.core.JdbcTemplate jdbc;
+
     @BeforeAll
     static void browserAndPlaywright() throws Exception {
         chromium = firstExisting(System.getenv("KOFU_CHROMIUM"), "/usr/bin/chromium", "/usr/bin/chromium-browser");
@@ -93,8 +97,10 @@ class ConsoleBrowserTest {
                 "exec suspend: HTTP 200", "exec resume: HTTP 200");
         assertThat(r.output).containsPattern("route registry-sync registry-sync (Suspended|Stopped)");
         assertThat(r.output).containsPattern("route post-availability post-availability (Suspended|Stopped)");
-        // the history recorded who and why, and the switch is back on
+        // the history recorded who (the logged-in user, not a typed name) and why, and the switch is back on
         assertThat(couplingSwitch.suspended()).isFalse();
+        assertThat(jdbc.queryForList("select distinct operator from issuance_history where kind = 'COUPLING' and reason = ?",
+                String.class, "leak feared at the centre; council chair informed")).containsExactly("console:operator");
         for (String id : BOUNDARY) {
             assertThat(camel.getRouteController().getRouteStatus(id)).as(id).isEqualTo(ServiceStatus.Started);
         }
@@ -128,7 +134,6 @@ class ConsoleBrowserTest {
         cfg.put("camel", camel.getManagementName());
         cfg.put("shots", shots.toAbsolutePath().toString());
         cfg.put("chromium", chromium);
-        cfg.put("operator", "ops-tanaka");
         cfg.put("reason", "leak feared at the centre; council chair informed");
         Path out = Files.createTempFile("kofu-browser-" + role + "-", ".log");
         ProcessBuilder pb = new ProcessBuilder(node, SCRIPT.toAbsolutePath().toString())
