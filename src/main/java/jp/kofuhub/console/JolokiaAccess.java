@@ -113,8 +113,10 @@ public final class JolokiaAccess {
             return operation(role, exec.getObjectName(), exec.getOperation());
         }
         if (request instanceof JolokiaReadRequest read && read.getObjectName() != null
-                && !read.getObjectName().isPattern() && read.getAttributeNames() != null) {
-            for (String a : read.getAttributeNames()) {
+                && !read.getObjectName().isPattern()) {
+            List<String> attributes = read.isMultiAttributeMode() ? read.getAttributeNames()
+                    : java.util.Collections.singletonList(read.getAttributeName());
+            for (String a : attributes == null ? List.<String>of() : attributes) {
                 if (a != null && !mayRead(role, read.getObjectName(), a)) {
                     return Verdict.FORBIDDEN;
                 }

@@ -144,7 +144,12 @@ final class JolokiaAccessFilter implements Filter {
         }
         JolokiaAccess.Verdict worst = JolokiaAccess.Verdict.ALLOWED;
         for (JolokiaRequest r : requests) {
-            JolokiaAccess.Verdict v = access.decide(role, method, r);
+            JolokiaAccess.Verdict v;
+            try {
+                v = access.decide(role, method, r);
+            } catch (RuntimeException e) {
+                v = JolokiaAccess.Verdict.FORBIDDEN; // what the policy cannot judge is not run
+            }
             if (v.ordinal() > worst.ordinal()) {
                 worst = v;
             }
