@@ -280,6 +280,23 @@ public final class LogGuard {
         }
     }
 
+    private static boolean cleared;
+
+    /** Deletes the reports of an earlier run, once per JVM (a test JVM's first launcher session). */
+    static synchronized void clearReports() {
+        if (cleared) {
+            return;
+        }
+        cleared = true;
+        try (var files = Files.list(DIR)) {
+            for (Path f : files.toList()) {
+                Files.deleteIfExists(f);
+            }
+        } catch (IOException e) {
+            // no reports yet
+        }
+    }
+
     /** Writes violations to {@code target/log-guard/<name>.txt} (appends). */
     public static Path report(String name, List<Violation> found) {
         Path f = DIR.resolve(name.replaceAll("[^A-Za-z0-9._$-]", "_") + ".txt");

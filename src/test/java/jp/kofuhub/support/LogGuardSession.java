@@ -16,6 +16,7 @@ public class LogGuardSession implements LauncherSessionListener {
     @Override
     public void launcherSessionOpened(LauncherSession session) {
         LogGuard.install();
+        LogGuard.clearReports();
     }
 
     @Override
