@@ -82,8 +82,10 @@ public final class LogGuard {
                 token(get(type, f, "residence_card_no"));
                 String family = get(type, f, "family_name");
                 String given = get(type, f, "given_name");
-                text(family);
-                text(given);
+                // a part alone only from three characters: two-character parts are too often words the
+                // hub's own lines use (a test's 筆頭者 "戸籍"); the whole name is always registered
+                part(family);
+                part(given);
                 text(join(family, given));
                 text(join(get(type, f, "family_name_kana"), get(type, f, "given_name_kana")));
                 text(get(type, f, "kyu_uji"));
@@ -133,13 +135,23 @@ public final class LogGuard {
         }
     }
 
+    /** Words of the hub's own log lines, never taken for a resident's value. */
+    private static final Set<String> WORDS = Set.of("戸籍", "本籍", "住民票", "世帯", "世帯主", "印鑑", "市長", "除籍",
+            "筆頭者", "北広島市", "証明書");
+
+    private static void part(String v) {
+        if (v != null && v.strip().length() >= 3) {
+            text(v);
+        }
+    }
+
     /** Registers a Japanese value (a name of two characters or more, an address). */
     public static void text(String v) {
         if (v == null) {
             return;
         }
         String s = v.strip().replace(" ", "").replace("\u3000", "");
-        if (s.length() < 2 || full()) {
+        if (s.length() < 2 || WORDS.contains(s) || full()) {
             return;
         }
         TEXT.add(s);
