@@ -144,6 +144,31 @@ public record IssuanceRequest(String transaction, String municipality, String se
         return v.asBoolean();
     }
 
+    /**
+     * True when {@code body} is over {@link #MAX_BODY_BYTES} in UTF-8 — bytes, not characters: 1,614
+     * characters of kanji are 4,414 bytes (issue #16).
+     */
+    public static boolean overLimit(CharSequence body) {
+        long bytes = 0;
+        for (int i = 0; i < body.length(); i++) {
+            char c = body.charAt(i);
+            if (c < 0x80) {
+                bytes++;
+            } else if (c < 0x800) {
+                bytes += 2;
+            } else if (Character.isHighSurrogate(c)) {
+                bytes += 4;
+                i++;
+            } else {
+                bytes += 3;
+            }
+            if (bytes > MAX_BODY_BYTES) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     private static JsonNode object(String contentType, String body, Set<String> fields) {
         if (contentType == null || !contentType.toLowerCase().startsWith("application/json")) {
             throw new IssuanceException("UNSUPPORTED_MEDIA_TYPE", 415, "the body must be application/json");
@@ -151,7 +176,7 @@ public record IssuanceRequest(String transaction, String municipality, String se
         if (body == null || body.isBlank()) {
             throw IssuanceException.badRequest("MALFORMED_REQUEST", "the body is empty");
         }
-        if (body.length() > MAX_BODY_BYTES) {
+        if (overLimit(body)) {
             throw new IssuanceException("REQUEST_TOO_LARGE", 413, "the body exceeds " + MAX_BODY_BYTES + " bytes");
         }
         JsonNode node;

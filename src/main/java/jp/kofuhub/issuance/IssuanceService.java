@@ -303,8 +303,7 @@ public class IssuanceService {
             String terminal = req.terminal() != null ? req.terminal() : city.terminalCode();
             String number = numbers.next(city.code(), today, terminal, city.printerCode(),
                     n -> transactions.numbered(req.transaction(), n, draft.holderAtena()));
-            LOG.info("issue {} {} tx {} atena {}: prepared {}", city.code(), req.kind(), req.transaction(),
-                    draft.holderAtena(), number);
+            LOG.info("issue {} {} tx {}: prepared {}", city.code(), req.kind(), req.transaction(), number);
             return new PreparedCertificate(req, kind.template(), draft.dataXml(), sha256(draft.dataXml()), number,
                     draft.holderAtena(), fee, today);
         } catch (IssuanceException e) {
@@ -363,8 +362,8 @@ public class IssuanceService {
             throw voided(prepared, e);
         }
         if (!sha256(now.dataXml()).equals(prepared.getDataSha256())) {
-            LOG.warn("issue {} {} tx {} atena {}: {} voided, REPLICA_CHANGED while in flight", city.code(), req.kind(),
-                    req.transaction(), prepared.getHolderAtena(), prepared.getIssueNumber());
+            LOG.warn("issue {} {} tx {}: {} voided, REPLICA_CHANGED while in flight", city.code(), req.kind(),
+                    req.transaction(), prepared.getIssueNumber());
             throw voided(prepared, RefusalCode.REPLICA_CHANGED);
         }
         stillCoupled(prepared); // suspended while in flight: the document is not kept, nor answered
@@ -761,7 +760,7 @@ public class IssuanceService {
         try {
             draft = kind.draft(city, req.serial(), req.options(), sealUri(city), today);
         } catch (CertificateKind.Refusal r) {
-            LOG.info("issue {} {} tx {} atena {}: refused {}", city.code(), req.kind(), req.transaction(), r.atena(), r.code());
+            LOG.info("issue {} {} tx {}: refused {}", city.code(), req.kind(), req.transaction(), r.code());
             throw IssuanceException.refused(r.code().name(), r.getMessage());
         } catch (JuminhyoKind.InvalidSelection e) {
             LOG.info("issue {} {} tx {}: INVALID_SELECTION", city.code(), req.kind(), req.transaction());

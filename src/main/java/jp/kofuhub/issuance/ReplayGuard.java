@@ -123,8 +123,8 @@ public class ReplayGuard {
         if (body == null || body.isBlank()) {
             throw IssuanceException.badRequest("MALFORMED_REQUEST", "the body is empty");
         }
-        // as IssuanceRequest counts (characters); the 本籍 parser counts bytes after this
-        if (body.length() > IssuanceRequest.MAX_BODY_BYTES) {
+        // in UTF-8 bytes, as IssuanceRequest and the 本籍 parser count
+        if (IssuanceRequest.overLimit(body)) {
             throw new IssuanceException("REQUEST_TOO_LARGE", 413, "the body exceeds " + IssuanceRequest.MAX_BODY_BYTES + " bytes");
         }
         JsonNode node;

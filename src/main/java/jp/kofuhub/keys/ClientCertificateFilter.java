@@ -38,7 +38,7 @@ public class ClientCertificateFilter extends OncePerRequestFilter {
 
     public static final String CERTIFICATES = "jakarta.servlet.request.X509Certificate";
 
-    static final String REFUSAL = "{\"code\":\"CLIENT_NOT_ALLOWED\","
+    static final String REFUSAL = "{\"status\":\"ERROR\",\"code\":\"CLIENT_NOT_ALLOWED\","
             + "\"message\":\"this client certificate may not call this path\"}";
 
     private final boolean tls;
