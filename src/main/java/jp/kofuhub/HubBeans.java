@@ -223,12 +223,15 @@ public class HubBeans {
     @Bean
     jp.kofuhub.issuance.CentreMessages centreMessages(jp.kofuhub.keys.PgpMessages pgpMessages,
                                                       @Value("${kofu.issuance.pgp.required:true}") boolean required,
-                                                      jp.kofuhub.issuance.ReplayGuard replayGuard) {
+                                                      jp.kofuhub.issuance.ReplayGuard replayGuard,
+                                                      @Value("${kofu.inflation.centre.max-bytes:65536}") long maxBytes,
+                                                      @Value("${kofu.inflation.centre.max-ratio:100}") long maxRatio) {
         if (!required) {
             org.slf4j.LoggerFactory.getLogger(HubBeans.class).warn(
                     "plain JSON requests of the issuance centre are accepted (kofu.issuance.pgp.required=false)");
         }
-        return new jp.kofuhub.issuance.CentreMessages(pgpMessages, required, replayGuard);
+        return new jp.kofuhub.issuance.CentreMessages(pgpMessages, required, replayGuard,
+                new jp.kofuhub.keys.InflationLimit(maxBytes, maxRatio));
     }
 
     @Bean

@@ -3,6 +3,8 @@ package jp.kofuhub.issuance;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Locale;
+import jp.kofuhub.keys.BoundedInflation;
+import jp.kofuhub.keys.InflationLimit;
 import jp.kofuhub.keys.PgpMessages;
 import jp.kofuhub.keys.PgpRefusedException;
 import org.apache.camel.Exchange;
@@ -15,7 +17,8 @@ import org.slf4j.LoggerFactory;
  * the first and the last step of the four POST routes:
  * <ul>
  * <li>{@link #open}: a body of type {@code application/pgp-encrypted} is decrypted and the centre's
- * signature verified ({@link PgpMessages#open}) before anything reads it; its plaintext is the JSON
+ * signature verified ({@link PgpMessages#open}) before anything reads it, its content bounded while it
+ * inflates (413 REQUEST_TOO_LARGE past {@code kofu.inflation.centre}); its plaintext is the JSON
  * request. A plain JSON request is refused UNSIGNED when {@code kofu.issuance.pgp.required}. Then
  * the replay check ({@link ReplayGuard}: sentAt within the window, nonce new). A request that
  * cannot be opened gets a plain JSON error and changes nothing.</li>
@@ -39,17 +42,24 @@ public class CentreMessages {
     private final PgpMessages pgp;
     private final boolean required;
     private final ReplayGuard replay;
+    private final InflationLimit limit;
 
-    public CentreMessages(PgpMessages pgp, boolean required, ReplayGuard replay) {
+    /** @param limit how far a sealed request may inflate ({@code kofu.inflation.centre.*}) */
+    public CentreMessages(PgpMessages pgp, boolean required, ReplayGuard replay, InflationLimit limit) {
+        this.limit = limit;
         this.pgp = pgp;
         this.required = required;
         this.replay = replay;
     }
 
-    /** The HTTP status of an OpenPGP refusal: the message unusable 400, its signer not trusted 403. */
+    /**
+     * The HTTP status of an OpenPGP refusal: the message unusable 400, its signer not trusted 403, its
+     * content inflating beyond {@code kofu.inflation.centre} 413.
+     */
     static int status(String pgpCode) {
         return switch (pgpCode) {
             case "UNKNOWN_SIGNER", "BAD_SIGNATURE", "KEY_EXPIRED_OR_REVOKED" -> 403;
+            case BoundedInflation.CODE -> 413;
             default -> 400; // UNSIGNED, NOT_ENCRYPTED_FOR_HUB
         };
     }
@@ -68,10 +78,15 @@ public class CentreMessages {
             }
             byte[] plain;
             try {
-                plain = pgp.open(sealed, CENTRE);
+                plain = pgp.open(sealed, CENTRE, limit);
             } catch (PgpRefusedException e) {
-                LOG.warn("centre request refused before reading: {}", e.code());
-                throw new IssuanceException(e.code(), status(e.code()), e.getMessage());
+                // the transaction id is inside the content that was not opened: the exchange id names the request
+                String code = BoundedInflation.CODE.equals(e.code()) ? "REQUEST_TOO_LARGE" : e.code();
+                LOG.warn("centre request refused before reading: {} HTTP {} (exchange {}, {} sealed bytes){}", code,
+                        status(e.code()), exchange.getExchangeId(), sealed.length,
+                        code.equals(e.code()) ? "" : ": " + e.getMessage());
+                throw new IssuanceException(code, status(e.code()), code.equals(e.code()) ? e.getMessage()
+                        : "the sealed request's content " + e.getMessage().replaceFirst("^the content ", ""));
             } catch (IOException e) {
                 // the hub's own keys (files, password): not the centre's fault
                 throw new IllegalStateException("the hub cannot open OpenPGP messages: " + e.getMessage(), e);

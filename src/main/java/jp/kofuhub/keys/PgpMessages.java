@@ -21,7 +21,8 @@ import org.bouncycastle.openpgp.PGPSecretKeyRingCollection;
  * party's own key and encrypts to a peer, {@link #open} decrypts with the own key and verifies that
  * the named peer signed, before a byte of the content is handed on. Key files are read again when
  * they change (key rotation without a restart: a peer's file may hold its old and new key).
- * Messages are small (JSON requests, certificate PDFs, settlement CSVs) and handled in memory.
+ * Messages are small (JSON requests, certificate PDFs, settlement CSVs) and handled in memory; what
+ * a message may inflate to is bounded while it is opened ({@link InflationLimit}, one per boundary).
  */
 public class PgpMessages {
 
@@ -87,14 +88,22 @@ public class PgpMessages {
      * @throws IOException         the own configuration (key files, password)
      */
     public byte[] open(byte[] sealed, String sender) throws IOException {
+        return open(sealed, sender, InflationLimit.KOSEKI);
+    }
+
+    /**
+     * {@link #open(byte[], String)} with the content bounded by {@code limit} while it streams: over it,
+     * refused MESSAGE_TOO_LARGE with at most {@code limit.maxBytes()} plus one buffer held in memory.
+     */
+    public byte[] open(byte[] sealed, String sender, InflationLimit limit) throws IOException {
         if (!knows(sender)) {
             throw new PgpRefusedException("UNKNOWN_SIGNER", "no public key is configured for " + sender);
         }
         beforeKeys.run();
         PGPSecretKeyRingCollection own = secretKeys();
         PGPPublicKeyRingCollection from = peerKeys(sender);
-        ByteArrayOutputStream out = new ByteArrayOutputStream(sealed.length * 2 + 1024);
-        PgpOpener.decryptAndVerify(new ByteArrayInputStream(sealed), own, this::unlock, from, sender, out);
+        ByteArrayOutputStream out = new ByteArrayOutputStream((int) Math.min(limit.maxBytes(), sealed.length * 2L + 1024));
+        PgpOpener.decryptAndVerify(new ByteArrayInputStream(sealed), own, this::unlock, from, sender, out, limit);
         return out.toByteArray();
     }
 

@@ -35,7 +35,9 @@ import org.bouncycastle.openpgp.operator.jcajce.JcePublicKeyDataDecryptorFactory
  * one check behind every boundary of the hub (registry export files in PgpInbox, the messages of
  * the centre and koseki hops in {@link PgpMessages}). Refusal codes (docs/interfaces/registry-export.md
  * §2.1, issuance-centre.md): NOT_ENCRYPTED_FOR_HUB, UNSIGNED, UNKNOWN_SIGNER, KEY_EXPIRED_OR_REVOKED,
- * BAD_SIGNATURE (also: tampered, truncated, no integrity protection).
+ * BAD_SIGNATURE (also: tampered, truncated, no integrity protection), MESSAGE_TOO_LARGE (the content
+ * inflates beyond the boundary's {@link InflationLimit}: refused while it streams, before the signature
+ * at its end can be checked, so a forged message costs no more than a signed one).
  */
 public final class PgpOpener {
 
@@ -54,23 +56,29 @@ public final class PgpOpener {
      * Decrypts {@code body} with one of {@code ownKeys} and verifies its one-pass signature by one of
      * {@code senderKeys} (valid now: not revoked, not expired) while the content streams to {@code out};
      * the signature and the integrity check (MDC) are checked at the end, so the caller must discard
-     * what was written when this throws. Returns the signing key's id.
+     * what was written when this throws. Returns the signing key's id. The decrypted and the
+     * decompressed bytes are counted as they stream ({@link BoundedInflation}): past {@code limit} the
+     * message is refused MESSAGE_TOO_LARGE at once, with at most one buffer (64 KiB) beyond the limit
+     * inflated and written to {@code out}.
      *
      * @param sender a label for messages ("JUKI", "centre"); never content
+     * @param limit  how far the content may inflate (size, and ratio to the message)
      * @throws PgpRefusedException the message's fault, with its code
      * @throws IOException         writing {@code out} failed, or the own key cannot be unlocked (the receiver's fault)
      */
     public static long decryptAndVerify(InputStream body, PGPSecretKeyRingCollection ownKeys, Unlocker unlocker,
-                                        PGPPublicKeyRingCollection senderKeys, String sender, OutputStream out)
-            throws IOException {
+                                        PGPPublicKeyRingCollection senderKeys, String sender, OutputStream out,
+                                        InflationLimit limit) throws IOException {
         String source = sender;
         PGPSecretKeyRingCollection hubKeys = ownKeys;
         PGPPublicKeyRingCollection sourceKeys = senderKeys;
+        BoundedInflation.Counted counted = new BoundedInflation.Counted(body);
+        BoundedInflation[] bounds = new BoundedInflation[2]; // the decrypted stream, the decompressed one
         // 1. the encrypted session key: to one of the hub's keys?
         PGPEncryptedDataList list;
         try {
             JcaPGPObjectFactory outer = new JcaPGPObjectFactory(
-                    PGPUtil.getDecoderStream(new BufferedInputStream(body, BUFFER)));
+                    PGPUtil.getDecoderStream(new BufferedInputStream(counted, BUFFER)));
             Object o = outer.nextObject();
             while (o instanceof PGPMarker) {
                 o = outer.nextObject();
@@ -103,8 +111,8 @@ public final class PgpOpener {
         }
         InputStream clear;
         try {
-            clear = encrypted.getDataStream(new JcePublicKeyDataDecryptorFactoryBuilder().setProvider(BC)
-                    .build(hubKey));
+            clear = bounds[0] = new BoundedInflation(encrypted.getDataStream(
+                    new JcePublicKeyDataDecryptorFactoryBuilder().setProvider(BC).build(hubKey)), counted, limit);
         } catch (PGPException | RuntimeException e) {
             throw new PgpRefusedException("NOT_ENCRYPTED_FOR_HUB", "the session key does not decrypt with the hub's key");
         }
@@ -119,11 +127,12 @@ public final class PgpOpener {
             inner = new JcaPGPObjectFactory(clear);
             o = inner.nextObject();
             if (o instanceof PGPCompressedData c) {
-                inner = new JcaPGPObjectFactory(new BufferedInputStream(c.getDataStream(), BUFFER));
+                bounds[1] = new BoundedInflation(c.getDataStream(), counted, limit);
+                inner = new JcaPGPObjectFactory(new BufferedInputStream(bounds[1], BUFFER));
                 o = inner.nextObject();
             }
         } catch (IOException | PGPException | RuntimeException e) {
-            throw damaged();
+            throw damaged(bounds);
         }
         if (o instanceof PGPLiteralData) {
             throw new PgpRefusedException("UNSIGNED", "the encrypted message carries no signature");
@@ -164,7 +173,7 @@ public final class PgpOpener {
             if (e instanceof PgpRefusedException x) {
                 throw x;
             }
-            throw damaged();
+            throw damaged(bounds);
         }
         InputStream content = literal.getInputStream();
         byte[] buf = new byte[BUFFER];
@@ -174,7 +183,7 @@ public final class PgpOpener {
                 try {
                     n = content.read(buf);
                 } catch (IOException | RuntimeException e) {
-                    throw damaged();
+                    throw damaged(bounds);
                 }
                 if (n < 0) {
                     break;
@@ -196,7 +205,7 @@ public final class PgpOpener {
                 }
             }
         } catch (IOException | RuntimeException e) {
-            throw damaged();
+            throw damaged(bounds);
         }
         if (signature == null) {
             throw new PgpRefusedException("BAD_SIGNATURE", "the signature announced before the content is missing");
@@ -213,7 +222,7 @@ public final class PgpOpener {
             if (e instanceof PgpRefusedException x) {
                 throw x;
             }
-            throw damaged();
+            throw damaged(bounds);
         }
         if (signature.getCreationTime() != null && signature.getCreationTime().toInstant().isAfter(Instant.now().plusSeconds(86_400))) {
             throw new PgpRefusedException("BAD_SIGNATURE", "the signature is dated more than a day in the future");
@@ -238,7 +247,13 @@ public final class PgpOpener {
         }
     }
 
-    private static PgpRefusedException damaged() {
+    /** The refusal of a stream that failed: MESSAGE_TOO_LARGE when a bound was crossed, else damaged. */
+    private static PgpRefusedException damaged(BoundedInflation[] bounds) {
+        for (BoundedInflation b : bounds) {
+            if (b != null && b.exceeded() != null) {
+                return new PgpRefusedException(BoundedInflation.CODE, b.exceeded().getMessage());
+            }
+        }
         return new PgpRefusedException("BAD_SIGNATURE", "the encrypted data is damaged (tampered or truncated)");
     }
 

@@ -3,6 +3,7 @@ package jp.kofuhub.koseki;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Locale;
+import jp.kofuhub.keys.InflationLimit;
 import jp.kofuhub.keys.PgpMessages;
 import jp.kofuhub.keys.PgpRefusedException;
 import org.slf4j.Logger;
@@ -36,10 +37,17 @@ public class KosekiHop {
     }
 
     private final PgpMessages pgp;
+    private final InflationLimit limit;
 
-    /** @param pgp the hub's messages, or null: plain bodies */
+    /** @param pgp the hub's messages, or null: plain bodies; answers bounded by {@link InflationLimit#KOSEKI} */
     public KosekiHop(PgpMessages pgp) {
+        this(pgp, InflationLimit.KOSEKI);
+    }
+
+    /** @param limit how far a sealed answer may inflate ({@code kofu.inflation.koseki.*}) */
+    public KosekiHop(PgpMessages pgp, InflationLimit limit) {
         this.pgp = pgp;
+        this.limit = limit;
     }
 
     public boolean sealed() {
@@ -66,6 +74,16 @@ public class KosekiHop {
      * @throws AnswerRefused the answer's envelope is refused (its OpenPGP code)
      */
     public byte[] answer(byte[] body, String contentType, Integer status, String issueNumber) throws IOException {
+        return answer(body, contentType, status, issueNumber, null);
+    }
+
+    /**
+     * {@link #answer(byte[], String, Integer, String)}, logging the transaction too. An answer whose
+     * content inflates beyond {@code kofu.inflation.koseki} is refused MESSAGE_TOO_LARGE while it streams.
+     */
+    public byte[] answer(byte[] body, String contentType, Integer status, String issueNumber, String transaction)
+            throws IOException {
+        String id = transaction == null ? issueNumber : "tx " + transaction + " " + issueNumber;
         if (pgp == null) {
             return body;
         }
@@ -73,15 +91,16 @@ public class KosekiHop {
                 && contentType.toLowerCase(Locale.ROOT).split(";")[0].strip().equals(PgpMessages.MEDIA_TYPE);
         if (!isSealed) {
             if (status != null && (status == 200 || status == 422)) {
-                LOG.warn("koseki {}: answer HTTP {} refused UNSIGNED (not {})", issueNumber, status, PgpMessages.MEDIA_TYPE);
+                LOG.warn("koseki {}: answer HTTP {} refused UNSIGNED (not {})", id, status, PgpMessages.MEDIA_TYPE);
                 throw new AnswerRefused("UNSIGNED");
             }
             return body;
         }
         try {
-            return pgp.open(body == null ? new byte[0] : body, SERVER);
+            return pgp.open(body == null ? new byte[0] : body, SERVER, limit);
         } catch (PgpRefusedException e) {
-            LOG.warn("koseki {}: answer HTTP {} refused {} ({})", issueNumber, status, e.code(), e.getMessage());
+            LOG.warn("koseki {}: answer HTTP {} ({} bytes) refused {} ({})", id, status, body == null ? 0 : body.length,
+                    e.code(), e.getMessage());
             throw new AnswerRefused(e.code());
         }
     }

@@ -24,8 +24,10 @@ import org.springframework.context.annotation.Configuration;
 public class KosekiHopBeans {
 
     @Bean
-    KosekiHop kosekiHop(PgpMessages pgpMessages, @Value("${kofu.koseki.pgp:true}") boolean pgp) {
-        return new KosekiHop(pgp ? pgpMessages : null);
+    KosekiHop kosekiHop(PgpMessages pgpMessages, @Value("${kofu.koseki.pgp:true}") boolean pgp,
+                        @Value("${kofu.inflation.koseki.max-bytes:16777216}") long maxBytes,
+                        @Value("${kofu.inflation.koseki.max-ratio:100}") long maxRatio) {
+        return new KosekiHop(pgp ? pgpMessages : null, new jp.kofuhub.keys.InflationLimit(maxBytes, maxRatio));
     }
 
     /** The {@code https} component (camel-http) presents the hub's certificate and trusts the truststore's CAs. */

@@ -15,6 +15,8 @@ import java.util.HexFormat;
 import java.util.Iterator;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import jp.kofuhub.keys.BoundedInflation;
+import jp.kofuhub.keys.InflationLimit;
 import jp.kofuhub.keys.PgpOpener;
 import jp.kofuhub.keys.PgpRefusedException;
 import jp.kofuhub.registry.ExportFileException;
@@ -58,7 +60,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Refusals are {@link ExportFileException}s with the reason codes of §10: {@code UNSIGNED},
  * {@code UNKNOWN_SIGNER}, {@code BAD_SIGNATURE}, {@code KEY_EXPIRED_OR_REVOKED},
- * {@code NOT_ENCRYPTED_FOR_HUB}; the route quarantines the received file whole. A missing or
+ * {@code NOT_ENCRYPTED_FOR_HUB}, {@code MESSAGE_TOO_LARGE} (the content inflates beyond
+ * {@code kofu.inflation.export.max-bytes}, or more than {@code max-ratio} times the file: counted while it
+ * streams, so a bomb costs one buffer of memory and at most the limit on disk); the route quarantines the received file whole. A missing or
  * unreadable key file, a wrong password or a full disk are not the file's fault: they are thrown as
  * other exceptions and the file stays in the inbox. Key files are read again when they change (key
  * rotation without a restart). Logs name files, reason codes and key ids, never key material,
@@ -77,6 +81,7 @@ public class PgpInbox {
     private final Map<String, Path> sourceKeyFiles;
     private final Path workDir;
     private final Runnable beforeKeys;
+    private final InflationLimit limit;
     private final Map<Path, Cached<?>> cache = new ConcurrentHashMap<>();
 
     private record Cached<T>(long modified, long size, T value) {
@@ -85,9 +90,12 @@ public class PgpInbox {
     /**
      * @param sourceKeyFiles the public key file of each source system ({@code JUKI}, …)
      * @param beforeKeys     run before key files are read (the demo writes its key set on first use)
+     * @param limit          how far a file may inflate ({@code kofu.inflation.export.*}): counted while it
+     *                       streams to the temporary file, refused MESSAGE_TOO_LARGE past it
      */
     public PgpInbox(boolean required, Path secretKeyFile, char[] password, Map<String, Path> sourceKeyFiles,
-                    Path workDir, Runnable beforeKeys) {
+                    Path workDir, Runnable beforeKeys, InflationLimit limit) {
+        this.limit = limit;
         this.required = required;
         this.secretKeyFile = secretKeyFile;
         this.password = password.clone();
@@ -215,8 +223,11 @@ public class PgpInbox {
                                   PGPPublicKeyRingCollection sourceKeys, Path tmp) throws IOException {
         long keyId;
         try (OutputStream out = Files.newOutputStream(tmp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
-            keyId = PgpOpener.decryptAndVerify(body, hubKeys, this::unlock, sourceKeys, "source " + source, out);
+            keyId = PgpOpener.decryptAndVerify(body, hubKeys, this::unlock, sourceKeys, "source " + source, out, limit);
         } catch (PgpRefusedException e) {
+            if (BoundedInflation.CODE.equals(e.code())) {
+                LOG.warn("sync {}: refused {} ({}), quarantined whole", fileName, e.code(), e.getMessage());
+            }
             throw new ExportFileException(e.code(), e.getMessage());
         }
         LOG.info("sync {}: signature of {} key {} verified, decrypted", fileName, source,
