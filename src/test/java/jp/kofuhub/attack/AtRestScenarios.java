@@ -141,9 +141,13 @@ abstract class AtRestScenarios extends HubTestBase {
         return hits;
     }
 
-    /** Files under {@link #databaseFiles()} holding any of {@code names} in UTF-8. */
+    /**
+     * Files under {@link #databaseFiles()} holding any of {@code names} in UTF-8 (PostgreSQL, H2's
+     * LOB store) or in the form H2's MVStore writes strings of a row in.
+     */
     List<String> fileHits(List<String> names) throws IOException {
-        List<byte[]> needles = names.stream().map(n -> n.getBytes(StandardCharsets.UTF_8)).toList();
+        List<byte[]> needles = names.stream().flatMap(n -> Stream.of(n.getBytes(StandardCharsets.UTF_8), mvStoreForm(n)))
+                .toList();
         List<String> hits = new ArrayList<>();
         for (Path root : databaseFiles()) {
             try (Stream<Path> files = Files.walk(root)) {
@@ -161,6 +165,27 @@ abstract class AtRestScenarios extends HubTestBase {
             }
         }
         return hits;
+    }
+
+    /**
+     * A string as H2's MVStore writes it in a row ({@code DataUtils.writeStringData}): UTF-8's lead
+     * bytes without the {@code 10xxxxxx} marks of the bytes that follow, one Java char at a time.
+     */
+    static byte[] mvStoreForm(String s) {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        for (char c : s.toCharArray()) {
+            if (c < 0x80) {
+                out.write(c);
+            } else if (c >= 0x800) {
+                out.write(0xe0 | (c >> 12));
+                out.write((c >> 6) & 0x3f);
+                out.write(c & 0x3f);
+            } else {
+                out.write(0xc0 | (c >> 6));
+                out.write(c & 0x3f);
+            }
+        }
+        return out.toByteArray();
     }
 
     static int indexOf(byte[] hay, byte[] needle) {
