@@ -163,7 +163,8 @@ public class IssuanceService {
      * Phase 1: for the card holder, every kind asked about (the one {@code kind}, or all the
      * municipality offers) with its fee and sheets or the refusal that applies now, the household
      * listing when a 住民票 kind is available, and the options the municipality offers. The answer is
-     * kept with the transaction until it ends, so a retry gets the same answer.
+     * kept with the transaction until it ends, without the names ({@link AvailabilityAnswers}), so a
+     * retry gets the same answer while the household is the same, and the answer as of now after.
      */
     public String availability(String body, String contentType) {
         IssuanceRequest req = IssuanceRequest.parseAvailability(contentType, body);
@@ -173,20 +174,20 @@ public class IssuanceService {
             throw IssuanceException.badRequest("UNKNOWN_CERTIFICATE_TYPE", "no certificate type " + req.kind());
         }
         String sha = sha256(req.canonical("availability"));
-        Optional<String> earlier = earlierAvailability(req, sha);
+        Optional<String> earlier = earlierAvailability(req, sha, city);
         if (earlier.isPresent()) {
             return earlier.get();
         }
         String answer = answer(req, city, ZonedDateTime.now(clock));
         if (!transactions.insert(req.transaction(), city.code(), req.kind(), req.store(), req.terminal(), sha, "CHECKED",
-                answer, OffsetDateTime.now(clock))) {
-            return earlierAvailability(req, sha).orElseThrow(() -> outOfOrder(req.transaction()));
+                AvailabilityAnswers.kept(answer), OffsetDateTime.now(clock))) {
+            return earlierAvailability(req, sha, city).orElseThrow(() -> outOfOrder(req.transaction()));
         }
         LOG.info("availability {} tx {}: answered", city.code(), req.transaction());
         return answer;
     }
 
-    private Optional<String> earlierAvailability(IssuanceRequest req, String sha) {
+    private Optional<String> earlierAvailability(IssuanceRequest req, String sha, MunicipalityProfile city) {
         Optional<Transactions.Tx> t = transactions.find(req.transaction());
         if (t.isEmpty()) {
             return Optional.empty();
@@ -197,7 +198,24 @@ public class IssuanceService {
         if (!sha.equals(t.get().requestSha256())) {
             throw conflict(req.transaction());
         }
-        return Optional.of(t.get().availabilityAnswer());
+        String kept = t.get().availabilityAnswer();
+        return Optional.of(AvailabilityAnswers.restore(kept, () -> ((JuminhyoKind) kinds.get(JuminhyoKind.JUMINHYO))
+                .listing(city, req.serial(), ZonedDateTime.now(clock).toLocalDate()))
+                .orElseGet(() -> answerAgain(req, city)));
+    }
+
+    /**
+     * A retry after the household changed (its names are not kept to answer as before): the answer as
+     * of now replaces the one kept. The issue phase checks the resident's choice against the replica.
+     */
+    private String answerAgain(IssuanceRequest req, MunicipalityProfile city) {
+        String answer = answer(req, city, ZonedDateTime.now(clock));
+        if (!transactions.answeredAgain(req.transaction(), AvailabilityAnswers.kept(answer))) {
+            throw outOfOrder(req.transaction());
+        }
+        LOG.info("availability {} tx {}: answered again, the household listing changed since", city.code(),
+                req.transaction());
+        return answer;
     }
 
     private String answer(IssuanceRequest req, MunicipalityProfile city, ZonedDateTime now) {
@@ -245,13 +263,7 @@ public class IssuanceService {
         }
         if (householdAvailable) {
             JuminhyoKind juminhyo = (JuminhyoKind) kinds.get(JuminhyoKind.JUMINHYO);
-            juminhyo.listing(city, req.serial(), today).ifPresent(l -> {
-                ObjectNode h = root.putObject("household");
-                h.put("version", l.version());
-                ArrayNode members = h.putArray("members");
-                l.members().forEach(m -> members.addObject().put("position", m.position()).put("name", m.name())
-                        .put("relationship", m.relationship()));
-            });
+            juminhyo.listing(city, req.serial(), today).ifPresent(l -> AvailabilityAnswers.household(root, l));
         }
         ObjectNode offers = root.putObject("offers");
         offers.put("juminhyoCode", city.printJuminhyoCode());

@@ -13,8 +13,9 @@ import org.springframework.jdbc.core.JdbcTemplate;
  * reached, its 発行番号 and fee, and what makes its document the same when another instance makes it
  * again for a retry (digests and a date, never content). State changes
  * are guarded updates ({@code … where state = ?}), so two instances or two retries racing on one
- * transaction id never both win. The PDF itself is never stored here (see {@link DocumentStore});
- * the availability answer (which holds names) is set to null when the transaction ends.
+ * transaction id never both win. The PDF itself is never stored here (see {@link DocumentStore}),
+ * nor the household's names: the availability answer is kept without them ({@link AvailabilityAnswers})
+ * and set to null when the transaction ends.
  */
 public class Transactions {
 
@@ -58,6 +59,15 @@ public class Transactions {
         } catch (DuplicateKeyException e) {
             return false;
         }
+    }
+
+    /**
+     * Replaces the availability answer kept with a CHECKED transaction ({@link AvailabilityAnswers#kept}
+     * form, never names); false when the transaction moved on meanwhile.
+     */
+    public boolean answeredAgain(String id, String kept) {
+        return jdbc.update("update issuance_transaction set availability_answer = ? where transaction_id = ?"
+                + " and state = 'CHECKED'", kept, id) == 1;
     }
 
     /** Moves a CHECKED transaction into its issue phase; false when another request got there first. */
