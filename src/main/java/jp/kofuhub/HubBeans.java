@@ -6,20 +6,12 @@ import java.time.Duration;
 import java.time.ZoneId;
 import java.util.HashSet;
 import java.util.List;
-import jp.kofuhub.certificate.CertificateKind;
-import jp.kofuhub.certificate.InkanKind;
-import jp.kofuhub.certificate.JuminhyoKind;
-import jp.kofuhub.certificate.TaxKind;
 import jp.kofuhub.issuance.ReplicaFreshness;
 import jp.kofuhub.issuance.ErrorResponses;
-import jp.kofuhub.issuance.IssuanceService;
 import jp.kofuhub.issuance.IssueNumbers;
 import jp.kofuhub.issuance.Transactions;
-import jp.kofuhub.koseki.KosekiKind;
-import jp.kofuhub.koseki.KosekiRegistrations;
 import jp.kofuhub.issuance.DocumentStore;
 import jp.kofuhub.issuance.OpenApiDocument;
-import jp.kofuhub.history.IssuanceHistory;
 import jp.kofuhub.municipality.MunicipalityRegistry;
 import jp.kofuhub.render.FontChain;
 import jp.kofuhub.render.PdfRenderer;
@@ -72,8 +64,9 @@ public class HubBeans {
 
     @Bean
     RegistrySync registrySync(JdbcTemplate jdbc, TransactionTemplate tx, MunicipalityRegistry municipalities,
-                              @Value("${kofu.sync.sources}") List<String> sources) {
-        return new RegistrySync(jdbc, tx, municipalities, new HashSet<>(sources));
+                              @Value("${kofu.sync.sources}") List<String> sources,
+                              jp.kofuhub.metrics.HubMetrics metrics) {
+        return new RegistrySync(jdbc, tx, municipalities, new HashSet<>(sources), metrics);
     }
 
     /**
@@ -185,33 +178,6 @@ public class HubBeans {
     @Bean
     jp.kofuhub.issuance.AnswerSignature answerSignature(PdfSignerHolder signer) {
         return new jp.kofuhub.issuance.AnswerSignature(signer.signer());
-    }
-
-    @Bean
-    IssuanceService issuanceService(MunicipalityRegistry municipalities, ReplicaReader replica, FontChain fonts,
-                                    ReplicaFreshness freshness, IssueNumbers numbers, Clock clock,
-                                    Transactions transactions, IssuanceHistory history, TransactionTemplate tx,
-                                    PdfRenderer renderer, @Value("${kofu.documents.ttl}") Duration documentTtl,
-                                    DocumentStore documents,
-                                    @Value("${kofu.calendar.ignore-hours:false}") boolean ignoreHours,
-                                    org.springframework.beans.factory.ObjectProvider<KosekiRegistrations> registrations,
-                                    JdbcTemplate jdbc, jp.kofuhub.render.PdfSigners signers,
-                                    org.springframework.beans.factory.ObjectProvider<jp.kofuhub.ops.CouplingSwitch> coupling) {
-        KosekiRegistrations koseki = registrations.getIfAvailable(() -> new KosekiRegistrations(jdbc, clock));
-        List<CertificateKind> kinds = List.of(new JuminhyoKind(replica, fonts),
-                new JuminhyoKind(JuminhyoKind.KISAI, replica, fonts), new InkanKind(replica, fonts),
-                new TaxKind("SHOTOKU", replica, fonts), new TaxKind("KAZEI", replica, fonts),
-                new TaxKind("SHOTOKU_KAZEI", replica, fonts), new KosekiKind("KOSEKI_ZENBU", replica, koseki),
-                new KosekiKind("KOSEKI_KOJIN", replica, koseki), new KosekiKind("KOSEKI_FUHYO", replica, koseki));
-        IssuanceService service = new IssuanceService(municipalities, kinds, freshness, numbers, clock, transactions,
-                history, tx, renderer, documentTtl, documents);
-        service.setIgnoreHours(ignoreHours);
-        service.setSigners(signers);
-        jp.kofuhub.ops.CouplingSwitch stop = coupling.getIfAvailable();
-        if (stop != null) {
-            service.setCoupling(stop::suspendedNow);  // per municipality: the hub's switch or its own
-        }
-        return service;
     }
 
     @Bean

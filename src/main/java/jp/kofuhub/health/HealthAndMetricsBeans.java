@@ -7,7 +7,6 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.MeterBinder;
 import java.time.Clock;
 import java.time.Duration;
-import jp.kofuhub.issuance.IssuanceService;
 import jp.kofuhub.issuance.ReplicaFreshness;
 import jp.kofuhub.metrics.CamelMeters;
 import jp.kofuhub.metrics.HubMetrics;
@@ -15,7 +14,6 @@ import jp.kofuhub.metrics.SyncMeters;
 import jp.kofuhub.municipality.MunicipalityProfile;
 import jp.kofuhub.municipality.MunicipalityRegistry;
 import jp.kofuhub.ops.IssueBlocker;
-import jp.kofuhub.sync.RegistrySync;
 import org.apache.camel.CamelContext;
 import org.apache.camel.spi.InterceptStrategy;
 import org.springframework.beans.factory.ObjectProvider;
@@ -33,13 +31,10 @@ import org.springframework.core.env.Environment;
 @Configuration(proxyBeanMethods = false)
 public class HealthAndMetricsBeans {
 
-    /** The meters, handed to the beans that record them. */
+    /** The meters; the beans that record them get them through their constructors. */
     @Bean
-    HubMetrics hubMetrics(MeterRegistry registry, Clock clock, IssuanceService issuance, RegistrySync sync) {
-        HubMetrics metrics = new HubMetrics(registry, clock);
-        issuance.setMetrics(metrics);
-        sync.setMetrics(metrics);
-        return metrics;
+    HubMetrics hubMetrics(MeterRegistry registry, Clock clock) {
+        return new HubMetrics(registry, clock);
     }
 
     @Bean

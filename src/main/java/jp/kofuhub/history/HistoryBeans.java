@@ -12,7 +12,7 @@ import org.springframework.jdbc.core.JdbcTemplate;
 
 /**
  * The issuance history, its verification endpoint and the daily settlement: plain classes, wired here
- * and called by name from routes/settlement/ and by {@code IssuanceService}.
+ * and called by name from routes/settlement/ and by {@code TransactionEnds}.
  */
 @Configuration(proxyBeanMethods = false)
 public class HistoryBeans {

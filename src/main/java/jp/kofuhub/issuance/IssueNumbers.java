@@ -29,7 +29,7 @@ public class IssueNumbers {
 
     /**
      * The next 発行番号; {@code record} runs in the same database transaction that takes it from the
-     * counter (IssuanceService writes it on the transaction row), so a number is either recorded
+     * counter (CertificatePreparation writes it on the transaction row), so a number is either recorded
      * where it was spent or not taken at all — the running numbers have no silent gap.
      */
     public String next(String municipality, LocalDate day, String terminal, String printer,

@@ -8,8 +8,8 @@ import jp.kofuhub.render.PdfRenderer;
  * the transaction ({@link #isReplay()}): the data document, the XSLT template that lays it out, its
  * 発行番号 and fee, and what is needed to confirm before answering that the replica still says the
  * same (the request and the data's SHA-256). For a retry that reaches an instance not holding the
- * document ({@link #isAgain()}) it is the issued document to be made again. Getters, so route
- * expressions can read it.
+ * document ({@link #isAgain()}) it is the issued document to be made again. Immutable: what the
+ * later steps work out (the PDF, its layout digest) travels in the body ({@link RenderedCertificate}).
  */
 public class PreparedCertificate {
 
@@ -24,7 +24,6 @@ public class PreparedCertificate {
     private final LocalDate day;
     /** Set when the document of an ISSUED transaction is made again on this instance for a retry. */
     private final Transactions.Tx again;
-    private String layoutSha256;
 
     public PreparedCertificate(IssuanceRequest request, String template, String dataXml, String dataSha256,
                                String issueNumber, String holderAtena, int fee) {
@@ -83,15 +82,6 @@ public class PreparedCertificate {
         return again;
     }
 
-    /** SHA-256 of the XSL-FO the PDF was rendered from (null until rendered; 戸籍: always null). */
-    public String getLayoutSha256() {
-        return layoutSha256;
-    }
-
-    void setLayoutSha256(String layoutSha256) {
-        this.layoutSha256 = layoutSha256;
-    }
-
     public IssuanceRequest getRequest() {
         return request;
     }
@@ -103,6 +93,11 @@ public class PreparedCertificate {
 
     public String getTemplate() {
         return template;
+    }
+
+    /** Whether the city's koseki certificate server makes this document (route {@code koseki-relay}). */
+    public boolean isKoseki() {
+        return "koseki".equals(template);
     }
 
     public String getDataXml() {

@@ -76,7 +76,7 @@ public class KosekiRegistrationService {
         MunicipalityProfile city = municipalities.find(req.municipality()).orElseThrow(() ->
                 new IssuanceException("UNKNOWN_MUNICIPALITY", 404, "this hub does not serve municipality " + req.municipality()));
         if (couplingSuspended.test(city.code())) {
-            throw new IssuanceException(jp.kofuhub.issuance.IssuanceService.COUPLING_SUSPENDED, 503,
+            throw new IssuanceException(jp.kofuhub.issuance.CouplingGuard.COUPLING_SUSPENDED, 503,
                     "the online coupling is suspended by the city; try again later");
         }
         if (city.offeredKinds() == null || city.offeredKinds().stream().noneMatch(k -> k.startsWith("KOSEKI_"))) {

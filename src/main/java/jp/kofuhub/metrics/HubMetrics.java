@@ -13,7 +13,8 @@ import java.util.regex.Pattern;
 
 /**
  * The hub's own meters (names in the {@code kofu.*} namespace, docs/health-and-metrics.md). Called by
- * the beans that know what happened ({@code IssuanceService}, {@code RegistrySync}) and by the Camel
+ * the beans that know what happened ({@code TransactionEnds}, {@code CertificateRendering},
+ * {@code CertificateConfirmation}, {@code RegistrySync}; each gets it through its constructor) and by the Camel
  * hooks ({@link CamelMeters}). Tag values are municipality codes, kinds, outcomes, refusal codes and
  * source names only — never a person's data — and each is checked against its shape, so a tag can
  * never carry free text (and its cardinality stays small).

@@ -42,14 +42,14 @@ import org.springframework.transaction.support.TransactionTemplate;
  * served (kind {@code COUPLING}, outcome {@code SUSPENDED}/{@code RESUMED}, no fee, no sheets, with
  * operator and reason), so the history's hash chains record who stopped the coupling and why.</li>
  * <li>While suspended, {@link CouplingFilter} answers every request to the issuance-centre API 503
- * {@code COUPLING_SUSPENDED}, and {@code IssuanceService} checks {@link #suspendedNow} before the koseki
+ * {@code COUPLING_SUSPENDED}, and {@code CouplingGuard} (issuance) checks {@link #suspendedNow} before the koseki
  * server is called and before a document is kept, so a request in flight gets no document either.</li>
  * </ul>
  * <b>One municipality</b> (issue #10, municipalities are tenants): {@link #suspendMunicipality} and
  * {@link #resumeMunicipality} stop and start the coupling of one 団体コード only — its row in
  * {@code municipality_coupling} (V10), one history row in its own chain; no route is touched. While it
  * is suspended its issuance-centre requests are refused 503 {@code COUPLING_SUSPENDED} by
- * {@code IssuanceService} and {@code KosekiRegistrationService} (the municipality is named inside the
+ * {@code CouplingGuard} and {@code KosekiRegistrationService} (the municipality is named inside the
  * possibly sealed body, so not by the filter) before any transaction row is written, its registry export
  * files wait in the inbox ({@link #holdSync}, step {@code hold-suspended} of route {@code registry-sync})
  * and its settlement is not written ({@code DailySettlement}); every other municipality goes on.

@@ -35,18 +35,21 @@ public class RegistrySync {
     private final TransactionTemplate tx;
     private final MunicipalityRegistry municipalities;
     private final java.util.Set<String> sources;
-    private jp.kofuhub.metrics.HubMetrics metrics = jp.kofuhub.metrics.HubMetrics.none();
+    /** The {@code kofu.sync.*} counters (docs/health-and-metrics.md). */
+    private final jp.kofuhub.metrics.HubMetrics metrics;
 
+    /** Without meters (tools and tests). */
     public RegistrySync(JdbcTemplate jdbc, TransactionTemplate tx, MunicipalityRegistry municipalities,
                         java.util.Set<String> sources) {
+        this(jdbc, tx, municipalities, sources, jp.kofuhub.metrics.HubMetrics.none());
+    }
+
+    public RegistrySync(JdbcTemplate jdbc, TransactionTemplate tx, MunicipalityRegistry municipalities,
+                        java.util.Set<String> sources, jp.kofuhub.metrics.HubMetrics metrics) {
         this.jdbc = jdbc;
         this.tx = tx;
         this.municipalities = municipalities;
         this.sources = sources;
-    }
-
-    /** The {@code kofu.sync.*} counters (docs/health-and-metrics.md). */
-    public void setMetrics(jp.kofuhub.metrics.HubMetrics metrics) {
         this.metrics = metrics;
     }
 

@@ -73,7 +73,7 @@ class OpenApiContractTest extends HubTestBase {
         assertThat(properties(schemas, "CompletionRequest")).isEqualTo(IssuanceRequest.COMPLETION_FIELDS);
         assertThat(properties(schemas, "Options")).isEqualTo(IssuanceRequest.OPTIONS);
         assertThat((List<String>) ((Map<String, Object>) schemas.get("Kind")).get("enum"))
-                .containsExactlyInAnyOrderElementsOf(IssuanceService.KNOWN_KINDS);
+                .containsExactlyInAnyOrderElementsOf(IssuanceRules.KNOWN_KINDS);
     }
 
     @Test

@@ -1,0 +1,44 @@
+package jp.kofuhub.issuance;
+
+import jp.kofuhub.certificate.RefusalCode;
+import jp.kofuhub.metrics.HubMetrics;
+import jp.kofuhub.render.FieldOverflowException;
+import jp.kofuhub.render.GlyphUnavailableException;
+import jp.kofuhub.render.PdfRenderer;
+
+/**
+ * Phase 2, layout (route {@code issue-certificate}, step {@code render-pdf}): XSL-FO → PDF with FOP.
+ * The renderer's own backstops (a glyph FOP cannot draw, content beyond its box) void the numbered
+ * document with the refusal the checks would have given. The PDF is signed by the next step.
+ */
+public class CertificateRendering {
+
+    private final PdfRenderer renderer;
+    private final TransactionEnds ends;
+    private final HubMetrics metrics;
+
+    public CertificateRendering(PdfRenderer renderer, TransactionEnds ends, HubMetrics metrics) {
+        this.renderer = renderer;
+        this.ends = ends;
+        this.metrics = metrics;
+    }
+
+    public RenderedCertificate render(PreparedCertificate prepared, String fo) {
+        String layout = IssuanceRules.sha256(fo);
+        if (prepared.isAgain() && prepared.getIssued().layoutSha256() != null
+                && !layout.equals(prepared.getIssued().layoutSha256())) {
+            // same data, other layout: this instance runs other templates than the one that numbered it
+            throw IssuanceErrors.unavailableAgain(prepared, "another layout");
+        }
+        try {
+            long started = System.nanoTime();
+            PdfRenderer.RenderedPdf pdf = renderer.render(fo);
+            metrics.rendered(prepared.getRequest().kind(), System.nanoTime() - started);
+            return new RenderedCertificate(pdf, layout);
+        } catch (GlyphUnavailableException e) {
+            throw ends.voided(prepared, RefusalCode.GLYPH_UNAVAILABLE);
+        } catch (FieldOverflowException e) {
+            throw ends.voided(prepared, RefusalCode.FIELD_OVERFLOW);
+        }
+    }
+}

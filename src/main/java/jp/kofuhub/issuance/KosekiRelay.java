@@ -1,0 +1,118 @@
+package jp.kofuhub.issuance;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.nio.charset.StandardCharsets;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import jp.kofuhub.certificate.RefusalCode;
+import jp.kofuhub.render.PdfRenderer;
+import org.apache.camel.Exchange;
+import org.apache.camel.Message;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Phase 2 for 戸籍 (route {@code koseki-relay}): the city's koseki certificate server makes the PDF
+ * (docs/interfaces/koseki-server.md). This bean writes the request and checks the answer; the route
+ * seals, calls and guards the call with its circuit breaker. A numbered issuance that gets no
+ * document is VOIDED.
+ */
+public class KosekiRelay {
+
+    private static final Logger LOG = LoggerFactory.getLogger(KosekiRelay.class);
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Pattern PAGE = Pattern.compile("/Type\\s*/Page[^s]");
+
+    private final CouplingGuard coupling;
+    private final TransactionEnds ends;
+
+    public KosekiRelay(CouplingGuard coupling, TransactionEnds ends) {
+        this.coupling = coupling;
+        this.ends = ends;
+    }
+
+    /** The request to the koseki server: the drafted request with this issuance's 発行番号 as requestId. */
+    public String request(PreparedCertificate prepared) {
+        coupling.stillCoupled(prepared); // nothing reaches the koseki server while the coupling is suspended
+        try {
+            ObjectNode request = (ObjectNode) JSON.readTree(prepared.getDataXml());
+            ObjectNode withId = JSON.createObjectNode().put("requestId", prepared.getIssueNumber());
+            withId.setAll(request);
+            return withId.toString();
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("the koseki request of " + prepared.getTransaction() + " is not JSON", e);
+        }
+    }
+
+    /**
+     * The koseki server's answer: a PDF is relayed only when it is the one asked for (request id,
+     * kind, subject hash in the headers and in the PDF's document information); its refusals
+     * become the centre's refusal codes; anything else is KOSEKI_UNAVAILABLE.
+     */
+    public RenderedCertificate answer(PreparedCertificate prepared, Exchange exchange) {
+        Message m = exchange.getMessage();
+        Integer status = m.getHeader(Exchange.HTTP_RESPONSE_CODE, Integer.class);
+        byte[] body = m.getBody(byte[].class);
+        String tx = prepared.getTransaction();
+        if (status != null && status == 200) {
+            String subject = subject(prepared);
+            boolean same = prepared.getIssueNumber().equals(m.getHeader("X-Koseki-Request-Id", String.class))
+                    && prepared.getRequest().kind().equals(m.getHeader("X-Koseki-Kind", String.class))
+                    && subject.equals(m.getHeader("X-Koseki-Subject", String.class))
+                    && body != null && new String(body, StandardCharsets.ISO_8859_1).contains(subject);
+            if (!same) {
+                LOG.error("koseki tx {} {}: the server answered with another document: voided", tx, prepared.getIssueNumber());
+                throw ends.voided(prepared, RefusalCode.KOSEKI_MISMATCH);
+            }
+            return new RenderedCertificate(new PdfRenderer.RenderedPdf(body, pages(body)), null);
+        }
+        if (status != null && status == 422) {
+            String code = "";
+            try {
+                code = JSON.readTree(body).path("code").asText();
+            } catch (java.io.IOException | RuntimeException e) {
+                // not JSON: unavailable below
+            }
+            RefusalCode refusal = switch (code) {
+                case "JOSEKI", "KAISEI_GENKOSEKI" -> RefusalCode.KOSEKI_REMOVED;
+                case "NOTIFICATION_PENDING" -> RefusalCode.KOSEKI_NOTIFICATION_PENDING;
+                case "UNKNOWN_PERSON" -> RefusalCode.KOSEKI_UNKNOWN_PERSON;
+                default -> RefusalCode.KOSEKI_UNAVAILABLE;
+            };
+            LOG.info("koseki tx {} {}: refused by the koseki server {}", tx, prepared.getIssueNumber(), code);
+            throw ends.voided(prepared, refusal);
+        }
+        LOG.error("koseki tx {} {}: unexpected answer HTTP {}", tx, prepared.getIssueNumber(), status);
+        throw ends.voided(prepared, RefusalCode.KOSEKI_UNAVAILABLE);
+    }
+
+    /** The circuit breaker's fallback: the koseki server is down, slow, or the breaker is open. */
+    public void unavailable(PreparedCertificate prepared) {
+        LOG.warn("koseki tx {} {}: koseki server unavailable (timeout, error or open breaker)", prepared.getTransaction(),
+                prepared.getIssueNumber());
+        throw ends.voided(prepared, RefusalCode.KOSEKI_UNAVAILABLE);
+    }
+
+    /** SHA-256 of 本籍, 筆頭者, name and birth date, as docs/interfaces/koseki-server.md defines it. */
+    static String subject(PreparedCertificate prepared) {
+        try {
+            JsonNode r = JSON.readTree(prepared.getDataXml());
+            return IssuanceRules.sha256(r.path("honseki").asText() + "\n" + r.path("hittosha").asText() + "\n"
+                    + r.path("person").path("name").asText() + "\n" + r.path("person").path("birthDate").asText());
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static int pages(byte[] pdf) {
+        Matcher m = PAGE.matcher(new String(pdf, StandardCharsets.ISO_8859_1));
+        int n = 0;
+        while (m.find()) {
+            n++;
+        }
+        return Math.max(1, n);
+    }
+}
