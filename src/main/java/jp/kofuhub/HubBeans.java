@@ -10,7 +10,7 @@ import jp.kofuhub.certificate.CertificateKind;
 import jp.kofuhub.certificate.InkanKind;
 import jp.kofuhub.certificate.JuminhyoKind;
 import jp.kofuhub.certificate.TaxKind;
-import jp.kofuhub.issuance.ReplicaFreshness;
+import jp.kofuhub.replica.ReplicaFreshness;
 import jp.kofuhub.issuance.ErrorResponses;
 import jp.kofuhub.issuance.IssuanceService;
 import jp.kofuhub.issuance.IssueNumbers;

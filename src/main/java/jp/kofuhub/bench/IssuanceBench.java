@@ -67,7 +67,7 @@ import jp.kofuhub.render.FontChain;
 import jp.kofuhub.render.PdfRenderer;
 import jp.kofuhub.render.PdfSigner;
 import jp.kofuhub.replica.ReplicaReader;
-import jp.kofuhub.sync.PgpFiles;
+import jp.kofuhub.keys.PgpFiles;
 import org.springframework.jdbc.core.JdbcTemplate;
 
 /**
@@ -918,7 +918,7 @@ public final class IssuanceBench {
     // ---- arguments ----
 
     static Map<String, String> parse(String[] args) {
-        Map<String, String> v = jp.kofuhub.CommandOptions.parse(args, OPTIONS);
+        Map<String, String> v = jp.kofuhub.cli.CommandOptions.parse(args, OPTIONS);
         if (!Set.of("plain", "secure", "both").contains(v.getOrDefault("mode", "plain"))) {
             throw new IllegalArgumentException("--mode must be plain, secure or both");
         }

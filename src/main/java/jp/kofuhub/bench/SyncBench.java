@@ -608,7 +608,7 @@ public final class SyncBench {
     // ---- arguments and logging ----
 
     private static Map<String, String> parse(String[] args) {
-        Map<String, String> v = jp.kofuhub.CommandOptions.parse(args, OPTIONS);
+        Map<String, String> v = jp.kofuhub.cli.CommandOptions.parse(args, OPTIONS);
         if (!v.containsKey("db-url")) {
             throw new IllegalArgumentException("--db-url is required");
         }

@@ -205,7 +205,7 @@ public class DemoCity implements ApplicationRunner, org.springframework.beans.fa
         String name = plain.getFileName().toString();
         String source = name.split("_")[1];
         try {
-            jp.kofuhub.sync.PgpFiles.sealForHub(plain, inbox.resolve(name + jp.kofuhub.sync.PgpFiles.SUFFIX), keysDir,
+            jp.kofuhub.keys.PgpFiles.sealForHub(plain, inbox.resolve(name + jp.kofuhub.keys.PgpFiles.SUFFIX), keysDir,
                     source, keysPassword);
         } finally {
             Files.deleteIfExists(plain);

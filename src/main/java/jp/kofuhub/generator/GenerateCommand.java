@@ -98,7 +98,7 @@ public final class GenerateCommand {
                            LocalDate today, Path font, boolean jukiOnly, boolean myNumbers) {
 
         static Options parse(String[] args) {
-            Map<String, String> v = jp.kofuhub.CommandOptions.parse(args, OPTIONS);
+            Map<String, String> v = jp.kofuhub.cli.CommandOptions.parse(args, OPTIONS);
             String municipality = required(v, "municipality");
             if (!ExportFormat.MUNICIPALITY.matcher(municipality).matches()) {
                 throw new IllegalArgumentException("--municipality must be a 6-digit 団体コード");

@@ -32,6 +32,7 @@ import jp.kofuhub.municipality.MunicipalityRegistry;
 import jp.kofuhub.render.FieldOverflowException;
 import jp.kofuhub.render.GlyphUnavailableException;
 import jp.kofuhub.render.PdfRenderer;
+import jp.kofuhub.replica.ReplicaFreshness;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.transaction.support.TransactionTemplate;

@@ -15,6 +15,7 @@ import java.util.HexFormat;
 import java.util.Iterator;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import jp.kofuhub.keys.PgpFiles;
 import jp.kofuhub.keys.PgpOpener;
 import jp.kofuhub.keys.PgpRefusedException;
 import jp.kofuhub.registry.ExportFileException;

@@ -14,6 +14,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import jp.kofuhub.keys.PgpMessages;
 import jp.kofuhub.keys.PgpRefusedException;
+import jp.kofuhub.settlement.DailySettlement;
+import jp.kofuhub.settlement.Settlement;
 import jp.kofuhub.support.HubTestBase;
 import jp.kofuhub.support.SecureKosekiHub;
 import jp.kofuhub.support.TestHub;

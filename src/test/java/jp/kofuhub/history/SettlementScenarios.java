@@ -19,6 +19,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import jp.kofuhub.settlement.DailySettlement;
 import jp.kofuhub.support.HubTestBase;
 import org.apache.camel.CamelContext;
 import org.apache.camel.CamelExecutionException;

@@ -24,7 +24,7 @@ import jp.kofuhub.keys.PgpMessages;
 import jp.kofuhub.support.Http;
 import jp.kofuhub.support.HubTestBase;
 import jp.kofuhub.support.TestHub;
-import jp.kofuhub.sync.PgpFiles;
+import jp.kofuhub.keys.PgpFiles;
 import org.bouncycastle.bcpg.ArmoredOutputStream;
 import org.bouncycastle.bcpg.HashAlgorithmTags;
 import org.bouncycastle.openpgp.PGPPrivateKey;

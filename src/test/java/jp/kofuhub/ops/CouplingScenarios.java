@@ -27,7 +27,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import javax.management.MBeanServer;
 import javax.management.ObjectName;
 import jp.kofuhub.history.IssuanceHistory;
-import jp.kofuhub.history.Settlement;
+import jp.kofuhub.settlement.Settlement;
 import jp.kofuhub.municipality.MunicipalityProfile;
 import jp.kofuhub.municipality.MunicipalityRegistry;
 import jp.kofuhub.registry.ExportHeader.Kind;

@@ -5,7 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import jp.kofuhub.CommandOptions;
+import jp.kofuhub.cli.CommandOptions;
 import jp.kofuhub.keys.DemoKeys;
 import jp.kofuhub.keys.PgpMessages;
 import jp.kofuhub.keys.Tls;

@@ -1,4 +1,4 @@
-package jp.kofuhub.history;
+package jp.kofuhub.settlement;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

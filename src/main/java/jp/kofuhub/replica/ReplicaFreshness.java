@@ -1,4 +1,4 @@
-package jp.kofuhub.issuance;
+package jp.kofuhub.replica;
 
 import java.sql.Timestamp;
 import java.time.Clock;

@@ -1,4 +1,4 @@
-package jp.kofuhub.history;
+package jp.kofuhub.settlement;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -15,6 +15,7 @@ import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Set;
+import jp.kofuhub.history.IssuanceHistory;
 import jp.kofuhub.municipality.MunicipalityProfile;
 import jp.kofuhub.municipality.MunicipalityRegistry;
 import org.slf4j.Logger;
@@ -177,7 +178,7 @@ public class DailySettlement {
         return first == null ? null : first.atZoneSameInstant(zone).toLocalDate();
     }
 
-    static String sha256(String s) {
+    public static String sha256(String s) {
         try {
             return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8)));
         } catch (NoSuchAlgorithmException e) {

@@ -1,4 +1,4 @@
-package jp.kofuhub;
+package jp.kofuhub.cli;
 
 import java.util.HashMap;
 import java.util.Map;

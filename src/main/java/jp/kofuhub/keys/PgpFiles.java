@@ -1,4 +1,4 @@
-package jp.kofuhub.sync;
+package jp.kofuhub.keys;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -51,7 +51,7 @@ public final class PgpFiles {
     public static final Map<String, String> PARTY_OF_SOURCE = Map.of(
             "JUKI", "juki", "INKAN", "inkan", "ZEI", "zei", "KOSEKI", "koseki-registry");
 
-    static final BouncyCastleProvider BC = new BouncyCastleProvider();
+    public static final BouncyCastleProvider BC = new BouncyCastleProvider();
 
     private PgpFiles() {
     }

@@ -1,9 +1,10 @@
-package jp.kofuhub.history;
+package jp.kofuhub.settlement;
 
 import java.time.LocalDate;
 import java.time.ZoneId;
 import java.util.Comparator;
 import java.util.List;
+import jp.kofuhub.history.IssuanceHistory;
 import org.springframework.jdbc.core.JdbcTemplate;
 
 /**
