@@ -11,7 +11,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import jp.kofuhub.demo.DemoKeys;
 import jp.kofuhub.keys.PgpMessages;
 import jp.kofuhub.keys.PgpRefusedException;
 import jp.kofuhub.keys.Tls;
@@ -27,7 +26,7 @@ import jp.kofuhub.keys.Tls;
  * message). For an {@code https://} URL (the default: {@code $KOFU_URL}, else https://localhost:8443) the
  * tool shows the centre's client certificate and seals every request with the centre's OpenPGP key
  * (signed by the centre, encrypted to the hub) and opens every answer (the hub's signature verified),
- * keys from {@link Tls#configuredDir()} and {@link DemoKeys#configuredPassword()}. For {@code http://}
+ * keys from {@link Tls#configuredDir()} and {@link Tls#configuredPassword()}. For {@code http://}
  * (the dev profile) it sends plain JSON unless {@code --seal} is given.
  */
 public final class KioskCommand {
@@ -83,7 +82,7 @@ public final class KioskCommand {
         try {
             boolean https = o.get("--url").regionMatches(true, 0, "https:", 0, 6);
             CentreClient centre = new CentreClient(Tls.httpClient(o.get("--url"), "centre"), https || sealFlag
-                    ? PgpMessages.ofParty(Tls.configuredDir(), "centre", DemoKeys.configuredPassword(), List.of("hub"))
+                    ? PgpMessages.ofParty(Tls.configuredDir(), "centre", Tls.configuredPassword(), List.of("hub"))
                     : null, CentreClient.certificateOrNull(Tls.configuredDir().resolve("hub.crt")));
             System.out.println("transaction " + transaction + (centre.sealed() ? " (sealed: OpenPGP)" : " (plain JSON)"));
             CentreClient.Answer a = centre.post(url + "/availability", body);

@@ -6,7 +6,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import jp.kofuhub.cli.CommandOptions;
-import jp.kofuhub.demo.DemoKeys;
 import jp.kofuhub.keys.PgpMessages;
 import jp.kofuhub.keys.Tls;
 import org.slf4j.LoggerFactory;
@@ -75,7 +74,7 @@ public final class KosekiServerCommand {
             server = new KosekiServer(book, new KosekiCertificates(FONT, book.cityPrefix()), port);
             Path keys = o.containsKey("keys") ? Path.of(o.get("keys")) : Tls.configuredDir();
             if (tls) {
-                server.tls(Tls.context(keys, "koseki-server", DemoKeys.configuredPassword()));
+                server.tls(Tls.context(keys, "koseki-server", Tls.configuredPassword()));
             }
             if (pgp) {
                 for (String f : new String[] {"koseki-server.pgp.sec", KosekiServer.HUB + ".pgp.pub"}) {
@@ -83,7 +82,7 @@ public final class KosekiServerCommand {
                         throw new java.nio.file.NoSuchFileException(keys.resolve(f).toString());
                     }
                 }
-                server.pgp(PgpMessages.ofParty(keys, "koseki-server", DemoKeys.configuredPassword(),
+                server.pgp(PgpMessages.ofParty(keys, "koseki-server", Tls.configuredPassword(),
                         List.of(KosekiServer.HUB)));
             }
             server.start();
