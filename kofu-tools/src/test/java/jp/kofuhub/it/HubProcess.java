@@ -11,7 +11,7 @@ import java.util.Map;
 import static org.awaitility.Awaitility.await;
 
 /**
- * One hub as a separate JVM running the packaged jar (target/kofu-hub.jar, built by `package`
+ * One hub as a separate JVM running the packaged jar (kofu-hub/target/kofu-hub-exec.jar, built by `package`
  * before the *IT tests run), from the project root like `./kofu serve`. Its log goes to a file the
  * test can wait on. {@link #kill()} is SIGKILL: no shutdown hook, no transaction commit.
  */
@@ -29,7 +29,7 @@ public final class HubProcess implements AutoCloseable {
 
     /** Starts a hub with the given environment (KOFU_* settings) and JVM system properties. */
     public static HubProcess start(Path work, String name, Map<String, String> env, List<String> jvmProps) throws IOException {
-        String jar = System.getProperty("kofu.jar", "target/kofu-hub.jar");
+        String jar = System.getProperty("kofu.jar", "kofu-hub/target/kofu-hub-exec.jar");
         int port = freePort();
         Path log = work.resolve(name + ".log");
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
