@@ -33,12 +33,13 @@ USER 10001:10001
 EXPOSE 8443 9090
 
 FROM base
-COPY --chown=root:root target/kofu-hub.jar /opt/kofu-hub/kofu-hub.jar
+# the hub only: kofu-hub-exec.jar holds none of the tools (kofu-tools)
+COPY --chown=root:root kofu-hub/target/kofu-hub-exec.jar /opt/kofu-hub/kofu-hub.jar
 COPY --chown=root:root routes/ /opt/kofu-hub/routes/
 COPY --chown=root:root config/ /opt/kofu-hub/config/
 COPY --chown=root:root xslt-templates/ /opt/kofu-hub/xslt-templates/
 COPY --chown=root:root fonts/ /opt/kofu-hub/fonts/
 COPY --chown=root:root docs/interfaces/ /opt/kofu-hub/docs/interfaces/
-# `serve` by default; the jar's other commands run the same way (docker run IMAGE kiosk --serial …)
+# `serve` by default; the hub's other commands run the same way (docker run IMAGE quarantine list)
 ENTRYPOINT ["java", "-jar", "/opt/kofu-hub/kofu-hub.jar"]
 CMD ["serve"]

@@ -38,7 +38,7 @@ PGBIN=${PGBIN:-/usr/lib/postgresql/15/bin}
 PGPORT=${PGPORT:-55433}
 WORK=${BENCH_WORK:-/tmp/kofu-bench-issuance}
 
-jar=target/kofu-hub.jar
+jar=kofu-tools/target/kofu-tools.jar
 if [ ! -f "$jar" ] || [ -n "$(find pom.xml src -newer "$jar" -print -quit)" ]; then
   echo "bench: building $jar …" >&2
   ./mvnw -B -q -DskipTests package >&2

@@ -6,7 +6,7 @@ import java.time.Duration;
 import java.time.ZoneId;
 import java.util.HashSet;
 import java.util.List;
-import jp.kofuhub.issuance.ReplicaFreshness;
+import jp.kofuhub.replica.ReplicaFreshness;
 import jp.kofuhub.issuance.ErrorResponses;
 import jp.kofuhub.issuance.IssueNumbers;
 import jp.kofuhub.issuance.Transactions;
@@ -75,8 +75,8 @@ public class HubBeans {
      */
     @Bean
     jp.kofuhub.keys.AtRestCipher atRestCipher(@Value("${kofu.at-rest.key-file}") String keyFile,
-                                              jp.kofuhub.keys.KeysOnFirstRun keysFirst) {
-        keysFirst.ensure();
+                                              org.springframework.beans.factory.ObjectProvider<jp.kofuhub.keys.KeysOnFirstRun> keysFirst) {
+        keysFirst.ifAvailable(jp.kofuhub.keys.KeysOnFirstRun::ensure);
         return jp.kofuhub.keys.AtRestCipher.load(Path.of(keyFile));
     }
 
@@ -114,8 +114,8 @@ public class HubBeans {
     @Bean
     PdfSignerHolder pdfSigner(@Value("${kofu.signing.keystore}") String keystore,
                               @Value("${kofu.keys.password}") String password, Clock clock,
-                              jp.kofuhub.keys.KeysOnFirstRun keysFirst) {
-        keysFirst.ensure();
+                              org.springframework.beans.factory.ObjectProvider<jp.kofuhub.keys.KeysOnFirstRun> keysFirst) {
+        keysFirst.ifAvailable(jp.kofuhub.keys.KeysOnFirstRun::ensure);
         Path p12 = Path.of(keystore);
         if (!java.nio.file.Files.isRegularFile(p12)) {
             org.slf4j.LoggerFactory.getLogger(HubBeans.class).warn(

@@ -7,7 +7,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.MeterBinder;
 import java.time.Clock;
 import java.time.Duration;
-import jp.kofuhub.issuance.ReplicaFreshness;
+import jp.kofuhub.replica.ReplicaFreshness;
 import jp.kofuhub.metrics.CamelMeters;
 import jp.kofuhub.metrics.HubMetrics;
 import jp.kofuhub.metrics.SyncMeters;

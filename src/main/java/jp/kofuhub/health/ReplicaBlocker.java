@@ -6,7 +6,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
-import jp.kofuhub.issuance.ReplicaFreshness;
+import jp.kofuhub.replica.ReplicaFreshness;
 import jp.kofuhub.ops.IssueBlocker;
 
 /**

@@ -1,18 +1,14 @@
 package jp.kofuhub.history;
 
-import java.time.Clock;
-import java.time.Duration;
-import java.time.LocalDate;
 import java.time.ZoneId;
-import jp.kofuhub.municipality.MunicipalityRegistry;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.jdbc.core.JdbcTemplate;
 
 /**
- * The issuance history, its verification endpoint and the daily settlement: plain classes, wired here
- * and called by name from routes/settlement/ and by {@code TransactionEnds}.
+ * The issuance history and its verification endpoint: plain classes, wired here and called by
+ * {@code TransactionEnds}, the settlement ({@code jp.kofuhub.settlement}) and the coupling switch.
  */
 @Configuration(proxyBeanMethods = false)
 public class HistoryBeans {
@@ -25,32 +21,5 @@ public class HistoryBeans {
     @Bean
     HistoryEndpoint historyEndpoint(IssuanceHistory history) {
         return new HistoryEndpoint(history);
-    }
-
-    @Bean
-    Settlement settlement(JdbcTemplate jdbc, @Value("${kofu.time-zone}") String zone) {
-        return new Settlement(jdbc, ZoneId.of(zone));
-    }
-
-    @Bean
-    DailySettlement dailySettlement(JdbcTemplate jdbc, Settlement settlement, MunicipalityRegistry municipalities,
-                                    Clock clock, @Value("${kofu.time-zone}") String zone,
-                                    @Value("${kofu.settlement.since:}") String since,
-                                    @Value("${kofu.settlement.grace:PT30M}") Duration grace,
-                                    org.springframework.beans.factory.ObjectProvider<jp.kofuhub.ops.CouplingSwitch> coupling) {
-        DailySettlement d = new DailySettlement(jdbc, settlement, municipalities, clock, ZoneId.of(zone),
-                since == null || since.isBlank() ? null : LocalDate.parse(since.trim()), grace);
-        jp.kofuhub.ops.CouplingSwitch stop = coupling.getIfAvailable();
-        if (stop != null) {
-            d.setSuspended(stop::suspended); // a suspended municipality's settlement waits until it is resumed
-        }
-        return d;
-    }
-
-    @Bean
-    SettlementFiles settlementFiles(jp.kofuhub.keys.PgpMessages pgpMessages,
-                                    @Value("${kofu.settlement.pgp:true}") boolean pgp,
-                                    @Value("${kofu.settlement.recipient:finance}") String recipient) {
-        return new SettlementFiles(pgp ? pgpMessages : null, recipient);
     }
 }

@@ -205,7 +205,7 @@ public class IssuanceHistory {
     }
 
     /** The first instant of {@code day} in {@code zone}, as a UTC time for a query parameter. */
-    static OffsetDateTime startOf(LocalDate day, ZoneId zone) {
+    public static OffsetDateTime startOf(LocalDate day, ZoneId zone) {
         return day.atStartOfDay(zone).toOffsetDateTime().withOffsetSameInstant(java.time.ZoneOffset.UTC);
     }
 

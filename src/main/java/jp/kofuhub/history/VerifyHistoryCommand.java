@@ -13,7 +13,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import jp.kofuhub.CommandOptions;
+import jp.kofuhub.cli.CommandOptions;
 
 /**
  * {@code verify-history}: checks the hash chains of the issuance history through the running hub's

@@ -1,5 +1,6 @@
 package jp.kofuhub.issuance;
 
+import jp.kofuhub.replica.ReplicaFreshness;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;

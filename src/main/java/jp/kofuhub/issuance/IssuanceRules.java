@@ -1,5 +1,6 @@
 package jp.kofuhub.issuance;
 
+import jp.kofuhub.replica.ReplicaFreshness;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;

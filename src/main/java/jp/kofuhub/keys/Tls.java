@@ -21,7 +21,21 @@ import javax.net.ssl.TrustManagerFactory;
  */
 public final class Tls {
 
+    /** The key folder when none is configured (the demo key set is written there). */
+    public static final String DEFAULT_KEYS_DIR = "data/keys";
+    /** The key password when none is configured: the demo key set's. */
+    public static final String DEFAULT_KEYS_PASSWORD = "changeit-demo";
+
     private Tls() {
+    }
+
+    /** The password: system property {@code kofu.keys.password}, else KOFU_KEYS_PASSWORD, else the demo default. */
+    public static char[] configuredPassword() {
+        String p = System.getProperty("kofu.keys.password");
+        if (p == null || p.isEmpty()) {
+            p = System.getenv("KOFU_KEYS_PASSWORD");
+        }
+        return (p == null || p.isEmpty() ? DEFAULT_KEYS_PASSWORD : p).toCharArray();
     }
 
     /** The key folder of a command-line tool: {@code -Dkofu.keys.dir}, else KOFU_KEYS_DIR, else data/keys. */
@@ -30,7 +44,7 @@ public final class Tls {
         if (d == null || d.isEmpty()) {
             d = System.getenv("KOFU_KEYS_DIR");
         }
-        return Path.of(d == null || d.isEmpty() ? DemoKeys.DEFAULT_DIR : d);
+        return Path.of(d == null || d.isEmpty() ? DEFAULT_KEYS_DIR : d);
     }
 
     /**
@@ -58,12 +72,12 @@ public final class Tls {
     /**
      * An HTTP client for {@code url}: for {@code https:} with the client certificate of {@code party}
      * from the configured key folder and password ({@link #configuredDir()},
-     * {@link DemoKeys#configuredPassword()}); for {@code http:} (the dev profile) a plain one.
+     * {@link #configuredPassword()}); for {@code http:} (the dev profile) a plain one.
      */
     public static HttpClient httpClient(String url, String party) {
         HttpClient.Builder b = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5));
         if (url != null && url.regionMatches(true, 0, "https:", 0, 6)) {
-            b.sslContext(context(configuredDir(), party, DemoKeys.configuredPassword()));
+            b.sslContext(context(configuredDir(), party, configuredPassword()));
         }
         return b.build();
     }

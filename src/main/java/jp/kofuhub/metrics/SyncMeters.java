@@ -10,7 +10,7 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
-import jp.kofuhub.issuance.ReplicaFreshness;
+import jp.kofuhub.replica.ReplicaFreshness;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

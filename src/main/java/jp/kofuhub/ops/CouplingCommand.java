@@ -49,7 +49,7 @@ public final class CouplingCommand {
     }
 
     public static int run(String[] args) {
-        jp.kofuhub.CommandOptions.Parsed parsed = jp.kofuhub.CommandOptions.parseWords(args, OPTIONS);
+        jp.kofuhub.cli.CommandOptions.Parsed parsed = jp.kofuhub.cli.CommandOptions.parseWords(args, OPTIONS);
         if (parsed == null || parsed.words().size() != 1) {
             return usage();
         }

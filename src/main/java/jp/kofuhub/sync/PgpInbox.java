@@ -17,6 +17,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import jp.kofuhub.keys.BoundedInflation;
 import jp.kofuhub.keys.InflationLimit;
+import jp.kofuhub.keys.PgpFiles;
 import jp.kofuhub.keys.PgpOpener;
 import jp.kofuhub.keys.PgpRefusedException;
 import jp.kofuhub.registry.ExportFileException;

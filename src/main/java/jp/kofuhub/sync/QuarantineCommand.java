@@ -43,7 +43,7 @@ public final class QuarantineCommand {
     }
 
     public static int run(String[] args) {
-        jp.kofuhub.CommandOptions.Parsed parsed = jp.kofuhub.CommandOptions.parseWords(args, OPTIONS);
+        jp.kofuhub.cli.CommandOptions.Parsed parsed = jp.kofuhub.cli.CommandOptions.parseWords(args, OPTIONS);
         if (parsed == null) {
             return usage();
         }

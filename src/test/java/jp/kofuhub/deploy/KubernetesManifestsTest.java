@@ -140,7 +140,7 @@ class KubernetesManifestsTest {
         assertThat(c.get("readOnlyRootFilesystem")).isEqualTo(true);
         String dockerfile = Files.readString(Path.of("Dockerfile"));
         assertThat(dockerfile).contains("USER " + pod.get("runAsUser") + ":" + pod.get("runAsGroup"));
-        assertThat(Files.readString(Path.of("pom.xml"))).contains("<user>" + pod.get("runAsUser") + ":" + pod.get("runAsGroup") + "</user>");
+        assertThat(Files.readString(Path.of("kofu-hub/pom.xml"))).contains("<user>" + pod.get("runAsUser") + ":" + pod.get("runAsGroup") + "</user>");
         // the working directory's relative folders (./kofu serve runs in the project root) are in the image
         for (String dir : List.of("routes/", "config/", "xslt-templates/", "fonts/", "docs/interfaces/")) {
             assertThat(dockerfile).contains("COPY --chown=root:root " + dir + " /opt/kofu-hub/" + dir);

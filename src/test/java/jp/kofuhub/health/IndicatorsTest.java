@@ -7,7 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import jp.kofuhub.issuance.ReplicaFreshness.SourceState;
+import jp.kofuhub.replica.ReplicaFreshness.SourceState;
 import jp.kofuhub.metrics.HubMetrics;
 import jp.kofuhub.ops.IssueBlocker;
 import org.junit.jupiter.api.Test;

@@ -9,7 +9,7 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
-import jp.kofuhub.issuance.ReplicaFreshness;
+import jp.kofuhub.replica.ReplicaFreshness;
 import org.junit.jupiter.api.Test;
 
 /** The sync gauges: one pair per municipality/source, registered when the source first shows up. */
