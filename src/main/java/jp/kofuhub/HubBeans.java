@@ -1,5 +1,13 @@
 package jp.kofuhub;
 
+import jp.kofuhub.issuance.IssuanceRules;
+import jp.kofuhub.koseki.KosekiKind;
+import jp.kofuhub.koseki.KosekiRegistrations;
+import jp.kofuhub.certificate.CertificateKind;
+import jp.kofuhub.certificate.InkanKind;
+import jp.kofuhub.certificate.JuminhyoKind;
+import jp.kofuhub.certificate.TaxKind;
+import org.springframework.beans.factory.ObjectProvider;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -203,5 +211,19 @@ public class HubBeans {
     @Bean
     ErrorResponses errorResponses() {
         return new ErrorResponses();
+    }
+    /** The issuance rules with every certificate kind (here, not in IssuanceBeans: 戸籍 kinds live in koseki/). */
+    @Bean
+    IssuanceRules issuanceRules(MunicipalityRegistry municipalities, ReplicaReader replica, FontChain fonts,
+                                ReplicaFreshness freshness, Clock clock, JdbcTemplate jdbc,
+                                ObjectProvider<KosekiRegistrations> registrations,
+                                @Value("${kofu.calendar.ignore-hours:false}") boolean ignoreHours) {
+        KosekiRegistrations koseki = registrations.getIfAvailable(() -> new KosekiRegistrations(jdbc, clock));
+        List<CertificateKind> kinds = List.of(new JuminhyoKind(replica, fonts),
+                new JuminhyoKind(JuminhyoKind.KISAI, replica, fonts), new InkanKind(replica, fonts),
+                new TaxKind("SHOTOKU", replica, fonts), new TaxKind("KAZEI", replica, fonts),
+                new TaxKind("SHOTOKU_KAZEI", replica, fonts), new KosekiKind("KOSEKI_ZENBU", replica, koseki),
+                new KosekiKind("KOSEKI_KOJIN", replica, koseki), new KosekiKind("KOSEKI_FUHYO", replica, koseki));
+        return new IssuanceRules(municipalities, kinds, freshness, clock, ignoreHours);
     }
 }

@@ -1,53 +1,28 @@
 package jp.kofuhub.issuance;
 
-import jp.kofuhub.replica.ReplicaFreshness;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.List;
-import jp.kofuhub.certificate.CertificateKind;
-import jp.kofuhub.certificate.InkanKind;
-import jp.kofuhub.certificate.JuminhyoKind;
-import jp.kofuhub.certificate.TaxKind;
 import jp.kofuhub.history.IssuanceHistory;
-import jp.kofuhub.koseki.KosekiKind;
-import jp.kofuhub.koseki.KosekiRegistrations;
 import jp.kofuhub.metrics.HubMetrics;
-import jp.kofuhub.municipality.MunicipalityRegistry;
 import jp.kofuhub.ops.CouplingSwitch;
-import jp.kofuhub.render.FontChain;
 import jp.kofuhub.render.PdfRenderer;
 import jp.kofuhub.render.PdfSigners;
-import jp.kofuhub.replica.ReplicaReader;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
-import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * The beans the issuance routes call, one per step (docs/architecture.md, Flows): {@code availabilityPhase},
  * {@code certificatePreparation}, {@code certificateRendering}, {@code certificateSigning},
  * {@code certificateConfirmation}, {@code kosekiRelay}, {@code completionPhase}, {@code documentSweeps}
- * and {@code transactionEnds}; and what they share ({@link IssuanceRules}, {@link CouplingGuard}).
+ * and {@code transactionEnds}; and what they share ({@link CouplingGuard}; {@link IssuanceRules}, which knows every
+ * certificate kind, 戸籍 included, is wired in {@code HubBeans} so that issuance needs no koseki import).
  * Meters come in through the constructors.
  */
 @Configuration(proxyBeanMethods = false)
 public class IssuanceBeans {
-
-    @Bean
-    IssuanceRules issuanceRules(MunicipalityRegistry municipalities, ReplicaReader replica, FontChain fonts,
-                                ReplicaFreshness freshness, Clock clock, JdbcTemplate jdbc,
-                                ObjectProvider<KosekiRegistrations> registrations,
-                                @Value("${kofu.calendar.ignore-hours:false}") boolean ignoreHours) {
-        KosekiRegistrations koseki = registrations.getIfAvailable(() -> new KosekiRegistrations(jdbc, clock));
-        List<CertificateKind> kinds = List.of(new JuminhyoKind(replica, fonts),
-                new JuminhyoKind(JuminhyoKind.KISAI, replica, fonts), new InkanKind(replica, fonts),
-                new TaxKind("SHOTOKU", replica, fonts), new TaxKind("KAZEI", replica, fonts),
-                new TaxKind("SHOTOKU_KAZEI", replica, fonts), new KosekiKind("KOSEKI_ZENBU", replica, koseki),
-                new KosekiKind("KOSEKI_KOJIN", replica, koseki), new KosekiKind("KOSEKI_FUHYO", replica, koseki));
-        return new IssuanceRules(municipalities, kinds, freshness, clock, ignoreHours);
-    }
 
     @Bean
     TransactionEnds transactionEnds(Transactions transactions, IssuanceHistory history, TransactionTemplate tx,
