@@ -18,6 +18,8 @@ public final class EmbeddedPostgres {
             try {
                 server = io.zonky.test.db.postgres.embedded.EmbeddedPostgres.builder()
                         .setServerConfig("fsync", "off")
+                        // no DETAIL lines (they quote key values: a 宛名番号) in the server log, as in production (docs/deploy.md)
+                        .setServerConfig("log_error_verbosity", "terse")
                         .setServerConfig("synchronous_commit", "off")
                         .setServerConfig("full_page_writes", "off")
                         .start();
