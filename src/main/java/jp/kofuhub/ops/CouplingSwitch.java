@@ -1,15 +1,8 @@
 package jp.kofuhub.ops;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.sql.ResultSet;
-import java.sql.SQLException;
 import java.time.Clock;
 import java.time.OffsetDateTime;
 import java.util.Collection;
-import java.util.List;
-import java.util.HexFormat;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
@@ -17,7 +10,6 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.UUID;
 import java.util.function.Supplier;
-import jp.kofuhub.history.HistoryEntry;
 import jp.kofuhub.history.IssuanceHistory;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -82,17 +74,14 @@ public class CouplingSwitch implements IssueBlocker {
         static final State NEVER = new State(false, null, null, null);
     }
 
-    private final JdbcTemplate jdbc;
-    private final TransactionTemplate tx;
-    private final IssuanceHistory history;
-    private final Supplier<Collection<String>> municipalities;
+    private final CouplingStore store;
     private final Clock clock;
     private final String deployment;
     private final CouplingRoutes routes;
     private final Supplier<Optional<String>> caller;
     private volatile State state = State.NEVER;
     /** The municipalities with a {@code municipality_coupling} row, as this instance last read or set them. */
-    private volatile Map<String, State> municipal = Map.of();
+    private volatile MunicipalStates municipal = MunicipalStates.NONE;
 
     /**
      * @param municipalities the codes of the municipalities served: each gets the history row
@@ -111,10 +100,7 @@ public class CouplingSwitch implements IssueBlocker {
     public CouplingSwitch(JdbcTemplate jdbc, TransactionTemplate tx, IssuanceHistory history,
                           Supplier<Collection<String>> municipalities, Clock clock, String deployment,
                           CouplingRoutes routes, Supplier<Optional<String>> caller) {
-        this.jdbc = jdbc;
-        this.tx = tx;
-        this.history = history;
-        this.municipalities = municipalities;
+        this.store = new CouplingStore(jdbc, tx, history, municipalities, deployment);
         this.clock = clock;
         this.deployment = deployment;
         this.routes = routes;
@@ -154,7 +140,7 @@ public class CouplingSwitch implements IssueBlocker {
      * @throws IllegalArgumentException a municipality this hub does not serve, a blank operator or reason
      */
     public synchronized String suspendMunicipality(String municipality, String operator, String reason) {
-        return change(served(municipality), true, operator, reason);
+        return change(store.served(municipality), true, operator, reason);
     }
 
     /**
@@ -165,7 +151,7 @@ public class CouplingSwitch implements IssueBlocker {
      * @throws IllegalArgumentException a municipality this hub does not serve, a blank operator or reason
      */
     public synchronized String resumeMunicipality(String municipality, String operator, String reason) {
-        return change(served(municipality), false, operator, reason);
+        return change(store.served(municipality), false, operator, reason);
     }
 
     // ---------------------------------------------------------------- JMX operations (the console)
@@ -240,7 +226,7 @@ public class CouplingSwitch implements IssueBlocker {
 
     /** Whether the coupling is suspended, read from the database now (any instance may have flipped it). */
     public boolean suspendedNow() {
-        return read().suspended();
+        return store.read().suspended();
     }
 
     /**
@@ -256,27 +242,17 @@ public class CouplingSwitch implements IssueBlocker {
      * read from the database now with one statement (the issuance path asks this for every request).
      */
     public boolean suspendedNow(String municipality) {
-        Long n = jdbc.queryForObject("select (select count(*) from coupling_state where deployment = ? and suspended)"
-                + " + (select count(*) from municipality_coupling where deployment = ? and municipality_code = ?"
-                + " and suspended)", Long.class, deployment, deployment, municipality);
-        return n != null && n > 0;
+        return store.suspendedNow(municipality);
     }
 
     /** One municipality's own switch as this instance last read or set it ({@link State#NEVER}-like when unused). */
     public State municipalState(String municipality) {
-        State s = municipality == null ? null : municipal.get(municipality);
-        return s == null ? State.NEVER : s;
+        return municipal.of(municipality);
     }
 
     /** The municipalities suspended on their own, by code, as this instance last read or set them. */
     public Map<String, State> suspendedMunicipalities() {
-        Map<String, State> out = new TreeMap<>();
-        municipal.forEach((code, s) -> {
-            if (s.suspended()) {
-                out.put(code, s);
-            }
-        });
-        return out;
+        return municipal.suspended();
     }
 
     /** The municipality of a registry export file name ({@code <municipality>_<source>_…}), or empty. */
@@ -304,9 +280,9 @@ public class CouplingSwitch implements IssueBlocker {
 
     /** Reads the state from the database into this instance (no route is touched). */
     public void load() {
-        state = read();
-        municipal = readMunicipal();
-        municipal.forEach((code, s) -> {
+        state = store.read();
+        municipal = new MunicipalStates(store.readMunicipal());
+        municipal.byCode().forEach((code, s) -> {
             if (s.suspended()) {
                 LOG.warn("coupling of municipality {} is SUSPENDED since {} by {}", code, s.since(), s.operator());
             }
@@ -323,13 +299,13 @@ public class CouplingSwitch implements IssueBlocker {
      * routes (a suspended hub starts suspended) and by the route {@code coupling-watch}.
      */
     public synchronized void align() {
-        State now = read();
+        State now = store.read();
         State before = state;
         state = now;
-        Map<String, State> municipalBefore = municipal;
-        municipal = readMunicipal();
-        municipal.forEach((code, s) -> {
-            if (s.suspended() != municipalState(code, municipalBefore).suspended()) {
+        MunicipalStates municipalBefore = municipal;
+        municipal = new MunicipalStates(store.readMunicipal());
+        municipal.byCode().forEach((code, s) -> {
+            if (s.suspended() != municipalBefore.of(code).suspended()) {
                 LOG.warn("coupling of municipality {} {} on this instance: by {} (from the database)", code,
                         s.suspended() ? "SUSPENDED" : "RESUMED", s.operator());
             }
@@ -389,38 +365,7 @@ public class CouplingSwitch implements IssueBlocker {
         OffsetDateTime now = OffsetDateTime.now(clock);
         String transaction = "COUPLING-" + UUID.randomUUID();
         boolean hub = municipality == null;
-        State after = tx.execute(s -> {
-            State current;
-            if (hub) {
-                jdbc.update("insert into coupling_state (deployment, suspended) values (?, false) on conflict do nothing",
-                        deployment);
-                current = jdbc.query("select suspended, since, operator, reason from coupling_state where deployment = ?"
-                        + " for update", rs -> rs.next() ? state(rs) : State.NEVER, deployment);
-            } else {
-                jdbc.update("insert into municipality_coupling (deployment, municipality_code, suspended) values (?, ?, false)"
-                        + " on conflict do nothing", deployment, municipality);
-                current = jdbc.query("select suspended, since, operator, reason from municipality_coupling"
-                        + " where deployment = ? and municipality_code = ? for update",
-                        rs -> rs.next() ? state(rs) : State.NEVER, deployment, municipality);
-            }
-            if (current.suspended() == suspend) {
-                return current; // nothing changes, nothing is recorded
-            }
-            if (hub) {
-                jdbc.update("update coupling_state set suspended = ?, since = ?, operator = ?, reason = ? where deployment = ?",
-                        suspend, now, operator, reason, deployment);
-            } else {
-                jdbc.update("update municipality_coupling set suspended = ?, since = ?, operator = ?, reason = ?"
-                        + " where deployment = ? and municipality_code = ?", suspend, now, operator, reason, deployment,
-                        municipality);
-            }
-            // the whole hub: a row in every municipality's chain; one municipality: in its own chain only
-            for (String m : hub ? municipalities.get().stream().sorted().toList() : List.of(municipality)) {
-                history.append(new HistoryEntry(m, now, transaction, null, null, null, IssuanceHistory.COUPLING, null,
-                        0, null, 0, verb, null, operator, reason));
-            }
-            return null;
-        });
+        State after = store.change(municipality, suspend, now, operator, reason, transaction, verb);
         boolean changed = after == null;
         State s = changed ? new State(suspend, now, operator, reason) : after;
         String scope = hub ? "" : " of municipality " + municipality;
@@ -433,9 +378,7 @@ public class CouplingSwitch implements IssueBlocker {
                 routes.resume();
             }
         } else {
-            Map<String, State> m = new TreeMap<>(municipal);
-            m.put(municipality, s);
-            municipal = Map.copyOf(m);
+            municipal = municipal.with(municipality, s);
         }
         if (!changed) {
             LOG.info("coupling{} {}: {} asked by {}, no change", scope, suspend ? "suspend" : "resume", suspend
@@ -443,98 +386,19 @@ public class CouplingSwitch implements IssueBlocker {
             return suspend ? "ALREADY_SUSPENDED since " + s.since() + " by " + s.operator() : "NOT_SUSPENDED";
         }
         LOG.warn("coupling{} {} by {} (reason: {} characters, sha256 {}), transaction {}", scope, verb, operator,
-                reason.length(), sha256(reason).substring(0, 16), transaction);
+                reason.length(), CouplingText.sha256(reason).substring(0, 16), transaction);
         return verb + (hub ? "" : " " + municipality) + " at " + now + " by " + operator;
-    }
-
-    /** The code of a municipality this hub serves. */
-    private String served(String municipality) {
-        String code = municipality == null ? "" : municipality.trim();
-        if (!code.matches("\\d{6}") || !municipalities.get().contains(code)) {
-            throw new IllegalArgumentException("municipality must be the 6-digit code of a municipality this hub serves");
-        }
-        return code;
-    }
-
-    private Map<String, State> readMunicipal() {
-        Map<String, State> m = new TreeMap<>();
-        jdbc.query("select municipality_code, suspended, since, operator, reason from municipality_coupling"
-                + " where deployment = ?", rs -> {
-                    m.put(rs.getString(1).trim(), new State(rs.getBoolean(2), rs.getObject(3, OffsetDateTime.class),
-                            rs.getString(4), rs.getString(5)));
-                }, deployment);
-        return Map.copyOf(m);
-    }
-
-    private static State municipalState(String code, Map<String, State> map) {
-        State s = map.get(code);
-        return s == null ? State.NEVER : s;
-    }
-
-    private State read() {
-        return jdbc.query("select suspended, since, operator, reason from coupling_state where deployment = ?",
-                rs -> rs.next() ? state(rs) : State.NEVER, deployment);
-    }
-
-    private static State state(ResultSet rs) throws SQLException {
-        return new State(rs.getBoolean(1), rs.getObject(2, OffsetDateTime.class), rs.getString(3), rs.getString(4));
     }
 
     // ---------------------------------------------------------------- operator text
 
     /** The operator id: control and format characters removed, blanks collapsed, at most 64 characters. */
     public static String cleanOperator(String operator) {
-        String s = clean(operator, MAX_OPERATOR);
-        if (s.isEmpty()) {
-            throw new IllegalArgumentException("operator is required: who suspends or resumes the coupling");
-        }
-        return s;
+        return CouplingText.cleanOperator(operator);
     }
 
     /** The reason: control and format characters removed, blanks collapsed, at most 400 characters. */
     public static String cleanReason(String reason) {
-        String s = clean(reason, MAX_REASON);
-        if (s.isEmpty()) {
-            throw new IllegalArgumentException("reason is required: why the coupling is suspended or resumed"
-                    + " (no personal data)");
-        }
-        return s;
-    }
-
-    static String clean(String text, int max) {
-        if (text == null) {
-            return "";
-        }
-        StringBuilder b = new StringBuilder();
-        text.codePoints().forEach(cp -> {
-            int type = Character.getType(cp);
-            boolean invisible = type == Character.CONTROL || type == Character.FORMAT || type == Character.UNASSIGNED
-                    || type == Character.PRIVATE_USE || type == Character.SURROGATE
-                    || type == Character.LINE_SEPARATOR || type == Character.PARAGRAPH_SEPARATOR;
-            if (invisible || Character.isWhitespace(cp) || Character.isSpaceChar(cp)) {
-                if (b.length() > 0 && b.charAt(b.length() - 1) != ' ') {
-                    b.append(' ');
-                }
-            } else {
-                b.appendCodePoint(cp);
-            }
-        });
-        String s = b.toString().strip();
-        if (s.length() > max) {
-            int end = max;
-            if (Character.isHighSurrogate(s.charAt(end - 1))) {
-                end--; // never cut a character in half
-            }
-            s = s.substring(0, end).strip();
-        }
-        return s;
-    }
-
-    static String sha256(String s) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8)));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is not available", e);
-        }
+        return CouplingText.cleanReason(reason);
     }
 }

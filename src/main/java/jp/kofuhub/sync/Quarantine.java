@@ -23,6 +23,7 @@ import java.util.NoSuchElementException;
 import java.util.Optional;
 import java.util.stream.Stream;
 import jp.kofuhub.keys.AtRestCipher;
+import jp.kofuhub.keys.DecryptingStream;
 import jp.kofuhub.registry.ExportFileException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -124,7 +125,7 @@ public class Quarantine {
      * @throws AtRestCipher.AtRestException when the stored file is not encrypted at rest, was
      *         changed, or needs a key the at-rest key file no longer holds
      */
-    public AtRestCipher.DecryptingStream open(String storedAs) throws IOException {
+    public DecryptingStream open(String storedAs) throws IOException {
         Path p = storedFile(storedAs).orElseThrow(() -> new NoSuchElementException("not quarantined"));
         InputStream raw = Files.newInputStream(p);
         try {

@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.NoSuchElementException;
 import java.util.Optional;
 import jp.kofuhub.keys.AtRestCipher;
+import jp.kofuhub.keys.DecryptingStream;
 import jp.kofuhub.registry.ExportFileException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -76,7 +77,7 @@ public class QuarantineEndpoint {
             // checked again, exactly as the sync route does, before it is applied
             String file = entry.get().file();
             // stored encrypted at rest: decrypted while it is read, each segment checked first
-            AtRestCipher.DecryptingStream raw;
+            DecryptingStream raw;
             try {
                 raw = quarantine.open(storedAs);
             } catch (AtRestCipher.AtRestException e) {

@@ -45,8 +45,8 @@ class AtRestCipherTest {
     void roundTripsAnySizeAndNeverShowsThePlaintext() throws Exception {
         AtRestCipher c = AtRestCipher.load(keyFile(keyLine("a")));
         Random r = new Random(7);
-        for (int size : new int[] {0, 1, 100, AtRestCipher.SEGMENT - 1, AtRestCipher.SEGMENT, AtRestCipher.SEGMENT + 1,
-                3 * AtRestCipher.SEGMENT, 3 * AtRestCipher.SEGMENT + 17}) {
+        for (int size : new int[] {0, 1, 100, AtRestFormat.SEGMENT - 1, AtRestFormat.SEGMENT, AtRestFormat.SEGMENT + 1,
+                3 * AtRestFormat.SEGMENT, 3 * AtRestFormat.SEGMENT + 17}) {
             byte[] plain = new byte[size];
             r.nextBytes(plain);
             byte[] sealed = c.encrypt(plain);
@@ -88,11 +88,11 @@ class AtRestCipherTest {
     @Test
     void aChangedByteAnywhereIsRefused() throws Exception {
         AtRestCipher c = AtRestCipher.load(keyFile(keyLine("a")));
-        byte[] plain = new byte[2 * AtRestCipher.SEGMENT + 5];
+        byte[] plain = new byte[2 * AtRestFormat.SEGMENT + 5];
         new Random(3).nextBytes(plain);
         byte[] sealed = c.encrypt(plain);
         int header = 4 + 1 + 1 + 1 + 12;
-        for (int at : new int[] {4, 6, header - 1, header, header + AtRestCipher.SEGMENT + 3, sealed.length - 1}) {
+        for (int at : new int[] {4, 6, header - 1, header, header + AtRestFormat.SEGMENT + 3, sealed.length - 1}) {
             byte[] t = sealed.clone();
             t[at] ^= 0x01;
             assertThatThrownBy(() -> c.decrypt(t)).as("byte %d", at).isInstanceOf(AtRestCipher.AtRestException.class);
@@ -102,10 +102,10 @@ class AtRestCipherTest {
     @Test
     void aTruncatedOrExtendedMessageIsRefusedAndReleasesNoUnauthenticatedBytes() throws Exception {
         AtRestCipher c = AtRestCipher.load(keyFile(keyLine("a")));
-        byte[] plain = new byte[3 * AtRestCipher.SEGMENT];
+        byte[] plain = new byte[3 * AtRestFormat.SEGMENT];
         new Random(4).nextBytes(plain);
         byte[] sealed = c.encrypt(plain);
-        int seg = AtRestCipher.SEGMENT + AtRestCipher.TAG_BYTES;
+        int seg = AtRestFormat.SEGMENT + AtRestFormat.TAG_BYTES;
         // dropped the last segment: the one before was not written as the last
         byte[] cut = Arrays.copyOf(sealed, sealed.length - seg);
         assertThatThrownBy(() -> c.decrypt(cut)).isInstanceOf(AtRestCipher.AtRestException.class);
@@ -115,7 +115,7 @@ class AtRestCipherTest {
         // the first segment changed: the reader stops before returning any byte of it, and stays stopped
         byte[] t = sealed.clone();
         t[30] ^= 0x40;
-        AtRestCipher.DecryptingStream d = c.decrypting(new ByteArrayInputStream(t));
+        DecryptingStream d = c.decrypting(new ByteArrayInputStream(t));
         assertThatThrownBy(d::read).isInstanceOf(AtRestCipher.AtRestException.class).hasMessageContaining("segment 0");
         assertThat(d.failure()).isNotNull();
         assertThatThrownBy(d::read).isInstanceOf(AtRestCipher.AtRestException.class);
