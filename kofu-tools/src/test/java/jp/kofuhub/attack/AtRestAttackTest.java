@@ -2,7 +2,6 @@ package jp.kofuhub.attack;
 
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Map;
 import jp.kofuhub.support.TestHub;
 import org.springframework.test.context.ContextConfiguration;
 
@@ -25,16 +24,8 @@ class AtRestAttackTest extends AtRestScenarios {
             }
         }
 
-        @Override
-        protected String name() {
-            return "h2file";
-        }
-
-        @Override
-        protected Map<String, Object> datasource() {
-            return Map.of("spring.datasource.url", "jdbc:h2:file:" + DIR.resolve("kofu") + ";MODE=PostgreSQL;"
-                    + "DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH", "spring.datasource.username", "sa",
-                    "spring.datasource.password", "");
+        H2File() {
+            super(hub("h2file").h2File(DIR.resolve("kofu")));
         }
     }
 

@@ -3,14 +3,9 @@ package jp.kofuhub.attack;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
 import jp.kofuhub.support.TestHub;
-import org.springframework.context.ConfigurableApplicationContext;
-import org.springframework.core.env.MapPropertySource;
 
 /**
  * The hub of {@link BombAttackTest}, every boundary as in production: the centre's requests must be
@@ -21,7 +16,7 @@ import org.springframework.core.env.MapPropertySource;
  * (same H2 database as the other test hubs); municipality {@value #CITY} is its own, copied from the
  * test-only 戸籍市 profile.
  */
-public class BombHub extends TestHub.H2 {
+public class BombHub extends TestHub {
 
     static final String CITY = "990021";
     static final int KOSEKI_PORT = freePort();
@@ -34,33 +29,20 @@ public class BombHub extends TestHub.H2 {
         }
     }
 
-    @Override
-    protected String name() {
-        return "h2-bomb";
-    }
-
-    @Override
-    public void initialize(ConfigurableApplicationContext ctx) {
-        super.initialize(ctx);
-        Path inbox = Path.of(ctx.getEnvironment().getRequiredProperty("kofu.test.inbox-dir"));
-        Path profiles = Path.of(ctx.getEnvironment().getRequiredProperty("kofu.municipalities.dir"));
-        try {
-            String koseki = Files.readString(profiles.resolve("990006-koseki.yaml"), StandardCharsets.UTF_8);
-            Files.writeString(profiles.resolve(CITY + "-bomb.yaml"),
-                    koseki.replace("code: \"990006\"", "code: \"" + CITY + "\""), StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        Map<String, Object> p = new HashMap<>();
-        p.put("server.ssl.enabled", "true");
-        p.put("kofu.issuance.pgp.required", "true");
-        p.put("kofu.sync.pgp.required", "true");
-        p.put("kofu.sync.inbox-uri", "file:" + inbox + "?include=.*\\.kexp(\\.pgp)?&sortBy=file:name&delete=true&delay=100");
-        p.put("kofu.sync.pgp.work-dir", inbox.resolveSibling("sync-work").toString());
-        p.put("kofu.koseki.url", "https://localhost:" + KOSEKI_PORT + "/koseki/v1");
-        p.put("kofu.koseki.pgp", "true");
-        // long enough that an answer which inflates without bound is not cut short by the breaker's timeout
-        p.put("kofu.koseki.timeout-ms", "30000");
-        ctx.getEnvironment().getPropertySources().addFirst(new MapPropertySource("bomb-hub", p));
+    public BombHub() {
+        super(hub("h2-bomb").with(w -> {
+            w.copyProfile("990006-koseki.yaml", CITY, "bomb");
+            Map<String, Object> p = new HashMap<>();
+            p.put("server.ssl.enabled", "true");
+            p.put("kofu.issuance.pgp.required", "true");
+            p.put("kofu.sync.pgp.required", "true");
+            p.put("kofu.sync.inbox-uri", "file:" + w.inbox() + "?include=.*\\.kexp(\\.pgp)?&sortBy=file:name&delete=true&delay=100");
+            p.put("kofu.sync.pgp.work-dir", w.dir().resolve("sync-work").toString());
+            p.put("kofu.koseki.url", "https://localhost:" + KOSEKI_PORT + "/koseki/v1");
+            p.put("kofu.koseki.pgp", "true");
+            // long enough that an answer which inflates without bound is not cut short by the breaker's timeout
+            p.put("kofu.koseki.timeout-ms", "30000");
+            return p;
+        }));
     }
 }

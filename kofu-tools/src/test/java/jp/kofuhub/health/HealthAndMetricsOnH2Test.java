@@ -45,10 +45,9 @@ class HealthAndMetricsOnH2Test extends HubTestBase {
     private static CityGenerator.Result city;
 
     /** The shared in-memory H2, with folders of its own. */
-    static class MetricsHub extends TestHub.H2 {
-        @Override
-        protected String name() {
-            return "h2-metrics";
+    static class MetricsHub extends TestHub {
+        MetricsHub() {
+            super(hub("h2-metrics"));
         }
     }
 

@@ -1,14 +1,8 @@
 package jp.kofuhub.history;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import jp.kofuhub.support.TestHub;
-import org.springframework.context.ConfigurableApplicationContext;
-import org.springframework.core.env.MapPropertySource;
 
 /**
  * Test hubs for the history and settlement scenarios: as {@link TestHub}, plus
@@ -31,47 +25,25 @@ final class HistoryHub {
     private HistoryHub() {
     }
 
-    private static void settlement(ConfigurableApplicationContext ctx) {
-        Path outbox = Path.of(ctx.getEnvironment().getRequiredProperty("kofu.test.inbox-dir")).resolveSibling("settlement");
-        Path profiles = Path.of(ctx.getEnvironment().getRequiredProperty("kofu.municipalities.dir"));
-        try {
-            String shiken = Files.readString(profiles.resolve("990002-shiken.yaml"), StandardCharsets.UTF_8);
-            Files.writeString(profiles.resolve(SETTLED + "-settled.yaml"),
-                    shiken.replace("code: \"990002\"", "code: \"" + SETTLED + "\""), StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        ctx.getEnvironment().getPropertySources().addFirst(new MapPropertySource("history-settlement", Map.of(
-                "kofu.test.settlement-dir", outbox.toString(),
+    private static Map<String, Object> settlement(TestHub.Work w) {
+        w.copyProfile("990002-shiken.yaml", SETTLED, "settled");
+        Path outbox = w.dir().resolve("settlement");
+        return Map.of("kofu.test.settlement-dir", outbox.toString(),
                 "kofu.settlement.outbox-uri", "file:" + outbox,
-                "kofu.settlement.check-period", "86400000")));
+                "kofu.settlement.check-period", "86400000");
     }
 
     /** In-memory H2 (the shared test database), own folders, a settlement outbox folder. */
-    static class H2 extends TestHub.H2 {
-        @Override
-        protected String name() {
-            return "h2-history";
-        }
-
-        @Override
-        public void initialize(ConfigurableApplicationContext ctx) {
-            super.initialize(ctx);
-            settlement(ctx);
+    static class H2 extends TestHub {
+        H2() {
+            super(hub("h2-history").with(HistoryHub::settlement));
         }
     }
 
     /** The embedded PostgreSQL 15 (the shared test server), own folders, a settlement outbox folder. */
-    static class Postgres extends TestHub.Postgres {
-        @Override
-        protected String name() {
-            return "postgres-history";
-        }
-
-        @Override
-        public void initialize(ConfigurableApplicationContext ctx) {
-            super.initialize(ctx);
-            settlement(ctx);
+    static class Postgres extends TestHub {
+        Postgres() {
+            super(hub("postgres-history").postgres().with(HistoryHub::settlement));
         }
     }
 }

@@ -5,8 +5,6 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
-import org.springframework.context.ConfigurableApplicationContext;
-import org.springframework.core.env.MapPropertySource;
 import org.springframework.security.crypto.bcrypt.BCryptPasswordEncoder;
 
 /**
@@ -14,7 +12,7 @@ import org.springframework.security.crypto.bcrypt.BCryptPasswordEncoder;
  * operator console's users file of the tests: {@code viewer} (VIEWER) and {@code operator}
  * (VIEWER, OPERATOR) with the passwords {@link #VIEWER_PASSWORD} and {@link #OPERATOR_PASSWORD}.
  */
-public class ConsoleHub extends SecureHub {
+public class ConsoleHub extends TestHub {
 
     public static final String VIEWER_PASSWORD = "viewer-test-password";
     public static final String OPERATOR_PASSWORD = "operator-test-password";
@@ -36,28 +34,14 @@ public class ConsoleHub extends SecureHub {
         }
     }
 
-    @Override
-    protected String name() {
-        return "h2-console";
-    }
-
-    @Override
-    protected Map<String, Object> datasource() {
-        return Map.of("spring.datasource.url", "jdbc:h2:mem:kofu-test-console;MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;"
-                + "DEFAULT_NULL_ORDERING=HIGH;DB_CLOSE_DELAY=-1", "spring.datasource.username", "sa",
-                "spring.datasource.password", "");
-    }
-
-    @Override
-    public void initialize(ConfigurableApplicationContext ctx) {
-        super.initialize(ctx);
-        ctx.getEnvironment().getPropertySources().addFirst(new MapPropertySource("console-hub",
-                Map.of("kofu.console.users-file", USERS.toString(),
-                        // its own Camel context name: its node in Hawtio's Camel tree, beside other test hubs' in the JVM
-                        "camel.main.name", CAMEL_NAME,
-                        // @SpringBootTest turns JMX off; the console needs the stop switch's MBean
-                        "spring.jmx.enabled", "true",
-                        "kofu.coupling.check-period", "500",
-                        "kofu.coupling.route-timeout-seconds", "5")));
+    public ConsoleHub() {
+        super(SecureHub.SPEC.named("h2-console").ownH2("kofu-test-console").with(Map.of(
+                "kofu.console.users-file", USERS.toString(),
+                // its own Camel context name: its node in Hawtio's Camel tree, beside other test hubs' in the JVM
+                "camel.main.name", CAMEL_NAME,
+                // @SpringBootTest turns JMX off; the console needs the stop switch's MBean
+                "spring.jmx.enabled", "true",
+                "kofu.coupling.check-period", "500",
+                "kofu.coupling.route-timeout-seconds", "5")));
     }
 }

@@ -9,7 +9,6 @@ import jp.kofuhub.KofuHub;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.web.context.WebServerApplicationContext;
 import org.springframework.context.ConfigurableApplicationContext;
-import org.springframework.core.env.MapPropertySource;
 
 /**
  * Several whole hubs in one JVM on one PostgreSQL database (issue #10: any number of instances share
@@ -44,11 +43,11 @@ public final class HubInstances implements AutoCloseable {
      * every one (e.g. a short kofu.documents.release-period).
      */
     public HubInstances(String database, Map<String, Object> properties, String... names) {
-        String url = EmbeddedPostgres.jdbcUrl(database);
+        EmbeddedPostgres.jdbcUrl(database); // made before the first instance starts
         Path shared = TestHub.workDir(database).resolve("municipalities");
         try {
             for (String name : names) {
-                Instance instance = new Instance(database + "-" + name, url, shared, properties);
+                TestHub instance = instance(database + "-" + name, database, shared, properties);
                 ConfigurableApplicationContext ctx = new SpringApplicationBuilder(KofuHub.class)
                         .initializers(instance).run();
                 hubs.add(new Hub(name, ctx, TestHub.workDir(instance.name()).resolve("inbox")));
@@ -72,39 +71,12 @@ public final class HubInstances implements AutoCloseable {
     }
 
     /** A test hub (as {@link TestHub}) on the given database, with the shared profile folder. */
-    private static final class Instance extends TestHub {
-        private final String name;
-        private final String url;
-        private final Path profiles;
-        private final Map<String, Object> properties;
-
-        Instance(String name, String url, Path profiles, Map<String, Object> properties) {
-            this.name = name;
-            this.url = url;
-            this.profiles = profiles;
-            this.properties = properties;
-        }
-
-        @Override
-        protected String name() {
-            return name;
-        }
-
-        @Override
-        protected Map<String, Object> datasource() {
-            return Map.of("spring.datasource.url", url, "spring.datasource.username", "postgres",
-                    "spring.datasource.password", "");
-        }
-
-        @Override
-        public void initialize(ConfigurableApplicationContext ctx) {
-            super.initialize(ctx);
-            Map<String, Object> p = new HashMap<>(properties);
-            // one deployment: the profiles (and their seal images, whose path is in every data document)
-            // at one path for every instance
-            p.put("kofu.municipalities.dir", profiles.toString());
-            p.put("server.port", "0");
-            ctx.getEnvironment().getPropertySources().addFirst(new MapPropertySource("hub-instance-" + name, p));
-        }
+    private static TestHub instance(String name, String database, Path profiles, Map<String, Object> properties) {
+        Map<String, Object> p = new HashMap<>(properties);
+        // one deployment: the profiles (and their seal images, whose path is in every data document)
+        // at one path for every instance
+        p.put("kofu.municipalities.dir", profiles.toString());
+        p.put("server.port", "0");
+        return new TestHub(TestHub.hub(name).postgres(database).with(p));
     }
 }

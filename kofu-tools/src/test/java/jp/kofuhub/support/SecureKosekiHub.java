@@ -2,13 +2,8 @@ package jp.kofuhub.support;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
-import org.springframework.context.ConfigurableApplicationContext;
-import org.springframework.core.env.MapPropertySource;
 
 /**
  * A test hub whose koseki hop and settlement files are secured as in production: the koseki server at
@@ -19,7 +14,7 @@ import org.springframework.core.env.MapPropertySource;
  * 戸籍市 profile: {@value #KOSEKI_CITY} (koseki) and {@value #SETTLED_CITY} (settlement). The
  * settlement timer is set to a day, so only the tests settle.
  */
-public class SecureKosekiHub extends TestHub.H2 {
+public class SecureKosekiHub extends TestHub {
 
     public static final String KOSEKI_CITY = "990016";
     public static final String SETTLED_CITY = "990017";
@@ -35,33 +30,19 @@ public class SecureKosekiHub extends TestHub.H2 {
         }
     }
 
-    @Override
-    protected String name() {
-        return "h2-secure-koseki";
-    }
-
-    @Override
-    public void initialize(ConfigurableApplicationContext ctx) {
-        super.initialize(ctx);
-        Path inbox = Path.of(ctx.getEnvironment().getRequiredProperty("kofu.test.inbox-dir"));
-        Path profiles = Path.of(ctx.getEnvironment().getRequiredProperty("kofu.municipalities.dir"));
-        try {
-            String koseki = Files.readString(profiles.resolve("990006-koseki.yaml"), StandardCharsets.UTF_8);
-            for (String code : new String[] {KOSEKI_CITY, SETTLED_CITY}) {
-                Files.writeString(profiles.resolve(code + "-secure.yaml"),
-                        koseki.replace("code: \"990006\"", "code: \"" + code + "\""), StandardCharsets.UTF_8);
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        Map<String, Object> p = new HashMap<>();
-        p.put("kofu.koseki.url", "https://localhost:" + KOSEKI_PORT + "/koseki/v1");
-        p.put("kofu.koseki.pgp", "true");
-        // the simulator's first certificate (FOP, key unlocking, TLS) takes seconds on a busy 2-core machine
-        p.put("kofu.koseki.timeout-ms", "8000");
-        p.put("kofu.settlement.pgp", "true");
-        p.put("kofu.test.settlement-dir", inbox.resolveSibling("settlement").toString());
-        p.put("kofu.settlement.check-period", "86400000");
-        ctx.getEnvironment().getPropertySources().addFirst(new MapPropertySource("secure-koseki-hub", p));
+    public SecureKosekiHub() {
+        super(hub("h2-secure-koseki").with(w -> {
+            w.copyProfile("990006-koseki.yaml", KOSEKI_CITY, "secure");
+            w.copyProfile("990006-koseki.yaml", SETTLED_CITY, "secure");
+            Map<String, Object> p = new HashMap<>();
+            p.put("kofu.koseki.url", "https://localhost:" + KOSEKI_PORT + "/koseki/v1");
+            p.put("kofu.koseki.pgp", "true");
+            // the simulator's first certificate (FOP, key unlocking, TLS) takes seconds on a busy 2-core machine
+            p.put("kofu.koseki.timeout-ms", "8000");
+            p.put("kofu.settlement.pgp", "true");
+            p.put("kofu.test.settlement-dir", w.dir().resolve("settlement").toString());
+            p.put("kofu.settlement.check-period", "86400000");
+            return p;
+        }));
     }
 }

@@ -2,28 +2,141 @@ package jp.kofuhub.support;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
+import java.util.function.Supplier;
 import org.springframework.context.ApplicationContextInitializer;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.core.env.MapPropertySource;
 
 /**
- * Chooses the database of a test hub and gives each database its own inbox and quarantine folders,
- * so the H2 and PostgreSQL contexts (both cached by Spring at once) never take each other's files.
+ * The one initializer of the whole-hub tests: a {@link Spec} — a name (its own inbox, quarantine,
+ * settlement, Tomcat and profile folders under a temporary directory), a database, and the properties
+ * and set-up steps of the variant — turned into one property source in front of the hub's own
+ * configuration. A variant is a class with a no-argument constructor that passes its spec, because
+ * Spring's test context cache keys on the initializer's class: test classes naming the same class
+ * share one context, and a variant that needs other properties is another class, hence another context.
+ *
+ * <pre>
+ * public class SecureHub extends TestHub {
+ *     public SecureHub() { super(hub("h2-tls").ownH2("kofu-test-tls").with("server.ssl.enabled", "true")); }
+ * }
+ * </pre>
+ *
+ * {@link H2} and {@link Postgres} are the shared hubs most classes use; give a variant its own database
+ * ({@link Spec#ownH2}, {@link Spec#postgres(String)}) when its rows must not meet theirs.
  */
-public abstract class TestHub implements ApplicationContextInitializer<ConfigurableApplicationContext> {
+public class TestHub implements ApplicationContextInitializer<ConfigurableApplicationContext> {
 
-    protected abstract String name();
+    /** What a set-up step sees: the hub's work folder and the properties set so far. */
+    public record Work(Path dir, Map<String, Object> properties) {
 
-    protected abstract Map<String, Object> datasource();
+        public Path inbox() {
+            return dir.resolve("inbox");
+        }
+
+        /** The municipality profiles folder of this hub (its own copy unless the spec points elsewhere). */
+        public Path profiles() {
+            return Path.of(String.valueOf(properties.get("kofu.municipalities.dir")));
+        }
+
+        /**
+         * Copies profile {@code file} ({@code <団体コード>-<name>.yaml}) of the profiles folder under another
+         * 団体コード, as {@code <code>-<suffix>.yaml}.
+         */
+        public void copyProfile(String file, String code, String suffix) {
+            try {
+                String yaml = Files.readString(profiles().resolve(file), StandardCharsets.UTF_8);
+                String from = file.substring(0, 6);
+                Files.writeString(profiles().resolve(code + "-" + suffix + ".yaml"),
+                        yaml.replace("code: \"" + from + "\"", "code: \"" + code + "\""), StandardCharsets.UTF_8);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+    }
+
+    /** A variant of the test hub; immutable, each method returns a new spec. */
+    public record Spec(String name, Supplier<Map<String, Object>> datasource, List<Function<Work, Map<String, Object>>> steps) {
+
+        /** The same variant under another name: its own folders. */
+        public Spec named(String other) {
+            return new Spec(other, datasource, steps);
+        }
+
+        /** An in-memory H2 database of its own, {@code jdbc:h2:mem:<db>}. */
+        public Spec ownH2(String db) {
+            return new Spec(name, () -> h2Url("mem:" + db + ";" + H2_MODE + ";DB_CLOSE_DELAY=-1"), steps);
+        }
+
+        /** H2 in a file, as the default profile runs it. */
+        public Spec h2File(Path file) {
+            return new Spec(name, () -> h2Url("file:" + file + ";" + H2_MODE), steps);
+        }
+
+        /** The tests' embedded PostgreSQL 15, its shared database. */
+        public Spec postgres() {
+            return new Spec(name, () -> postgresUrl(EmbeddedPostgres.jdbcUrl()), steps);
+        }
+
+        /** A database of its own on the tests' embedded PostgreSQL 15, made on first use. */
+        public Spec postgres(String database) {
+            return new Spec(name, () -> postgresUrl(EmbeddedPostgres.jdbcUrl(database)), steps);
+        }
+
+        public Spec with(String key, Object value) {
+            return with(w -> Map.of(key, value));
+        }
+
+        public Spec with(Map<String, Object> properties) {
+            return with(w -> properties);
+        }
+
+        /** A set-up step: files it prepares in the work folder, and the properties it sets (last one wins). */
+        public Spec with(Function<Work, Map<String, Object>> step) {
+            List<Function<Work, Map<String, Object>>> all = new ArrayList<>(steps);
+            all.add(step);
+            return new Spec(name, datasource, List.copyOf(all));
+        }
+    }
+
+    private static final String H2_MODE = "MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH";
+
+    private static Map<String, Object> h2Url(String url) {
+        return Map.of("spring.datasource.url", "jdbc:h2:" + url, "spring.datasource.username", "sa",
+                "spring.datasource.password", "");
+    }
+
+    private static Map<String, Object> postgresUrl(String url) {
+        return Map.of("spring.datasource.url", url, "spring.datasource.username", "postgres", "spring.datasource.password", "");
+    }
+
+    /** A test hub named {@code name} (its folders) on the shared in-memory H2 database, no extra properties. */
+    public static Spec hub(String name) {
+        return new Spec(name, () -> h2Url("mem:kofu-test;" + H2_MODE + ";DB_CLOSE_DELAY=-1"), List.of());
+    }
+
+    private final Spec spec;
+
+    public TestHub(Spec spec) {
+        this.spec = spec;
+    }
+
+    /** This hub's name: the key of its work folder. */
+    public String name() {
+        return spec.name();
+    }
 
     @Override
     public void initialize(ConfigurableApplicationContext ctx) {
         Path work = workDir(name());
-        Map<String, Object> p = new HashMap<>(datasource());
+        Map<String, Object> p = new HashMap<>(spec.datasource().get());
         p.put("kofu.demo.enabled", "false");
         // tests issue at any hour of any day: opening hours and closed days are not checked in test
         // hubs (maintenance windows are: 990003), the calendar itself has its own tests
@@ -57,6 +170,9 @@ public abstract class TestHub implements ApplicationContextInitializer<Configura
         // instance leads at once
         p.put("camel.cluster.file.root", clusterRoot(work).toString());
         p.put("camel.cluster.file.acquire-lock-delay", "100");
+        for (Function<Work, Map<String, Object>> step : spec.steps()) {
+            p.putAll(step.apply(new Work(work, Map.copyOf(p))));
+        }
         ctx.getEnvironment().getPropertySources().addFirst(new MapPropertySource("test-hub-" + name(), p));
     }
 
@@ -124,32 +240,17 @@ public abstract class TestHub implements ApplicationContextInitializer<Configura
         }
     }
 
-    /** In-memory H2 in PostgreSQL mode, as the default profile runs it (there: in a file). */
+    /** The shared in-memory H2 in PostgreSQL mode, as the default profile runs it (there: in a file). */
     public static class H2 extends TestHub {
-        @Override
-        protected String name() {
-            return "h2";
-        }
-
-        @Override
-        protected Map<String, Object> datasource() {
-            return Map.of("spring.datasource.url", "jdbc:h2:mem:kofu-test;MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;"
-                    + "DEFAULT_NULL_ORDERING=HIGH;DB_CLOSE_DELAY=-1", "spring.datasource.username", "sa",
-                    "spring.datasource.password", "");
+        public H2() {
+            super(hub("h2"));
         }
     }
 
-    /** A real PostgreSQL 15 server, started once per test JVM. */
+    /** The shared real PostgreSQL 15 server, started once per test JVM. */
     public static class Postgres extends TestHub {
-        @Override
-        protected String name() {
-            return "postgres";
-        }
-
-        @Override
-        protected Map<String, Object> datasource() {
-            return Map.of("spring.datasource.url", EmbeddedPostgres.jdbcUrl(),
-                    "spring.datasource.username", "postgres", "spring.datasource.password", "");
+        public Postgres() {
+            super(hub("postgres").postgres());
         }
     }
 }

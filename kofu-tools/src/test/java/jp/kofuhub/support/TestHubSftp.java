@@ -4,10 +4,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.HashMap;
 import java.util.Map;
-import org.springframework.context.ConfigurableApplicationContext;
-import org.springframework.core.env.MapPropertySource;
 
 /** Test hubs whose inbox is not a local folder. */
 public final class TestHubSftp {
@@ -22,41 +19,27 @@ public final class TestHubSftp {
      * quarantine folder; {@code kofu.test.inbox-dir} is the local folder the SFTP server serves as
      * {@code /inbox}.
      */
-    public static class Sftp extends TestHub.H2 {
+    public static class Sftp extends TestHub {
 
-        @Override
-        protected String name() {
-            return "sftp";
-        }
-
-        @Override
-        protected Map<String, Object> datasource() {
-            return Map.of("spring.datasource.url", "jdbc:h2:mem:kofu-test-sftp;MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;"
-                    + "DEFAULT_NULL_ORDERING=HIGH;DB_CLOSE_DELAY=-1", "spring.datasource.username", "sa",
-                    "spring.datasource.password", "");
-        }
-
-        @Override
-        public void initialize(ConfigurableApplicationContext ctx) {
-            super.initialize(ctx); // datasource, quarantine, tomcat folder; then the inbox is replaced
-            SftpTestServer server = SftpTestServer.get();
-            Path work = TestHub.workDir(name());
-            Path download;
-            try {
-                download = Files.createDirectories(work.resolve("sftp-download"));
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-            Map<String, Object> p = new HashMap<>();
-            p.put("kofu.test.inbox-dir", server.root().resolve("inbox").toString());
-            p.put("kofu.sync.inbox-uri", "sftp://" + SftpTestServer.USER + "@127.0.0.1:" + server.port() + "/inbox"
-                    + "?privateKeyFile=" + server.privateKeyFile()
-                    + "&knownHostsFile=" + server.knownHostsFile()
-                    + "&strictHostKeyChecking=yes&useUserKnownHostsFile=false"
-                    + "&include=.*\\.kexp&sortBy=file:name&delete=true&delay=200"
-                    + "&localWorkDirectory=" + download
-                    + "&autoCreate=true&connectTimeout=10000&throwExceptionOnConnectFailed=false");
-            ctx.getEnvironment().getPropertySources().addFirst(new MapPropertySource("test-hub-sftp-inbox", p));
+        public Sftp() {
+            // the local inbox of the spec is replaced by the SFTP server's
+            super(hub("sftp").ownH2("kofu-test-sftp").with(w -> {
+                SftpTestServer server = SftpTestServer.get();
+                Path download;
+                try {
+                    download = Files.createDirectories(w.dir().resolve("sftp-download"));
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+                return Map.of("kofu.test.inbox-dir", server.root().resolve("inbox").toString(),
+                        "kofu.sync.inbox-uri", "sftp://" + SftpTestServer.USER + "@127.0.0.1:" + server.port() + "/inbox"
+                        + "?privateKeyFile=" + server.privateKeyFile()
+                        + "&knownHostsFile=" + server.knownHostsFile()
+                        + "&strictHostKeyChecking=yes&useUserKnownHostsFile=false"
+                        + "&include=.*\\.kexp&sortBy=file:name&delete=true&delay=200"
+                        + "&localWorkDirectory=" + download
+                        + "&autoCreate=true&connectTimeout=10000&throwExceptionOnConnectFailed=false");
+            }));
         }
     }
 }

@@ -1,9 +1,6 @@
 package jp.kofuhub.sync;
 
-import java.util.Map;
 import jp.kofuhub.support.TestHub;
-import org.springframework.context.ConfigurableApplicationContext;
-import org.springframework.core.env.MapPropertySource;
 
 /**
  * Test hubs for {@link MyNumberScenarios}: as {@link TestHub}, but serving the test-only municipalities
@@ -19,36 +16,17 @@ final class MyNumberHub {
     private MyNumberHub() {
     }
 
-    private static void profiles(ConfigurableApplicationContext ctx) {
-        ctx.getEnvironment().getPropertySources().addFirst(
-                new MapPropertySource("my-number-profiles", Map.of("kofu.municipalities.dir", PROFILES)));
-    }
-
     /** In-memory H2 (the shared test database), own folders, the test-only profiles. */
-    static class H2 extends TestHub.H2 {
-        @Override
-        protected String name() {
-            return "h2-my-number";
-        }
-
-        @Override
-        public void initialize(ConfigurableApplicationContext ctx) {
-            super.initialize(ctx);
-            profiles(ctx);
+    static class H2 extends TestHub {
+        H2() {
+            super(hub("h2-my-number").with("kofu.municipalities.dir", PROFILES));
         }
     }
 
     /** The embedded PostgreSQL 15 (the shared test server), own folders, the test-only profiles. */
-    static class Postgres extends TestHub.Postgres {
-        @Override
-        protected String name() {
-            return "postgres-my-number";
-        }
-
-        @Override
-        public void initialize(ConfigurableApplicationContext ctx) {
-            super.initialize(ctx);
-            profiles(ctx);
+    static class Postgres extends TestHub {
+        Postgres() {
+            super(hub("postgres-my-number").postgres().with("kofu.municipalities.dir", PROFILES));
         }
     }
 }

@@ -19,8 +19,6 @@ import org.bouncycastle.openpgp.PGPSecretKey;
 import org.bouncycastle.openpgp.PGPSignature;
 import org.bouncycastle.openpgp.PGPSignatureGenerator;
 import org.bouncycastle.openpgp.operator.jcajce.JcaPGPContentSignerBuilder;
-import org.springframework.context.ConfigurableApplicationContext;
-import org.springframework.core.env.MapPropertySource;
 
 /**
  * Test hubs for {@link PgpSyncScenarios}: as {@link TestHub}, but with signed and encrypted files
@@ -34,16 +32,14 @@ final class PgpHub {
     private PgpHub() {
     }
 
-    private static void pgp(ConfigurableApplicationContext ctx) {
-        Path inbox = Path.of(ctx.getEnvironment().getRequiredProperty("kofu.test.inbox-dir"));
-        Path work = inbox.getParent();
+    private static Map<String, Object> pgp(TestHub.Work w) {
         Map<String, Object> p = new HashMap<>();
         p.put("kofu.sync.pgp.required", "true");
-        p.put("kofu.sync.inbox-uri", "file:" + inbox
+        p.put("kofu.sync.inbox-uri", "file:" + w.inbox()
                 + "?include=.*\\.kexp(\\.pgp)?&sortBy=file:name&delete=true&delay=100");
-        p.put("kofu.sync.pgp.work-dir", work.resolve("sync-work").toString());
-        p.put("kofu.sync.pgp.source-keys.ZEI", revokedZei(work).toString());
-        ctx.getEnvironment().getPropertySources().addFirst(new MapPropertySource("pgp-hub", p));
+        p.put("kofu.sync.pgp.work-dir", w.dir().resolve("sync-work").toString());
+        p.put("kofu.sync.pgp.source-keys.ZEI", revokedZei(w.dir()).toString());
+        return p;
     }
 
     /** zei's public key with a key revocation signature on it. */
@@ -72,30 +68,16 @@ final class PgpHub {
     }
 
     /** In-memory H2 (the shared test database), own folders, signed files required. */
-    static class H2 extends TestHub.H2 {
-        @Override
-        protected String name() {
-            return "h2-pgp";
-        }
-
-        @Override
-        public void initialize(ConfigurableApplicationContext ctx) {
-            super.initialize(ctx);
-            pgp(ctx);
+    static class H2 extends TestHub {
+        H2() {
+            super(hub("h2-pgp").with(PgpHub::pgp));
         }
     }
 
     /** The embedded PostgreSQL 15 (the shared test server), own folders, signed files required. */
-    static class Postgres extends TestHub.Postgres {
-        @Override
-        protected String name() {
-            return "postgres-pgp";
-        }
-
-        @Override
-        public void initialize(ConfigurableApplicationContext ctx) {
-            super.initialize(ctx);
-            pgp(ctx);
+    static class Postgres extends TestHub {
+        Postgres() {
+            super(hub("postgres-pgp").postgres().with(PgpHub::pgp));
         }
     }
 }

@@ -7,10 +7,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.Map;
 import jp.kofuhub.demo.DemoKeys;
-import jp.kofuhub.support.EmbeddedPostgres;
 import jp.kofuhub.support.TestHub;
-import org.springframework.context.ConfigurableApplicationContext;
-import org.springframework.core.env.MapPropertySource;
 
 /**
  * The tenant tests' own hub: the shipped and test profiles plus two tenants of
@@ -40,23 +37,21 @@ final class TenantHub {
         }
     }
 
-    static void tenants(ConfigurableApplicationContext ctx) {
-        var env = ctx.getEnvironment();
-        Path profiles = Path.of(env.getProperty("kofu.municipalities.dir"));
-        Path templates = Path.of(env.getProperty("kofu.test.inbox-dir")).getParent().resolve("templates");
+    static Map<String, Object> tenants(TestHub.Work w) {
+        Path templates = w.dir().resolve("templates");
         try {
-            copyTree(Path.of("src/test/resources/tenant-municipalities"), profiles);
+            copyTree(Path.of("src/test/resources/tenant-municipalities"), w.profiles());
             copyTree(Path.of("xslt-templates"), templates);
             copyTree(Path.of("src/test/resources/tenant-templates"), templates);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        env.getPropertySources().addFirst(new MapPropertySource("tenant-hub", Map.of(
+        return Map.of(
                 "kofu.templates.dir", templates.toString(),
                 "kofu.signing.municipalities." + B + ".keystore", OTHER_KEYS.resolve("hub.p12").toString(),
                 "kofu.signing.municipalities." + B + ".password", DemoKeys.DEFAULT_PASSWORD,
                 "kofu.coupling.check-period", "300",
-                "kofu.coupling.route-timeout-seconds", "5")));
+                "kofu.coupling.route-timeout-seconds", "5");
     }
 
     private static void copyTree(Path from, Path to) throws IOException {
@@ -70,41 +65,14 @@ final class TenantHub {
     }
 
     static class H2 extends TestHub {
-        @Override
-        protected String name() {
-            return "h2-tenants";
-        }
-
-        @Override
-        protected Map<String, Object> datasource() {
-            return Map.of("spring.datasource.url", "jdbc:h2:mem:kofu-test-tenants;MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;"
-                    + "DEFAULT_NULL_ORDERING=HIGH;DB_CLOSE_DELAY=-1", "spring.datasource.username", "sa",
-                    "spring.datasource.password", "");
-        }
-
-        @Override
-        public void initialize(ConfigurableApplicationContext ctx) {
-            super.initialize(ctx);
-            tenants(ctx);
+        H2() {
+            super(hub("h2-tenants").ownH2("kofu-test-tenants").with(TenantHub::tenants));
         }
     }
 
     static class Postgres extends TestHub {
-        @Override
-        protected String name() {
-            return "postgres-tenants";
-        }
-
-        @Override
-        protected Map<String, Object> datasource() {
-            return Map.of("spring.datasource.url", EmbeddedPostgres.jdbcUrl("kofu_tenants"),
-                    "spring.datasource.username", "postgres", "spring.datasource.password", "");
-        }
-
-        @Override
-        public void initialize(ConfigurableApplicationContext ctx) {
-            super.initialize(ctx);
-            tenants(ctx);
+        Postgres() {
+            super(hub("postgres-tenants").postgres("kofu_tenants").with(TenantHub::tenants));
         }
     }
 }
