@@ -81,7 +81,8 @@ public class SyncMeters implements MeterBinder {
 
     double lagSeconds(String key) {
         ReplicaFreshness.SourceState s = states().get(key);
-        return s == null ? Double.NaN : Duration.between(s.dataAsOf(), clock.instant()).toMillis() / 1000.0;
+        // data dated ahead of this clock (a source system's clock, or an export as of later today) is not late: 0
+        return s == null ? Double.NaN : Math.max(0, Duration.between(s.dataAsOf(), clock.instant()).toMillis()) / 1000.0;
     }
 
     double gap(String key) {
