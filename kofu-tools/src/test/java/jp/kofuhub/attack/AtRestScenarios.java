@@ -21,6 +21,7 @@ import java.util.List;
 import java.util.stream.Stream;
 import jp.kofuhub.registry.ExportHeader.Kind;
 import jp.kofuhub.registry.RecordType;
+import jp.kofuhub.support.DatabaseScan;
 import jp.kofuhub.support.Http;
 import jp.kofuhub.support.HubTestBase;
 import jp.kofuhub.support.TestRecords;
@@ -114,31 +115,12 @@ abstract class AtRestScenarios extends HubTestBase {
         assertThat(fileHits(List.of(FAMILY))).as("the replica's family name in the database files").isNotEmpty();
     }
 
-    /** Tables the replica keeps the registry in: the names are there by design. */
-    private static final List<String> REPLICA = List.of("household", "resident", "resident_history", "card_serial",
-            "issuance_block", "seal_registration", "tax_record", "honseki_registration", "my_number");
-
     /** "table.column" of every value outside the replica holding a member's given name. */
     private List<String> tableHits() {
-        List<String> hits = new ArrayList<>();
-        List<String> tables = jdbc.queryForList("select table_name from information_schema.tables where lower(table_schema)"
-                + " = 'public' and table_type in ('BASE TABLE', 'TABLE')", String.class);
-        for (String table : tables) {
-            String t = table.toLowerCase();
-            if (REPLICA.contains(t) || t.startsWith("flyway")) {
-                continue;
-            }
-            jdbc.query("select * from " + t, rs -> {
-                for (int c = 1; c <= rs.getMetaData().getColumnCount(); c++) {
-                    Object v = rs.getObject(c);
-                    String s = v instanceof byte[] b ? new String(b, StandardCharsets.UTF_8) : v == null ? "" : v.toString();
-                    if (s.contains(HEAD_GIVEN) || s.contains(WIFE_GIVEN)) {
-                        hits.add(t + "." + rs.getMetaData().getColumnName(c).toLowerCase());
-                    }
-                }
-            });
-        }
-        return hits;
+        return DatabaseScan.hitsOutsideReplica(jdbc, bytes -> {
+            String s = new String(bytes, StandardCharsets.UTF_8);
+            return s.contains(HEAD_GIVEN) || s.contains(WIFE_GIVEN);
+        });
     }
 
     /**

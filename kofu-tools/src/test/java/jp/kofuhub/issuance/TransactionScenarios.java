@@ -1,5 +1,6 @@
 package jp.kofuhub.issuance;
 
+import jp.kofuhub.support.DatabaseScan;
 import static jp.kofuhub.support.TestRecords.atena;
 import static jp.kofuhub.support.TestRecords.card;
 import static jp.kofuhub.support.TestRecords.household;
@@ -251,33 +252,12 @@ abstract class TransactionScenarios extends HubTestBase {
         assertThat(leaking).as("log lines with the document's text").isEmpty();
     }
 
-    /** Tables the replica keeps the registry in: the names are there by design. */
-    private static final List<String> REPLICA = List.of("household", "resident", "resident_history", "card_serial",
-            "issuance_block", "seal_registration", "tax_record", "honseki_registration", "my_number");
-
     /** "table.column" of every value outside the replica holding the document's bytes or text. */
     private List<String> databaseHits(byte[] pdf) {
         byte[] slice = Arrays.copyOfRange(pdf, pdf.length / 2, pdf.length / 2 + 48);
-        List<String> hits = new ArrayList<>();
-        List<String> tables = jdbc.queryForList("select table_name from information_schema.tables where lower(table_schema)"
-                + " in ('public') and table_type in ('BASE TABLE', 'TABLE')", String.class);
-        for (String table : tables) {
-            String t = table.toLowerCase();
-            if (REPLICA.contains(t) || t.startsWith("flyway")) {
-                continue;
-            }
-            jdbc.query("select * from " + t, rs -> {
-                for (int c = 1; c <= rs.getMetaData().getColumnCount(); c++) {
-                    Object v = rs.getObject(c);
-                    byte[] bytes = v instanceof byte[] b ? b : v == null ? null : v.toString().getBytes(StandardCharsets.UTF_8);
-                    if (bytes != null && (contains(bytes, slice) || contains(bytes, FAMILY.getBytes(StandardCharsets.UTF_8))
-                            || contains(bytes, ADDRESS.getBytes(StandardCharsets.UTF_8)))) {
-                        hits.add(t + "." + rs.getMetaData().getColumnName(c).toLowerCase());
-                    }
-                }
-            });
-        }
-        return hits;
+        return DatabaseScan.hitsOutsideReplica(jdbc, bytes -> contains(bytes, slice)
+                || contains(bytes, FAMILY.getBytes(StandardCharsets.UTF_8))
+                || contains(bytes, ADDRESS.getBytes(StandardCharsets.UTF_8)));
     }
 
     /** Files changed since {@code since} under the temp folder and the hub's folders holding the document. */
