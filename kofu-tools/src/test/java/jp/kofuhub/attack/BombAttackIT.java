@@ -264,7 +264,9 @@ class BombAttackIT {
                 bomb.length, took);
         // polling included: the refusal itself is a fraction of this
         assertThat(Duration.ofMillis(took)).isLessThan(UNDER);
-        assertThat(inbox.resolve(name)).doesNotExist();
+        // the reason file is written first, then the file consumer takes the file out of the inbox
+        await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(20))
+                .untilAsserted(() -> assertThat(inbox.resolve(name)).doesNotExist());
         JsonNode reason = JSON.readTree(reasonFile[0].toFile());
         assertThat(reason.path("reason").asText()).isEqualTo("MESSAGE_TOO_LARGE");
         assertThat(reason.path("detail").asText()).contains("inflates more than 100 times");
