@@ -6,9 +6,9 @@ import org.springframework.boot.autoconfigure.SpringBootApplication;
 
 /**
  * The hub's jar: {@code serve} (default) runs the hub; the other commands are the operators' small
- * commands against a running hub or its files. The demo and test tools (synthetic city, kiosk, koseki
- * simulator, benchmarks, demo keys, make-seal) live in kofu-tools, whose launcher
- * ({@code jp.kofuhub.tools.KofuTools}, run by {@code ./kofu}) hands every other command to this one.
+ * commands against a running hub or its files. The demo and test tools (synthetic city, kiosk,
+ * koseki simulator, benchmarks, demo keys, make-seal) live in kofu-tools, whose launcher ({@code
+ * jp.kofuhub.tools.KofuTools}, run by {@code ./kofu}) hands every other command to this one.
  */
 @SpringBootApplication
 public class KofuHub {
@@ -21,7 +21,8 @@ public class KofuHub {
             case "preview" -> System.exit(jp.kofuhub.render.PreviewCommand.run(rest));
             case "quarantine" -> System.exit(jp.kofuhub.sync.QuarantineCommand.run(rest));
             case "verify-history" -> System.exit(jp.kofuhub.history.VerifyHistoryCommand.run(rest));
-            case "koseki-registration" -> System.exit(jp.kofuhub.koseki.KosekiRegistrationCommand.run(rest));
+            case "koseki-registration" ->
+                    System.exit(jp.kofuhub.koseki.KosekiRegistrationCommand.run(rest));
             case "coupling" -> System.exit(jp.kofuhub.ops.CouplingCommand.run(rest));
             case "help", "--help", "-h" -> {
                 System.out.println(USAGE);
@@ -34,7 +35,8 @@ public class KofuHub {
         }
     }
 
-    public static final String USAGE = """
+    public static final String USAGE =
+            """
             usage: kofu <command> [options]
               serve                      run the hub (default)
               preview --template juminhyo --data FIXTURE.xml [--out FILE.pdf]
@@ -42,4 +44,3 @@ public class KofuHub {
               coupling status | suspend --operator NAME --why TEXT | resume --operator NAME --why TEXT [--municipality CODE] [--url URL]
               koseki-registration list | approve ID --operator NAME | reject ID --operator NAME --why TEXT [--url URL]""";
 }
-

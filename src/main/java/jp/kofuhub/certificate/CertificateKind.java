@@ -23,11 +23,15 @@ public interface CertificateKind {
     List<String> sources();
 
     /**
-     * The data document for the card holder, or empty when the serial is unknown here.
-     * Throws {@link Refusal} when the holder may not have it.
+     * The data document for the card holder, or empty when the serial is unknown here. Throws
+     * {@link Refusal} when the holder may not have it.
      */
-    Optional<Draft> draft(MunicipalityProfile city, String serial, CertificateOptions options, String sealUri,
-                          LocalDate today);
+    Optional<Draft> draft(
+            MunicipalityProfile city,
+            String serial,
+            CertificateOptions options,
+            String sealUri,
+            LocalDate today);
 
     /**
      * Whether {@code options} holds only options this kind knows (the 住民票 kinds take the member
@@ -40,8 +44,7 @@ public interface CertificateKind {
      * A drafted certificate: whose it is (宛名番号, for logs), its data XML, and the sheets it will
      * take (an estimate from the layout rules, for the availability answer; the renderer counts).
      */
-    record Draft(String holderAtena, String dataXml, int sheets) {
-    }
+    record Draft(String holderAtena, String dataXml, int sheets) {}
 
     /** The holder may not have this certificate: a refusal code, and a field for glyph refusals. */
     class Refusal extends RuntimeException {

@@ -21,9 +21,9 @@ import jp.kofuhub.render.GlyphUnavailableException;
 final class CertificateXml {
 
     /**
-     * One factory for every document: {@code XMLOutputFactory.newFactory()} looks the implementation up
-     * with a ServiceLoader scan of the class path (the fat jar) each time, a hotspot of issuance. A
-     * configured factory is thread-safe for creating writers.
+     * One factory for every document: {@code XMLOutputFactory.newFactory()} looks the
+     * implementation up with a ServiceLoader scan of the class path (the fat jar) each time, a
+     * hotspot of issuance. A configured factory is thread-safe for creating writers.
      */
     private static final XMLOutputFactory OUTPUT = XMLOutputFactory.newFactory();
 
@@ -51,11 +51,14 @@ final class CertificateXml {
     }
 
     /**
-     * Opens the root {@code <certificate>} with what the layout needs besides the data: the kind, the
-     * font chain, and the municipality's print settings (the anti-forgery band, when it asks for one).
+     * Opens the root {@code <certificate>} with what the layout needs besides the data: the kind,
+     * the font chain, and the municipality's print settings (the anti-forgery band, when it asks
+     * for one).
      */
     CertificateXml root(String kind, jp.kofuhub.municipality.MunicipalityProfile city) {
-        return start("certificate").attr("kind", kind).attr("font-family", fonts.foFamilyList())
+        return start("certificate")
+                .attr("kind", kind)
+                .attr("font-family", fonts.foFamilyList())
                 .attr("anti-forgery-band", city.antiForgeryBand());
     }
 
@@ -90,17 +93,21 @@ final class CertificateXml {
     }
 
     /**
-     * A printed element that must fit a box of the layout (STD §5.8), omitted when the value is null or
-     * empty: {@code <name box="box" pt="10.5">value</name>}.
+     * A printed element that must fit a box of the layout (STD §5.8), omitted when the value is
+     * null or empty: {@code <name box="box" pt="10.5">value</name>}.
+     *
      * <ul>
-     * <li>{@code field}: the field as refusals name it ({@code member[2].name});</li>
-     * <li>{@code box}: a {@code <box field=…>} of settings.xsl's {@code boxes} ({@code member.name}),
-     * written as attribute {@code box} so a saved data document can be fitted again (preview);</li>
-     * <li>attribute {@code pt}: only when the value had to be shrunk, the font size to print it at
-     * (common.xsl, mode {@code fit}).</li>
+     *   <li>{@code field}: the field as refusals name it ({@code member[2].name});
+     *   <li>{@code box}: a {@code <box field=…>} of settings.xsl's {@code boxes} ({@code
+     *       member.name}), written as attribute {@code box} so a saved data document can be fitted
+     *       again (preview);
+     *   <li>attribute {@code pt}: only when the value had to be shrunk, the font size to print it
+     *       at (common.xsl, mode {@code fit}).
      * </ul>
-     * The glyph check comes first. The boxes are the font chain's ({@link FontChain#fit}): a chain built
-     * without them reads the default xslt-templates/settings.xsl once, so the check is never skipped.
+     *
+     * The glyph check comes first. The boxes are the font chain's ({@link FontChain#fit}): a chain
+     * built without them reads the default xslt-templates/settings.xsl once, so the check is never
+     * skipped.
      *
      * @throws GlyphUnavailableException a character of the value cannot be printed
      * @throws FieldOverflowException the value does not fit even at the smallest allowed size
@@ -143,7 +150,10 @@ final class CertificateXml {
     }
 
     CertificateXml date(String name, String field, LocalDate date, boolean western) {
-        return text(name, field, date == null ? null : western ? EraDate.seireki(date) : EraDate.wareki(date));
+        return text(
+                name,
+                field,
+                date == null ? null : western ? EraDate.seireki(date) : EraDate.wareki(date));
     }
 
     String finish() {

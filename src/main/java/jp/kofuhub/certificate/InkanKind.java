@@ -41,12 +41,18 @@ public class InkanKind extends ReplicaKind {
     }
 
     @Override
-    Optional<CardHolder> read(MunicipalityProfile city, String serial, CertificateOptions options, LocalDate today) {
+    Optional<CardHolder> read(
+            MunicipalityProfile city, String serial, CertificateOptions options, LocalDate today) {
         return replica.findSealHolder(city.code(), serial, today);
     }
 
     @Override
-    String write(CardHolder card, MunicipalityProfile city, CertificateOptions options, String sealUri, LocalDate today) {
+    String write(
+            CardHolder card,
+            MunicipalityProfile city,
+            CertificateOptions options,
+            String sealUri,
+            LocalDate today) {
         return document.build(card, city, sealUri, today);
     }
 }

@@ -8,11 +8,11 @@ import jp.kofuhub.replica.CardHolder;
 import jp.kofuhub.replica.Person;
 
 /**
- * The data document of a 住民票の写し or 住民票記載事項証明書: the chosen members still registered, in
- * standard order, with the items a kiosk copy prints, and the optional items the resident asked for
- * and the municipality allows. Removed members (消除者), change history and 備考 are never in it;
- * 住民票コード and 個人番号 only on request where the profile allows. Names, addresses, 本籍 and the
- * like go through boxes of settings.xsl: shrunk to fit, or FIELD_OVERFLOW.
+ * The data document of a 住民票の写し or 住民票記載事項証明書: the chosen members still registered, in standard
+ * order, with the items a kiosk copy prints, and the optional items the resident asked for and the
+ * municipality allows. Removed members (消除者), change history and 備考 are never in it; 住民票コード and
+ * 個人番号 only on request where the profile allows. Names, addresses, 本籍 and the like go through boxes
+ * of settings.xsl: shrunk to fit, or FIELD_OVERFLOW.
  */
 public class JuminhyoDocument {
 
@@ -28,21 +28,39 @@ public class JuminhyoDocument {
     }
 
     /**
-     * Builds the XML; throws {@link jp.kofuhub.render.GlyphUnavailableException} or
-     * {@link jp.kofuhub.render.FieldOverflowException} naming the field. The 発行番号 is not part of it
-     * (the layout step gets it as a parameter), so the same data always gives the same document.
+     * Builds the XML; throws {@link jp.kofuhub.render.GlyphUnavailableException} or {@link
+     * jp.kofuhub.render.FieldOverflowException} naming the field. The 発行番号 is not part of it (the
+     * layout step gets it as a parameter), so the same data always gives the same document.
      */
-    public String build(String kind, CardHolder card, List<Person> members, boolean wholeHousehold,
-                        MunicipalityProfile city, CertificateOptions options, String sealUri, LocalDate today) {
-        Person head = card.members().stream().filter(p -> p.atenaNo().equals(card.household().headAtenaNo()))
-                .findFirst().orElse(null);
+    public String build(
+            String kind,
+            CardHolder card,
+            List<Person> members,
+            boolean wholeHousehold,
+            MunicipalityProfile city,
+            CertificateOptions options,
+            String sealUri,
+            LocalDate today) {
+        Person head =
+                card.members().stream()
+                        .filter(p -> p.atenaNo().equals(card.household().headAtenaNo()))
+                        .findFirst()
+                        .orElse(null);
         CertificateXml x = new CertificateXml(fonts);
-        x.root(kind, city).attr("scope", wholeHousehold ? "HOUSEHOLD" : "PARTIAL").attr("layout", city.layout())
+        x.root(kind, city)
+                .attr("scope", wholeHousehold ? "HOUSEHOLD" : "PARTIAL")
+                .attr("layout", city.layout())
                 .attr("members", Integer.toString(members.size()));
         issuer(x, city, sealUri);
         x.start("household")
-                .boxed("address", "household.address", "household.address",
-                        CertificateXml.join(List.of(nz(card.household().address()), nz(card.household().katagaki()))));
+                .boxed(
+                        "address",
+                        "household.address",
+                        "household.address",
+                        CertificateXml.join(
+                                List.of(
+                                        nz(card.household().address()),
+                                        nz(card.household().katagaki()))));
         if (options.householdHead() && head != null) {
             x.boxed("head", "household.head", "household.head", displayName(head));
         }
@@ -54,24 +72,40 @@ public class JuminhyoDocument {
             member(x, p, "member[" + i + "].", i, options);
         }
         x.end();
-        x.text("certification", "certification", JuminhyoKind.KISAI.equals(kind) ? CERTIFICATION_KISAI
-                : wholeHousehold ? CERTIFICATION_WHOLE : CERTIFICATION_PARTIAL);
+        x.text(
+                "certification",
+                "certification",
+                JuminhyoKind.KISAI.equals(kind)
+                        ? CERTIFICATION_KISAI
+                        : wholeHousehold ? CERTIFICATION_WHOLE : CERTIFICATION_PARTIAL);
         x.start("issue").date("date", "issue.date", today, false).end();
         x.end();
         return x.finish();
     }
 
-    private static void member(CertificateXml x, Person p, String f, int position, CertificateOptions options) {
-        x.start("member").attr("position", Integer.toString(position)).attr("type", p.foreign() ? "F" : "J");
+    private static void member(
+            CertificateXml x, Person p, String f, int position, CertificateOptions options) {
+        x.start("member")
+                .attr("position", Integer.toString(position))
+                .attr("type", p.foreign() ? "F" : "J");
         x.boxed("name", f + "name", "member.name", displayName(p));
         if (p.foreign()) {
             x.boxed("tsusho", f + "tsusho", "member.alias", p.tsusho());
         }
         // 氏名の振り仮名: printed when recorded as confirmed, else shown as not recorded (STD §5)
-        x.boxed("kana", f + "kana", "member.kana", p.kanaConfirmed()
-                ? CertificateXml.join(List.of(nz(p.familyNameKana()), nz(p.givenNameKana()))) : "（未記載）");
+        x.boxed(
+                "kana",
+                f + "kana",
+                "member.kana",
+                p.kanaConfirmed()
+                        ? CertificateXml.join(
+                                List.of(nz(p.familyNameKana()), nz(p.givenNameKana())))
+                        : "（未記載）");
         if (p.kyuUji() != null) {
-            x.boxed("kyu-uji", f + "kyuUji", "member.alias",
+            x.boxed(
+                    "kyu-uji",
+                    f + "kyuUji",
+                    "member.alias",
                     p.kyuUji() + (p.kyuUjiKana() == null ? "" : "（" + p.kyuUjiKana() + "）"));
         }
         x.date("birth", f + "birthDate", p.birthDate(), p.foreign())
@@ -82,7 +116,11 @@ public class JuminhyoDocument {
         x.date("became-resident", f + "becameResidentDate", p.becameResidentDate(), false)
                 .date("address-since", f + "addressSince", p.addressSince(), false)
                 .date("notified", f + "notifiedDate", p.notifiedDate(), false)
-                .boxed("previous-address", f + "previousAddress", "member.previous-address", p.previousAddress());
+                .boxed(
+                        "previous-address",
+                        f + "previousAddress",
+                        "member.previous-address",
+                        p.previousAddress());
         if (options.honseki() && !p.foreign()) {
             x.boxed("honseki", f + "honseki", "member.honseki", p.honseki())
                     .boxed("hittosha", f + "hittosha", "member.hittosha", p.hittosha());
@@ -96,13 +134,18 @@ public class JuminhyoDocument {
         if (p.foreign()) {
             x.text("nationality", f + "nationality", p.nationality())
                     .text("residence-status", f + "residenceStatus", p.residenceStatus())
-                    .date("residence-period-end", f + "residencePeriodEnd", p.residencePeriodEnd(), true);
+                    .date(
+                            "residence-period-end",
+                            f + "residencePeriodEnd",
+                            p.residencePeriodEnd(),
+                            true);
         }
         x.end();
     }
 
     static void issuer(CertificateXml x, MunicipalityProfile city, String sealUri) {
-        x.start("issuer").attr("seal", sealUri)
+        x.start("issuer")
+                .attr("seal", sealUri)
                 .text("prefecture", "issuer.prefecture", city.prefecture())
                 .text("title", "issuer.title", city.mayorTitle())
                 .text("mayor", "issuer.mayor", city.mayorName())

@@ -17,8 +17,8 @@ import jp.kofuhub.replica.Person;
 import jp.kofuhub.replica.ReplicaReader;
 
 /**
- * 住民票の写し (JUMINHYO) and 住民票記載事項証明書 (JUMINHYO_KISAI): the whole household or the members
- * the resident chose, with the optional items the municipality allows. Members are chosen by their
+ * 住民票の写し (JUMINHYO) and 住民票記載事項証明書 (JUMINHYO_KISAI): the whole household or the members the
+ * resident chose, with the optional items the municipality allows. Members are chosen by their
  * position in the household listing ({@link #listing}), which carries a version: a list chosen on
  * an older version of the household is REPLICA_CHANGED, never someone else's record.
  */
@@ -46,7 +46,9 @@ public class JuminhyoKind extends ReplicaKind {
         this.document = new JuminhyoDocument(fonts);
     }
 
-    /** A member selection that does not fit the household it was made for (400 INVALID_SELECTION). */
+    /**
+     * A member selection that does not fit the household it was made for (400 INVALID_SELECTION).
+     */
     public static class InvalidSelection extends RuntimeException {
         public InvalidSelection(String message) {
             super(message, null, false, false);
@@ -54,12 +56,12 @@ public class JuminhyoKind extends ReplicaKind {
     }
 
     /** One line of the household listing the kiosk shows for choosing members. */
-    public record ListedMember(int position, String name, String relationship) {
-    }
+    public record ListedMember(int position, String name, String relationship) {}
 
-    /** The household as the kiosk lists it: members in standard order, and the version of that list. */
-    public record Listing(String holderAtena, String version, List<ListedMember> members) {
-    }
+    /**
+     * The household as the kiosk lists it: members in standard order, and the version of that list.
+     */
+    public record Listing(String holderAtena, String version, List<ListedMember> members) {}
 
     @Override
     public String code() {
@@ -82,30 +84,47 @@ public class JuminhyoKind extends ReplicaKind {
     }
 
     @Override
-    Optional<CardHolder> read(MunicipalityProfile city, String serial, CertificateOptions options, LocalDate today) {
+    Optional<CardHolder> read(
+            MunicipalityProfile city, String serial, CertificateOptions options, LocalDate today) {
         return replica.findBySerial(city.code(), serial, today);
     }
 
     @Override
-    Optional<RefusalCode> refuseOptions(MunicipalityProfile city, CertificateOptions options, LocalDate today) {
-        if ((options.juminhyoCode() && !city.printJuminhyoCode()) || (options.myNumber() && !city.printMyNumber())) {
+    Optional<RefusalCode> refuseOptions(
+            MunicipalityProfile city, CertificateOptions options, LocalDate today) {
+        if ((options.juminhyoCode() && !city.printJuminhyoCode())
+                || (options.myNumber() && !city.printMyNumber())) {
             return Optional.of(RefusalCode.OPTION_NOT_OFFERED);
         }
         return Optional.empty();
     }
 
     @Override
-    String write(CardHolder card, MunicipalityProfile city, CertificateOptions options, String sealUri, LocalDate today) {
+    String write(
+            CardHolder card,
+            MunicipalityProfile city,
+            CertificateOptions options,
+            String sealUri,
+            LocalDate today) {
         List<Person> household = registered(card);
         List<Person> chosen = choose(card, household, options);
-        return document.build(code, card, chosen, chosen.size() == household.size(), city, options, sealUri, today);
+        return document.build(
+                code,
+                card,
+                chosen,
+                chosen.size() == household.size(),
+                city,
+                options,
+                sealUri,
+                today);
     }
 
     /** 個人票: one member a sheet; 世帯連記式 and the 記載事項証明書: four. */
     @Override
     int sheets(CardHolder card, MunicipalityProfile city, CertificateOptions options) {
         int members = choose(card, registered(card), options).size();
-        int perSheet = JUMINHYO.equals(code) && MunicipalityProfile.KOJIN.equals(city.layout()) ? 1 : 4;
+        int perSheet =
+                JUMINHYO.equals(code) && MunicipalityProfile.KOJIN.equals(city.layout()) ? 1 : 4;
         return Math.max(1, (members + perSheet - 1) / perSheet);
     }
 
@@ -120,9 +139,12 @@ public class JuminhyoKind extends ReplicaKind {
         }
         CardHolder card = found.get();
         String atena = card.holder().atenaNo();
-        new Eligibility().decide(card, city, today).ifPresent(c -> {
-            throw new Refusal(c, atena, c.meaning());
-        });
+        new Eligibility()
+                .decide(card, city, today)
+                .ifPresent(
+                        c -> {
+                            throw new Refusal(c, atena, c.meaning());
+                        });
         List<Person> household = registered(card);
         List<ListedMember> lines = new ArrayList<>();
         for (int i = 0; i < household.size(); i++) {
@@ -154,7 +176,8 @@ public class JuminhyoKind extends ReplicaKind {
         }
     }
 
-    private static List<Person> choose(CardHolder card, List<Person> household, CertificateOptions options) {
+    private static List<Person> choose(
+            CardHolder card, List<Person> household, CertificateOptions options) {
         switch (options.members()) {
             case CertificateOptions.ALL:
                 return household;
@@ -162,7 +185,9 @@ public class JuminhyoKind extends ReplicaKind {
                 return List.of(card.holder());
             default:
                 if (!version(household).equals(options.householdVersion())) {
-                    throw new Refusal(RefusalCode.REPLICA_CHANGED, card.holder().atenaNo(),
+                    throw new Refusal(
+                            RefusalCode.REPLICA_CHANGED,
+                            card.holder().atenaNo(),
                             "the household changed since it was listed; list it again");
                 }
                 Set<Integer> positions = new LinkedHashSet<>(options.positions());
@@ -173,7 +198,8 @@ public class JuminhyoKind extends ReplicaKind {
                     }
                 }
                 if (!positions.isEmpty()) {
-                    throw new InvalidSelection("positions " + positions + " are not in the household listing");
+                    throw new InvalidSelection(
+                            "positions " + positions + " are not in the household listing");
                 }
                 return chosen;
         }

@@ -13,7 +13,8 @@ public enum RefusalCode {
     HOUSEHOLD_MOVE_OUT_FILED("a member of the household has filed a move-out"),
     SUPPORT_MEASURE("a DV/stalking support measure (支援措置) applies"),
     ISSUANCE_BLOCKED("an issuance block (抑止) applies to the person or the household"),
-    MOVE_IN_TODAY("a move-in (転入) was notified or processed today; the record is issued from tomorrow"),
+    MOVE_IN_TODAY(
+            "a move-in (転入) was notified or processed today; the record is issued from tomorrow"),
     UNDER_15("the card holder is under 15"),
     ADULT_GUARDIANSHIP("the municipality does not issue to adults under guardianship at kiosks"),
     NO_VALID_SEAL("the card holder has no valid seal registration"),
@@ -21,15 +22,18 @@ public enum RefusalCode {
     NO_TAX_DATA("there is no tax data for the card holder in the tax year offered"),
     TAX_YEAR_NOT_OFFERED("the municipality does not offer this tax year at kiosks"),
     TAX_VARIANT_NOT_OFFERED("special-purpose tax certificates are issued at the counter only"),
-    KOSEKI_NOT_REGISTERED("the card holder's 本籍 is not in the municipality and no 本籍地利用登録 is approved"),
+    KOSEKI_NOT_REGISTERED(
+            "the card holder's 本籍 is not in the municipality and no 本籍地利用登録 is approved"),
     KOSEKI_REGISTRATION_PENDING("the card holder's 本籍地利用登録 is still being reviewed"),
     KOSEKI_REMOVED("the 戸籍 is closed (除籍) or held only in a 改製原戸籍: counter only"),
     KOSEKI_NOTIFICATION_PENDING("a notification (届出) for the 戸籍 is not yet reflected"),
     KOSEKI_UNKNOWN_PERSON("the koseki server does not find the card holder in the 戸籍"),
     KOSEKI_UNAVAILABLE("the koseki certificate server does not answer in time"),
     KOSEKI_MISMATCH("the koseki server answered with a document other than the one asked for"),
-    OPTION_NOT_OFFERED("the municipality does not print the item asked for (住民票コード or 個人番号) at kiosks"),
-    GLYPH_UNAVAILABLE("a character cannot be printed by the certificate fonts, or is still being registered (外字登録中)"),
+    OPTION_NOT_OFFERED(
+            "the municipality does not print the item asked for (住民票コード or 個人番号) at kiosks"),
+    GLYPH_UNAVAILABLE(
+            "a character cannot be printed by the certificate fonts, or is still being registered (外字登録中)"),
     FIELD_OVERFLOW("a name or address is too long for its box even after shrinking"),
     REPLICA_STALE("the registry data is older than the configured limit (the sync is behind)"),
     REPLICA_CHANGED("the registry data changed while the certificate was being made; ask again");

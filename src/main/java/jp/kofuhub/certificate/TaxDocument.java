@@ -10,10 +10,10 @@ import jp.kofuhub.replica.Person;
 import jp.kofuhub.replica.TaxRecord;
 
 /**
- * The data document of the tax certificates: 所得証明書 (income), 課税証明書 / 非課税証明書 (levy),
- * and 所得・課税証明書 (both), for one 年度. Amounts are printed in yen with thousands separators.
- * Name, address and the address on 1 January must fit their boxes (settings.xsl: tax.name,
- * tax.address, tax.address-jan1), shrunk if need be, else the certificate is refused with FIELD_OVERFLOW.
+ * The data document of the tax certificates: 所得証明書 (income), 課税証明書 / 非課税証明書 (levy), and 所得・課税証明書
+ * (both), for one 年度. Amounts are printed in yen with thousands separators. Name, address and the
+ * address on 1 January must fit their boxes (settings.xsl: tax.name, tax.address,
+ * tax.address-jan1), shrunk if need be, else the certificate is refused with FIELD_OVERFLOW.
  */
 public class TaxDocument {
 
@@ -25,7 +25,12 @@ public class TaxDocument {
         this.fonts = fonts;
     }
 
-    public String build(String kind, CardHolder card, MunicipalityProfile city, String sealUri, LocalDate today) {
+    public String build(
+            String kind,
+            CardHolder card,
+            MunicipalityProfile city,
+            String sealUri,
+            LocalDate today) {
         Person p = card.holder();
         TaxRecord t = card.tax();
         boolean income = !kind.equals("KAZEI");
@@ -40,8 +45,16 @@ public class TaxDocument {
         x.start("person")
                 .boxed("name", "person.name", "tax.name", JuminhyoDocument.displayName(p))
                 .date("birth", "person.birthDate", p.birthDate(), p.foreign())
-                .boxed("address", "person.address", "tax.address", CertificateXml.join(List.of(card.household().address(),
-                        card.household().katagaki() == null ? "" : card.household().katagaki())))
+                .boxed(
+                        "address",
+                        "person.address",
+                        "tax.address",
+                        CertificateXml.join(
+                                List.of(
+                                        card.household().address(),
+                                        card.household().katagaki() == null
+                                                ? ""
+                                                : card.household().katagaki())))
                 .boxed("address-jan1", "tax.addressJan1", "tax.address-jan1", t.addressJan1())
                 .end();
         if (income) {
@@ -56,7 +69,8 @@ public class TaxDocument {
                     .end();
         }
         if (levy) {
-            x.start("levy").attr("non-taxed", Boolean.toString(t.nonTaxed()))
+            x.start("levy")
+                    .attr("non-taxed", Boolean.toString(t.nonTaxed()))
                     .text("city-per-capita", "tax.cityPerCapita", yen(t.cityPerCapita()))
                     .text("city-income", "tax.cityIncomeLevy", yen(t.cityIncomeLevy()))
                     .text("city-total", "tax.cityTotal", yen(t.cityTotal()))

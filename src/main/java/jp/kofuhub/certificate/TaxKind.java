@@ -9,8 +9,8 @@ import jp.kofuhub.replica.CardHolder;
 import jp.kofuhub.replica.ReplicaReader;
 
 /**
- * 所得証明書 (SHOTOKU), 課税(非課税)証明書 (KAZEI) and 所得・課税証明書 (SHOTOKU_KAZEI) for the 年度 the
- * municipality offers on the day (its switch-over date, e.g. June 10).
+ * 所得証明書 (SHOTOKU), 課税(非課税)証明書 (KAZEI) and 所得・課税証明書 (SHOTOKU_KAZEI) for the 年度 the municipality
+ * offers on the day (its switch-over date, e.g. June 10).
  */
 public class TaxKind extends ReplicaKind {
 
@@ -51,7 +51,8 @@ public class TaxKind extends ReplicaKind {
     }
 
     @Override
-    Optional<CardHolder> read(MunicipalityProfile city, String serial, CertificateOptions options, LocalDate today) {
+    Optional<CardHolder> read(
+            MunicipalityProfile city, String serial, CertificateOptions options, LocalDate today) {
         return replica.findTaxHolder(city.code(), serial, today, year(city, options, today));
     }
 
@@ -60,7 +61,8 @@ public class TaxKind extends ReplicaKind {
      * municipality does not offer, or a special-purpose variant (counter only).
      */
     @Override
-    Optional<RefusalCode> refuseOptions(MunicipalityProfile city, CertificateOptions options, LocalDate today) {
+    Optional<RefusalCode> refuseOptions(
+            MunicipalityProfile city, CertificateOptions options, LocalDate today) {
         if (!city.offersTaxYear(year(city, options, today), today)) {
             return Optional.of(RefusalCode.TAX_YEAR_NOT_OFFERED);
         }
@@ -71,7 +73,12 @@ public class TaxKind extends ReplicaKind {
     }
 
     @Override
-    String write(CardHolder card, MunicipalityProfile city, CertificateOptions options, String sealUri, LocalDate today) {
+    String write(
+            CardHolder card,
+            MunicipalityProfile city,
+            CertificateOptions options,
+            String sealUri,
+            LocalDate today) {
         return document.build(code, card, city, sealUri, today);
     }
 }

@@ -4,11 +4,13 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
 
-/** {@code --name value} pairs of the jar's small commands, checked against the names a command knows. */
+/**
+ * {@code --name value} pairs of the jar's small commands, checked against the names a command
+ * knows.
+ */
 public final class CommandOptions {
 
-    private CommandOptions() {
-    }
+    private CommandOptions() {}
 
     /** Throws {@link IllegalArgumentException} for an unknown name or a name without a value. */
     public static Map<String, String> parse(String[] args, Set<String> known) {
@@ -26,9 +28,11 @@ public final class CommandOptions {
         return v;
     }
 
-    /** Words and {@code --name value} options of a command like {@code quarantine retry ID --operator NAME}. */
-    public record Parsed(java.util.List<String> words, Map<String, String> options) {
-    }
+    /**
+     * Words and {@code --name value} options of a command like {@code quarantine retry ID
+     * --operator NAME}.
+     */
+    public record Parsed(java.util.List<String> words, Map<String, String> options) {}
 
     /**
      * Words in order and {@code --name value} options (names with their dashes, as {@code known}

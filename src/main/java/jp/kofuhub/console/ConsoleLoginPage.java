@@ -16,19 +16,29 @@ import org.springframework.web.util.HtmlUtils;
 @Controller
 public class ConsoleLoginPage {
 
-    @GetMapping(path = "${management.endpoints.web.base-path:/actuator}/console/login", produces = MediaType.TEXT_HTML_VALUE)
+    @GetMapping(
+            path = "${management.endpoints.web.base-path:/actuator}/console/login",
+            produces = MediaType.TEXT_HTML_VALUE)
     public ResponseEntity<String> login(HttpServletRequest request) {
         CsrfToken csrf = (CsrfToken) request.getAttribute(CsrfToken.class.getName());
         String notice = "";
         if (request.getParameter("error") != null) {
-            notice = "<p class=\"notice error\" id=\"login-error\">The user name or the password is wrong.</p>";
+            notice =
+                    "<p class=\"notice error\" id=\"login-error\">The user name or the password is wrong.</p>";
         } else if (request.getParameter("logout") != null) {
             notice = "<p class=\"notice\" id=\"logged-out\">You are logged out.</p>";
         }
         String action = HtmlUtils.htmlEscape(request.getRequestURI());
-        String hidden = csrf == null ? "" : "<input type=\"hidden\" name=\"" + HtmlUtils.htmlEscape(csrf.getParameterName())
-                + "\" value=\"" + HtmlUtils.htmlEscape(csrf.getToken()) + "\">";
-        String html = """
+        String hidden =
+                csrf == null
+                        ? ""
+                        : "<input type=\"hidden\" name=\""
+                                + HtmlUtils.htmlEscape(csrf.getParameterName())
+                                + "\" value=\""
+                                + HtmlUtils.htmlEscape(csrf.getToken())
+                                + "\">";
+        String html =
+                """
                 <!DOCTYPE html>
                 <html lang="en">
                 <head>
@@ -61,7 +71,12 @@ public class ConsoleLoginPage {
                 </main>
                 </body>
                 </html>
-                """.formatted(notice, action, hidden);
-        return ResponseEntity.ok().header("Cache-Control", "no-store").contentType(new MediaType(MediaType.TEXT_HTML, java.nio.charset.StandardCharsets.UTF_8)).body(html);
+                """
+                        .formatted(notice, action, hidden);
+        return ResponseEntity.ok()
+                .header("Cache-Control", "no-store")
+                .contentType(
+                        new MediaType(MediaType.TEXT_HTML, java.nio.charset.StandardCharsets.UTF_8))
+                .body(html);
     }
 }

@@ -9,16 +9,17 @@ import org.jolokia.server.core.util.HttpMethod;
 import org.jolokia.server.core.util.RequestType;
 
 /**
- * Jolokia's own access restrictor (a Spring bean, which Jolokia's servlet registration picks up: the log
- * says {@code Using registered restrictor "consoleRestrictor"}), the second line behind
- * {@link JolokiaAccessFilter}: Jolokia asks it about every request type, every MBean it lists or searches,
- * every attribute it reads or writes and every operation it runs — on the request it actually executes,
- * whatever the HTTP request looked like. The answers are {@link JolokiaAccess}'s, for the console user
- * of the current request (Spring Security's context, on the request's thread); no user, no access.
- * <p>
- * CORS: no origin is ever allowed cross-origin ({@code isOriginAllowed(…, false)}), so Jolokia sets no
- * {@code Access-Control-Allow-*} header; the strict origin check ({@code …, true}) is the hub filter's
- * same-origin rule, so it passes here.
+ * Jolokia's own access restrictor (a Spring bean, which Jolokia's servlet registration picks up:
+ * the log says {@code Using registered restrictor "consoleRestrictor"}), the second line behind
+ * {@link JolokiaAccessFilter}: Jolokia asks it about every request type, every MBean it lists or
+ * searches, every attribute it reads or writes and every operation it runs — on the request it
+ * actually executes, whatever the HTTP request looked like. The answers are {@link
+ * JolokiaAccess}'s, for the console user of the current request (Spring Security's context, on the
+ * request's thread); no user, no access.
+ *
+ * <p>CORS: no origin is ever allowed cross-origin ({@code isOriginAllowed(…, false)}), so Jolokia
+ * sets no {@code Access-Control-Allow-*} header; the strict origin check ({@code …, true}) is the
+ * hub filter's same-origin rule, so it passes here.
  */
 public final class ConsoleRestrictor implements Restrictor {
 
@@ -27,10 +28,11 @@ public final class ConsoleRestrictor implements Restrictor {
     private final Supplier<String> httpMethod;
 
     /**
-     * @param role       the current console user's role
+     * @param role the current console user's role
      * @param httpMethod the current HTTP request's method (null when unknown: then no exec)
      */
-    public ConsoleRestrictor(JolokiaAccess access, Supplier<Role> role, Supplier<String> httpMethod) {
+    public ConsoleRestrictor(
+            JolokiaAccess access, Supplier<Role> role, Supplier<String> httpMethod) {
         this.access = access;
         this.role = role;
         this.httpMethod = httpMethod;
@@ -63,7 +65,8 @@ public final class ConsoleRestrictor implements Restrictor {
 
     @Override
     public boolean isRemoteAccessAllowed(String... hostOrAddress) {
-        return true; // mutual TLS (ClientCertificateFilter) and the login decide who reaches Jolokia
+        return true; // mutual TLS (ClientCertificateFilter) and the login decide who reaches
+        // Jolokia
     }
 
     @Override

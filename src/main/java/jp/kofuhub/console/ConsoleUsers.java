@@ -23,9 +23,9 @@ import java.util.function.UnaryOperator;
 import java.util.regex.Pattern;
 
 /**
- * The console's users (Hawtio at /actuator/hawtio) from the users file named by
- * {@code kofu.console.users-file} (env {@code KOFU_CONSOLE_USERS}). One line per user, in
- * {@code java.util.Properties} syntax:
+ * The console's users (Hawtio at /actuator/hawtio) from the users file named by {@code
+ * kofu.console.users-file} (env {@code KOFU_CONSOLE_USERS}). One line per user, in {@code
+ * java.util.Properties} syntax:
  *
  * <pre>
  * # user = bcrypt hash, role[, role]
@@ -34,11 +34,11 @@ import java.util.regex.Pattern;
  * </pre>
  *
  * Roles: {@link #VIEWER} (sees routes, exchanges, metrics) and {@link #OPERATOR} (may also run
- * operations and change attributes; implies VIEWER). Only bcrypt hashes ({@code $2a$}, {@code $2b$},
- * {@code $2y$}) are accepted; a line with anything else, or with an unknown role, is skipped and
- * named in {@link #problems()}. A missing file means no user: console logins are impossible. The
- * file is read again when its modification time changes, so users are added or removed without a
- * restart. Plain class: no Spring types.
+ * operations and change attributes; implies VIEWER). Only bcrypt hashes ({@code $2a$}, {@code
+ * $2b$}, {@code $2y$}) are accepted; a line with anything else, or with an unknown role, is skipped
+ * and named in {@link #problems()}. A missing file means no user: console logins are impossible.
+ * The file is read again when its modification time changes, so users are added or removed without
+ * a restart. Plain class: no Spring types.
  */
 public final class ConsoleUsers {
 
@@ -46,7 +46,8 @@ public final class ConsoleUsers {
     public static final String OPERATOR = "OPERATOR";
 
     private static final Set<String> ROLES = Set.of(VIEWER, OPERATOR);
-    private static final Pattern BCRYPT = Pattern.compile("\\$2[aby]?\\$\\d\\d\\$[./A-Za-z0-9]{53}");
+    private static final Pattern BCRYPT =
+            Pattern.compile("\\$2[aby]?\\$\\d\\d\\$[./A-Za-z0-9]{53}");
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9._@-]{1,64}");
 
     /** One user: the bcrypt hash of the password and the roles. */
@@ -136,7 +137,8 @@ public final class ConsoleUsers {
         String[] parts = value.split(",");
         String hash = parts[0].trim();
         if (!BCRYPT.matcher(hash).matches()) {
-            problems.add("user " + name + ": the password is not a bcrypt hash ($2a$…, $2b$…, $2y$…)");
+            problems.add(
+                    "user " + name + ": the password is not a bcrypt hash ($2a$…, $2b$…, $2y$…)");
             return null;
         }
         Set<String> roles = new LinkedHashSet<>();
@@ -163,24 +165,37 @@ public final class ConsoleUsers {
 
     /**
      * The demo's users file: {@code viewer} (VIEWER) and {@code operator} (VIEWER, OPERATOR) with
-     * random passwords, hashed by {@code hash}; the passwords themselves go once to
-     * {@code passwordsFile}. Both files owner-only. Does nothing when the users file exists.
+     * random passwords, hashed by {@code hash}; the passwords themselves go once to {@code
+     * passwordsFile}. Both files owner-only. Does nothing when the users file exists.
      *
      * @return true when the files were written
      */
-    public static boolean writeDemo(Path usersFile, Path passwordsFile, UnaryOperator<String> hash) {
+    public static boolean writeDemo(
+            Path usersFile, Path passwordsFile, UnaryOperator<String> hash) {
         if (Files.exists(usersFile)) {
             return false;
         }
         String viewer = randomPassword();
         String operator = randomPassword();
-        String users = "# Kofu Hub console users (docs/operations.md \"The console\"): user = bcrypt hash, roles\n"
-                + "# written by the demo's first start; passwords in " + passwordsFile.getFileName() + "\n"
-                + "viewer = " + hash.apply(viewer) + ", VIEWER\n"
-                + "operator = " + hash.apply(operator) + ", VIEWER, OPERATOR\n";
-        String passwords = "# Kofu Hub demo console logins (written once; delete this file after reading it)\n"
-                + "viewer " + viewer + "\n"
-                + "operator " + operator + "\n";
+        String users =
+                "# Kofu Hub console users (docs/operations.md \"The console\"): user = bcrypt hash, roles\n"
+                        + "# written by the demo's first start; passwords in "
+                        + passwordsFile.getFileName()
+                        + "\n"
+                        + "viewer = "
+                        + hash.apply(viewer)
+                        + ", VIEWER\n"
+                        + "operator = "
+                        + hash.apply(operator)
+                        + ", VIEWER, OPERATOR\n";
+        String passwords =
+                "# Kofu Hub demo console logins (written once; delete this file after reading it)\n"
+                        + "viewer "
+                        + viewer
+                        + "\n"
+                        + "operator "
+                        + operator
+                        + "\n";
         try {
             Path dir = usersFile.toAbsolutePath().getParent();
             if (dir != null) {
@@ -198,16 +213,23 @@ public final class ConsoleUsers {
         Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
         Files.deleteIfExists(tmp);
         if (file.getFileSystem().supportedFileAttributeViews().contains("posix")) {
-            Files.createFile(tmp, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+            Files.createFile(
+                    tmp,
+                    PosixFilePermissions.asFileAttribute(
+                            PosixFilePermissions.fromString("rw-------")));
         } else {
             Files.createFile(tmp);
         }
         Files.writeString(tmp, text, StandardCharsets.UTF_8);
-        Files.move(tmp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+        Files.move(
+                tmp,
+                file,
+                java.nio.file.StandardCopyOption.REPLACE_EXISTING,
                 java.nio.file.StandardCopyOption.ATOMIC_MOVE);
     }
 
-    private static final String ALPHABET = "abcdefghijkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789";
+    private static final String ALPHABET =
+            "abcdefghijkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789";
     private static final SecureRandom RANDOM = new SecureRandom();
 
     /** 20 characters from a 56-letter alphabet without look-alikes (about 116 bits). */

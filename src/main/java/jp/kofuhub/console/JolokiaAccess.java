@@ -13,32 +13,40 @@ import org.jolokia.server.core.util.RequestType;
 
 /**
  * What a console user may ask Jolokia (the JMX bridge behind Hawtio), decided on the request as
- * Jolokia parsed it — by the hub's filter ({@link JolokiaAccessFilter}, on Jolokia's own parse of the
- * HTTP request) and again by Jolokia itself ({@link ConsoleRestrictor}, on every MBean, attribute and
- * operation it is about to touch). One policy, two places (docs/operations.md "The console"):
+ * Jolokia parsed it — by the hub's filter ({@link JolokiaAccessFilter}, on Jolokia's own parse of
+ * the HTTP request) and again by Jolokia itself ({@link ConsoleRestrictor}, on every MBean,
+ * attribute and operation it is about to touch). One policy, two places (docs/operations.md "The
+ * console"):
+ *
  * <ul>
- * <li><b>nobody</b> (no login, no role): nothing;</li>
- * <li><b>nobody at all</b>, operators included: attribute writes; exec over GET (a state change needs
- * a POST with the CSRF token); notifications and config requests; exec on an MBean name pattern; any
- * access to the JVM's diagnostics and logging ({@link #hidden}: {@code com.sun.management} —
- * HotSpotDiagnostic's heap dump and VM options, DiagnosticCommand's heap dump, agent loading, VM log —,
- * {@code jdk.management.jfr}, {@code java.util.logging}, logback's and Spring Boot's MBeans, Camel's
- * tracer and debugger, which hold and log message bodies); Camel operations that send messages, change
- * routes or endpoints or browse messages ({@link #NEVER_OPERATIONS}); reading the JVM's system
- * properties and arguments ({@code java.lang:type=Runtime});</li>
- * <li><b>VIEWER</b>: {@code read}, {@code list}, {@code search}, {@code version} of everything else;
- * {@code exec} only of read-only operations on Camel's and Hawtio's MBeans whose names match
- * {@code kofu.console.viewer-operations} ({@code dump*}, {@code canInvoke}, …);</li>
- * <li><b>OPERATOR</b>: what a viewer may, and {@code exec} of the stop switch
- * ({@code jp.kofuhub:type=CouplingSwitch}), a Camel route's start/stop/suspend/resume/reset,
- * {@code java.lang:type=Memory gc} and the thread dump of {@code java.lang:type=Threading}.</li>
+ *   <li><b>nobody</b> (no login, no role): nothing;
+ *   <li><b>nobody at all</b>, operators included: attribute writes; exec over GET (a state change
+ *       needs a POST with the CSRF token); notifications and config requests; exec on an MBean name
+ *       pattern; any access to the JVM's diagnostics and logging ({@link #hidden}: {@code
+ *       com.sun.management} — HotSpotDiagnostic's heap dump and VM options, DiagnosticCommand's
+ *       heap dump, agent loading, VM log —, {@code jdk.management.jfr}, {@code java.util.logging},
+ *       logback's and Spring Boot's MBeans, Camel's tracer and debugger, which hold and log message
+ *       bodies); Camel operations that send messages, change routes or endpoints or browse messages
+ *       ({@link #NEVER_OPERATIONS}); reading the JVM's system properties and arguments ({@code
+ *       java.lang:type=Runtime});
+ *   <li><b>VIEWER</b>: {@code read}, {@code list}, {@code search}, {@code version} of everything
+ *       else; {@code exec} only of read-only operations on Camel's and Hawtio's MBeans whose names
+ *       match {@code kofu.console.viewer-operations} ({@code dump*}, {@code canInvoke}, …);
+ *   <li><b>OPERATOR</b>: what a viewer may, and {@code exec} of the stop switch ({@code
+ *       jp.kofuhub:type=CouplingSwitch}), a Camel route's start/stop/suspend/resume/reset, {@code
+ *       java.lang:type=Memory gc} and the thread dump of {@code java.lang:type=Threading}.
  * </ul>
+ *
  * Plain class: no Servlet or Spring types.
  */
 public final class JolokiaAccess {
 
     /** Who asks: from the console login ({@link ConsoleSecurity#role}). */
-    public enum Role { NONE, VIEWER, OPERATOR }
+    public enum Role {
+        NONE,
+        VIEWER,
+        OPERATOR
+    }
 
     /** The answer, with the refusal code of the hub's filter. */
     public enum Verdict {
@@ -55,46 +63,79 @@ public final class JolokiaAccess {
         }
     }
 
-    private static final Set<RequestType> READ_TYPES = Set.of(RequestType.READ, RequestType.LIST, RequestType.SEARCH,
-            RequestType.VERSION);
+    private static final Set<RequestType> READ_TYPES =
+            Set.of(RequestType.READ, RequestType.LIST, RequestType.SEARCH, RequestType.VERSION);
 
-    /** Domains nobody reaches through the console: hidden from list and search, no read, no exec. */
-    private static final Set<String> HIDDEN_DOMAINS = Set.of("com.sun.management", "jdk.management.jfr",
-            "java.util.logging", "ch.qos.logback.classic", "org.apache.logging.log4j2", "org.springframework.boot",
-            "com.sun.jmx.remote");
+    /**
+     * Domains nobody reaches through the console: hidden from list and search, no read, no exec.
+     */
+    private static final Set<String> HIDDEN_DOMAINS =
+            Set.of(
+                    "com.sun.management",
+                    "jdk.management.jfr",
+                    "java.util.logging",
+                    "ch.qos.logback.classic",
+                    "org.apache.logging.log4j2",
+                    "org.springframework.boot",
+                    "com.sun.jmx.remote");
 
-    /** {@code java.lang:type=Runtime} attributes that may carry secrets given on the command line. */
+    /**
+     * {@code java.lang:type=Runtime} attributes that may carry secrets given on the command line.
+     */
     private static final Set<String> RUNTIME_SECRETS = Set.of("SystemProperties", "InputArguments");
 
     /**
-     * Camel operations nobody runs through the console, whatever {@code kofu.console.viewer-operations}
-     * says: messages into routes, route and endpoint changes, message browsing, tracing and debugging.
+     * Camel operations nobody runs through the console, whatever {@code
+     * kofu.console.viewer-operations} says: messages into routes, route and endpoint changes,
+     * message browsing, tracing and debugging.
      */
-    static final List<Pattern> NEVER_OPERATIONS = globs(List.of("send*", "request*", "add*", "update*", "remove*",
-            "create*", "browse*", "*Trace*", "*Debug*", "*Breakpoint*", "evaluate*", "*Message*", "*Body*", "set*",
-            "restart*", "shutdown*"));
+    static final List<Pattern> NEVER_OPERATIONS =
+            globs(
+                    List.of(
+                            "send*",
+                            "request*",
+                            "add*",
+                            "update*",
+                            "remove*",
+                            "create*",
+                            "browse*",
+                            "*Trace*",
+                            "*Debug*",
+                            "*Breakpoint*",
+                            "evaluate*",
+                            "*Message*",
+                            "*Body*",
+                            "set*",
+                            "restart*",
+                            "shutdown*"));
 
     /** Camel route operations an operator may run (Hawtio's route actions). */
-    private static final Set<String> ROUTE_OPERATIONS = Set.of("start", "stop", "suspend", "resume", "reset");
+    private static final Set<String> ROUTE_OPERATIONS =
+            Set.of("start", "stop", "suspend", "resume", "reset");
 
-    private static final Set<String> SWITCH_OPERATIONS = Set.of("suspend", "resume", "suspendMunicipality",
-            "resumeMunicipality");
+    private static final Set<String> SWITCH_OPERATIONS =
+            Set.of("suspend", "resume", "suspendMunicipality", "resumeMunicipality");
 
-    private static final Set<String> THREAD_OPERATIONS = Set.of("dumpAllThreads", "findDeadlockedThreads",
-            "findMonitorDeadlockedThreads");
+    private static final Set<String> THREAD_OPERATIONS =
+            Set.of("dumpAllThreads", "findDeadlockedThreads", "findMonitorDeadlockedThreads");
 
     private final List<Pattern> viewerOperations;
 
-    /** @param viewerOperations operation name patterns a viewer may exec on Camel's and Hawtio's MBeans ({@code *} any text) */
+    /**
+     * @param viewerOperations operation name patterns a viewer may exec on Camel's and Hawtio's
+     *     MBeans ({@code *} any text)
+     */
     public JolokiaAccess(List<String> viewerOperations) {
         this.viewerOperations = globs(viewerOperations);
     }
 
-    // ------------------------------------------------------------------ one parsed request (the filter)
+    // ------------------------------------------------------------------ one parsed request (the
+    // filter)
 
     /**
-     * The verdict on one request as Jolokia parsed it, sent with {@code httpMethod} ("GET" or "POST"). An
-     * MBean name pattern in a read is left to the restrictor, which sees each MBean it matches.
+     * The verdict on one request as Jolokia parsed it, sent with {@code httpMethod} ("GET" or
+     * "POST"). An MBean name pattern in a read is left to the restrictor, which sees each MBean it
+     * matches.
      */
     public Verdict decide(Role role, String httpMethod, JolokiaRequest request) {
         if (role == Role.NONE) {
@@ -105,17 +146,22 @@ public final class JolokiaAccess {
         if (t != Verdict.ALLOWED) {
             return t;
         }
-        if (request instanceof JolokiaObjectNameRequest on && on.getObjectName() != null
-                && !on.getObjectName().isPattern() && hidden(on.getObjectName())) {
+        if (request instanceof JolokiaObjectNameRequest on
+                && on.getObjectName() != null
+                && !on.getObjectName().isPattern()
+                && hidden(on.getObjectName())) {
             return Verdict.FORBIDDEN;
         }
         if (request instanceof JolokiaExecRequest exec) {
             return operation(role, exec.getObjectName(), exec.getOperation());
         }
-        if (request instanceof JolokiaReadRequest read && read.getObjectName() != null
+        if (request instanceof JolokiaReadRequest read
+                && read.getObjectName() != null
                 && !read.getObjectName().isPattern()) {
-            List<String> attributes = read.isMultiAttributeMode() ? read.getAttributeNames()
-                    : java.util.Collections.singletonList(read.getAttributeName());
+            List<String> attributes =
+                    read.isMultiAttributeMode()
+                            ? read.getAttributeNames()
+                            : java.util.Collections.singletonList(read.getAttributeName());
             for (String a : attributes == null ? List.<String>of() : attributes) {
                 if (a != null && !mayRead(role, read.getObjectName(), a)) {
                     return Verdict.FORBIDDEN;
@@ -154,7 +200,8 @@ public final class JolokiaAccess {
         if ("org.apache.camel".equals(domain)) {
             String type = name.getKeyProperty("type");
             String n = name.getKeyProperty("name");
-            return "tracer".equals(type) || (n != null && (n.contains("Tracer") || n.contains("Debugger")));
+            return "tracer".equals(type)
+                    || (n != null && (n.contains("Tracer") || n.contains("Debugger")));
         }
         return false;
     }
@@ -176,7 +223,11 @@ public final class JolokiaAccess {
 
     /** An operation ("suspend(java.lang.String)" or "suspend") on one MBean. */
     public Verdict operation(Role role, ObjectName name, String operation) {
-        if (role == Role.NONE || name == null || operation == null || name.isPattern() || hidden(name)) {
+        if (role == Role.NONE
+                || name == null
+                || operation == null
+                || name.isPattern()
+                || hidden(name)) {
             return Verdict.FORBIDDEN;
         }
         int paren = operation.indexOf('(');
@@ -193,10 +244,15 @@ public final class JolokiaAccess {
         if ((camel || "hawtio".equals(domain)) && matches(viewerOperations, op)) {
             return Verdict.ALLOWED;
         }
-        boolean operatorMay = (camel && "routes".equals(type) && ROUTE_OPERATIONS.contains(op))
-                || ("jp.kofuhub".equals(domain) && "CouplingSwitch".equals(type) && SWITCH_OPERATIONS.contains(op))
-                || ("java.lang".equals(domain) && "Memory".equals(type) && "gc".equals(op))
-                || ("java.lang".equals(domain) && "Threading".equals(type) && THREAD_OPERATIONS.contains(op));
+        boolean operatorMay =
+                (camel && "routes".equals(type) && ROUTE_OPERATIONS.contains(op))
+                        || ("jp.kofuhub".equals(domain)
+                                && "CouplingSwitch".equals(type)
+                                && SWITCH_OPERATIONS.contains(op))
+                        || ("java.lang".equals(domain) && "Memory".equals(type) && "gc".equals(op))
+                        || ("java.lang".equals(domain)
+                                && "Threading".equals(type)
+                                && THREAD_OPERATIONS.contains(op));
         if (!operatorMay) {
             return Verdict.FORBIDDEN;
         }

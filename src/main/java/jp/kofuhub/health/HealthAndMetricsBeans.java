@@ -7,13 +7,13 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.MeterBinder;
 import java.time.Clock;
 import java.time.Duration;
-import jp.kofuhub.replica.ReplicaFreshness;
 import jp.kofuhub.metrics.CamelMeters;
 import jp.kofuhub.metrics.HubMetrics;
 import jp.kofuhub.metrics.SyncMeters;
 import jp.kofuhub.municipality.MunicipalityProfile;
 import jp.kofuhub.municipality.MunicipalityRegistry;
 import jp.kofuhub.ops.IssueBlocker;
+import jp.kofuhub.replica.ReplicaFreshness;
 import org.apache.camel.CamelContext;
 import org.apache.camel.spi.InterceptStrategy;
 import org.springframework.beans.factory.ObjectProvider;
@@ -23,10 +23,11 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.core.env.Environment;
 
 /**
- * Health components ({@code koseki}, {@code keys}, {@code issuing}; {@code replica} is
- * {@link jp.kofuhub.issuance.ReplicaHealth}) and the {@code kofu.*} meters (docs/health-and-metrics.md).
- * The readiness group ({@code management.endpoint.health.group.readiness} in config/application.yaml)
- * is readinessState, db, keys and issuing; issuing asks every {@link IssueBlocker} bean.
+ * Health components ({@code koseki}, {@code keys}, {@code issuing}; {@code replica} is {@link
+ * jp.kofuhub.issuance.ReplicaHealth}) and the {@code kofu.*} meters (docs/health-and-metrics.md).
+ * The readiness group ({@code management.endpoint.health.group.readiness} in
+ * config/application.yaml) is readinessState, db, keys and issuing; issuing asks every {@link
+ * IssueBlocker} bean.
  */
 @Configuration(proxyBeanMethods = false)
 public class HealthAndMetricsBeans {
@@ -43,8 +44,8 @@ public class HealthAndMetricsBeans {
     }
 
     /**
-     * The step meters, added to Camel before the routes start (an InterceptStrategy bean alone is not
-     * always found: with other CamelContextConfiguration beans in the context it was missed).
+     * The step meters, added to Camel before the routes start (an InterceptStrategy bean alone is
+     * not always found: with other CamelContextConfiguration beans in the context it was missed).
      */
     @Bean
     org.apache.camel.spring.boot.CamelContextConfiguration kofuStepMeters(HubMetrics metrics) {
@@ -75,33 +76,59 @@ public class HealthAndMetricsBeans {
     MeterBinder kosekiBreakerMeters(KosekiBreaker breaker) {
         return registry -> {
             for (CircuitBreaker.State s : CircuitBreaker.State.values()) {
-                Gauge.builder("kofu.koseki.breaker.state", breaker,
-                        b -> b.state().map(now -> now.equals(s.name()) ? 1.0 : 0.0).orElse(Double.NaN))
+                Gauge.builder(
+                                "kofu.koseki.breaker.state",
+                                breaker,
+                                b ->
+                                        b.state()
+                                                .map(now -> now.equals(s.name()) ? 1.0 : 0.0)
+                                                .orElse(Double.NaN))
                         .description("state of the circuit breaker koseki-breaker: 1 = current")
-                        .tag("state", s.name()).register(registry);
+                        .tag("state", s.name())
+                        .register(registry);
             }
-            FunctionCounter.builder("kofu.koseki.breaker.not.permitted", breaker,
-                    b -> b.processor().map(p -> (double) p.getNumberOfNotPermittedCalls()).orElse(0.0))
-                    .description("koseki calls refused at once by the open breaker").register(registry);
+            FunctionCounter.builder(
+                            "kofu.koseki.breaker.not.permitted",
+                            breaker,
+                            b ->
+                                    b.processor()
+                                            .map(p -> (double) p.getNumberOfNotPermittedCalls())
+                                            .orElse(0.0))
+                    .description("koseki calls refused at once by the open breaker")
+                    .register(registry);
         };
     }
 
     @Bean("koseki")
-    KosekiHealth kosekiHealth(MunicipalityRegistry municipalities, KosekiBreaker breaker, HubMetrics metrics) {
-        return new KosekiHealth(() -> municipalities.all().stream()
-                .filter(p -> p.offeredKinds().stream().anyMatch(k -> k.startsWith("KOSEKI_")))
-                .map(MunicipalityProfile::code).sorted().toList(), breaker::state, metrics::lastKosekiCall);
+    KosekiHealth kosekiHealth(
+            MunicipalityRegistry municipalities, KosekiBreaker breaker, HubMetrics metrics) {
+        return new KosekiHealth(
+                () ->
+                        municipalities.all().stream()
+                                .filter(
+                                        p ->
+                                                p.offeredKinds().stream()
+                                                        .anyMatch(k -> k.startsWith("KOSEKI_")))
+                                .map(MunicipalityProfile::code)
+                                .sorted()
+                                .toList(),
+                breaker::state,
+                metrics::lastKosekiCall);
     }
 
     @Bean("keys")
-    KeysHealth keysHealth(Environment env, Clock clock,
-                          @Value("${kofu.health.key-expiry-warning:P30D}") Duration warning) {
+    KeysHealth keysHealth(
+            Environment env,
+            Clock clock,
+            @Value("${kofu.health.key-expiry-warning:P30D}") Duration warning) {
         return new KeysHealth(KeysHealth.configured(env), new KeyExpiry(), clock, warning);
     }
 
     @Bean
     ReplicaBlocker replicaBlocker(ReplicaFreshness freshness, MunicipalityRegistry municipalities) {
-        return ReplicaBlocker.of(freshness, () -> municipalities.all().stream().map(MunicipalityProfile::code).toList());
+        return ReplicaBlocker.of(
+                freshness,
+                () -> municipalities.all().stream().map(MunicipalityProfile::code).toList());
     }
 
     @Bean("issuing")

@@ -33,37 +33,55 @@ public class KeyExpiry {
     public enum Type {
         /** the hub's own keys: every certificate of every key entry's chain must be valid */
         KEYSTORE,
-        /** trusted CA certificates: at least one must be valid; an expired one among valid ones is a warning */
+        /**
+         * trusted CA certificates: at least one must be valid; an expired one among valid ones is a
+         * warning
+         */
         TRUSTSTORE,
-        /** OpenPGP key rings (public or secret): primary key valid, not revoked, and a subkey (if any) valid */
+        /**
+         * OpenPGP key rings (public or secret): primary key valid, not revoked, and a subkey (if
+         * any) valid
+         */
         PGP
     }
 
     /** A key file the configuration names; {@code inUse}: a feature that needs it is on. */
-    public record KeyFile(String name, Path path, Type type, boolean inUse, char[] password) {
-    }
+    public record KeyFile(String name, Path path, Type type, boolean inUse, char[] password) {}
 
-    /** One certificate or key in a file: a subject or key id, and when it stops being valid (null: never). */
-    public record Item(String what, Instant notBefore, Instant notAfter, boolean revoked, boolean subkey) {
-    }
+    /**
+     * One certificate or key in a file: a subject or key id, and when it stops being valid (null:
+     * never).
+     */
+    public record Item(
+            String what, Instant notBefore, Instant notAfter, boolean revoked, boolean subkey) {}
 
     /** The state of one file. */
-    public enum Status { OK, EXPIRING, EXPIRED, NOT_YET_VALID, REVOKED, MISSING, UNREADABLE }
+    public enum Status {
+        OK,
+        EXPIRING,
+        EXPIRED,
+        NOT_YET_VALID,
+        REVOKED,
+        MISSING,
+        UNREADABLE
+    }
 
     /** A file's verdict: its status, its earliest relevant expiry, what it holds. */
-    public record Verdict(KeyFile file, Status status, Instant expires, List<Item> items, String problem) {
+    public record Verdict(
+            KeyFile file, Status status, Instant expires, List<Item> items, String problem) {
         /** Whether this file makes the hub unfit to issue: in use and not OK or EXPIRING. */
         public boolean blocks() {
             return file.inUse() && status != Status.OK && status != Status.EXPIRING;
         }
     }
 
-    private record Cached(long modified, long size, List<Item> items) {
-    }
+    private record Cached(long modified, long size, List<Item> items) {}
 
     private final Map<String, Cached> cache = new ConcurrentHashMap<>();
 
-    /** The verdict on {@code file} at {@code now}; EXPIRING when it expires within {@code warning}. */
+    /**
+     * The verdict on {@code file} at {@code now}; EXPIRING when it expires within {@code warning}.
+     */
     public Verdict check(KeyFile file, Instant now, Duration warning) {
         if (file.path() == null || !Files.isRegularFile(file.path())) {
             return new Verdict(file, Status.MISSING, null, List.of(), "no such file");
@@ -72,10 +90,12 @@ public class KeyExpiry {
         try {
             items = items(file);
         } catch (IOException | RuntimeException | java.security.GeneralSecurityException e) {
-            return new Verdict(file, Status.UNREADABLE, null, List.of(), e.getClass().getSimpleName());
+            return new Verdict(
+                    file, Status.UNREADABLE, null, List.of(), e.getClass().getSimpleName());
         }
         if (items.isEmpty()) {
-            return new Verdict(file, Status.UNREADABLE, null, items, "no certificate or key in the file");
+            return new Verdict(
+                    file, Status.UNREADABLE, null, items, "no certificate or key in the file");
         }
         return judge(file, items, now, warning);
     }
@@ -109,12 +129,22 @@ public class KeyExpiry {
                     status = Status.EXPIRED;
                     problem = "no certificate in the truststore is valid now";
                 } else if (relevant.size() < items.size()) {
-                    problem = (items.size() - relevant.size()) + " certificate(s) in the truststore are not valid now";
+                    problem =
+                            (items.size() - relevant.size())
+                                    + " certificate(s) in the truststore are not valid now";
                 }
                 // the truststore works until its last valid CA expires
-                Instant last = relevant.stream().map(Item::notAfter).anyMatch(java.util.Objects::isNull) ? null
-                        : relevant.stream().map(Item::notAfter).max(Instant::compareTo).orElse(null);
-                relevant = last == null ? List.of() : List.of(new Item("truststore", null, last, false, false));
+                Instant last =
+                        relevant.stream().map(Item::notAfter).anyMatch(java.util.Objects::isNull)
+                                ? null
+                                : relevant.stream()
+                                        .map(Item::notAfter)
+                                        .max(Instant::compareTo)
+                                        .orElse(null);
+                relevant =
+                        last == null
+                                ? List.of()
+                                : List.of(new Item("truststore", null, last, false, false));
             }
             case PGP -> {
                 List<Item> subkeys = new ArrayList<>();
@@ -139,13 +169,20 @@ public class KeyExpiry {
                         problem = "every subkey is expired or revoked";
                     }
                     // the ring works until its last valid subkey expires
-                    validSubkeys.stream().filter(i -> i.notAfter() != null).max((a, b) -> a.notAfter().compareTo(b.notAfter()))
-                            .filter(i -> validSubkeys.stream().allMatch(v -> v.notAfter() != null)).ifPresent(relevant::add);
+                    validSubkeys.stream()
+                            .filter(i -> i.notAfter() != null)
+                            .max((a, b) -> a.notAfter().compareTo(b.notAfter()))
+                            .filter(i -> validSubkeys.stream().allMatch(v -> v.notAfter() != null))
+                            .ifPresent(relevant::add);
                 }
             }
         }
-        Instant expires = relevant.stream().map(Item::notAfter).filter(java.util.Objects::nonNull).min(Instant::compareTo)
-                .orElse(null);
+        Instant expires =
+                relevant.stream()
+                        .map(Item::notAfter)
+                        .filter(java.util.Objects::nonNull)
+                        .min(Instant::compareTo)
+                        .orElse(null);
         if (status == Status.OK && expires != null && expires.isBefore(now.plus(warning))) {
             status = Status.EXPIRING;
         }
@@ -153,11 +190,13 @@ public class KeyExpiry {
     }
 
     private static boolean valid(Item i, Instant now) {
-        return !i.revoked() && (i.notAfter() == null || i.notAfter().isAfter(now))
+        return !i.revoked()
+                && (i.notAfter() == null || i.notAfter().isAfter(now))
                 && (i.notBefore() == null || !i.notBefore().isAfter(now));
     }
 
-    private List<Item> items(KeyFile file) throws IOException, java.security.GeneralSecurityException {
+    private List<Item> items(KeyFile file)
+            throws IOException, java.security.GeneralSecurityException {
         long modified = Files.getLastModifiedTime(file.path()).toMillis();
         long size = Files.size(file.path());
         String key = file.type() + " " + file.path();
@@ -165,8 +204,10 @@ public class KeyExpiry {
         if (c != null && c.modified() == modified && c.size() == size) {
             return c.items();
         }
-        List<Item> items = file.type() == Type.PGP ? pgp(file.path()) : pkcs12(file.path(), file.password(),
-                file.type() == Type.KEYSTORE);
+        List<Item> items =
+                file.type() == Type.PGP
+                        ? pgp(file.path())
+                        : pkcs12(file.path(), file.password(), file.type() == Type.KEYSTORE);
         cache.put(key, new Cached(modified, size, items));
         return items;
     }
@@ -179,15 +220,22 @@ public class KeyExpiry {
         }
         List<Item> items = new ArrayList<>();
         for (String alias : Collections.list(ks.aliases())) {
-            Certificate[] certs = ks.isKeyEntry(alias) ? ks.getCertificateChain(alias)
-                    : new Certificate[] {ks.getCertificate(alias)};
+            Certificate[] certs =
+                    ks.isKeyEntry(alias)
+                            ? ks.getCertificateChain(alias)
+                            : new Certificate[] {ks.getCertificate(alias)};
             if (certs == null || (keyEntries && !ks.isKeyEntry(alias))) {
                 continue;
             }
             for (Certificate c : certs) {
                 if (c instanceof X509Certificate x) {
-                    items.add(new Item(alias + ": " + x.getSubjectX500Principal().getName(), x.getNotBefore().toInstant(),
-                            x.getNotAfter().toInstant(), false, false));
+                    items.add(
+                            new Item(
+                                    alias + ": " + x.getSubjectX500Principal().getName(),
+                                    x.getNotBefore().toInstant(),
+                                    x.getNotAfter().toInstant(),
+                                    false,
+                                    false));
                 }
             }
         }
@@ -204,9 +252,16 @@ public class KeyExpiry {
                         PGPPublicKey k = keys.next();
                         Instant created = k.getCreationTime().toInstant();
                         long valid = k.getValidSeconds();
-                        items.add(new Item((k.isMasterKey() ? "key " : "subkey ")
-                                + HexFormat.of().withUpperCase().toHexDigits(k.getKeyID()), created,
-                                valid > 0 ? created.plusSeconds(valid) : null, k.hasRevocation(), !k.isMasterKey()));
+                        items.add(
+                                new Item(
+                                        (k.isMasterKey() ? "key " : "subkey ")
+                                                + HexFormat.of()
+                                                        .withUpperCase()
+                                                        .toHexDigits(k.getKeyID()),
+                                        created,
+                                        valid > 0 ? created.plusSeconds(valid) : null,
+                                        k.hasRevocation(),
+                                        !k.isMasterKey()));
                     }
                 }
             }

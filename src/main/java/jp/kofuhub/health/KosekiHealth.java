@@ -10,12 +10,12 @@ import org.springframework.boot.actuate.health.Health;
 import org.springframework.boot.actuate.health.HealthIndicator;
 
 /**
- * Health of the koseki certificate server ({@code /actuator/health}, component {@code koseki}), from
- * what the hub already knows — the server is never called from here, so a probe never costs a
- * kiosk request: the state of the circuit breaker {@code koseki-breaker} and the last call's outcome,
- * latency and time. UNKNOWN when no municipality offers a 戸籍 kind, or no call was made since start
- * with the breaker closed; DOWN while the breaker is open (戸籍 are refused KOSEKI_UNAVAILABLE at
- * once); else UP. Not part of readiness: the other kinds are still issued.
+ * Health of the koseki certificate server ({@code /actuator/health}, component {@code koseki}),
+ * from what the hub already knows — the server is never called from here, so a probe never costs a
+ * kiosk request: the state of the circuit breaker {@code koseki-breaker} and the last call's
+ * outcome, latency and time. UNKNOWN when no municipality offers a 戸籍 kind, or no call was made
+ * since start with the breaker closed; DOWN while the breaker is open (戸籍 are refused
+ * KOSEKI_UNAVAILABLE at once); else UP. Not part of readiness: the other kinds are still issued.
  */
 public class KosekiHealth implements HealthIndicator {
 
@@ -23,8 +23,10 @@ public class KosekiHealth implements HealthIndicator {
     private final Supplier<Optional<String>> breakerState;
     private final Supplier<HubMetrics.KosekiCall> lastCall;
 
-    public KosekiHealth(Supplier<List<String>> kosekiMunicipalities, Supplier<Optional<String>> breakerState,
-                        Supplier<HubMetrics.KosekiCall> lastCall) {
+    public KosekiHealth(
+            Supplier<List<String>> kosekiMunicipalities,
+            Supplier<Optional<String>> breakerState,
+            Supplier<HubMetrics.KosekiCall> lastCall) {
         this.kosekiMunicipalities = kosekiMunicipalities;
         this.breakerState = breakerState;
         this.lastCall = lastCall;
@@ -34,7 +36,9 @@ public class KosekiHealth implements HealthIndicator {
     public Health health() {
         List<String> municipalities = kosekiMunicipalities.get();
         if (municipalities.isEmpty()) {
-            return Health.unknown().withDetail("reason", "no municipality served offers a 戸籍 kind").build();
+            return Health.unknown()
+                    .withDetail("reason", "no municipality served offers a 戸籍 kind")
+                    .build();
         }
         Optional<String> state = breakerState.get();
         HubMetrics.KosekiCall last = lastCall.get();
@@ -42,14 +46,26 @@ public class KosekiHealth implements HealthIndicator {
         details.put("municipalities", municipalities);
         details.put("breaker", state.orElse("NOT_STARTED"));
         if (last != null) {
-            details.put("lastCall", Map.of("outcome", last.outcome(), "millis", last.millis(), "at", last.at().toString()));
+            details.put(
+                    "lastCall",
+                    Map.of(
+                            "outcome",
+                            last.outcome(),
+                            "millis",
+                            last.millis(),
+                            "at",
+                            last.at().toString()));
         }
         Health.Builder b;
         if (state.isEmpty()) {
             b = Health.unknown().withDetail("reason", "the koseki route is not started");
         } else if (state.get().equals("OPEN") || state.get().equals("FORCED_OPEN")) {
-            b = Health.down().withDetail("reason", "circuit breaker open: 戸籍 are refused KOSEKI_UNAVAILABLE until the"
-                    + " server answers again");
+            b =
+                    Health.down()
+                            .withDetail(
+                                    "reason",
+                                    "circuit breaker open: 戸籍 are refused KOSEKI_UNAVAILABLE until the"
+                                            + " server answers again");
         } else if (last == null) {
             b = Health.unknown().withDetail("reason", "no call to the koseki server since start");
         } else {

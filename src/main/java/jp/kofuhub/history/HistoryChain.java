@@ -11,15 +11,17 @@ import java.util.HexFormat;
 
 /**
  * The hash of one history row: {@code row_hash = SHA-256 hex (prev_hash + "\n" + canonical line)}.
- * <p>The canonical line is the row's fields in the order of {@link HistoryEntry}, separated by a tab:
- * municipality, recorded_at (UTC instant, milliseconds: {@code 2024-06-01T00:00:00.123Z}),
- * transaction id, store, terminal, holder 宛名番号, kind, printed options, sheets, 発行番号, fee,
- * outcome, refusal code — and, only when either is set (operator rows: the stop switch, V8), operator
- * and reason; rows without them hash exactly as before V8. A null is written as the empty string; in values a backslash, tab, line
- * feed and carriage return are escaped ({@code \\ \t \n \r}), so no value can forge a separator.
- * The sequence number is not in the line: a row's place is fixed by the previous row's hash it
- * carries, so a row moved elsewhere still hashes correctly but no longer links — that is how
- * {@link IssuanceHistory#verify} tells REORDERED from ALTERED.
+ *
+ * <p>The canonical line is the row's fields in the order of {@link HistoryEntry}, separated by a
+ * tab: municipality, recorded_at (UTC instant, milliseconds: {@code 2024-06-01T00:00:00.123Z}),
+ * transaction id, store, terminal, holder 宛名番号, kind, printed options, sheets, 発行番号, fee, outcome,
+ * refusal code — and, only when either is set (operator rows: the stop switch, V8), operator and
+ * reason; rows without them hash exactly as before V8. A null is written as the empty string; in
+ * values a backslash, tab, line feed and carriage return are escaped ({@code \\ \t \n \r}), so no
+ * value can forge a separator. The sequence number is not in the line: a row's place is fixed by
+ * the previous row's hash it carries, so a row moved elsewhere still hashes correctly but no longer
+ * links — that is how {@link IssuanceHistory#verify} tells REORDERED from ALTERED.
+ *
  * <p>Changing anything here breaks every stored chain: it is the format of the evidence.
  */
 public final class HistoryChain {
@@ -27,12 +29,14 @@ public final class HistoryChain {
     /** The previous hash of a chain's first row. */
     public static final String GENESIS = "0".repeat(64);
 
-    private static final DateTimeFormatter INSTANT = DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSS'Z'");
+    private static final DateTimeFormatter INSTANT =
+            DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSS'Z'");
 
-    private HistoryChain() {
-    }
+    private HistoryChain() {}
 
-    /** The recorded time as stored and hashed: the same instant, in UTC, truncated to milliseconds. */
+    /**
+     * The recorded time as stored and hashed: the same instant, in UTC, truncated to milliseconds.
+     */
     public static OffsetDateTime stored(OffsetDateTime t) {
         return t.toInstant().truncatedTo(ChronoUnit.MILLIS).atOffset(ZoneOffset.UTC);
     }

@@ -10,11 +10,14 @@ import org.springframework.boot.actuate.endpoint.web.WebEndpointResponse;
 
 /**
  * {@code /actuator/history}: the hash chains of the issuance history, checked now.
+ *
  * <ul>
- * <li>{@code GET} — every municipality with history: {@code {"ok": true|false, "municipalities": [{municipality,
- * rows, ok, firstBadSeq, problem}, …]}};</li>
- * <li>{@code GET /{municipality}} — one of them (a municipality without history is OK with 0 rows).</li>
+ *   <li>{@code GET} — every municipality with history: {@code {"ok": true|false, "municipalities":
+ *       [{municipality, rows, ok, firstBadSeq, problem}, …]}};
+ *   <li>{@code GET /{municipality}} — one of them (a municipality without history is OK with 0
+ *       rows).
  * </ul>
+ *
  * Answers carry codes, counts and sequence numbers only, never a row's fields. Each call reads the
  * whole chain. Not yet protected: security for management endpoints arrives with a later issue.
  */
@@ -29,7 +32,8 @@ public class HistoryEndpoint {
 
     @ReadOperation
     public Map<String, Object> verifyAll() {
-        List<Map<String, Object>> results = history.verifyAll().stream().map(HistoryEndpoint::describe).toList();
+        List<Map<String, Object>> results =
+                history.verifyAll().stream().map(HistoryEndpoint::describe).toList();
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("ok", results.stream().allMatch(r -> Boolean.TRUE.equals(r.get("ok"))));
         out.put("municipalities", results);

@@ -14,15 +14,17 @@ import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.transaction.support.TransactionSynchronizationManager;
 
 /**
- * The issuance history: append-only, one hash chain per municipality (tables {@code issuance_history}
- * and {@code issuance_history_head}, migration V4).
+ * The issuance history: append-only, one hash chain per municipality (tables {@code
+ * issuance_history} and {@code issuance_history_head}, migration V4).
+ *
  * <ul>
- * <li>{@link #append} adds a row inside the caller's transaction, under the lock of the
- * municipality's chain head, so the row commits or rolls back with the caller's state change and
- * several threads or instances append one after another without forking the chain;</li>
- * <li>{@link #verify} recomputes a chain and names the first bad row and what is wrong with it;</li>
- * <li>{@link #find} searches by day (in the hub's time zone).</li>
+ *   <li>{@link #append} adds a row inside the caller's transaction, under the lock of the
+ *       municipality's chain head, so the row commits or rolls back with the caller's state change
+ *       and several threads or instances append one after another without forking the chain;
+ *   <li>{@link #verify} recomputes a chain and names the first bad row and what is wrong with it;
+ *   <li>{@link #find} searches by day (in the hub's time zone).
  * </ul>
+ *
  * Row hashes: {@link HistoryChain}. Logs and messages carry municipality codes, sequence numbers,
  * transaction ids and problem codes — never a field value of a row.
  */
@@ -32,20 +34,33 @@ public class IssuanceHistory {
 
     /** The outcomes a row may record. */
     public static final Set<String> OUTCOMES =
-            Set.of("PRINTED", "PRINT_FAILED", "CANCELLED", "ABANDONED", "REFUSED", "VOIDED", "SUSPENDED", "RESUMED");
+            Set.of(
+                    "PRINTED",
+                    "PRINT_FAILED",
+                    "CANCELLED",
+                    "ABANDONED",
+                    "REFUSED",
+                    "VOIDED",
+                    "SUSPENDED",
+                    "RESUMED");
 
-    /** The kind of the stop switch's rows (outcome SUSPENDED or RESUMED): no fee, no sheets, not settled. */
+    /**
+     * The kind of the stop switch's rows (outcome SUSPENDED or RESUMED): no fee, no sheets, not
+     * settled.
+     */
     public static final String COUPLING = "COUPLING";
 
     /** Problems {@link #verify} reports. */
     public static final String ALTERED = "ALTERED";
+
     public static final String REMOVED = "REMOVED";
     public static final String REORDERED = "REORDERED";
     public static final String HEAD_MISMATCH = "HEAD_MISMATCH";
 
     private static final int PAGE = 5000;
-    private static final String COLUMNS = "seq, recorded_at, transaction_id, store_code, terminal, holder_atena, kind,"
-            + " printed_options, sheets, issue_number, fee, outcome, refusal_code, operator, reason, prev_hash, row_hash";
+    private static final String COLUMNS =
+            "seq, recorded_at, transaction_id, store_code, terminal, holder_atena, kind,"
+                    + " printed_options, sheets, issue_number, fee, outcome, refusal_code, operator, reason, prev_hash, row_hash";
 
     private final JdbcTemplate jdbc;
     private final ZoneId zone;
@@ -64,30 +79,35 @@ public class IssuanceHistory {
      * Chain check of one municipality: {@code ok}, or the first bad sequence number and the problem
      * ({@link #ALTERED}, {@link #REMOVED}, {@link #REORDERED}, {@link #HEAD_MISMATCH}).
      */
-    public record VerifyResult(String municipality, long rows, boolean ok, Long firstBadSeq, String problem) {
-    }
+    public record VerifyResult(
+            String municipality, long rows, boolean ok, Long firstBadSeq, String problem) {}
 
     /**
      * Appends a row to its municipality's chain and returns its sequence number (1, 2, …). Must run
      * inside the caller's database transaction: the head row stays locked until that transaction
      * ends, and the row commits or rolls back with it.
      *
-     * @throws IllegalStateException    outside a transaction
+     * @throws IllegalStateException outside a transaction
      * @throws IllegalArgumentException a missing required field, an unknown outcome, a value too
-     *                                  long for its column (the message names the field, not the value)
+     *     long for its column (the message names the field, not the value)
      */
     public long append(HistoryEntry e) {
         if (!TransactionSynchronizationManager.isActualTransactionActive()) {
-            throw new IllegalStateException("IssuanceHistory.append must run inside the caller's database transaction");
+            throw new IllegalStateException(
+                    "IssuanceHistory.append must run inside the caller's database transaction");
         }
         check(e);
         String m = e.municipality();
         Head head = lockHead(m);
         if (head == null) {
-            // first row of this municipality: create the head; a concurrent first append waits on the
+            // first row of this municipality: create the head; a concurrent first append waits on
+            // the
             // key and then does nothing, on H2 (PostgreSQL mode) as on PostgreSQL
-            jdbc.update("insert into issuance_history_head (municipality_code, seq, row_hash) values (?, 0, ?)"
-                    + " on conflict do nothing", m, HistoryChain.GENESIS);
+            jdbc.update(
+                    "insert into issuance_history_head (municipality_code, seq, row_hash) values (?, 0, ?)"
+                            + " on conflict do nothing",
+                    m,
+                    HistoryChain.GENESIS);
             head = lockHead(m);
             if (head == null) {
                 throw new IllegalStateException("history head of " + m + " could not be created");
@@ -96,14 +116,36 @@ public class IssuanceHistory {
         long seq = head.seq() + 1;
         OffsetDateTime at = HistoryChain.stored(e.recordedAt());
         String rowHash = HistoryChain.rowHash(head.rowHash(), e);
-        jdbc.update("insert into issuance_history (municipality_code, seq, recorded_at, transaction_id, store_code,"
+        jdbc.update(
+                "insert into issuance_history (municipality_code, seq, recorded_at, transaction_id, store_code,"
                         + " terminal, holder_atena, kind, printed_options, sheets, issue_number, fee, outcome, refusal_code,"
                         + " operator, reason, prev_hash, row_hash) values (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-                m, seq, at, e.transactionId(), e.store(), e.terminal(), e.holderAtena(), e.kind(), e.printedOptions(),
-                e.sheets(), e.issueNumber(), e.fee(), e.outcome(), e.refusalCode(), e.operator(), e.reason(),
-                head.rowHash(), rowHash);
-        int moved = jdbc.update("update issuance_history_head set seq = ?, row_hash = ? where municipality_code = ?"
-                + " and seq = ?", seq, rowHash, m, head.seq());
+                m,
+                seq,
+                at,
+                e.transactionId(),
+                e.store(),
+                e.terminal(),
+                e.holderAtena(),
+                e.kind(),
+                e.printedOptions(),
+                e.sheets(),
+                e.issueNumber(),
+                e.fee(),
+                e.outcome(),
+                e.refusalCode(),
+                e.operator(),
+                e.reason(),
+                head.rowHash(),
+                rowHash);
+        int moved =
+                jdbc.update(
+                        "update issuance_history_head set seq = ?, row_hash = ? where municipality_code = ?"
+                                + " and seq = ?",
+                        seq,
+                        rowHash,
+                        m,
+                        head.seq());
         if (moved != 1) {
             throw new IllegalStateException("history head of " + m + " moved while locked");
         }
@@ -112,10 +154,10 @@ public class IssuanceHistory {
     }
 
     /**
-     * Recomputes the chain of one municipality in sequence order, a page at a time: sequence numbers
-     * start at 1 without gaps, every row's hash matches its fields and its previous hash, every
-     * previous hash is the hash of the row before, and the head names the last row. Runs outside a
-     * transaction while appends go on (rows appended meanwhile are fine).
+     * Recomputes the chain of one municipality in sequence order, a page at a time: sequence
+     * numbers start at 1 without gaps, every row's hash matches its fields and its previous hash,
+     * every previous hash is the hash of the row before, and the head names the last row. Runs
+     * outside a transaction while appends go on (rows appended meanwhile are fine).
      */
     public VerifyResult verify(String municipality) {
         Head first = head(municipality); // before the rows: every row it covers is committed
@@ -124,8 +166,16 @@ public class IssuanceHistory {
         long lastSeq = 0;
         String lastHash = HistoryChain.GENESIS;
         while (true) {
-            List<Row> page = jdbc.query("select " + COLUMNS + " from issuance_history where municipality_code = ?"
-                    + " and seq > ? order by seq limit " + PAGE, (rs, n) -> row(municipality, rs), municipality, lastSeq);
+            List<Row> page =
+                    jdbc.query(
+                            "select "
+                                    + COLUMNS
+                                    + " from issuance_history where municipality_code = ?"
+                                    + " and seq > ? order by seq limit "
+                                    + PAGE,
+                            (rs, n) -> row(municipality, rs),
+                            municipality,
+                            lastSeq);
             for (Row r : page) {
                 String problem = null;
                 long at = r.seq();
@@ -135,10 +185,13 @@ public class IssuanceHistory {
                 } else if (!HistoryChain.rowHash(r.prevHash(), r.entry()).equals(r.rowHash())) {
                     problem = ALTERED;
                 } else if (!r.prevHash().equals(prevHash)) {
-                    // intact, but not chained to the row before it: moved here, or its predecessor is
+                    // intact, but not chained to the row before it: moved here, or its predecessor
+                    // is
                     // gone (removed and the rest renumbered, or rewritten with a new hash)
                     problem = isInChain(municipality, r.prevHash()) ? REORDERED : REMOVED;
-                } else if (first != null && r.seq() == first.seq() && !r.rowHash().equals(first.rowHash())) {
+                } else if (first != null
+                        && r.seq() == first.seq()
+                        && !r.rowHash().equals(first.rowHash())) {
                     problem = HEAD_MISMATCH;
                 }
                 if (problem != null) {
@@ -156,11 +209,14 @@ public class IssuanceHistory {
         if (first != null && first.seq() > lastSeq) {
             // the head covers rows that are not there: the end of the chain was removed (unless the
             // head itself still names the last row and only its number was changed)
-            return broken(municipality, lastSeq == 0 || !first.rowHash().equals(lastHash) ? lastSeq + 1 : lastSeq,
+            return broken(
+                    municipality,
+                    lastSeq == 0 || !first.rowHash().equals(lastHash) ? lastSeq + 1 : lastSeq,
                     lastSeq > 0 && first.rowHash().equals(lastHash) ? HEAD_MISMATCH : REMOVED);
         }
         if (lastSeq > 0) {
-            Head now = head(municipality); // after the rows: it may be further on (appended meanwhile)
+            Head now =
+                    head(municipality); // after the rows: it may be further on (appended meanwhile)
             if (now == null) {
                 return broken(municipality, lastSeq, HEAD_MISMATCH);
             }
@@ -178,8 +234,11 @@ public class IssuanceHistory {
 
     /** {@link #verify} of every municipality that has a chain head or history rows, by code. */
     public List<VerifyResult> verifyAll() {
-        List<String> codes = jdbc.queryForList("select municipality_code from issuance_history_head"
-                + " union select distinct municipality_code from issuance_history order by 1", String.class);
+        List<String> codes =
+                jdbc.queryForList(
+                        "select municipality_code from issuance_history_head"
+                                + " union select distinct municipality_code from issuance_history order by 1",
+                        String.class);
         List<VerifyResult> out = new ArrayList<>();
         for (String code : codes) {
             out.add(verify(code.trim()));
@@ -192,21 +251,40 @@ public class IssuanceHistory {
      * (days in the hub's time zone), by time then sequence; times are given in that zone.
      */
     public List<HistoryEntry> find(String municipality, LocalDate from, LocalDate to) {
-        return jdbc.query("select " + COLUMNS + " from issuance_history where municipality_code = ?"
+        return jdbc.query(
+                "select "
+                        + COLUMNS
+                        + " from issuance_history where municipality_code = ?"
                         + " and recorded_at >= ? and recorded_at < ? order by recorded_at, seq",
                 (rs, n) -> {
                     HistoryEntry e = row(municipality, rs).entry();
-                    return new HistoryEntry(e.municipality(), e.recordedAt().atZoneSameInstant(zone).toOffsetDateTime(),
-                            e.transactionId(), e.store(), e.terminal(), e.holderAtena(), e.kind(), e.printedOptions(),
-                            e.sheets(), e.issueNumber(), e.fee(), e.outcome(), e.refusalCode(), e.operator(),
+                    return new HistoryEntry(
+                            e.municipality(),
+                            e.recordedAt().atZoneSameInstant(zone).toOffsetDateTime(),
+                            e.transactionId(),
+                            e.store(),
+                            e.terminal(),
+                            e.holderAtena(),
+                            e.kind(),
+                            e.printedOptions(),
+                            e.sheets(),
+                            e.issueNumber(),
+                            e.fee(),
+                            e.outcome(),
+                            e.refusalCode(),
+                            e.operator(),
                             e.reason());
                 },
-                municipality, startOf(from, zone), startOf(to.plusDays(1), zone));
+                municipality,
+                startOf(from, zone),
+                startOf(to.plusDays(1), zone));
     }
 
     /** The first instant of {@code day} in {@code zone}, as a UTC time for a query parameter. */
     public static OffsetDateTime startOf(LocalDate day, ZoneId zone) {
-        return day.atStartOfDay(zone).toOffsetDateTime().withOffsetSameInstant(java.time.ZoneOffset.UTC);
+        return day.atStartOfDay(zone)
+                .toOffsetDateTime()
+                .withOffsetSameInstant(java.time.ZoneOffset.UTC);
     }
 
     private VerifyResult broken(String municipality, long seq, String problem) {
@@ -216,8 +294,11 @@ public class IssuanceHistory {
     }
 
     private long count(String municipality) {
-        Long n = jdbc.queryForObject("select count(*) from issuance_history where municipality_code = ?", Long.class,
-                municipality);
+        Long n =
+                jdbc.queryForObject(
+                        "select count(*) from issuance_history where municipality_code = ?",
+                        Long.class,
+                        municipality);
         return n == null ? 0 : n;
     }
 
@@ -226,33 +307,51 @@ public class IssuanceHistory {
         if (HistoryChain.GENESIS.equals(hash)) {
             return true;
         }
-        Long n = jdbc.queryForObject("select count(*) from issuance_history where municipality_code = ? and row_hash = ?",
-                Long.class, municipality, hash);
+        Long n =
+                jdbc.queryForObject(
+                        "select count(*) from issuance_history where municipality_code = ? and row_hash = ?",
+                        Long.class,
+                        municipality,
+                        hash);
         return n != null && n > 0;
     }
 
-    private record Head(long seq, String rowHash) {
-    }
+    private record Head(long seq, String rowHash) {}
 
-    private record Row(long seq, HistoryEntry entry, String prevHash, String rowHash) {
-    }
+    private record Row(long seq, HistoryEntry entry, String prevHash, String rowHash) {}
 
     private Head lockHead(String municipality) {
-        return jdbc.query("select seq, row_hash from issuance_history_head where municipality_code = ? for update",
-                rs -> rs.next() ? new Head(rs.getLong(1), rs.getString(2)) : null, municipality);
+        return jdbc.query(
+                "select seq, row_hash from issuance_history_head where municipality_code = ? for update",
+                rs -> rs.next() ? new Head(rs.getLong(1), rs.getString(2)) : null,
+                municipality);
     }
 
     private Head head(String municipality) {
-        return jdbc.query("select seq, row_hash from issuance_history_head where municipality_code = ?",
-                rs -> rs.next() ? new Head(rs.getLong(1), rs.getString(2)) : null, municipality);
+        return jdbc.query(
+                "select seq, row_hash from issuance_history_head where municipality_code = ?",
+                rs -> rs.next() ? new Head(rs.getLong(1), rs.getString(2)) : null,
+                municipality);
     }
 
     private static Row row(String municipality, ResultSet rs) throws SQLException {
-        HistoryEntry e = new HistoryEntry(municipality, rs.getObject("recorded_at", OffsetDateTime.class),
-                rs.getString("transaction_id"), rs.getString("store_code"), rs.getString("terminal"),
-                rs.getString("holder_atena"), rs.getString("kind"), rs.getString("printed_options"), rs.getInt("sheets"),
-                rs.getString("issue_number"), rs.getInt("fee"), rs.getString("outcome"), rs.getString("refusal_code"),
-                rs.getString("operator"), rs.getString("reason"));
+        HistoryEntry e =
+                new HistoryEntry(
+                        municipality,
+                        rs.getObject("recorded_at", OffsetDateTime.class),
+                        rs.getString("transaction_id"),
+                        rs.getString("store_code"),
+                        rs.getString("terminal"),
+                        rs.getString("holder_atena"),
+                        rs.getString("kind"),
+                        rs.getString("printed_options"),
+                        rs.getInt("sheets"),
+                        rs.getString("issue_number"),
+                        rs.getInt("fee"),
+                        rs.getString("outcome"),
+                        rs.getString("refusal_code"),
+                        rs.getString("operator"),
+                        rs.getString("reason"));
         return new Row(rs.getLong("seq"), e, rs.getString("prev_hash"), rs.getString("row_hash"));
     }
 
@@ -286,13 +385,15 @@ public class IssuanceHistory {
         boolean coupling = COUPLING.equals(e.kind());
         boolean switchOutcome = "SUSPENDED".equals(e.outcome()) || "RESUMED".equals(e.outcome());
         if (coupling != switchOutcome) {
-            throw new IllegalArgumentException("history outcomes SUSPENDED and RESUMED belong to kind COUPLING only");
+            throw new IllegalArgumentException(
+                    "history outcomes SUSPENDED and RESUMED belong to kind COUPLING only");
         }
         if (coupling) {
             required("operator", e.operator());
             required("reason", e.reason());
             if (e.fee() != 0 || e.sheets() != 0) {
-                throw new IllegalArgumentException("history COUPLING rows carry no fee and no sheets");
+                throw new IllegalArgumentException(
+                        "history COUPLING rows carry no fee and no sheets");
             }
         }
     }
@@ -305,7 +406,8 @@ public class IssuanceHistory {
 
     private static void fits(String field, String v, int max) {
         if (v != null && v.length() > max) {
-            throw new IllegalArgumentException("history " + field + " is longer than " + max + " characters");
+            throw new IllegalArgumentException(
+                    "history " + field + " is longer than " + max + " characters");
         }
     }
 }

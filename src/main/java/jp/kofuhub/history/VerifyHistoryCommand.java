@@ -18,6 +18,7 @@ import jp.kofuhub.cli.CommandOptions;
 /**
  * {@code verify-history}: checks the hash chains of the issuance history through the running hub's
  * actuator endpoint ({@link HistoryEndpoint}) and prints one line per municipality:
+ *
  * <pre>
  * verify-history [--municipality 012343] [--url https://localhost:8443]   (default: $KOFU_URL, else https://localhost:8443;
  * https: with the operator client certificate of KOFU_KEYS_DIR, else data/keys)
@@ -25,20 +26,21 @@ import jp.kofuhub.cli.CommandOptions;
  * 012343 OK 1234 rows
  * 012351 BROKEN at seq 17: ALTERED
  * </pre>
+ *
  * Exit code 0 = every chain OK, 1 = a chain is broken, 2 = bad arguments, 3 = the hub could not be
  * reached or gave no answer.
  */
 public final class VerifyHistoryCommand {
 
-    static final String USAGE = """
+    static final String USAGE =
+            """
             usage: verify-history [--municipality 012343] [--url URL]
               URL defaults to $KOFU_URL, else https://localhost:8443 (client certificate: operator.p12 of
               $KOFU_KEYS_DIR, else data/keys; an http:// URL for a dev-profile hub)""";
 
     private static final Set<String> OPTIONS = Set.of("municipality", "url");
 
-    private VerifyHistoryCommand() {
-    }
+    private VerifyHistoryCommand() {}
 
     public static int run(String[] args) {
         Map<String, String> o;
@@ -53,19 +55,27 @@ public final class VerifyHistoryCommand {
             System.err.println("--municipality must be 6 digits\n" + USAGE);
             return 2;
         }
-        String url = o.getOrDefault("url", System.getenv().getOrDefault("KOFU_URL", "https://localhost:8443"));
+        String url =
+                o.getOrDefault(
+                        "url", System.getenv().getOrDefault("KOFU_URL", "https://localhost:8443"));
         url = url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
         String path = url + "/actuator/history" + (municipality == null ? "" : "/" + municipality);
         HttpResponse<String> res;
         try {
             HttpClient client = jp.kofuhub.keys.Tls.httpClient(path, "operator");
-            res = client.send(HttpRequest.newBuilder(URI.create(path)).timeout(Duration.ofMinutes(30)).GET().build(),
-                    HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+            res =
+                    client.send(
+                            HttpRequest.newBuilder(URI.create(path))
+                                    .timeout(Duration.ofMinutes(30))
+                                    .GET()
+                                    .build(),
+                            HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
         } catch (IllegalArgumentException e) {
             System.err.println("bad --url " + url);
             return 2;
         } catch (IOException e) {
-            System.err.println("cannot reach the hub at " + url + ": " + e.getClass().getSimpleName());
+            System.err.println(
+                    "cannot reach the hub at " + url + ": " + e.getClass().getSimpleName());
             return 3;
         } catch (java.io.UncheckedIOException | IllegalStateException e) {
             System.err.println("no client certificate for " + url + ": " + e.getMessage());
@@ -75,8 +85,14 @@ public final class VerifyHistoryCommand {
             return 3;
         }
         if (res.statusCode() != 200) {
-            System.err.println("HTTP " + res.statusCode() + " from " + path
-                    + (res.statusCode() == 404 ? " (is the history endpoint exposed? management.endpoints.web.exposure.include)" : ""));
+            System.err.println(
+                    "HTTP "
+                            + res.statusCode()
+                            + " from "
+                            + path
+                            + (res.statusCode() == 404
+                                    ? " (is the history endpoint exposed? management.endpoints.web.exposure.include)"
+                                    : ""));
             return 3;
         }
         List<JsonNode> results = new ArrayList<>();
@@ -110,7 +126,10 @@ public final class VerifyHistoryCommand {
             return code + " OK " + r.path("rows").asLong() + " rows";
         }
         JsonNode seq = r.path("firstBadSeq");
-        return code + " BROKEN" + (seq.isIntegralNumber() ? " at seq " + seq.asLong() : "") + ": "
+        return code
+                + " BROKEN"
+                + (seq.isIntegralNumber() ? " at seq " + seq.asLong() : "")
+                + ": "
                 + r.path("problem").asText("?");
     }
 }

@@ -20,6 +20,7 @@ public class AnswerSignature {
 
     /** The header carrying the signature (base64). */
     public static final String HEADER = "X-Kofu-Signature";
+
     static final String VERSION = "kofu-answer/1";
 
     private final PdfSigner signer;
@@ -40,24 +41,49 @@ public class AnswerSignature {
         return signer.signatureAlgorithm();
     }
 
-    /** The canonical text of the exchange's answer: its X-Kofu headers, Content-Type and body (byte[]). */
+    /**
+     * The canonical text of the exchange's answer: its X-Kofu headers, Content-Type and body
+     * (byte[]).
+     */
     public byte[] canonical(Exchange exchange) {
         var m = exchange.getMessage();
-        return canonical(m.getHeader("X-Kofu-Transaction", String.class), m.getHeader("X-Kofu-Issue-Number", String.class),
-                m.getHeader("X-Kofu-Fee", String.class), m.getHeader("X-Kofu-Pages", String.class),
-                m.getHeader(Exchange.CONTENT_TYPE, String.class), m.getBody(byte[].class));
+        return canonical(
+                m.getHeader("X-Kofu-Transaction", String.class),
+                m.getHeader("X-Kofu-Issue-Number", String.class),
+                m.getHeader("X-Kofu-Fee", String.class),
+                m.getHeader("X-Kofu-Pages", String.class),
+                m.getHeader(Exchange.CONTENT_TYPE, String.class),
+                m.getBody(byte[].class));
     }
 
     /**
-     * The signed text, one {@code name:value} per line (LF), an absent value empty:
-     * {@code kofu-answer/1}, {@code transaction}, {@code issue-number}, {@code fee}, {@code pages},
-     * {@code content-type}, {@code sha256} (lower-case hex of the body as sent). The centre rebuilds it
+     * The signed text, one {@code name:value} per line (LF), an absent value empty: {@code
+     * kofu-answer/1}, {@code transaction}, {@code issue-number}, {@code fee}, {@code pages}, {@code
+     * content-type}, {@code sha256} (lower-case hex of the body as sent). The centre rebuilds it
      * from what it received and verifies the signature with the hub's certificate.
      */
-    public static byte[] canonical(String transaction, String issueNumber, String fee, String pages, String contentType,
-                                   byte[] body) {
-        String text = VERSION + "\ntransaction:" + nz(transaction) + "\nissue-number:" + nz(issueNumber) + "\nfee:" + nz(fee)
-                + "\npages:" + nz(pages) + "\ncontent-type:" + nz(contentType) + "\nsha256:" + sha256(body) + "\n";
+    public static byte[] canonical(
+            String transaction,
+            String issueNumber,
+            String fee,
+            String pages,
+            String contentType,
+            byte[] body) {
+        String text =
+                VERSION
+                        + "\ntransaction:"
+                        + nz(transaction)
+                        + "\nissue-number:"
+                        + nz(issueNumber)
+                        + "\nfee:"
+                        + nz(fee)
+                        + "\npages:"
+                        + nz(pages)
+                        + "\ncontent-type:"
+                        + nz(contentType)
+                        + "\nsha256:"
+                        + sha256(body)
+                        + "\n";
         return text.getBytes(StandardCharsets.UTF_8);
     }
 
@@ -67,7 +93,10 @@ public class AnswerSignature {
 
     static String sha256(byte[] body) {
         try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(body == null ? new byte[0] : body));
+            return HexFormat.of()
+                    .formatHex(
+                            MessageDigest.getInstance("SHA-256")
+                                    .digest(body == null ? new byte[0] : body));
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }

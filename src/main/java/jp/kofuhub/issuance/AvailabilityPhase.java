@@ -16,11 +16,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Phase 1 of the issuance-centre protocol (route {@code availability}, step {@code answer-availability}):
- * who may get what — kinds with fee and sheets or a refusal code, the household listing, the options
- * offered. No document, no 発行番号. The answer is kept with the transaction until it ends, without
- * the household's names ({@link AvailabilityAnswers}), so a retry gets the same answer while the
- * household is the same, and the answer as of now after.
+ * Phase 1 of the issuance-centre protocol (route {@code availability}, step {@code
+ * answer-availability}): who may get what — kinds with fee and sheets or a refusal code, the
+ * household listing, the options offered. No document, no 発行番号. The answer is kept with the
+ * transaction until it ends, without the household's names ({@link AvailabilityAnswers}), so a
+ * retry gets the same answer while the household is the same, and the answer as of now after.
  */
 public class AvailabilityPhase {
 
@@ -31,7 +31,8 @@ public class AvailabilityPhase {
     private final CouplingGuard coupling;
     private final Transactions transactions;
 
-    public AvailabilityPhase(IssuanceRules rules, CouplingGuard coupling, Transactions transactions) {
+    public AvailabilityPhase(
+            IssuanceRules rules, CouplingGuard coupling, Transactions transactions) {
         this.rules = rules;
         this.coupling = coupling;
         this.transactions = transactions;
@@ -55,9 +56,18 @@ public class AvailabilityPhase {
             return earlier.get();
         }
         String answer = answer(req, city, ZonedDateTime.now(rules.clock()));
-        if (!transactions.insert(req.transaction(), city.code(), req.kind(), req.store(), req.terminal(), sha, "CHECKED",
-                AvailabilityAnswers.kept(answer), OffsetDateTime.now(rules.clock()))) {
-            return earlier(req, sha, city).orElseThrow(() -> IssuanceErrors.outOfOrder(req.transaction()));
+        if (!transactions.insert(
+                req.transaction(),
+                city.code(),
+                req.kind(),
+                req.store(),
+                req.terminal(),
+                sha,
+                "CHECKED",
+                AvailabilityAnswers.kept(answer),
+                OffsetDateTime.now(rules.clock()))) {
+            return earlier(req, sha, city)
+                    .orElseThrow(() -> IssuanceErrors.outOfOrder(req.transaction()));
         }
         LOG.info("availability {} tx {}: answered", city.code(), req.transaction());
         return answer;
@@ -75,29 +85,44 @@ public class AvailabilityPhase {
             throw IssuanceErrors.conflict(req.transaction());
         }
         String kept = t.get().availabilityAnswer();
-        return Optional.of(AvailabilityAnswers.restore(kept, () -> ((JuminhyoKind) rules.kind(JuminhyoKind.JUMINHYO))
-                .listing(city, req.serial(), ZonedDateTime.now(rules.clock()).toLocalDate()))
-                .orElseGet(() -> answerAgain(req, city)));
+        return Optional.of(
+                AvailabilityAnswers.restore(
+                                kept,
+                                () ->
+                                        ((JuminhyoKind) rules.kind(JuminhyoKind.JUMINHYO))
+                                                .listing(
+                                                        city,
+                                                        req.serial(),
+                                                        ZonedDateTime.now(rules.clock())
+                                                                .toLocalDate()))
+                        .orElseGet(() -> answerAgain(req, city)));
     }
 
     /**
-     * A retry after the household changed (its names are not kept to answer as before): the answer as
-     * of now replaces the one kept. The issue phase checks the resident's choice against the replica.
+     * A retry after the household changed (its names are not kept to answer as before): the answer
+     * as of now replaces the one kept. The issue phase checks the resident's choice against the
+     * replica.
      */
     private String answerAgain(IssuanceRequest req, MunicipalityProfile city) {
         String answer = answer(req, city, ZonedDateTime.now(rules.clock()));
         if (!transactions.answeredAgain(req.transaction(), AvailabilityAnswers.kept(answer))) {
             throw IssuanceErrors.outOfOrder(req.transaction());
         }
-        LOG.info("availability {} tx {}: answered again, the household listing changed since", city.code(),
+        LOG.info(
+                "availability {} tx {}: answered again, the household listing changed since",
+                city.code(),
                 req.transaction());
         return answer;
     }
 
     private String answer(IssuanceRequest req, MunicipalityProfile city, ZonedDateTime now) {
         LocalDate today = now.toLocalDate();
-        List<String> asked = req.kind() != null ? List.of(req.kind())
-                : city.offeredKinds().stream().filter(IssuanceRules.KNOWN_KINDS::contains).toList();
+        List<String> asked =
+                req.kind() != null
+                        ? List.of(req.kind())
+                        : city.offeredKinds().stream()
+                                .filter(IssuanceRules.KNOWN_KINDS::contains)
+                                .toList();
         ObjectNode root = JSON.createObjectNode();
         root.put("transaction", req.transaction());
         root.put("municipality", city.code());
@@ -107,13 +132,15 @@ public class AvailabilityPhase {
         for (String code : asked) {
             ObjectNode k = list.addObject();
             k.put("kind", code);
-            CertificateOptions options = code.equals(req.kind()) ? req.options() : CertificateOptions.NONE;
+            CertificateOptions options =
+                    code.equals(req.kind()) ? req.options() : CertificateOptions.NONE;
             try {
                 CertificateKind kind = rules.offered(city, code, options);
                 int fee = rules.open(city, code, now);
                 rules.stale(city, kind);
-                CertificateKind.Draft draft = kind.draft(city, req.serial(), options, rules.sealUri(city), today)
-                        .orElseThrow(() -> IssuanceErrors.unknownCard(city));
+                CertificateKind.Draft draft =
+                        kind.draft(city, req.serial(), options, rules.sealUri(city), today)
+                                .orElseThrow(() -> IssuanceErrors.unknownCard(city));
                 cardKnown = true;
                 k.put("available", true);
                 k.put("fee", fee);
@@ -139,7 +166,8 @@ public class AvailabilityPhase {
         }
         if (householdAvailable) {
             JuminhyoKind juminhyo = (JuminhyoKind) rules.kind(JuminhyoKind.JUMINHYO);
-            juminhyo.listing(city, req.serial(), today).ifPresent(l -> AvailabilityAnswers.household(root, l));
+            juminhyo.listing(city, req.serial(), today)
+                    .ifPresent(l -> AvailabilityAnswers.household(root, l));
         }
         ObjectNode offers = root.putObject("offers");
         offers.put("juminhyoCode", city.printJuminhyoCode());
@@ -156,7 +184,8 @@ public class AvailabilityPhase {
     private boolean cardUnknown(MunicipalityProfile city, String serial, LocalDate today) {
         CertificateKind juminhyo = rules.kind(JuminhyoKind.JUMINHYO);
         try {
-            return juminhyo.draft(city, serial, CertificateOptions.NONE, rules.sealUri(city), today).isEmpty();
+            return juminhyo.draft(city, serial, CertificateOptions.NONE, rules.sealUri(city), today)
+                    .isEmpty();
         } catch (RuntimeException refusedOrUnprintable) {
             return false;
         }

@@ -11,10 +11,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Phase 2, first step (route {@code issue-certificate}, step {@code prepare-certificate}): validates
- * the request, claims its transaction (a retry of an issued one gets the document it already got),
- * checks hours, fee and freshness, drafts the kind's data document (one consistent read, the
- * eligibility table, the glyph and box checks) and numbers it.
+ * Phase 2, first step (route {@code issue-certificate}, step {@code prepare-certificate}):
+ * validates the request, claims its transaction (a retry of an issued one gets the document it
+ * already got), checks hours, fee and freshness, drafts the kind's data document (one consistent
+ * read, the eligibility table, the glyph and box checks) and numbers it.
  */
 public class CertificatePreparation {
 
@@ -27,8 +27,13 @@ public class CertificatePreparation {
     private final DocumentStore documents;
     private final TransactionEnds ends;
 
-    public CertificatePreparation(IssuanceRules rules, CouplingGuard coupling, Transactions transactions,
-                                  IssueNumbers numbers, DocumentStore documents, TransactionEnds ends) {
+    public CertificatePreparation(
+            IssuanceRules rules,
+            CouplingGuard coupling,
+            Transactions transactions,
+            IssueNumbers numbers,
+            DocumentStore documents,
+            TransactionEnds ends) {
         this.rules = rules;
         this.coupling = coupling;
         this.transactions = transactions;
@@ -37,7 +42,9 @@ public class CertificatePreparation {
         this.ends = ends;
     }
 
-    /** The numbered certificate to lay out, the document held for a retry, or the one to make again. */
+    /**
+     * The numbered certificate to lay out, the document held for a retry, or the one to make again.
+     */
     public PreparedCertificate prepare(String body, String contentType) {
         IssuanceRequest req = IssuanceRequest.parse(contentType, body);
         MunicipalityProfile city = rules.city(req.municipality());
@@ -56,13 +63,36 @@ public class CertificatePreparation {
             LocalDate today = now.toLocalDate();
             CertificateKind.Draft draft = rules.draft(kind, city, req, today);
             String terminal = req.terminal() != null ? req.terminal() : city.terminalCode();
-            String number = numbers.next(city.code(), today, terminal, city.printerCode(),
-                    n -> transactions.numbered(req.transaction(), n, draft.holderAtena()));
-            LOG.info("issue {} {} tx {}: prepared {}", city.code(), req.kind(), req.transaction(), number);
-            return new PreparedCertificate(req, kind.template(), draft.dataXml(), IssuanceRules.sha256(draft.dataXml()),
-                    number, draft.holderAtena(), fee, today);
+            String number =
+                    numbers.next(
+                            city.code(),
+                            today,
+                            terminal,
+                            city.printerCode(),
+                            n -> transactions.numbered(req.transaction(), n, draft.holderAtena()));
+            LOG.info(
+                    "issue {} {} tx {}: prepared {}",
+                    city.code(),
+                    req.kind(),
+                    req.transaction(),
+                    number);
+            return new PreparedCertificate(
+                    req,
+                    kind.template(),
+                    draft.dataXml(),
+                    IssuanceRules.sha256(draft.dataXml()),
+                    number,
+                    draft.holderAtena(),
+                    fee,
+                    today);
         } catch (IssuanceException e) {
-            ends.end(req, "ISSUING", e.getHttpStatus() == 422 ? "REFUSED" : null, e.getCode(), null, null);
+            ends.end(
+                    req,
+                    "ISSUING",
+                    e.getHttpStatus() == 422 ? "REFUSED" : null,
+                    e.getCode(),
+                    null,
+                    null);
             throw e;
         } catch (RuntimeException e) {
             transactions.forget(req.transaction(), "ISSUING");
@@ -74,22 +104,37 @@ public class CertificatePreparation {
      * Claims the transaction for the issue phase, or answers a retry: the same document while it is
      * held, the same refusal, or a conflict when the id comes back with other content.
      */
-    private Optional<PreparedCertificate> claim(IssuanceRequest req, MunicipalityProfile city, String sha) {
+    private Optional<PreparedCertificate> claim(
+            IssuanceRequest req, MunicipalityProfile city, String sha) {
         OffsetDateTime now = OffsetDateTime.now(rules.clock());
-        if (transactions.insert(req.transaction(), city.code(), req.kind(), req.store(), req.terminal(), sha, "ISSUING",
-                null, now)) {
+        if (transactions.insert(
+                req.transaction(),
+                city.code(),
+                req.kind(),
+                req.store(),
+                req.terminal(),
+                sha,
+                "ISSUING",
+                null,
+                now)) {
             return Optional.empty();
         }
-        Transactions.Tx t = transactions.find(req.transaction())
-                .orElseThrow(() -> IssuanceErrors.outOfOrder(req.transaction()));
+        Transactions.Tx t =
+                transactions
+                        .find(req.transaction())
+                        .orElseThrow(() -> IssuanceErrors.outOfOrder(req.transaction()));
         if ("CHECKED".equals(t.state())) {
             if (!t.municipality().equals(city.code())) {
                 throw IssuanceErrors.conflict(req.transaction());
             }
-            if (transactions.claimChecked(req.transaction(), req.kind(), req.store(), req.terminal(), sha, now)) {
+            if (transactions.claimChecked(
+                    req.transaction(), req.kind(), req.store(), req.terminal(), sha, now)) {
                 return Optional.empty();
             }
-            t = transactions.find(req.transaction()).orElseThrow(() -> IssuanceErrors.outOfOrder(req.transaction()));
+            t =
+                    transactions
+                            .find(req.transaction())
+                            .orElseThrow(() -> IssuanceErrors.outOfOrder(req.transaction()));
         }
         if (!sha.equals(t.requestSha256())) {
             throw IssuanceErrors.conflict(req.transaction());
@@ -101,28 +146,40 @@ public class CertificatePreparation {
                     return Optional.of(again(req, city, t));
                 }
                 PdfRenderer.RenderedPdf pdf = held.get();
-                LOG.info("issue {} {} tx {}: retry, same document {}", city.code(), req.kind(), req.transaction(),
+                LOG.info(
+                        "issue {} {} tx {}: retry, same document {}",
+                        city.code(),
+                        req.kind(),
+                        req.transaction(),
                         t.issueNumber());
-                return Optional.of(PreparedCertificate.replay(req, t.issueNumber(), t.holderAtena(), t.fee(), pdf));
+                return Optional.of(
+                        PreparedCertificate.replay(
+                                req, t.issueNumber(), t.holderAtena(), t.fee(), pdf));
             }
             case "REFUSED", "VOIDED" -> throw IssuanceErrors.refusalAgain(t.refusalCode());
-            case "ISSUING" -> throw IssuanceException.conflict("TRANSACTION_IN_PROGRESS",
-                    "the issue phase of this transaction is still running; ask again");
+            case "ISSUING" ->
+                    throw IssuanceException.conflict(
+                            "TRANSACTION_IN_PROGRESS",
+                            "the issue phase of this transaction is still running; ask again");
             default -> throw IssuanceErrors.documentGone(req.transaction());
         }
     }
 
     /**
      * A retry of an ISSUED transaction whose document this instance does not hold (another instance
-     * made it, or this one restarted): the document is drafted again from the replica as of its issue
-     * day, with its 発行番号; only when the draft is the one numbered (SHA-256 of the data document) is
-     * it laid out again (and then only if the layout is too, see {@link CertificateRendering}).
-     * Otherwise DOCUMENT_UNAVAILABLE and nothing is made: never a document that says other than what
-     * was numbered.
+     * made it, or this one restarted): the document is drafted again from the replica as of its
+     * issue day, with its 発行番号; only when the draft is the one numbered (SHA-256 of the data
+     * document) is it laid out again (and then only if the layout is too, see {@link
+     * CertificateRendering}). Otherwise DOCUMENT_UNAVAILABLE and nothing is made: never a document
+     * that says other than what was numbered.
      */
-    private PreparedCertificate again(IssuanceRequest req, MunicipalityProfile city, Transactions.Tx t) {
+    private PreparedCertificate again(
+            IssuanceRequest req, MunicipalityProfile city, Transactions.Tx t) {
         CertificateKind kind = rules.kind(req.kind());
-        if (kind == null || t.dataSha256() == null || t.issueDate() == null || t.issueNumber() == null) {
+        if (kind == null
+                || t.dataSha256() == null
+                || t.issueDate() == null
+                || t.issueNumber() == null) {
             throw IssuanceErrors.unavailable(t, "no digests recorded");
         }
         CertificateKind.Draft draft;
@@ -135,8 +192,12 @@ public class CertificatePreparation {
         if (!sha.equals(t.dataSha256()) || !draft.holderAtena().equals(t.holderAtena())) {
             throw IssuanceErrors.unavailable(t, "the data printed changed");
         }
-        LOG.info("issue {} {} tx {}: retry on an instance without the document, making {} again", city.code(),
-                req.kind(), req.transaction(), t.issueNumber());
+        LOG.info(
+                "issue {} {} tx {}: retry on an instance without the document, making {} again",
+                city.code(),
+                req.kind(),
+                req.transaction(),
+                t.issueNumber());
         return PreparedCertificate.again(req, kind.template(), draft.dataXml(), sha, t);
     }
 }

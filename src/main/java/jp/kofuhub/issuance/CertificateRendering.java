@@ -7,9 +7,10 @@ import jp.kofuhub.render.GlyphUnavailableException;
 import jp.kofuhub.render.PdfRenderer;
 
 /**
- * Phase 2, layout (route {@code issue-certificate}, step {@code render-pdf}): XSL-FO → PDF with FOP.
- * The renderer's own backstops (a glyph FOP cannot draw, content beyond its box) void the numbered
- * document with the refusal the checks would have given. The PDF is signed by the next step.
+ * Phase 2, layout (route {@code issue-certificate}, step {@code render-pdf}): XSL-FO → PDF with
+ * FOP. The renderer's own backstops (a glyph FOP cannot draw, content beyond its box) void the
+ * numbered document with the refusal the checks would have given. The PDF is signed by the next
+ * step.
  */
 public class CertificateRendering {
 
@@ -25,9 +26,11 @@ public class CertificateRendering {
 
     public RenderedCertificate render(PreparedCertificate prepared, String fo) {
         String layout = IssuanceRules.sha256(fo);
-        if (prepared.isAgain() && prepared.getIssued().layoutSha256() != null
+        if (prepared.isAgain()
+                && prepared.getIssued().layoutSha256() != null
                 && !layout.equals(prepared.getIssued().layoutSha256())) {
-            // same data, other layout: this instance runs other templates than the one that numbered it
+            // same data, other layout: this instance runs other templates than the one that
+            // numbered it
             throw IssuanceErrors.unavailableAgain(prepared, "another layout");
         }
         try {

@@ -23,8 +23,10 @@ public class CertificateSigning {
             return rendered;
         }
         PdfRenderer.RenderedPdf pdf = rendered.pdf();
-        return new RenderedCertificate(new PdfRenderer.RenderedPdf(
-                signer.sign(pdf.getBytes(), "証明書コンビニ交付 " + prepared.getIssueNumber()), pdf.getPages()),
+        return new RenderedCertificate(
+                new PdfRenderer.RenderedPdf(
+                        signer.sign(pdf.getBytes(), "証明書コンビニ交付 " + prepared.getIssueNumber()),
+                        pdf.getPages()),
                 rendered.layoutSha256());
     }
 }

@@ -9,10 +9,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Phase 3 of the issuance-centre protocol (route {@code complete-transaction}, step
- * {@code record-completion}): what became of the document. PRINTED, PRINT_FAILED or CANCELLED (before
- * payment) ends the transaction: the document is deleted and the outcome recorded in the history with
- * the fee charged (only a printed certificate is charged). A retry gets the same answer.
+ * Phase 3 of the issuance-centre protocol (route {@code complete-transaction}, step {@code
+ * record-completion}): what became of the document. PRINTED, PRINT_FAILED or CANCELLED (before
+ * payment) ends the transaction: the document is deleted and the outcome recorded in the history
+ * with the fee charged (only a printed certificate is charged). A retry gets the same answer.
  */
 public class CompletionPhase {
 
@@ -26,8 +26,12 @@ public class CompletionPhase {
     private final DocumentStore documents;
     private final Clock clock;
 
-    public CompletionPhase(Transactions transactions, CouplingGuard coupling, TransactionEnds ends,
-                           DocumentStore documents, Clock clock) {
+    public CompletionPhase(
+            Transactions transactions,
+            CouplingGuard coupling,
+            TransactionEnds ends,
+            DocumentStore documents,
+            Clock clock) {
         this.transactions = transactions;
         this.coupling = coupling;
         this.ends = ends;
@@ -37,15 +41,27 @@ public class CompletionPhase {
 
     public String complete(String body, String contentType) {
         IssuanceRequest.Completion c = IssuanceRequest.parseCompletion(contentType, body);
-        Transactions.Tx t = transactions.find(c.transaction()).orElseThrow(() -> new IssuanceException(
-                "UNKNOWN_TRANSACTION", 404, "no issued document belongs to this transaction"));
+        Transactions.Tx t =
+                transactions
+                        .find(c.transaction())
+                        .orElseThrow(
+                                () ->
+                                        new IssuanceException(
+                                                "UNKNOWN_TRANSACTION",
+                                                404,
+                                                "no issued document belongs to this transaction"));
         coupling.coupled(t.municipality());
         if ("ISSUED".equals(t.state())) {
             boolean ended = ends.endIssued(t, c.outcome(), OffsetDateTime.now(clock));
             documents.remove(t.id());
             if (ended) {
-                LOG.info("complete {} {} tx {}: {} {}, document deleted", t.municipality(), t.kind(), t.id(),
-                        t.issueNumber(), c.outcome());
+                LOG.info(
+                        "complete {} {} tx {}: {} {}, document deleted",
+                        t.municipality(),
+                        t.kind(),
+                        t.id(),
+                        t.issueNumber(),
+                        c.outcome());
                 return answer(t, c.outcome());
             }
             return complete(body, contentType);
@@ -57,7 +73,9 @@ public class CompletionPhase {
             return answer(t, c.outcome());
         }
         if ("ABANDONED".equals(t.state())) {
-            throw new IssuanceException("DOCUMENT_EXPIRED", 410,
+            throw new IssuanceException(
+                    "DOCUMENT_EXPIRED",
+                    410,
                     "the document was deleted unprinted after its time-to-live; the transaction is abandoned");
         }
         throw IssuanceErrors.outOfOrder(c.transaction());

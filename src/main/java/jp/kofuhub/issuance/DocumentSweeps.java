@@ -21,8 +21,12 @@ public class DocumentSweeps {
     private final Clock clock;
     private final Duration documentTtl;
 
-    public DocumentSweeps(Transactions transactions, TransactionEnds ends, DocumentStore documents, Clock clock,
-                          Duration documentTtl) {
+    public DocumentSweeps(
+            Transactions transactions,
+            TransactionEnds ends,
+            DocumentStore documents,
+            Clock clock,
+            Duration documentTtl) {
         this.transactions = transactions;
         this.ends = ends;
         this.documents = documents;
@@ -41,10 +45,11 @@ public class DocumentSweeps {
     }
 
     /**
-     * The database half of the sweep, as of {@code now} — singleton work (route {@code transaction-ttl},
-     * one instance at a time): an issued transaction older than the time-to-live is ABANDONED (history
-     * row) and its document deleted here if held here; an issue phase stuck since then (the instance
-     * died) is voided or forgotten; an availability answer is dropped. Returns how many were abandoned.
+     * The database half of the sweep, as of {@code now} — singleton work (route {@code
+     * transaction-ttl}, one instance at a time): an issued transaction older than the time-to-live
+     * is ABANDONED (history row) and its document deleted here if held here; an issue phase stuck
+     * since then (the instance died) is voided or forgotten; an availability answer is dropped.
+     * Returns how many were abandoned.
      */
     public int sweepTransactions(OffsetDateTime now) {
         OffsetDateTime before = now.minus(documentTtl);
@@ -54,16 +59,25 @@ public class DocumentSweeps {
             documents.remove(t.id());
             if (ended) {
                 abandoned++;
-                LOG.warn("sweep {} {} tx {}: {} not completed within {}, document deleted, ABANDONED", t.municipality(),
-                        t.kind(), t.id(), t.issueNumber(), documentTtl);
+                LOG.warn(
+                        "sweep {} {} tx {}: {} not completed within {}, document deleted, ABANDONED",
+                        t.municipality(),
+                        t.kind(),
+                        t.id(),
+                        t.issueNumber(),
+                        documentTtl);
             }
         }
         for (Transactions.Tx t : transactions.olderThan("ISSUING", before)) {
             if (t.issueNumber() == null) {
                 transactions.forget(t.id(), "ISSUING");
             } else if (ends.voidStuck(t, now)) {
-                LOG.warn("sweep {} {} tx {}: {} numbered but never issued, VOIDED", t.municipality(), t.kind(),
-                        t.id(), t.issueNumber());
+                LOG.warn(
+                        "sweep {} {} tx {}: {} numbered but never issued, VOIDED",
+                        t.municipality(),
+                        t.kind(),
+                        t.id(),
+                        t.issueNumber());
             }
         }
         for (Transactions.Tx t : transactions.olderThan("CHECKED", before)) {
@@ -73,9 +87,10 @@ public class DocumentSweeps {
     }
 
     /**
-     * The memory half of the sweep, as of {@code now} — every instance (route {@code document-ttl}):
-     * the documents this instance holds that are past their time-to-live, or whose transaction has
-     * ended (completed or abandoned through any instance). Returns how many were dropped.
+     * The memory half of the sweep, as of {@code now} — every instance (route {@code
+     * document-ttl}): the documents this instance holds that are past their time-to-live, or whose
+     * transaction has ended (completed or abandoned through any instance). Returns how many were
+     * dropped.
      */
     public int sweepDocuments(OffsetDateTime now) {
         return documents.release(now.toInstant(), transactions::stillIssued);

@@ -23,10 +23,12 @@ public class ErrorResponses {
      */
     static Throwable asRefusal(Throwable e) {
         if (e instanceof jp.kofuhub.render.GlyphUnavailableException) {
-            return IssuanceException.refused(RefusalCode.GLYPH_UNAVAILABLE.name(), RefusalCode.GLYPH_UNAVAILABLE.meaning());
+            return IssuanceException.refused(
+                    RefusalCode.GLYPH_UNAVAILABLE.name(), RefusalCode.GLYPH_UNAVAILABLE.meaning());
         }
         if (e instanceof jp.kofuhub.render.FieldOverflowException) {
-            return IssuanceException.refused(RefusalCode.FIELD_OVERFLOW.name(), RefusalCode.FIELD_OVERFLOW.meaning());
+            return IssuanceException.refused(
+                    RefusalCode.FIELD_OVERFLOW.name(), RefusalCode.FIELD_OVERFLOW.meaning());
         }
         return e;
     }
@@ -52,9 +54,15 @@ public class ErrorResponses {
         return e instanceof IssuanceException ie ? ie.getHttpStatus() : 500;
     }
 
-    /** Logs an unexpected failure by type and exchange id; the message may quote data, so only at DEBUG. */
+    /**
+     * Logs an unexpected failure by type and exchange id; the message may quote data, so only at
+     * DEBUG.
+     */
     public void logUnexpected(Throwable e, String exchangeId) {
-        LOG.error("issuance failed unexpectedly in exchange {}: {}", exchangeId, e.getClass().getName());
+        LOG.error(
+                "issuance failed unexpectedly in exchange {}: {}",
+                exchangeId,
+                e.getClass().getName());
         LOG.debug("issuance failure detail", e);
     }
 }

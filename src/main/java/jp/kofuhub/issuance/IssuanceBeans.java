@@ -14,19 +14,24 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
- * The beans the issuance routes call, one per step (docs/architecture.md, Flows): {@code availabilityPhase},
- * {@code certificatePreparation}, {@code certificateRendering}, {@code certificateSigning},
- * {@code certificateConfirmation}, {@code kosekiRelay}, {@code completionPhase}, {@code documentSweeps}
- * and {@code transactionEnds}; and what they share ({@link CouplingGuard}; {@link IssuanceRules}, which knows every
- * certificate kind, 戸籍 included, is wired in {@code HubBeans} so that issuance needs no koseki import).
- * Meters come in through the constructors.
+ * The beans the issuance routes call, one per step (docs/architecture.md, Flows): {@code
+ * availabilityPhase}, {@code certificatePreparation}, {@code certificateRendering}, {@code
+ * certificateSigning}, {@code certificateConfirmation}, {@code kosekiRelay}, {@code
+ * completionPhase}, {@code documentSweeps} and {@code transactionEnds}; and what they share ({@link
+ * CouplingGuard}; {@link IssuanceRules}, which knows every certificate kind, 戸籍 included, is wired
+ * in {@code HubBeans} so that issuance needs no koseki import). Meters come in through the
+ * constructors.
  */
 @Configuration(proxyBeanMethods = false)
 public class IssuanceBeans {
 
     @Bean
-    TransactionEnds transactionEnds(Transactions transactions, IssuanceHistory history, TransactionTemplate tx,
-                                    Clock clock, HubMetrics metrics) {
+    TransactionEnds transactionEnds(
+            Transactions transactions,
+            IssuanceHistory history,
+            TransactionTemplate tx,
+            Clock clock,
+            HubMetrics metrics) {
         return new TransactionEnds(transactions, history, tx, clock, metrics);
     }
 
@@ -38,19 +43,25 @@ public class IssuanceBeans {
     }
 
     @Bean
-    AvailabilityPhase availabilityPhase(IssuanceRules rules, CouplingGuard coupling, Transactions transactions) {
+    AvailabilityPhase availabilityPhase(
+            IssuanceRules rules, CouplingGuard coupling, Transactions transactions) {
         return new AvailabilityPhase(rules, coupling, transactions);
     }
 
     @Bean
-    CertificatePreparation certificatePreparation(IssuanceRules rules, CouplingGuard coupling,
-                                                  Transactions transactions, IssueNumbers numbers,
-                                                  DocumentStore documents, TransactionEnds ends) {
+    CertificatePreparation certificatePreparation(
+            IssuanceRules rules,
+            CouplingGuard coupling,
+            Transactions transactions,
+            IssueNumbers numbers,
+            DocumentStore documents,
+            TransactionEnds ends) {
         return new CertificatePreparation(rules, coupling, transactions, numbers, documents, ends);
     }
 
     @Bean
-    CertificateRendering certificateRendering(PdfRenderer renderer, TransactionEnds ends, HubMetrics metrics) {
+    CertificateRendering certificateRendering(
+            PdfRenderer renderer, TransactionEnds ends, HubMetrics metrics) {
         return new CertificateRendering(renderer, ends, metrics);
     }
 
@@ -60,9 +71,13 @@ public class IssuanceBeans {
     }
 
     @Bean
-    CertificateConfirmation certificateConfirmation(IssuanceRules rules, CouplingGuard coupling,
-                                                    Transactions transactions, DocumentStore documents,
-                                                    TransactionEnds ends, HubMetrics metrics) {
+    CertificateConfirmation certificateConfirmation(
+            IssuanceRules rules,
+            CouplingGuard coupling,
+            Transactions transactions,
+            DocumentStore documents,
+            TransactionEnds ends,
+            HubMetrics metrics) {
         return new CertificateConfirmation(rules, coupling, transactions, documents, ends, metrics);
     }
 
@@ -72,14 +87,22 @@ public class IssuanceBeans {
     }
 
     @Bean
-    CompletionPhase completionPhase(Transactions transactions, CouplingGuard coupling, TransactionEnds ends,
-                                    DocumentStore documents, Clock clock) {
+    CompletionPhase completionPhase(
+            Transactions transactions,
+            CouplingGuard coupling,
+            TransactionEnds ends,
+            DocumentStore documents,
+            Clock clock) {
         return new CompletionPhase(transactions, coupling, ends, documents, clock);
     }
 
     @Bean
-    DocumentSweeps documentSweeps(Transactions transactions, TransactionEnds ends, DocumentStore documents,
-                                  Clock clock, @Value("${kofu.documents.ttl}") Duration documentTtl) {
+    DocumentSweeps documentSweeps(
+            Transactions transactions,
+            TransactionEnds ends,
+            DocumentStore documents,
+            Clock clock,
+            @Value("${kofu.documents.ttl}") Duration documentTtl) {
         return new DocumentSweeps(transactions, ends, documents, clock, documentTtl);
     }
 }

@@ -5,37 +5,47 @@ import jp.kofuhub.municipality.MunicipalityProfile;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** The refusals the phases share (docs/interfaces/issuance-centre.md): codes and HTTP statuses in one place. */
+/**
+ * The refusals the phases share (docs/interfaces/issuance-centre.md): codes and HTTP statuses in
+ * one place.
+ */
 final class IssuanceErrors {
 
     private static final Logger LOG = LoggerFactory.getLogger(IssuanceErrors.class);
 
-    private IssuanceErrors() {
-    }
+    private IssuanceErrors() {}
 
     static IssuanceException unknownMunicipality(String code) {
-        return new IssuanceException("UNKNOWN_MUNICIPALITY", 404, "this hub does not serve municipality " + code);
+        return new IssuanceException(
+                "UNKNOWN_MUNICIPALITY", 404, "this hub does not serve municipality " + code);
     }
 
     static IssuanceException unknownCard(MunicipalityProfile city) {
-        return new IssuanceException("UNKNOWN_CARD", 404, "no resident of " + city.code() + " holds this card certificate");
+        return new IssuanceException(
+                "UNKNOWN_CARD",
+                404,
+                "no resident of " + city.code() + " holds this card certificate");
     }
 
     static IssuanceException unknownKind(String kind) {
-        return IssuanceException.badRequest("UNKNOWN_CERTIFICATE_TYPE", "no certificate type " + kind);
+        return IssuanceException.badRequest(
+                "UNKNOWN_CERTIFICATE_TYPE", "no certificate type " + kind);
     }
 
     static IssuanceException conflict(String transaction) {
-        return IssuanceException.conflict("TRANSACTION_CONFLICT",
-                "this transaction id was used with different content");
+        return IssuanceException.conflict(
+                "TRANSACTION_CONFLICT", "this transaction id was used with different content");
     }
 
     static IssuanceException outOfOrder(String transaction) {
-        return IssuanceException.conflict("PHASE_OUT_OF_ORDER", "this phase does not follow the transaction's state");
+        return IssuanceException.conflict(
+                "PHASE_OUT_OF_ORDER", "this phase does not follow the transaction's state");
     }
 
     static IssuanceException documentGone(String transaction) {
-        return new IssuanceException("TRANSACTION_COMPLETED", 409,
+        return new IssuanceException(
+                "TRANSACTION_COMPLETED",
+                409,
                 "this transaction is completed; its document is deleted");
     }
 
@@ -51,17 +61,31 @@ final class IssuanceErrors {
                 meaning = r.meaning();
             }
         }
-        return new IssuanceException(code == null ? "INTERNAL_ERROR" : code, "INTERNAL_ERROR".equals(code) ? 500 : 422,
+        return new IssuanceException(
+                code == null ? "INTERNAL_ERROR" : code,
+                "INTERNAL_ERROR".equals(code) ? 500 : 422,
                 meaning);
     }
 
-    /** DOCUMENT_UNAVAILABLE for a retry that cannot be given the document here; the transaction stays ISSUED. */
+    /**
+     * DOCUMENT_UNAVAILABLE for a retry that cannot be given the document here; the transaction
+     * stays ISSUED.
+     */
     static IssuanceException unavailable(Transactions.Tx t, String why) {
-        LOG.warn("issue {} {} tx {}: {} not made again on this instance ({}): DOCUMENT_UNAVAILABLE", t.municipality(),
-                t.kind(), t.id(), t.issueNumber(), why);
-        return IssuanceException.conflict("DOCUMENT_UNAVAILABLE", "the document of this transaction is held by another"
-                + " instance and cannot be made again here (" + why + "); ask again, or complete it and start a new"
-                + " transaction");
+        LOG.warn(
+                "issue {} {} tx {}: {} not made again on this instance ({}): DOCUMENT_UNAVAILABLE",
+                t.municipality(),
+                t.kind(),
+                t.id(),
+                t.issueNumber(),
+                why);
+        return IssuanceException.conflict(
+                "DOCUMENT_UNAVAILABLE",
+                "the document of this transaction is held by another"
+                        + " instance and cannot be made again here ("
+                        + why
+                        + "); ask again, or complete it and start a new"
+                        + " transaction");
     }
 
     static IssuanceException unavailableAgain(PreparedCertificate prepared, String why) {

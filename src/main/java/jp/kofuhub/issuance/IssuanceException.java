@@ -14,8 +14,12 @@ public class IssuanceException extends RuntimeException {
         this(code, httpStatus, message, java.util.Map.of());
     }
 
-    /** With extra fields for the answer (e.g. {@code nextOpening}); ids and times only, never personal data. */
-    public IssuanceException(String code, int httpStatus, String message, java.util.Map<String, String> details) {
+    /**
+     * With extra fields for the answer (e.g. {@code nextOpening}); ids and times only, never
+     * personal data.
+     */
+    public IssuanceException(
+            String code, int httpStatus, String message, java.util.Map<String, String> details) {
         super(message, null, false, false);
         this.code = code;
         this.httpStatus = httpStatus;

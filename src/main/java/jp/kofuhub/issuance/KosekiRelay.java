@@ -34,23 +34,27 @@ public class KosekiRelay {
         this.ends = ends;
     }
 
-    /** The request to the koseki server: the drafted request with this issuance's 発行番号 as requestId. */
+    /**
+     * The request to the koseki server: the drafted request with this issuance's 発行番号 as requestId.
+     */
     public String request(PreparedCertificate prepared) {
-        coupling.stillCoupled(prepared); // nothing reaches the koseki server while the coupling is suspended
+        coupling.stillCoupled(
+                prepared); // nothing reaches the koseki server while the coupling is suspended
         try {
             ObjectNode request = (ObjectNode) JSON.readTree(prepared.getDataXml());
             ObjectNode withId = JSON.createObjectNode().put("requestId", prepared.getIssueNumber());
             withId.setAll(request);
             return withId.toString();
         } catch (JsonProcessingException e) {
-            throw new IllegalStateException("the koseki request of " + prepared.getTransaction() + " is not JSON", e);
+            throw new IllegalStateException(
+                    "the koseki request of " + prepared.getTransaction() + " is not JSON", e);
         }
     }
 
     /**
      * The koseki server's answer: a PDF is relayed only when it is the one asked for (request id,
-     * kind, subject hash in the headers and in the PDF's document information); its refusals
-     * become the centre's refusal codes; anything else is KOSEKI_UNAVAILABLE.
+     * kind, subject hash in the headers and in the PDF's document information); its refusals become
+     * the centre's refusal codes; anything else is KOSEKI_UNAVAILABLE.
      */
     public RenderedCertificate answer(PreparedCertificate prepared, Exchange exchange) {
         Message m = exchange.getMessage();
@@ -59,12 +63,20 @@ public class KosekiRelay {
         String tx = prepared.getTransaction();
         if (status != null && status == 200) {
             String subject = subject(prepared);
-            boolean same = prepared.getIssueNumber().equals(m.getHeader("X-Koseki-Request-Id", String.class))
-                    && prepared.getRequest().kind().equals(m.getHeader("X-Koseki-Kind", String.class))
-                    && subject.equals(m.getHeader("X-Koseki-Subject", String.class))
-                    && body != null && new String(body, StandardCharsets.ISO_8859_1).contains(subject);
+            boolean same =
+                    prepared.getIssueNumber()
+                                    .equals(m.getHeader("X-Koseki-Request-Id", String.class))
+                            && prepared.getRequest()
+                                    .kind()
+                                    .equals(m.getHeader("X-Koseki-Kind", String.class))
+                            && subject.equals(m.getHeader("X-Koseki-Subject", String.class))
+                            && body != null
+                            && new String(body, StandardCharsets.ISO_8859_1).contains(subject);
             if (!same) {
-                LOG.error("koseki tx {} {}: the server answered with another document: voided", tx, prepared.getIssueNumber());
+                LOG.error(
+                        "koseki tx {} {}: the server answered with another document: voided",
+                        tx,
+                        prepared.getIssueNumber());
                 throw ends.voided(prepared, RefusalCode.KOSEKI_MISMATCH);
             }
             return new RenderedCertificate(new PdfRenderer.RenderedPdf(body, pages(body)), null);
@@ -76,22 +88,33 @@ public class KosekiRelay {
             } catch (java.io.IOException | RuntimeException e) {
                 // not JSON: unavailable below
             }
-            RefusalCode refusal = switch (code) {
-                case "JOSEKI", "KAISEI_GENKOSEKI" -> RefusalCode.KOSEKI_REMOVED;
-                case "NOTIFICATION_PENDING" -> RefusalCode.KOSEKI_NOTIFICATION_PENDING;
-                case "UNKNOWN_PERSON" -> RefusalCode.KOSEKI_UNKNOWN_PERSON;
-                default -> RefusalCode.KOSEKI_UNAVAILABLE;
-            };
-            LOG.info("koseki tx {} {}: refused by the koseki server {}", tx, prepared.getIssueNumber(), code);
+            RefusalCode refusal =
+                    switch (code) {
+                        case "JOSEKI", "KAISEI_GENKOSEKI" -> RefusalCode.KOSEKI_REMOVED;
+                        case "NOTIFICATION_PENDING" -> RefusalCode.KOSEKI_NOTIFICATION_PENDING;
+                        case "UNKNOWN_PERSON" -> RefusalCode.KOSEKI_UNKNOWN_PERSON;
+                        default -> RefusalCode.KOSEKI_UNAVAILABLE;
+                    };
+            LOG.info(
+                    "koseki tx {} {}: refused by the koseki server {}",
+                    tx,
+                    prepared.getIssueNumber(),
+                    code);
             throw ends.voided(prepared, refusal);
         }
-        LOG.error("koseki tx {} {}: unexpected answer HTTP {}", tx, prepared.getIssueNumber(), status);
+        LOG.error(
+                "koseki tx {} {}: unexpected answer HTTP {}",
+                tx,
+                prepared.getIssueNumber(),
+                status);
         throw ends.voided(prepared, RefusalCode.KOSEKI_UNAVAILABLE);
     }
 
     /** The circuit breaker's fallback: the koseki server is down, slow, or the breaker is open. */
     public void unavailable(PreparedCertificate prepared) {
-        LOG.warn("koseki tx {} {}: koseki server unavailable (timeout, error or open breaker)", prepared.getTransaction(),
+        LOG.warn(
+                "koseki tx {} {}: koseki server unavailable (timeout, error or open breaker)",
+                prepared.getTransaction(),
                 prepared.getIssueNumber());
         throw ends.voided(prepared, RefusalCode.KOSEKI_UNAVAILABLE);
     }
@@ -100,8 +123,14 @@ public class KosekiRelay {
     static String subject(PreparedCertificate prepared) {
         try {
             JsonNode r = JSON.readTree(prepared.getDataXml());
-            return IssuanceRules.sha256(r.path("honseki").asText() + "\n" + r.path("hittosha").asText() + "\n"
-                    + r.path("person").path("name").asText() + "\n" + r.path("person").path("birthDate").asText());
+            return IssuanceRules.sha256(
+                    r.path("honseki").asText()
+                            + "\n"
+                            + r.path("hittosha").asText()
+                            + "\n"
+                            + r.path("person").path("name").asText()
+                            + "\n"
+                            + r.path("person").path("birthDate").asText());
         } catch (JsonProcessingException e) {
             throw new IllegalStateException(e);
         }

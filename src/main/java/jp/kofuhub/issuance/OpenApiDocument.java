@@ -5,7 +5,10 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
-/** The OpenAPI document of the issuance-centre interface, read once at start-up from docs/interfaces/. */
+/**
+ * The OpenAPI document of the issuance-centre interface, read once at start-up from
+ * docs/interfaces/.
+ */
 public class OpenApiDocument {
 
     private final String text;

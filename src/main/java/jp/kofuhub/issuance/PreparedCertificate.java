@@ -6,10 +6,11 @@ import jp.kofuhub.render.PdfRenderer;
 /**
  * A certificate ready to be laid out — or, for a retried issue phase, the document already made for
  * the transaction ({@link #isReplay()}): the data document, the XSLT template that lays it out, its
- * 発行番号 and fee, and what is needed to confirm before answering that the replica still says the
- * same (the request and the data's SHA-256). For a retry that reaches an instance not holding the
+ * 発行番号 and fee, and what is needed to confirm before answering that the replica still says the same
+ * (the request and the data's SHA-256). For a retry that reaches an instance not holding the
  * document ({@link #isAgain()}) it is the issued document to be made again. Immutable: what the
- * later steps work out (the PDF, its layout digest) travels in the body ({@link RenderedCertificate}).
+ * later steps work out (the PDF, its layout digest) travels in the body ({@link
+ * RenderedCertificate}).
  */
 public class PreparedCertificate {
 
@@ -22,22 +23,66 @@ public class PreparedCertificate {
     private final int fee;
     private final PdfRenderer.RenderedPdf replay;
     private final LocalDate day;
-    /** Set when the document of an ISSUED transaction is made again on this instance for a retry. */
+
+    /**
+     * Set when the document of an ISSUED transaction is made again on this instance for a retry.
+     */
     private final Transactions.Tx again;
 
-    public PreparedCertificate(IssuanceRequest request, String template, String dataXml, String dataSha256,
-                               String issueNumber, String holderAtena, int fee) {
-        this(request, template, dataXml, dataSha256, issueNumber, holderAtena, fee, null, null, null);
+    public PreparedCertificate(
+            IssuanceRequest request,
+            String template,
+            String dataXml,
+            String dataSha256,
+            String issueNumber,
+            String holderAtena,
+            int fee) {
+        this(
+                request,
+                template,
+                dataXml,
+                dataSha256,
+                issueNumber,
+                holderAtena,
+                fee,
+                null,
+                null,
+                null);
     }
 
-    public PreparedCertificate(IssuanceRequest request, String template, String dataXml, String dataSha256,
-                               String issueNumber, String holderAtena, int fee, LocalDate day) {
-        this(request, template, dataXml, dataSha256, issueNumber, holderAtena, fee, null, day, null);
+    public PreparedCertificate(
+            IssuanceRequest request,
+            String template,
+            String dataXml,
+            String dataSha256,
+            String issueNumber,
+            String holderAtena,
+            int fee,
+            LocalDate day) {
+        this(
+                request,
+                template,
+                dataXml,
+                dataSha256,
+                issueNumber,
+                holderAtena,
+                fee,
+                null,
+                day,
+                null);
     }
 
-    private PreparedCertificate(IssuanceRequest request, String template, String dataXml, String dataSha256,
-                                String issueNumber, String holderAtena, int fee, PdfRenderer.RenderedPdf replay,
-                                LocalDate day, Transactions.Tx again) {
+    private PreparedCertificate(
+            IssuanceRequest request,
+            String template,
+            String dataXml,
+            String dataSha256,
+            String issueNumber,
+            String holderAtena,
+            int fee,
+            PdfRenderer.RenderedPdf replay,
+            LocalDate day,
+            Transactions.Tx again) {
         this.request = request;
         this.template = template;
         this.dataXml = dataXml;
@@ -51,20 +96,38 @@ public class PreparedCertificate {
     }
 
     /** The answer already given to this transaction's issue phase: the same document and number. */
-    static PreparedCertificate replay(IssuanceRequest request, String issueNumber, String holderAtena, int fee,
-                                      PdfRenderer.RenderedPdf pdf) {
-        return new PreparedCertificate(request, null, null, null, issueNumber, holderAtena, fee, pdf, null, null);
+    static PreparedCertificate replay(
+            IssuanceRequest request,
+            String issueNumber,
+            String holderAtena,
+            int fee,
+            PdfRenderer.RenderedPdf pdf) {
+        return new PreparedCertificate(
+                request, null, null, null, issueNumber, holderAtena, fee, pdf, null, null);
     }
 
     /**
-     * The document of the ISSUED transaction {@code t}, to be made again on this instance (which does
-     * not hold it) for a retry: drafted again as of its issue day, with its 発行番号 and fee; answered
-     * only if data and layout are what was numbered (the digests in {@code t}).
+     * The document of the ISSUED transaction {@code t}, to be made again on this instance (which
+     * does not hold it) for a retry: drafted again as of its issue day, with its 発行番号 and fee;
+     * answered only if data and layout are what was numbered (the digests in {@code t}).
      */
-    static PreparedCertificate again(IssuanceRequest request, String template, String dataXml, String dataSha256,
-                                     Transactions.Tx t) {
-        return new PreparedCertificate(request, template, dataXml, dataSha256, t.issueNumber(), t.holderAtena(),
-                t.fee() == null ? 0 : t.fee(), null, t.issueDate(), t);
+    static PreparedCertificate again(
+            IssuanceRequest request,
+            String template,
+            String dataXml,
+            String dataSha256,
+            Transactions.Tx t) {
+        return new PreparedCertificate(
+                request,
+                template,
+                dataXml,
+                dataSha256,
+                t.issueNumber(),
+                t.holderAtena(),
+                t.fee() == null ? 0 : t.fee(),
+                null,
+                t.issueDate(),
+                t);
     }
 
     /** The day the document is drafted as of (its 発行日); null for documents made before V9. */
@@ -72,7 +135,10 @@ public class PreparedCertificate {
         return day;
     }
 
-    /** Whether this is the document of an issued transaction made again for a retry on another instance. */
+    /**
+     * Whether this is the document of an issued transaction made again for a retry on another
+     * instance.
+     */
     public boolean isAgain() {
         return again != null;
     }
@@ -95,7 +161,10 @@ public class PreparedCertificate {
         return template;
     }
 
-    /** Whether the city's koseki certificate server makes this document (route {@code koseki-relay}). */
+    /**
+     * Whether the city's koseki certificate server makes this document (route {@code
+     * koseki-relay}).
+     */
     public boolean isKoseki() {
         return "koseki".equals(template);
     }

@@ -10,11 +10,11 @@ import org.springframework.boot.actuate.health.HealthIndicator;
 import org.springframework.stereotype.Component;
 
 /**
- * Health of the replica ({@code /actuator/health}, component {@code replica}): per municipality
- * and source, the last applied sequence, the data's age, and whether the source is stopped
- * waiting for a missing file ({@code waiting}: the sequence that arrived and the one expected; all
- * such sources listed under {@code gaps} as municipality/source). DOWN when any source is stale or
- * waiting. Ids and times only.
+ * Health of the replica ({@code /actuator/health}, component {@code replica}): per municipality and
+ * source, the last applied sequence, the data's age, and whether the source is stopped waiting for
+ * a missing file ({@code waiting}: the sequence that arrived and the one expected; all such sources
+ * listed under {@code gaps} as municipality/source). DOWN when any source is stale or waiting. Ids
+ * and times only.
  */
 @Component("replica")
 public class ReplicaHealth implements HealthIndicator {
@@ -40,15 +40,24 @@ public class ReplicaHealth implements HealthIndicator {
             boolean stale = freshness.isStale(s);
             d.put("stale", stale);
             if (s.waitingSequence() != null) {
-                d.put("waiting", Map.of("arrived", s.waitingSequence(), "expected", s.lastSequence() + 1,
-                        "since", s.waitingSince() == null ? "" : s.waitingSince().toString()));
+                d.put(
+                        "waiting",
+                        Map.of(
+                                "arrived",
+                                s.waitingSequence(),
+                                "expected",
+                                s.lastSequence() + 1,
+                                "since",
+                                s.waitingSince() == null ? "" : s.waitingSince().toString()));
                 gaps.add(s.municipality() + "/" + s.source());
             }
             up &= !stale && s.waitingSequence() == null;
             sources.put(s.municipality() + "/" + s.source(), d);
         }
-        return (up ? Health.up() : Health.down()).withDetail("maxAge", freshness.maxAge().toString())
+        return (up ? Health.up() : Health.down())
+                .withDetail("maxAge", freshness.maxAge().toString())
                 .withDetail("gaps", gaps)
-                .withDetail("sources", sources).build();
+                .withDetail("sources", sources)
+                .build();
     }
 }

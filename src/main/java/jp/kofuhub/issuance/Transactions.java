@@ -11,32 +11,49 @@ import org.springframework.jdbc.core.JdbcTemplate;
 /**
  * The issuance centre's transactions (table {@code issuance_transaction}): which phase each one
  * reached, its 発行番号 and fee, and what makes its document the same when another instance makes it
- * again for a retry (digests and a date, never content). State changes
- * are guarded updates ({@code … where state = ?}), so two instances or two retries racing on one
- * transaction id never both win. The PDF itself is never stored here (see {@link DocumentStore}),
- * nor the household's names: the availability answer is kept without them ({@link AvailabilityAnswers})
- * and set to null when the transaction ends.
+ * again for a retry (digests and a date, never content). State changes are guarded updates ({@code
+ * … where state = ?}), so two instances or two retries racing on one transaction id never both win.
+ * The PDF itself is never stored here (see {@link DocumentStore}), nor the household's names: the
+ * availability answer is kept without them ({@link AvailabilityAnswers}) and set to null when the
+ * transaction ends.
  */
 public class Transactions {
 
     /** A transaction without its document. */
-    public record Tx(String id, String municipality, String kind, String store, String terminal, String requestSha256,
-                     String state, String refusalCode, String holderAtena, String issueNumber, Integer fee,
-                     Integer pages, String printedOptions, String availabilityAnswer, OffsetDateTime createdAt,
-                     OffsetDateTime issuedAt, String documentSha256, String instanceId, String dataSha256,
-                     String layoutSha256, java.time.LocalDate issueDate) {
-    }
+    public record Tx(
+            String id,
+            String municipality,
+            String kind,
+            String store,
+            String terminal,
+            String requestSha256,
+            String state,
+            String refusalCode,
+            String holderAtena,
+            String issueNumber,
+            Integer fee,
+            Integer pages,
+            String printedOptions,
+            String availabilityAnswer,
+            OffsetDateTime createdAt,
+            OffsetDateTime issuedAt,
+            String documentSha256,
+            String instanceId,
+            String dataSha256,
+            String layoutSha256,
+            java.time.LocalDate issueDate) {}
 
     /**
      * What makes a document the same when another instance makes it again for a retry (V9): the
-     * SHA-256 of its data document and of its XSL-FO (null for 戸籍), and the day it was drafted as of.
+     * SHA-256 of its data document and of its XSL-FO (null for 戸籍), and the day it was drafted as
+     * of.
      */
-    public record Made(String dataSha256, String layoutSha256, java.time.LocalDate issueDate) {
-    }
+    public record Made(String dataSha256, String layoutSha256, java.time.LocalDate issueDate) {}
 
-    private static final String COLUMNS = "transaction_id, municipality_code, kind, store_code, terminal, request_sha256,"
-            + " state, refusal_code, holder_atena, issue_number, fee, pages, printed_options, availability_answer,"
-            + " created_at, issued_at, document_sha256, instance_id, data_sha256, layout_sha256, issue_date";
+    private static final String COLUMNS =
+            "transaction_id, municipality_code, kind, store_code, terminal, request_sha256,"
+                    + " state, refusal_code, holder_atena, issue_number, fee, pages, printed_options, availability_answer,"
+                    + " created_at, issued_at, document_sha256, instance_id, data_sha256, layout_sha256, issue_date";
 
     private final JdbcTemplate jdbc;
 
@@ -45,36 +62,78 @@ public class Transactions {
     }
 
     public Optional<Tx> find(String id) {
-        return jdbc.query("select " + COLUMNS + " from issuance_transaction where transaction_id = ?",
-                (rs, i) -> tx(rs), id).stream().findFirst();
+        return jdbc
+                .query(
+                        "select " + COLUMNS + " from issuance_transaction where transaction_id = ?",
+                        (rs, i) -> tx(rs),
+                        id)
+                .stream()
+                .findFirst();
     }
 
     /** Starts a transaction in {@code state}; false when the id exists already. */
-    public boolean insert(String id, String municipality, String kind, String store, String terminal, String sha256,
-                          String state, String answer, OffsetDateTime now) {
+    public boolean insert(
+            String id,
+            String municipality,
+            String kind,
+            String store,
+            String terminal,
+            String sha256,
+            String state,
+            String answer,
+            OffsetDateTime now) {
         try {
-            return jdbc.update("insert into issuance_transaction (transaction_id, municipality_code, kind, store_code,"
-                    + " terminal, request_sha256, state, availability_answer, created_at) values (?,?,?,?,?,?,?,?,?)",
-                    id, municipality, kind == null ? "-" : kind, store, terminal, sha256, state, answer, now) == 1;
+            return jdbc.update(
+                            "insert into issuance_transaction (transaction_id, municipality_code, kind, store_code,"
+                                    + " terminal, request_sha256, state, availability_answer, created_at) values (?,?,?,?,?,?,?,?,?)",
+                            id,
+                            municipality,
+                            kind == null ? "-" : kind,
+                            store,
+                            terminal,
+                            sha256,
+                            state,
+                            answer,
+                            now)
+                    == 1;
         } catch (DuplicateKeyException e) {
             return false;
         }
     }
 
     /**
-     * Replaces the availability answer kept with a CHECKED transaction ({@link AvailabilityAnswers#kept}
-     * form, never names); false when the transaction moved on meanwhile.
+     * Replaces the availability answer kept with a CHECKED transaction ({@link
+     * AvailabilityAnswers#kept} form, never names); false when the transaction moved on meanwhile.
      */
     public boolean answeredAgain(String id, String kept) {
-        return jdbc.update("update issuance_transaction set availability_answer = ? where transaction_id = ?"
-                + " and state = 'CHECKED'", kept, id) == 1;
+        return jdbc.update(
+                        "update issuance_transaction set availability_answer = ? where transaction_id = ?"
+                                + " and state = 'CHECKED'",
+                        kept,
+                        id)
+                == 1;
     }
 
-    /** Moves a CHECKED transaction into its issue phase; false when another request got there first. */
-    public boolean claimChecked(String id, String kind, String store, String terminal, String sha256, OffsetDateTime now) {
-        return jdbc.update("update issuance_transaction set state = 'ISSUING', kind = ?, store_code = ?, terminal = ?,"
-                + " request_sha256 = ?, availability_answer = null, created_at = ? where transaction_id = ? and state = 'CHECKED'",
-                kind, store, terminal, sha256, now, id) == 1;
+    /**
+     * Moves a CHECKED transaction into its issue phase; false when another request got there first.
+     */
+    public boolean claimChecked(
+            String id,
+            String kind,
+            String store,
+            String terminal,
+            String sha256,
+            OffsetDateTime now) {
+        return jdbc.update(
+                        "update issuance_transaction set state = 'ISSUING', kind = ?, store_code = ?, terminal = ?,"
+                                + " request_sha256 = ?, availability_answer = null, created_at = ? where transaction_id = ? and state = 'CHECKED'",
+                        kind,
+                        store,
+                        terminal,
+                        sha256,
+                        now,
+                        id)
+                == 1;
     }
 
     /**
@@ -83,38 +142,69 @@ public class Transactions {
      * names it, even when the instance dies right after.
      */
     public void numbered(String id, String issueNumber, String holderAtena) {
-        jdbc.update("update issuance_transaction set issue_number = ?, holder_atena = ? where transaction_id = ?"
-                + " and state = 'ISSUING'", issueNumber, holderAtena, id);
+        jdbc.update(
+                "update issuance_transaction set issue_number = ?, holder_atena = ? where transaction_id = ?"
+                        + " and state = 'ISSUING'",
+                issueNumber,
+                holderAtena,
+                id);
     }
 
     /**
-     * ISSUING → ISSUED: the document's hash, the instance holding it, and what another instance needs
-     * to make the same document again ({@link Made}).
+     * ISSUING → ISSUED: the document's hash, the instance holding it, and what another instance
+     * needs to make the same document again ({@link Made}).
      */
-    public boolean issued(String id, String holderAtena, String issueNumber, int fee, int pages, String printedOptions,
-                          String documentSha256, String instanceId, Made made, OffsetDateTime now) {
-        return jdbc.update("update issuance_transaction set state = 'ISSUED', holder_atena = ?, issue_number = ?, fee = ?,"
-                + " pages = ?, printed_options = ?, document_sha256 = ?, instance_id = ?, issued_at = ?,"
-                + " data_sha256 = ?, layout_sha256 = ?, issue_date = ? where transaction_id = ? and state = 'ISSUING'",
-                holderAtena, issueNumber, fee, pages, printedOptions, documentSha256, instanceId, now,
-                made.dataSha256(), made.layoutSha256(), made.issueDate() == null ? null : java.sql.Date.valueOf(made.issueDate()),
-                id) == 1;
+    public boolean issued(
+            String id,
+            String holderAtena,
+            String issueNumber,
+            int fee,
+            int pages,
+            String printedOptions,
+            String documentSha256,
+            String instanceId,
+            Made made,
+            OffsetDateTime now) {
+        return jdbc.update(
+                        "update issuance_transaction set state = 'ISSUED', holder_atena = ?, issue_number = ?, fee = ?,"
+                                + " pages = ?, printed_options = ?, document_sha256 = ?, instance_id = ?, issued_at = ?,"
+                                + " data_sha256 = ?, layout_sha256 = ?, issue_date = ? where transaction_id = ? and state = 'ISSUING'",
+                        holderAtena,
+                        issueNumber,
+                        fee,
+                        pages,
+                        printedOptions,
+                        documentSha256,
+                        instanceId,
+                        now,
+                        made.dataSha256(),
+                        made.layoutSha256(),
+                        made.issueDate() == null ? null : java.sql.Date.valueOf(made.issueDate()),
+                        id)
+                == 1;
     }
 
     /**
-     * A retry made the document of an ISSUED transaction again on {@code instanceId}: that instance is
-     * now named as holding it (the one before may hold its copy until the transaction ends). False
-     * when the transaction is no longer ISSUED with that number (completed or abandoned meanwhile).
+     * A retry made the document of an ISSUED transaction again on {@code instanceId}: that instance
+     * is now named as holding it (the one before may hold its copy until the transaction ends).
+     * False when the transaction is no longer ISSUED with that number (completed or abandoned
+     * meanwhile).
      */
     public boolean madeAgain(String id, String issueNumber, String instanceId) {
-        return jdbc.update("update issuance_transaction set instance_id = ? where transaction_id = ? and state = 'ISSUED'"
-                + " and issue_number = ?", instanceId, id, issueNumber) == 1;
+        return jdbc.update(
+                        "update issuance_transaction set instance_id = ? where transaction_id = ? and state = 'ISSUED'"
+                                + " and issue_number = ?",
+                        instanceId,
+                        id,
+                        issueNumber)
+                == 1;
     }
 
     /**
-     * Of {@code ids}, those still ISSUED (or ISSUING: a document is put in the store just before its
-     * transaction becomes ISSUED): a document held for any other is over (completed, abandoned, voided
-     * or unknown) and is dropped by every instance ({@link DocumentStore#release}). Asked in chunks.
+     * Of {@code ids}, those still ISSUED (or ISSUING: a document is put in the store just before
+     * its transaction becomes ISSUED): a document held for any other is over (completed, abandoned,
+     * voided or unknown) and is dropped by every instance ({@link DocumentStore#release}). Asked in
+     * chunks.
      */
     public java.util.Set<String> stillIssued(java.util.Collection<String> ids) {
         java.util.Set<String> issued = new java.util.HashSet<>();
@@ -122,8 +212,14 @@ public class Transactions {
         for (int from = 0; from < all.size(); from += 500) {
             List<String> chunk = all.subList(from, Math.min(all.size(), from + 500));
             String marks = String.join(",", java.util.Collections.nCopies(chunk.size(), "?"));
-            issued.addAll(jdbc.queryForList("select transaction_id from issuance_transaction where state in"
-                    + " ('ISSUED', 'ISSUING') and transaction_id in (" + marks + ")", String.class, chunk.toArray()));
+            issued.addAll(
+                    jdbc.queryForList(
+                            "select transaction_id from issuance_transaction where state in"
+                                    + " ('ISSUED', 'ISSUING') and transaction_id in ("
+                                    + marks
+                                    + ")",
+                            String.class,
+                            chunk.toArray()));
         }
         return issued;
     }
@@ -132,34 +228,75 @@ public class Transactions {
      * Ends a transaction that is in {@code from}: the new state, the refusal code if any, and no
      * availability answer any more. False when it was not in {@code from}.
      */
-    public boolean finish(String id, String from, String to, String refusalCode, String holderAtena, String issueNumber,
-                          OffsetDateTime now) {
-        return jdbc.update("update issuance_transaction set state = ?, refusal_code = ?,"
-                + " holder_atena = coalesce(?, holder_atena), issue_number = coalesce(?, issue_number),"
-                + " availability_answer = null, completed_at = ? where transaction_id = ? and state = ?",
-                to, refusalCode, holderAtena, issueNumber, now, id, from) == 1;
+    public boolean finish(
+            String id,
+            String from,
+            String to,
+            String refusalCode,
+            String holderAtena,
+            String issueNumber,
+            OffsetDateTime now) {
+        return jdbc.update(
+                        "update issuance_transaction set state = ?, refusal_code = ?,"
+                                + " holder_atena = coalesce(?, holder_atena), issue_number = coalesce(?, issue_number),"
+                                + " availability_answer = null, completed_at = ? where transaction_id = ? and state = ?",
+                        to,
+                        refusalCode,
+                        holderAtena,
+                        issueNumber,
+                        now,
+                        id,
+                        from)
+                == 1;
     }
 
     /** Forgets a transaction that spent nothing (an unexpected failure before its 発行番号). */
     public void forget(String id, String state) {
-        jdbc.update("delete from issuance_transaction where transaction_id = ? and state = ?", id, state);
+        jdbc.update(
+                "delete from issuance_transaction where transaction_id = ? and state = ?",
+                id,
+                state);
     }
 
-    /** Transactions in {@code state} started or issued before {@code before}: what the time-to-live ends. */
+    /**
+     * Transactions in {@code state} started or issued before {@code before}: what the time-to-live
+     * ends.
+     */
     public List<Tx> olderThan(String state, OffsetDateTime before) {
         String column = "ISSUED".equals(state) ? "issued_at" : "created_at";
-        return jdbc.query("select " + COLUMNS + " from issuance_transaction where state = ? and " + column + " < ?",
-                (rs, i) -> tx(rs), state, before);
+        return jdbc.query(
+                "select "
+                        + COLUMNS
+                        + " from issuance_transaction where state = ? and "
+                        + column
+                        + " < ?",
+                (rs, i) -> tx(rs),
+                state,
+                before);
     }
 
     private static Tx tx(ResultSet rs) throws SQLException {
-        return new Tx(rs.getString("transaction_id"), rs.getString("municipality_code"), rs.getString("kind"),
-                rs.getString("store_code"), rs.getString("terminal"), rs.getString("request_sha256"),
-                rs.getString("state"), rs.getString("refusal_code"), rs.getString("holder_atena"),
-                rs.getString("issue_number"), (Integer) rs.getObject("fee"), (Integer) rs.getObject("pages"),
-                rs.getString("printed_options"), rs.getString("availability_answer"),
-                rs.getObject("created_at", OffsetDateTime.class), rs.getObject("issued_at", OffsetDateTime.class),
-                rs.getString("document_sha256"), rs.getString("instance_id"), rs.getString("data_sha256"),
-                rs.getString("layout_sha256"), rs.getObject("issue_date", java.time.LocalDate.class));
+        return new Tx(
+                rs.getString("transaction_id"),
+                rs.getString("municipality_code"),
+                rs.getString("kind"),
+                rs.getString("store_code"),
+                rs.getString("terminal"),
+                rs.getString("request_sha256"),
+                rs.getString("state"),
+                rs.getString("refusal_code"),
+                rs.getString("holder_atena"),
+                rs.getString("issue_number"),
+                (Integer) rs.getObject("fee"),
+                (Integer) rs.getObject("pages"),
+                rs.getString("printed_options"),
+                rs.getString("availability_answer"),
+                rs.getObject("created_at", OffsetDateTime.class),
+                rs.getObject("issued_at", OffsetDateTime.class),
+                rs.getString("document_sha256"),
+                rs.getString("instance_id"),
+                rs.getString("data_sha256"),
+                rs.getString("layout_sha256"),
+                rs.getObject("issue_date", java.time.LocalDate.class));
     }
 }

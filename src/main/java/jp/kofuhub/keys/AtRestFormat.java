@@ -10,8 +10,8 @@ import javax.crypto.Cipher;
 import jp.kofuhub.keys.AtRestCipher.AtRestException;
 
 /**
- * The at-rest message format, version 1 (described on {@link AtRestCipher}): the header, the key id, the
- * segments and their nonces.
+ * The at-rest message format, version 1 (described on {@link AtRestCipher}): the header, the key
+ * id, the segments and their nonces.
  */
 final class AtRestFormat {
 
@@ -19,17 +19,20 @@ final class AtRestFormat {
     static final int VERSION = 1;
     static final int IV_BYTES = 12;
     static final int TAG_BYTES = 16;
+
     /** Plaintext bytes per segment. */
     static final int SEGMENT = 64 * 1024;
+
     static final Pattern KEY_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
     private static final String TRANSFORMATION = "AES/GCM/NoPadding";
 
-    /** A message's header as read: its bytes (the additional authenticated data), its key id and its IV. */
-    record Header(byte[] bytes, String keyId, byte[] iv) {
-    }
+    /**
+     * A message's header as read: its bytes (the additional authenticated data), its key id and its
+     * IV.
+     */
+    record Header(byte[] bytes, String keyId, byte[] iv) {}
 
-    private AtRestFormat() {
-    }
+    private AtRestFormat() {}
 
     /** The header of a message under key {@code keyId} with this IV. */
     static byte[] header(String keyId, byte[] iv) throws IOException {
@@ -83,7 +86,10 @@ final class AtRestFormat {
         return b;
     }
 
-    /** Segment {@code segment}'s nonce: the IV with its last five bytes XORed with the segment number and last flag. */
+    /**
+     * Segment {@code segment}'s nonce: the IV with its last five bytes XORed with the segment
+     * number and last flag.
+     */
     static byte[] nonce(byte[] iv, long segment, boolean last) {
         if (segment > 0xFFFFFFFFL) {
             throw new IllegalStateException("too many segments for one at-rest message");

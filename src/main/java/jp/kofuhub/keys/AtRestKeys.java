@@ -18,10 +18,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The keys of {@link AtRestCipher}: the lines {@code <key id>=<base64 AES-256 key>} of
- * {@code kofu.at-rest.key-file}, the last one the current key. The file is read again when it changes
- * (modification time or size), so a key is rotated without a restart; a failed re-read keeps the keys read
- * before. Key material is never logged nor put in a message.
+ * The keys of {@link AtRestCipher}: the lines {@code <key id>=<base64 AES-256 key>} of {@code
+ * kofu.at-rest.key-file}, the last one the current key. The file is read again when it changes
+ * (modification time or size), so a key is rotated without a restart; a failed re-read keeps the
+ * keys read before. Key material is never logged nor put in a message.
  */
 final class AtRestKeys {
 
@@ -48,7 +48,7 @@ final class AtRestKeys {
      * Reads the key file now.
      *
      * @throws IllegalStateException when the file is missing, unreadable, empty or has a bad line
-     *         (the message names the file and the line number, never a key)
+     *     (the message names the file and the line number, never a key)
      */
     static AtRestKeys load(Path keyFile) {
         AtRestKeys k = new AtRestKeys(keyFile, read(keyFile));
@@ -60,7 +60,9 @@ final class AtRestKeys {
     static AtRestKeys ephemeral() {
         byte[] k = new byte[32];
         new SecureRandom().nextBytes(k);
-        return new AtRestKeys(null, new Keys(Map.of("ephemeral", new SecretKeySpec(k, "AES")), "ephemeral", null, -1));
+        return new AtRestKeys(
+                null,
+                new Keys(Map.of("ephemeral", new SecretKeySpec(k, "AES")), "ephemeral", null, -1));
     }
 
     /** The key file, or null for {@link #ephemeral()} keys. */
@@ -89,7 +91,9 @@ final class AtRestKeys {
                 return keys;
             }
         } catch (IOException | RuntimeException e) {
-            LOG.warn("at-rest key file {} could not be read again ({}): the keys read before stay in use", file,
+            LOG.warn(
+                    "at-rest key file {} could not be read again ({}): the keys read before stay in use",
+                    file,
                     e.getMessage());
             return k;
         }
@@ -104,12 +108,19 @@ final class AtRestKeys {
             size = Files.size(file);
             lines = Files.readAllLines(file, StandardCharsets.US_ASCII);
         } catch (NoSuchFileException e) {
-            throw new IllegalStateException("the at-rest key file " + file + " is missing: it holds the AES-256 keys"
-                    + " for quarantined files and certificate documents (kofu.at-rest.key-file, KOFU_AT_REST_KEY_FILE;"
-                    + " the demo writes one with ./kofu keys; docs/keys.md)");
+            throw new IllegalStateException(
+                    "the at-rest key file "
+                            + file
+                            + " is missing: it holds the AES-256 keys"
+                            + " for quarantined files and certificate documents (kofu.at-rest.key-file, KOFU_AT_REST_KEY_FILE;"
+                            + " the demo writes one with ./kofu keys; docs/keys.md)");
         } catch (IOException e) {
-            throw new IllegalStateException("the at-rest key file " + file + " cannot be read ("
-                    + e.getClass().getSimpleName() + ")");
+            throw new IllegalStateException(
+                    "the at-rest key file "
+                            + file
+                            + " cannot be read ("
+                            + e.getClass().getSimpleName()
+                            + ")");
         }
         Map<String, SecretKey> byId = new LinkedHashMap<>();
         String current = null;
@@ -133,7 +144,14 @@ final class AtRestKeys {
                 continue;
             }
             if (key.length != 32) {
-                problems.add("line " + (i + 1) + ": the key of '" + id + "' is " + key.length + " bytes, not 32");
+                problems.add(
+                        "line "
+                                + (i + 1)
+                                + ": the key of '"
+                                + id
+                                + "' is "
+                                + key.length
+                                + " bytes, not 32");
                 continue;
             }
             if (byId.put(id, new SecretKeySpec(key, "AES")) != null) {
@@ -143,7 +161,11 @@ final class AtRestKeys {
             current = id;
         }
         if (!problems.isEmpty()) {
-            throw new IllegalStateException("the at-rest key file " + file + " is not valid: " + String.join("; ", problems));
+            throw new IllegalStateException(
+                    "the at-rest key file "
+                            + file
+                            + " is not valid: "
+                            + String.join("; ", problems));
         }
         if (current == null) {
             throw new IllegalStateException("the at-rest key file " + file + " holds no key");

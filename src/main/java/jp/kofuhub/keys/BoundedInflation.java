@@ -6,11 +6,11 @@ import java.io.InputStream;
 
 /**
  * The plaintext of an OpenPGP message as it is decrypted and decompressed, counted as it streams:
- * the read that takes it past the {@link InflationLimit} (its size, or its ratio to the message bytes
- * read so far) fails with {@link Exceeded}, so no more than one buffer beyond the limit is ever
- * inflated, buffered or written. The one bounded-inflation stream of every boundary (centre requests,
- * koseki answers, registry export files), through {@link PgpOpener}. {@link #exceeded()} remembers
- * the refusal, for when a library wraps or swallows the exception.
+ * the read that takes it past the {@link InflationLimit} (its size, or its ratio to the message
+ * bytes read so far) fails with {@link Exceeded}, so no more than one buffer beyond the limit is
+ * ever inflated, buffered or written. The one bounded-inflation stream of every boundary (centre
+ * requests, koseki answers, registry export files), through {@link PgpOpener}. {@link #exceeded()}
+ * remembers the refusal, for when a library wraps or swallows the exception.
  */
 public final class BoundedInflation extends FilterInputStream {
 
@@ -68,7 +68,7 @@ public final class BoundedInflation extends FilterInputStream {
     private Exceeded exceeded;
 
     /**
-     * @param plain  the decrypted or decompressed stream to count
+     * @param plain the decrypted or decompressed stream to count
      * @param source the raw message it comes from (counted)
      */
     public BoundedInflation(InputStream plain, Counted source, InflationLimit limit) {
@@ -117,7 +117,10 @@ public final class BoundedInflation extends FilterInputStream {
         return count;
     }
 
-    /** The refusal, once the limit was crossed (also when the exception was swallowed on the way), else null. */
+    /**
+     * The refusal, once the limit was crossed (also when the exception was swallowed on the way),
+     * else null.
+     */
     public Exceeded exceeded() {
         return exceeded;
     }
@@ -126,9 +129,15 @@ public final class BoundedInflation extends FilterInputStream {
         count += n;
         if (count > limit.maxBytes()) {
             exceeded = new Exceeded("the content inflates beyond " + limit.maxBytes() + " bytes");
-        } else if (count > InflationLimit.RATIO_FLOOR && count > limit.maxRatio() * Math.max(1, source.count())) {
-            exceeded = new Exceeded("the content inflates more than " + limit.maxRatio() + " times the "
-                    + source.count() + " bytes of the message read so far");
+        } else if (count > InflationLimit.RATIO_FLOOR
+                && count > limit.maxRatio() * Math.max(1, source.count())) {
+            exceeded =
+                    new Exceeded(
+                            "the content inflates more than "
+                                    + limit.maxRatio()
+                                    + " times the "
+                                    + source.count()
+                                    + " bytes of the message read so far");
         }
         check();
     }

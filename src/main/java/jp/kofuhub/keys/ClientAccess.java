@@ -7,13 +7,16 @@ import java.util.stream.Collectors;
 /**
  * Which client certificate (by its subject CN) may call which path of the hub's mutual-TLS listener
  * (docs/keys.md, "TLS"):
+ *
  * <ul>
- * <li>the issuance API ({@code kofu.issuance.api-path}, e.g. /api/v1) only the API clients
- * ({@code kofu.tls.api-clients}) — except {@code GET <api-path>/openapi.yaml}, which every client
- * the listener accepted may read;</li>
- * <li>{@code /actuator} and below only the management clients ({@code kofu.tls.management-clients});</li>
- * <li>any other path the clients of either list (it answers 404 anyway).</li>
+ *   <li>the issuance API ({@code kofu.issuance.api-path}, e.g. /api/v1) only the API clients
+ *       ({@code kofu.tls.api-clients}) — except {@code GET <api-path>/openapi.yaml}, which every
+ *       client the listener accepted may read;
+ *   <li>{@code /actuator} and below only the management clients ({@code
+ *       kofu.tls.management-clients});
+ *   <li>any other path the clients of either list (it answers 404 anyway).
  * </ul>
+ *
  * A request without a certificate (only possible when TLS is off, where the filter does not ask) is
  * refused. Plain class: no Servlet or Spring types, so the rules are tested on their own.
  */
@@ -35,13 +38,16 @@ public final class ClientAccess {
         if (commaList == null) {
             return Set.of();
         }
-        return Arrays.stream(commaList.split(",")).map(String::trim).filter(s -> !s.isEmpty())
+        return Arrays.stream(commaList.split(","))
+                .map(String::trim)
+                .filter(s -> !s.isEmpty())
                 .collect(Collectors.toUnmodifiableSet());
     }
 
     /**
      * True when the client whose certificate has the subject CN {@code cn} may call {@code method}
-     * {@code path} (the decoded, normalised path inside the application, e.g. /api/v1/availability).
+     * {@code path} (the decoded, normalised path inside the application, e.g.
+     * /api/v1/availability).
      */
     public boolean allows(String cn, String method, String path) {
         if (cn == null || cn.isEmpty()) {

@@ -25,10 +25,10 @@ import org.springframework.web.filter.OncePerRequestFilter;
  * 403 with {@code {"code":"CLIENT_NOT_ALLOWED","message":"…"}}; the log names only the CN and the
  * path. With TLS off ({@code server.ssl.enabled=false}: the dev profile and the test hubs) every
  * request passes.
- * <p>
- * A request that arrived on the probe listener ({@code kofu.probe.port}, {@link ProbeListener}: plain
- * HTTP for the kubelet, which has no client certificate) is judged by {@link ProbeAccess} instead: only
- * the probe paths pass, everything else gets the same 403, TLS on or off.
+ *
+ * <p>A request that arrived on the probe listener ({@code kofu.probe.port}, {@link ProbeListener}:
+ * plain HTTP for the kubelet, which has no client certificate) is judged by {@link ProbeAccess}
+ * instead: only the probe paths pass, everything else gets the same 403, TLS on or off.
  */
 @Component
 @Order(Ordered.HIGHEST_PRECEDENCE + 10)
@@ -38,8 +38,9 @@ public class ClientCertificateFilter extends OncePerRequestFilter {
 
     public static final String CERTIFICATES = "jakarta.servlet.request.X509Certificate";
 
-    static final String REFUSAL = "{\"status\":\"ERROR\",\"code\":\"CLIENT_NOT_ALLOWED\","
-            + "\"message\":\"this client certificate may not call this path\"}";
+    static final String REFUSAL =
+            "{\"status\":\"ERROR\",\"code\":\"CLIENT_NOT_ALLOWED\","
+                    + "\"message\":\"this client certificate may not call this path\"}";
 
     private final boolean tls;
     private final ClientAccess access;
@@ -47,19 +48,25 @@ public class ClientCertificateFilter extends OncePerRequestFilter {
     private final ProbeAccess probes;
 
     /** Without a probe listener (unit tests). */
-    public ClientCertificateFilter(boolean tls, String apiPath, String apiClients, String managementClients) {
+    public ClientCertificateFilter(
+            boolean tls, String apiPath, String apiClients, String managementClients) {
         this(tls, apiPath, apiClients, managementClients, 0, ProbeAccess.DEFAULT_PATHS);
     }
 
     @Autowired
-    public ClientCertificateFilter(@Value("${server.ssl.enabled:false}") boolean tls,
-                                   @Value("${kofu.issuance.api-path:/api/v1}") String apiPath,
-                                   @Value("${kofu.tls.api-clients:}") String apiClients,
-                                   @Value("${kofu.tls.management-clients:}") String managementClients,
-                                   @Value("${kofu.probe.port:0}") int probePort,
-                                   @Value("${kofu.probe.paths:" + ProbeAccess.DEFAULT_PATHS + "}") String probePaths) {
+    public ClientCertificateFilter(
+            @Value("${server.ssl.enabled:false}") boolean tls,
+            @Value("${kofu.issuance.api-path:/api/v1}") String apiPath,
+            @Value("${kofu.tls.api-clients:}") String apiClients,
+            @Value("${kofu.tls.management-clients:}") String managementClients,
+            @Value("${kofu.probe.port:0}") int probePort,
+            @Value("${kofu.probe.paths:" + ProbeAccess.DEFAULT_PATHS + "}") String probePaths) {
         this.tls = tls;
-        this.access = new ClientAccess(apiPath, ClientAccess.names(apiClients), ClientAccess.names(managementClients));
+        this.access =
+                new ClientAccess(
+                        apiPath,
+                        ClientAccess.names(apiClients),
+                        ClientAccess.names(managementClients));
         this.probePort = probePort;
         this.probes = ProbeAccess.of(probePaths);
     }
@@ -70,9 +77,12 @@ public class ClientCertificateFilter extends OncePerRequestFilter {
     }
 
     @Override
-    protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
+    protected void doFilterInternal(
+            HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws ServletException, IOException {
-        String path = request.getServletPath() + (request.getPathInfo() == null ? "" : request.getPathInfo());
+        String path =
+                request.getServletPath()
+                        + (request.getPathInfo() == null ? "" : request.getPathInfo());
         if (probePort > 0 && request.getLocalPort() == probePort) {
             if (probes.allows(request.getMethod(), path)) {
                 chain.doFilter(request, response);
@@ -91,7 +101,10 @@ public class ClientCertificateFilter extends OncePerRequestFilter {
             chain.doFilter(request, response);
             return;
         }
-        LOG.warn("client certificate CN={} refused for {}", cn == null ? "(none)" : cn, ClientAccess.normalise(path));
+        LOG.warn(
+                "client certificate CN={} refused for {}",
+                cn == null ? "(none)" : cn,
+                ClientAccess.normalise(path));
         refuse(response);
     }
 

@@ -15,9 +15,9 @@ import javax.crypto.spec.GCMParameterSpec;
 import jp.kofuhub.keys.AtRestCipher.AtRestException;
 
 /**
- * The plaintext of one at-rest message ({@link AtRestCipher#decrypting}); each segment is authenticated before a
- * byte of it is returned. {@link #failure()} tells afterwards whether the reader
- * stopped because the message failed its check (callers that turn read errors into their own
+ * The plaintext of one at-rest message ({@link AtRestCipher#decrypting}); each segment is
+ * authenticated before a byte of it is returned. {@link #failure()} tells afterwards whether the
+ * reader stopped because the message failed its check (callers that turn read errors into their own
  * reasons can tell a tampered file from a bad one).
  */
 public final class DecryptingStream extends InputStream {
@@ -110,12 +110,19 @@ public final class DecryptingStream extends InputStream {
             throw fail("at-rest message truncated (segment " + segment + ")");
         }
         try {
-            cipher.init(Cipher.DECRYPT_MODE, key, new GCMParameterSpec(TAG_BYTES * 8, nonce(iv, segment, last)));
+            cipher.init(
+                    Cipher.DECRYPT_MODE,
+                    key,
+                    new GCMParameterSpec(TAG_BYTES * 8, nonce(iv, segment, last)));
             cipher.updateAAD(header);
             plain = cipher.doFinal(sealed, 0, n);
         } catch (AEADBadTagException e) {
-            throw fail("at-rest message failed its check at segment " + segment
-                    + ": it was changed or truncated, or key '" + keyId + "' is not the key it was encrypted with");
+            throw fail(
+                    "at-rest message failed its check at segment "
+                            + segment
+                            + ": it was changed or truncated, or key '"
+                            + keyId
+                            + "' is not the key it was encrypted with");
         } catch (GeneralSecurityException e) {
             throw fail("at-rest decryption failed: " + e.getClass().getSimpleName());
         }

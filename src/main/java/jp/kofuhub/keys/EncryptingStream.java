@@ -13,8 +13,9 @@ import javax.crypto.SecretKey;
 import javax.crypto.spec.GCMParameterSpec;
 
 /**
- * Encrypts what is written to it into the stream under it, in the segments of {@link AtRestFormat}: a segment is
- * written whole when full or at the close, which writes the last one and its tag and closes the stream under it.
+ * Encrypts what is written to it into the stream under it, in the segments of {@link AtRestFormat}:
+ * a segment is written whole when full or at the close, which writes the last one and its tag and
+ * closes the stream under it.
  */
 final class EncryptingStream extends OutputStream {
     private final OutputStream out;
@@ -78,7 +79,10 @@ final class EncryptingStream extends OutputStream {
 
     private void seal(boolean last) throws IOException {
         try {
-            cipher.init(Cipher.ENCRYPT_MODE, key, new GCMParameterSpec(TAG_BYTES * 8, nonce(iv, segment, last)));
+            cipher.init(
+                    Cipher.ENCRYPT_MODE,
+                    key,
+                    new GCMParameterSpec(TAG_BYTES * 8, nonce(iv, segment, last)));
             cipher.updateAAD(header);
             int n = cipher.doFinal(buffer, 0, filled, sealed, 0);
             out.write(sealed, 0, n);

@@ -1,10 +1,10 @@
 package jp.kofuhub.keys;
 
 /**
- * Writes the demo key set before the hub first needs a key, when the demo asks for it. The hub has no
- * implementation: the demo's ({@code jp.kofuhub.demo.DemoKeysOnFirstRun} in kofu-tools, started by
- * {@code ./kofu serve}) is a bean only when the tools are on the class path, so the beans that read
- * keys take it as an {@code ObjectProvider} and go on without it (keys supplied as files).
+ * Writes the demo key set before the hub first needs a key, when the demo asks for it. The hub has
+ * no implementation: the demo's ({@code jp.kofuhub.demo.DemoKeysOnFirstRun} in kofu-tools, started
+ * by {@code ./kofu serve}) is a bean only when the tools are on the class path, so the beans that
+ * read keys take it as an {@code ObjectProvider} and go on without it (keys supplied as files).
  */
 public interface KeysOnFirstRun {
 

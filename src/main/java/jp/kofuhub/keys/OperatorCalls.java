@@ -9,19 +9,24 @@ import java.time.Duration;
 
 /**
  * What the operators' tools (quarantine, koseki-registration, coupling) share when they call the
- * hub's management endpoints: the call with the {@code operator} client certificate, the answer
- * to a refusal, and the exit codes of a failed call (1: hub not reached, 2: bad URL or no client
+ * hub's management endpoints: the call with the {@code operator} client certificate, the answer to
+ * a refusal, and the exit codes of a failed call (1: hub not reached, 2: bad URL or no client
  * certificate, 3: the hub refused).
  */
 public final class OperatorCalls {
 
-    private OperatorCalls() {
-    }
+    private OperatorCalls() {}
 
-    /** Sends {@code b} with the operator's client certificate (https) or plainly (http, the dev profile). */
-    public static HttpResponse<String> send(HttpRequest.Builder b, Duration timeout) throws IOException, InterruptedException {
+    /**
+     * Sends {@code b} with the operator's client certificate (https) or plainly (http, the dev
+     * profile).
+     */
+    public static HttpResponse<String> send(HttpRequest.Builder b, Duration timeout)
+            throws IOException, InterruptedException {
         return Tls.httpClient(b.build().uri().toString(), "operator")
-                .send(b.timeout(timeout).build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+                .send(
+                        b.timeout(timeout).build(),
+                        HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
     }
 
     /** Prints the hub's refusal (and a hint when the endpoint is not exposed); exit code 3. */
@@ -29,12 +34,17 @@ public final class OperatorCalls {
         String body = res.body() == null ? "" : res.body();
         System.out.println("HTTP " + res.statusCode() + (body.isBlank() ? "" : " " + body));
         if (res.statusCode() == 404 && body.isBlank()) {
-            System.out.println("(is the " + endpoint + " endpoint exposed? management.endpoints.web.exposure.include)");
+            System.out.println(
+                    "(is the "
+                            + endpoint
+                            + " endpoint exposed? management.endpoints.web.exposure.include)");
         }
         return 3;
     }
 
-    /** The exit code of a call that failed with {@code e}; other runtime exceptions are thrown on. */
+    /**
+     * The exit code of a call that failed with {@code e}; other runtime exceptions are thrown on.
+     */
     public static int failed(Exception e, String url) {
         if (e instanceof InterruptedException) {
             Thread.currentThread().interrupt();
@@ -45,7 +55,8 @@ public final class OperatorCalls {
             return 2;
         }
         if (e instanceof IOException) {
-            System.err.println("cannot reach the hub at " + url + ": " + e.getClass().getSimpleName());
+            System.err.println(
+                    "cannot reach the hub at " + url + ": " + e.getClass().getSimpleName());
             return 1;
         }
         if (e instanceof UncheckedIOException || e instanceof IllegalStateException) {

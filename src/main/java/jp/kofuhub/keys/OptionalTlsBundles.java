@@ -13,11 +13,12 @@ import org.springframework.stereotype.Component;
 
 /**
  * With TLS off ({@code server.ssl.enabled=false}: the dev profile, test hubs) the configured SSL
- * bundles ({@code spring.ssl.bundle.*}, e.g. the listener's {@code hub}) are optional: a bundle whose
- * key store or trust store cannot be read is left out (logged) instead of stopping the start —
- * Actuator's SSL metrics read every registered bundle at start-up. With TLS on every bundle is
- * registered as configured and {@link TlsListener} stops the start when the listener's cannot be read.
- * In the demo the key set is written first ({@link KeysOnFirstRun#ensure()}), so it is there either way.
+ * bundles ({@code spring.ssl.bundle.*}, e.g. the listener's {@code hub}) are optional: a bundle
+ * whose key store or trust store cannot be read is left out (logged) instead of stopping the start
+ * — Actuator's SSL metrics read every registered bundle at start-up. With TLS on every bundle is
+ * registered as configured and {@link TlsListener} stops the start when the listener's cannot be
+ * read. In the demo the key set is written first ({@link KeysOnFirstRun#ensure()}), so it is there
+ * either way.
  */
 @Component
 public class OptionalTlsBundles implements BeanPostProcessor, EnvironmentAware {
@@ -41,14 +42,18 @@ public class OptionalTlsBundles implements BeanPostProcessor, EnvironmentAware {
         if (!(bean instanceof SslBundleRegistrar registrar)) {
             return bean;
         }
-        return (SslBundleRegistrar) registry -> {
-            KeysOnFirstRun firstRun = keys.getIfAvailable();
-            if (firstRun != null) {
-                firstRun.ensure();
-            }
-            boolean tls = environment == null || environment.getProperty("server.ssl.enabled", Boolean.class, false);
-            registrar.registerBundles(tls ? registry : new SkipUnreadable(registry));
-        };
+        return (SslBundleRegistrar)
+                registry -> {
+                    KeysOnFirstRun firstRun = keys.getIfAvailable();
+                    if (firstRun != null) {
+                        firstRun.ensure();
+                    }
+                    boolean tls =
+                            environment == null
+                                    || environment.getProperty(
+                                            "server.ssl.enabled", Boolean.class, false);
+                    registrar.registerBundles(tls ? registry : new SkipUnreadable(registry));
+                };
     }
 
     /** Registers only the bundles whose stores can be read. */
@@ -60,7 +65,10 @@ public class OptionalTlsBundles implements BeanPostProcessor, EnvironmentAware {
                 bundle.getStores().getKeyStore();
                 bundle.getStores().getTrustStore();
             } catch (RuntimeException e) {
-                LOG.info("TLS is off: SSL bundle '{}' left out, its key files cannot be read ({})", name, e.getMessage());
+                LOG.info(
+                        "TLS is off: SSL bundle '{}' left out, its key files cannot be read ({})",
+                        name,
+                        e.getMessage());
                 return;
             }
             target.registerBundle(name, bundle);

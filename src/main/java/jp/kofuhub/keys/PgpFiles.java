@@ -38,8 +38,8 @@ import org.bouncycastle.openpgp.operator.jcajce.JcePublicKeyKeyEncryptionMethodG
 
 /**
  * OpenPGP helpers for registry export files (docs/interfaces/registry-export.md §2.1): reading key
- * files, and the writer's side, {@link #seal}: sign (one-pass) with a source's key and encrypt to the
- * hub, as {@code gpg --sign --encrypt} does. Used by the demo city and by tests; a real source
+ * files, and the writer's side, {@link #seal}: sign (one-pass) with a source's key and encrypt to
+ * the hub, as {@code gpg --sign --encrypt} does. Used by the demo city and by tests; a real source
  * system uses its own tool (gpg). Never logs or returns key material or passwords.
  */
 public final class PgpFiles {
@@ -48,13 +48,12 @@ public final class PgpFiles {
     public static final String SUFFIX = ".pgp";
 
     /** The key-set party whose key signs a source's files (docs/keys.md). */
-    public static final Map<String, String> PARTY_OF_SOURCE = Map.of(
-            "JUKI", "juki", "INKAN", "inkan", "ZEI", "zei", "KOSEKI", "koseki-registry");
+    public static final Map<String, String> PARTY_OF_SOURCE =
+            Map.of("JUKI", "juki", "INKAN", "inkan", "ZEI", "zei", "KOSEKI", "koseki-registry");
 
     public static final BouncyCastleProvider BC = new BouncyCastleProvider();
 
-    private PgpFiles() {
-    }
+    private PgpFiles() {}
 
     /** The public keys of an armored or binary key file (one or more key rings). */
     public static PGPPublicKeyRingCollection publicKeys(Path file) throws IOException {
@@ -76,24 +75,31 @@ public final class PgpFiles {
 
     /** Unlocks a secret key with its password. */
     public static PGPPrivateKey unlock(PGPSecretKey key, char[] password) throws PGPException {
-        return key.extractPrivateKey(new JcePBESecretKeyDecryptorBuilder(
-                new JcaPGPDigestCalculatorProviderBuilder().setProvider(BC).build()).setProvider(BC).build(password));
+        return key.extractPrivateKey(
+                new JcePBESecretKeyDecryptorBuilder(
+                                new JcaPGPDigestCalculatorProviderBuilder().setProvider(BC).build())
+                        .setProvider(BC)
+                        .build(password));
     }
 
     /**
-     * The signing key to use: of the signing-capable, valid (not revoked, not expired) secret keys of
-     * the file, the newest. Key rotation: while the file holds the old and the new key, the new one signs.
+     * The signing key to use: of the signing-capable, valid (not revoked, not expired) secret keys
+     * of the file, the newest. Key rotation: while the file holds the old and the new key, the new
+     * one signs.
      */
     public static PGPSecretKey signingKey(PGPSecretKeyRingCollection keys) {
         PGPSecretKey best = null;
-        for (Iterator<org.bouncycastle.openpgp.PGPSecretKeyRing> rings = keys.getKeyRings(); rings.hasNext(); ) {
+        for (Iterator<org.bouncycastle.openpgp.PGPSecretKeyRing> rings = keys.getKeyRings();
+                rings.hasNext(); ) {
             org.bouncycastle.openpgp.PGPSecretKeyRing ring = rings.next();
             if (!valid(ring.getPublicKey())) {
                 continue;
             }
             for (Iterator<PGPSecretKey> it = ring.getSecretKeys(); it.hasNext(); ) {
                 PGPSecretKey k = it.next();
-                if (k.isSigningKey() && !k.isPrivateKeyEmpty() && valid(k.getPublicKey())
+                if (k.isSigningKey()
+                        && !k.isPrivateKeyEmpty()
+                        && valid(k.getPublicKey())
                         && (best == null || newer(k.getPublicKey(), best.getPublicKey()))) {
                     best = k;
                 }
@@ -106,8 +112,9 @@ public final class PgpFiles {
     }
 
     /**
-     * The key to encrypt to: of the valid encryption keys of the file (subkeys before primary keys),
-     * the newest. Key rotation: while a peer's file holds its old and new key, files go to the new one.
+     * The key to encrypt to: of the valid encryption keys of the file (subkeys before primary
+     * keys), the newest. Key rotation: while a peer's file holds its old and new key, files go to
+     * the new one.
      */
     public static PGPPublicKey encryptionKey(PGPPublicKeyRingCollection keys) {
         PGPPublicKey best = null;
@@ -121,7 +128,8 @@ public final class PgpFiles {
                 if (!k.isEncryptionKey() || !valid(k)) {
                     continue;
                 }
-                if (best == null || (best.isMasterKey() && !k.isMasterKey())
+                if (best == null
+                        || (best.isMasterKey() && !k.isMasterKey())
                         || (best.isMasterKey() == k.isMasterKey() && newer(k, best))) {
                     best = k;
                 }
@@ -139,7 +147,11 @@ public final class PgpFiles {
             return false;
         }
         long seconds = k.getValidSeconds();
-        return seconds <= 0 || k.getCreationTime().toInstant().plusSeconds(seconds).isAfter(java.time.Instant.now());
+        return seconds <= 0
+                || k.getCreationTime()
+                        .toInstant()
+                        .plusSeconds(seconds)
+                        .isAfter(java.time.Instant.now());
     }
 
     private static boolean newer(PGPPublicKey a, PGPPublicKey b) {
@@ -148,48 +160,77 @@ public final class PgpFiles {
 
     /**
      * Writes {@code plain} as an OpenPGP message to {@code target}: signed (one-pass, SHA-256) by
-     * {@code signer} (unless null: an unsigned message, for tests), compressed, encrypted (AES-256 with
-     * integrity protection) to {@code recipient}. Written to {@code <target>.part} first, then renamed,
-     * so an inbox never sees half a file. The literal data's name is the plain file's name.
+     * {@code signer} (unless null: an unsigned message, for tests), compressed, encrypted (AES-256
+     * with integrity protection) to {@code recipient}. Written to {@code <target>.part} first, then
+     * renamed, so an inbox never sees half a file. The literal data's name is the plain file's
+     * name.
      */
-    public static Path seal(Path plain, Path target, PGPPrivateKey signer, PGPPublicKey recipient, boolean armor)
+    public static Path seal(
+            Path plain, Path target, PGPPrivateKey signer, PGPPublicKey recipient, boolean armor)
             throws IOException {
         Path part = target.resolveSibling(target.getFileName() + ".part");
-        try (OutputStream file = Files.newOutputStream(part); InputStream in = Files.newInputStream(plain)) {
+        try (OutputStream file = Files.newOutputStream(part);
+                InputStream in = Files.newInputStream(plain)) {
             seal(in, plain.getFileName().toString(), file, signer, recipient, armor);
         } catch (IOException | RuntimeException e) {
             Files.deleteIfExists(part);
             throw e;
         }
-        return Files.move(part, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        return Files.move(
+                part, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
     }
 
     /**
      * Writes {@code in} to {@code target} as an OpenPGP message: signed (one-pass, SHA-256) by
-     * {@code signer} (unless null: an unsigned message, for tests), compressed, encrypted (AES-256 with
-     * integrity protection) to {@code recipient}; the literal data is called {@code name}. Does not
-     * close {@code target}.
+     * {@code signer} (unless null: an unsigned message, for tests), compressed, encrypted (AES-256
+     * with integrity protection) to {@code recipient}; the literal data is called {@code name}.
+     * Does not close {@code target}.
      */
-    public static void seal(InputStream in, String name, OutputStream target, PGPPrivateKey signer, PGPPublicKey recipient,
-                            boolean armor) throws IOException {
+    public static void seal(
+            InputStream in,
+            String name,
+            OutputStream target,
+            PGPPrivateKey signer,
+            PGPPublicKey recipient,
+            boolean armor)
+            throws IOException {
         try {
-            OutputStream out = armor ? ArmoredOutputStream.builder().clearHeaders().build(new NonClosing(target)) : target;
-            PGPEncryptedDataGenerator enc = new PGPEncryptedDataGenerator(
-                    new JcePGPDataEncryptorBuilder(SymmetricKeyAlgorithmTags.AES_256).setWithIntegrityPacket(true)
-                            .setSecureRandom(new SecureRandom()).setProvider(BC));
+            OutputStream out =
+                    armor
+                            ? ArmoredOutputStream.builder()
+                                    .clearHeaders()
+                                    .build(new NonClosing(target))
+                            : target;
+            PGPEncryptedDataGenerator enc =
+                    new PGPEncryptedDataGenerator(
+                            new JcePGPDataEncryptorBuilder(SymmetricKeyAlgorithmTags.AES_256)
+                                    .setWithIntegrityPacket(true)
+                                    .setSecureRandom(new SecureRandom())
+                                    .setProvider(BC));
             enc.addMethod(new JcePublicKeyKeyEncryptionMethodGenerator(recipient).setProvider(BC));
             try (OutputStream encOut = enc.open(new NonClosing(out), new byte[1 << 16])) {
-                PGPCompressedDataGenerator comp = new PGPCompressedDataGenerator(CompressionAlgorithmTags.ZIP);
+                PGPCompressedDataGenerator comp =
+                        new PGPCompressedDataGenerator(CompressionAlgorithmTags.ZIP);
                 try (OutputStream compOut = comp.open(encOut)) {
                     PGPSignatureGenerator sig = null;
                     if (signer != null) {
-                        sig = new PGPSignatureGenerator(new JcaPGPContentSignerBuilder(
-                                signer.getPublicKeyPacket().getAlgorithm(), HashAlgorithmTags.SHA256).setProvider(BC));
+                        sig =
+                                new PGPSignatureGenerator(
+                                        new JcaPGPContentSignerBuilder(
+                                                        signer.getPublicKeyPacket().getAlgorithm(),
+                                                        HashAlgorithmTags.SHA256)
+                                                .setProvider(BC));
                         sig.init(PGPSignature.BINARY_DOCUMENT, signer);
                         sig.generateOnePassVersion(false).encode(compOut);
                     }
                     PGPLiteralDataGenerator lit = new PGPLiteralDataGenerator();
-                    try (OutputStream litOut = lit.open(compOut, PGPLiteralData.BINARY, name, new Date(), new byte[1 << 16])) {
+                    try (OutputStream litOut =
+                            lit.open(
+                                    compOut,
+                                    PGPLiteralData.BINARY,
+                                    name,
+                                    new Date(),
+                                    new byte[1 << 16])) {
                         byte[] buf = new byte[1 << 16];
                         int n;
                         while ((n = in.read(buf)) > 0) {
@@ -233,14 +274,16 @@ public final class PgpFiles {
      * {@link #seal} with the key files of a demo-style key folder: signed by the source's party
      * ({@link #PARTY_OF_SOURCE}), encrypted to {@code hub}; binary.
      */
-    public static Path sealForHub(Path plain, Path target, Path keysDir, String source, char[] password)
+    public static Path sealForHub(
+            Path plain, Path target, Path keysDir, String source, char[] password)
             throws IOException {
         String party = PARTY_OF_SOURCE.get(source);
         if (party == null) {
             throw new IllegalArgumentException("no key party for source " + source);
         }
         try {
-            PGPPrivateKey signer = unlock(signingKey(secretKeys(keysDir.resolve(party + ".pgp.sec"))), password);
+            PGPPrivateKey signer =
+                    unlock(signingKey(secretKeys(keysDir.resolve(party + ".pgp.sec"))), password);
             PGPPublicKey hub = encryptionKey(publicKeys(keysDir.resolve("hub.pgp.pub")));
             return seal(plain, target, signer, hub, false);
         } catch (PGPException e) {

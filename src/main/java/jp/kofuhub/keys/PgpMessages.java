@@ -16,12 +16,13 @@ import org.bouncycastle.openpgp.PGPSecretKey;
 import org.bouncycastle.openpgp.PGPSecretKeyRingCollection;
 
 /**
- * OpenPGP on the messages of one party (the hub, or a peer's simulator): {@link #seal} signs with the
- * party's own key and encrypts to a peer, {@link #open} decrypts with the own key and verifies that
- * the named peer signed, before a byte of the content is handed on. Key files are read again when
- * they change (key rotation without a restart: a peer's file may hold its old and new key).
+ * OpenPGP on the messages of one party (the hub, or a peer's simulator): {@link #seal} signs with
+ * the party's own key and encrypts to a peer, {@link #open} decrypts with the own key and verifies
+ * that the named peer signed, before a byte of the content is handed on. Key files are read again
+ * when they change (key rotation without a restart: a peer's file may hold its old and new key).
  * Messages are small (JSON requests, certificate PDFs, settlement CSVs) and handled in memory; what
- * a message may inflate to is bounded while it is opened ({@link InflationLimit}, one per boundary).
+ * a message may inflate to is bounded while it is opened ({@link InflationLimit}, one per
+ * boundary).
  */
 public class PgpMessages {
 
@@ -34,22 +35,31 @@ public class PgpMessages {
     private final Runnable beforeKeys;
     private final Map<Path, Cached> cache = new ConcurrentHashMap<>();
 
-    private record Cached(long modified, long size, Object value) {
-    }
+    private record Cached(long modified, long size, Object value) {}
 
     /**
-     * @param peerKeyFiles the public key file of each peer by party name ({@code centre}, {@code koseki-server}, …)
-     * @param beforeKeys   run before key files are read (the demo writes its key set on first use); may be null
+     * @param peerKeyFiles the public key file of each peer by party name ({@code centre}, {@code
+     *     koseki-server}, …)
+     * @param beforeKeys run before key files are read (the demo writes its key set on first use);
+     *     may be null
      */
-    public PgpMessages(Path secretKeyFile, char[] password, Map<String, Path> peerKeyFiles, Runnable beforeKeys) {
+    public PgpMessages(
+            Path secretKeyFile,
+            char[] password,
+            Map<String, Path> peerKeyFiles,
+            Runnable beforeKeys) {
         this.secretKeyFile = secretKeyFile;
         this.password = password.clone();
         this.peerKeyFiles = Map.copyOf(peerKeyFiles);
-        this.beforeKeys = beforeKeys == null ? () -> { } : beforeKeys;
+        this.beforeKeys = beforeKeys == null ? () -> {} : beforeKeys;
     }
 
-    /** A party of a demo-style key folder: own key {@code <party>.pgp.sec}, peers {@code <peer>.pgp.pub}. */
-    public static PgpMessages ofParty(Path keysDir, String party, char[] password, Collection<String> peers) {
+    /**
+     * A party of a demo-style key folder: own key {@code <party>.pgp.sec}, peers {@code
+     * <peer>.pgp.pub}.
+     */
+    public static PgpMessages ofParty(
+            Path keysDir, String party, char[] password, Collection<String> peers) {
         Map<String, Path> files = new LinkedHashMap<>();
         for (String peer : peers) {
             files.put(peer, keysDir.resolve(peer + ".pgp.pub"));
@@ -62,7 +72,10 @@ public class PgpMessages {
         return peerKeyFiles.containsKey(party);
     }
 
-    /** {@code plain} signed by the own key and encrypted to {@code recipient}, as a binary OpenPGP message. */
+    /**
+     * {@code plain} signed by the own key and encrypted to {@code recipient}, as a binary OpenPGP
+     * message.
+     */
     public byte[] seal(byte[] plain, String name, String recipient) throws IOException {
         beforeKeys.run();
         PGPSecretKeyRingCollection own = secretKeys();
@@ -70,39 +83,51 @@ public class PgpMessages {
         try {
             signer = PgpFiles.unlock(PgpFiles.signingKey(own), password);
         } catch (PGPException e) {
-            throw new IOException("cannot unlock the own OpenPGP key " + secretKeyFile.getFileName());
+            throw new IOException(
+                    "cannot unlock the own OpenPGP key " + secretKeyFile.getFileName());
         }
         PGPPublicKeyRingCollection to = peerKeys(recipient);
         ByteArrayOutputStream out = new ByteArrayOutputStream(plain.length / 2 + 1024);
-        PgpFiles.seal(new ByteArrayInputStream(plain), name, out, signer, PgpFiles.encryptionKey(to), false);
+        PgpFiles.seal(
+                new ByteArrayInputStream(plain),
+                name,
+                out,
+                signer,
+                PgpFiles.encryptionKey(to),
+                false);
         return out.toByteArray();
     }
 
     /**
-     * The content of {@code sealed}, which must be encrypted to the own key and signed by a valid key
-     * of {@code sender}.
+     * The content of {@code sealed}, which must be encrypted to the own key and signed by a valid
+     * key of {@code sender}.
      *
-     * @throws PgpRefusedException the message's fault (its code: UNSIGNED, UNKNOWN_SIGNER, BAD_SIGNATURE,
-     *                             KEY_EXPIRED_OR_REVOKED, NOT_ENCRYPTED_FOR_HUB)
-     * @throws IOException         the own configuration (key files, password)
+     * @throws PgpRefusedException the message's fault (its code: UNSIGNED, UNKNOWN_SIGNER,
+     *     BAD_SIGNATURE, KEY_EXPIRED_OR_REVOKED, NOT_ENCRYPTED_FOR_HUB)
+     * @throws IOException the own configuration (key files, password)
      */
     public byte[] open(byte[] sealed, String sender) throws IOException {
         return open(sealed, sender, InflationLimit.KOSEKI);
     }
 
     /**
-     * {@link #open(byte[], String)} with the content bounded by {@code limit} while it streams: over it,
-     * refused MESSAGE_TOO_LARGE with at most {@code limit.maxBytes()} plus one buffer held in memory.
+     * {@link #open(byte[], String)} with the content bounded by {@code limit} while it streams:
+     * over it, refused MESSAGE_TOO_LARGE with at most {@code limit.maxBytes()} plus one buffer held
+     * in memory.
      */
     public byte[] open(byte[] sealed, String sender, InflationLimit limit) throws IOException {
         if (!knows(sender)) {
-            throw new PgpRefusedException("UNKNOWN_SIGNER", "no public key is configured for " + sender);
+            throw new PgpRefusedException(
+                    "UNKNOWN_SIGNER", "no public key is configured for " + sender);
         }
         beforeKeys.run();
         PGPSecretKeyRingCollection own = secretKeys();
         PGPPublicKeyRingCollection from = peerKeys(sender);
-        ByteArrayOutputStream out = new ByteArrayOutputStream((int) Math.min(limit.maxBytes(), sealed.length * 2L + 1024));
-        PgpOpener.decryptAndVerify(new ByteArrayInputStream(sealed), own, this::unlock, from, sender, out, limit);
+        ByteArrayOutputStream out =
+                new ByteArrayOutputStream(
+                        (int) Math.min(limit.maxBytes(), sealed.length * 2L + 1024));
+        PgpOpener.decryptAndVerify(
+                new ByteArrayInputStream(sealed), own, this::unlock, from, sender, out, limit);
         return out.toByteArray();
     }
 
@@ -110,7 +135,8 @@ public class PgpMessages {
         try {
             return PgpFiles.unlock(key, password);
         } catch (PGPException e) {
-            throw new IOException("cannot unlock the own OpenPGP key " + secretKeyFile.getFileName());
+            throw new IOException(
+                    "cannot unlock the own OpenPGP key " + secretKeyFile.getFileName());
         }
     }
 
@@ -131,7 +157,11 @@ public class PgpMessages {
         long size = Files.size(file);
         Cached c = cache.get(file);
         if (c == null || c.modified() != modified || c.size() != size) {
-            c = new Cached(modified, size, secret ? PgpFiles.secretKeys(file) : PgpFiles.publicKeys(file));
+            c =
+                    new Cached(
+                            modified,
+                            size,
+                            secret ? PgpFiles.secretKeys(file) : PgpFiles.publicKeys(file));
             cache.put(file, c);
         }
         return c.value();

@@ -33,70 +33,90 @@ import org.bouncycastle.openpgp.operator.jcajce.JcePublicKeyDataDecryptorFactory
 /**
  * Opens an OpenPGP message that must be signed by a known sender and encrypted to the receiver: the
  * one check behind every boundary of the hub (registry export files in PgpInbox, the messages of
- * the centre and koseki hops in {@link PgpMessages}). Refusal codes (docs/interfaces/registry-export.md
- * §2.1, issuance-centre.md): NOT_ENCRYPTED_FOR_HUB, UNSIGNED, UNKNOWN_SIGNER, KEY_EXPIRED_OR_REVOKED,
- * BAD_SIGNATURE (also: tampered, truncated, no integrity protection), MESSAGE_TOO_LARGE (the content
- * inflates beyond the boundary's {@link InflationLimit}: refused while it streams, before the signature
- * at its end can be checked, so a forged message costs no more than a signed one).
+ * the centre and koseki hops in {@link PgpMessages}). Refusal codes
+ * (docs/interfaces/registry-export.md §2.1, issuance-centre.md): NOT_ENCRYPTED_FOR_HUB, UNSIGNED,
+ * UNKNOWN_SIGNER, KEY_EXPIRED_OR_REVOKED, BAD_SIGNATURE (also: tampered, truncated, no integrity
+ * protection), MESSAGE_TOO_LARGE (the content inflates beyond the boundary's {@link
+ * InflationLimit}: refused while it streams, before the signature at its end can be checked, so a
+ * forged message costs no more than a signed one).
  */
 public final class PgpOpener {
 
     private static final int BUFFER = 1 << 16;
     private static final BouncyCastleProvider BC = new BouncyCastleProvider();
 
-    private PgpOpener() {
-    }
+    private PgpOpener() {}
 
-    /** Unlocks the receiver's own secret key (an IOException: the receiver's configuration, not the message). */
+    /**
+     * Unlocks the receiver's own secret key (an IOException: the receiver's configuration, not the
+     * message).
+     */
     public interface Unlocker {
         PGPPrivateKey unlock(PGPSecretKey key) throws IOException;
     }
 
     /**
-     * Decrypts {@code body} with one of {@code ownKeys} and verifies its one-pass signature by one of
-     * {@code senderKeys} (valid now: not revoked, not expired) while the content streams to {@code out};
-     * the signature and the integrity check (MDC) are checked at the end, so the caller must discard
-     * what was written when this throws. Returns the signing key's id. The decrypted and the
-     * decompressed bytes are counted as they stream ({@link BoundedInflation}): past {@code limit} the
-     * message is refused MESSAGE_TOO_LARGE at once, with at most one buffer (64 KiB) beyond the limit
-     * inflated and written to {@code out}.
+     * Decrypts {@code body} with one of {@code ownKeys} and verifies its one-pass signature by one
+     * of {@code senderKeys} (valid now: not revoked, not expired) while the content streams to
+     * {@code out}; the signature and the integrity check (MDC) are checked at the end, so the
+     * caller must discard what was written when this throws. Returns the signing key's id. The
+     * decrypted and the decompressed bytes are counted as they stream ({@link BoundedInflation}):
+     * past {@code limit} the message is refused MESSAGE_TOO_LARGE at once, with at most one buffer
+     * (64 KiB) beyond the limit inflated and written to {@code out}.
      *
      * @param sender a label for messages ("JUKI", "centre"); never content
-     * @param limit  how far the content may inflate (size, and ratio to the message)
+     * @param limit how far the content may inflate (size, and ratio to the message)
      * @throws PgpRefusedException the message's fault, with its code
-     * @throws IOException         writing {@code out} failed, or the own key cannot be unlocked (the receiver's fault)
+     * @throws IOException writing {@code out} failed, or the own key cannot be unlocked (the
+     *     receiver's fault)
      */
-    public static long decryptAndVerify(InputStream body, PGPSecretKeyRingCollection ownKeys, Unlocker unlocker,
-                                        PGPPublicKeyRingCollection senderKeys, String sender, OutputStream out,
-                                        InflationLimit limit) throws IOException {
+    public static long decryptAndVerify(
+            InputStream body,
+            PGPSecretKeyRingCollection ownKeys,
+            Unlocker unlocker,
+            PGPPublicKeyRingCollection senderKeys,
+            String sender,
+            OutputStream out,
+            InflationLimit limit)
+            throws IOException {
         String source = sender;
         PGPSecretKeyRingCollection hubKeys = ownKeys;
         PGPPublicKeyRingCollection sourceKeys = senderKeys;
         BoundedInflation.Counted counted = new BoundedInflation.Counted(body);
-        BoundedInflation[] bounds = new BoundedInflation[2]; // the decrypted stream, the decompressed one
+        BoundedInflation[] bounds =
+                new BoundedInflation[2]; // the decrypted stream, the decompressed one
         // 1. the encrypted session key: to one of the hub's keys?
         PGPEncryptedDataList list;
         try {
-            JcaPGPObjectFactory outer = new JcaPGPObjectFactory(
-                    PGPUtil.getDecoderStream(new BufferedInputStream(counted, BUFFER)));
+            JcaPGPObjectFactory outer =
+                    new JcaPGPObjectFactory(
+                            PGPUtil.getDecoderStream(new BufferedInputStream(counted, BUFFER)));
             Object o = outer.nextObject();
             while (o instanceof PGPMarker) {
                 o = outer.nextObject();
             }
             if (!(o instanceof PGPEncryptedDataList l)) {
-                throw new PgpRefusedException("NOT_ENCRYPTED_FOR_HUB", "not an OpenPGP message encrypted to the hub"
-                        + (o == null ? "" : " (it starts with " + o.getClass().getSimpleName() + ")"));
+                throw new PgpRefusedException(
+                        "NOT_ENCRYPTED_FOR_HUB",
+                        "not an OpenPGP message encrypted to the hub"
+                                + (o == null
+                                        ? ""
+                                        : " (it starts with "
+                                                + o.getClass().getSimpleName()
+                                                + ")"));
             }
             list = l;
         } catch (IOException | RuntimeException e) {
             if (e instanceof PgpRefusedException x) {
                 throw x;
             }
-            throw new PgpRefusedException("NOT_ENCRYPTED_FOR_HUB", "not an OpenPGP message encrypted to the hub");
+            throw new PgpRefusedException(
+                    "NOT_ENCRYPTED_FOR_HUB", "not an OpenPGP message encrypted to the hub");
         }
         PGPPublicKeyEncryptedData encrypted = null;
         PGPPrivateKey hubKey = null;
-        for (Iterator<PGPEncryptedData> it = list.getEncryptedDataObjects(); it.hasNext() && hubKey == null; ) {
+        for (Iterator<PGPEncryptedData> it = list.getEncryptedDataObjects();
+                it.hasNext() && hubKey == null; ) {
             if (it.next() instanceof PGPPublicKeyEncryptedData pk) {
                 PGPSecretKey k = pk.getKeyID() == 0 ? null : hubKeys.getSecretKey(pk.getKeyID());
                 if (k != null) {
@@ -106,18 +126,31 @@ public final class PgpOpener {
             }
         }
         if (hubKey == null) {
-            throw new PgpRefusedException("NOT_ENCRYPTED_FOR_HUB", "not encrypted to the receiver's key"
-                    + " (recipients: " + recipients(list) + ")");
+            throw new PgpRefusedException(
+                    "NOT_ENCRYPTED_FOR_HUB",
+                    "not encrypted to the receiver's key"
+                            + " (recipients: "
+                            + recipients(list)
+                            + ")");
         }
         InputStream clear;
         try {
-            clear = bounds[0] = new BoundedInflation(encrypted.getDataStream(
-                    new JcePublicKeyDataDecryptorFactoryBuilder().setProvider(BC).build(hubKey)), counted, limit);
+            clear =
+                    bounds[0] =
+                            new BoundedInflation(
+                                    encrypted.getDataStream(
+                                            new JcePublicKeyDataDecryptorFactoryBuilder()
+                                                    .setProvider(BC)
+                                                    .build(hubKey)),
+                                    counted,
+                                    limit);
         } catch (PGPException | RuntimeException e) {
-            throw new PgpRefusedException("NOT_ENCRYPTED_FOR_HUB", "the session key does not decrypt with the hub's key");
+            throw new PgpRefusedException(
+                    "NOT_ENCRYPTED_FOR_HUB", "the session key does not decrypt with the hub's key");
         }
         if (!encrypted.isIntegrityProtected()) {
-            throw new PgpRefusedException("BAD_SIGNATURE", "the encrypted data has no integrity protection (MDC)");
+            throw new PgpRefusedException(
+                    "BAD_SIGNATURE", "the encrypted data has no integrity protection (MDC)");
         }
 
         // 2. the one-pass signature: by the source's key, which must be valid now
@@ -138,8 +171,10 @@ public final class PgpOpener {
             throw new PgpRefusedException("UNSIGNED", "the encrypted message carries no signature");
         }
         if (!(o instanceof PGPOnePassSignatureList ops) || ops.isEmpty()) {
-            throw new PgpRefusedException("UNSIGNED", "no one-pass signature before the content"
-                    + (o == null ? "" : " (found " + o.getClass().getSimpleName() + ")"));
+            throw new PgpRefusedException(
+                    "UNSIGNED",
+                    "no one-pass signature before the content"
+                            + (o == null ? "" : " (found " + o.getClass().getSimpleName() + ")"));
         }
         PGPOnePassSignature onePass = null;
         PGPPublicKey signer = null;
@@ -151,14 +186,16 @@ public final class PgpOpener {
             }
         }
         if (signer == null) {
-            throw new PgpRefusedException("UNKNOWN_SIGNER", "signed by key " + keyIds(ops)
-                    + ", not by a key of " + source);
+            throw new PgpRefusedException(
+                    "UNKNOWN_SIGNER",
+                    "signed by key " + keyIds(ops) + ", not by a key of " + source);
         }
         checkValid(signer, sourceKeys, source);
         try {
             onePass.init(new JcaPGPContentVerifierBuilderProvider().setProvider(BC), signer);
         } catch (PGPException e) {
-            throw new PgpRefusedException("BAD_SIGNATURE", "the signature cannot be checked with the sender's key");
+            throw new PgpRefusedException(
+                    "BAD_SIGNATURE", "the signature cannot be checked with the sender's key");
         }
 
         // 3. the content, to the temporary file, through the signature
@@ -166,7 +203,8 @@ public final class PgpOpener {
         try {
             Object l = inner.nextObject();
             if (!(l instanceof PGPLiteralData ld)) {
-                throw new PgpRefusedException("BAD_SIGNATURE", "no content after the one-pass signature");
+                throw new PgpRefusedException(
+                        "BAD_SIGNATURE", "no content after the one-pass signature");
             }
             literal = ld;
         } catch (IOException | RuntimeException e) {
@@ -189,7 +227,8 @@ public final class PgpOpener {
                     break;
                 }
                 onePass.update(buf, 0, n);
-                out.write(buf, 0, n); // an IOException here (disk full) is the hub's, not the file's
+                out.write(
+                        buf, 0, n); // an IOException here (disk full) is the hub's, not the file's
             }
         }
 
@@ -208,15 +247,18 @@ public final class PgpOpener {
             throw damaged(bounds);
         }
         if (signature == null) {
-            throw new PgpRefusedException("BAD_SIGNATURE", "the signature announced before the content is missing");
+            throw new PgpRefusedException(
+                    "BAD_SIGNATURE", "the signature announced before the content is missing");
         }
         try {
             if (!onePass.verify(signature)) {
-                throw new PgpRefusedException("BAD_SIGNATURE", "the signature does not match the content (tampered)");
+                throw new PgpRefusedException(
+                        "BAD_SIGNATURE", "the signature does not match the content (tampered)");
             }
             drain(clear);
             if (!encrypted.verify()) {
-                throw new PgpRefusedException("BAD_SIGNATURE", "the integrity check (MDC) failed (tampered)");
+                throw new PgpRefusedException(
+                        "BAD_SIGNATURE", "the integrity check (MDC) failed (tampered)");
             }
         } catch (PGPException | IOException | RuntimeException e) {
             if (e instanceof PgpRefusedException x) {
@@ -224,37 +266,61 @@ public final class PgpOpener {
             }
             throw damaged(bounds);
         }
-        if (signature.getCreationTime() != null && signature.getCreationTime().toInstant().isAfter(Instant.now().plusSeconds(86_400))) {
-            throw new PgpRefusedException("BAD_SIGNATURE", "the signature is dated more than a day in the future");
+        if (signature.getCreationTime() != null
+                && signature
+                        .getCreationTime()
+                        .toInstant()
+                        .isAfter(Instant.now().plusSeconds(86_400))) {
+            throw new PgpRefusedException(
+                    "BAD_SIGNATURE", "the signature is dated more than a day in the future");
         }
         return signer.getKeyID();
     }
 
     /** Revoked or expired now: the signing key itself, or the primary key of its ring. */
-    private static void checkValid(PGPPublicKey signer, PGPPublicKeyRingCollection sourceKeys, String source) {
+    private static void checkValid(
+            PGPPublicKey signer, PGPPublicKeyRingCollection sourceKeys, String source) {
         PGPPublicKeyRing ring = sourceKeys.getPublicKeyRing(signer.getKeyID());
         PGPPublicKey primary = ring == null ? signer : ring.getPublicKey();
-        for (PGPPublicKey k : primary == signer ? new PGPPublicKey[] {signer} : new PGPPublicKey[] {primary, signer}) {
+        for (PGPPublicKey k :
+                primary == signer
+                        ? new PGPPublicKey[] {signer}
+                        : new PGPPublicKey[] {primary, signer}) {
             if (k.hasRevocation()) {
-                throw new PgpRefusedException("KEY_EXPIRED_OR_REVOKED", "the " + source + " key "
-                        + HexFormat.of().withUpperCase().toHexDigits(k.getKeyID()) + " is revoked");
+                throw new PgpRefusedException(
+                        "KEY_EXPIRED_OR_REVOKED",
+                        "the "
+                                + source
+                                + " key "
+                                + HexFormat.of().withUpperCase().toHexDigits(k.getKeyID())
+                                + " is revoked");
             }
             long valid = k.getValidSeconds();
-            if (valid > 0 && k.getCreationTime().toInstant().plusSeconds(valid).isBefore(Instant.now())) {
-                throw new PgpRefusedException("KEY_EXPIRED_OR_REVOKED", "the " + source + " key "
-                        + HexFormat.of().withUpperCase().toHexDigits(k.getKeyID()) + " has expired");
+            if (valid > 0
+                    && k.getCreationTime().toInstant().plusSeconds(valid).isBefore(Instant.now())) {
+                throw new PgpRefusedException(
+                        "KEY_EXPIRED_OR_REVOKED",
+                        "the "
+                                + source
+                                + " key "
+                                + HexFormat.of().withUpperCase().toHexDigits(k.getKeyID())
+                                + " has expired");
             }
         }
     }
 
-    /** The refusal of a stream that failed: MESSAGE_TOO_LARGE when a bound was crossed, else damaged. */
+    /**
+     * The refusal of a stream that failed: MESSAGE_TOO_LARGE when a bound was crossed, else
+     * damaged.
+     */
     private static PgpRefusedException damaged(BoundedInflation[] bounds) {
         for (BoundedInflation b : bounds) {
             if (b != null && b.exceeded() != null) {
                 return new PgpRefusedException(BoundedInflation.CODE, b.exceeded().getMessage());
             }
         }
-        return new PgpRefusedException("BAD_SIGNATURE", "the encrypted data is damaged (tampered or truncated)");
+        return new PgpRefusedException(
+                "BAD_SIGNATURE", "the encrypted data is damaged (tampered or truncated)");
     }
 
     private static void drain(InputStream in) throws IOException {
@@ -268,9 +334,15 @@ public final class PgpOpener {
         StringBuilder b = new StringBuilder();
         for (Iterator<PGPEncryptedData> it = list.getEncryptedDataObjects(); it.hasNext(); ) {
             PGPEncryptedData d = it.next();
-            b.append(b.length() == 0 ? "" : ", ").append(d instanceof PGPPublicKeyEncryptedData pk
-                    ? (pk.getKeyID() == 0 ? "hidden" : HexFormat.of().withUpperCase().toHexDigits(pk.getKeyID()))
-                    : "password");
+            b.append(b.length() == 0 ? "" : ", ")
+                    .append(
+                            d instanceof PGPPublicKeyEncryptedData pk
+                                    ? (pk.getKeyID() == 0
+                                            ? "hidden"
+                                            : HexFormat.of()
+                                                    .withUpperCase()
+                                                    .toHexDigits(pk.getKeyID()))
+                                    : "password");
         }
         return b.length() == 0 ? "none" : b.toString();
     }
@@ -278,9 +350,9 @@ public final class PgpOpener {
     private static String keyIds(PGPOnePassSignatureList ops) {
         StringBuilder b = new StringBuilder();
         for (int i = 0; i < ops.size(); i++) {
-            b.append(i == 0 ? "" : ", ").append(HexFormat.of().withUpperCase().toHexDigits(ops.get(i).getKeyID()));
+            b.append(i == 0 ? "" : ", ")
+                    .append(HexFormat.of().withUpperCase().toHexDigits(ops.get(i).getKeyID()));
         }
         return b.toString();
     }
-
 }

@@ -9,15 +9,16 @@ import org.springframework.boot.web.server.WebServerFactoryCustomizer;
 import org.springframework.stereotype.Component;
 
 /**
- * The probe listener: with {@code kofu.probe.port} above 0, a second, plain-HTTP Tomcat connector on
- * that port beside the mutual-TLS listener, for the kubelet's httpGet probes (a kubelet has no client
- * certificate, so it cannot pass the TLS handshake of {@code server.ssl.client-auth: need}). It serves
- * the same application, but {@link ClientCertificateFilter} lets only the probe paths through on it
- * ({@link ProbeAccess}, {@code kofu.probe.paths}); everything else there is refused 403
- * {@code CLIENT_NOT_ALLOWED}. Off (0) by default; the Kubernetes manifests turn it on (docs/deploy.md).
- * <p>
- * Not Spring Boot's {@code management.server.port}: that would move every actuator endpoint (quarantine,
- * coupling, history, the console) to a listener without client certificates.
+ * The probe listener: with {@code kofu.probe.port} above 0, a second, plain-HTTP Tomcat connector
+ * on that port beside the mutual-TLS listener, for the kubelet's httpGet probes (a kubelet has no
+ * client certificate, so it cannot pass the TLS handshake of {@code server.ssl.client-auth: need}).
+ * It serves the same application, but {@link ClientCertificateFilter} lets only the probe paths
+ * through on it ({@link ProbeAccess}, {@code kofu.probe.paths}); everything else there is refused
+ * 403 {@code CLIENT_NOT_ALLOWED}. Off (0) by default; the Kubernetes manifests turn it on
+ * (docs/deploy.md).
+ *
+ * <p>Not Spring Boot's {@code management.server.port}: that would move every actuator endpoint
+ * (quarantine, coupling, history, the console) to a listener without client certificates.
  */
 @Component
 public class ProbeListener implements WebServerFactoryCustomizer<TomcatServletWebServerFactory> {

@@ -23,13 +23,16 @@ public final class Tls {
 
     /** The key folder when none is configured (the demo key set is written there). */
     public static final String DEFAULT_KEYS_DIR = "data/keys";
+
     /** The key password when none is configured: the demo key set's. */
     public static final String DEFAULT_KEYS_PASSWORD = "changeit-demo";
 
-    private Tls() {
-    }
+    private Tls() {}
 
-    /** The password: system property {@code kofu.keys.password}, else KOFU_KEYS_PASSWORD, else the demo default. */
+    /**
+     * The password: system property {@code kofu.keys.password}, else KOFU_KEYS_PASSWORD, else the
+     * demo default.
+     */
     public static char[] configuredPassword() {
         String p = System.getProperty("kofu.keys.password");
         if (p == null || p.isEmpty()) {
@@ -38,7 +41,10 @@ public final class Tls {
         return (p == null || p.isEmpty() ? DEFAULT_KEYS_PASSWORD : p).toCharArray();
     }
 
-    /** The key folder of a command-line tool: {@code -Dkofu.keys.dir}, else KOFU_KEYS_DIR, else data/keys. */
+    /**
+     * The key folder of a command-line tool: {@code -Dkofu.keys.dir}, else KOFU_KEYS_DIR, else
+     * data/keys.
+     */
     public static Path configuredDir() {
         String d = System.getProperty("kofu.keys.dir");
         if (d == null || d.isEmpty()) {
@@ -59,20 +65,22 @@ public final class Tls {
                 kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
                 kmf.init(ks, password);
             }
-            TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+            TrustManagerFactory tmf =
+                    TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
             tmf.init(load(keysDir.resolve("truststore.p12"), password));
             SSLContext ctx = SSLContext.getInstance("TLS");
             ctx.init(kmf == null ? null : kmf.getKeyManagers(), tmf.getTrustManagers(), null);
             return ctx;
         } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("cannot make the TLS context of " + party + ": " + e.getMessage(), e);
+            throw new IllegalStateException(
+                    "cannot make the TLS context of " + party + ": " + e.getMessage(), e);
         }
     }
 
     /**
-     * An HTTP client for {@code url}: for {@code https:} with the client certificate of {@code party}
-     * from the configured key folder and password ({@link #configuredDir()},
-     * {@link #configuredPassword()}); for {@code http:} (the dev profile) a plain one.
+     * An HTTP client for {@code url}: for {@code https:} with the client certificate of {@code
+     * party} from the configured key folder and password ({@link #configuredDir()}, {@link
+     * #configuredPassword()}); for {@code http:} (the dev profile) a plain one.
      */
     public static HttpClient httpClient(String url, String party) {
         HttpClient.Builder b = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5));

@@ -13,8 +13,11 @@ public class TlsKeysFailureAnalyzer extends AbstractFailureAnalyzer<TlsListener.
     @Override
     protected FailureAnalysis analyze(Throwable rootFailure, TlsListener.KeysUnreadable cause) {
         String message = cause.getMessage();
-        String description = message.endsWith(TlsListener.ACTION)
-                ? message.substring(0, message.length() - TlsListener.ACTION.length()).trim() : message;
+        String description =
+                message.endsWith(TlsListener.ACTION)
+                        ? message.substring(0, message.length() - TlsListener.ACTION.length())
+                                .trim()
+                        : message;
         return new FailureAnalysis(description, TlsListener.ACTION, cause);
     }
 }

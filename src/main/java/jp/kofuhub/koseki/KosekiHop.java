@@ -11,9 +11,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * OpenPGP on the koseki hop (docs/interfaces/koseki-server.md v1.1), for the koseki branch of route
- * {@code issue-certificate}: with {@code kofu.koseki.pgp} the request is signed by the hub and encrypted
- * to party {@value #SERVER}, and the server's answer is decrypted and its signature by {@value #SERVER}
- * verified before a byte of it is read. Off (dev profile, test hubs), bodies pass as they are.
+ * {@code issue-certificate}: with {@code kofu.koseki.pgp} the request is signed by the hub and
+ * encrypted to party {@value #SERVER}, and the server's answer is decrypted and its signature by
+ * {@value #SERVER} verified before a byte of it is read. Off (dev profile, test hubs), bodies pass
+ * as they are.
  */
 public class KosekiHop {
 
@@ -22,7 +23,10 @@ public class KosekiHop {
     /** The party of the koseki certificate server in {@code kofu.pgp.peers}. */
     public static final String SERVER = "koseki-server";
 
-    /** An answer of the koseki server refused for its OpenPGP envelope; counts as a failure of the server. */
+    /**
+     * An answer of the koseki server refused for its OpenPGP envelope; counts as a failure of the
+     * server.
+     */
     public static class AnswerRefused extends IOException {
         private final String code;
 
@@ -39,12 +43,17 @@ public class KosekiHop {
     private final PgpMessages pgp;
     private final InflationLimit limit;
 
-    /** @param pgp the hub's messages, or null: plain bodies; answers bounded by {@link InflationLimit#KOSEKI} */
+    /**
+     * @param pgp the hub's messages, or null: plain bodies; answers bounded by {@link
+     *     InflationLimit#KOSEKI}
+     */
     public KosekiHop(PgpMessages pgp) {
         this(pgp, InflationLimit.KOSEKI);
     }
 
-    /** @param limit how far a sealed answer may inflate ({@code kofu.inflation.koseki.*}) */
+    /**
+     * @param limit how far a sealed answer may inflate ({@code kofu.inflation.koseki.*})
+     */
     public KosekiHop(PgpMessages pgp, InflationLimit limit) {
         this.pgp = pgp;
         this.limit = limit;
@@ -66,32 +75,44 @@ public class KosekiHop {
     }
 
     /**
-     * The content of the server's answer. With OpenPGP on, a sealed answer is opened (encrypted to the
-     * hub, signed by {@value #SERVER}); a certificate or a refusal (200, 422) that is not sealed is
-     * refused UNSIGNED. Other answers (the server refusing the request itself, 4xx) are plain and are
-     * passed on: they never become a document.
+     * The content of the server's answer. With OpenPGP on, a sealed answer is opened (encrypted to
+     * the hub, signed by {@value #SERVER}); a certificate or a refusal (200, 422) that is not
+     * sealed is refused UNSIGNED. Other answers (the server refusing the request itself, 4xx) are
+     * plain and are passed on: they never become a document.
      *
      * @throws AnswerRefused the answer's envelope is refused (its OpenPGP code)
      */
-    public byte[] answer(byte[] body, String contentType, Integer status, String issueNumber) throws IOException {
+    public byte[] answer(byte[] body, String contentType, Integer status, String issueNumber)
+            throws IOException {
         return answer(body, contentType, status, issueNumber, null);
     }
 
     /**
-     * {@link #answer(byte[], String, Integer, String)}, logging the transaction too. An answer whose
-     * content inflates beyond {@code kofu.inflation.koseki} is refused MESSAGE_TOO_LARGE while it streams.
+     * {@link #answer(byte[], String, Integer, String)}, logging the transaction too. An answer
+     * whose content inflates beyond {@code kofu.inflation.koseki} is refused MESSAGE_TOO_LARGE
+     * while it streams.
      */
-    public byte[] answer(byte[] body, String contentType, Integer status, String issueNumber, String transaction)
+    public byte[] answer(
+            byte[] body, String contentType, Integer status, String issueNumber, String transaction)
             throws IOException {
         String id = transaction == null ? issueNumber : "tx " + transaction + " " + issueNumber;
         if (pgp == null) {
             return body;
         }
-        boolean isSealed = contentType != null
-                && contentType.toLowerCase(Locale.ROOT).split(";")[0].strip().equals(PgpMessages.MEDIA_TYPE);
+        boolean isSealed =
+                contentType != null
+                        && contentType
+                                .toLowerCase(Locale.ROOT)
+                                .split(";")[0]
+                                .strip()
+                                .equals(PgpMessages.MEDIA_TYPE);
         if (!isSealed) {
             if (status != null && (status == 200 || status == 422)) {
-                LOG.warn("koseki {}: answer HTTP {} refused UNSIGNED (not {})", id, status, PgpMessages.MEDIA_TYPE);
+                LOG.warn(
+                        "koseki {}: answer HTTP {} refused UNSIGNED (not {})",
+                        id,
+                        status,
+                        PgpMessages.MEDIA_TYPE);
                 throw new AnswerRefused("UNSIGNED");
             }
             return body;
@@ -99,8 +120,13 @@ public class KosekiHop {
         try {
             return pgp.open(body == null ? new byte[0] : body, SERVER, limit);
         } catch (PgpRefusedException e) {
-            LOG.warn("koseki {}: answer HTTP {} ({} bytes) refused {} ({})", id, status, body == null ? 0 : body.length,
-                    e.code(), e.getMessage());
+            LOG.warn(
+                    "koseki {}: answer HTTP {} ({} bytes) refused {} ({})",
+                    id,
+                    status,
+                    body == null ? 0 : body.length,
+                    e.code(),
+                    e.getMessage());
             throw new AnswerRefused(e.code());
         }
     }

@@ -13,35 +13,43 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
 /**
- * The hub's side of the koseki hop: {@code kosekiHop} (OpenPGP on the bodies when {@code kofu.koseki.pgp})
- * and {@code kosekiTls}, the client TLS of the koseki call: the hub's own certificate and truststore, the
- * files of the {@code hub} SSL bundle that the hub's listener uses (spring.ssl.bundle.jks.hub). It is set
- * on Camel's {@code https} component (not as {@code sslContextParameters} of the endpoint: camel-http
- * then speaks TLS even to an {@code http:} URL), so an {@code https:} koseki URL gets mutual TLS and an
- * {@code http:} one (dev profile, most test hubs) stays plain. The hub makes no other https calls.
+ * The hub's side of the koseki hop: {@code kosekiHop} (OpenPGP on the bodies when {@code
+ * kofu.koseki.pgp}) and {@code kosekiTls}, the client TLS of the koseki call: the hub's own
+ * certificate and truststore, the files of the {@code hub} SSL bundle that the hub's listener uses
+ * (spring.ssl.bundle.jks.hub). It is set on Camel's {@code https} component (not as {@code
+ * sslContextParameters} of the endpoint: camel-http then speaks TLS even to an {@code http:} URL),
+ * so an {@code https:} koseki URL gets mutual TLS and an {@code http:} one (dev profile, most test
+ * hubs) stays plain. The hub makes no other https calls.
  */
 @Configuration(proxyBeanMethods = false)
 public class KosekiHopBeans {
 
     @Bean
-    KosekiHop kosekiHop(PgpMessages pgpMessages, @Value("${kofu.koseki.pgp:true}") boolean pgp,
-                        @Value("${kofu.inflation.koseki.max-bytes:16777216}") long maxBytes,
-                        @Value("${kofu.inflation.koseki.max-ratio:100}") long maxRatio) {
-        return new KosekiHop(pgp ? pgpMessages : null, new jp.kofuhub.keys.InflationLimit(maxBytes, maxRatio));
+    KosekiHop kosekiHop(
+            PgpMessages pgpMessages,
+            @Value("${kofu.koseki.pgp:true}") boolean pgp,
+            @Value("${kofu.inflation.koseki.max-bytes:16777216}") long maxBytes,
+            @Value("${kofu.inflation.koseki.max-ratio:100}") long maxRatio) {
+        return new KosekiHop(
+                pgp ? pgpMessages : null, new jp.kofuhub.keys.InflationLimit(maxBytes, maxRatio));
     }
 
-    /** The {@code https} component (camel-http) presents the hub's certificate and trusts the truststore's CAs. */
+    /**
+     * The {@code https} component (camel-http) presents the hub's certificate and trusts the
+     * truststore's CAs.
+     */
     @Bean
     CamelContextConfiguration httpsClientTls(SSLContextParameters kosekiTls) {
         return new CamelContextConfiguration() {
             @Override
             public void beforeApplicationStart(CamelContext camelContext) {
-                camelContext.getComponent("https", HttpComponent.class).setSslContextParameters(kosekiTls);
+                camelContext
+                        .getComponent("https", HttpComponent.class)
+                        .setSslContextParameters(kosekiTls);
             }
 
             @Override
-            public void afterApplicationStart(CamelContext camelContext) {
-            }
+            public void afterApplicationStart(CamelContext camelContext) {}
         };
     }
 

@@ -20,10 +20,14 @@ public class KosekiRegistrationBeans {
     }
 
     @Bean
-    KosekiRegistrationService kosekiRegistrationService(KosekiRegistrations registrations,
-                                                        MunicipalityRegistry municipalities, Clock clock,
-                                                        org.springframework.beans.factory.ObjectProvider<jp.kofuhub.ops.CouplingSwitch> coupling) {
-        KosekiRegistrationService service = new KosekiRegistrationService(registrations, municipalities, clock);
+    KosekiRegistrationService kosekiRegistrationService(
+            KosekiRegistrations registrations,
+            MunicipalityRegistry municipalities,
+            Clock clock,
+            org.springframework.beans.factory.ObjectProvider<jp.kofuhub.ops.CouplingSwitch>
+                    coupling) {
+        KosekiRegistrationService service =
+                new KosekiRegistrationService(registrations, municipalities, clock);
         jp.kofuhub.ops.CouplingSwitch stop = coupling.getIfAvailable();
         if (stop != null) {
             service.setCoupling(stop::suspendedNow); // the hub's switch or the municipality's own

@@ -14,16 +14,18 @@ import org.springframework.lang.Nullable;
 
 /**
  * {@code /actuator/kosekiregistrations}: the city's review of 本籍地利用登録 applications made at kiosks.
+ *
  * <ul>
- * <li>{@code GET} — every application waiting for review: {@code {"count": n, "applications":
- * [{municipality, registrationId, serial, appliedAt, status}, …]}} — ids and times, never a name,
- * birth date, 本籍 or 筆頭者 (the reviewer reads those in the koseki system);</li>
- * <li>{@code POST} with JSON {@code {"registrationId": "HR-…", "decision": "APPROVE" | "REJECT",
- * "operator": "…", "reason": "…"}} ({@code reason} required to reject; {@code municipality} needed only
- * if the id exists in several) — {@code 200 APPROVED / REJECTED}, {@code 404 NOT_FOUND},
- * {@code 409 NOT_PENDING} (already decided here or by the koseki side; {@code status} says how) or
- * {@code AMBIGUOUS}, {@code 400 REFUSED} for a bad call.</li>
+ *   <li>{@code GET} — every application waiting for review: {@code {"count": n, "applications":
+ *       [{municipality, registrationId, serial, appliedAt, status}, …]}} — ids and times, never a
+ *       name, birth date, 本籍 or 筆頭者 (the reviewer reads those in the koseki system);
+ *   <li>{@code POST} with JSON {@code {"registrationId": "HR-…", "decision": "APPROVE" | "REJECT",
+ *       "operator": "…", "reason": "…"}} ({@code reason} required to reject; {@code municipality}
+ *       needed only if the id exists in several) — {@code 200 APPROVED / REJECTED}, {@code 404
+ *       NOT_FOUND}, {@code 409 NOT_PENDING} (already decided here or by the koseki side; {@code
+ *       status} says how) or {@code AMBIGUOUS}, {@code 400 REFUSED} for a bad call.
  * </ul>
+ *
  * Logs ids, the outcome and the operator, never the reason. Not yet protected: security for
  * management endpoints arrives with a later issue.
  */
@@ -42,7 +44,8 @@ public class KosekiRegistrationEndpoint {
 
     @ReadOperation
     public Map<String, Object> list() {
-        List<Map<String, Object>> waiting = registrations.waiting().stream().map(KosekiRegistrationEndpoint::describe).toList();
+        List<Map<String, Object>> waiting =
+                registrations.waiting().stream().map(KosekiRegistrationEndpoint::describe).toList();
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("count", waiting.size());
         out.put("applications", waiting);
@@ -50,8 +53,12 @@ public class KosekiRegistrationEndpoint {
     }
 
     @WriteOperation
-    public WebEndpointResponse<Map<String, Object>> decide(String registrationId, String decision, String operator,
-                                                           @Nullable String reason, @Nullable String municipality) {
+    public WebEndpointResponse<Map<String, Object>> decide(
+            String registrationId,
+            String decision,
+            String operator,
+            @Nullable String reason,
+            @Nullable String municipality) {
         String d = decision == null ? "" : decision.strip().toUpperCase(Locale.ROOT);
         if (registrationId == null || !registrationId.matches("[0-9A-Za-z-]{1,20}")) {
             return refused("registrationId is malformed");
@@ -71,20 +78,31 @@ public class KosekiRegistrationEndpoint {
         if (municipality != null && !municipality.matches("\\d{6}")) {
             return refused("municipality must be 6 digits");
         }
-        KosekiRegistrations.Decision r = registrations.decide(municipality, registrationId, d.equals("APPROVE"),
-                operator.strip(), reason == null || reason.isBlank() ? null : reason.strip());
-        LOG.info("koseki registration {} {}: {} {} by {}", r.municipality() == null ? "-" : r.municipality(),
-                registrationId, d, r.outcome(), clean(operator));
+        KosekiRegistrations.Decision r =
+                registrations.decide(
+                        municipality,
+                        registrationId,
+                        d.equals("APPROVE"),
+                        operator.strip(),
+                        reason == null || reason.isBlank() ? null : reason.strip());
+        LOG.info(
+                "koseki registration {} {}: {} {} by {}",
+                r.municipality() == null ? "-" : r.municipality(),
+                registrationId,
+                d,
+                r.outcome(),
+                clean(operator));
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("outcome", r.outcome().name());
         body.put("registrationId", registrationId);
         body.put("municipality", r.municipality());
         body.put("status", r.status());
-        int http = switch (r.outcome()) {
-            case APPROVED, REJECTED -> 200;
-            case NOT_FOUND -> 404;
-            case NOT_PENDING, AMBIGUOUS -> 409;
-        };
+        int http =
+                switch (r.outcome()) {
+                    case APPROVED, REJECTED -> 200;
+                    case NOT_FOUND -> 404;
+                    case NOT_PENDING, AMBIGUOUS -> 409;
+                };
         if (r.outcome() == KosekiRegistrations.Outcome.AMBIGUOUS) {
             body.put("message", "the id exists in several municipalities: give municipality");
         }

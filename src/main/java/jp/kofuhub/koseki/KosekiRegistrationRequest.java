@@ -17,41 +17,69 @@ import jp.kofuhub.issuance.IssuanceRequest;
 
 /**
  * A 本籍地利用登録 request of the issuance centre ({@code POST /api/v1/koseki-registrations},
- * docs/interfaces/issuance-centre.md): {@code {"transaction":"T-1","municipality":"012343","serial":"…",
+ * docs/interfaces/issuance-centre.md): {@code
+ * {"transaction":"T-1","municipality":"012343","serial":"…",
  * "honseki":"北海道北広島市…","hittosha":"…","person":{"name":"…","birthDate":"1980-01-02"}}}. Validated
  * as strictly as {@link IssuanceRequest}: every field required, no other field, sizes, a real date.
  * Holds personal data: {@link #toString()} shows ids only.
  */
-public record KosekiRegistrationRequest(String transaction, String municipality, String serial, String honseki,
-                                        String hittosha, String name, LocalDate birthDate) {
+public record KosekiRegistrationRequest(
+        String transaction,
+        String municipality,
+        String serial,
+        String honseki,
+        String hittosha,
+        String name,
+        LocalDate birthDate) {
 
     /** sentAt and nonce (v1.1) are checked by ReplayGuard before this parser runs. */
-    static final Set<String> FIELDS = Set.of("transaction", "municipality", "serial", "honseki", "hittosha", "person",
-            "sentAt", "nonce");
+    static final Set<String> FIELDS =
+            Set.of(
+                    "transaction",
+                    "municipality",
+                    "serial",
+                    "honseki",
+                    "hittosha",
+                    "person",
+                    "sentAt",
+                    "nonce");
+
     static final Set<String> PERSON_FIELDS = Set.of("name", "birthDate");
+
     /** The column sizes of honseki_application (characters). */
     static final int MAX_HONSEKI = 400;
+
     static final int MAX_HITTOSHA = 100;
     static final int MAX_NAME = 200;
+
     /** The earliest birth date taken: no living person was born before it. */
     static final LocalDate EARLIEST_BIRTH = LocalDate.of(1900, 1, 1);
 
     private static final Pattern MUNICIPALITY = Pattern.compile("\\d{6}");
     private static final Pattern SERIAL = Pattern.compile("[0-9A-Za-z]{8,40}");
-    private static final DateTimeFormatter DATE = DateTimeFormatter.ofPattern("uuuu-MM-dd")
-            .withResolverStyle(ResolverStyle.STRICT);
-    private static final ObjectMapper JSON = new ObjectMapper().enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+    private static final DateTimeFormatter DATE =
+            DateTimeFormatter.ofPattern("uuuu-MM-dd").withResolverStyle(ResolverStyle.STRICT);
+    private static final ObjectMapper JSON =
+            new ObjectMapper().enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
 
-    /** Parses and validates a body; every failure is a documented 4xx code. {@code today} bounds the birth date. */
-    public static KosekiRegistrationRequest parse(String contentType, String body, LocalDate today) {
+    /**
+     * Parses and validates a body; every failure is a documented 4xx code. {@code today} bounds the
+     * birth date.
+     */
+    public static KosekiRegistrationRequest parse(
+            String contentType, String body, LocalDate today) {
         if (contentType == null || !contentType.toLowerCase().startsWith("application/json")) {
-            throw new IssuanceException("UNSUPPORTED_MEDIA_TYPE", 415, "the body must be application/json");
+            throw new IssuanceException(
+                    "UNSUPPORTED_MEDIA_TYPE", 415, "the body must be application/json");
         }
         if (body == null || body.isBlank()) {
             throw malformed("the body is empty");
         }
         if (body.getBytes(StandardCharsets.UTF_8).length > IssuanceRequest.MAX_BODY_BYTES) {
-            throw new IssuanceException("REQUEST_TOO_LARGE", 413, "the body exceeds " + IssuanceRequest.MAX_BODY_BYTES + " bytes");
+            throw new IssuanceException(
+                    "REQUEST_TOO_LARGE",
+                    413,
+                    "the body exceeds " + IssuanceRequest.MAX_BODY_BYTES + " bytes");
         }
         JsonNode node;
         try {
@@ -87,7 +115,8 @@ public record KosekiRegistrationRequest(String transaction, String municipality,
         if (birthDate.isBefore(EARLIEST_BIRTH) || birthDate.isAfter(today)) {
             throw malformed("field person.birthDate is out of range");
         }
-        return new KosekiRegistrationRequest(transaction, municipality, serial, honseki, hittosha, name, birthDate);
+        return new KosekiRegistrationRequest(
+                transaction, municipality, serial, honseki, hittosha, name, birthDate);
     }
 
     @Override
@@ -124,9 +153,9 @@ public record KosekiRegistrationRequest(String transaction, String municipality,
     }
 
     /**
-     * Text of 1 to {@code max} characters (UTF-16 units, as H2 counts them: a character outside the BMP
-     * counts twice), not blank, without control characters (TAB,
-     * CR, LF and the like) or unpaired surrogates. Taken as sent: no trimming or normalisation.
+     * Text of 1 to {@code max} characters (UTF-16 units, as H2 counts them: a character outside the
+     * BMP counts twice), not blank, without control characters (TAB, CR, LF and the like) or
+     * unpaired surrogates. Taken as sent: no trimming or normalisation.
      */
     private static String text(JsonNode node, String name, int max) {
         String v = required(node, name);

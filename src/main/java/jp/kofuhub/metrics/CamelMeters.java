@@ -17,9 +17,9 @@ import org.apache.camel.support.processor.DelegateAsyncProcessor;
 /**
  * The Camel side of the meters, without touching the routes: an {@link InterceptStrategy} (Camel
  * Spring Boot adds such beans to the context by itself) that times the step {@value #CALL_KOSEKI}
- * (the koseki server call), notes the requested kind at {@value #PREPARE}, and at
- * {@value #OPEN}, the first step of the issue phase, registers an on-completion that times the
- * exchange from its creation (the request's arrival) to its end ({@code kofu.issuance.request}).
+ * (the koseki server call), notes the requested kind at {@value #PREPARE}, and at {@value #OPEN},
+ * the first step of the issue phase, registers an on-completion that times the exchange from its
+ * creation (the request's arrival) to its end ({@code kofu.issuance.request}).
  */
 public final class CamelMeters {
 
@@ -29,15 +29,20 @@ public final class CamelMeters {
     static final String KIND = "kofu.metrics.kind";
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private CamelMeters() {
-    }
+    private CamelMeters() {}
 
-    /** Times {@value #CALL_KOSEKI} and the issue phase from {@value #OPEN}; notes the kind before {@value #PREPARE}. */
+    /**
+     * Times {@value #CALL_KOSEKI} and the issue phase from {@value #OPEN}; notes the kind before
+     * {@value #PREPARE}.
+     */
     public static InterceptStrategy steps(HubMetrics metrics) {
         return new InterceptStrategy() {
             @Override
-            public Processor wrapProcessorInInterceptors(CamelContext context, NamedNode definition, Processor target,
-                                                         Processor nextTarget) {
+            public Processor wrapProcessorInInterceptors(
+                    CamelContext context,
+                    NamedNode definition,
+                    Processor target,
+                    Processor nextTarget) {
                 String id = definition.getId();
                 if (CALL_KOSEKI.equals(id)) {
                     return new Timed(target, metrics);
@@ -46,14 +51,23 @@ public final class CamelMeters {
                     return new DelegateAsyncProcessor(target) {
                         @Override
                         public boolean process(Exchange exchange, AsyncCallback callback) {
-                            exchange.getExchangeExtension().addOnCompletion(new SynchronizationAdapter() {
-                                @Override
-                                public void onDone(Exchange done) {
-                                    metrics.answered(done.getProperty(KIND, String.class), answerOutcome(done.getMessage()
-                                            .getHeader(Exchange.HTTP_RESPONSE_CODE, Integer.class), done.isFailed()),
-                                            done.getClock().elapsed() * 1_000_000L);
-                                }
-                            });
+                            exchange.getExchangeExtension()
+                                    .addOnCompletion(
+                                            new SynchronizationAdapter() {
+                                                @Override
+                                                public void onDone(Exchange done) {
+                                                    metrics.answered(
+                                                            done.getProperty(KIND, String.class),
+                                                            answerOutcome(
+                                                                    done.getMessage()
+                                                                            .getHeader(
+                                                                                    Exchange
+                                                                                            .HTTP_RESPONSE_CODE,
+                                                                                    Integer.class),
+                                                                    done.isFailed()),
+                                                            done.getClock().elapsed() * 1_000_000L);
+                                                }
+                                            });
                             return super.process(exchange, callback);
                         }
                     };
@@ -62,7 +76,8 @@ public final class CamelMeters {
                     return new DelegateAsyncProcessor(target) {
                         @Override
                         public boolean process(Exchange exchange, AsyncCallback callback) {
-                            exchange.setProperty(KIND, requestedKind(exchange.getMessage().getBody()));
+                            exchange.setProperty(
+                                    KIND, requestedKind(exchange.getMessage().getBody()));
                             return super.process(exchange, callback);
                         }
                     };
@@ -85,11 +100,16 @@ public final class CamelMeters {
         }
     }
 
-    /** How a call to the koseki server ended: OK, REFUSED (422), SERVER_ERROR, UNEXPECTED, TIMEOUT, UNREACHABLE, FAILED. */
+    /**
+     * How a call to the koseki server ended: OK, REFUSED (422), SERVER_ERROR, UNEXPECTED, TIMEOUT,
+     * UNREACHABLE, FAILED.
+     */
     static String kosekiOutcome(Integer status, Throwable error) {
         if (error != null) {
             for (Throwable t = error; t != null; t = t.getCause()) {
-                if (t instanceof SocketTimeoutException || t instanceof HttpTimeoutException || t instanceof TimeoutException) {
+                if (t instanceof SocketTimeoutException
+                        || t instanceof HttpTimeoutException
+                        || t instanceof TimeoutException) {
                     return "TIMEOUT";
                 }
                 if (t instanceof ConnectException) {
@@ -135,15 +155,22 @@ public final class CamelMeters {
         @Override
         public boolean process(Exchange exchange, AsyncCallback callback) {
             long started = System.nanoTime();
-            return super.process(exchange, doneSync -> {
-                try {
-                    metrics.kosekiCall(kosekiOutcome(exchange.getMessage().getHeader(Exchange.HTTP_RESPONSE_CODE,
-                            Integer.class), exchange.getException()), System.nanoTime() - started);
-                } finally {
-                    callback.done(doneSync);
-                }
-            });
+            return super.process(
+                    exchange,
+                    doneSync -> {
+                        try {
+                            metrics.kosekiCall(
+                                    kosekiOutcome(
+                                            exchange.getMessage()
+                                                    .getHeader(
+                                                            Exchange.HTTP_RESPONSE_CODE,
+                                                            Integer.class),
+                                            exchange.getException()),
+                                    System.nanoTime() - started);
+                        } finally {
+                            callback.done(doneSync);
+                        }
+                    });
         }
     }
-
 }

@@ -15,11 +15,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Gauges of the replica's sync state per municipality and source, read from {@code sync_source_state}
- * through {@link ReplicaFreshness} at most once per {@link #REFRESH} however often they are scraped:
- * {@code kofu.sync.lag} (seconds from the data as-of of the last applied file to now) and
- * {@code kofu.sync.gap} (1 while the source is stopped waiting for a missing file). A source that
- * appears later gets its gauges at the next scrape ({@code kofu.sync.sources} triggers the look).
+ * Gauges of the replica's sync state per municipality and source, read from {@code
+ * sync_source_state} through {@link ReplicaFreshness} at most once per {@link #REFRESH} however
+ * often they are scraped: {@code kofu.sync.lag} (seconds from the data as-of of the last applied
+ * file to now) and {@code kofu.sync.gap} (1 while the source is stopped waiting for a missing
+ * file). A source that appears later gets its gauges at the next scrape ({@code kofu.sync.sources}
+ * triggers the look).
  */
 public class SyncMeters implements MeterBinder {
 
@@ -42,10 +43,13 @@ public class SyncMeters implements MeterBinder {
     public void bindTo(MeterRegistry registry) {
         this.registry = registry;
         Gauge.builder("kofu.sync.sources", this, m -> m.states().size())
-                .description("municipality/source pairs the replica has loaded").register(registry);
+                .description("municipality/source pairs the replica has loaded")
+                .register(registry);
     }
 
-    /** The sources' states, reloaded when older than {@link #REFRESH}; new sources get their gauges. */
+    /**
+     * The sources' states, reloaded when older than {@link #REFRESH}; new sources get their gauges.
+     */
     synchronized Map<String, ReplicaFreshness.SourceState> states() {
         Instant now = clock.instant();
         if (loadedAt.plus(REFRESH).isBefore(now)) {
@@ -58,7 +62,9 @@ public class SyncMeters implements MeterBinder {
                 states = fresh;
                 fresh.values().forEach(this::register);
             } catch (RuntimeException e) {
-                LOG.warn("sync gauges: the sync state cannot be read ({})", e.getClass().getSimpleName());
+                LOG.warn(
+                        "sync gauges: the sync state cannot be read ({})",
+                        e.getClass().getSimpleName());
             }
         }
         return states;
@@ -71,18 +77,26 @@ public class SyncMeters implements MeterBinder {
         }
         String municipality = HubMetrics.municipality(s.municipality());
         String source = HubMetrics.code(s.source());
-        Gauge.builder("kofu.sync.lag", this, m -> m.lagSeconds(key)).baseUnit("seconds")
+        Gauge.builder("kofu.sync.lag", this, m -> m.lagSeconds(key))
+                .baseUnit("seconds")
                 .description("now minus the data as-of time of the last applied file")
-                .tag("municipality", municipality).tag("source", source).register(registry);
+                .tag("municipality", municipality)
+                .tag("source", source)
+                .register(registry);
         Gauge.builder("kofu.sync.gap", this, m -> m.gap(key))
                 .description("1 while the source is stopped waiting for a missing file, else 0")
-                .tag("municipality", municipality).tag("source", source).register(registry);
+                .tag("municipality", municipality)
+                .tag("source", source)
+                .register(registry);
     }
 
     double lagSeconds(String key) {
         ReplicaFreshness.SourceState s = states().get(key);
-        // data dated ahead of this clock (a source system's clock, or an export as of later today) is not late: 0
-        return s == null ? Double.NaN : Math.max(0, Duration.between(s.dataAsOf(), clock.instant()).toMillis()) / 1000.0;
+        // data dated ahead of this clock (a source system's clock, or an export as of later today)
+        // is not late: 0
+        return s == null
+                ? Double.NaN
+                : Math.max(0, Duration.between(s.dataAsOf(), clock.instant()).toMillis()) / 1000.0;
     }
 
     double gap(String key) {

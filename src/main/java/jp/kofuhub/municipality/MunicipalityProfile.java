@@ -10,16 +10,17 @@ import java.util.OptionalInt;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * One municipality the hub serves, as configured in {@code config/municipalities/<code>-<name>.yaml}.
- * The 団体コード is the key of every replica row and every request. {@code mayorTitle} is the full
- * official title as printed on the issuer line (北広島市長, 当別町長), after the prefecture.
+ * One municipality the hub serves, as configured in {@code
+ * config/municipalities/<code>-<name>.yaml}. The 団体コード is the key of every replica row and every
+ * request. {@code mayorTitle} is the full official title as printed on the issuer line (北広島市長,
+ * 当別町長), after the prefecture.
  *
- * <p>{@code fees} are the dated fee periods of the kiosk service ({@link FeeSchedule}; absent: no kind has
- * a fee) and {@code calendar} its opening hours ({@link ServiceCalendar.Config}; absent: all defaults,
- * 06:30–23:00 daily, closed 12-29..01-03, 戸籍 weekdays 09:00–17:00). Use {@link #fee} and
- * {@link #serviceCalendar()}: both are built once per distinct configuration and cached, so they are
- * cheap to call per request. {@link MunicipalityRegistry} builds them at start-up, so a profile with a
- * bad fee or calendar entry stops the start.
+ * <p>{@code fees} are the dated fee periods of the kiosk service ({@link FeeSchedule}; absent: no
+ * kind has a fee) and {@code calendar} its opening hours ({@link ServiceCalendar.Config}; absent:
+ * all defaults, 06:30–23:00 daily, closed 12-29..01-03, 戸籍 weekdays 09:00–17:00). Use {@link #fee}
+ * and {@link #serviceCalendar()}: both are built once per distinct configuration and cached, so
+ * they are cheap to call per request. {@link MunicipalityRegistry} builds them at start-up, so a
+ * profile with a bad fee or calendar entry stops the start.
  */
 @JsonIgnoreProperties(ignoreUnknown = false)
 public record MunicipalityProfile(
@@ -52,17 +53,22 @@ public record MunicipalityProfile(
      * the (immutable) configuration they are built from. Profiles are few and read once, so the caches
      * stay tiny; a configuration that fails validation is not cached and fails again on every call.
      */
-    private static final Map<List<FeeSchedule.FeePeriod>, FeeSchedule> FEE_SCHEDULES = new ConcurrentHashMap<>();
-    private static final Map<ServiceCalendar.Config, ServiceCalendar> CALENDARS = new ConcurrentHashMap<>();
+    private static final Map<List<FeeSchedule.FeePeriod>, FeeSchedule> FEE_SCHEDULES =
+            new ConcurrentHashMap<>();
+    private static final Map<ServiceCalendar.Config, ServiceCalendar> CALENDARS =
+            new ConcurrentHashMap<>();
 
-    /** 住民票 layouts of the standard (STD §5): 世帯連記式, up to four persons a sheet, or 個人票, one a sheet. */
+    /**
+     * 住民票 layouts of the standard (STD §5): 世帯連記式, up to four persons a sheet, or 個人票, one a sheet.
+     */
     public static final String RENKI = "RENKI";
+
     public static final String KOJIN = "KOJIN";
 
     /**
-     * The height (an FO length in mm, e.g. {@code 20mm}) of a band across the top of every page, under
-     * the top margin, that the hub leaves free of text for the issuance centre's anti-forgery overlay;
-     * null when the centre needs none.
+     * The height (an FO length in mm, e.g. {@code 20mm}) of a band across the top of every page,
+     * under the top margin, that the hub leaves free of text for the issuance centre's anti-forgery
+     * overlay; null when the centre needs none.
      */
     public String antiForgeryBand() {
         return antiForgeryBand;
@@ -83,10 +89,9 @@ public record MunicipalityProfile(
         return year <= current && year > current - count;
     }
 
-
     /**
-     * The 年度 of tax certificates offered on {@code today}: the new 年度 opens on the switch-over
-     * day ({@code taxYearSwitch}, MM-dd, default 06-10); before it the previous 年度 is offered.
+     * The 年度 of tax certificates offered on {@code today}: the new 年度 opens on the switch-over day
+     * ({@code taxYearSwitch}, MM-dd, default 06-10); before it the previous 年度 is offered.
      */
     public int offeredTaxYear(java.time.LocalDate today) {
         String mmdd = taxYearSwitch == null ? "06-10" : taxYearSwitch;
@@ -101,7 +106,8 @@ public record MunicipalityProfile(
     /**
      * The fee schedule of {@code fees} ({@link FeeSchedule#EMPTY} when the profile has none).
      *
-     * @throws IllegalStateException when a fee period is invalid (the registry checks this at start-up)
+     * @throws IllegalStateException when a fee period is invalid (the registry checks this at
+     *     start-up)
      */
     public FeeSchedule feeSchedule() {
         if (fees == null || fees.isEmpty()) {
@@ -111,9 +117,9 @@ public record MunicipalityProfile(
     }
 
     /**
-     * The kiosk fee in yen of {@code kind} on {@code day} (a day in Asia/Tokyo); empty when no fee period
-     * covers the day, e.g. before the municipality's kiosk service started. See {@link FeeSchedule#fee}.
-     * Whether the kind is offered is a separate question: {@link #offers}.
+     * The kiosk fee in yen of {@code kind} on {@code day} (a day in Asia/Tokyo); empty when no fee
+     * period covers the day, e.g. before the municipality's kiosk service started. See {@link
+     * FeeSchedule#fee}. Whether the kind is offered is a separate question: {@link #offers}.
      */
     public OptionalInt fee(String kind, LocalDate day) {
         return feeSchedule().fee(kind, day);
@@ -122,7 +128,8 @@ public record MunicipalityProfile(
     /**
      * The service calendar of {@code calendar} (all defaults when the profile has none).
      *
-     * @throws IllegalStateException when a calendar entry is malformed (the registry checks this at start-up)
+     * @throws IllegalStateException when a calendar entry is malformed (the registry checks this at
+     *     start-up)
      */
     public ServiceCalendar serviceCalendar() {
         ServiceCalendar.Config c = calendar == null ? ServiceCalendar.Config.defaults() : calendar;

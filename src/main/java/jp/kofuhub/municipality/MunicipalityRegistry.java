@@ -17,14 +17,15 @@ import org.yaml.snakeyaml.constructor.SafeConstructor;
 import org.yaml.snakeyaml.nodes.Tag;
 
 /**
- * The municipalities this hub serves: every {@code *.yaml} file of the profiles folder, read once at
- * start-up. A profile that does not parse stops the start: a half-configured city must not issue.
- * That includes its {@code fees} ({@link FeeSchedule}) and {@code calendar} ({@link ServiceCalendar}),
- * which are built here once so that a bad period or hour stops the start with the file's name.
+ * The municipalities this hub serves: every {@code *.yaml} file of the profiles folder, read once
+ * at start-up. A profile that does not parse stops the start: a half-configured city must not
+ * issue. That includes its {@code fees} ({@link FeeSchedule}) and {@code calendar} ({@link
+ * ServiceCalendar}), which are built here once so that a bad period or hour stops the start with
+ * the file's name.
  *
  * <p>YAML dates and date-times ({@code 2016-12-12}, {@code 2026-12-06T00:00:00+09:00}) are read as
- * their text, not as {@code java.util.Date}, and converted by Jackson's java.time support, so a date
- * means the same day whatever the JVM's time zone.
+ * their text, not as {@code java.util.Date}, and converted by Jackson's java.time support, so a
+ * date means the same day whatever the JVM's time zone.
  */
 public class MunicipalityRegistry {
 
@@ -36,7 +37,10 @@ public class MunicipalityRegistry {
         Map<String, MunicipalityProfile> map = new TreeMap<>();
         ObjectMapper mapper = new ObjectMapper().registerModule(new JavaTimeModule());
         try (Stream<Path> files = Files.list(dir)) {
-            for (Path f : files.filter(p -> p.getFileName().toString().endsWith(".yaml")).sorted().toList()) {
+            for (Path f :
+                    files.filter(p -> p.getFileName().toString().endsWith(".yaml"))
+                            .sorted()
+                            .toList()) {
                 Object raw;
                 try (Reader r = Files.newBufferedReader(f)) {
                     raw = new Yaml(new TimestampsAsText(new LoaderOptions())).load(r);
@@ -45,26 +49,39 @@ public class MunicipalityRegistry {
                 try {
                     p = mapper.convertValue(raw, MunicipalityProfile.class);
                 } catch (IllegalArgumentException e) {
-                    throw new IllegalStateException("municipality profile " + f + " is invalid: " + e.getMessage(), e);
+                    throw new IllegalStateException(
+                            "municipality profile " + f + " is invalid: " + e.getMessage(), e);
                 }
                 if (p.code() == null || !p.code().matches("\\d{6}")) {
-                    throw new IllegalStateException("municipality profile " + f + " needs a 6-digit code");
+                    throw new IllegalStateException(
+                            "municipality profile " + f + " needs a 6-digit code");
                 }
                 if (p.juminhyoLayout() != null && !p.layout().equals(p.juminhyoLayout())) {
-                    throw new IllegalStateException("municipality profile " + f + ": juminhyoLayout must be "
-                            + MunicipalityProfile.RENKI + " or " + MunicipalityProfile.KOJIN);
+                    throw new IllegalStateException(
+                            "municipality profile "
+                                    + f
+                                    + ": juminhyoLayout must be "
+                                    + MunicipalityProfile.RENKI
+                                    + " or "
+                                    + MunicipalityProfile.KOJIN);
                 }
-                if (p.antiForgeryBand() != null && !p.antiForgeryBand().matches("\\d{1,3}(\\.\\d)?mm")) {
-                    throw new IllegalStateException("municipality profile " + f + ": antiForgeryBand must be a length in mm, e.g. 20mm");
+                if (p.antiForgeryBand() != null
+                        && !p.antiForgeryBand().matches("\\d{1,3}(\\.\\d)?mm")) {
+                    throw new IllegalStateException(
+                            "municipality profile "
+                                    + f
+                                    + ": antiForgeryBand must be a length in mm, e.g. 20mm");
                 }
                 try {
                     p.feeSchedule();
                     p.serviceCalendar();
                 } catch (IllegalStateException e) {
-                    throw new IllegalStateException("municipality profile " + f + " is invalid: " + e.getMessage(), e);
+                    throw new IllegalStateException(
+                            "municipality profile " + f + " is invalid: " + e.getMessage(), e);
                 }
                 if (map.put(p.code(), p) != null) {
-                    throw new IllegalStateException("municipality " + p.code() + " is configured twice");
+                    throw new IllegalStateException(
+                            "municipality " + p.code() + " is configured twice");
                 }
             }
         } catch (IOException e) {
@@ -73,7 +90,10 @@ public class MunicipalityRegistry {
         this.byCode = Map.copyOf(map);
     }
 
-    /** SnakeYAML's safe constructor, except that timestamps stay text (Jackson parses them as java.time). */
+    /**
+     * SnakeYAML's safe constructor, except that timestamps stay text (Jackson parses them as
+     * java.time).
+     */
     private static final class TimestampsAsText extends SafeConstructor {
         TimestampsAsText(LoaderOptions options) {
             super(options);

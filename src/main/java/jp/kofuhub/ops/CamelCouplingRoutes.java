@@ -11,11 +11,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * {@link CouplingRoutes} over Camel's route controller, for the route ids of {@code kofu.coupling.routes}.
- * A route whose consumer cannot be suspended (platform-http REST routes) is stopped by Camel instead
- * and started again on resume. Only routes this instance suspended are resumed: a route an operator
- * stopped for another reason, or one that never starts (the demo heartbeat outside the demo), stays
- * as it is. Ids that name no route are skipped.
+ * {@link CouplingRoutes} over Camel's route controller, for the route ids of {@code
+ * kofu.coupling.routes}. A route whose consumer cannot be suspended (platform-http REST routes) is
+ * stopped by Camel instead and started again on resume. Only routes this instance suspended are
+ * resumed: a route an operator stopped for another reason, or one that never starts (the demo
+ * heartbeat outside the demo), stays as it is. Ids that name no route are skipped.
  */
 public class CamelCouplingRoutes implements CouplingRoutes {
 
@@ -28,7 +28,7 @@ public class CamelCouplingRoutes implements CouplingRoutes {
 
     /**
      * @param timeoutSeconds how long a route's exchanges in flight may take to finish when it is
-     *                       suspended (then Camel forces it)
+     *     suspended (then Camel forces it)
      */
     public CamelCouplingRoutes(CamelContext camel, List<String> routeIds, long timeoutSeconds) {
         this.camel = camel;
@@ -53,7 +53,10 @@ public class CamelCouplingRoutes implements CouplingRoutes {
                 suspendedHere.add(id);
                 LOG.info("coupling: route {} {}", id, c.getRouteStatus(id));
             } catch (Exception e) {
-                LOG.error("coupling: route {} could not be suspended ({})", id, e.getClass().getSimpleName());
+                LOG.error(
+                        "coupling: route {} could not be suspended ({})",
+                        id,
+                        e.getClass().getSimpleName());
             }
         }
     }
@@ -70,7 +73,10 @@ public class CamelCouplingRoutes implements CouplingRoutes {
                 }
                 suspendedHere.remove(id);
             } catch (Exception e) {
-                LOG.error("coupling: route {} could not be resumed ({})", id, e.getClass().getSimpleName());
+                LOG.error(
+                        "coupling: route {} could not be resumed ({})",
+                        id,
+                        e.getClass().getSimpleName());
             }
         }
     }

@@ -4,8 +4,8 @@ import java.time.Clock;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
-import jp.kofuhub.keys.ClientCertificateFilter;
 import jp.kofuhub.history.IssuanceHistory;
+import jp.kofuhub.keys.ClientCertificateFilter;
 import jp.kofuhub.municipality.MunicipalityProfile;
 import jp.kofuhub.municipality.MunicipalityRegistry;
 import org.apache.camel.CamelContext;
@@ -24,28 +24,41 @@ import org.springframework.web.context.request.RequestContextHolder;
 import org.springframework.web.context.request.ServletRequestAttributes;
 
 /**
- * The stop switch of the online coupling: {@link CouplingSwitch} (also the JMX MBean
- * {@code jp.kofuhub:type=CouplingSwitch}), the boundary routes it suspends, the filter that refuses
- * API requests while suspended, {@code /actuator/coupling}, and the start-up hook that suspends the
+ * The stop switch of the online coupling: {@link CouplingSwitch} (also the JMX MBean {@code
+ * jp.kofuhub:type=CouplingSwitch}), the boundary routes it suspends, the filter that refuses API
+ * requests while suspended, {@code /actuator/coupling}, and the start-up hook that suspends the
  * routes again when the hub starts suspended.
  */
 @Configuration(proxyBeanMethods = false)
 public class CouplingBeans {
 
     @Bean
-    CamelCouplingRoutes couplingRoutes(CamelContext camel, @Value("${kofu.coupling.routes}") String routes,
-                                       @Value("${kofu.coupling.route-timeout-seconds:10}") long timeoutSeconds) {
+    CamelCouplingRoutes couplingRoutes(
+            CamelContext camel,
+            @Value("${kofu.coupling.routes}") String routes,
+            @Value("${kofu.coupling.route-timeout-seconds:10}") long timeoutSeconds) {
         return new CamelCouplingRoutes(camel, ids(routes), timeoutSeconds);
     }
 
     @Bean
-    CouplingSwitch couplingSwitch(JdbcTemplate jdbc, TransactionTemplate tx, IssuanceHistory history,
-                                  MunicipalityRegistry municipalities, Clock clock,
-                                  @Value("${kofu.coupling.deployment:kofu-hub}") String deployment,
-                                  CamelCouplingRoutes routes) {
-        CouplingSwitch s = new CouplingSwitch(jdbc, tx, history,
-                () -> municipalities.all().stream().map(MunicipalityProfile::code).toList(), clock, deployment, routes,
-                CouplingBeans::consoleUser);
+    CouplingSwitch couplingSwitch(
+            JdbcTemplate jdbc,
+            TransactionTemplate tx,
+            IssuanceHistory history,
+            MunicipalityRegistry municipalities,
+            Clock clock,
+            @Value("${kofu.coupling.deployment:kofu-hub}") String deployment,
+            CamelCouplingRoutes routes) {
+        CouplingSwitch s =
+                new CouplingSwitch(
+                        jdbc,
+                        tx,
+                        history,
+                        () -> municipalities.all().stream().map(MunicipalityProfile::code).toList(),
+                        clock,
+                        deployment,
+                        routes,
+                        CouplingBeans::consoleUser);
         // the filter refuses from the first request on: read the state before the listener opens
         s.load();
         return s;
@@ -67,11 +80,15 @@ public class CouplingBeans {
         };
     }
 
-    /** After the client-certificate filter (an unknown client learns nothing), before everything else. */
+    /**
+     * After the client-certificate filter (an unknown client learns nothing), before everything
+     * else.
+     */
     @Bean
-    FilterRegistrationBean<CouplingFilter> couplingFilter(CouplingSwitch coupling,
-                                                          @Value("${kofu.issuance.api-path:/api/v1}") String apiPath) {
-        FilterRegistrationBean<CouplingFilter> r = new FilterRegistrationBean<>(new CouplingFilter(coupling, apiPath));
+    FilterRegistrationBean<CouplingFilter> couplingFilter(
+            CouplingSwitch coupling, @Value("${kofu.issuance.api-path:/api/v1}") String apiPath) {
+        FilterRegistrationBean<CouplingFilter> r =
+                new FilterRegistrationBean<>(new CouplingFilter(coupling, apiPath));
         r.setOrder(Ordered.HIGHEST_PRECEDENCE + 20);
         r.addUrlPatterns("/*");
         return r;
@@ -92,13 +109,15 @@ public class CouplingBeans {
     }
 
     /**
-     * The caller of {@code /actuator/coupling}: {@code cert:<CN>} of the client certificate the TLS handshake
-     * verified (ClientCertificateFilter let it through as a management client); without TLS (dev profile,
-     * test hubs) there is no one to name: {@link CouplingEndpoint#NO_TLS}.
+     * The caller of {@code /actuator/coupling}: {@code cert:<CN>} of the client certificate the TLS
+     * handshake verified (ClientCertificateFilter let it through as a management client); without
+     * TLS (dev profile, test hubs) there is no one to name: {@link CouplingEndpoint#NO_TLS}.
      */
     static String certificateCaller() {
         if (RequestContextHolder.getRequestAttributes() instanceof ServletRequestAttributes a) {
-            String cn = ClientCertificateFilter.commonName(a.getRequest().getAttribute(ClientCertificateFilter.CERTIFICATES));
+            String cn =
+                    ClientCertificateFilter.commonName(
+                            a.getRequest().getAttribute(ClientCertificateFilter.CERTIFICATES));
             if (cn != null && !cn.isBlank()) {
                 return "cert:" + cn;
             }

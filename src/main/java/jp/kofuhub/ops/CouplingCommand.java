@@ -15,6 +15,7 @@ import java.util.Set;
 /**
  * {@code coupling}: the operator's command for the stop switch of the online coupling, through the
  * running hub's actuator endpoint ({@link CouplingEndpoint}).
+ *
  * <pre>
  * coupling status [--municipality 012343]
  * coupling suspend [--municipality 012343] --why TEXT
@@ -22,14 +23,16 @@ import java.util.Set;
  *   [--url https://localhost:8443]   (default: environment KOFU_URL, else https://localhost:8443; https: with
  *   the operator client certificate of the key folder, KOFU_KEYS_DIR else data/keys)
  * </pre>
+ *
  * The hub records the client certificate's subject ({@code cert:<CN>}) as the operator; an old
- * {@code --operator NAME} is accepted and ignored (said on stderr), so runbooks keep working.
- * Exit code 0 = done (status shown, suspended or resumed, or already so), 3 = refused by the hub,
- * 1 = the hub could not be reached, 2 = bad arguments.
+ * {@code --operator NAME} is accepted and ignored (said on stderr), so runbooks keep working. Exit
+ * code 0 = done (status shown, suspended or resumed, or already so), 3 = refused by the hub, 1 =
+ * the hub could not be reached, 2 = bad arguments.
  */
 public final class CouplingCommand {
 
-    static final String USAGE = """
+    static final String USAGE =
+            """
             usage: coupling status [--municipality CODE] [--url URL]
                    coupling suspend [--municipality CODE] --why TEXT [--url URL]
                    coupling resume [--municipality CODE] --why TEXT [--url URL]
@@ -43,18 +46,22 @@ public final class CouplingCommand {
               URL defaults to $KOFU_URL, else https://localhost:8443 (client certificate: operator.p12 of
               $KOFU_KEYS_DIR, else data/keys; an http:// URL for a dev-profile hub)""";
 
-    private static final Set<String> OPTIONS = Set.of("--url", "--operator", "--why", "--municipality");
+    private static final Set<String> OPTIONS =
+            Set.of("--url", "--operator", "--why", "--municipality");
 
-    private CouplingCommand() {
-    }
+    private CouplingCommand() {}
 
     public static int run(String[] args) {
-        jp.kofuhub.cli.CommandOptions.Parsed parsed = jp.kofuhub.cli.CommandOptions.parseWords(args, OPTIONS);
+        jp.kofuhub.cli.CommandOptions.Parsed parsed =
+                jp.kofuhub.cli.CommandOptions.parseWords(args, OPTIONS);
         if (parsed == null || parsed.words().size() != 1) {
             return usage();
         }
         Map<String, String> o = parsed.options();
-        String url = o.getOrDefault("--url", System.getenv().getOrDefault("KOFU_URL", "https://localhost:8443"));
+        String url =
+                o.getOrDefault(
+                        "--url",
+                        System.getenv().getOrDefault("KOFU_URL", "https://localhost:8443"));
         url = url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
         String command = parsed.words().get(0);
         try {
@@ -70,8 +77,9 @@ public final class CouplingCommand {
                         return usage();
                     }
                     if (o.containsKey("--operator")) {
-                        System.err.println("coupling: --operator is ignored: the hub records the client certificate's"
-                                + " subject as the operator");
+                        System.err.println(
+                                "coupling: --operator is ignored: the hub records the client certificate's"
+                                        + " subject as the operator");
                     }
                     return change(url, command, o.get("--why"), o.get("--municipality"));
                 }
@@ -84,12 +92,14 @@ public final class CouplingCommand {
         }
     }
 
-    private static int status(String url, String municipality) throws IOException, InterruptedException {
+    private static int status(String url, String municipality)
+            throws IOException, InterruptedException {
         if (municipality != null && !municipality.matches("\\d{6}")) {
             return usage();
         }
         String query = municipality == null ? "" : "?municipality=" + municipality;
-        HttpResponse<String> res = send(HttpRequest.newBuilder(URI.create(url + "/actuator/coupling" + query)).GET());
+        HttpResponse<String> res =
+                send(HttpRequest.newBuilder(URI.create(url + "/actuator/coupling" + query)).GET());
         if (res.statusCode() != 200) {
             return refused(res);
         }
@@ -102,15 +112,19 @@ public final class CouplingCommand {
         if (municipality != null && !municipality.matches("\\d{6}")) {
             return usage();
         }
-        com.fasterxml.jackson.databind.node.ObjectNode n = new ObjectMapper().createObjectNode().put("action", action)
-                .put("reason", why);
+        com.fasterxml.jackson.databind.node.ObjectNode n =
+                new ObjectMapper().createObjectNode().put("action", action).put("reason", why);
         if (municipality != null) {
             n.put("municipality", municipality);
         }
         String body = n.toString();
-        HttpResponse<String> res = send(HttpRequest.newBuilder(URI.create(url + "/actuator/coupling"))
-                .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8)));
+        HttpResponse<String> res =
+                send(
+                        HttpRequest.newBuilder(URI.create(url + "/actuator/coupling"))
+                                .header("Content-Type", "application/json")
+                                .POST(
+                                        HttpRequest.BodyPublishers.ofString(
+                                                body, StandardCharsets.UTF_8)));
         if (res.statusCode() != 200) {
             return refused(res);
         }
@@ -123,9 +137,17 @@ public final class CouplingCommand {
     private static void print(JsonNode s) {
         boolean suspended = s.path("suspended").asBoolean();
         if (s.path("municipality").isTextual()) {
-            System.out.println("coupling of " + s.path("municipality").asText() + " " + (suspended ? "SUSPENDED" : "ACTIVE")
-                    + (s.path("since").isTextual() ? " since " + s.path("since").asText() : "")
-                    + (s.path("operator").isTextual() ? " by " + s.path("operator").asText() : ""));
+            System.out.println(
+                    "coupling of "
+                            + s.path("municipality").asText()
+                            + " "
+                            + (suspended ? "SUSPENDED" : "ACTIVE")
+                            + (s.path("since").isTextual()
+                                    ? " since " + s.path("since").asText()
+                                    : "")
+                            + (s.path("operator").isTextual()
+                                    ? " by " + s.path("operator").asText()
+                                    : ""));
             if (s.path("reason").isTextual()) {
                 System.out.println("reason: " + s.path("reason").asText());
             }
@@ -134,9 +156,13 @@ public final class CouplingCommand {
             }
             return;
         }
-        System.out.println("coupling " + (suspended ? "SUSPENDED" : "ACTIVE")
-                + (s.path("since").isTextual() ? " since " + s.path("since").asText() : "")
-                + (s.path("operator").isTextual() ? " by " + s.path("operator").asText() : ""));
+        System.out.println(
+                "coupling "
+                        + (suspended ? "SUSPENDED" : "ACTIVE")
+                        + (s.path("since").isTextual() ? " since " + s.path("since").asText() : "")
+                        + (s.path("operator").isTextual()
+                                ? " by " + s.path("operator").asText()
+                                : ""));
         if (s.path("reason").isTextual()) {
             System.out.println("reason: " + s.path("reason").asText());
         }
@@ -145,12 +171,30 @@ public final class CouplingCommand {
         if (!routes.isEmpty()) {
             System.out.println("boundary routes: " + String.join(", ", routes));
         }
-        s.path("municipalities").fields().forEachRemaining(e -> System.out.println("municipality " + e.getKey()
-                + " SUSPENDED" + (e.getValue().path("since").isTextual() ? " since " + e.getValue().path("since").asText() : "")
-                + (e.getValue().path("operator").isTextual() ? " by " + e.getValue().path("operator").asText() : "")));
+        s.path("municipalities")
+                .fields()
+                .forEachRemaining(
+                        e ->
+                                System.out.println(
+                                        "municipality "
+                                                + e.getKey()
+                                                + " SUSPENDED"
+                                                + (e.getValue().path("since").isTextual()
+                                                        ? " since "
+                                                                + e.getValue()
+                                                                        .path("since")
+                                                                        .asText()
+                                                        : "")
+                                                + (e.getValue().path("operator").isTextual()
+                                                        ? " by "
+                                                                + e.getValue()
+                                                                        .path("operator")
+                                                                        .asText()
+                                                        : "")));
     }
 
-    private static HttpResponse<String> send(HttpRequest.Builder b) throws IOException, InterruptedException {
+    private static HttpResponse<String> send(HttpRequest.Builder b)
+            throws IOException, InterruptedException {
         return jp.kofuhub.keys.OperatorCalls.send(b, Duration.ofMinutes(2));
     }
 

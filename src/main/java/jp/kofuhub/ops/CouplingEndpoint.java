@@ -11,32 +11,42 @@ import org.springframework.lang.Nullable;
 
 /**
  * {@code /actuator/coupling}: the stop switch of the online coupling ({@link CouplingSwitch}).
+ *
  * <ul>
- * <li>{@code GET} — {@code {"suspended": true|false, "since": …, "operator": …, "reason": …, "routes": […],
- * "municipalities": {"012343": {"suspended": true, "since": …, "operator": …, "reason": …}, …}}} (the whole
- * hub's switch, then every municipality suspended on its own; read from the database);</li>
- * <li>{@code GET ?municipality=012343} — that municipality's own switch, plus {@code "hubSuspended"} and
- * {@code "effective"} (suspended by either);</li>
- * <li>{@code POST} with JSON {@code {"action": "suspend" | "resume", "reason": "…"}}, and
- * {@code "municipality": "012343"} to switch that municipality only; the operator recorded is the caller's
- * client certificate ({@code cert:<CN>}), never a name in the body (an {@code "operator"} there is ignored)
- * — {@code 200 SUSPENDED / RESUMED}, {@code 200 ALREADY_SUSPENDED / NOT_SUSPENDED} (nothing recorded),
- * {@code 400 REFUSED} for a missing reason or action or a municipality this hub does not serve.</li>
+ *   <li>{@code GET} — {@code {"suspended": true|false, "since": …, "operator": …, "reason": …,
+ *       "routes": […], "municipalities": {"012343": {"suspended": true, "since": …, "operator": …,
+ *       "reason": …}, …}}} (the whole hub's switch, then every municipality suspended on its own;
+ *       read from the database);
+ *   <li>{@code GET ?municipality=012343} — that municipality's own switch, plus {@code
+ *       "hubSuspended"} and {@code "effective"} (suspended by either);
+ *   <li>{@code POST} with JSON {@code {"action": "suspend" | "resume", "reason": "…"}}, and {@code
+ *       "municipality": "012343"} to switch that municipality only; the operator recorded is the
+ *       caller's client certificate ({@code cert:<CN>}), never a name in the body (an {@code
+ *       "operator"} there is ignored) — {@code 200 SUSPENDED / RESUMED}, {@code 200
+ *       ALREADY_SUSPENDED / NOT_SUSPENDED} (nothing recorded), {@code 400 REFUSED} for a missing
+ *       reason or action or a municipality this hub does not serve.
  * </ul>
  */
 @Endpoint(id = "coupling")
 public class CouplingEndpoint {
 
-    /** Recorded as the operator when the hub runs without TLS (dev profile): no certificate names anyone. */
+    /**
+     * Recorded as the operator when the hub runs without TLS (dev profile): no certificate names
+     * anyone.
+     */
     public static final String NO_TLS = "anonymous:no-tls";
 
     private final CouplingSwitch coupling;
     private final java.util.List<String> routes;
     private final java.util.function.Supplier<String> caller;
 
-    /** @param caller the authenticated caller of the current request ({@code cert:<CN>}) */
-    public CouplingEndpoint(CouplingSwitch coupling, java.util.List<String> routes,
-                            java.util.function.Supplier<String> caller) {
+    /**
+     * @param caller the authenticated caller of the current request ({@code cert:<CN>})
+     */
+    public CouplingEndpoint(
+            CouplingSwitch coupling,
+            java.util.List<String> routes,
+            java.util.function.Supplier<String> caller) {
         this.coupling = coupling;
         this.routes = java.util.List.copyOf(routes);
         this.caller = caller;
@@ -56,8 +66,8 @@ public class CouplingEndpoint {
     }
 
     @WriteOperation
-    public WebEndpointResponse<Map<String, Object>> change(@Nullable String action, @Nullable String reason,
-                                                           @Nullable String municipality) {
+    public WebEndpointResponse<Map<String, Object>> change(
+            @Nullable String action, @Nullable String reason, @Nullable String municipality) {
         String a = action == null ? "" : action.trim().toLowerCase(Locale.ROOT);
         if (!a.equals("suspend") && !a.equals("resume")) {
             return refused("action must be suspend or resume");
@@ -67,10 +77,15 @@ public class CouplingEndpoint {
         String status;
         try {
             if (one) {
-                status = a.equals("suspend") ? coupling.suspendMunicipality(municipality, operator, reason)
-                        : coupling.resumeMunicipality(municipality, operator, reason);
+                status =
+                        a.equals("suspend")
+                                ? coupling.suspendMunicipality(municipality, operator, reason)
+                                : coupling.resumeMunicipality(municipality, operator, reason);
             } else {
-                status = a.equals("suspend") ? coupling.suspend(operator, reason) : coupling.resume(operator, reason);
+                status =
+                        a.equals("suspend")
+                                ? coupling.suspend(operator, reason)
+                                : coupling.resume(operator, reason);
             }
         } catch (IllegalArgumentException e) {
             return refused(e.getMessage());
@@ -85,7 +100,8 @@ public class CouplingEndpoint {
         Map<String, Object> m = fields(s);
         m.put("routes", routes);
         Map<String, Object> municipalities = new LinkedHashMap<>();
-        coupling.suspendedMunicipalities().forEach((code, ms) -> municipalities.put(code, fields(ms)));
+        coupling.suspendedMunicipalities()
+                .forEach((code, ms) -> municipalities.put(code, fields(ms)));
         m.put("municipalities", municipalities);
         return m;
     }

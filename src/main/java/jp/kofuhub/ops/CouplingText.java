@@ -6,29 +6,36 @@ import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 
 /**
- * The operator and reason texts of the stop switch ({@link CouplingSwitch}): control and format characters
- * removed, blanks collapsed, cut to length; and the hash the logs name instead of the reason.
+ * The operator and reason texts of the stop switch ({@link CouplingSwitch}): control and format
+ * characters removed, blanks collapsed, cut to length; and the hash the logs name instead of the
+ * reason.
  */
 final class CouplingText {
 
-    private CouplingText() {
-    }
+    private CouplingText() {}
 
-    /** The operator id: control and format characters removed, blanks collapsed, at most 64 characters. */
+    /**
+     * The operator id: control and format characters removed, blanks collapsed, at most 64
+     * characters.
+     */
     static String cleanOperator(String operator) {
         String s = clean(operator, CouplingSwitch.MAX_OPERATOR);
         if (s.isEmpty()) {
-            throw new IllegalArgumentException("operator is required: who suspends or resumes the coupling");
+            throw new IllegalArgumentException(
+                    "operator is required: who suspends or resumes the coupling");
         }
         return s;
     }
 
-    /** The reason: control and format characters removed, blanks collapsed, at most 400 characters. */
+    /**
+     * The reason: control and format characters removed, blanks collapsed, at most 400 characters.
+     */
     static String cleanReason(String reason) {
         String s = clean(reason, CouplingSwitch.MAX_REASON);
         if (s.isEmpty()) {
-            throw new IllegalArgumentException("reason is required: why the coupling is suspended or resumed"
-                    + " (no personal data)");
+            throw new IllegalArgumentException(
+                    "reason is required: why the coupling is suspended or resumed"
+                            + " (no personal data)");
         }
         return s;
     }
@@ -38,19 +45,28 @@ final class CouplingText {
             return "";
         }
         StringBuilder b = new StringBuilder();
-        text.codePoints().forEach(cp -> {
-            int type = Character.getType(cp);
-            boolean invisible = type == Character.CONTROL || type == Character.FORMAT || type == Character.UNASSIGNED
-                    || type == Character.PRIVATE_USE || type == Character.SURROGATE
-                    || type == Character.LINE_SEPARATOR || type == Character.PARAGRAPH_SEPARATOR;
-            if (invisible || Character.isWhitespace(cp) || Character.isSpaceChar(cp)) {
-                if (b.length() > 0 && b.charAt(b.length() - 1) != ' ') {
-                    b.append(' ');
-                }
-            } else {
-                b.appendCodePoint(cp);
-            }
-        });
+        text.codePoints()
+                .forEach(
+                        cp -> {
+                            int type = Character.getType(cp);
+                            boolean invisible =
+                                    type == Character.CONTROL
+                                            || type == Character.FORMAT
+                                            || type == Character.UNASSIGNED
+                                            || type == Character.PRIVATE_USE
+                                            || type == Character.SURROGATE
+                                            || type == Character.LINE_SEPARATOR
+                                            || type == Character.PARAGRAPH_SEPARATOR;
+                            if (invisible
+                                    || Character.isWhitespace(cp)
+                                    || Character.isSpaceChar(cp)) {
+                                if (b.length() > 0 && b.charAt(b.length() - 1) != ' ') {
+                                    b.append(' ');
+                                }
+                            } else {
+                                b.appendCodePoint(cp);
+                            }
+                        });
         String s = b.toString().strip();
         if (s.length() > max) {
             int end = max;
@@ -64,7 +80,10 @@ final class CouplingText {
 
     static String sha256(String s) {
         try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8)));
+            return HexFormat.of()
+                    .formatHex(
+                            MessageDigest.getInstance("SHA-256")
+                                    .digest(s.getBytes(StandardCharsets.UTF_8)));
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("SHA-256 is not available", e);
         }

@@ -21,11 +21,12 @@ record MunicipalStates(Map<String, State> byCode) {
     /** The municipalities suspended on their own, by code. */
     Map<String, State> suspended() {
         Map<String, State> out = new TreeMap<>();
-        byCode.forEach((code, s) -> {
-            if (s.suspended()) {
-                out.put(code, s);
-            }
-        });
+        byCode.forEach(
+                (code, s) -> {
+                    if (s.suspended()) {
+                        out.put(code, s);
+                    }
+                });
         return out;
     }
 

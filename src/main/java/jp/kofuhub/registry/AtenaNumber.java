@@ -1,25 +1,26 @@
 package jp.kofuhub.registry;
 
 /**
- * 宛名番号: the city's internal person number, 15 digits, the last a modulus-11 check digit over
- * the 14 before it (weights 2–7 cycling from the rightmost digit). The hub checks it on every
- * record it takes from the registry, so a number mangled in transit (a dropped or swapped digit)
- * is caught before it can join a certificate to the wrong person.
+ * 宛名番号: the city's internal person number, 15 digits, the last a modulus-11 check digit over the 14
+ * before it (weights 2–7 cycling from the rightmost digit). The hub checks it on every record it
+ * takes from the registry, so a number mangled in transit (a dropped or swapped digit) is caught
+ * before it can join a certificate to the wrong person.
  */
 public final class AtenaNumber {
 
     /** Digits before the check digit. */
     public static final int BASE_DIGITS = 14;
+
     public static final int LENGTH = BASE_DIGITS + 1;
     private static final long MAX_BASE = 99_999_999_999_999L;
 
-    private AtenaNumber() {
-    }
+    private AtenaNumber() {}
 
     /** The 15-digit number for {@code base} (0 ≤ base < 10^14): zero-padded base + check digit. */
     public static String of(long base) {
         if (base < 0 || base > MAX_BASE) {
-            throw new IllegalArgumentException("atena base must have at most " + BASE_DIGITS + " digits");
+            throw new IllegalArgumentException(
+                    "atena base must have at most " + BASE_DIGITS + " digits");
         }
         String plain = Long.toString(base);
         String digits = "0".repeat(BASE_DIGITS - plain.length()) + plain;

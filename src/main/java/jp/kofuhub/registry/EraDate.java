@@ -4,13 +4,15 @@ import java.time.DateTimeException;
 import java.time.LocalDate;
 
 /**
- * Dates in the registry export are written the way the in-house systems keep them: a 7-digit
- * era date {@code GYYMMDD} (元号コード G: 1 明治, 2 大正, 3 昭和, 4 平成, 5 令和; YY the era year; MM; DD).
- * A year outside its era (平成32, 令和0, 昭和65) or a day before the era began is invalid.
+ * Dates in the registry export are written the way the in-house systems keep them: a 7-digit era
+ * date {@code GYYMMDD} (元号コード G: 1 明治, 2 大正, 3 昭和, 4 平成, 5 令和; YY the era year; MM; DD). A year
+ * outside its era (平成32, 令和0, 昭和65) or a day before the era began is invalid.
  */
 public final class EraDate {
 
-    /** The five modern eras with their first day; an era ends the day before the next one begins. */
+    /**
+     * The five modern eras with their first day; an era ends the day before the next one begins.
+     */
     public enum Era {
         MEIJI(1, "明治", "M", LocalDate.of(1868, 1, 25)),
         TAISHO(2, "大正", "T", LocalDate.of(1912, 7, 30)),
@@ -56,12 +58,16 @@ public final class EraDate {
         }
     }
 
-    private EraDate() {
-    }
+    private EraDate() {}
 
-    /** Parses {@code GYYMMDD}; throws {@link IllegalArgumentException} with a reason that names no data. */
+    /**
+     * Parses {@code GYYMMDD}; throws {@link IllegalArgumentException} with a reason that names no
+     * data.
+     */
     public static LocalDate parse(String text) {
-        if (text == null || text.length() != 7 || !text.chars().allMatch(c -> c >= '0' && c <= '9')) {
+        if (text == null
+                || text.length() != 7
+                || !text.chars().allMatch(c -> c >= '0' && c <= '9')) {
             throw new IllegalArgumentException("not a 7-digit era date");
         }
         Era era = Era.ofCode(text.charAt(0) - '0');
@@ -94,7 +100,8 @@ public final class EraDate {
             throw new IllegalArgumentException("date before 明治");
         }
         int year = date.getYear() - era.start.getYear() + 1;
-        return String.format("%d%02d%02d%02d", era.code, year, date.getMonthValue(), date.getDayOfMonth());
+        return String.format(
+                "%d%02d%02d%02d", era.code, year, date.getMonthValue(), date.getDayOfMonth());
     }
 
     /** 和暦 for print: 令和8年11月25日, with 元年 for the first year. */
@@ -104,8 +111,13 @@ public final class EraDate {
             return date.getYear() + "年" + date.getMonthValue() + "月" + date.getDayOfMonth() + "日";
         }
         int year = date.getYear() - era.start.getYear() + 1;
-        return era.kanji + (year == 1 ? "元" : Integer.toString(year)) + "年"
-                + date.getMonthValue() + "月" + date.getDayOfMonth() + "日";
+        return era.kanji
+                + (year == 1 ? "元" : Integer.toString(year))
+                + "年"
+                + date.getMonthValue()
+                + "月"
+                + date.getDayOfMonth()
+                + "日";
     }
 
     /** Western calendar for print (foreign residents' birth dates): 1985年4月1日. */

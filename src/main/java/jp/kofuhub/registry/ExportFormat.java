@@ -8,17 +8,21 @@ public final class ExportFormat {
 
     public static final String MAGIC = "#KOFU-EXPORT 1";
     public static final String END = "#end";
-    /** Files are picked up only with this suffix; writers write {@code name.kexp.part} and rename. */
+
+    /**
+     * Files are picked up only with this suffix; writers write {@code name.kexp.part} and rename.
+     */
     public static final String SUFFIX = ".kexp";
+
     public static final Pattern MUNICIPALITY = Pattern.compile("\\d{6}");
     public static final Pattern SOURCE = Pattern.compile("[A-Z][A-Z0-9]{1,15}");
     public static final Charset CP932 = Charset.forName("windows-31j");
 
-    private ExportFormat() {
-    }
+    private ExportFormat() {}
 
     /** Canonical file name: {@code 012343_JUKI_000000001_FULL.kexp}. */
-    public static String fileName(String municipality, String source, long sequence, ExportHeader.Kind kind) {
+    public static String fileName(
+            String municipality, String source, long sequence, ExportHeader.Kind kind) {
         return String.format("%s_%s_%09d_%s%s", municipality, source, sequence, kind, SUFFIX);
     }
 
@@ -26,7 +30,9 @@ public final class ExportFormat {
         return switch (name) {
             case "UTF-8" -> java.nio.charset.StandardCharsets.UTF_8;
             case "CP932" -> CP932;
-            default -> throw new ExportFileException("BAD_MANIFEST", "encoding must be UTF-8 or CP932");
+            default ->
+                    throw new ExportFileException(
+                            "BAD_MANIFEST", "encoding must be UTF-8 or CP932");
         };
     }
 

@@ -16,7 +16,10 @@ public record ExportHeader(
         Map<RecordType, Long> recordCounts,
         String payloadSha256) {
 
-    public enum Kind { FULL, DELTA }
+    public enum Kind {
+        FULL,
+        DELTA
+    }
 
     public long totalRecords() {
         return recordCounts.values().stream().mapToLong(Long::longValue).sum();

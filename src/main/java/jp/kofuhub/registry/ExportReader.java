@@ -27,7 +27,10 @@ import java.util.Map;
  */
 public final class ExportReader implements AutoCloseable {
 
-    /** Receives each record; {@code fields} excludes the type tag and has exactly the contract's columns. */
+    /**
+     * Receives each record; {@code fields} excludes the type tag and has exactly the contract's
+     * columns.
+     */
     @FunctionalInterface
     public interface RecordSink {
         void accept(RecordType type, String[] fields, long lineNo);
@@ -57,11 +60,15 @@ public final class ExportReader implements AutoCloseable {
 
     /** Reads every record; throws {@link ExportFileException} on the first bad line. */
     public void readRecords(RecordSink sink) {
-        CharsetDecoder decoder = header.charset().newDecoder()
-                .onMalformedInput(CodingErrorAction.REPORT)
-                .onUnmappableCharacter(CodingErrorAction.REPORT);
-        try (BufferedReader reader = new BufferedReader(
-                new InputStreamReader(new DigestInputStream(raw, digest), decoder), 1 << 16)) {
+        CharsetDecoder decoder =
+                header.charset()
+                        .newDecoder()
+                        .onMalformedInput(CodingErrorAction.REPORT)
+                        .onUnmappableCharacter(CodingErrorAction.REPORT);
+        try (BufferedReader reader =
+                new BufferedReader(
+                        new InputStreamReader(new DigestInputStream(raw, digest), decoder),
+                        1 << 16)) {
             String line;
             while ((line = reader.readLine()) != null) {
                 lineNo++;
@@ -75,8 +82,16 @@ public final class ExportReader implements AutoCloseable {
                 }
                 String[] fields = line.substring(tab + 1).split("\t", -1);
                 if (fields.length != type.columns().size()) {
-                    throw new ExportFileException("BAD_RECORD", "payload line " + lineNo + ": " + type
-                            + " needs " + type.columns().size() + " fields, has " + fields.length);
+                    throw new ExportFileException(
+                            "BAD_RECORD",
+                            "payload line "
+                                    + lineNo
+                                    + ": "
+                                    + type
+                                    + " needs "
+                                    + type.columns().size()
+                                    + " fields, has "
+                                    + fields.length);
                 }
                 for (int i = 0; i < fields.length; i++) {
                     fields[i] = TextNormalizer.canonical(fields[i]);
@@ -85,8 +100,12 @@ public final class ExportReader implements AutoCloseable {
                 sink.accept(type, fields, lineNo);
             }
         } catch (CharacterCodingException e) {
-            throw new ExportFileException("BAD_ENCODING",
-                    "payload line " + (lineNo + 1) + " does not decode as " + ExportFormat.charsetName(header.charset()));
+            throw new ExportFileException(
+                    "BAD_ENCODING",
+                    "payload line "
+                            + (lineNo + 1)
+                            + " does not decode as "
+                            + ExportFormat.charsetName(header.charset()));
         } catch (IOException e) {
             throw new ExportFileException("TRUNCATED", "payload unreadable after line " + lineNo);
         }
@@ -96,13 +115,15 @@ public final class ExportReader implements AutoCloseable {
     public void finish() {
         String actual = HexFormat.of().formatHex(digest.digest());
         if (!actual.equalsIgnoreCase(header.payloadSha256())) {
-            throw new ExportFileException("HASH_MISMATCH", "payload SHA-256 differs from the manifest");
+            throw new ExportFileException(
+                    "HASH_MISMATCH", "payload SHA-256 differs from the manifest");
         }
         for (RecordType t : RecordType.values()) {
             long expected = header.recordCounts().getOrDefault(t, 0L);
             long got = seen.getOrDefault(t, 0L);
             if (expected != got) {
-                throw new ExportFileException("COUNT_MISMATCH",
+                throw new ExportFileException(
+                        "COUNT_MISMATCH",
                         "manifest says " + expected + " " + t + " records, payload has " + got);
             }
         }
@@ -122,14 +143,16 @@ public final class ExportReader implements AutoCloseable {
     private static ExportHeader readHeader(InputStream in) throws IOException {
         String first = readAsciiLine(in);
         if (first == null || !first.equals(ExportFormat.MAGIC)) {
-            throw new ExportFileException("BAD_MANIFEST", "file does not start with " + ExportFormat.MAGIC);
+            throw new ExportFileException(
+                    "BAD_MANIFEST", "file does not start with " + ExportFormat.MAGIC);
         }
         Map<String, String> values = new LinkedHashMap<>();
         String line;
         while (true) {
             line = readAsciiLine(in);
             if (line == null) {
-                throw new ExportFileException("TRUNCATED", "manifest has no " + ExportFormat.END + " line");
+                throw new ExportFileException(
+                        "TRUNCATED", "manifest has no " + ExportFormat.END + " line");
             }
             if (line.equals(ExportFormat.END)) {
                 break;
@@ -150,7 +173,8 @@ public final class ExportReader implements AutoCloseable {
         }
         String source = require(v, "source");
         if (!ExportFormat.SOURCE.matcher(source).matches()) {
-            throw new ExportFileException("BAD_MANIFEST", "source must match " + ExportFormat.SOURCE);
+            throw new ExportFileException(
+                    "BAD_MANIFEST", "source must match " + ExportFormat.SOURCE);
         }
         long sequence;
         try {
@@ -171,14 +195,16 @@ public final class ExportReader implements AutoCloseable {
         try {
             createdAt = OffsetDateTime.parse(require(v, "created-at"));
         } catch (DateTimeParseException e) {
-            throw new ExportFileException("BAD_MANIFEST", "created-at is not an ISO-8601 date-time with offset");
+            throw new ExportFileException(
+                    "BAD_MANIFEST", "created-at is not an ISO-8601 date-time with offset");
         }
         Map<RecordType, Long> counts = new EnumMap<>(RecordType.class);
         for (String part : require(v, "records").split("\\s+")) {
             String[] kv = part.split("=", 2);
             RecordType t = kv.length == 2 ? RecordType.of(kv[0]) : null;
             if (t == null) {
-                throw new ExportFileException("BAD_MANIFEST", "records must list TYPE=count pairs of known types");
+                throw new ExportFileException(
+                        "BAD_MANIFEST", "records must list TYPE=count pairs of known types");
             }
             try {
                 counts.put(t, Long.parseLong(kv[1]));
@@ -191,8 +217,16 @@ public final class ExportReader implements AutoCloseable {
             throw new ExportFileException("BAD_MANIFEST", "payload-sha256 must be 64 hex digits");
         }
         int version = 1;
-        return new ExportHeader(version, municipality, source, sequence, kind, createdAt,
-                ExportFormat.charset(require(v, "encoding")), counts, sha.toLowerCase());
+        return new ExportHeader(
+                version,
+                municipality,
+                source,
+                sequence,
+                kind,
+                createdAt,
+                ExportFormat.charset(require(v, "encoding")),
+                counts,
+                sha.toLowerCase());
     }
 
     private static String require(Map<String, String> v, String key) {

@@ -20,9 +20,9 @@ import java.util.Map;
 import java.util.stream.Collectors;
 
 /**
- * Writes one export file the way the contract asks: payload to a temporary file while hashing,
- * then manifest + payload to {@code name.kexp.part}, then an atomic rename to {@code name.kexp}.
- * Used by the generator, the tests and as the reference implementation for in-house systems.
+ * Writes one export file the way the contract asks: payload to a temporary file while hashing, then
+ * manifest + payload to {@code name.kexp.part}, then an atomic rename to {@code name.kexp}. Used by
+ * the generator, the tests and as the reference implementation for in-house systems.
  */
 public final class ExportWriter implements AutoCloseable {
 
@@ -42,8 +42,9 @@ public final class ExportWriter implements AutoCloseable {
 
     /**
      * Sees every record any writer in this JVM writes, before it is encoded; null (the default, and
-     * always in production) for none. The tests' log guard sets it to learn every synthetic resident's
-     * names, 宛名番号, card serials and 住民票コード, so that it can fail a build whose logs show one.
+     * always in production) for none. The tests' log guard sets it to learn every synthetic
+     * resident's names, 宛名番号, card serials and 住民票コード, so that it can fail a build whose logs show
+     * one.
      */
     public interface RecordTap {
         void written(RecordType type, String[] fields);
@@ -56,8 +57,15 @@ public final class ExportWriter implements AutoCloseable {
         tap = t;
     }
 
-    public ExportWriter(Path dir, String municipality, String source, long sequence, ExportHeader.Kind kind,
-                        Charset charset, OffsetDateTime createdAt) throws IOException {
+    public ExportWriter(
+            Path dir,
+            String municipality,
+            String source,
+            long sequence,
+            ExportHeader.Kind kind,
+            Charset charset,
+            OffsetDateTime createdAt)
+            throws IOException {
         this.dir = dir;
         this.municipality = municipality;
         this.source = source;
@@ -72,15 +80,21 @@ public final class ExportWriter implements AutoCloseable {
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
-        this.out = new DigestOutputStream(new java.io.BufferedOutputStream(Files.newOutputStream(payload), 1 << 16), digest);
-        this.encoder = charset.newEncoder().onMalformedInput(CodingErrorAction.REPORT)
-                .onUnmappableCharacter(CodingErrorAction.REPORT);
+        this.out =
+                new DigestOutputStream(
+                        new java.io.BufferedOutputStream(Files.newOutputStream(payload), 1 << 16),
+                        digest);
+        this.encoder =
+                charset.newEncoder()
+                        .onMalformedInput(CodingErrorAction.REPORT)
+                        .onUnmappableCharacter(CodingErrorAction.REPORT);
     }
 
     /** Writes one record; {@code null} fields are written empty. */
     public void write(RecordType type, String... fields) throws IOException {
         if (fields.length != type.columns().size()) {
-            throw new IllegalArgumentException(type + " needs " + type.columns().size() + " fields");
+            throw new IllegalArgumentException(
+                    type + " needs " + type.columns().size() + " fields");
         }
         RecordTap t = tap;
         if (t != null) {
@@ -101,7 +115,11 @@ public final class ExportWriter implements AutoCloseable {
             java.nio.ByteBuffer bytes = encoder.encode(java.nio.CharBuffer.wrap(line));
             out.write(bytes.array(), bytes.arrayOffset() + bytes.position(), bytes.remaining());
         } catch (CharacterCodingException e) {
-            throw new IOException(type + " record has a character " + ExportFormat.charsetName(charset) + " cannot encode");
+            throw new IOException(
+                    type
+                            + " record has a character "
+                            + ExportFormat.charsetName(charset)
+                            + " cannot encode");
         }
         counts.merge(type, 1L, Long::sum);
     }
@@ -110,21 +128,42 @@ public final class ExportWriter implements AutoCloseable {
     public Path commit() throws IOException {
         out.close();
         String sha = HexFormat.of().formatHex(digest.digest());
-        // the seven v1.1 types always; N (contract 1.2) only when present, so files without it stay byte-identical
-        String records = java.util.Arrays.stream(RecordType.values())
-                .filter(t -> t != RecordType.N || counts.containsKey(t))
-                .map(t -> t.name() + "=" + counts.getOrDefault(t, 0L))
-                .collect(Collectors.joining(" "));
-        String manifest = ExportFormat.MAGIC + "\n"
-                + "#municipality: " + municipality + "\n"
-                + "#source: " + source + "\n"
-                + "#sequence: " + sequence + "\n"
-                + "#kind: " + kind + "\n"
-                + "#created-at: " + createdAt + "\n"
-                + "#encoding: " + ExportFormat.charsetName(charset) + "\n"
-                + "#records: " + records + "\n"
-                + "#payload-sha256: " + sha + "\n"
-                + ExportFormat.END + "\n";
+        // the seven v1.1 types always; N (contract 1.2) only when present, so files without it stay
+        // byte-identical
+        String records =
+                java.util.Arrays.stream(RecordType.values())
+                        .filter(t -> t != RecordType.N || counts.containsKey(t))
+                        .map(t -> t.name() + "=" + counts.getOrDefault(t, 0L))
+                        .collect(Collectors.joining(" "));
+        String manifest =
+                ExportFormat.MAGIC
+                        + "\n"
+                        + "#municipality: "
+                        + municipality
+                        + "\n"
+                        + "#source: "
+                        + source
+                        + "\n"
+                        + "#sequence: "
+                        + sequence
+                        + "\n"
+                        + "#kind: "
+                        + kind
+                        + "\n"
+                        + "#created-at: "
+                        + createdAt
+                        + "\n"
+                        + "#encoding: "
+                        + ExportFormat.charsetName(charset)
+                        + "\n"
+                        + "#records: "
+                        + records
+                        + "\n"
+                        + "#payload-sha256: "
+                        + sha
+                        + "\n"
+                        + ExportFormat.END
+                        + "\n";
         String name = ExportFormat.fileName(municipality, source, sequence, kind);
         Path part = dir.resolve(name + ".part");
         try (OutputStream o = Files.newOutputStream(part)) {

@@ -12,37 +12,116 @@ import java.util.Map;
 public enum RecordType {
 
     /** 世帯 — one household. */
-    H(List.of("op", "household_no", "head_atena_no", "postal_code", "address", "katagaki",
-            "household_block")),
+    H(
+            List.of(
+                    "op",
+                    "household_no",
+                    "head_atena_no",
+                    "postal_code",
+                    "address",
+                    "katagaki",
+                    "household_block")),
 
     /** 住民 — a full-row snapshot of one resident (one 履歴 of the person). */
-    R(List.of("op", "atena_no", "history_no", "household_no", "juminhyo_code", "resident_type",
-            "family_name", "given_name", "family_name_kana", "given_name_kana", "kana_confirmed",
-            "kyu_uji", "kyu_uji_kana", "alpha_name", "tsusho", "tsusho_kana",
-            "nationality", "residence_status", "residence_period_end", "residence_card_no",
-            "birth_date", "sex", "relationship", "honseki", "hittosha",
-            "address_since", "previous_address", "became_resident_date", "notified_date",
-            "status", "person_block", "support_measure", "adult_guardianship",
-            "change_reason", "change_date", "change_notified_date", "processed_date")),
+    R(
+            List.of(
+                    "op",
+                    "atena_no",
+                    "history_no",
+                    "household_no",
+                    "juminhyo_code",
+                    "resident_type",
+                    "family_name",
+                    "given_name",
+                    "family_name_kana",
+                    "given_name_kana",
+                    "kana_confirmed",
+                    "kyu_uji",
+                    "kyu_uji_kana",
+                    "alpha_name",
+                    "tsusho",
+                    "tsusho_kana",
+                    "nationality",
+                    "residence_status",
+                    "residence_period_end",
+                    "residence_card_no",
+                    "birth_date",
+                    "sex",
+                    "relationship",
+                    "honseki",
+                    "hittosha",
+                    "address_since",
+                    "previous_address",
+                    "became_resident_date",
+                    "notified_date",
+                    "status",
+                    "person_block",
+                    "support_measure",
+                    "adult_guardianship",
+                    "change_reason",
+                    "change_date",
+                    "change_notified_date",
+                    "processed_date")),
 
     /** 利用者証明用電子証明書のシリアル番号 — one card or smartphone certificate of a resident. */
     C(List.of("op", "serial", "atena_no", "cert_kind", "valid_until", "status")),
 
     /** 交付制限 — an issuance block on a person or a household: 支援措置 (incl. provisional) or 抑止. */
-    B(List.of("op", "block_id", "atena_no", "household_no", "block_kind", "valid_from", "valid_until")),
+    B(
+            List.of(
+                    "op",
+                    "block_id",
+                    "atena_no",
+                    "household_no",
+                    "block_kind",
+                    "valid_from",
+                    "valid_until")),
 
     /** 印鑑登録 — one seal registration with its image (base64 PNG) and status. */
-    S(List.of("op", "registration_no", "atena_no", "status", "name_form", "registered_date", "cancelled_date",
-            "seal_image")),
+    S(
+            List.of(
+                    "op",
+                    "registration_no",
+                    "atena_no",
+                    "status",
+                    "name_form",
+                    "registered_date",
+                    "cancelled_date",
+                    "seal_image")),
 
     /** 課税 — one person's income and tax for one 年度. Amounts in yen. */
-    T(List.of("op", "fiscal_year", "atena_no", "address_jan1", "resident_jan1", "filing_kind",
-            "income_salary", "income_pension", "income_business", "income_other", "total_income",
-            "deductions", "taxable_income", "city_per_capita", "city_income_levy", "pref_per_capita",
-            "pref_income_levy", "non_taxed")),
+    T(
+            List.of(
+                    "op",
+                    "fiscal_year",
+                    "atena_no",
+                    "address_jan1",
+                    "resident_jan1",
+                    "filing_kind",
+                    "income_salary",
+                    "income_pension",
+                    "income_business",
+                    "income_other",
+                    "total_income",
+                    "deductions",
+                    "taxable_income",
+                    "city_per_capita",
+                    "city_income_levy",
+                    "pref_per_capita",
+                    "pref_income_levy",
+                    "non_taxed")),
 
     /** 本籍地利用登録 — a card serial's registration to get 戸籍 certificates of a 本籍 in the city. */
-    K(List.of("op", "registration_id", "serial", "honseki", "hittosha", "status", "applied_date", "decided_date")),
+    K(
+            List.of(
+                    "op",
+                    "registration_id",
+                    "serial",
+                    "honseki",
+                    "hittosha",
+                    "status",
+                    "applied_date",
+                    "decided_date")),
 
     /**
      * 個人番号 — the My Number of one resident (contract 1.2). Accepted only for a municipality whose

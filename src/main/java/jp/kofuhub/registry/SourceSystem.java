@@ -4,8 +4,8 @@ import java.util.EnumSet;
 import java.util.Set;
 
 /**
- * The in-house systems that send export files, and the record types each may send. A FULL
- * snapshot of a source replaces exactly the rows of its record types for the municipality.
+ * The in-house systems that send export files, and the record types each may send. A FULL snapshot
+ * of a source replaces exactly the rows of its record types for the municipality.
  */
 public enum SourceSystem {
     /** 住民記録システム: households, residents, card serials, issuance blocks, 個人番号. */

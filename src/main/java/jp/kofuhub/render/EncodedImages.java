@@ -31,25 +31,25 @@ import org.apache.xmlgraphics.image.loader.impl.ImageRendered;
 import org.apache.xmlgraphics.ps.ImageEncodingHelper;
 
 /**
- * FOP's PDF handler for decoded raster images (FOP 2.11's {@code PDFImageHandlerRenderedImage}), with
- * the compressed pixel data kept per image: an image drawn in document after document — the 公印,
- * a file the municipality profile names — is compressed once, not once per PDF.
+ * FOP's PDF handler for decoded raster images (FOP 2.11's {@code PDFImageHandlerRenderedImage}),
+ * with the compressed pixel data kept per image: an image drawn in document after document — the
+ * 公印, a file the municipality profile names — is compressed once, not once per PDF.
  *
  * <p>Why: the 公印 is a 600 × 600 RGBA PNG. FOP's raw-PNG pass-through does not take PNGs with an
- * alpha channel, so the image is decoded (once: the {@code ImageManager} of the shared
- * {@code FopFactory} caches the decoded image), and then, for every PDF, its colour channels and its
- * alpha channel are written out pixel by pixel and deflated again (about a quarter of FOP's time,
+ * alpha channel, so the image is decoded (once: the {@code ImageManager} of the shared {@code
+ * FopFactory} caches the decoded image), and then, for every PDF, its colour channels and its alpha
+ * channel are written out pixel by pixel and deflated again (about a quarter of FOP's time,
  * docs/benchmarks.md "Where the time goes").
  *
  * <p>How: for an image loaded from a {@code file:} URI, the first document deflates FOP's own
  * encoding of the colour channels ({@link ImageEncodingHelper}, as {@link ImageRenderedAdapter}
  * writes them) and of the alpha channel ({@link AlphaRasterImage}) into byte arrays, kept in a
  * {@link WeakHashMap} keyed by the decoded image object itself: the cache lives exactly as long as
- * the image manager's entry, so a seal file replaced on disk is picked up when FOP reloads it. Every
- * document then writes those bytes as already-deflated streams (the way FOP writes a raw PNG).
- * The PDF objects (XObject dictionary, colour space, soft mask) are made by FOP's adapter classes
- * as before. Any other image — a {@code data:} URI (the 印影, different per resident), an indexed-colour
- * image, accessibility on — goes to FOP's handler unchanged.
+ * the image manager's entry, so a seal file replaced on disk is picked up when FOP reloads it.
+ * Every document then writes those bytes as already-deflated streams (the way FOP writes a raw
+ * PNG). The PDF objects (XObject dictionary, colour space, soft mask) are made by FOP's adapter
+ * classes as before. Any other image — a {@code data:} URI (the 印影, different per resident), an
+ * indexed-colour image, accessibility on — goes to FOP's handler unchanged.
  *
  * <p>Thread-safe: the cache is a synchronized map; an entry is immutable.
  */
@@ -59,7 +59,8 @@ final class EncodedImages implements ImageHandler {
     static final int PRIORITY = 290;
 
     private final PDFImageHandlerRenderedImage fop = new PDFImageHandlerRenderedImage();
-    private final Map<RenderedImage, Encoded> cache = Collections.synchronizedMap(new WeakHashMap<>());
+    private final Map<RenderedImage, Encoded> cache =
+            Collections.synchronizedMap(new WeakHashMap<>());
 
     @Override
     public int getPriority() {
@@ -87,12 +88,16 @@ final class EncodedImages implements ImageHandler {
     }
 
     @Override
-    public void handleImage(RenderingContext context, Image image, Rectangle pos) throws IOException {
+    public void handleImage(RenderingContext context, Image image, Rectangle pos)
+            throws IOException {
         ImageRendered rendered = (ImageRendered) image;
         String uri = image.getInfo().getOriginalURI();
         RenderedImage ri = rendered.getRenderedImage();
-        if (uri == null || !uri.startsWith("file:") || context.getUserAgent().isAccessibilityEnabled()
-                || !(ri instanceof BufferedImage) || ri.getColorModel() instanceof IndexColorModel
+        if (uri == null
+                || !uri.startsWith("file:")
+                || context.getUserAgent().isAccessibilityEnabled()
+                || !(ri instanceof BufferedImage)
+                || ri.getColorModel() instanceof IndexColorModel
                 || rendered.getTransparentColor() != null) {
             fop.handleImage(context, image, pos);
             return;
@@ -107,10 +112,22 @@ final class EncodedImages implements ImageHandler {
         }
         PDFRenderingContext pdfContext = (PDFRenderingContext) context;
         PDFContentGenerator generator = pdfContext.getGenerator();
-        PDFXObject xobj = generator.getDocument().addImage(generator.getResourceContext(),
-                new Adapter(new ImageRendered(image.getInfo(), encoded.opaque, null), uri, encoded, ri));
-        generator.placeImage((float) pos.getX() / 1000f, (float) pos.getY() / 1000f,
-                (float) pos.getWidth() / 1000f, (float) pos.getHeight() / 1000f, xobj);
+        PDFXObject xobj =
+                generator
+                        .getDocument()
+                        .addImage(
+                                generator.getResourceContext(),
+                                new Adapter(
+                                        new ImageRendered(image.getInfo(), encoded.opaque, null),
+                                        uri,
+                                        encoded,
+                                        ri));
+        generator.placeImage(
+                (float) pos.getX() / 1000f,
+                (float) pos.getY() / 1000f,
+                (float) pos.getWidth() / 1000f,
+                (float) pos.getHeight() / 1000f,
+                xobj);
     }
 
     /**
@@ -135,8 +152,12 @@ final class EncodedImages implements ImageHandler {
                 }
                 alpha = a.toByteArray();
             }
-            BufferedImage opaque = new BufferedImage(cm, cm.createCompatibleWritableRaster(ri.getWidth(), ri.getHeight()),
-                    false, null);
+            BufferedImage opaque =
+                    new BufferedImage(
+                            cm,
+                            cm.createCompatibleWritableRaster(ri.getWidth(), ri.getHeight()),
+                            false,
+                            null);
             return new Encoded(colour.toByteArray(), alpha, opaque);
         }
     }
@@ -147,7 +168,10 @@ final class EncodedImages implements ImageHandler {
         return flate;
     }
 
-    /** FOP's adapter for the opaque stand-in, writing the kept bytes, with the kept alpha as soft mask. */
+    /**
+     * FOP's adapter for the opaque stand-in, writing the kept bytes, with the kept alpha as soft
+     * mask.
+     */
     private static final class Adapter extends ImageRenderedAdapter {
         private final Encoded encoded;
         private final RenderedImage original;
@@ -162,10 +186,12 @@ final class EncodedImages implements ImageHandler {
 
         @Override
         public void setup(PDFDocument doc) {
-            super.setup(doc);   // colour profile; the stand-in has no alpha, so no mask made here
+            super.setup(doc); // colour profile; the stand-in has no alpha, so no mask made here
             if (encoded.alpha() != null) {
                 doc.getProfile().verifyTransparencyAllowed(image.getInfo().getOriginalURI());
-                softMask = doc.addImage(null, new Alpha("Mask:" + getKey(), original, encoded.alpha())).makeReference();
+                softMask =
+                        doc.addImage(null, new Alpha("Mask:" + getKey(), original, encoded.alpha()))
+                                .makeReference();
             }
         }
 

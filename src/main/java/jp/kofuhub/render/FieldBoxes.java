@@ -32,8 +32,8 @@ public final class FieldBoxes {
     }
 
     /**
-     * How a value fits its box: at {@code sizePt}, or not at all ({@code fits} false: it does not fit
-     * even at the smallest size allowed).
+     * How a value fits its box: at {@code sizePt}, or not at all ({@code fits} false: it does not
+     * fit even at the smallest size allowed).
      */
     public record Fit(Box box, double sizePt, boolean fits) {
 
@@ -44,7 +44,9 @@ public final class FieldBoxes {
 
         /** The data document's {@code pt} attribute ("10.5", "11"), or null at the nominal size. */
         public String ptAttribute() {
-            return shrunk() ? BigDecimal.valueOf(sizePt).stripTrailingZeros().toPlainString() : null;
+            return shrunk()
+                    ? BigDecimal.valueOf(sizePt).stripTrailingZeros().toPlainString()
+                    : null;
         }
     }
 
@@ -54,14 +56,18 @@ public final class FieldBoxes {
 
     FieldBoxes(Path source, Map<String, Box> boxes, double shrinkMinScale) {
         if (!(shrinkMinScale > 0 && shrinkMinScale <= 1)) {
-            throw new IllegalStateException("shrink-min-scale must be in (0, 1] in " + source + ": " + shrinkMinScale);
+            throw new IllegalStateException(
+                    "shrink-min-scale must be in (0, 1] in " + source + ": " + shrinkMinScale);
         }
         this.source = source;
         this.boxes = Map.copyOf(boxes);
         this.shrinkMinScale = shrinkMinScale;
     }
 
-    /** Reads {@code boxes} and {@code shrink-min-scale} from settings.xsl; any problem is an {@link IllegalStateException}. */
+    /**
+     * Reads {@code boxes} and {@code shrink-min-scale} from settings.xsl; any problem is an {@link
+     * IllegalStateException}.
+     */
     public static FieldBoxes load(Path settingsXsl) {
         Document doc;
         try {
@@ -71,8 +77,12 @@ public final class FieldBoxes {
             dbf.setFeature(XMLConstants.FEATURE_SECURE_PROCESSING, true);
             doc = dbf.newDocumentBuilder().parse(settingsXsl.toFile());
         } catch (Exception e) {
-            throw new IllegalStateException("cannot read the layout boxes from " + settingsXsl.toAbsolutePath()
-                    + ": " + e.getMessage(), e);
+            throw new IllegalStateException(
+                    "cannot read the layout boxes from "
+                            + settingsXsl.toAbsolutePath()
+                            + ": "
+                            + e.getMessage(),
+                    e);
         }
         Element boxesVar = variable(doc, "boxes", settingsXsl);
         Map<String, Box> boxes = new LinkedHashMap<>();
@@ -81,29 +91,44 @@ public final class FieldBoxes {
             if (children.item(i) instanceof Element e && "box".equals(e.getLocalName())) {
                 String field = e.getAttribute("field");
                 try {
-                    Box box = new Box(field, lengthMm(e.getAttribute("width")), Integer.parseInt(e.getAttribute("lines")),
-                            sizePt(e.getAttribute("size")));
-                    if (field.isEmpty() || box.widthMm() <= 0 || box.lines() < 1 || box.sizePt() <= 0) {
-                        throw new IllegalArgumentException("empty field, or width, lines or size not positive");
+                    Box box =
+                            new Box(
+                                    field,
+                                    lengthMm(e.getAttribute("width")),
+                                    Integer.parseInt(e.getAttribute("lines")),
+                                    sizePt(e.getAttribute("size")));
+                    if (field.isEmpty()
+                            || box.widthMm() <= 0
+                            || box.lines() < 1
+                            || box.sizePt() <= 0) {
+                        throw new IllegalArgumentException(
+                                "empty field, or width, lines or size not positive");
                     }
                     if (boxes.put(field, box) != null) {
                         throw new IllegalArgumentException("declared twice");
                     }
                 } catch (IllegalArgumentException ex) {
-                    throw new IllegalStateException("bad box '" + field + "' in " + settingsXsl + ": " + ex.getMessage(), ex);
+                    throw new IllegalStateException(
+                            "bad box '" + field + "' in " + settingsXsl + ": " + ex.getMessage(),
+                            ex);
                 }
             }
         }
         if (boxes.isEmpty()) {
-            throw new IllegalStateException("the boxes variable of " + settingsXsl + " declares no box");
+            throw new IllegalStateException(
+                    "the boxes variable of " + settingsXsl + " declares no box");
         }
         Element scaleVar = variable(doc, "shrink-min-scale", settingsXsl);
-        String scale = scaleVar.hasAttribute("select") ? scaleVar.getAttribute("select") : scaleVar.getTextContent();
+        String scale =
+                scaleVar.hasAttribute("select")
+                        ? scaleVar.getAttribute("select")
+                        : scaleVar.getTextContent();
         double minScale;
         try {
             minScale = Double.parseDouble(scale.trim());
         } catch (NumberFormatException e) {
-            throw new IllegalStateException("shrink-min-scale of " + settingsXsl + " is not a number: " + scale, e);
+            throw new IllegalStateException(
+                    "shrink-min-scale of " + settingsXsl + " is not a number: " + scale, e);
         }
         return new FieldBoxes(settingsXsl, boxes, minScale);
     }
@@ -112,9 +137,11 @@ public final class FieldBoxes {
         NodeList vars = doc.getElementsByTagNameNS(XSL, "variable");
         for (int i = 0; i < vars.getLength(); i++) {
             Element v = (Element) vars.item(i);
-            if (name.equals(v.getAttribute("name")) && v.getParentNode().getNodeType() == Node.ELEMENT_NODE
+            if (name.equals(v.getAttribute("name"))
+                    && v.getParentNode().getNodeType() == Node.ELEMENT_NODE
                     && XSL.equals(v.getParentNode().getNamespaceURI())
-                    && List.of("stylesheet", "transform").contains(v.getParentNode().getLocalName())) {
+                    && List.of("stylesheet", "transform")
+                            .contains(v.getParentNode().getLocalName())) {
                 return v;
             }
         }
@@ -169,8 +196,8 @@ public final class FieldBoxes {
     }
 
     /**
-     * The sizes a value of {@code box} may be printed at, largest first: the nominal size, then 0.5pt
-     * steps down to (and including) nominal × shrink-min-scale.
+     * The sizes a value of {@code box} may be printed at, largest first: the nominal size, then
+     * 0.5pt steps down to (and including) nominal × shrink-min-scale.
      */
     double[] sizes(Box box) {
         int nominalHalves = (int) Math.round(box.sizePt() * 2);

@@ -1,6 +1,8 @@
 package jp.kofuhub.render;
 
-/** A printed value that does not fit its box on the certificate even at the smallest allowed size. */
+/**
+ * A printed value that does not fit its box on the certificate even at the smallest allowed size.
+ */
 public class FieldOverflowException extends RuntimeException {
 
     private final String field;

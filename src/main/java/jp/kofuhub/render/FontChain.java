@@ -17,41 +17,43 @@ import org.w3c.dom.NodeList;
 
 /**
  * The fonts that draw certificates, in the order FO's {@code font-family} tries them. Read from the
- * FOP configuration (config/fop.xconf) so the glyph check and the renderer can never disagree:
- * a font whose file is absent is dropped from both, with a warning.
+ * FOP configuration (config/fop.xconf) so the glyph check and the renderer can never disagree: a
+ * font whose file is absent is dropped from both, with a warning.
  *
- * <p>The chain also measures printed text ({@link #fit}): the boxes of the layout (STD §5.8) come from
- * the templates' settings.xsl ({@link FieldBoxes}), given with {@link #load(Path, Path, List, Path)} or
- * {@link #withBoxes}. A chain loaded without boxes (older call sites, tests) reads
- * {@link #DEFAULT_SETTINGS} the first time it fits a value, so boxed values are always checked.
+ * <p>The chain also measures printed text ({@link #fit}): the boxes of the layout (STD §5.8) come
+ * from the templates' settings.xsl ({@link FieldBoxes}), given with {@link #load(Path, Path, List,
+ * Path)} or {@link #withBoxes}. A chain loaded without boxes (older call sites, tests) reads {@link
+ * #DEFAULT_SETTINGS} the first time it fits a value, so boxed values are always checked.
  */
 public final class FontChain {
 
     private static final Logger LOG = LoggerFactory.getLogger(FontChain.class);
 
     /** One configured font: its FO family name, its file, and an AWT face to ask about coverage. */
-    public record Entry(String family, Path file, Font awtFont) {
-    }
+    public record Entry(String family, Path file, Font awtFont) {}
 
     /**
-     * The layout settings read when a chain was built without boxes ({@link #load(Path, Path, List)}):
-     * relative to the working directory, which is the project root in tests and previews.
+     * The layout settings read when a chain was built without boxes ({@link #load(Path, Path,
+     * List)}): relative to the working directory, which is the project root in tests and previews.
      */
     public static final Path DEFAULT_SETTINGS = Path.of("xslt-templates", "settings.xsl");
 
     /**
-     * The part of a box's width kept free: FOP's collapsed table borders take a little of the column
-     * (half of each border), and the widths FOP rounds to 1/1000 em may add up a hair wider than ours.
+     * The part of a box's width kept free: FOP's collapsed table borders take a little of the
+     * column (half of each border), and the widths FOP rounds to 1/1000 em may add up a hair wider
+     * than ours.
      */
     static final double SAFETY_MARGIN = 0.02;
 
     private final List<Entry> entries;
     private final Document fopConfig;
     private final TextMeasure measure;
+
     /** null until given ({@link #withBoxes}) or first needed (then {@link #DEFAULT_SETTINGS}). */
     private volatile FieldBoxes boxes;
 
-    private FontChain(List<Entry> entries, Document fopConfig, TextMeasure measure, FieldBoxes boxes) {
+    private FontChain(
+            List<Entry> entries, Document fopConfig, TextMeasure measure, FieldBoxes boxes) {
         this.entries = entries;
         this.fopConfig = fopConfig;
         this.measure = measure;
@@ -60,9 +62,11 @@ public final class FontChain {
 
     /**
      * {@link #load(Path, Path, List)}, with the boxes of {@code settingsXsl} (the templates'
-     * settings.xsl) that printed values must fit. An unreadable settings file fails here, at start-up.
+     * settings.xsl) that printed values must fit. An unreadable settings file fails here, at
+     * start-up.
      */
-    public static FontChain load(Path xconf, Path baseDir, List<String> familyOrder, Path settingsXsl) {
+    public static FontChain load(
+            Path xconf, Path baseDir, List<String> familyOrder, Path settingsXsl) {
         return load(xconf, baseDir, familyOrder).withBoxes(FieldBoxes.load(settingsXsl));
     }
 
@@ -73,9 +77,9 @@ public final class FontChain {
 
     /**
      * Loads the xconf, resolves each {@code embed-url} against {@code baseDir}, and keeps the fonts
-     * that {@code familyOrder} names and that exist, in that order. A configured font the chain does
-     * not name is removed from FOP's configuration too, so FOP never draws with a font the glyph
-     * check did not ask.
+     * that {@code familyOrder} names and that exist, in that order. A configured font the chain
+     * does not name is removed from FOP's configuration too, so FOP never draws with a font the
+     * glyph check did not ask.
      */
     public static FontChain load(Path xconf, Path baseDir, List<String> familyOrder) {
         try {
@@ -87,7 +91,10 @@ public final class FontChain {
             List<Element> missing = new ArrayList<>();
             for (int i = 0; i < fonts.getLength(); i++) {
                 Element font = (Element) fonts.item(i);
-                Path file = baseDir.resolve(font.getAttribute("embed-url")).toAbsolutePath().normalize();
+                Path file =
+                        baseDir.resolve(font.getAttribute("embed-url"))
+                                .toAbsolutePath()
+                                .normalize();
                 Element triplet = (Element) font.getElementsByTagName("font-triplet").item(0);
                 String family = triplet.getAttribute("name");
                 if (!Files.isRegularFile(file)) {
@@ -97,9 +104,15 @@ public final class FontChain {
                 }
                 font.setAttribute("embed-url", file.toUri().toString());
                 try {
-                    byFamily.put(family, new Entry(family, file, Font.createFont(Font.TRUETYPE_FONT, file.toFile())));
+                    byFamily.put(
+                            family,
+                            new Entry(
+                                    family,
+                                    file,
+                                    Font.createFont(Font.TRUETYPE_FONT, file.toFile())));
                 } catch (java.awt.FontFormatException e) {
-                    throw new IllegalStateException("font " + family + " is not a TrueType font", e);
+                    throw new IllegalStateException(
+                            "font " + family + " is not a TrueType font", e);
                 }
             }
             missing.forEach(m -> m.getParentNode().removeChild(m));
@@ -116,12 +129,18 @@ public final class FontChain {
                 font.getParentNode().removeChild(font);
             }
             if (ordered.isEmpty()) {
-                throw new IllegalStateException("no configured certificate font exists: see " + xconf);
+                throw new IllegalStateException(
+                        "no configured certificate font exists: see " + xconf);
             }
             LOG.info("certificate font chain: {}", ordered.stream().map(Entry::family).toList());
-            return new FontChain(List.copyOf(ordered), doc,
-                    new TextMeasure(ordered.stream().map(Entry::awtFont).toList()), null);
-        } catch (IOException | javax.xml.parsers.ParserConfigurationException | org.xml.sax.SAXException e) {
+            return new FontChain(
+                    List.copyOf(ordered),
+                    doc,
+                    new TextMeasure(ordered.stream().map(Entry::awtFont).toList()),
+                    null);
+        } catch (IOException
+                | javax.xml.parsers.ParserConfigurationException
+                | org.xml.sax.SAXException e) {
             throw new IllegalStateException("cannot read FOP configuration " + xconf, e);
         }
     }
@@ -154,13 +173,14 @@ public final class FontChain {
 
     /**
      * The first code point of {@code text} that no font of the chain can draw, or -1.
+     *
      * <ul>
-     * <li>A variation selector (IVS, U+E0100–U+E01EF, or U+FE00–U+FE0F) counts as undrawable: FOP
-     * ignores it and would print the base glyph, a silently different character.</li>
-     * <li>A Private Use Area code point (U+E000–U+F8FF, U+F0000–U+10FFFF) and U+3013 〓 (the geta
-     * mark) count as undrawable even when a font has a glyph there: registries use them for characters
-     * still being registered (外字登録中), and IPAmj Mincho's PUA glyphs would print a silently wrong
-     * character.</li>
+     *   <li>A variation selector (IVS, U+E0100–U+E01EF, or U+FE00–U+FE0F) counts as undrawable: FOP
+     *       ignores it and would print the base glyph, a silently different character.
+     *   <li>A Private Use Area code point (U+E000–U+F8FF, U+F0000–U+10FFFF) and U+3013 〓 (the geta
+     *       mark) count as undrawable even when a font has a glyph there: registries use them for
+     *       characters still being registered (外字登録中), and IPAmj Mincho's PUA glyphs would print a
+     *       silently wrong character.
      * </ul>
      */
     public int firstUndrawable(String text) {
@@ -212,7 +232,10 @@ public final class FontChain {
         return (cp >= 0xFE00 && cp <= 0xFE0F) || (cp >= 0xE0100 && cp <= 0xE01EF);
     }
 
-    /** A Private Use Area code point or the geta mark 〓: a stand-in for a character, never the character. */
+    /**
+     * A Private Use Area code point or the geta mark 〓: a stand-in for a character, never the
+     * character.
+     */
     static boolean isPlaceholder(int cp) {
         return (cp >= 0xE000 && cp <= 0xF8FF) || (cp >= 0xF0000 && cp <= 0x10FFFF) || cp == 0x3013;
     }
@@ -224,7 +247,9 @@ public final class FontChain {
             synchronized (this) {
                 b = boxes;
                 if (b == null) {
-                    LOG.info("no layout boxes given to the font chain: reading {}", DEFAULT_SETTINGS);
+                    LOG.info(
+                            "no layout boxes given to the font chain: reading {}",
+                            DEFAULT_SETTINGS);
                     b = FieldBoxes.load(DEFAULT_SETTINGS);
                     boxes = b;
                 }
@@ -234,11 +259,12 @@ public final class FontChain {
     }
 
     /**
-     * The size {@code value} is printed at in box {@code box} (a {@code <box field=…>} of settings.xsl):
-     * the nominal size if it fits, else the first of 0.5pt steps down to nominal × shrink-min-scale that
-     * fits; {@link FieldBoxes.Fit#fits()} is false when none does. "Fits" means: at most the box's lines
-     * (see {@link TextMeasure} for how lines break), each at most the box width less
-     * {@link #SAFETY_MARGIN}. The value should have passed {@link #firstUndrawable} first.
+     * The size {@code value} is printed at in box {@code box} (a {@code <box field=…>} of
+     * settings.xsl): the nominal size if it fits, else the first of 0.5pt steps down to nominal ×
+     * shrink-min-scale that fits; {@link FieldBoxes.Fit#fits()} is false when none does. "Fits"
+     * means: at most the box's lines (see {@link TextMeasure} for how lines break), each at most
+     * the box width less {@link #SAFETY_MARGIN}. The value should have passed {@link
+     * #firstUndrawable} first.
      *
      * @throws IllegalArgumentException for a box settings.xsl does not declare
      */

@@ -7,7 +7,11 @@ public class GlyphUnavailableException extends RuntimeException {
     private final int codePoint;
 
     public GlyphUnavailableException(String field, int codePoint) {
-        super("no font draws U+" + Integer.toHexString(codePoint).toUpperCase() + " in field " + field);
+        super(
+                "no font draws U+"
+                        + Integer.toHexString(codePoint).toUpperCase()
+                        + " in field "
+                        + field);
         this.field = field;
         this.codePoint = codePoint;
     }

@@ -16,10 +16,10 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.commons.io.IOUtils;
+import org.apache.fop.apps.io.InternalResourceResolver;
 import org.apache.fop.complexscripts.fonts.GlyphDefinitionTable;
 import org.apache.fop.complexscripts.fonts.GlyphPositioningTable;
 import org.apache.fop.complexscripts.fonts.GlyphSubstitutionTable;
-import org.apache.fop.apps.io.InternalResourceResolver;
 import org.apache.fop.fonts.CIDFontType;
 import org.apache.fop.fonts.CMapSegment;
 import org.apache.fop.fonts.EmbedFontInfo;
@@ -39,50 +39,53 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The configured TrueType fonts, each read from disk and parsed <b>once</b> (per {@link PdfRenderer}),
- * and a fresh font object per document built from that parse.
+ * The configured TrueType fonts, each read from disk and parsed <b>once</b> (per {@link
+ * PdfRenderer}), and a fresh font object per document built from that parse.
  *
  * <p>Why: FOP 2.11 sets up a new {@code FontInfo} with a new {@link LazyFont} per font for every
  * document, and the first glyph a document asks for makes that {@code LazyFont} read the whole file
  * and parse its cmap, hmtx and glyf tables again (7.8 MB for IPAex Mincho: about 40 % of the render
  * CPU and 60 % of the allocation, docs/benchmarks.md "Where the time goes"). FOP keeps the parsed
- * metrics and the document's subset (which glyphs it used, renumbered) in the same
- * {@link MultiByteFont} object, so the object itself cannot be shared between documents.
+ * metrics and the document's subset (which glyphs it used, renumbered) in the same {@link
+ * MultiByteFont} object, so the object itself cannot be shared between documents.
  *
- * <p>How: {@link Template} holds what {@code OFFontLoader.buildFont} (fop-core 2.11) copies out of the
- * parsed {@link TTFFile} — names, metrics, the width and bounding-box arrays, the cmap segments, the
- * kerning pairs — and {@link Template#newFont()} replays the same setter calls on a new
- * {@link DocumentFont} (a {@link MultiByteFont}): the arrays and maps are shared, read-only; the
- * subset ({@code CIDSubset}), the cmap list, the glyph caches and the event listener are the new
- * object's own. A font is parsed the first time a document is set up with it, under a per-font lock;
- * after that a document's fonts cost a few small allocations. The file's bytes are kept when the file
- * is at most {@link #KEEP_BYTES_MAX} (IPAex Mincho), so cutting the subset at the end of a document
- * reads memory, not the disk; a larger file (IPAmj Mincho, 46 MB) is read again for each document
- * that draws with it, as before.
+ * <p>How: {@link Template} holds what {@code OFFontLoader.buildFont} (fop-core 2.11) copies out of
+ * the parsed {@link TTFFile} — names, metrics, the width and bounding-box arrays, the cmap
+ * segments, the kerning pairs — and {@link Template#newFont()} replays the same setter calls on a
+ * new {@link DocumentFont} (a {@link MultiByteFont}): the arrays and maps are shared, read-only;
+ * the subset ({@code CIDSubset}), the cmap list, the glyph caches and the event listener are the
+ * new object's own. A font is parsed the first time a document is set up with it, under a per-font
+ * lock; after that a document's fonts cost a few small allocations. The file's bytes are kept when
+ * the file is at most {@link #KEEP_BYTES_MAX} (IPAex Mincho), so cutting the subset at the end of a
+ * document reads memory, not the disk; a larger file (IPAmj Mincho, 46 MB) is read again for each
+ * document that draws with it, as before.
  *
  * <p>Cutting a subset is still FOP's: it copies the whole file into a fresh array (≈ 2–3 × 7.8 MB
  * allocated through commons-io's buffers, G1 humongous objects in a 512 MB heap). With 32 documents
  * finishing together those copies alone could fill the heap, so at most {@link #SUBSETS_AT_ONCE}
- * documents cut subsets at the same time: the permit is taken when FOP opens the font file
- * ({@link DocumentFont#getInputStream()}) and given back when FOP closes it (always, in a finally
- * block of {@code PDFFactory.makeFontFile}). The work is CPU-bound, so this costs no throughput on
- * a few cores; a permit not given within {@link #SUBSET_WAIT_SECONDS} lets the document go on
- * without one rather than wait forever.
+ * documents cut subsets at the same time: the permit is taken when FOP opens the font file ({@link
+ * DocumentFont#getInputStream()}) and given back when FOP closes it (always, in a finally block of
+ * {@code PDFFactory.makeFontFile}). The work is CPU-bound, so this costs no throughput on a few
+ * cores; a permit not given within {@link #SUBSET_WAIT_SECONDS} lets the document go on without one
+ * rather than wait forever.
  *
  * <p>Only what FOP would load as an embedded CID TrueType font gets a template (the only kind
  * config/fop.xconf configures); anything else — Type 1, OpenType/CFF, XML metrics, single-byte
  * encoding, not embedded — gets FOP's own {@link LazyFont}, i.e. FOP's behaviour unchanged.
  *
- * <p>Thread-safe: templates are immutable once built and published through a
- * {@link ConcurrentHashMap}; each {@link DocumentFont} belongs to one document.
+ * <p>Thread-safe: templates are immutable once built and published through a {@link
+ * ConcurrentHashMap}; each {@link DocumentFont} belongs to one document.
  */
 final class ParsedFonts {
 
     private static final Logger LOG = LoggerFactory.getLogger(ParsedFonts.class);
+
     /** The largest font file whose bytes are kept in memory for subsetting. */
     static final int KEEP_BYTES_MAX = 16 * 1024 * 1024;
+
     /** How many documents may copy a font file to cut their subset at the same time. */
     static final int SUBSETS_AT_ONCE = Math.max(2, Runtime.getRuntime().availableProcessors());
+
     static final long SUBSET_WAIT_SECONDS = 30;
 
     private final Semaphore subsets = new Semaphore(SUBSETS_AT_ONCE);
@@ -90,16 +93,19 @@ final class ParsedFonts {
     private final List<EmbedFontInfo> fonts;
     private final InternalResourceResolver resolver;
     private final boolean complexScripts;
+
     /** Template, or {@link #NOT_SHAREABLE} for a font FOP loads its own way. */
     private final Map<EmbedFontInfo, Object> templates = new ConcurrentHashMap<>();
+
     private static final Object NOT_SHAREABLE = new Object();
 
     /**
-     * @param fonts          the fonts of the configuration, as FOP's font configurator lists them
-     * @param resolver       FOP's resolver (of the factory's FontManager), which reads the files
+     * @param fonts the fonts of the configuration, as FOP's font configurator lists them
+     * @param resolver FOP's resolver (of the factory's FontManager), which reads the files
      * @param complexScripts whether complex-script support is on (it is off: config/fop.xconf)
      */
-    ParsedFonts(List<EmbedFontInfo> fonts, InternalResourceResolver resolver, boolean complexScripts) {
+    ParsedFonts(
+            List<EmbedFontInfo> fonts, InternalResourceResolver resolver, boolean complexScripts) {
         this.fonts = List.copyOf(fonts);
         this.resolver = resolver;
         this.complexScripts = complexScripts;
@@ -141,16 +147,24 @@ final class ParsedFonts {
 
     /** Whether every configured font is read once (a template), for tests. */
     boolean allShared() {
-        return fonts.stream().allMatch(f -> templates.computeIfAbsent(f, this::parse) instanceof Template);
+        return fonts.stream()
+                .allMatch(f -> templates.computeIfAbsent(f, this::parse) instanceof Template);
     }
 
     private Object parse(EmbedFontInfo info) {
         URI uri = info.getFontUris().getEmbed();
         String path = uri == null ? "" : uri.toASCIIString().toLowerCase(java.util.Locale.ROOT);
         boolean cid = info.getEncodingMode() != EncodingMode.SINGLE_BYTE;
-        if (uri == null || info.getFontUris().getMetrics() != null || !info.isEmbedded() || !cid
-                || path.endsWith(".pfb") || info.getFontUris().getAfm() != null || info.getFontUris().getPfm() != null) {
-            LOG.info("font {}: loaded by FOP for each document (not an embedded CID TrueType font)", uri);
+        if (uri == null
+                || info.getFontUris().getMetrics() != null
+                || !info.isEmbedded()
+                || !cid
+                || path.endsWith(".pfb")
+                || info.getFontUris().getAfm() != null
+                || info.getFontUris().getPfm() != null) {
+            LOG.info(
+                    "font {}: loaded by FOP for each document (not an embedded CID TrueType font)",
+                    uri);
             return NOT_SHAREABLE;
         }
         long t0 = System.nanoTime();
@@ -171,12 +185,23 @@ final class ParsedFonts {
                 throw new IOException("The font does not have a Unicode cmap table: " + uri);
             }
             if (!ttf.isEmbeddable()) {
-                throw new IllegalStateException("The font " + uri + " is not embeddable due to a licensing restriction.");
+                throw new IllegalStateException(
+                        "The font " + uri + " is not embeddable due to a licensing restriction.");
             }
-            Template template = new Template(info, ttf, advanced, bytes.length <= KEEP_BYTES_MAX ? bytes : null, resolver,
-                    subsets);
-            LOG.info("font {} parsed once for all documents in {} ms ({} glyphs, file {} in memory)", uri,
-                    (System.nanoTime() - t0) / 1_000_000, template.widths.length, template.bytes != null ? "kept" : "not kept");
+            Template template =
+                    new Template(
+                            info,
+                            ttf,
+                            advanced,
+                            bytes.length <= KEEP_BYTES_MAX ? bytes : null,
+                            resolver,
+                            subsets);
+            LOG.info(
+                    "font {} parsed once for all documents in {} ms ({} glyphs, file {} in memory)",
+                    uri,
+                    (System.nanoTime() - t0) / 1_000_000,
+                    template.widths.length,
+                    template.bytes != null ? "kept" : "not kept");
             return template;
         } catch (IOException e) {
             throw new IllegalStateException("cannot read font " + uri, e);
@@ -195,8 +220,8 @@ final class ParsedFonts {
     }
 
     /**
-     * What {@code OFFontLoader.buildFont} (fop-core 2.11, embedded CID TrueType branch) takes from the
-     * parsed file, taken once; {@link #newFont()} replays its setter calls.
+     * What {@code OFFontLoader.buildFont} (fop-core 2.11, embedded CID TrueType branch) takes from
+     * the parsed file, taken once; {@link #newFont()} replays its setter calls.
      */
     static final class Template {
         private final URI uri;
@@ -233,17 +258,26 @@ final class ParsedFonts {
         private final byte[] bytes;
         private final Semaphore subsets;
 
-        private Template(EmbedFontInfo info, Parsed otf, boolean advanced, byte[] bytes, InternalResourceResolver resolver,
-                         Semaphore subsets) {
+        private Template(
+                EmbedFontInfo info,
+                Parsed otf,
+                boolean advanced,
+                byte[] bytes,
+                InternalResourceResolver resolver,
+                Semaphore subsets) {
             this.subsets = subsets;
             this.uri = info.getFontUris().getEmbed();
             this.ttcName = info.getSubFontName();
             EmbeddingMode mode = info.getEmbeddingMode();
-            this.embeddingMode = mode == null || mode == EmbeddingMode.AUTO ? EmbeddingMode.SUBSET : mode;
+            this.embeddingMode =
+                    mode == null || mode == EmbeddingMode.AUTO ? EmbeddingMode.SUBSET : mode;
             this.simulateStyle = info.getSimulateStyle();
             this.useSvg = info.getUseSVG();
             this.resolver = resolver;
-            this.fontName = otf.getEmbedFontName().isEmpty() ? otf.getPostScriptName() : otf.getEmbedFontName();
+            this.fontName =
+                    otf.getEmbedFontName().isEmpty()
+                            ? otf.getPostScriptName()
+                            : otf.getEmbedFontName();
             this.fullName = otf.getFullName();
             this.familyNames = Set.copyOf(otf.getFamilyNames());
             this.subFamilyName = otf.getSubFamilyName();
@@ -325,15 +359,19 @@ final class ParsedFonts {
     }
 
     /**
-     * One document's font: FOP's {@link MultiByteFont} (so the PDF writer embeds its subset exactly as
-     * it does a loaded one), reading the kept bytes of the file, when kept, to cut the subset, and
-     * holding one of the renderer's subset permits while FOP has the file open.
+     * One document's font: FOP's {@link MultiByteFont} (so the PDF writer embeds its subset exactly
+     * as it does a loaded one), reading the kept bytes of the file, when kept, to cut the subset,
+     * and holding one of the renderer's subset permits while FOP has the file open.
      */
     static final class DocumentFont extends MultiByteFont {
         private final byte[] bytes;
         private final Semaphore subsets;
 
-        DocumentFont(InternalResourceResolver resolver, EmbeddingMode mode, byte[] bytes, Semaphore subsets) {
+        DocumentFont(
+                InternalResourceResolver resolver,
+                EmbeddingMode mode,
+                byte[] bytes,
+                Semaphore subsets) {
             super(resolver, mode);
             this.bytes = bytes;
             this.subsets = subsets;
@@ -349,10 +387,13 @@ final class ParsedFonts {
                 held = false;
             }
             if (!held) {
-                LOG.warn("no subset permit within {} s: cutting the font subset without one", SUBSET_WAIT_SECONDS);
+                LOG.warn(
+                        "no subset permit within {} s: cutting the font subset without one",
+                        SUBSET_WAIT_SECONDS);
             }
             try {
-                InputStream in = bytes != null ? new ByteArrayInputStream(bytes) : super.getInputStream();
+                InputStream in =
+                        bytes != null ? new ByteArrayInputStream(bytes) : super.getInputStream();
                 return held ? new Permitted(in, subsets) : in;
             } catch (IOException | RuntimeException e) {
                 if (held) {

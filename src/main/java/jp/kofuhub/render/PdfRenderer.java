@@ -43,58 +43,67 @@ import org.xml.sax.Locator;
 /**
  * Turns XSL-FO into PDF with Apache FOP. One {@link FopFactory} is built at start-up from
  * config/fop.xconf (fonts resolved by {@link FontChain}) and reused: building it per document costs
- * more than the rendering. Three things FOP 2.11 would redo for every document are done once, on the
- * factory, with FOP's own classes (issue #9, docs/benchmarks.md "Where the time goes"):
+ * more than the rendering. Three things FOP 2.11 would redo for every document are done once, on
+ * the factory, with FOP's own classes (issue #9, docs/benchmarks.md "Where the time goes"):
+ *
  * <ul>
- * <li>the PDF renderer configuration (fonts, PDF options) is read from the configuration DOM once,
- * here; FOP walks that DOM (not thread-safe: STACK.md pitfall 1) in {@code newFop} and in its font
- * set-up for every document, which is why {@code newFop} used to be serialised. Our
- * {@link SharedSetupPdfMaker} replaces FOP's PDF document-handler maker on this factory with one
- * whose configurator returns the configuration read here, so no document walks the DOM and
- * {@code newFop} runs without a lock;</li>
- * <li>each TrueType font is read and parsed once ({@link ParsedFonts}); each document gets its own
- * font objects (its own subset) over the shared metrics;</li>
- * <li>the 公印's pixels are deflated once ({@link EncodedImages}, an image handler on this factory).</li>
+ *   <li>the PDF renderer configuration (fonts, PDF options) is read from the configuration DOM
+ *       once, here; FOP walks that DOM (not thread-safe: STACK.md pitfall 1) in {@code newFop} and
+ *       in its font set-up for every document, which is why {@code newFop} used to be serialised.
+ *       Our {@link SharedSetupPdfMaker} replaces FOP's PDF document-handler maker on this factory
+ *       with one whose configurator returns the configuration read here, so no document walks the
+ *       DOM and {@code newFop} runs without a lock;
+ *   <li>each TrueType font is read and parsed once ({@link ParsedFonts}); each document gets its
+ *       own font objects (its own subset) over the shared metrics;
+ *   <li>the 公印's pixels are deflated once ({@link EncodedImages}, an image handler on this
+ *       factory).
  * </ul>
+ *
  * The PDFs are FOP's, byte for byte (PdfRendererConcurrencyTest compares them with FOP's stock
- * set-up), and the layout and PDF writing run in parallel.
- * Any glyph FOP reports as unavailable fails the render: a certificate never shows {@code #}. Any
- * content FOP reports as not fitting where the FO puts it (a line wider than its cell, a viewport,
- * region or row overflowing) fails it too, with {@link FieldOverflowException}: a certificate never
- * prints text over a rule or past its box. Both are backstops behind the checks made while the data
- * document is written (FontChain, the boxes of settings.xsl); the exception names the FO element and
- * its position in the FO, never the text.
+ * set-up), and the layout and PDF writing run in parallel. Any glyph FOP reports as unavailable
+ * fails the render: a certificate never shows {@code #}. Any content FOP reports as not fitting
+ * where the FO puts it (a line wider than its cell, a viewport, region or row overflowing) fails it
+ * too, with {@link FieldOverflowException}: a certificate never prints text over a rule or past its
+ * box. Both are backstops behind the checks made while the data document is written (FontChain, the
+ * boxes of settings.xsl); the exception names the FO element and its position in the FO, never the
+ * text.
  */
 public class PdfRenderer {
 
     private static final Logger LOG = LoggerFactory.getLogger(PdfRenderer.class);
-    private static final String GLYPH_EVENT = "org.apache.fop.fonts.FontEventProducer.glyphNotAvailable";
+    private static final String GLYPH_EVENT =
+            "org.apache.fop.fonts.FontEventProducer.glyphNotAvailable";
+
     /**
-     * FOP's events for content it lays out beyond the room the FO gives it: it then prints the content
-     * overflowing (or clipped), and only warns. Ids are interface name + method of FOP's
+     * FOP's events for content it lays out beyond the room the FO gives it: it then prints the
+     * content overflowing (or clipped), and only warns. Ids are interface name + method of FOP's
      * BlockLevelEventProducer and InlineLevelEventProducer (fop-core 2.11).
      */
-    static final Set<String> OVERFLOW_EVENTS = Set.of(
-            "org.apache.fop.layoutmgr.inline.InlineLevelEventProducer.lineOverflows",
-            "org.apache.fop.layoutmgr.BlockLevelEventProducer.overconstrainedAdjustEndIndent",
-            "org.apache.fop.layoutmgr.BlockLevelEventProducer.objectTooWide",
-            "org.apache.fop.layoutmgr.BlockLevelEventProducer.viewportIPDOverflow",
-            "org.apache.fop.layoutmgr.BlockLevelEventProducer.viewportBPDOverflow",
-            "org.apache.fop.layoutmgr.BlockLevelEventProducer.rowTooTall",
-            "org.apache.fop.layoutmgr.BlockLevelEventProducer.regionOverflow",
-            "org.apache.fop.layoutmgr.BlockLevelEventProducer.staticRegionOverflow");
+    static final Set<String> OVERFLOW_EVENTS =
+            Set.of(
+                    "org.apache.fop.layoutmgr.inline.InlineLevelEventProducer.lineOverflows",
+                    "org.apache.fop.layoutmgr.BlockLevelEventProducer.overconstrainedAdjustEndIndent",
+                    "org.apache.fop.layoutmgr.BlockLevelEventProducer.objectTooWide",
+                    "org.apache.fop.layoutmgr.BlockLevelEventProducer.viewportIPDOverflow",
+                    "org.apache.fop.layoutmgr.BlockLevelEventProducer.viewportBPDOverflow",
+                    "org.apache.fop.layoutmgr.BlockLevelEventProducer.rowTooTall",
+                    "org.apache.fop.layoutmgr.BlockLevelEventProducer.regionOverflow",
+                    "org.apache.fop.layoutmgr.BlockLevelEventProducer.staticRegionOverflow");
 
     private final FopFactory fopFactory;
     private final FontChain fonts;
     private final ParsedFonts parsedFonts;
     private final EncodedImages encodedImages;
+
     /**
-     * The factory of the identity transform that feeds the FO text to FOP, looked up once:
-     * {@code TransformerFactory.newInstance()} scans the class path with a ServiceLoader on every
-     * call. It is Saxon's (its jar registers the service), whose factory is thread-safe.
+     * The factory of the identity transform that feeds the FO text to FOP, looked up once: {@code
+     * TransformerFactory.newInstance()} scans the class path with a ServiceLoader on every call. It
+     * is Saxon's (its jar registers the service), whose factory is thread-safe.
      */
     private final TransformerFactory identityFactory = TransformerFactory.newInstance();
+
     private final Semaphore fallbackRenders;
+
     /** FOP's events for an image (the 公印, the 印影) it could not find, read or embed. */
     static final String RESOURCE_EVENTS = "org.apache.fop.ResourceEventProducer.";
 
@@ -105,8 +114,8 @@ public class PdfRenderer {
     /**
      * {@code fallbackConcurrency}: how many documents that need a font after the first of the chain
      * may render at once (IPAmj Mincho: it is parsed once, but FOP still reads its whole 46 MB file
-     * into memory, about twice over, to cut each document's subset); documents drawn by the first font
-     * alone are not limited.
+     * into memory, about twice over, to cut each document's subset); documents drawn by the first
+     * font alone are not limited.
      */
     public PdfRenderer(FontChain fonts, Path baseDir, int fallbackConcurrency) {
         this.fonts = fonts;
@@ -116,19 +125,31 @@ public class PdfRenderer {
             Transformer t = TransformerFactory.newInstance().newTransformer();
             t.transform(new DOMSource(fonts.fopConfig()), new StreamResult(xconf));
             URI base = baseDir.toAbsolutePath().toUri();
-            FopConfParser parser = new FopConfParser(
-                    new java.io.ByteArrayInputStream(xconf.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8)),
-                    base);
+            FopConfParser parser =
+                    new FopConfParser(
+                            new java.io.ByteArrayInputStream(
+                                    xconf.toString()
+                                            .getBytes(java.nio.charset.StandardCharsets.UTF_8)),
+                            base);
             this.fopFactory = parser.getFopFactoryBuilder().build();
             // the configuration DOM is walked here, once, on this thread; documents never walk it
             FOUserAgent setup = fopFactory.newFOUserAgent();
-            RendererConfig pdfConfig = setup.getRendererConfig(MimeConstants.MIME_PDF, new PDFRendererConfigParser());
-            List<EmbedFontInfo> fontList = new DefaultFontConfigurator(fopFactory.getFontManager(),
-                    new FontEventAdapter(setup.getEventBroadcaster()), setup.validateUserConfigStrictly())
-                    .configure(pdfConfig.getFontInfoConfig());
-            this.parsedFonts = new ParsedFonts(fontList, fopFactory.getFontManager().getResourceResolver(),
-                    setup.isComplexScriptFeaturesEnabled());
-            fopFactory.getRendererFactory().addDocumentHandlerMaker(new SharedSetupPdfMaker(pdfConfig, parsedFonts));
+            RendererConfig pdfConfig =
+                    setup.getRendererConfig(MimeConstants.MIME_PDF, new PDFRendererConfigParser());
+            List<EmbedFontInfo> fontList =
+                    new DefaultFontConfigurator(
+                                    fopFactory.getFontManager(),
+                                    new FontEventAdapter(setup.getEventBroadcaster()),
+                                    setup.validateUserConfigStrictly())
+                            .configure(pdfConfig.getFontInfoConfig());
+            this.parsedFonts =
+                    new ParsedFonts(
+                            fontList,
+                            fopFactory.getFontManager().getResourceResolver(),
+                            setup.isComplexScriptFeaturesEnabled());
+            fopFactory
+                    .getRendererFactory()
+                    .addDocumentHandlerMaker(new SharedSetupPdfMaker(pdfConfig, parsedFonts));
             this.encodedImages = new EncodedImages();
             fopFactory.getImageHandlerRegistry().addHandler(encodedImages);
         } catch (Exception e) {
@@ -173,16 +194,18 @@ public class PdfRenderer {
             FOUserAgent agent = fopFactory.newFOUserAgent();
             agent.setProducer("Kofu Hub");
             agent.setCreator("Kofu Hub");
-            agent.getEventBroadcaster().addEventListener((Event event) -> {
-                if (GLYPH_EVENT.equals(event.getEventID())) {
-                    Object ch = event.getParam("ch");
-                    missingGlyphs.append(ch == null ? "?" : ch.toString());
-                } else if (OVERFLOW_EVENTS.contains(event.getEventID())) {
-                    overflows.add(overflowField(event));
-                } else if (event.getEventID().startsWith(RESOURCE_EVENTS)) {
-                    resourceProblems.add(event.getEventKey());
-                }
-            });
+            agent.getEventBroadcaster()
+                    .addEventListener(
+                            (Event event) -> {
+                                if (GLYPH_EVENT.equals(event.getEventID())) {
+                                    Object ch = event.getParam("ch");
+                                    missingGlyphs.append(ch == null ? "?" : ch.toString());
+                                } else if (OVERFLOW_EVENTS.contains(event.getEventID())) {
+                                    overflows.add(overflowField(event));
+                                } else if (event.getEventID().startsWith(RESOURCE_EVENTS)) {
+                                    resourceProblems.add(event.getEventKey());
+                                }
+                            });
             Fop fop = fopFactory.newFop(MimeConstants.MIME_PDF, agent, pdf);
             Transformer identity = identityFactory.newTransformer();
             Result result = new SAXResult(fop.getDefaultHandler());
@@ -190,14 +213,21 @@ public class PdfRenderer {
             int pages = fop.getResults() == null ? 0 : fop.getResults().getPageCount();
             if (!resourceProblems.isEmpty()) {
                 // the 公印 or the 印影 could not be drawn: never a certificate without its seal
-                LOG.error("FOP could not load an image of the certificate ({}): document refused", resourceProblems.get(0));
-                throw new IllegalStateException("an image of the certificate could not be loaded: " + resourceProblems.get(0));
+                LOG.error(
+                        "FOP could not load an image of the certificate ({}): document refused",
+                        resourceProblems.get(0));
+                throw new IllegalStateException(
+                        "an image of the certificate could not be loaded: "
+                                + resourceProblems.get(0));
             }
             if (missingGlyphs.length() > 0) {
                 throw new GlyphUnavailableException("document", missingGlyphs.codePointAt(0));
             }
             if (!overflows.isEmpty()) {
-                LOG.warn("FOP laid out {} overflow(s), the first {}: document refused", overflows.size(), overflows.get(0));
+                LOG.warn(
+                        "FOP laid out {} overflow(s), the first {}: document refused",
+                        overflows.size(),
+                        overflows.get(0));
                 throw new FieldOverflowException(overflows.get(0));
             }
             return new RenderedPdf(pdf.toByteArray(), pages);
@@ -209,8 +239,8 @@ public class PdfRenderer {
     }
 
     /**
-     * "layout", the FO element and where it is, e.g. {@code layout fo:block line 1 at FO 1:5230}: the
-     * event's element name, the line of the block that overflows (lineOverflows) or the page
+     * "layout", the FO element and where it is, e.g. {@code layout fo:block line 1 at FO 1:5230}:
+     * the event's element name, the line of the block that overflows (lineOverflows) or the page
      * (regionOverflow), and the position in the FO document. Never the text: it is personal data.
      */
     static String overflowField(Event event) {
@@ -224,7 +254,10 @@ public class PdfRenderer {
             field.append(" page ").append(event.getParam("page"));
         }
         if (event.getParam("loc") instanceof Locator loc && loc.getLineNumber() > 0) {
-            field.append(" at FO ").append(loc.getLineNumber()).append(':').append(loc.getColumnNumber());
+            field.append(" at FO ")
+                    .append(loc.getLineNumber())
+                    .append(':')
+                    .append(loc.getColumnNumber());
         }
         return field.toString();
     }
@@ -241,10 +274,11 @@ public class PdfRenderer {
 
     /**
      * FOP's maker of the PDF document handler, replaced on our {@link FopFactory}: its handlers'
-     * configurator returns the PDF renderer configuration read once at start-up instead of walking the
-     * configuration DOM again (not thread-safe, STACK.md pitfall 1), and sets each document's fonts up
-     * from {@link ParsedFonts} instead of FOP's {@code CustomFontCollection} of {@code LazyFont}s.
-     * Everything else is FOP's {@link PDFDocumentHandlerMaker} and {@link PDFRendererConfigurator}.
+     * configurator returns the PDF renderer configuration read once at start-up instead of walking
+     * the configuration DOM again (not thread-safe, STACK.md pitfall 1), and sets each document's
+     * fonts up from {@link ParsedFonts} instead of FOP's {@code CustomFontCollection} of {@code
+     * LazyFont}s. Everything else is FOP's {@link PDFDocumentHandlerMaker} and {@link
+     * PDFRendererConfigurator}.
      */
     static final class SharedSetupPdfMaker extends PDFDocumentHandlerMaker {
         private final RendererConfig config;
@@ -257,12 +291,13 @@ public class PdfRenderer {
 
         @Override
         public IFDocumentHandler makeIFDocumentHandler(IFContext context) {
-            PDFDocumentHandler handler = new PDFDocumentHandler(context) {
-                @Override
-                public IFDocumentHandlerConfigurator getConfigurator() {
-                    return new Configurator(getUserAgent());
-                }
-            };
+            PDFDocumentHandler handler =
+                    new PDFDocumentHandler(context) {
+                        @Override
+                        public IFDocumentHandlerConfigurator getConfigurator() {
+                            return new Configurator(getUserAgent());
+                        }
+                    };
             FOUserAgent ua = context.getUserAgent();
             if (ua.isAccessibilityEnabled()) {
                 ua.setStructureTreeEventHandler(handler.getStructureTreeEventHandler());
@@ -284,7 +319,9 @@ public class PdfRenderer {
             public void setupFontInfo(String mimeType, FontInfo fontInfo) {
                 List<FontCollection> collections = getDefaultFontCollection();
                 collections.add(fonts.forDocument());
-                userAgent.getFontManager().setup(fontInfo, collections.toArray(new FontCollection[0]));
+                userAgent
+                        .getFontManager()
+                        .setup(fontInfo, collections.toArray(new FontCollection[0]));
             }
         }
     }

@@ -78,6 +78,7 @@ public class PdfSigner {
 
     /** PDFBox's constant is for the older PKCS#7 subfilters; PAdES uses this one. */
     static final COSName SUBFILTER_ETSI_CADES_DETACHED = COSName.getPDFName("ETSI.CAdES.detached");
+
     private static final int MIN_SIGNATURE_SIZE = 0x2500;
 
     private final PrivateKey key;
@@ -93,9 +94,9 @@ public class PdfSigner {
     /**
      * @param keystore PKCS#12 file with the signing key and its certificate chain (signer first)
      * @param password the keystore password, also used for the key entry; not kept
-     * @param alias    the key entry to use; null when the keystore holds exactly one key entry
+     * @param alias the key entry to use; null when the keystore holds exactly one key entry
      * @param location the municipality, written as the signature's /Location
-     * @param clock    the source of the signing time (/M)
+     * @param clock the source of the signing time (/M)
      */
     public PdfSigner(Path keystore, char[] password, String alias, String location, Clock clock) {
         this.location = Objects.requireNonNull(location, "location");
@@ -107,12 +108,18 @@ public class PdfSigner {
             }
             String entry = alias == null ? onlyKeyEntry(ks, keystore) : alias;
             if (!ks.isKeyEntry(entry)) {
-                throw new IllegalArgumentException("keystore " + keystore.getFileName() + " has no key entry '" + entry + "'");
+                throw new IllegalArgumentException(
+                        "keystore " + keystore.getFileName() + " has no key entry '" + entry + "'");
             }
             this.key = (PrivateKey) ks.getKey(entry, password);
             Certificate[] certs = ks.getCertificateChain(entry);
             if (certs == null || certs.length == 0) {
-                throw new IllegalArgumentException("key entry '" + entry + "' of " + keystore.getFileName() + " has no certificate chain");
+                throw new IllegalArgumentException(
+                        "key entry '"
+                                + entry
+                                + "' of "
+                                + keystore.getFileName()
+                                + " has no certificate chain");
             }
             List<X509Certificate> list = new ArrayList<>();
             for (Certificate c : certs) {
@@ -121,11 +128,14 @@ public class PdfSigner {
             this.chain = Collections.unmodifiableList(list);
             this.signer = list.get(0);
             checkKeyUsage(signer);
-            this.signatureAlgorithm = switch (key.getAlgorithm()) {
-                case "RSA" -> "SHA256withRSA";
-                case "EC" -> "SHA256withECDSA";
-                default -> throw new IllegalArgumentException("unsupported signing key algorithm " + key.getAlgorithm());
-            };
+            this.signatureAlgorithm =
+                    switch (key.getAlgorithm()) {
+                        case "RSA" -> "SHA256withRSA";
+                        case "EC" -> "SHA256withECDSA";
+                        default ->
+                                throw new IllegalArgumentException(
+                                        "unsupported signing key algorithm " + key.getAlgorithm());
+                    };
             checkKeyMatchesCertificate(key, signer, signatureAlgorithm);
             this.signerName = commonName(signer);
             this.signingCertificateV2 = signingCertificateV2(signer);
@@ -137,7 +147,12 @@ public class PdfSigner {
             this.signatureSize = Math.max(MIN_SIGNATURE_SIZE, certBytes + 4096);
         } catch (IOException | GeneralSecurityException e) {
             // never the password: the message of a wrong password is the JDK's own, without it
-            throw new IllegalStateException("cannot read the signing key from " + keystore.getFileName() + ": " + e.getMessage(), e);
+            throw new IllegalStateException(
+                    "cannot read the signing key from "
+                            + keystore.getFileName()
+                            + ": "
+                            + e.getMessage(),
+                    e);
         }
     }
 
@@ -162,17 +177,18 @@ public class PdfSigner {
     }
 
     /**
-     * Returns {@code pdf} with one more revision holding the signature; the bytes of {@code pdf} are
-     * the start of the result unchanged. Fails (IllegalStateException) if the signing certificate is
-     * not valid at the clock's time: a signature with an expired certificate would be refused by
-     * every reader.
+     * Returns {@code pdf} with one more revision holding the signature; the bytes of {@code pdf}
+     * are the start of the result unchanged. Fails (IllegalStateException) if the signing
+     * certificate is not valid at the clock's time: a signature with an expired certificate would
+     * be refused by every reader.
      */
     public byte[] sign(byte[] pdf, String reason) {
         ZonedDateTime now = ZonedDateTime.now(clock);
         try {
             signer.checkValidity(Date.from(now.toInstant()));
         } catch (CertificateExpiredException | CertificateNotYetValidException e) {
-            throw new IllegalStateException("the signing certificate is not valid at " + now + ": " + e.getMessage(), e);
+            throw new IllegalStateException(
+                    "the signing certificate is not valid at " + now + ": " + e.getMessage(), e);
         }
         try (PDDocument doc = Loader.loadPDF(pdf)) {
             PDSignature signature = new PDSignature();
@@ -184,7 +200,8 @@ public class PdfSigner {
                 signature.setReason(reason);
             }
             signature.setSignDate(GregorianCalendar.from(now));
-            ByteArrayOutputStream out = new ByteArrayOutputStream(pdf.length + 2 * signatureSize + 4096);
+            ByteArrayOutputStream out =
+                    new ByteArrayOutputStream(pdf.length + 2 * signatureSize + 4096);
             try (SignatureOptions options = new SignatureOptions()) {
                 options.setPreferredSignatureSize(signatureSize);
                 doc.addSignature(signature, options);
@@ -196,24 +213,35 @@ public class PdfSigner {
                 external.setSignature(cms(signedBytes));
             }
             return out.toByteArray();
-        } catch (IOException | GeneralSecurityException | CMSException | OperatorCreationException e) {
-            throw new IllegalStateException("cannot sign the certificate PDF: " + e.getMessage(), e);
+        } catch (IOException
+                | GeneralSecurityException
+                | CMSException
+                | OperatorCreationException e) {
+            throw new IllegalStateException(
+                    "cannot sign the certificate PDF: " + e.getMessage(), e);
         }
     }
 
     /** The detached CMS SignedData over the byte ranges of the document. */
-    private byte[] cms(byte[] signedBytes) throws GeneralSecurityException, OperatorCreationException, CMSException, IOException {
+    private byte[] cms(byte[] signedBytes)
+            throws GeneralSecurityException, OperatorCreationException, CMSException, IOException {
         ContentSigner contentSigner = new JcaContentSignerBuilder(signatureAlgorithm).build(key);
-        SignerInfoGenerator signerInfo = new JcaSignerInfoGeneratorBuilder(new JcaDigestCalculatorProviderBuilder().build())
-                .setSignedAttributeGenerator(new PadesSignedAttributes(signingCertificateV2))
-                .build(contentSigner, signer);
+        SignerInfoGenerator signerInfo =
+                new JcaSignerInfoGeneratorBuilder(new JcaDigestCalculatorProviderBuilder().build())
+                        .setSignedAttributeGenerator(
+                                new PadesSignedAttributes(signingCertificateV2))
+                        .build(contentSigner, signer);
         CMSSignedDataGenerator generator = new CMSSignedDataGenerator();
         generator.addSignerInfoGenerator(signerInfo);
         generator.addCertificates(new JcaCertStore(chain));
         CMSSignedData data = generator.generate(new CMSProcessableByteArray(signedBytes), false);
         byte[] der = data.getEncoded(ASN1Encoding.DER);
         if (der.length > signatureSize) {
-            throw new IllegalStateException("the CMS signature (" + der.length + " bytes) exceeds the reserved " + signatureSize);
+            throw new IllegalStateException(
+                    "the CMS signature ("
+                            + der.length
+                            + " bytes) exceeds the reserved "
+                            + signatureSize);
         }
         return der;
     }
@@ -232,7 +260,10 @@ public class PdfSigner {
         @Override
         @SuppressWarnings({"rawtypes", "unchecked"})
         public AttributeTable getAttributes(Map parameters) {
-            Hashtable<ASN1ObjectIdentifier, Object> table = new DefaultSignedAttributeTableGenerator().getAttributes(parameters).toHashtable();
+            Hashtable<ASN1ObjectIdentifier, Object> table =
+                    new DefaultSignedAttributeTableGenerator()
+                            .getAttributes(parameters)
+                            .toHashtable();
             table.remove(CMSAttributes.signingTime);
             table.put(PKCSObjectIdentifiers.id_aa_signingCertificateV2, signingCertificateV2);
             return new AttributeTable(table);
@@ -242,10 +273,16 @@ public class PdfSigner {
     static Attribute signingCertificateV2(X509Certificate cert) throws GeneralSecurityException {
         byte[] hash = MessageDigest.getInstance("SHA-256").digest(cert.getEncoded());
         X509CertificateHolder holder = new JcaX509CertificateHolder(cert);
-        IssuerSerial issuerSerial = new IssuerSerial(new GeneralNames(new GeneralName(holder.getIssuer())), holder.getSerialNumber());
-        // SHA-256 is ESSCertIDv2's default hash algorithm: the identifier is left out of the encoding
+        IssuerSerial issuerSerial =
+                new IssuerSerial(
+                        new GeneralNames(new GeneralName(holder.getIssuer())),
+                        holder.getSerialNumber());
+        // SHA-256 is ESSCertIDv2's default hash algorithm: the identifier is left out of the
+        // encoding
         ESSCertIDv2 id = new ESSCertIDv2(hash, issuerSerial);
-        return new Attribute(PKCSObjectIdentifiers.id_aa_signingCertificateV2, new DERSet(new SigningCertificateV2(id)));
+        return new Attribute(
+                PKCSObjectIdentifiers.id_aa_signingCertificateV2,
+                new DERSet(new SigningCertificateV2(id)));
     }
 
     private static String onlyKeyEntry(KeyStore ks, Path file) throws GeneralSecurityException {
@@ -256,14 +293,21 @@ public class PdfSigner {
             }
         }
         if (keys.size() != 1) {
-            throw new IllegalArgumentException("keystore " + file.getFileName() + " holds " + keys.size()
-                    + " key entries: name the alias of the signing key");
+            throw new IllegalArgumentException(
+                    "keystore "
+                            + file.getFileName()
+                            + " holds "
+                            + keys.size()
+                            + " key entries: name the alias of the signing key");
         }
         return keys.get(0);
     }
 
-    /** A keystore whose first certificate is not the key's would give signatures no reader accepts. */
-    private static void checkKeyMatchesCertificate(PrivateKey key, X509Certificate cert, String algorithm)
+    /**
+     * A keystore whose first certificate is not the key's would give signatures no reader accepts.
+     */
+    private static void checkKeyMatchesCertificate(
+            PrivateKey key, X509Certificate cert, String algorithm)
             throws GeneralSecurityException {
         byte[] probe = "kofu-hub key check".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
         Signature s = Signature.getInstance(algorithm);
@@ -274,7 +318,8 @@ public class PdfSigner {
         v.initVerify(cert.getPublicKey());
         v.update(probe);
         if (!v.verify(value)) {
-            throw new IllegalArgumentException("the signing key does not match the first certificate of its chain");
+            throw new IllegalArgumentException(
+                    "the signing key does not match the first certificate of its chain");
         }
     }
 
@@ -282,7 +327,8 @@ public class PdfSigner {
         boolean[] usage = cert.getKeyUsage();
         // bits 0 digitalSignature, 1 nonRepudiation (contentCommitment)
         if (usage != null && !(usage[0] || (usage.length > 1 && usage[1]))) {
-            throw new IllegalArgumentException("the signing certificate's key usage allows neither digitalSignature nor nonRepudiation");
+            throw new IllegalArgumentException(
+                    "the signing certificate's key usage allows neither digitalSignature nor nonRepudiation");
         }
     }
 

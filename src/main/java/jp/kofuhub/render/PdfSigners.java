@@ -6,9 +6,10 @@ import java.util.TreeMap;
 
 /**
  * Which key signs a municipality's certificates (issue #10: municipalities are tenants): the
- * municipality's own {@link PdfSigner} when one is configured ({@code kofu.signing.municipalities.<code>.*}),
- * else the hub's ({@code kofu.signing.keystore}); none at all on a hub without a signing keystore (the PDF
- * goes unsigned, as before). Immutable after construction; {@link PdfSigner} is thread-safe.
+ * municipality's own {@link PdfSigner} when one is configured ({@code
+ * kofu.signing.municipalities.<code>.*}), else the hub's ({@code kofu.signing.keystore}); none at
+ * all on a hub without a signing keystore (the PDF goes unsigned, as before). Immutable after
+ * construction; {@link PdfSigner} is thread-safe.
  */
 public final class PdfSigners {
 

@@ -15,24 +15,26 @@ import net.sf.saxon.TransformerFactoryImpl;
  * {@code preview}: renders a data document with a template to PDF, exactly as the hub does (same
  * XSLT, same FOP configuration and fonts), without a running hub or a database — so a template
  * author sees a change at once. The fixtures in src/test/resources/golden/ are ready-made inputs.
- * Values that name their box (attribute {@code box}) are fitted again as the hub fits them (shrunk, or
- * FIELD_OVERFLOW, exit code 4), so a fixture edited to a long name previews at its real size.
+ * Values that name their box (attribute {@code box}) are fitted again as the hub fits them (shrunk,
+ * or FIELD_OVERFLOW, exit code 4), so a fixture edited to a long name previews at its real size.
  */
 public final class PreviewCommand {
 
-    private PreviewCommand() {
-    }
+    private PreviewCommand() {}
 
     /**
      * Fits every element of the data document that names its box (attribute {@code box}, as the hub
-     * writes it) exactly as the hub does: glyph check, then attribute {@code pt} set when the value must
-     * shrink and removed when it need not (so an edited fixture shows the real size), or
+     * writes it) exactly as the hub does: glyph check, then attribute {@code pt} set when the value
+     * must shrink and removed when it need not (so an edited fixture shows the real size), or
      * {@link FieldOverflowException} naming the box when the hub would refuse it.
      */
     static String fit(FontChain fonts, String xml) throws Exception {
-        javax.xml.parsers.DocumentBuilderFactory dbf = javax.xml.parsers.DocumentBuilderFactory.newInstance();
+        javax.xml.parsers.DocumentBuilderFactory dbf =
+                javax.xml.parsers.DocumentBuilderFactory.newInstance();
         dbf.setFeature("http://apache.org/xml/features/disallow-doctype-decl", true);
-        org.w3c.dom.Document doc = dbf.newDocumentBuilder().parse(new org.xml.sax.InputSource(new java.io.StringReader(xml)));
+        org.w3c.dom.Document doc =
+                dbf.newDocumentBuilder()
+                        .parse(new org.xml.sax.InputSource(new java.io.StringReader(xml)));
         org.w3c.dom.NodeList all = doc.getElementsByTagName("*");
         for (int i = 0; i < all.getLength(); i++) {
             org.w3c.dom.Element e = (org.w3c.dom.Element) all.item(i);
@@ -57,7 +59,8 @@ public final class PreviewCommand {
             }
         }
         StringWriter out = new StringWriter();
-        javax.xml.transform.TransformerFactory.newInstance().newTransformer()
+        javax.xml.transform.TransformerFactory.newInstance()
+                .newTransformer()
                 .transform(new javax.xml.transform.dom.DOMSource(doc), new StreamResult(out));
         return out.toString();
     }
@@ -68,22 +71,40 @@ public final class PreviewCommand {
             o.put(args[i], args[i + 1]);
         }
         if (!o.containsKey("--template") || !o.containsKey("--data")) {
-            System.err.println("usage: preview --template juminhyo --data FIXTURE.xml [--out FILE.pdf] [--number 発行番号]");
+            System.err.println(
+                    "usage: preview --template juminhyo --data FIXTURE.xml [--out FILE.pdf] [--number 発行番号]");
             return 2;
         }
         Path out = Path.of(o.getOrDefault("--out", o.get("--template") + "-preview.pdf"));
         try {
-            FontChain fonts = FontChain.load(Path.of("config/fop.xconf"), Path.of("."), List.of("IPAexMincho", "IPAmjMincho"),
-                    Path.of("xslt-templates", "settings.xsl"));
-            String xml = fit(fonts, Files.readString(Path.of(o.get("--data")))
-                    .replace("file:///seals/", Path.of("config/municipalities/seals").toAbsolutePath().toUri().toString()));
-            Transformer t = new TransformerFactoryImpl()
-                    .newTemplates(new StreamSource(Path.of("xslt-templates", o.get("--template") + ".xsl").toFile()))
-                    .newTransformer();
+            FontChain fonts =
+                    FontChain.load(
+                            Path.of("config/fop.xconf"),
+                            Path.of("."),
+                            List.of("IPAexMincho", "IPAmjMincho"),
+                            Path.of("xslt-templates", "settings.xsl"));
+            String xml =
+                    fit(
+                            fonts,
+                            Files.readString(Path.of(o.get("--data")))
+                                    .replace(
+                                            "file:///seals/",
+                                            Path.of("config/municipalities/seals")
+                                                    .toAbsolutePath()
+                                                    .toUri()
+                                                    .toString()));
+            Transformer t =
+                    new TransformerFactoryImpl()
+                            .newTemplates(
+                                    new StreamSource(
+                                            Path.of("xslt-templates", o.get("--template") + ".xsl")
+                                                    .toFile()))
+                            .newTransformer();
             t.setParameter("X-Kofu-Issue-Number", o.get("--number"));
             StringWriter fo = new StringWriter();
             t.transform(new StreamSource(new java.io.StringReader(xml)), new StreamResult(fo));
-            PdfRenderer.RenderedPdf pdf = new PdfRenderer(fonts, Path.of(".")).render(fo.toString());
+            PdfRenderer.RenderedPdf pdf =
+                    new PdfRenderer(fonts, Path.of(".")).render(fo.toString());
             Files.write(out, pdf.getBytes());
             System.out.println("wrote " + out + " (" + pdf.getPages() + " page(s))");
             return 0;

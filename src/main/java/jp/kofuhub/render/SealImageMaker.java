@@ -13,14 +13,13 @@ import java.nio.file.Path;
 import javax.imageio.ImageIO;
 
 /**
- * Draws a synthetic 公印 (official seal) for demo municipalities: a black square frame with the
- * seal text in columns read top to bottom, right to left. Real municipalities supply their own
- * image; this exists so no seal of a real city is ever in the repository.
+ * Draws a synthetic 公印 (official seal) for demo municipalities: a black square frame with the seal
+ * text in columns read top to bottom, right to left. Real municipalities supply their own image;
+ * this exists so no seal of a real city is ever in the repository.
  */
 public final class SealImageMaker {
 
-    private SealImageMaker() {
-    }
+    private SealImageMaker() {}
 
     /** Writes a {@code size}×{@code size} PNG with the text (e.g. 北広島市長之印) to {@code out}. */
     public static void make(String text, Path fontFile, int size, Path out) throws IOException {
@@ -40,11 +39,16 @@ public final class SealImageMaker {
         BufferedImage img = new BufferedImage(size, size, BufferedImage.TYPE_INT_ARGB);
         Graphics2D g = img.createGraphics();
         g.setRenderingHint(RenderingHints.KEY_ANTIALIASING, RenderingHints.VALUE_ANTIALIAS_ON);
-        g.setRenderingHint(RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
+        g.setRenderingHint(
+                RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
         g.setColor(Color.BLACK);
         float frame = size * 0.06f;
         g.setStroke(new BasicStroke(frame));
-        g.drawRect(Math.round(frame / 2), Math.round(frame / 2), Math.round(size - frame), Math.round(size - frame));
+        g.drawRect(
+                Math.round(frame / 2),
+                Math.round(frame / 2),
+                Math.round(size - frame),
+                Math.round(size - frame));
         float inner = size - 3 * frame;
         float cellW = inner / columns;
         Font font = base.deriveFont(Font.BOLD, cellW * 0.95f);

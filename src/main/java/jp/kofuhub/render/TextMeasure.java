@@ -9,22 +9,26 @@ import org.apache.fop.text.linebreak.LineBreakStatus;
 
 /**
  * Measures printed text the way Apache FOP lays it out, from the same font files:
+ *
  * <ul>
- * <li>each code point is drawn by the first font of the chain that has it (FOP's font selection
- * for a {@code font-family} list), at its TrueType advance width (hmtx, which FOP uses; kerning,
- * which can only narrow the text, is ignored, so the estimate errs on the wide side);</li>
- * <li>lines break where FOP's own line breaker ({@link LineBreakStatus}, Unicode UAX #14) allows a
- * break: between most Japanese characters, but not before ）、。ー or small kana nor after （, nor
- * inside a run of Latin letters or digits; never inside a surrogate pair. Lines are filled greedily;
- * a piece between two break opportunities wider than a whole line does not fit at all (FOP would let
- * it run out of the box).</li>
+ *   <li>each code point is drawn by the first font of the chain that has it (FOP's font selection
+ *       for a {@code font-family} list), at its TrueType advance width (hmtx, which FOP uses;
+ *       kerning, which can only narrow the text, is ignored, so the estimate errs on the wide
+ *       side);
+ *   <li>lines break where FOP's own line breaker ({@link LineBreakStatus}, Unicode UAX #14) allows
+ *       a break: between most Japanese characters, but not before ）、。ー or small kana nor after （,
+ *       nor inside a run of Latin letters or digits; never inside a surrogate pair. Lines are
+ *       filled greedily; a piece between two break opportunities wider than a whole line does not
+ *       fit at all (FOP would let it run out of the box).
  * </ul>
+ *
  * Advances are cached per code point in units of 1/1000 em. Thread-safe.
  */
 final class TextMeasure {
 
     /** Fractional metrics, no hinting transform: the unhinted design advances. */
     private static final FontRenderContext FRC = new FontRenderContext(null, false, true);
+
     private static final float UNITS = 1000f;
 
     private final List<Font> fonts;
@@ -47,22 +51,25 @@ final class TextMeasure {
 
     /** The advance of one code point in em. */
     private double advance(int cp) {
-        return advances.computeIfAbsent(cp, c -> {
-            String s = new String(Character.toChars(c));
-            for (Font f : fonts) {
-                if (f.canDisplay(c)) {
-                    return (float) (f.getStringBounds(s, FRC).getWidth() / UNITS);
-                }
-            }
-            // not drawable (the glyph check refuses it before this): count a full em, never less
-            return 1f;
-        });
+        return advances.computeIfAbsent(
+                cp,
+                c -> {
+                    String s = new String(Character.toChars(c));
+                    for (Font f : fonts) {
+                        if (f.canDisplay(c)) {
+                            return (float) (f.getStringBounds(s, FRC).getWidth() / UNITS);
+                        }
+                    }
+                    // not drawable (the glyph check refuses it before this): count a full em, never
+                    // less
+                    return 1f;
+                });
     }
 
     /**
      * The number of lines {@code text} takes at {@code sizePt} in a line {@code lineWidthPt} wide,
-     * filled greedily at FOP's break opportunities; {@link Integer#MAX_VALUE} when a piece that cannot
-     * be broken is wider than a line.
+     * filled greedily at FOP's break opportunities; {@link Integer#MAX_VALUE} when a piece that
+     * cannot be broken is wider than a line.
      */
     int lines(String text, double sizePt, double lineWidthPt) {
         if (text.isEmpty()) {
@@ -70,8 +77,8 @@ final class TextMeasure {
         }
         LineBreakStatus breaks = new LineBreakStatus();
         int lines = 1;
-        double line = 0;      // width of the line so far, committed pieces only
-        double piece = 0;     // width of the piece since the last break opportunity
+        double line = 0; // width of the line so far, committed pieces only
+        double piece = 0; // width of the piece since the last break opportunity
         double pieceTail = 0; // trailing U+0020 of that piece, which FOP drops when it ends a line
         boolean lineEmpty = true;
         for (int i = 0; i < text.length(); ) {
@@ -81,8 +88,10 @@ final class TextMeasure {
             for (int k = 0; k < n; k++) {
                 byte action = breaks.nextChar(text.charAt(i + k));
                 if (k == 0 && i > 0) {
-                    opportunity = action == LineBreakStatus.DIRECT_BREAK || action == LineBreakStatus.INDIRECT_BREAK
-                            || action == LineBreakStatus.COMBINING_INDIRECT_BREAK;
+                    opportunity =
+                            action == LineBreakStatus.DIRECT_BREAK
+                                    || action == LineBreakStatus.INDIRECT_BREAK
+                                    || action == LineBreakStatus.COMBINING_INDIRECT_BREAK;
                 }
             }
             i += n;

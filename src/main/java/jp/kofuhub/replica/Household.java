@@ -1,8 +1,8 @@
 package jp.kofuhub.replica;
 
 /**
- * One household (世帯) as the replica holds it now. {@code householdBlock} and
- * {@code householdSupport} include the household's active issuance blocks.
+ * One household (世帯) as the replica holds it now. {@code householdBlock} and {@code
+ * householdSupport} include the household's active issuance blocks.
  */
 public record Household(
         String householdNo,
@@ -11,5 +11,4 @@ public record Household(
         String address,
         String katagaki,
         boolean householdBlock,
-        boolean householdSupport) {
-}
+        boolean householdSupport) {}

@@ -3,10 +3,10 @@ package jp.kofuhub.replica;
 import java.time.LocalDate;
 
 /**
- * One resident as the replica holds them now (the current snapshot). {@code personBlock} and
- * {@code supportMeasure} already include the person's active issuance-block records.
- * {@code myNumber} (個人番号) is null unless the municipality's profile prints it and the registry
- * sends it (record type N of the export contract).
+ * One resident as the replica holds them now (the current snapshot). {@code personBlock} and {@code
+ * supportMeasure} already include the person's active issuance-block records. {@code myNumber}
+ * (個人番号) is null unless the municipality's profile prints it and the registry sends it (record type
+ * N of the export contract).
  */
 public record Person(
         String atenaNo,
@@ -57,9 +57,12 @@ public record Person(
         return "MOVE_OUT_PLANNED".equals(status);
     }
 
-    /** A 転入 whose procedure (届出 or 処理) happened on {@code day}: not issued that day (DOMAIN §3.8). */
+    /**
+     * A 転入 whose procedure (届出 or 処理) happened on {@code day}: not issued that day (DOMAIN §3.8).
+     */
     public boolean movedInOn(LocalDate day) {
-        return "転入".equals(changeReason) && (day.equals(changeNotifiedDate) || day.equals(processedDate));
+        return "転入".equals(changeReason)
+                && (day.equals(changeNotifiedDate) || day.equals(processedDate));
     }
 
     public boolean underSupportMeasure() {

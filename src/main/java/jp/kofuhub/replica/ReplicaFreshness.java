@@ -18,9 +18,13 @@ import org.springframework.jdbc.core.JdbcTemplate;
 public class ReplicaFreshness {
 
     /** The state of one source of one municipality. */
-    public record SourceState(String municipality, String source, long lastSequence, Instant dataAsOf,
-                              Long waitingSequence, Instant waitingSince) {
-    }
+    public record SourceState(
+            String municipality,
+            String source,
+            long lastSequence,
+            Instant dataAsOf,
+            Long waitingSequence,
+            Instant waitingSince) {}
 
     private final JdbcTemplate jdbc;
     private final Clock clock;
@@ -37,21 +41,42 @@ public class ReplicaFreshness {
     }
 
     public List<SourceState> all() {
-        return jdbc.query("select municipality_code, source_system, last_sequence, data_as_of, waiting_sequence,"
-                + " waiting_since from sync_source_state where last_sequence > 0 order by municipality_code, source_system",
-                (rs, i) -> new SourceState(rs.getString(1), rs.getString(2), rs.getLong(3),
-                        rs.getTimestamp(4).toInstant(), (Long) rs.getObject(5, Long.class),
-                        rs.getTimestamp(6) == null ? null : rs.getTimestamp(6).toInstant()));
+        return jdbc.query(
+                "select municipality_code, source_system, last_sequence, data_as_of, waiting_sequence,"
+                        + " waiting_since from sync_source_state where last_sequence > 0 order by municipality_code, source_system",
+                (rs, i) ->
+                        new SourceState(
+                                rs.getString(1),
+                                rs.getString(2),
+                                rs.getLong(3),
+                                rs.getTimestamp(4).toInstant(),
+                                (Long) rs.getObject(5, Long.class),
+                                rs.getTimestamp(6) == null
+                                        ? null
+                                        : rs.getTimestamp(6).toInstant()));
     }
 
-    /** The first of {@code sources} that is missing, stale or stopped, with why; empty when all are fresh. */
+    /**
+     * The first of {@code sources} that is missing, stale or stopped, with why; empty when all are
+     * fresh.
+     */
     public Optional<String> problem(String municipality, List<String> sources) {
         Map<String, SourceState> states = new java.util.HashMap<>();
-        for (SourceState s : jdbc.query("select municipality_code, source_system, last_sequence, data_as_of,"
-                + " waiting_sequence, waiting_since from sync_source_state where municipality_code = ?",
-                (rs, i) -> new SourceState(rs.getString(1), rs.getString(2), rs.getLong(3),
-                        rs.getTimestamp(4).toInstant(), (Long) rs.getObject(5, Long.class),
-                        Optional.ofNullable(rs.getTimestamp(6)).map(Timestamp::toInstant).orElse(null)), municipality)) {
+        for (SourceState s :
+                jdbc.query(
+                        "select municipality_code, source_system, last_sequence, data_as_of,"
+                                + " waiting_sequence, waiting_since from sync_source_state where municipality_code = ?",
+                        (rs, i) ->
+                                new SourceState(
+                                        rs.getString(1),
+                                        rs.getString(2),
+                                        rs.getLong(3),
+                                        rs.getTimestamp(4).toInstant(),
+                                        (Long) rs.getObject(5, Long.class),
+                                        Optional.ofNullable(rs.getTimestamp(6))
+                                                .map(Timestamp::toInstant)
+                                                .orElse(null)),
+                        municipality)) {
             states.put(s.source(), s);
         }
         for (String source : sources) {

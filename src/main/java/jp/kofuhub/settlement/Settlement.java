@@ -8,17 +8,19 @@ import jp.kofuhub.history.IssuanceHistory;
 import org.springframework.jdbc.core.JdbcTemplate;
 
 /**
- * The daily settlement of one municipality: from its issuance history of one day (the day of
- * {@code recorded_at} in the hub's time zone), one CSV row per kind and outcome with the count of
- * rows, the sheets and the fees, sorted by kind then outcome, and a TOTAL row over all of them.
+ * The daily settlement of one municipality: from its issuance history of one day (the day of {@code
+ * recorded_at} in the hub's time zone), one CSV row per kind and outcome with the count of rows,
+ * the sheets and the fees, sorted by kind then outcome, and a TOTAL row over all of them.
+ *
  * <pre>
  * date,municipality,kind,outcome,count,sheets,fee_total
  * 2024-06-03,012343,JUMINHYO,PRINTED,12,15,3600
  * 2024-06-03,012343,JUMINHYO,REFUSED,2,0,0
  * 2024-06-03,012343,TOTAL,,14,15,3600
  * </pre>
- * The stop switch's rows (kind {@code COUPLING}: suspended, resumed) are not issuances: not counted.
- * Codes and integers only, no personal data; lines end with CRLF (RFC 4180); a day without
+ *
+ * The stop switch's rows (kind {@code COUPLING}: suspended, resumed) are not issuances: not
+ * counted. Codes and integers only, no personal data; lines end with CRLF (RFC 4180); a day without
  * history has the header and a TOTAL row of zeros.
  */
 public class Settlement {
@@ -35,17 +37,29 @@ public class Settlement {
     }
 
     /** One (kind, outcome) line of a settlement. */
-    public record Line(String kind, String outcome, long count, long sheets, long fees) {
-    }
+    public record Line(String kind, String outcome, long count, long sheets, long fees) {}
 
-    /** The (kind, outcome) lines of one day, sorted by kind then outcome (ordinal, as in the file). */
+    /**
+     * The (kind, outcome) lines of one day, sorted by kind then outcome (ordinal, as in the file).
+     */
     public List<Line> lines(String municipality, LocalDate day) {
-        List<Line> lines = new java.util.ArrayList<>(jdbc.query("select kind, outcome, count(*), coalesce(sum(sheets), 0),"
-                        + " coalesce(sum(fee), 0) from issuance_history where municipality_code = ? and recorded_at >= ?"
-                        + " and recorded_at < ? and kind <> ? group by kind, outcome",
-                (rs, n) -> new Line(rs.getString(1), rs.getString(2), rs.getLong(3), rs.getLong(4), rs.getLong(5)),
-                municipality, IssuanceHistory.startOf(day, zone), IssuanceHistory.startOf(day.plusDays(1), zone),
-                IssuanceHistory.COUPLING));
+        List<Line> lines =
+                new java.util.ArrayList<>(
+                        jdbc.query(
+                                "select kind, outcome, count(*), coalesce(sum(sheets), 0),"
+                                        + " coalesce(sum(fee), 0) from issuance_history where municipality_code = ? and recorded_at >= ?"
+                                        + " and recorded_at < ? and kind <> ? group by kind, outcome",
+                                (rs, n) ->
+                                        new Line(
+                                                rs.getString(1),
+                                                rs.getString(2),
+                                                rs.getLong(3),
+                                                rs.getLong(4),
+                                                rs.getLong(5)),
+                                municipality,
+                                IssuanceHistory.startOf(day, zone),
+                                IssuanceHistory.startOf(day.plusDays(1), zone),
+                                IssuanceHistory.COUPLING));
         // sorted here, not by the database: PostgreSQL's collation may order "_" differently
         lines.sort(Comparator.comparing(Line::kind).thenComparing(Line::outcome));
         return lines;
@@ -69,19 +83,44 @@ public class Settlement {
 
     /** {@code settlement_<municipality>_<yyyyMMdd>.csv} */
     public static String fileName(String municipality, LocalDate day) {
-        return "settlement_" + municipality + "_" + day.format(java.time.format.DateTimeFormatter.BASIC_ISO_DATE) + ".csv";
+        return "settlement_"
+                + municipality
+                + "_"
+                + day.format(java.time.format.DateTimeFormatter.BASIC_ISO_DATE)
+                + ".csv";
     }
 
-    private static void row(StringBuilder b, LocalDate day, String municipality, String kind, String outcome,
-                            long count, long sheets, long fees) {
-        b.append(day).append(',').append(municipality).append(',').append(cell(kind)).append(',')
-                .append(cell(outcome)).append(',').append(count).append(',').append(sheets).append(',').append(fees)
+    private static void row(
+            StringBuilder b,
+            LocalDate day,
+            String municipality,
+            String kind,
+            String outcome,
+            long count,
+            long sheets,
+            long fees) {
+        b.append(day)
+                .append(',')
+                .append(municipality)
+                .append(',')
+                .append(cell(kind))
+                .append(',')
+                .append(cell(outcome))
+                .append(',')
+                .append(count)
+                .append(',')
+                .append(sheets)
+                .append(',')
+                .append(fees)
                 .append(EOL);
     }
 
     /** Codes need no quoting; anything with a comma, quote or line break is quoted anyway. */
     private static String cell(String v) {
-        if (v.indexOf(',') < 0 && v.indexOf('"') < 0 && v.indexOf('\n') < 0 && v.indexOf('\r') < 0) {
+        if (v.indexOf(',') < 0
+                && v.indexOf('"') < 0
+                && v.indexOf('\n') < 0
+                && v.indexOf('\r') < 0) {
             return v;
         }
         return '"' + v.replace("\"", "\"\"") + '"';

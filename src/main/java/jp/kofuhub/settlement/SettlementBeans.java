@@ -10,9 +10,7 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.jdbc.core.JdbcTemplate;
 
-/**
- * The daily settlement: plain classes, wired here and called by name from routes/settlement/.
- */
+/** The daily settlement: plain classes, wired here and called by name from routes/settlement/. */
 @Configuration(proxyBeanMethods = false)
 public class SettlementBeans {
 
@@ -22,24 +20,39 @@ public class SettlementBeans {
     }
 
     @Bean
-    DailySettlement dailySettlement(JdbcTemplate jdbc, Settlement settlement, MunicipalityRegistry municipalities,
-                                    Clock clock, @Value("${kofu.time-zone}") String zone,
-                                    @Value("${kofu.settlement.since:}") String since,
-                                    @Value("${kofu.settlement.grace:PT30M}") Duration grace,
-                                    org.springframework.beans.factory.ObjectProvider<jp.kofuhub.ops.CouplingSwitch> coupling) {
-        DailySettlement d = new DailySettlement(jdbc, settlement, municipalities, clock, ZoneId.of(zone),
-                since == null || since.isBlank() ? null : LocalDate.parse(since.trim()), grace);
+    DailySettlement dailySettlement(
+            JdbcTemplate jdbc,
+            Settlement settlement,
+            MunicipalityRegistry municipalities,
+            Clock clock,
+            @Value("${kofu.time-zone}") String zone,
+            @Value("${kofu.settlement.since:}") String since,
+            @Value("${kofu.settlement.grace:PT30M}") Duration grace,
+            org.springframework.beans.factory.ObjectProvider<jp.kofuhub.ops.CouplingSwitch>
+                    coupling) {
+        DailySettlement d =
+                new DailySettlement(
+                        jdbc,
+                        settlement,
+                        municipalities,
+                        clock,
+                        ZoneId.of(zone),
+                        since == null || since.isBlank() ? null : LocalDate.parse(since.trim()),
+                        grace);
         jp.kofuhub.ops.CouplingSwitch stop = coupling.getIfAvailable();
         if (stop != null) {
-            d.setSuspended(stop::suspended); // a suspended municipality's settlement waits until it is resumed
+            d.setSuspended(
+                    stop::suspended); // a suspended municipality's settlement waits until it is
+            // resumed
         }
         return d;
     }
 
     @Bean
-    SettlementFiles settlementFiles(jp.kofuhub.keys.PgpMessages pgpMessages,
-                                    @Value("${kofu.settlement.pgp:true}") boolean pgp,
-                                    @Value("${kofu.settlement.recipient:finance}") String recipient) {
+    SettlementFiles settlementFiles(
+            jp.kofuhub.keys.PgpMessages pgpMessages,
+            @Value("${kofu.settlement.pgp:true}") boolean pgp,
+            @Value("${kofu.settlement.recipient:finance}") String recipient) {
         return new SettlementFiles(pgp ? pgpMessages : null, recipient);
     }
 }

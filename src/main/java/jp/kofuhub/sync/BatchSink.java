@@ -6,7 +6,9 @@ import java.util.List;
 import java.util.Map;
 import org.springframework.jdbc.core.JdbcTemplate;
 
-/** JDBC batches, households before residents before cards, every {@value #BATCH} rows of any table. */
+/**
+ * JDBC batches, households before residents before cards, every {@value #BATCH} rows of any table.
+ */
 final class BatchSink implements FullSink {
 
     static final int BATCH = 5000;
@@ -14,11 +16,18 @@ final class BatchSink implements FullSink {
     private final JdbcTemplate jdbc;
     private final Map<String, List<Object[]>> batches = new LinkedHashMap<>();
 
-    /** @param historyInsert the statement the history rows are written with (so they batch after the residents) */
+    /**
+     * @param historyInsert the statement the history rows are written with (so they batch after the
+     *     residents)
+     */
     BatchSink(JdbcTemplate jdbc, String historyInsert) {
         this.jdbc = jdbc;
-        for (String sql : List.of(ReplicaStatements.INSERT_HOUSEHOLD, ReplicaStatements.INSERT_RESIDENT, historyInsert,
-                ReplicaStatements.INSERT_CARD)) {
+        for (String sql :
+                List.of(
+                        ReplicaStatements.INSERT_HOUSEHOLD,
+                        ReplicaStatements.INSERT_RESIDENT,
+                        historyInsert,
+                        ReplicaStatements.INSERT_CARD)) {
             batches.put(sql, new ArrayList<>());
         }
     }

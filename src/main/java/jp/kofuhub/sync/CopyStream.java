@@ -24,21 +24,23 @@ import org.postgresql.copy.CopyManager;
  *
  * <p>One connection, one user at a time: while the writer owns the connection the caller sends no
  * statement of its own (a FULL only buffers rows), and {@link #finish()} and {@link #close()} wait
- * for the writer before they return. The first failed COPY aborts the transaction; later chunks
- * are dropped and the failure is thrown, translated like any JDBC error, to the caller's next call.
+ * for the writer before they return. The first failed COPY aborts the transaction; later chunks are
+ * dropped and the failure is thrown, translated like any JDBC error, to the caller's next call.
  */
 final class CopyStream implements AutoCloseable {
 
     /** Bytes of COPY text per statement. */
     static final int CHUNK = 512 * 1024;
+
     /** Chunks handed over but not yet written. */
     private static final int QUEUE = 3;
+
     /** Distinct dates remembered as text (the snapshot's dates come from a small set). */
     private static final int DATE_CACHE = 200_000;
+
     private static final byte[] HEX = "0123456789abcdef".getBytes(StandardCharsets.US_ASCII);
 
-    private record Chunk(String sql, byte[] data, int length) {
-    }
+    private record Chunk(String sql, byte[] data, int length) {}
 
     private static final Chunk END = new Chunk(null, null, 0);
 
@@ -70,7 +72,10 @@ final class CopyStream implements AutoCloseable {
         return t;
     }
 
-    /** Sends what every target holds and waits until the server has it all; throws the first failure. */
+    /**
+     * Sends what every target holds and waits until the server has it all; throws the first
+     * failure.
+     */
     void finish() {
         for (Target t : targets) {
             t.ship();
@@ -79,11 +84,15 @@ final class CopyStream implements AutoCloseable {
         rethrow();
         if (written != submitted) {
             // never commit a snapshot with a chunk missing
-            throw new IllegalStateException("COPY wrote " + written + " of " + submitted + " chunks");
+            throw new IllegalStateException(
+                    "COPY wrote " + written + " of " + submitted + " chunks");
         }
     }
 
-    /** Stops the writer, dropping what was not written yet; never throws (the transaction is ending). */
+    /**
+     * Stops the writer, dropping what was not written yet; never throws (the transaction is
+     * ending).
+     */
     @Override
     public void close() {
         if (!ended) {
@@ -205,7 +214,8 @@ final class CopyStream implements AutoCloseable {
                 while (!queue.offer(c, 100, TimeUnit.MILLISECONDS)) {
                     rethrow();
                     if (!writer.isAlive()) {
-                        throw new IllegalStateException("the COPY writer thread ended unexpectedly");
+                        throw new IllegalStateException(
+                                "the COPY writer thread ended unexpectedly");
                     }
                 }
             } catch (InterruptedException e) {
@@ -242,7 +252,8 @@ final class CopyStream implements AutoCloseable {
                     buf[len++] = HEX[x & 0xf];
                 }
             } else {
-                throw new IllegalArgumentException("no COPY text form for " + v.getClass().getName());
+                throw new IllegalArgumentException(
+                        "no COPY text form for " + v.getClass().getName());
             }
         }
 
@@ -262,14 +273,17 @@ final class CopyStream implements AutoCloseable {
                 } else if (c < 0x800) {
                     b[p++] = (byte) (0xc0 | (c >> 6));
                     b[p++] = (byte) (0x80 | (c & 0x3f));
-                } else if (Character.isHighSurrogate(c) && i + 1 < n && Character.isLowSurrogate(s.charAt(i + 1))) {
+                } else if (Character.isHighSurrogate(c)
+                        && i + 1 < n
+                        && Character.isLowSurrogate(s.charAt(i + 1))) {
                     int cp = Character.toCodePoint(c, s.charAt(++i));
                     b[p++] = (byte) (0xf0 | (cp >> 18));
                     b[p++] = (byte) (0x80 | ((cp >> 12) & 0x3f));
                     b[p++] = (byte) (0x80 | ((cp >> 6) & 0x3f));
                     b[p++] = (byte) (0x80 | (cp & 0x3f));
                 } else if (Character.isSurrogate(c)) {
-                    b[p++] = '?'; // as String.getBytes(UTF_8) does; a decoded export never holds one
+                    b[p++] =
+                            '?'; // as String.getBytes(UTF_8) does; a decoded export never holds one
                 } else {
                     b[p++] = (byte) (0xe0 | (c >> 12));
                     b[p++] = (byte) (0x80 | ((c >> 6) & 0x3f));
@@ -297,7 +311,10 @@ final class CopyStream implements AutoCloseable {
         }
     }
 
-    /** yyyy-mm-dd; the writer hands the same Date instance for the same era date, so this is cached by identity. */
+    /**
+     * yyyy-mm-dd; the writer hands the same Date instance for the same era date, so this is cached
+     * by identity.
+     */
     private byte[] date(java.sql.Date d) {
         byte[] t = dateText.get(d);
         if (t == null) {

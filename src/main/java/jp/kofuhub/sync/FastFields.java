@@ -7,27 +7,62 @@ import java.util.Set;
 import jp.kofuhub.registry.RecordType;
 
 /**
- * Field checks of the hot record types (H, R, C) for {@link ReplicaWriter}: the same checks and messages as
- * {@link RecordFields}, without regular expressions. A value that fails is handed to {@link RecordFields}, which
- * reports it. Era dates are parsed once per distinct value.
+ * Field checks of the hot record types (H, R, C) for {@link ReplicaWriter}: the same checks and
+ * messages as {@link RecordFields}, without regular expressions. A value that fails is handed to
+ * {@link RecordFields}, which reports it. Era dates are parsed once per distinct value.
  */
 final class FastFields {
 
-    /** Distinct era dates remembered (parsed once each); bounded, a snapshot has a few ten thousand. */
+    /**
+     * Distinct era dates remembered (parsed once each); bounded, a snapshot has a few ten thousand.
+     */
     private static final int DATE_CACHE = 200_000;
 
     /** Field index of each column of R, in RecordType.R order (R[i] == i, named for reading). */
-    static final int[] R = java.util.stream.IntStream.range(0, RecordType.R.columns().size()).toArray();
+    static final int[] R =
+            java.util.stream.IntStream.range(0, RecordType.R.columns().size()).toArray();
 
     static {
         List<String> cols = RecordType.R.columns();
-        String[] expected = {"op", "atena_no", "history_no", "household_no", "juminhyo_code", "resident_type",
-            "family_name", "given_name", "family_name_kana", "given_name_kana", "kana_confirmed", "kyu_uji",
-            "kyu_uji_kana", "alpha_name", "tsusho", "tsusho_kana", "nationality", "residence_status",
-            "residence_period_end", "residence_card_no", "birth_date", "sex", "relationship", "honseki", "hittosha",
-            "address_since", "previous_address", "became_resident_date", "notified_date", "status", "person_block",
-            "support_measure", "adult_guardianship", "change_reason", "change_date", "change_notified_date",
-            "processed_date"};
+        String[] expected = {
+            "op",
+            "atena_no",
+            "history_no",
+            "household_no",
+            "juminhyo_code",
+            "resident_type",
+            "family_name",
+            "given_name",
+            "family_name_kana",
+            "given_name_kana",
+            "kana_confirmed",
+            "kyu_uji",
+            "kyu_uji_kana",
+            "alpha_name",
+            "tsusho",
+            "tsusho_kana",
+            "nationality",
+            "residence_status",
+            "residence_period_end",
+            "residence_card_no",
+            "birth_date",
+            "sex",
+            "relationship",
+            "honseki",
+            "hittosha",
+            "address_since",
+            "previous_address",
+            "became_resident_date",
+            "notified_date",
+            "status",
+            "person_block",
+            "support_measure",
+            "adult_guardianship",
+            "change_reason",
+            "change_date",
+            "change_notified_date",
+            "processed_date"
+        };
         if (!cols.equals(List.of(expected))) {
             throw new IllegalStateException("RecordType.R changed: update ReplicaWriter.resident");
         }
@@ -62,7 +97,8 @@ final class FastFields {
     }
 
     /** {@code [0-9]{min,max}}; empty is "required" or null. */
-    static String digits(RecordFields r, String[] f, int i, String col, int min, int max, boolean required) {
+    static String digits(
+            RecordFields r, String[] f, int i, String col, int min, int max, boolean required) {
         String v = f[i];
         if (v.isEmpty()) {
             return required ? r.required(col) : null;
@@ -97,7 +133,9 @@ final class FastFields {
         return v;
     }
 
-    /** An era date, parsed once per distinct value; invalid ones are left to RecordFields to report. */
+    /**
+     * An era date, parsed once per distinct value; invalid ones are left to RecordFields to report.
+     */
     java.sql.Date date(RecordFields r, String[] f, int i, String col) {
         String v = f[i];
         if (v.isEmpty()) {

@@ -11,18 +11,22 @@ import org.springframework.jdbc.core.ResultSetExtractor;
 import org.springframework.jdbc.datasource.DataSourceUtils;
 
 /**
- * A FULL snapshot replacing everything of its source for one municipality ({@link ReplicaWriter}): the
- * tables are emptied at the start, then the rows go to a {@link FullSink} — {@link CopySink} on PostgreSQL
- * (unless {@code kofu.sync.copy=false}), {@link BatchSink} elsewhere. History rows go in as plain inserts
- * when the municipality has none yet; otherwise only the (atena_no, history_no) not stored yet are added
- * (a FULL never replaces a stored history row).
+ * A FULL snapshot replacing everything of its source for one municipality ({@link ReplicaWriter}):
+ * the tables are emptied at the start, then the rows go to a {@link FullSink} — {@link CopySink} on
+ * PostgreSQL (unless {@code kofu.sync.copy=false}), {@link BatchSink} elsewhere. History rows go in
+ * as plain inserts when the municipality has none yet; otherwise only the (atena_no, history_no)
+ * not stored yet are added (a FULL never replaces a stored history row).
  */
 final class FullReplace {
 
     private static final boolean COPY = !"false".equals(System.getProperty("kofu.sync.copy"));
 
     private final FullSink sink;
-    /** The statement history rows are written with: {@code INSERT_HISTORY} or {@code INSERT_HISTORY_IF_NEW}. */
+
+    /**
+     * The statement history rows are written with: {@code INSERT_HISTORY} or {@code
+     * INSERT_HISTORY_IF_NEW}.
+     */
     private final String historyInsert;
 
     private FullReplace(FullSink sink, String historyInsert) {
@@ -31,17 +35,23 @@ final class FullReplace {
     }
 
     /**
-     * Deletes the municipality's rows of every table the source's snapshot replaces and opens the sink.
+     * Deletes the municipality's rows of every table the source's snapshot replaces and opens the
+     * sink.
      *
      * @param myNumbersWritten whether the file wrote 個人番号 (asked when the rows are finished)
      */
-    static FullReplace begin(JdbcTemplate jdbc, String m, SourceSystem source, BooleanSupplier myNumbersWritten) {
+    static FullReplace begin(
+            JdbcTemplate jdbc, String m, SourceSystem source, BooleanSupplier myNumbersWritten) {
         for (String table : ReplicaStatements.FULL_REPLACES.get(source)) {
             jdbc.update("delete from " + table + " where municipality_code = ?", m);
         }
-        boolean historyEmpty = source == SourceSystem.JUKI && !Boolean.TRUE.equals(jdbc.query(
-                "select 1 from resident_history where municipality_code = ? fetch first 1 rows only",
-                (ResultSetExtractor<Boolean>) rs -> rs.next(), m));
+        boolean historyEmpty =
+                source == SourceSystem.JUKI
+                        && !Boolean.TRUE.equals(
+                                jdbc.query(
+                                        "select 1 from resident_history where municipality_code = ? fetch first 1 rows only",
+                                        (ResultSetExtractor<Boolean>) rs -> rs.next(),
+                                        m));
         DataSource ds = jdbc.getDataSource();
         Connection con = ds == null ? null : DataSourceUtils.getConnection(ds);
         boolean postgres;
@@ -51,13 +61,23 @@ final class FullReplace {
             postgres = false;
         }
         if (postgres) {
-            return new FullReplace(new CopySink(jdbc, ds, con, source == SourceSystem.JUKI, historyEmpty, myNumbersWritten),
+            return new FullReplace(
+                    new CopySink(
+                            jdbc,
+                            ds,
+                            con,
+                            source == SourceSystem.JUKI,
+                            historyEmpty,
+                            myNumbersWritten),
                     ReplicaStatements.INSERT_HISTORY);
         }
         if (con != null) {
             DataSourceUtils.releaseConnection(con, ds);
         }
-        String historyInsert = historyEmpty ? ReplicaStatements.INSERT_HISTORY : ReplicaStatements.INSERT_HISTORY_IF_NEW;
+        String historyInsert =
+                historyEmpty
+                        ? ReplicaStatements.INSERT_HISTORY
+                        : ReplicaStatements.INSERT_HISTORY_IF_NEW;
         return new FullReplace(new BatchSink(jdbc, historyInsert), historyInsert);
     }
 
@@ -65,7 +85,10 @@ final class FullReplace {
         sink.add(insert, row);
     }
 
-    /** One history row of a resident ({@code hist} in {@code INSERT_HISTORY} order), unless it is stored already. */
+    /**
+     * One history row of a resident ({@code hist} in {@code INSERT_HISTORY} order), unless it is
+     * stored already.
+     */
     void addHistory(Object[] hist, String m, String atena, int historyNo) {
         if (historyInsert == ReplicaStatements.INSERT_HISTORY) {
             sink.add(ReplicaStatements.INSERT_HISTORY, hist);

@@ -1,6 +1,9 @@
 package jp.kofuhub.sync;
 
-/** Where a FULL snapshot's rows go: the rows, by the insert statement that names their table and columns. */
+/**
+ * Where a FULL snapshot's rows go: the rows, by the insert statement that names their table and
+ * columns.
+ */
 interface FullSink {
     void add(String insert, Object[] row);
 

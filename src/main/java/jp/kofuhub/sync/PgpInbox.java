@@ -1,6 +1,5 @@
 package jp.kofuhub.sync;
 
-import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -10,9 +9,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.FileAttribute;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.time.Instant;
 import java.util.HexFormat;
-import java.util.Iterator;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import jp.kofuhub.keys.BoundedInflation;
@@ -21,53 +18,39 @@ import jp.kofuhub.keys.PgpFiles;
 import jp.kofuhub.keys.PgpOpener;
 import jp.kofuhub.keys.PgpRefusedException;
 import jp.kofuhub.registry.ExportFileException;
-import org.bouncycastle.openpgp.PGPCompressedData;
-import org.bouncycastle.openpgp.PGPEncryptedData;
-import org.bouncycastle.openpgp.PGPEncryptedDataList;
 import org.bouncycastle.openpgp.PGPException;
-import org.bouncycastle.openpgp.PGPLiteralData;
-import org.bouncycastle.openpgp.PGPMarker;
-import org.bouncycastle.openpgp.PGPOnePassSignature;
-import org.bouncycastle.openpgp.PGPOnePassSignatureList;
 import org.bouncycastle.openpgp.PGPPrivateKey;
-import org.bouncycastle.openpgp.PGPPublicKey;
-import org.bouncycastle.openpgp.PGPPublicKeyEncryptedData;
-import org.bouncycastle.openpgp.PGPPublicKeyRing;
 import org.bouncycastle.openpgp.PGPPublicKeyRingCollection;
 import org.bouncycastle.openpgp.PGPSecretKey;
 import org.bouncycastle.openpgp.PGPSecretKeyRingCollection;
-import org.bouncycastle.openpgp.PGPSignature;
-import org.bouncycastle.openpgp.PGPSignatureList;
-import org.bouncycastle.openpgp.PGPUtil;
-import org.bouncycastle.openpgp.jcajce.JcaPGPObjectFactory;
-import org.bouncycastle.openpgp.operator.jcajce.JcaPGPContentVerifierBuilderProvider;
-import org.bouncycastle.openpgp.operator.jcajce.JcePublicKeyDataDecryptorFactoryBuilder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The first step of route {@code registry-sync}: a registry export file arrives signed by its source
- * system and encrypted to the hub, as {@code <name>.kexp.pgp} (docs/interfaces/registry-export.md §2.1).
- * {@link #open} decrypts it with the hub's secret key and checks the one-pass signature against the
- * public key of the source the file name names — before {@link RegistrySync} reads a byte of it.
+ * The first step of route {@code registry-sync}: a registry export file arrives signed by its
+ * source system and encrypted to the hub, as {@code <name>.kexp.pgp}
+ * (docs/interfaces/registry-export.md §2.1). {@link #open} decrypts it with the hub's secret key
+ * and checks the one-pass signature against the public key of the source the file name names —
+ * before {@link RegistrySync} reads a byte of it.
  *
  * <p>The signature can only be checked at the end of the literal data, so the plain bytes are
- * decrypted to a temporary file in {@code kofu.sync.pgp.work-dir} (created owner-only, {@code rwx------},
- * the file {@code rw-------}) and handed on only once the signature and the integrity check
- * (MDC) have passed. The file is streamed (a FULL can be about 1 GB; memory stays a few hundred KiB),
- * deleted on any failure, and unlinked as soon as it is opened for reading (POSIX: the open stream
- * still reads it; elsewhere it is deleted when the stream is closed, which {@link #receive} does when
- * the exchange completes, applied or refused). Files left by a crash are removed when the bean starts.
+ * decrypted to a temporary file in {@code kofu.sync.pgp.work-dir} (created owner-only, {@code
+ * rwx------}, the file {@code rw-------}) and handed on only once the signature and the integrity
+ * check (MDC) have passed. The file is streamed (a FULL can be about 1 GB; memory stays a few
+ * hundred KiB), deleted on any failure, and unlinked as soon as it is opened for reading (POSIX:
+ * the open stream still reads it; elsewhere it is deleted when the stream is closed, which {@link
+ * #receive} does when the exchange completes, applied or refused). Files left by a crash are
+ * removed when the bean starts.
  *
  * <p>Refusals are {@link ExportFileException}s with the reason codes of §10: {@code UNSIGNED},
- * {@code UNKNOWN_SIGNER}, {@code BAD_SIGNATURE}, {@code KEY_EXPIRED_OR_REVOKED},
- * {@code NOT_ENCRYPTED_FOR_HUB}, {@code MESSAGE_TOO_LARGE} (the content inflates beyond
- * {@code kofu.inflation.export.max-bytes}, or more than {@code max-ratio} times the file: counted while it
- * streams, so a bomb costs one buffer of memory and at most the limit on disk); the route quarantines the received file whole. A missing or
- * unreadable key file, a wrong password or a full disk are not the file's fault: they are thrown as
- * other exceptions and the file stays in the inbox. Key files are read again when they change (key
- * rotation without a restart). Logs name files, reason codes and key ids, never key material,
- * passwords or content.
+ * {@code UNKNOWN_SIGNER}, {@code BAD_SIGNATURE}, {@code KEY_EXPIRED_OR_REVOKED}, {@code
+ * NOT_ENCRYPTED_FOR_HUB}, {@code MESSAGE_TOO_LARGE} (the content inflates beyond {@code
+ * kofu.inflation.export.max-bytes}, or more than {@code max-ratio} times the file: counted while it
+ * streams, so a bomb costs one buffer of memory and at most the limit on disk); the route
+ * quarantines the received file whole. A missing or unreadable key file, a wrong password or a full
+ * disk are not the file's fault: they are thrown as other exceptions and the file stays in the
+ * inbox. Key files are read again when they change (key rotation without a restart). Logs name
+ * files, reason codes and key ids, never key material, passwords or content.
  */
 public class PgpInbox {
 
@@ -85,24 +68,29 @@ public class PgpInbox {
     private final InflationLimit limit;
     private final Map<Path, Cached<?>> cache = new ConcurrentHashMap<>();
 
-    private record Cached<T>(long modified, long size, T value) {
-    }
+    private record Cached<T>(long modified, long size, T value) {}
 
     /**
      * @param sourceKeyFiles the public key file of each source system ({@code JUKI}, …)
-     * @param beforeKeys     run before key files are read (the demo writes its key set on first use)
-     * @param limit          how far a file may inflate ({@code kofu.inflation.export.*}): counted while it
-     *                       streams to the temporary file, refused MESSAGE_TOO_LARGE past it
+     * @param beforeKeys run before key files are read (the demo writes its key set on first use)
+     * @param limit how far a file may inflate ({@code kofu.inflation.export.*}): counted while it
+     *     streams to the temporary file, refused MESSAGE_TOO_LARGE past it
      */
-    public PgpInbox(boolean required, Path secretKeyFile, char[] password, Map<String, Path> sourceKeyFiles,
-                    Path workDir, Runnable beforeKeys, InflationLimit limit) {
+    public PgpInbox(
+            boolean required,
+            Path secretKeyFile,
+            char[] password,
+            Map<String, Path> sourceKeyFiles,
+            Path workDir,
+            Runnable beforeKeys,
+            InflationLimit limit) {
         this.limit = limit;
         this.required = required;
         this.secretKeyFile = secretKeyFile;
         this.password = password.clone();
         this.sourceKeyFiles = Map.copyOf(sourceKeyFiles);
         this.workDir = workDir;
-        this.beforeKeys = beforeKeys == null ? () -> { } : beforeKeys;
+        this.beforeKeys = beforeKeys == null ? () -> {} : beforeKeys;
         removeLeftovers();
     }
 
@@ -110,9 +98,14 @@ public class PgpInbox {
         return required;
     }
 
-    /** The export file's own name: {@code <name>.kexp} for {@code <name>.kexp.pgp}, else the name unchanged. */
+    /**
+     * The export file's own name: {@code <name>.kexp} for {@code <name>.kexp.pgp}, else the name
+     * unchanged.
+     */
     public String plainName(String fileName) {
-        return isPgp(fileName) ? fileName.substring(0, fileName.length() - PgpFiles.SUFFIX.length()) : fileName;
+        return isPgp(fileName)
+                ? fileName.substring(0, fileName.length() - PgpFiles.SUFFIX.length())
+                : fileName;
     }
 
     static boolean isPgp(String fileName) {
@@ -121,14 +114,17 @@ public class PgpInbox {
 
     /**
      * The plain export file to apply: for a {@code .pgp} name the decrypted and verified content (a
-     * stream over a temporary file that is gone once the stream is closed); for a plain name the body
-     * itself, unless signed files are required ({@code UNSIGNED}). Closes {@code body} when it decrypts.
+     * stream over a temporary file that is gone once the stream is closed); for a plain name the
+     * body itself, unless signed files are required ({@code UNSIGNED}). Closes {@code body} when it
+     * decrypts.
      */
     public InputStream open(InputStream body, String fileName) throws IOException {
         if (!isPgp(fileName)) {
             if (required) {
-                throw new ExportFileException("UNSIGNED", "a plain export file; this hub accepts only files"
-                        + " signed by their source and encrypted to the hub (<name>.kexp.pgp)");
+                throw new ExportFileException(
+                        "UNSIGNED",
+                        "a plain export file; this hub accepts only files"
+                                + " signed by their source and encrypted to the hub (<name>.kexp.pgp)");
             }
             return body;
         }
@@ -136,8 +132,11 @@ public class PgpInbox {
         Path sourceKey = sourceKeyFiles.get(source);
         if (sourceKey == null) {
             // the name names no source this hub has a key for: nobody it trusts can have signed it
-            throw new ExportFileException("UNKNOWN_SIGNER", "no public key is configured for source '"
-                    + printable(source) + "' named in the file name");
+            throw new ExportFileException(
+                    "UNKNOWN_SIGNER",
+                    "no public key is configured for source '"
+                            + printable(source)
+                            + "' named in the file name");
         }
         beforeKeys.run();
         PGPSecretKeyRingCollection hubKeys = cached(secretKeyFile, PgpFiles::secretKeys);
@@ -148,10 +147,13 @@ public class PgpInbox {
         boolean ok = false;
         try (InputStream in = body) {
             decryptAndVerify(in, fileName, source, hubKeys, sourceKeys, tmp);
-            InputStream plain = Files.newInputStream(tmp, StandardOpenOption.READ, StandardOpenOption.DELETE_ON_CLOSE);
+            InputStream plain =
+                    Files.newInputStream(
+                            tmp, StandardOpenOption.READ, StandardOpenOption.DELETE_ON_CLOSE);
             ok = true;
             try {
-                Files.deleteIfExists(tmp); // POSIX: gone from the folder now, still readable through the stream
+                Files.deleteIfExists(
+                        tmp); // POSIX: gone from the folder now, still readable through the stream
             } catch (IOException e) {
                 // e.g. Windows: deleted when the stream is closed
             }
@@ -164,8 +166,9 @@ public class PgpInbox {
     }
 
     /**
-     * The plain export file a received file holds, for the route: a holder, not an {@link InputStream},
-     * so Camel never caches (reads into memory or spools) the stream when it is kept in a variable.
+     * The plain export file a received file holds, for the route: a holder, not an {@link
+     * InputStream}, so Camel never caches (reads into memory or spools) the stream when it is kept
+     * in a variable.
      */
     public static final class Plain {
         private final InputStream stream;
@@ -181,7 +184,10 @@ public class PgpInbox {
             return stream;
         }
 
-        /** The export file's own name ({@code <name>.kexp}), which {@link RegistrySync} checks against the manifest. */
+        /**
+         * The export file's own name ({@code <name>.kexp}), which {@link RegistrySync} checks
+         * against the manifest.
+         */
         public String getName() {
             return name;
         }
@@ -189,49 +195,83 @@ public class PgpInbox {
 
     /**
      * The route's step ({@code registry-sync}): {@link #open} on the received file (the body, left
-     * unchanged so a refused file is quarantined whole), the result in exchange variable
-     * {@code plain} ({@link Plain}). A refusal is thrown as is ({@link ExportFileException}).
+     * unchanged so a refused file is quarantined whole), the result in exchange variable {@code
+     * plain} ({@link Plain}). A refusal is thrown as is ({@link ExportFileException}).
      */
-    public void receive(org.apache.camel.Exchange exchange) throws IOException, org.apache.camel.InvalidPayloadException {
-        String fileName = exchange.getMessage().getHeader(org.apache.camel.Exchange.FILE_NAME, String.class);
+    public void receive(org.apache.camel.Exchange exchange)
+            throws IOException, org.apache.camel.InvalidPayloadException {
+        String fileName =
+                exchange.getMessage().getHeader(org.apache.camel.Exchange.FILE_NAME, String.class);
         InputStream body = exchange.getMessage().getMandatoryBody(InputStream.class);
         Plain plain = new Plain(open(body, fileName), plainName(fileName));
         exchange.setVariable("plain", plain);
-        // closed when the exchange is done, applied or refused: no doTry/doFinally in the route, which
+        // closed when the exchange is done, applied or refused: no doTry/doFinally in the route,
+        // which
         // would keep the route's onException (quarantine) from seeing RegistrySync's refusals
-        exchange.getExchangeExtension().addOnCompletion(new org.apache.camel.support.SynchronizationAdapter() {
-            @Override
-            public void onDone(org.apache.camel.Exchange done) {
-                close(plain);
-            }
-        });
+        exchange.getExchangeExtension()
+                .addOnCompletion(
+                        new org.apache.camel.support.SynchronizationAdapter() {
+                            @Override
+                            public void onDone(org.apache.camel.Exchange done) {
+                                close(plain);
+                            }
+                        });
     }
 
-    /** Closes what {@link #receive} opened (at the end of the exchange): a temporary file goes with it. */
+    /**
+     * Closes what {@link #receive} opened (at the end of the exchange): a temporary file goes with
+     * it.
+     */
     public void close(Object plain) {
-        InputStream in = plain instanceof Plain p ? p.stream : plain instanceof InputStream i ? i : null;
+        InputStream in =
+                plain instanceof Plain p ? p.stream : plain instanceof InputStream i ? i : null;
         if (in == null) {
             return;
         }
         try {
             in.close();
         } catch (IOException e) {
-            LOG.warn("sync: cannot close a decrypted export file ({})", e.getClass().getSimpleName());
+            LOG.warn(
+                    "sync: cannot close a decrypted export file ({})",
+                    e.getClass().getSimpleName());
         }
     }
 
-    private void decryptAndVerify(InputStream body, String fileName, String source, PGPSecretKeyRingCollection hubKeys,
-                                  PGPPublicKeyRingCollection sourceKeys, Path tmp) throws IOException {
+    private void decryptAndVerify(
+            InputStream body,
+            String fileName,
+            String source,
+            PGPSecretKeyRingCollection hubKeys,
+            PGPPublicKeyRingCollection sourceKeys,
+            Path tmp)
+            throws IOException {
         long keyId;
-        try (OutputStream out = Files.newOutputStream(tmp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
-            keyId = PgpOpener.decryptAndVerify(body, hubKeys, this::unlock, sourceKeys, "source " + source, out, limit);
+        try (OutputStream out =
+                Files.newOutputStream(
+                        tmp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
+            keyId =
+                    PgpOpener.decryptAndVerify(
+                            body,
+                            hubKeys,
+                            this::unlock,
+                            sourceKeys,
+                            "source " + source,
+                            out,
+                            limit);
         } catch (PgpRefusedException e) {
             if (BoundedInflation.CODE.equals(e.code())) {
-                LOG.warn("sync {}: refused {} ({}), quarantined whole", fileName, e.code(), e.getMessage());
+                LOG.warn(
+                        "sync {}: refused {} ({}), quarantined whole",
+                        fileName,
+                        e.code(),
+                        e.getMessage());
             }
             throw new ExportFileException(e.code(), e.getMessage());
         }
-        LOG.info("sync {}: signature of {} key {} verified, decrypted", fileName, source,
+        LOG.info(
+                "sync {}: signature of {} key {} verified, decrypted",
+                fileName,
+                source,
                 HexFormat.of().withUpperCase().toHexDigits(keyId));
     }
 
@@ -244,7 +284,10 @@ public class PgpInbox {
         }
     }
 
-    /** The source of {@code <municipality>_<source>_<sequence>_<kind>.kexp}, or "" when the name has no such part. */
+    /**
+     * The source of {@code <municipality>_<source>_<sequence>_<kind>.kexp}, or "" when the name has
+     * no such part.
+     */
     static String sourceOf(String plainName) {
         String[] parts = plainName.split("_");
         return parts.length == 4 ? parts[1] : "";
@@ -278,11 +321,16 @@ public class PgpInbox {
             return;
         }
         try (var files = Files.list(workDir)) {
-            for (Path p : files.filter(p -> p.getFileName().toString().startsWith(TEMP_PREFIX)).toList()) {
+            for (Path p :
+                    files.filter(p -> p.getFileName().toString().startsWith(TEMP_PREFIX))
+                            .toList()) {
                 Files.deleteIfExists(p);
             }
         } catch (IOException e) {
-            LOG.warn("sync: cannot clean the work folder {} ({})", workDir, e.getClass().getSimpleName());
+            LOG.warn(
+                    "sync: cannot clean the work folder {} ({})",
+                    workDir,
+                    e.getClass().getSimpleName());
         }
     }
 
@@ -291,12 +339,20 @@ public class PgpInbox {
     }
 
     private static FileAttribute<?>[] ownerOnlyDir() {
-        return posix() ? new FileAttribute<?>[] {PosixFilePermissions.asFileAttribute(
-                PosixFilePermissions.fromString("rwx------"))} : new FileAttribute<?>[0];
+        return posix()
+                ? new FileAttribute<?>[] {
+                    PosixFilePermissions.asFileAttribute(
+                            PosixFilePermissions.fromString("rwx------"))
+                }
+                : new FileAttribute<?>[0];
     }
 
     private static FileAttribute<?>[] ownerOnlyFile() {
-        return posix() ? new FileAttribute<?>[] {PosixFilePermissions.asFileAttribute(
-                PosixFilePermissions.fromString("rw-------"))} : new FileAttribute<?>[0];
+        return posix()
+                ? new FileAttribute<?>[] {
+                    PosixFilePermissions.asFileAttribute(
+                            PosixFilePermissions.fromString("rw-------"))
+                }
+                : new FileAttribute<?>[0];
     }
 }

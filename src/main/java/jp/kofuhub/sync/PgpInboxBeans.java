@@ -15,28 +15,40 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.core.env.Environment;
 
 /**
- * Wires {@link PgpInbox} ({@code pgpInbox}, used by route {@code registry-sync}) from
- * {@code kofu.sync.pgp}: {@code required}, the hub's {@code secret-key} and {@code password}, the
- * {@code work-dir} for decrypted files and {@code source-keys} (source system → public key file); how far
+ * Wires {@link PgpInbox} ({@code pgpInbox}, used by route {@code registry-sync}) from {@code
+ * kofu.sync.pgp}: {@code required}, the hub's {@code secret-key} and {@code password}, the {@code
+ * work-dir} for decrypted files and {@code source-keys} (source system → public key file); how far
  * a file may inflate from {@code kofu.inflation.export} ({@code max-bytes}, {@code max-ratio}).
  */
 @Configuration(proxyBeanMethods = false)
 public class PgpInboxBeans {
 
     @Bean
-    PgpInbox pgpInbox(Environment env, ObjectProvider<KeysOnFirstRun> keys,
-                      @Value("${kofu.sync.pgp.required:true}") boolean required,
-                      @Value("${kofu.sync.pgp.secret-key:${kofu.keys.dir:data/keys}/hub.pgp.sec}") String secretKey,
-                      @Value("${kofu.sync.pgp.password:${kofu.keys.password:}}") String password,
-                      @Value("${kofu.sync.pgp.work-dir:data/sync-work}") String workDir,
-                      @Value("${kofu.inflation.export.max-bytes:4294967296}") long maxBytes,
-                      @Value("${kofu.inflation.export.max-ratio:100}") long maxRatio) {
+    PgpInbox pgpInbox(
+            Environment env,
+            ObjectProvider<KeysOnFirstRun> keys,
+            @Value("${kofu.sync.pgp.required:true}") boolean required,
+            @Value("${kofu.sync.pgp.secret-key:${kofu.keys.dir:data/keys}/hub.pgp.sec}")
+                    String secretKey,
+            @Value("${kofu.sync.pgp.password:${kofu.keys.password:}}") String password,
+            @Value("${kofu.sync.pgp.work-dir:data/sync-work}") String workDir,
+            @Value("${kofu.inflation.export.max-bytes:4294967296}") long maxBytes,
+            @Value("${kofu.inflation.export.max-ratio:100}") long maxRatio) {
         Map<String, Path> sourceKeys = new LinkedHashMap<>();
-        Binder.get(env).bind("kofu.sync.pgp.source-keys", Bindable.mapOf(String.class, String.class))
+        Binder.get(env)
+                .bind("kofu.sync.pgp.source-keys", Bindable.mapOf(String.class, String.class))
                 .orElse(Map.of())
-                .forEach((source, file) -> sourceKeys.put(source.toUpperCase(Locale.ROOT), Path.of(file)));
+                .forEach(
+                        (source, file) ->
+                                sourceKeys.put(source.toUpperCase(Locale.ROOT), Path.of(file)));
         KeysOnFirstRun firstRun = keys.getIfAvailable();
-        return new PgpInbox(required, Path.of(secretKey), password.toCharArray(), sourceKeys, Path.of(workDir),
-                firstRun == null ? null : firstRun::ensure, new InflationLimit(maxBytes, maxRatio));
+        return new PgpInbox(
+                required,
+                Path.of(secretKey),
+                password.toCharArray(),
+                sourceKeys,
+                Path.of(workDir),
+                firstRun == null ? null : firstRun::ensure,
+                new InflationLimit(maxBytes, maxRatio));
     }
 }

@@ -3,8 +3,8 @@ package jp.kofuhub.sync;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.io.IOException;
 import java.io.FilterOutputStream;
+import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.file.AtomicMoveNotSupportedException;
@@ -29,12 +29,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Keeps a rejected export file, whole, in the quarantine folder with a machine-readable reason
- * file ({@code <name>.reason.json}: file, reason code, detail, time). Nothing of the file was applied.
+ * Keeps a rejected export file, whole, in the quarantine folder with a machine-readable reason file
+ * ({@code <name>.reason.json}: file, reason code, detail, time). Nothing of the file was applied.
  * Operators list, retry ({@link QuarantineEndpoint}) and discard quarantined files; every answer
  * and log line names files and reason codes, never the file's content.
- * <p>
- * The stored file is encrypted at rest ({@link AtRestCipher}; docs/keys.md, "At rest"): read it
+ *
+ * <p>The stored file is encrypted at rest ({@link AtRestCipher}; docs/keys.md, "At rest"): read it
  * through {@link #open}, replace its content through {@link #replaceContent}. The reason file stays
  * plain (names and codes only) and records the plaintext {@code size}.
  */
@@ -46,12 +46,17 @@ public class Quarantine {
     public static final String REASON_SUFFIX = ".reason.json";
 
     /**
-     * One quarantined file as its reason file describes it; {@code size} is the file's size as received
-     * (not its encrypted size on disk), -1 when the stored file is gone.
+     * One quarantined file as its reason file describes it; {@code size} is the file's size as
+     * received (not its encrypted size on disk), -1 when the stored file is gone.
      */
-    public record Entry(String file, String storedAs, String reason, String detail, Instant quarantinedAt, long size,
-                        int retries) {
-    }
+    public record Entry(
+            String file,
+            String storedAs,
+            String reason,
+            String detail,
+            Instant quarantinedAt,
+            long size,
+            int retries) {}
 
     private final Path dir;
     private final AtRestCipher cipher;
@@ -87,20 +92,27 @@ public class Quarantine {
         }
         List<String> names;
         try (Stream<Path> s = Files.list(dir)) {
-            names = s.map(p -> p.getFileName().toString())
-                    .filter(n -> n.endsWith(REASON_SUFFIX) && !n.startsWith("."))
-                    .toList();
+            names =
+                    s.map(p -> p.getFileName().toString())
+                            .filter(n -> n.endsWith(REASON_SUFFIX) && !n.startsWith("."))
+                            .toList();
         }
         List<Entry> out = new ArrayList<>();
         for (String n : names) {
             read(n.substring(0, n.length() - REASON_SUFFIX.length())).ifPresent(out::add);
         }
-        out.sort(Comparator.comparing(Entry::quarantinedAt, Comparator.nullsLast(Comparator.naturalOrder()))
-                .thenComparing(Entry::storedAs));
+        out.sort(
+                Comparator.comparing(
+                                Entry::quarantinedAt,
+                                Comparator.nullsLast(Comparator.naturalOrder()))
+                        .thenComparing(Entry::storedAs));
         return out;
     }
 
-    /** The entry of one quarantined file, if {@code storedAs} is a valid name with a readable reason file. */
+    /**
+     * The entry of one quarantined file, if {@code storedAs} is a valid name with a readable reason
+     * file.
+     */
     public Optional<Entry> find(String storedAs) {
         return validName(storedAs) ? read(storedAs) : Optional.empty();
     }
@@ -114,7 +126,9 @@ public class Quarantine {
             return Optional.empty();
         }
         Path p = dir.resolve(storedAs);
-        return Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS) ? Optional.of(p) : Optional.empty();
+        return Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS)
+                ? Optional.of(p)
+                : Optional.empty();
     }
 
     /**
@@ -123,10 +137,12 @@ public class Quarantine {
      *
      * @throws NoSuchElementException when nothing is stored under {@code storedAs}
      * @throws AtRestCipher.AtRestException when the stored file is not encrypted at rest, was
-     *         changed, or needs a key the at-rest key file no longer holds
+     *     changed, or needs a key the at-rest key file no longer holds
      */
     public DecryptingStream open(String storedAs) throws IOException {
-        Path p = storedFile(storedAs).orElseThrow(() -> new NoSuchElementException("not quarantined"));
+        Path p =
+                storedFile(storedAs)
+                        .orElseThrow(() -> new NoSuchElementException("not quarantined"));
         InputStream raw = Files.newInputStream(p);
         try {
             return cipher.decrypting(raw);
@@ -138,12 +154,15 @@ public class Quarantine {
 
     /**
      * Replaces the content of a quarantined file (e.g. with the registry's corrected file, before a
-     * retry), encrypted under the current at-rest key; its reason file keeps its reason and gets the new size.
+     * retry), encrypted under the current at-rest key; its reason file keeps its reason and gets
+     * the new size.
      *
      * @throws NoSuchElementException when nothing is quarantined under {@code storedAs}
      */
     public void replaceContent(String storedAs, InputStream content) throws IOException {
-        Path p = storedFile(storedAs).orElseThrow(() -> new NoSuchElementException("not quarantined"));
+        Path p =
+                storedFile(storedAs)
+                        .orElseThrow(() -> new NoSuchElementException("not quarantined"));
         Path tmp = dir.resolve("." + storedAs + ".tmp");
         long size;
         try {
@@ -174,19 +193,20 @@ public class Quarantine {
             throw e;
         }
         try (OutputStream out = enc;
-             OutputStream counting = new FilterOutputStream(out) {
-                 @Override
-                 public void write(byte[] b, int off, int len) throws IOException {
-                     out.write(b, off, len);
-                     count[0] += len;
-                 }
+                OutputStream counting =
+                        new FilterOutputStream(out) {
+                            @Override
+                            public void write(byte[] b, int off, int len) throws IOException {
+                                out.write(b, off, len);
+                                count[0] += len;
+                            }
 
-                 @Override
-                 public void write(int b) throws IOException {
-                     out.write(b);
-                     count[0]++;
-                 }
-             }) {
+                            @Override
+                            public void write(int b) throws IOException {
+                                out.write(b);
+                                count[0]++;
+                            }
+                        }) {
             body.transferTo(counting);
         }
         return count[0];
@@ -204,17 +224,27 @@ public class Quarantine {
             throw new IllegalArgumentException("operator and why are required");
         }
         Entry e = remove(storedAs);
-        LOG.warn("quarantine: {} discarded {} (file {}, reason {}): {}", clean(operator), storedAs, e.file(),
-                e.reason(), clean(why));
+        LOG.warn(
+                "quarantine: {} discarded {} (file {}, reason {}): {}",
+                clean(operator),
+                storedAs,
+                e.file(),
+                e.reason(),
+                clean(why));
     }
 
     /**
-     * Removes a quarantined file that a retry has applied (or found already applied); logged at INFO
-     * with who retried it and the outcome.
+     * Removes a quarantined file that a retry has applied (or found already applied); logged at
+     * INFO with who retried it and the outcome.
      */
     void release(String storedAs, String operator, String outcome) throws IOException {
         Entry e = remove(storedAs);
-        LOG.info("quarantine: {} retried {} (file {}, was {}): {}", clean(operator), storedAs, e.file(), e.reason(),
+        LOG.info(
+                "quarantine: {} retried {} (file {}, was {}): {}",
+                clean(operator),
+                storedAs,
+                e.file(),
+                e.reason(),
                 outcome);
     }
 
@@ -257,7 +287,9 @@ public class Quarantine {
         LOG.warn("quarantine: retry {} of {} failed: {} ({})", retries, storedAs, reason, detail);
     }
 
-    /** Deletes the stored file, then its reason file (so a crash in between leaves a listed entry). */
+    /**
+     * Deletes the stored file, then its reason file (so a crash in between leaves a listed entry).
+     */
     private Entry remove(String storedAs) throws IOException {
         if (!validName(storedAs)) {
             throw new NoSuchElementException("not quarantined");
@@ -282,7 +314,10 @@ public class Quarantine {
             return Optional.empty();
         } catch (IOException e) {
             if (Files.exists(reasonFile)) {
-                LOG.warn("quarantine: reason file of {} is unreadable ({})", storedAs, e.getClass().getSimpleName());
+                LOG.warn(
+                        "quarantine: reason file of {} is unreadable ({})",
+                        storedAs,
+                        e.getClass().getSimpleName());
             }
             return Optional.empty();
         }
@@ -298,21 +333,37 @@ public class Quarantine {
         }
         Instant at;
         try {
-            at = r.hasNonNull("quarantinedAt") ? Instant.parse(r.get("quarantinedAt").asText()) : null;
+            at =
+                    r.hasNonNull("quarantinedAt")
+                            ? Instant.parse(r.get("quarantinedAt").asText())
+                            : null;
         } catch (DateTimeParseException e) {
             at = null;
         }
-        return Optional.of(new Entry(r.path("file").asText(storedAs), storedAs, r.path("reason").asText("?"),
-                r.path("detail").asText(""), at, size, r.path("retries").asInt(0)));
+        return Optional.of(
+                new Entry(
+                        r.path("file").asText(storedAs),
+                        storedAs,
+                        r.path("reason").asText("?"),
+                        r.path("detail").asText(""),
+                        at,
+                        size,
+                        r.path("retries").asInt(0)));
     }
 
-    /** Writes a reason file whole: to a hidden temporary name first, then renamed over the old one. */
+    /**
+     * Writes a reason file whole: to a hidden temporary name first, then renamed over the old one.
+     */
     private void writeReason(String storedAs, ObjectNode r) throws IOException {
         Path target = dir.resolve(storedAs + REASON_SUFFIX);
         Path tmp = dir.resolve("." + storedAs + REASON_SUFFIX + ".tmp");
         Files.writeString(tmp, json.writerWithDefaultPrettyPrinter().writeValueAsString(r));
         try {
-            Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            Files.move(
+                    tmp,
+                    target,
+                    StandardCopyOption.ATOMIC_MOVE,
+                    StandardCopyOption.REPLACE_EXISTING);
         } catch (AtomicMoveNotSupportedException e) {
             Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
         }
@@ -320,8 +371,13 @@ public class Quarantine {
 
     /** A stored file's name: no path, no parent, not hidden, not a reason file. */
     private boolean validName(String storedAs) {
-        if (storedAs == null || storedAs.isBlank() || storedAs.contains("/") || storedAs.contains("\\")
-                || storedAs.contains("..") || storedAs.startsWith(".") || storedAs.endsWith(REASON_SUFFIX)
+        if (storedAs == null
+                || storedAs.isBlank()
+                || storedAs.contains("/")
+                || storedAs.contains("\\")
+                || storedAs.contains("..")
+                || storedAs.startsWith(".")
+                || storedAs.endsWith(REASON_SUFFIX)
                 || storedAs.chars().anyMatch(Character::isISOControl)) {
             return false;
         }

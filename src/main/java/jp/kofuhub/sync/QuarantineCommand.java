@@ -17,6 +17,7 @@ import java.util.Set;
 /**
  * {@code quarantine}: the operator's command for the quarantine folder, through the running hub's
  * actuator endpoint ({@link QuarantineEndpoint}).
+ *
  * <pre>
  * quarantine list
  * quarantine retry STORED_AS --operator NAME
@@ -24,13 +25,15 @@ import java.util.Set;
  *   [--url https://localhost:8443]   (default: environment KOFU_URL, else https://localhost:8443; https: with
  *   the operator client certificate of the key folder, KOFU_KEYS_DIR else data/keys)
  * </pre>
+ *
  * Exit code 0 = done (listed, applied or found already applied, discarded), 3 = refused by the hub
- * or the file is still quarantined (a new reason, or waiting for its predecessor), 1 = the hub could
- * not be reached, 2 = bad arguments.
+ * or the file is still quarantined (a new reason, or waiting for its predecessor), 1 = the hub
+ * could not be reached, 2 = bad arguments.
  */
 public final class QuarantineCommand {
 
-    static final String USAGE = """
+    static final String USAGE =
+            """
             usage: quarantine list [--url URL]
                    quarantine retry STORED_AS --operator NAME [--url URL]
                    quarantine discard STORED_AS --operator NAME --why TEXT [--url URL]
@@ -39,17 +42,20 @@ public final class QuarantineCommand {
 
     private static final Set<String> OPTIONS = Set.of("--url", "--operator", "--why");
 
-    private QuarantineCommand() {
-    }
+    private QuarantineCommand() {}
 
     public static int run(String[] args) {
-        jp.kofuhub.cli.CommandOptions.Parsed parsed = jp.kofuhub.cli.CommandOptions.parseWords(args, OPTIONS);
+        jp.kofuhub.cli.CommandOptions.Parsed parsed =
+                jp.kofuhub.cli.CommandOptions.parseWords(args, OPTIONS);
         if (parsed == null) {
             return usage();
         }
         List<String> positional = parsed.words();
         Map<String, String> o = parsed.options();
-        String url = o.getOrDefault("--url", System.getenv().getOrDefault("KOFU_URL", "https://localhost:8443"));
+        String url =
+                o.getOrDefault(
+                        "--url",
+                        System.getenv().getOrDefault("KOFU_URL", "https://localhost:8443"));
         url = url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
         if (positional.isEmpty()) {
             return usage();
@@ -70,7 +76,9 @@ public final class QuarantineCommand {
                     return retry(url, positional.get(1), o.get("--operator"));
                 }
                 case "discard" -> {
-                    if (positional.size() != 2 || blank(o.get("--operator")) || blank(o.get("--why"))) {
+                    if (positional.size() != 2
+                            || blank(o.get("--operator"))
+                            || blank(o.get("--why"))) {
                         return usage();
                     }
                     return discard(url, positional.get(1), o.get("--operator"), o.get("--why"));
@@ -85,7 +93,8 @@ public final class QuarantineCommand {
     }
 
     private static int list(String url) throws IOException, InterruptedException {
-        HttpResponse<String> res = send(HttpRequest.newBuilder(URI.create(url + "/actuator/quarantine")).GET());
+        HttpResponse<String> res =
+                send(HttpRequest.newBuilder(URI.create(url + "/actuator/quarantine")).GET());
         if (res.statusCode() != 200) {
             return refused(res);
         }
@@ -95,12 +104,21 @@ public final class QuarantineCommand {
             return 0;
         }
         List<String[]> rows = new ArrayList<>();
-        rows.add(new String[] {"STORED AS", "REASON", "SIZE", "QUARANTINED AT", "RETRIES", "DETAIL"});
+        rows.add(
+                new String[] {
+                    "STORED AS", "REASON", "SIZE", "QUARANTINED AT", "RETRIES", "DETAIL"
+                });
         for (JsonNode e : entries) {
             long size = e.path("size").asLong(-1);
-            rows.add(new String[] {e.path("storedAs").asText(), e.path("reason").asText(),
-                size < 0 ? "missing" : Long.toString(size), e.path("quarantinedAt").asText(""),
-                e.path("retries").asText("0"), e.path("detail").asText("")});
+            rows.add(
+                    new String[] {
+                        e.path("storedAs").asText(),
+                        e.path("reason").asText(),
+                        size < 0 ? "missing" : Long.toString(size),
+                        e.path("quarantinedAt").asText(""),
+                        e.path("retries").asText("0"),
+                        e.path("detail").asText("")
+                    });
         }
         int[] width = new int[rows.get(0).length];
         for (String[] r : rows) {
@@ -119,11 +137,18 @@ public final class QuarantineCommand {
         return 0;
     }
 
-    private static int retry(String url, String storedAs, String operator) throws IOException, InterruptedException {
+    private static int retry(String url, String storedAs, String operator)
+            throws IOException, InterruptedException {
         String body = new ObjectMapper().createObjectNode().put("operator", operator).toString();
-        HttpResponse<String> res = send(HttpRequest.newBuilder(URI.create(url + "/actuator/quarantine/" + segment(storedAs)))
-                .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8)));
+        HttpResponse<String> res =
+                send(
+                        HttpRequest.newBuilder(
+                                        URI.create(
+                                                url + "/actuator/quarantine/" + segment(storedAs)))
+                                .header("Content-Type", "application/json")
+                                .POST(
+                                        HttpRequest.BodyPublishers.ofString(
+                                                body, StandardCharsets.UTF_8)));
         if (res.statusCode() != 200) {
             return refused(res);
         }
@@ -135,12 +160,19 @@ public final class QuarantineCommand {
                 return 0;
             }
             case "STILL_QUARANTINED" -> {
-                System.out.println(storedAs + ": STILL_QUARANTINED " + a.path("reason").asText() + " ("
-                        + a.path("detail").asText() + ")");
+                System.out.println(
+                        storedAs
+                                + ": STILL_QUARANTINED "
+                                + a.path("reason").asText()
+                                + " ("
+                                + a.path("detail").asText()
+                                + ")");
                 return 3;
             }
             case "WAITING_FOR_PREDECESSOR" -> {
-                System.out.println(storedAs + ": WAITING_FOR_PREDECESSOR (apply the missing earlier file, then retry)");
+                System.out.println(
+                        storedAs
+                                + ": WAITING_FOR_PREDECESSOR (apply the missing earlier file, then retry)");
                 return 3;
             }
             default -> {
@@ -152,10 +184,20 @@ public final class QuarantineCommand {
 
     private static int discard(String url, String storedAs, String operator, String why)
             throws IOException, InterruptedException {
-        String query = "?operator=" + URLEncoder.encode(operator, StandardCharsets.UTF_8)
-                + "&why=" + URLEncoder.encode(why, StandardCharsets.UTF_8);
-        HttpResponse<String> res = send(HttpRequest.newBuilder(
-                URI.create(url + "/actuator/quarantine/" + segment(storedAs) + query)).DELETE());
+        String query =
+                "?operator="
+                        + URLEncoder.encode(operator, StandardCharsets.UTF_8)
+                        + "&why="
+                        + URLEncoder.encode(why, StandardCharsets.UTF_8);
+        HttpResponse<String> res =
+                send(
+                        HttpRequest.newBuilder(
+                                        URI.create(
+                                                url
+                                                        + "/actuator/quarantine/"
+                                                        + segment(storedAs)
+                                                        + query))
+                                .DELETE());
         if (res.statusCode() != 200) {
             return refused(res);
         }
@@ -163,7 +205,8 @@ public final class QuarantineCommand {
         return 0;
     }
 
-    private static HttpResponse<String> send(HttpRequest.Builder b) throws IOException, InterruptedException {
+    private static HttpResponse<String> send(HttpRequest.Builder b)
+            throws IOException, InterruptedException {
         return jp.kofuhub.keys.OperatorCalls.send(b, Duration.ofMinutes(10));
     }
 

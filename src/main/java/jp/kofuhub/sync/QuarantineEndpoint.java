@@ -2,7 +2,6 @@ package jp.kofuhub.sync;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -24,15 +23,19 @@ import org.springframework.stereotype.Component;
 
 /**
  * {@code /actuator/quarantine}: the operator's view of the quarantine folder.
+ *
  * <ul>
- * <li>{@code GET} — every quarantined file: name received, stored name, reason code, detail, time, size, retries;</li>
- * <li>{@code POST /{storedAs}} with JSON {@code {"operator": …}} — applies the stored file again under
- * its original name, checked as a new file: {@code APPLIED} / {@code DUPLICATE} remove it from
- * quarantine, {@code STILL_QUARANTINED} rewrites its reason, {@code WAITING_FOR_PREDECESSOR} leaves it;</li>
- * <li>{@code DELETE /{storedAs}?operator=…&why=…} — discards it for good (both required).</li>
+ *   <li>{@code GET} — every quarantined file: name received, stored name, reason code, detail,
+ *       time, size, retries;
+ *   <li>{@code POST /{storedAs}} with JSON {@code {"operator": …}} — applies the stored file again
+ *       under its original name, checked as a new file: {@code APPLIED} / {@code DUPLICATE} remove
+ *       it from quarantine, {@code STILL_QUARANTINED} rewrites its reason, {@code
+ *       WAITING_FOR_PREDECESSOR} leaves it;
+ *   <li>{@code DELETE /{storedAs}?operator=…&why=…} — discards it for good (both required).
  * </ul>
- * Answers carry names, codes and details (which never hold field values), never file content.
- * Not yet protected: security for management endpoints arrives with a later issue.
+ *
+ * Answers carry names, codes and details (which never hold field values), never file content. Not
+ * yet protected: security for management endpoints arrives with a later issue.
  */
 @Component
 @Endpoint(id = "quarantine")
@@ -43,7 +46,10 @@ public class QuarantineEndpoint {
     private final Quarantine quarantine;
     private final RegistrySync registrySync;
     private final PgpInbox pgp;
-    /** One operator action at a time, so two retries of one file do not both apply and delete it. */
+
+    /**
+     * One operator action at a time, so two retries of one file do not both apply and delete it.
+     */
     private final Object lock = new Object();
 
     public QuarantineEndpoint(Quarantine quarantine, RegistrySync registrySync, PgpInbox pgp) {
@@ -54,7 +60,8 @@ public class QuarantineEndpoint {
 
     @ReadOperation
     public Map<String, Object> list() throws IOException {
-        List<Map<String, Object>> entries = quarantine.list().stream().map(QuarantineEndpoint::describe).toList();
+        List<Map<String, Object>> entries =
+                quarantine.list().stream().map(QuarantineEndpoint::describe).toList();
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("count", entries.size());
         out.put("entries", entries);
@@ -62,7 +69,8 @@ public class QuarantineEndpoint {
     }
 
     @WriteOperation
-    public WebEndpointResponse<Map<String, Object>> retry(@Selector String storedAs, String operator) throws IOException {
+    public WebEndpointResponse<Map<String, Object>> retry(
+            @Selector String storedAs, String operator) throws IOException {
         if (operator == null || operator.isBlank()) {
             return answer(400, "outcome", "REFUSED", "message", "operator is required");
         }
@@ -73,7 +81,8 @@ public class QuarantineEndpoint {
                 return answer(404, "outcome", "NOT_FOUND");
             }
             RegistrySync.Outcome outcome;
-            // a quarantined file is stored as it arrived: a .kexp.pgp is decrypted and its signature
+            // a quarantined file is stored as it arrived: a .kexp.pgp is decrypted and its
+            // signature
             // checked again, exactly as the sync route does, before it is applied
             String file = entry.get().file();
             // stored encrypted at rest: decrypted while it is read, each segment checked first
@@ -83,20 +92,35 @@ public class QuarantineEndpoint {
             } catch (AtRestCipher.AtRestException e) {
                 return refusedAtRest(operator, storedAs, e);
             }
-            try (raw; InputStream in = pgp.open(raw, file)) {
+            try (raw;
+                    InputStream in = pgp.open(raw, file)) {
                 outcome = registrySync.apply(in, pgp.plainName(file));
             } catch (AtRestCipher.AtRestException e) {
                 return refusedAtRest(operator, storedAs, e);
             } catch (ExportFileException e) {
-                if (raw.failure() != null) { // the reader turned the failed check into its own reason
+                if (raw.failure()
+                        != null) { // the reader turned the failed check into its own reason
                     return refusedAtRest(operator, storedAs, raw.failure());
                 }
                 quarantine.replaceReason(storedAs, e);
-                LOG.info("quarantine: {} retried {}: still quarantined ({})", Quarantine.clean(operator), storedAs,
+                LOG.info(
+                        "quarantine: {} retried {}: still quarantined ({})",
+                        Quarantine.clean(operator),
+                        storedAs,
                         e.reason());
-                return answer(200, "outcome", "STILL_QUARANTINED", "reason", e.reason(), "detail", e.detail());
+                return answer(
+                        200,
+                        "outcome",
+                        "STILL_QUARANTINED",
+                        "reason",
+                        e.reason(),
+                        "detail",
+                        e.detail());
             } catch (SequenceGapException e) {
-                LOG.info("quarantine: {} retried {}: waits for its predecessor", Quarantine.clean(operator), storedAs);
+                LOG.info(
+                        "quarantine: {} retried {}: waits for its predecessor",
+                        Quarantine.clean(operator),
+                        storedAs);
                 return answer(200, "outcome", "WAITING_FOR_PREDECESSOR");
             }
             quarantine.release(storedAs, operator, outcome.name());
@@ -105,8 +129,8 @@ public class QuarantineEndpoint {
     }
 
     @DeleteOperation
-    public WebEndpointResponse<Map<String, Object>> discard(@Selector String storedAs, String operator, String why)
-            throws IOException {
+    public WebEndpointResponse<Map<String, Object>> discard(
+            @Selector String storedAs, String operator, String why) throws IOException {
         if (operator == null || operator.isBlank() || why == null || why.isBlank()) {
             return answer(400, "outcome", "REFUSED", "message", "operator and why are required");
         }
@@ -124,12 +148,20 @@ public class QuarantineEndpoint {
     }
 
     /** The stored file failed its at-rest check: nothing applied, the reason file unchanged. */
-    private static WebEndpointResponse<Map<String, Object>> refusedAtRest(String operator, String storedAs,
-                                                                          AtRestCipher.AtRestException e) {
-        LOG.warn("quarantine: {} retried {}: refused, the stored file fails its at-rest check ({})",
-                Quarantine.clean(operator), storedAs, e.getMessage());
-        return answer(409, "outcome", "REFUSED", "message",
-                "the stored file fails its at-rest check (changed, or its key is gone): " + e.getMessage());
+    private static WebEndpointResponse<Map<String, Object>> refusedAtRest(
+            String operator, String storedAs, AtRestCipher.AtRestException e) {
+        LOG.warn(
+                "quarantine: {} retried {}: refused, the stored file fails its at-rest check ({})",
+                Quarantine.clean(operator),
+                storedAs,
+                e.getMessage());
+        return answer(
+                409,
+                "outcome",
+                "REFUSED",
+                "message",
+                "the stored file fails its at-rest check (changed, or its key is gone): "
+                        + e.getMessage());
     }
 
     private static Map<String, Object> describe(Quarantine.Entry e) {
@@ -144,7 +176,8 @@ public class QuarantineEndpoint {
         return m;
     }
 
-    private static WebEndpointResponse<Map<String, Object>> answer(int status, String... keyValues) {
+    private static WebEndpointResponse<Map<String, Object>> answer(
+            int status, String... keyValues) {
         Map<String, Object> body = new LinkedHashMap<>();
         for (int i = 0; i + 1 < keyValues.length; i += 2) {
             body.put(keyValues[i], keyValues[i + 1]);

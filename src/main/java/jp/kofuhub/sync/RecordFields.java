@@ -8,8 +8,8 @@ import jp.kofuhub.registry.MyNumber;
 import jp.kofuhub.registry.RecordType;
 
 /**
- * Typed access to one record's fields, with errors that name the line and the column but never
- * the value (values are personal data).
+ * Typed access to one record's fields, with errors that name the line and the column but never the
+ * value (values are personal data).
  */
 final class RecordFields {
 
@@ -122,7 +122,8 @@ final class RecordFields {
 
     /**
      * A required 個人番号: 12 ASCII digits ("malformed") with a valid check digit ("check digit does
-     * not match"); both {@code BAD_RECORD}. Like every detail here, the message never holds the value.
+     * not match"); both {@code BAD_RECORD}. Like every detail here, the message never holds the
+     * value.
      */
     String myNumber(String col) {
         String v = matching(col, "[0-9]{12}", true);
@@ -138,6 +139,7 @@ final class RecordFields {
 
     ExportFileException bad(String col, String why) {
         String reason = why.startsWith("invalid date") ? "BAD_DATE" : "BAD_RECORD";
-        return new ExportFileException(reason, "payload line " + line + " " + type + "." + col + ": " + why);
+        return new ExportFileException(
+                reason, "payload line " + line + " " + type + "." + col + ": " + why);
     }
 }

@@ -9,14 +9,14 @@ import org.springframework.jdbc.core.ConnectionCallback;
 import org.springframework.jdbc.core.JdbcTemplate;
 
 /**
- * The reference checks at the end of a JUKI file ({@link ReplicaWriter#end()}): every current resident the
- * file wrote names a household, no deleted household still has current residents, every serial and 個人番号
- * the file wrote names a resident.
+ * The reference checks at the end of a JUKI file ({@link ReplicaWriter#end()}): every current
+ * resident the file wrote names a household, no deleted household still has current residents,
+ * every serial and 個人番号 the file wrote names a resident.
  *
- * <p>DELTA: the 宛名番号 of the R and N records and the serials of the C records the file wrote are remembered,
- * so that the checks look at just those rows by key instead of scanning the municipality for the file's
- * {@code source_sequence} (no index: at millions of residents that scan took seconds per DELTA). Past
- * {@link #TOUCHED_MAX} keys it falls back to the scan.
+ * <p>DELTA: the 宛名番号 of the R and N records and the serials of the C records the file wrote are
+ * remembered, so that the checks look at just those rows by key instead of scanning the
+ * municipality for the file's {@code source_sequence} (no index: at millions of residents that scan
+ * took seconds per DELTA). Past {@link #TOUCHED_MAX} keys it falls back to the scan.
  */
 final class ReferenceChecks {
 
@@ -63,40 +63,79 @@ final class ReferenceChecks {
      * @throws ExportFileException {@code DANGLING_REFERENCE}
      */
     void run(boolean myNumbers) {
-        long orphans = countWritten("select count(*) from resident r where r.municipality_code = ?"
-                + " and r.source_sequence = ? and r.status <> 'REMOVED' and not exists (select 1 from household h"
-                + " where h.municipality_code = r.municipality_code and h.household_no = r.household_no)",
-                "r.atena_no", touchedResidents);
+        long orphans =
+                countWritten(
+                        "select count(*) from resident r where r.municipality_code = ?"
+                                + " and r.source_sequence = ? and r.status <> 'REMOVED' and not exists (select 1 from household h"
+                                + " where h.municipality_code = r.municipality_code and h.household_no = r.household_no)",
+                        "r.atena_no",
+                        touchedResidents);
         if (orphans > 0) {
-            throw new ExportFileException("DANGLING_REFERENCE", orphans + " resident(s) name a household the replica does not have");
+            throw new ExportFileException(
+                    "DANGLING_REFERENCE",
+                    orphans + " resident(s) name a household the replica does not have");
         }
         for (String no : deletedHouseholds) {
-            Integer left = jdbc.queryForObject("select count(*) from resident where municipality_code = ?"
-                    + " and household_no = ? and status <> 'REMOVED'", Integer.class, m, no);
-            boolean recreated = Boolean.TRUE.equals(jdbc.queryForObject("select count(*) > 0 from household"
-                    + " where municipality_code = ? and household_no = ?", Boolean.class, m, no));
+            Integer left =
+                    jdbc.queryForObject(
+                            "select count(*) from resident where municipality_code = ?"
+                                    + " and household_no = ? and status <> 'REMOVED'",
+                            Integer.class,
+                            m,
+                            no);
+            boolean recreated =
+                    Boolean.TRUE.equals(
+                            jdbc.queryForObject(
+                                    "select count(*) > 0 from household"
+                                            + " where municipality_code = ? and household_no = ?",
+                                    Boolean.class,
+                                    m,
+                                    no));
             if (left != null && left > 0 && !recreated) {
-                throw new ExportFileException("DANGLING_REFERENCE", "a deleted household still has current residents");
+                throw new ExportFileException(
+                        "DANGLING_REFERENCE", "a deleted household still has current residents");
             }
         }
-        // H2 would walk the primary key (serials: random order) and fetch each row; its person index is ~8x faster
-        String cards = !byKey() && "H2".equals(jdbc.execute((ConnectionCallback<String>)
-                c -> c.getMetaData().getDatabaseProductName())) ? "card_serial c use index (card_serial_person)" : "card_serial c";
-        long cardOrphans = countWritten("select count(*) from " + cards + " where c.municipality_code = ?"
-                + " and c.source_sequence = ? and not exists (select 1 from resident r"
-                + " where r.municipality_code = c.municipality_code and r.atena_no = c.atena_no)",
-                "c.serial", touchedSerials);
+        // H2 would walk the primary key (serials: random order) and fetch each row; its person
+        // index is ~8x faster
+        String cards =
+                !byKey()
+                                && "H2"
+                                        .equals(
+                                                jdbc.execute(
+                                                        (ConnectionCallback<String>)
+                                                                c ->
+                                                                        c.getMetaData()
+                                                                                .getDatabaseProductName()))
+                        ? "card_serial c use index (card_serial_person)"
+                        : "card_serial c";
+        long cardOrphans =
+                countWritten(
+                        "select count(*) from "
+                                + cards
+                                + " where c.municipality_code = ?"
+                                + " and c.source_sequence = ? and not exists (select 1 from resident r"
+                                + " where r.municipality_code = c.municipality_code and r.atena_no = c.atena_no)",
+                        "c.serial",
+                        touchedSerials);
         if (cardOrphans > 0) {
-            throw new ExportFileException("DANGLING_REFERENCE", cardOrphans + " serial(s) name a resident the replica does not have");
+            throw new ExportFileException(
+                    "DANGLING_REFERENCE",
+                    cardOrphans + " serial(s) name a resident the replica does not have");
         }
         if (myNumbers) {
-            long numberOrphans = countWritten("select count(*) from my_number n where n.municipality_code = ?"
-                    + " and n.source_sequence = ? and not exists (select 1 from resident r"
-                    + " where r.municipality_code = n.municipality_code and r.atena_no = n.atena_no)",
-                    "n.atena_no", touchedNumbers);
+            long numberOrphans =
+                    countWritten(
+                            "select count(*) from my_number n where n.municipality_code = ?"
+                                    + " and n.source_sequence = ? and not exists (select 1 from resident r"
+                                    + " where r.municipality_code = n.municipality_code and r.atena_no = n.atena_no)",
+                            "n.atena_no",
+                            touchedNumbers);
             if (numberOrphans > 0) {
-                throw new ExportFileException("DANGLING_REFERENCE",
-                        numberOrphans + " 個人番号 record(s) name a resident the replica does not have");
+                throw new ExportFileException(
+                        "DANGLING_REFERENCE",
+                        numberOrphans
+                                + " 個人番号 record(s) name a resident the replica does not have");
             }
         }
     }
@@ -114,9 +153,10 @@ final class ReferenceChecks {
     }
 
     /**
-     * Runs a reference check ({@code sql} with parameters municipality and sequence, counting this file's rows
-     * that break it): over the municipality, or for a DELTA limited to the keys it wrote, in chunks. The rows
-     * with this file's {@code source_sequence} are exactly the rows it wrote, so both give the same count.
+     * Runs a reference check ({@code sql} with parameters municipality and sequence, counting this
+     * file's rows that break it): over the municipality, or for a DELTA limited to the keys it
+     * wrote, in chunks. The rows with this file's {@code source_sequence} are exactly the rows it
+     * wrote, so both give the same count.
      */
     private long countWritten(String sql, String keyColumn, Set<String> keys) {
         if (!byKey()) {
@@ -133,8 +173,16 @@ final class ReferenceChecks {
             for (int k = 0; k < chunk.size(); k++) {
                 args[k + 2] = chunk.get(k);
             }
-            Long n = jdbc.queryForObject(sql + " and " + keyColumn + " in (" + "?,".repeat(chunk.size() - 1) + "?)",
-                    Long.class, args);
+            Long n =
+                    jdbc.queryForObject(
+                            sql
+                                    + " and "
+                                    + keyColumn
+                                    + " in ("
+                                    + "?,".repeat(chunk.size() - 1)
+                                    + "?)",
+                            Long.class,
+                            args);
             total += n == null ? 0 : n;
         }
         return total;

@@ -27,10 +27,9 @@ import org.springframework.jdbc.core.JdbcTemplate;
 
 /**
  * Writes the records of one export file into the replica tables. Called inside the file's
- * transaction by {@link RegistrySync}: it never commits and never reads the file itself.
- * A FULL snapshot replaces the municipality's rows; a DELTA upserts each record by its key. A
- * resident snapshot older than the stored one (lower 履歴番号) updates only the history, never the
- * current row.
+ * transaction by {@link RegistrySync}: it never commits and never reads the file itself. A FULL
+ * snapshot replaces the municipality's rows; a DELTA upserts each record by its key. A resident
+ * snapshot older than the stored one (lower 履歴番号) updates only the history, never the current row.
  *
  * <p>個人番号 ({@code N} records) are written only for a municipality whose profile prints them: for
  * any other the first {@code N} record rejects the file ({@code MY_NUMBER_NOT_ALLOWED}), and every
@@ -38,23 +37,26 @@ import org.springframework.jdbc.core.JdbcTemplate;
  * profile was switched off). The number itself never appears in a message.
  *
  * <p>How a FULL is written (it may hold millions of records; memory stays bounded either way):
+ *
  * <ul>
- *   <li>PostgreSQL: {@code COPY FROM STDIN} on the transaction's connection ({@link CopyStream}, {@link CopySink}),
- *       in chunks written by a second thread while this one reads and checks the file. History rows
- *       go straight into {@code resident_history} when the municipality has none yet; otherwise
- *       into a temporary table, from which only the (atena_no, history_no) not stored yet are
- *       inserted at the end (a FULL never replaces a stored history row).</li>
- *   <li>Other databases (H2): JDBC batches of {@value BatchSink#BATCH} rows; history rows as a plain insert
- *       when the municipality has none yet, else insert-where-not-exists.</li>
+ *   <li>PostgreSQL: {@code COPY FROM STDIN} on the transaction's connection ({@link CopyStream},
+ *       {@link CopySink}), in chunks written by a second thread while this one reads and checks the
+ *       file. History rows go straight into {@code resident_history} when the municipality has none
+ *       yet; otherwise into a temporary table, from which only the (atena_no, history_no) not
+ *       stored yet are inserted at the end (a FULL never replaces a stored history row).
+ *   <li>Other databases (H2): JDBC batches of {@value BatchSink#BATCH} rows; history rows as a
+ *       plain insert when the municipality has none yet, else insert-where-not-exists.
  * </ul>
+ *
  * The FULL side is {@link FullReplace}, the DELTA side {@link DeltaApply}, the end-of-file checks
- * {@link ReferenceChecks}, the statements {@link ReplicaStatements}.
- * System property {@code kofu.sync.copy=false} turns COPY off (batches on PostgreSQL too; add
- * {@code reWriteBatchedInserts=true} to the JDBC URL then).
+ * {@link ReferenceChecks}, the statements {@link ReplicaStatements}. System property {@code
+ * kofu.sync.copy=false} turns COPY off (batches on PostgreSQL too; add {@code
+ * reWriteBatchedInserts=true} to the JDBC URL then).
  */
 class ReplicaWriter implements AutoCloseable {
 
-    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(ReplicaWriter.class);
+    private static final org.slf4j.Logger LOG =
+            org.slf4j.LoggerFactory.getLogger(ReplicaWriter.class);
 
     private static final Set<String> OPS = Set.of("U", "D");
     private static final Set<String> U_ONLY = Set.of("U");
@@ -64,15 +66,18 @@ class ReplicaWriter implements AutoCloseable {
     private static final Set<String> SUPPORT = Set.of("NONE", "ACTIVE", "PROVISIONAL");
     private static final Set<String> CERT_KINDS = Set.of("CARD", "PHONE");
     private static final Set<String> CERT_STATUSES = Set.of("VALID", "REVOKED", "SUSPENDED");
-    private static final Set<String> BLOCK_KINDS = Set.of("SUPPORT_MEASURE", "SUPPORT_MEASURE_PROVISIONAL", "SUPPRESSION");
+    private static final Set<String> BLOCK_KINDS =
+            Set.of("SUPPORT_MEASURE", "SUPPORT_MEASURE_PROVISIONAL", "SUPPRESSION");
     private static final Set<String> SEAL_STATUSES = Set.of("VALID", "CANCELLED");
     private static final Set<String> NAME_FORMS = Set.of("NAME", "KYU_UJI", "TSUSHO", "ALPHA");
     private static final Set<String> FILING_KINDS = Set.of("RETURN", "EMPLOYER", "PENSION", "NONE");
-    private static final Set<String> HONSEKI_STATUSES = Set.of("PENDING", "APPROVED", "REJECTED", "CANCELLED");
+    private static final Set<String> HONSEKI_STATUSES =
+            Set.of("PENDING", "APPROVED", "REJECTED", "CANCELLED");
     private static final int MAX_SEAL_IMAGE_BYTES = 256 * 1024;
 
     /** Column positions of the hot record types (H, R, C). */
     private static final int H_OP = RecordType.H.col("op");
+
     private static final int H_NO = RecordType.H.col("household_no");
     private static final int H_HEAD = RecordType.H.col("head_atena_no");
     private static final int H_POSTAL = RecordType.H.col("postal_code");
@@ -93,13 +98,17 @@ class ReplicaWriter implements AutoCloseable {
     private final String m;
     private final boolean full;
     private final SourceSystem source;
+
     /** The municipality's profile prints 個人番号: only then are N records accepted. */
     private final boolean myNumberAllowed;
+
     /** N records written (U) by this file: they get the reference check in {@link #end()}. */
     private long myNumbersWritten;
+
     private final ReferenceChecks checks;
     private final DeltaApply delta;
     private final FastFields fields = new FastFields();
+
     /** Where a FULL's rows go; null for a DELTA. */
     private FullReplace sink;
 
@@ -115,7 +124,9 @@ class ReplicaWriter implements AutoCloseable {
         this.delta = new DeltaApply(jdbc, m);
     }
 
-    /** Before the first record of a FULL snapshot: the snapshot replaces everything of the source. */
+    /**
+     * Before the first record of a FULL snapshot: the snapshot replaces everything of the source.
+     */
     void begin() {
         if (source == SourceSystem.JUKI && !myNumberAllowed && !full) {
             // 個人番号 stay only where the profile prints them (a FULL deletes the table below anyway)
@@ -130,12 +141,24 @@ class ReplicaWriter implements AutoCloseable {
     void accept(RecordType type, String[] fields, long line) {
         RecordFields r = new RecordFields(type, fields, line);
         if (!source.recordTypes().contains(type)) {
-            throw new ExportFileException("RECORD_TYPE_NOT_FOR_SOURCE",
-                    "payload line " + line + ": source " + source + " does not send " + type + " records");
+            throw new ExportFileException(
+                    "RECORD_TYPE_NOT_FOR_SOURCE",
+                    "payload line "
+                            + line
+                            + ": source "
+                            + source
+                            + " does not send "
+                            + type
+                            + " records");
         }
         if (type == RecordType.N && !myNumberAllowed) {
-            throw new ExportFileException("MY_NUMBER_NOT_ALLOWED", "payload line " + line
-                    + ": municipality " + m + " does not print 個人番号, so its replica takes no N records");
+            throw new ExportFileException(
+                    "MY_NUMBER_NOT_ALLOWED",
+                    "payload line "
+                            + line
+                            + ": municipality "
+                            + m
+                            + " does not print 個人番号, so its replica takes no N records");
         }
         try {
             switch (type) {
@@ -147,10 +170,13 @@ class ReplicaWriter implements AutoCloseable {
                 case T -> tax(r);
                 case K -> honseki(r);
                 case N -> myNumber(r);
-                default -> throw new ExportFileException("UNKNOWN_RECORD_TYPE", "payload line " + line);
+                default ->
+                        throw new ExportFileException(
+                                "UNKNOWN_RECORD_TYPE", "payload line " + line);
             }
         } catch (DuplicateKeyException e) {
-            throw new ExportFileException("DUPLICATE_KEY", "payload line " + line + ": " + type + " key appears twice");
+            throw new ExportFileException(
+                    "DUPLICATE_KEY", "payload line " + line + ": " + type + " key appears twice");
         }
     }
 
@@ -162,13 +188,19 @@ class ReplicaWriter implements AutoCloseable {
         }
         long t1 = System.nanoTime();
         if (source != SourceSystem.JUKI || header.totalRecords() == 0) {
-            // the reference checks concern households, residents, serials and 個人番号: only JUKI files write them
+            // the reference checks concern households, residents, serials and 個人番号: only JUKI files
+            // write them
             return;
         }
         checks.run(myNumbersWritten > 0);
         if (LOG.isDebugEnabled()) {
-            LOG.debug("sync {} {} seq {}: last rows written in {} ms ({}), reference checks {} ms", m, header.source(),
-                    header.sequence(), (t1 - t0) / 1_000_000, sink == null ? "statements" : sink.how(),
+            LOG.debug(
+                    "sync {} {} seq {}: last rows written in {} ms ({}), reference checks {} ms",
+                    m,
+                    header.source(),
+                    header.sequence(),
+                    (t1 - t0) / 1_000_000,
+                    sink == null ? "statements" : sink.how(),
                     (System.nanoTime() - t1) / 1_000_000);
         }
     }
@@ -182,9 +214,16 @@ class ReplicaWriter implements AutoCloseable {
             checks.householdDeleted(no);
             return;
         }
-        Object[] row = {m, no, digits(r, f, H_HEAD, "head_atena_no", 15, 15, false), str(f, H_POSTAL),
-            required(r, f, H_ADDRESS, "address"), str(f, H_KATAGAKI), flag(r, f, H_BLOCK, "household_block"),
-            header.sequence()};
+        Object[] row = {
+            m,
+            no,
+            digits(r, f, H_HEAD, "head_atena_no", 15, 15, false),
+            str(f, H_POSTAL),
+            required(r, f, H_ADDRESS, "address"),
+            str(f, H_KATAGAKI),
+            flag(r, f, H_BLOCK, "household_block"),
+            header.sequence()
+        };
         if (full) {
             sink.add(INSERT_HOUSEHOLD, row);
         } else {
@@ -209,23 +248,58 @@ class ReplicaWriter implements AutoCloseable {
             throw r.bad("alpha_name", "a foreign resident needs the alphabetic name");
         }
         // the columns in file order, as RecordType.R lists them (R[i] = field index of column i)
-        Object[] row = {m, atena, historyNo, digits(r, f, R[3], "household_no", 1, 20, true),
-            digits(r, f, R[4], "juminhyo_code", 11, 11, false), type,
-            str(f, R[6]), str(f, R[7]), str(f, R[8]), str(f, R[9]),
-            flag(r, f, R[10], "kana_confirmed"), str(f, R[11]), str(f, R[12]), str(f, R[13]),
-            str(f, R[14]), str(f, R[15]), str(f, R[16]), str(f, R[17]),
-            fields.date(r, f, R[18], "residence_period_end"), str(f, R[19]),
-            fields.requiredDate(r, f, R[20], "birth_date"), oneOf(r, f, R[21], "sex", SEXES),
+        Object[] row = {
+            m,
+            atena,
+            historyNo,
+            digits(r, f, R[3], "household_no", 1, 20, true),
+            digits(r, f, R[4], "juminhyo_code", 11, 11, false),
+            type,
+            str(f, R[6]),
+            str(f, R[7]),
+            str(f, R[8]),
+            str(f, R[9]),
+            flag(r, f, R[10], "kana_confirmed"),
+            str(f, R[11]),
+            str(f, R[12]),
+            str(f, R[13]),
+            str(f, R[14]),
+            str(f, R[15]),
+            str(f, R[16]),
+            str(f, R[17]),
+            fields.date(r, f, R[18], "residence_period_end"),
+            str(f, R[19]),
+            fields.requiredDate(r, f, R[20], "birth_date"),
+            oneOf(r, f, R[21], "sex", SEXES),
             required(r, f, R[22], "relationship"),
-            str(f, R[23]), str(f, R[24]), fields.date(r, f, R[25], "address_since"), str(f, R[26]),
-            fields.date(r, f, R[27], "became_resident_date"), fields.date(r, f, R[28], "notified_date"),
+            str(f, R[23]),
+            str(f, R[24]),
+            fields.date(r, f, R[25], "address_since"),
+            str(f, R[26]),
+            fields.date(r, f, R[27], "became_resident_date"),
+            fields.date(r, f, R[28], "notified_date"),
             oneOf(r, f, R[29], "status", STATUSES),
-            flag(r, f, R[30], "person_block"), oneOf(r, f, R[31], "support_measure", SUPPORT),
+            flag(r, f, R[30], "person_block"),
+            oneOf(r, f, R[31], "support_measure", SUPPORT),
             flag(r, f, R[32], "adult_guardianship"),
-            str(f, R[33]), fields.date(r, f, R[34], "change_date"), fields.date(r, f, R[35], "change_notified_date"),
+            str(f, R[33]),
+            fields.date(r, f, R[34], "change_date"),
+            fields.date(r, f, R[35], "change_notified_date"),
             fields.date(r, f, R[36], "processed_date"),
-            header.sequence()};
-        Object[] hist = {m, atena, historyNo, row[3], row[29], row[33], row[34], row[35], row[36], header.sequence()};
+            header.sequence()
+        };
+        Object[] hist = {
+            m,
+            atena,
+            historyNo,
+            row[3],
+            row[29],
+            row[33],
+            row[34],
+            row[35],
+            row[36],
+            header.sequence()
+        };
         if (full) {
             sink.add(INSERT_RESIDENT, row);
             sink.addHistory(hist, m, atena, historyNo);
@@ -243,8 +317,15 @@ class ReplicaWriter implements AutoCloseable {
             delta.delete("card_serial", "serial", serial);
             return;
         }
-        Object[] row = {m, serial, required(r, f, C_ATENA, "atena_no"), oneOf(r, f, C_KIND, "cert_kind", CERT_KINDS),
-            fields.date(r, f, C_VALID, "valid_until"), oneOf(r, f, C_STATUS, "status", CERT_STATUSES), header.sequence()};
+        Object[] row = {
+            m,
+            serial,
+            required(r, f, C_ATENA, "atena_no"),
+            oneOf(r, f, C_KIND, "cert_kind", CERT_KINDS),
+            fields.date(r, f, C_VALID, "valid_until"),
+            oneOf(r, f, C_STATUS, "status", CERT_STATUSES),
+            header.sequence()
+        };
         if (full) {
             sink.add(INSERT_CARD, row);
         } else {
@@ -265,9 +346,21 @@ class ReplicaWriter implements AutoCloseable {
         if ((atena == null) == (household == null)) {
             throw r.bad("atena_no", "a block names exactly one of atena_no and household_no");
         }
-        upsert(INSERT_BLOCK, "issuance_block", "block_id", id,
-                new Object[] {m, id, atena, household, r.oneOf("block_kind", BLOCK_KINDS), r.date("valid_from"),
-                    r.date("valid_until"), header.sequence()});
+        upsert(
+                INSERT_BLOCK,
+                "issuance_block",
+                "block_id",
+                id,
+                new Object[] {
+                    m,
+                    id,
+                    atena,
+                    household,
+                    r.oneOf("block_kind", BLOCK_KINDS),
+                    r.date("valid_from"),
+                    r.date("valid_until"),
+                    header.sequence()
+                });
     }
 
     private void seal(RecordFields r) {
@@ -282,9 +375,22 @@ class ReplicaWriter implements AutoCloseable {
             throw r.bad("cancelled_date", "a cancelled registration needs its cancellation date");
         }
         byte[] image = r.base64("seal_image", MAX_SEAL_IMAGE_BYTES, status.equals("VALID"));
-        upsert(INSERT_SEAL, "seal_registration", "registration_no", no,
-                new Object[] {m, no, r.matching("atena_no", "[0-9]{15}", true), status, r.oneOf("name_form", NAME_FORMS),
-                    r.requiredDate("registered_date"), cancelled, image, header.sequence()});
+        upsert(
+                INSERT_SEAL,
+                "seal_registration",
+                "registration_no",
+                no,
+                new Object[] {
+                    m,
+                    no,
+                    r.matching("atena_no", "[0-9]{15}", true),
+                    status,
+                    r.oneOf("name_form", NAME_FORMS),
+                    r.requiredDate("registered_date"),
+                    cancelled,
+                    image,
+                    header.sequence()
+                });
     }
 
     private void tax(RecordFields r) {
@@ -294,11 +400,27 @@ class ReplicaWriter implements AutoCloseable {
             throw r.bad("fiscal_year", "out of range");
         }
         String atena = r.matching("atena_no", "[0-9]{15}", true);
-        Object[] row = {m, year, atena, r.str("address_jan1"), r.flag("resident_jan1"), r.oneOf("filing_kind", FILING_KINDS),
-            r.yen("income_salary"), r.yen("income_pension"), r.yen("income_business"), r.yen("income_other"),
-            r.yen("total_income"), r.yen("deductions"), r.yen("taxable_income"), r.yen("city_per_capita"),
-            r.yen("city_income_levy"), r.yen("pref_per_capita"), r.yen("pref_income_levy"), r.flag("non_taxed"),
-            header.sequence()};
+        Object[] row = {
+            m,
+            year,
+            atena,
+            r.str("address_jan1"),
+            r.flag("resident_jan1"),
+            r.oneOf("filing_kind", FILING_KINDS),
+            r.yen("income_salary"),
+            r.yen("income_pension"),
+            r.yen("income_business"),
+            r.yen("income_other"),
+            r.yen("total_income"),
+            r.yen("deductions"),
+            r.yen("taxable_income"),
+            r.yen("city_per_capita"),
+            r.yen("city_income_levy"),
+            r.yen("pref_per_capita"),
+            r.yen("pref_income_levy"),
+            r.flag("non_taxed"),
+            header.sequence()
+        };
         if (full) {
             sink.add(INSERT_TAX, row);
         } else {
@@ -312,10 +434,22 @@ class ReplicaWriter implements AutoCloseable {
         if (deleted(r, op, "honseki_registration", "registration_id", id)) {
             return;
         }
-        upsert(INSERT_HONSEKI, "honseki_registration", "registration_id", id,
-                new Object[] {m, id, r.matching("serial", "[0-9A-Za-z]{8,40}", true), r.required("honseki"),
-                    r.required("hittosha"), r.oneOf("status", HONSEKI_STATUSES), r.requiredDate("applied_date"),
-                    r.date("decided_date"), header.sequence()});
+        upsert(
+                INSERT_HONSEKI,
+                "honseki_registration",
+                "registration_id",
+                id,
+                new Object[] {
+                    m,
+                    id,
+                    r.matching("serial", "[0-9A-Za-z]{8,40}", true),
+                    r.required("honseki"),
+                    r.required("hittosha"),
+                    r.oneOf("status", HONSEKI_STATUSES),
+                    r.requiredDate("applied_date"),
+                    r.date("decided_date"),
+                    header.sequence()
+                });
     }
 
     /** 個人番号 of one resident; only reached when the municipality prints it. */
@@ -327,7 +461,12 @@ class ReplicaWriter implements AutoCloseable {
         }
         String number = r.myNumber("my_number");
         checks.myNumberWritten(atena);
-        upsert(INSERT_MY_NUMBER, "my_number", "atena_no", atena, new Object[] {m, atena, number, header.sequence()});
+        upsert(
+                INSERT_MY_NUMBER,
+                "my_number",
+                "atena_no",
+                atena,
+                new Object[] {m, atena, number, header.sequence()});
         myNumbersWritten++;
     }
 
@@ -356,7 +495,10 @@ class ReplicaWriter implements AutoCloseable {
         }
     }
 
-    /** Stops a FULL's writing and gives its connection back; after a failure nothing more is written. */
+    /**
+     * Stops a FULL's writing and gives its connection back; after a failure nothing more is
+     * written.
+     */
     @Override
     public void close() {
         if (sink != null) {

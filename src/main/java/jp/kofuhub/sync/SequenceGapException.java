@@ -7,6 +7,14 @@ package jp.kofuhub.sync;
 public class SequenceGapException extends RuntimeException {
 
     public SequenceGapException(String municipality, String source, long last, long got) {
-        super("SEQUENCE_GAP: " + municipality + " " + source + " expects " + (last + 1) + ", got " + got);
+        super(
+                "SEQUENCE_GAP: "
+                        + municipality
+                        + " "
+                        + source
+                        + " expects "
+                        + (last + 1)
+                        + ", got "
+                        + got);
     }
 }

@@ -16,19 +16,25 @@ import org.jolokia.server.core.request.ProcessingParameters;
 import org.jolokia.server.core.util.RequestType;
 import org.junit.jupiter.api.Test;
 
-/** The console's Jolokia policy on requests as Jolokia's own factory parses them (no servlet, no Spring). */
+/**
+ * The console's Jolokia policy on requests as Jolokia's own factory parses them (no servlet, no
+ * Spring).
+ */
 class JolokiaAccessTest {
 
-    final JolokiaAccess access = new JolokiaAccess(List.of("dump*", "browse*", "canInvoke", "list", "get*"));
+    final JolokiaAccess access =
+            new JolokiaAccess(List.of("dump*", "browse*", "canInvoke", "list", "get*"));
 
     static JolokiaRequest post(String json) throws Exception {
-        return JolokiaRequestFactory.createPostRequest((JSONObject) new JSONParser().parse(json),
-                new ProcessingParameters(Map.of()));
+        return JolokiaRequestFactory.createPostRequest(
+                (JSONObject) new JSONParser().parse(json), new ProcessingParameters(Map.of()));
     }
 
     static JolokiaRequest get(String path, String p) throws Exception {
-        return JolokiaRequestFactory.createGetRequest(path, new ProcessingParameters(p == null ? Map.of()
-                : Map.of(ConfigKey.PATH_QUERY_PARAM, p)));
+        return JolokiaRequestFactory.createGetRequest(
+                path,
+                new ProcessingParameters(
+                        p == null ? Map.of() : Map.of(ConfigKey.PATH_QUERY_PARAM, p)));
     }
 
     Verdict viewer(JolokiaRequest r, String method) {
@@ -42,64 +48,144 @@ class JolokiaAccessTest {
     @Test
     void jolokiaTakesThePathOverPSoTheFilterMustToo() throws Exception {
         // the finding: the old filter read p, Jolokia runs the path
-        JolokiaRequest r = get("/exec/jp.kofuhub:type=CouplingSwitch/suspend/x", "/read/java.lang:type=Memory");
+        JolokiaRequest r =
+                get(
+                        "/exec/jp.kofuhub:type=CouplingSwitch/suspend/x",
+                        "/read/java.lang:type=Memory");
         assertThat(r.getType()).isEqualTo(RequestType.EXEC);
         assertThat(get(null, "/read/java.lang:type=Memory").getType()).isEqualTo(RequestType.READ);
         assertThat(viewer(r, "GET")).isEqualTo(Verdict.FORBIDDEN);
-        assertThat(operator(r, "GET")).as("no exec by GET, for anyone").isEqualTo(Verdict.FORBIDDEN);
+        assertThat(operator(r, "GET"))
+                .as("no exec by GET, for anyone")
+                .isEqualTo(Verdict.FORBIDDEN);
     }
 
     @Test
     void aViewerReadsListsSearchesAndAsksTheVersion() throws Exception {
-        assertThat(viewer(post("{\"type\":\"read\",\"mbean\":\"java.lang:type=Memory\"}"), "POST")).isEqualTo(Verdict.ALLOWED);
+        assertThat(viewer(post("{\"type\":\"read\",\"mbean\":\"java.lang:type=Memory\"}"), "POST"))
+                .isEqualTo(Verdict.ALLOWED);
         assertThat(viewer(post("{\"type\":\"list\"}"), "POST")).isEqualTo(Verdict.ALLOWED);
-        assertThat(viewer(post("{\"type\":\"search\",\"mbean\":\"*:*\"}"), "POST")).isEqualTo(Verdict.ALLOWED);
+        assertThat(viewer(post("{\"type\":\"search\",\"mbean\":\"*:*\"}"), "POST"))
+                .isEqualTo(Verdict.ALLOWED);
         assertThat(viewer(get("/version", null), "GET")).isEqualTo(Verdict.ALLOWED);
-        assertThat(viewer(get("/read/java.lang:type=Memory/HeapMemoryUsage", null), "GET")).isEqualTo(Verdict.ALLOWED);
-        assertThat(access.decide(Role.NONE, "GET", get("/version", null))).as("no login").isEqualTo(Verdict.FORBIDDEN);
+        assertThat(viewer(get("/read/java.lang:type=Memory/HeapMemoryUsage", null), "GET"))
+                .isEqualTo(Verdict.ALLOWED);
+        assertThat(access.decide(Role.NONE, "GET", get("/version", null)))
+                .as("no login")
+                .isEqualTo(Verdict.FORBIDDEN);
     }
 
     @Test
     void operationsByRole() throws Exception {
-        JolokiaRequest suspend = post("{\"type\":\"exec\",\"mbean\":\"jp.kofuhub:type=CouplingSwitch\","
-                + "\"operation\":\"suspend(java.lang.String)\",\"arguments\":[\"b\"]}");
+        JolokiaRequest suspend =
+                post(
+                        "{\"type\":\"exec\",\"mbean\":\"jp.kofuhub:type=CouplingSwitch\","
+                                + "\"operation\":\"suspend(java.lang.String)\",\"arguments\":[\"b\"]}");
         assertThat(viewer(suspend, "POST")).isEqualTo(Verdict.OPERATOR_ONLY);
         assertThat(operator(suspend, "POST")).isEqualTo(Verdict.ALLOWED);
-        JolokiaRequest dump = post("{\"type\":\"exec\",\"mbean\":\"org.apache.camel:context=c,type=context,name=\\\"c\\\"\","
-                + "\"operation\":\"dumpRoutesAsXml()\"}");
+        JolokiaRequest dump =
+                post(
+                        "{\"type\":\"exec\",\"mbean\":\"org.apache.camel:context=c,type=context,name=\\\"c\\\"\","
+                                + "\"operation\":\"dumpRoutesAsXml()\"}");
         assertThat(viewer(dump, "POST")).isEqualTo(Verdict.ALLOWED);
-        assertThat(viewer(post("{\"type\":\"exec\",\"mbean\":\"hawtio:type=security,name=RBACRegistry\",\"operation\":"
-                + "\"list()\"}"), "POST")).isEqualTo(Verdict.ALLOWED);
-        assertThat(viewer(post("{\"type\":\"exec\",\"mbean\":\"java.lang:type=Memory\",\"operation\":\"gc\"}"), "POST"))
+        assertThat(
+                        viewer(
+                                post(
+                                        "{\"type\":\"exec\",\"mbean\":\"hawtio:type=security,name=RBACRegistry\",\"operation\":"
+                                                + "\"list()\"}"),
+                                "POST"))
+                .isEqualTo(Verdict.ALLOWED);
+        assertThat(
+                        viewer(
+                                post(
+                                        "{\"type\":\"exec\",\"mbean\":\"java.lang:type=Memory\",\"operation\":\"gc\"}"),
+                                "POST"))
                 .isEqualTo(Verdict.OPERATOR_ONLY);
-        assertThat(viewer(post("{\"type\":\"exec\",\"mbean\":\"java.lang:type=Threading\",\"operation\":\"getThreadInfo\","
-                + "\"arguments\":[1]}"), "POST")).as("get* is for Camel's and Hawtio's MBeans only").isEqualTo(Verdict.FORBIDDEN);
+        assertThat(
+                        viewer(
+                                post(
+                                        "{\"type\":\"exec\",\"mbean\":\"java.lang:type=Threading\",\"operation\":\"getThreadInfo\","
+                                                + "\"arguments\":[1]}"),
+                                "POST"))
+                .as("get* is for Camel's and Hawtio's MBeans only")
+                .isEqualTo(Verdict.FORBIDDEN);
     }
 
     @Test
     void nobodyWritesDumpsTheHeapOrSendsIntoCamel() throws Exception {
         for (Role role : List.of(Role.VIEWER, Role.OPERATOR)) {
-            assertThat(access.decide(role, "POST", post("{\"type\":\"write\",\"mbean\":\"java.lang:type=Memory\","
-                    + "\"attribute\":\"Verbose\",\"value\":true}"))).isEqualTo(Verdict.FORBIDDEN);
-            assertThat(access.decide(role, "POST", post("{\"type\":\"exec\",\"mbean\":\"com.sun.management:type="
-                    + "HotSpotDiagnostic\",\"operation\":\"dumpHeap\",\"arguments\":[\"/tmp/h\",true]}"))).isEqualTo(Verdict.FORBIDDEN);
-            assertThat(access.decide(role, "POST", post("{\"type\":\"exec\",\"mbean\":\"com.sun.management:type="
-                    + "DiagnosticCommand\",\"operation\":\"jvmtiAgentLoad\",\"arguments\":[[\"x\"]]}"))).isEqualTo(Verdict.FORBIDDEN);
-            assertThat(access.decide(role, "POST", post("{\"type\":\"exec\",\"mbean\":\"org.apache.camel:context=c,"
-                    + "type=context,name=\\\"c\\\"\",\"operation\":\"sendBody\",\"arguments\":[\"direct:x\",\"b\"]}")))
+            assertThat(
+                            access.decide(
+                                    role,
+                                    "POST",
+                                    post(
+                                            "{\"type\":\"write\",\"mbean\":\"java.lang:type=Memory\","
+                                                    + "\"attribute\":\"Verbose\",\"value\":true}")))
                     .isEqualTo(Verdict.FORBIDDEN);
-            assertThat(access.decide(role, "POST", post("{\"type\":\"exec\",\"mbean\":\"org.apache.camel:context=c,"
-                    + "type=endpoints,name=\\\"seda://x\\\"\",\"operation\":\"browseAllMessagesAsXml\",\"arguments\":[true]}")))
-                    .as("browse* stays refused even when configured").isEqualTo(Verdict.FORBIDDEN);
-            assertThat(access.decide(role, "POST", post("{\"type\":\"exec\",\"mbean\":\"jp.kofuhub:*\",\"operation\":"
-                    + "\"suspend\",\"arguments\":[\"x\"]}"))).as("exec on a pattern").isEqualTo(Verdict.FORBIDDEN);
-            assertThat(access.decide(role, "POST", post("{\"type\":\"read\",\"mbean\":\"java.lang:type=Runtime\","
-                    + "\"attribute\":\"SystemProperties\"}"))).isEqualTo(Verdict.FORBIDDEN);
-            assertThat(access.decide(role, "POST", post("{\"type\":\"notification\",\"command\":\"register\"}")))
+            assertThat(
+                            access.decide(
+                                    role,
+                                    "POST",
+                                    post(
+                                            "{\"type\":\"exec\",\"mbean\":\"com.sun.management:type="
+                                                    + "HotSpotDiagnostic\",\"operation\":\"dumpHeap\",\"arguments\":[\"/tmp/h\",true]}")))
+                    .isEqualTo(Verdict.FORBIDDEN);
+            assertThat(
+                            access.decide(
+                                    role,
+                                    "POST",
+                                    post(
+                                            "{\"type\":\"exec\",\"mbean\":\"com.sun.management:type="
+                                                    + "DiagnosticCommand\",\"operation\":\"jvmtiAgentLoad\",\"arguments\":[[\"x\"]]}")))
+                    .isEqualTo(Verdict.FORBIDDEN);
+            assertThat(
+                            access.decide(
+                                    role,
+                                    "POST",
+                                    post(
+                                            "{\"type\":\"exec\",\"mbean\":\"org.apache.camel:context=c,"
+                                                    + "type=context,name=\\\"c\\\"\",\"operation\":\"sendBody\",\"arguments\":[\"direct:x\",\"b\"]}")))
+                    .isEqualTo(Verdict.FORBIDDEN);
+            assertThat(
+                            access.decide(
+                                    role,
+                                    "POST",
+                                    post(
+                                            "{\"type\":\"exec\",\"mbean\":\"org.apache.camel:context=c,"
+                                                    + "type=endpoints,name=\\\"seda://x\\\"\",\"operation\":\"browseAllMessagesAsXml\",\"arguments\":[true]}")))
+                    .as("browse* stays refused even when configured")
+                    .isEqualTo(Verdict.FORBIDDEN);
+            assertThat(
+                            access.decide(
+                                    role,
+                                    "POST",
+                                    post(
+                                            "{\"type\":\"exec\",\"mbean\":\"jp.kofuhub:*\",\"operation\":"
+                                                    + "\"suspend\",\"arguments\":[\"x\"]}")))
+                    .as("exec on a pattern")
+                    .isEqualTo(Verdict.FORBIDDEN);
+            assertThat(
+                            access.decide(
+                                    role,
+                                    "POST",
+                                    post(
+                                            "{\"type\":\"read\",\"mbean\":\"java.lang:type=Runtime\","
+                                                    + "\"attribute\":\"SystemProperties\"}")))
+                    .isEqualTo(Verdict.FORBIDDEN);
+            assertThat(
+                            access.decide(
+                                    role,
+                                    "POST",
+                                    post("{\"type\":\"notification\",\"command\":\"register\"}")))
                     .isEqualTo(Verdict.FORBIDDEN);
         }
-        assertThat(access.hidden(new ObjectName("com.sun.management:type=HotSpotDiagnostic"))).isTrue();
-        assertThat(access.hidden(new ObjectName("org.apache.camel:context=c,type=tracer,name=BacklogTracer"))).isTrue();
+        assertThat(access.hidden(new ObjectName("com.sun.management:type=HotSpotDiagnostic")))
+                .isTrue();
+        assertThat(
+                        access.hidden(
+                                new ObjectName(
+                                        "org.apache.camel:context=c,type=tracer,name=BacklogTracer")))
+                .isTrue();
         assertThat(access.hidden(new ObjectName("java.lang:type=Memory"))).isFalse();
     }
 
@@ -111,10 +197,19 @@ class JolokiaAccessTest {
         assertThat(r.isOperationAllowed(sw, "suspend")).isFalse();
         role[0] = Role.OPERATOR;
         assertThat(r.isOperationAllowed(sw, "suspend(java.lang.String)")).isTrue();
-        assertThat(r.isAttributeWriteAllowed(new ObjectName("java.lang:type=Memory"), "Verbose")).isFalse();
-        assertThat(r.isObjectNameHidden(new ObjectName("com.sun.management:type=DiagnosticCommand"))).isTrue();
-        assertThat(r.isOriginAllowed("https://evil.example", false)).as("never a CORS answer").isFalse();
-        assertThat(new ConsoleRestrictor(access, () -> Role.OPERATOR, () -> "GET").isTypeAllowed(RequestType.EXEC)).isFalse();
+        assertThat(r.isAttributeWriteAllowed(new ObjectName("java.lang:type=Memory"), "Verbose"))
+                .isFalse();
+        assertThat(
+                        r.isObjectNameHidden(
+                                new ObjectName("com.sun.management:type=DiagnosticCommand")))
+                .isTrue();
+        assertThat(r.isOriginAllowed("https://evil.example", false))
+                .as("never a CORS answer")
+                .isFalse();
+        assertThat(
+                        new ConsoleRestrictor(access, () -> Role.OPERATOR, () -> "GET")
+                                .isTypeAllowed(RequestType.EXEC))
+                .isFalse();
         role[0] = Role.NONE;
         assertThat(r.isTypeAllowed(RequestType.READ)).isFalse();
     }

@@ -19,10 +19,11 @@ import org.junit.jupiter.api.Test;
 import org.yaml.snakeyaml.Yaml;
 
 /**
- * The Kubernetes manifests (deploy/kubernetes, docs/deploy.md) without a cluster: every file parses,
- * the kustomization lists them (never the Secret template), and what must fit together does — probes on
- * the probe listener's port and health paths, replicas, heap and memory, the Role for Camel's lease
- * election, the downward API names the cluster service reads, Secrets with placeholders only.
+ * The Kubernetes manifests (deploy/kubernetes, docs/deploy.md) without a cluster: every file
+ * parses, the kustomization lists them (never the Secret template), and what must fit together does
+ * — probes on the probe listener's port and health paths, replicas, heap and memory, the Role for
+ * Camel's lease election, the downward API names the cluster service reads, Secrets with
+ * placeholders only.
  */
 class KubernetesManifestsTest {
 
@@ -40,7 +41,9 @@ class KubernetesManifestsTest {
                     continue;
                 }
                 for (Object doc : new Yaml().loadAll(Files.readString(f, StandardCharsets.UTF_8))) {
-                    assertThat(doc).as(name + ": every document is a mapping").isInstanceOf(Map.class);
+                    assertThat(doc)
+                            .as(name + ": every document is a mapping")
+                            .isInstanceOf(Map.class);
                     @SuppressWarnings("unchecked")
                     Map<String, Object> m = (Map<String, Object>) doc;
                     assertThat(m).as(name).containsKeys("apiVersion", "kind", "metadata");
@@ -53,22 +56,40 @@ class KubernetesManifestsTest {
 
     @Test
     void theKustomizationListsEveryManifestButTheSecretTemplate() throws IOException {
-        Map<String, Object> k = new Yaml().load(Files.readString(DIR.resolve("kustomization.yaml")));
+        Map<String, Object> k =
+                new Yaml().load(Files.readString(DIR.resolve("kustomization.yaml")));
         assertThat(k.get("namespace")).isEqualTo(NAMESPACE);
         Set<String> listed = new HashSet<>(strings(k.get("resources")));
         Set<String> present = new HashSet<>();
         try (Stream<Path> files = Files.list(DIR)) {
-            files.map(p -> p.getFileName().toString()).filter(n -> n.endsWith(".yaml"))
-                    .filter(n -> !n.equals("kustomization.yaml") && !n.equals("secrets.template.yaml")).forEach(present::add);
+            files.map(p -> p.getFileName().toString())
+                    .filter(n -> n.endsWith(".yaml"))
+                    .filter(
+                            n ->
+                                    !n.equals("kustomization.yaml")
+                                            && !n.equals("secrets.template.yaml"))
+                    .forEach(present::add);
         }
         assertThat(listed).isEqualTo(present).doesNotContain("secrets.template.yaml");
         for (Map<String, Object> d : DOCS) {
             if (!d.get("kind").equals("Namespace")) {
-                assertThat(map(d, "metadata").get("namespace")).as(d.get("kind") + " " + name(d)).isEqualTo(NAMESPACE);
+                assertThat(map(d, "metadata").get("namespace"))
+                        .as(d.get("kind") + " " + name(d))
+                        .isEqualTo(NAMESPACE);
             }
         }
-        assertThat(kinds()).contains("Namespace", "ServiceAccount", "Role", "RoleBinding", "ConfigMap", "Deployment",
-                "Service", "PodDisruptionBudget", "NetworkPolicy", "PersistentVolumeClaim");
+        assertThat(kinds())
+                .contains(
+                        "Namespace",
+                        "ServiceAccount",
+                        "Role",
+                        "RoleBinding",
+                        "ConfigMap",
+                        "Deployment",
+                        "Service",
+                        "PodDisruptionBudget",
+                        "NetworkPolicy",
+                        "PersistentVolumeClaim");
     }
 
     @Test
@@ -93,29 +114,57 @@ class KubernetesManifestsTest {
         }
         assertThat(ports).containsEntry("https", 8443).containsEntry("probes", 9090);
         Map<String, String> env = envConfig();
-        assertThat(env.get("KOFU_PROBE_PORT")).as("the probe listener listens where the probes knock").isEqualTo("9090");
+        assertThat(env.get("KOFU_PROBE_PORT"))
+                .as("the probe listener listens where the probes knock")
+                .isEqualTo("9090");
         Set<String> served = new HashSet<>(List.of(env.get("KOFU_PROBE_PATHS").split(",")));
-        Map<String, String> expected = Map.of("livenessProbe", "/actuator/health/liveness",
-                "readinessProbe", "/actuator/health/instance", "startupProbe", "/actuator/health/liveness");
-        expected.forEach((probe, path) -> {
-            Map<String, Object> get = map(map(c, probe), "httpGet");
-            assertThat(get.get("path")).as(probe).isEqualTo(path);
-            assertThat(get.get("port")).as(probe + ": never the mutual-TLS port").isEqualTo("probes");
-            assertThat(get).as(probe + ": plain HTTP").doesNotContainKey("scheme");
-            assertThat(served).as(probe + " is served by the probe listener").contains(path);
-        });
-        Map<String, Object> annotations = map(map(map(map(deployment(), "spec"), "template"), "metadata"), "annotations");
-        assertThat(served).as("the scrape path is served").contains((String) annotations.get("prometheus.io/path"));
+        Map<String, String> expected =
+                Map.of(
+                        "livenessProbe",
+                        "/actuator/health/liveness",
+                        "readinessProbe",
+                        "/actuator/health/instance",
+                        "startupProbe",
+                        "/actuator/health/liveness");
+        expected.forEach(
+                (probe, path) -> {
+                    Map<String, Object> get = map(map(c, probe), "httpGet");
+                    assertThat(get.get("path")).as(probe).isEqualTo(path);
+                    assertThat(get.get("port"))
+                            .as(probe + ": never the mutual-TLS port")
+                            .isEqualTo("probes");
+                    assertThat(get).as(probe + ": plain HTTP").doesNotContainKey("scheme");
+                    assertThat(served)
+                            .as(probe + " is served by the probe listener")
+                            .contains(path);
+                });
+        Map<String, Object> annotations =
+                map(map(map(map(deployment(), "spec"), "template"), "metadata"), "annotations");
+        assertThat(served)
+                .as("the scrape path is served")
+                .contains((String) annotations.get("prometheus.io/path"));
     }
 
     @Test
     void theReadinessProbeLeavesDeploymentWideStatesOut() {
-        // camel-kubernetes counts only ready pods as cluster members: a readiness that is DOWN on every pod
-        // at once (every replica stale, the stop switch) would leave the singleton routes without a leader
-        Map<String, Object> app = new Yaml().load((String) map(configMap("kofu-hub-config"), "data").get("application.yaml"));
-        Map<String, Object> instance = map(map(map(map(map(app, "management"), "endpoint"), "health"), "group"), "instance");
+        // camel-kubernetes counts only ready pods as cluster members: a readiness that is DOWN on
+        // every pod
+        // at once (every replica stale, the stop switch) would leave the singleton routes without a
+        // leader
+        Map<String, Object> app =
+                new Yaml()
+                        .load(
+                                (String)
+                                        map(configMap("kofu-hub-config"), "data")
+                                                .get("application.yaml"));
+        Map<String, Object> instance =
+                map(
+                        map(map(map(map(app, "management"), "endpoint"), "health"), "group"),
+                        "instance");
         List<String> include = List.of(((String) instance.get("include")).split(","));
-        assertThat(include).contains("readinessState", "db").doesNotContain("issuing", "replica", "koseki");
+        assertThat(include)
+                .contains("readinessState", "db")
+                .doesNotContain("issuing", "replica", "koseki");
         assertThat(instance.get("show-details")).isEqualTo("never");
     }
 
@@ -128,7 +177,9 @@ class KubernetesManifestsTest {
         assertThat(heapMb).isLessThanOrEqualTo(512);
         String limit = (String) map(map(container(), "resources"), "limits").get("memory");
         assertThat(limit).isEqualTo("1Gi");
-        assertThat(heapMb).as("room for metaspace, threads and native memory").isLessThanOrEqualTo(1024 / 2);
+        assertThat(heapMb)
+                .as("room for metaspace, threads and native memory")
+                .isLessThanOrEqualTo(1024 / 2);
     }
 
     @Test
@@ -139,13 +190,22 @@ class KubernetesManifestsTest {
         assertThat(c.get("allowPrivilegeEscalation")).isEqualTo(false);
         assertThat(c.get("readOnlyRootFilesystem")).isEqualTo(true);
         String dockerfile = Files.readString(Path.of("Dockerfile"));
-        assertThat(dockerfile).contains("USER " + pod.get("runAsUser") + ":" + pod.get("runAsGroup"));
-        assertThat(Files.readString(Path.of("kofu-hub/pom.xml"))).contains("<user>" + pod.get("runAsUser") + ":" + pod.get("runAsGroup") + "</user>");
-        // the working directory's relative folders (./kofu serve runs in the project root) are in the image
-        for (String dir : List.of("routes/", "config/", "xslt-templates/", "fonts/", "docs/interfaces/")) {
-            assertThat(dockerfile).contains("COPY --chown=root:root " + dir + " /opt/kofu-hub/" + dir);
+        assertThat(dockerfile)
+                .contains("USER " + pod.get("runAsUser") + ":" + pod.get("runAsGroup"));
+        assertThat(Files.readString(Path.of("kofu-hub/pom.xml")))
+                .contains(
+                        "<user>" + pod.get("runAsUser") + ":" + pod.get("runAsGroup") + "</user>");
+        // the working directory's relative folders (./kofu serve runs in the project root) are in
+        // the image
+        for (String dir :
+                List.of("routes/", "config/", "xslt-templates/", "fonts/", "docs/interfaces/")) {
+            assertThat(dockerfile)
+                    .contains("COPY --chown=root:root " + dir + " /opt/kofu-hub/" + dir);
         }
-        List<String> writable = maps(container().get("volumeMounts")).stream().map(m -> (String) m.get("mountPath")).toList();
+        List<String> writable =
+                maps(container().get("volumeMounts")).stream()
+                        .map(m -> (String) m.get("mountPath"))
+                        .toList();
         assertThat(writable).contains("/opt/kofu-hub/data", "/tmp");
     }
 
@@ -153,26 +213,40 @@ class KubernetesManifestsTest {
     void theRoleGrantsWhatCamelsLeaseElectionNeeds() {
         Map<String, Object> role = one("Role");
         List<Map<String, Object>> rules = maps(role.get("rules"));
-        assertThat(rules).anySatisfy(r -> {
-            assertThat(strings(r.get("apiGroups"))).containsExactly("coordination.k8s.io");
-            assertThat(strings(r.get("resources"))).containsExactly("leases");
-            assertThat(strings(r.get("verbs"))).contains("get", "list", "watch", "create", "update", "patch");
-        });
-        assertThat(rules).anySatisfy(r -> {
-            assertThat(strings(r.get("apiGroups"))).containsExactly("");
-            assertThat(strings(r.get("resources"))).containsExactly("pods");
-            assertThat(strings(r.get("verbs"))).contains("get", "list");
-        });
-        assertThat(rules).allSatisfy(r -> assertThat(strings(r.get("verbs"))).doesNotContain("delete", "*"));
+        assertThat(rules)
+                .anySatisfy(
+                        r -> {
+                            assertThat(strings(r.get("apiGroups")))
+                                    .containsExactly("coordination.k8s.io");
+                            assertThat(strings(r.get("resources"))).containsExactly("leases");
+                            assertThat(strings(r.get("verbs")))
+                                    .contains("get", "list", "watch", "create", "update", "patch");
+                        });
+        assertThat(rules)
+                .anySatisfy(
+                        r -> {
+                            assertThat(strings(r.get("apiGroups"))).containsExactly("");
+                            assertThat(strings(r.get("resources"))).containsExactly("pods");
+                            assertThat(strings(r.get("verbs"))).contains("get", "list");
+                        });
+        assertThat(rules)
+                .allSatisfy(r -> assertThat(strings(r.get("verbs"))).doesNotContain("delete", "*"));
         Map<String, Object> binding = one("RoleBinding");
         assertThat(map(binding, "roleRef").get("name")).isEqualTo(name(role));
         Map<String, Object> subject = maps(binding.get("subjects")).get(0);
-        assertThat(subject.get("name")).isEqualTo(podSpec().get("serviceAccountName")).isEqualTo(name(one("ServiceAccount")));
+        assertThat(subject.get("name"))
+                .isEqualTo(podSpec().get("serviceAccountName"))
+                .isEqualTo(name(one("ServiceAccount")));
     }
 
     @Test
     void theClusterServiceIsConfiguredFromTheDownwardApi() {
-        Map<String, Object> app = new Yaml().load((String) map(configMap("kofu-hub-config"), "data").get("application.yaml"));
+        Map<String, Object> app =
+                new Yaml()
+                        .load(
+                                (String)
+                                        map(configMap("kofu-hub-config"), "data")
+                                                .get("application.yaml"));
         Map<String, Object> k8s = map(map(map(app, "camel"), "cluster"), "kubernetes");
         assertThat(k8s.get("enabled")).isEqualTo(true);
         assertThat(map(map(map(app, "camel"), "cluster"), "file").get("enabled")).isEqualTo(false);
@@ -186,33 +260,44 @@ class KubernetesManifestsTest {
         assertThat(k8s.get("kubernetes-namespace")).isEqualTo("${KUBERNETES_NAMESPACE}");
         assertThat(downward).contains("KUBERNETES_POD_NAME", "KUBERNETES_NAMESPACE");
         Map<String, Object> labels = map(k8s, "cluster-labels");
-        assertThat(labels).containsEntry("[app.kubernetes.io/name]", podLabels().get("app.kubernetes.io/name"));
-        // camel-kubernetes refuses to start otherwise (KubernetesClusterService.lockConfigWithGroupNameAndDefaults)
+        assertThat(labels)
+                .containsEntry(
+                        "[app.kubernetes.io/name]", podLabels().get("app.kubernetes.io/name"));
+        // camel-kubernetes refuses to start otherwise
+        // (KubernetesClusterService.lockConfigWithGroupNameAndDefaults)
         long lease = ((Number) k8s.get("lease-duration-millis")).longValue();
         long renew = ((Number) k8s.get("renew-deadline-millis")).longValue();
         long retry = ((Number) k8s.get("retry-period-millis")).longValue();
         double jitter = ((Number) k8s.get("jitter-factor")).doubleValue();
         assertThat(lease).isGreaterThan(renew);
         assertThat((double) renew).isGreaterThan(jitter * retry);
-        // every key is a property of KubernetesClusterService (ClusterBeans binds camel.cluster.kubernetes.* to
-        // its setters, and Spring ignores a key without one: a misspelt key would silently keep a default)
+        // every key is a property of KubernetesClusterService (ClusterBeans binds
+        // camel.cluster.kubernetes.* to
+        // its setters, and Spring ignores a key without one: a misspelt key would silently keep a
+        // default)
         Set<String> setters = new HashSet<>();
-        for (java.lang.reflect.Method m : org.apache.camel.component.kubernetes.cluster.KubernetesClusterService.class.getMethods()) {
+        for (java.lang.reflect.Method m :
+                org.apache.camel.component.kubernetes.cluster.KubernetesClusterService.class
+                        .getMethods()) {
             if (m.getName().startsWith("set") && m.getParameterCount() == 1) {
                 setters.add(m.getName().substring(3).toLowerCase(java.util.Locale.ROOT));
             }
         }
         for (String key : k8s.keySet()) {
             if (!key.equals("enabled")) {
-                assertThat(setters).as("camel.cluster.kubernetes.%s is a property of KubernetesClusterService", key)
+                assertThat(setters)
+                        .as(
+                                "camel.cluster.kubernetes.%s is a property of KubernetesClusterService",
+                                key)
                         .contains(key.replace("-", "").toLowerCase(java.util.Locale.ROOT));
             }
         }
         assertThat(k8s.get("kubernetes-resource-name")).isEqualTo("kofu-hub-leaders");
         assertThat(envConfig().get("SPRING_PROFILES_ACTIVE")).contains("postgres", "kubernetes");
-        assertThat(envConfig().get("SPRING_CONFIG_ADDITIONAL_LOCATION")).contains("/etc/kofu-hub/config/");
-        assertThat(maps(container().get("volumeMounts"))).anySatisfy(m ->
-                assertThat(m.get("mountPath")).isEqualTo("/etc/kofu-hub/config"));
+        assertThat(envConfig().get("SPRING_CONFIG_ADDITIONAL_LOCATION"))
+                .contains("/etc/kofu-hub/config/");
+        assertThat(maps(container().get("volumeMounts")))
+                .anySatisfy(m -> assertThat(m.get("mountPath")).isEqualTo("/etc/kofu-hub/config"));
     }
 
     @Test
@@ -223,7 +308,9 @@ class KubernetesManifestsTest {
                 assertThat(application).as(name).contains("${" + name + ":");
             }
         }
-        assertThat(envConfig()).containsEntry("KOFU_DEMO", "false").containsEntry("KOFU_KEYS_GENERATE", "false");
+        assertThat(envConfig())
+                .containsEntry("KOFU_DEMO", "false")
+                .containsEntry("KOFU_KEYS_GENERATE", "false");
     }
 
     @Test
@@ -232,13 +319,19 @@ class KubernetesManifestsTest {
         assertThat(services).hasSizeGreaterThanOrEqualTo(2);
         for (Map<String, Object> s : services) {
             assertThat(map(s, "spec").get("selector")).isEqualTo(podLabels());
-            assertThat(maps(map(s, "spec").get("ports"))).allSatisfy(p -> {
-                assertThat(p.get("port")).isEqualTo(8443);
-                assertThat(p.get("targetPort")).isEqualTo("https");
-            });
+            assertThat(maps(map(s, "spec").get("ports")))
+                    .allSatisfy(
+                            p -> {
+                                assertThat(p.get("port")).isEqualTo(8443);
+                                assertThat(p.get("targetPort")).isEqualTo("https");
+                            });
         }
-        assertThat(services).anySatisfy(s ->
-                assertThat(map(s, "spec").get("publishNotReadyAddresses")).as("operators reach unready pods").isEqualTo(true));
+        assertThat(services)
+                .anySatisfy(
+                        s ->
+                                assertThat(map(s, "spec").get("publishNotReadyAddresses"))
+                                        .as("operators reach unready pods")
+                                        .isEqualTo(true));
     }
 
     @Test
@@ -248,21 +341,31 @@ class KubernetesManifestsTest {
             assertThat(s.get("kind")).isEqualTo("Secret");
             assertThat(s).as(name(s) + ": stringData only").doesNotContainKey("data");
             Map<String, Object> data = map(s, "stringData");
-            data.forEach((k, v) -> assertThat((String) v).as(name(s) + "/" + k + " is a placeholder")
-                    .startsWith("<").doesNotContain("BEGIN", "PRIVATE KEY", "changeit"));
+            data.forEach(
+                    (k, v) ->
+                            assertThat((String) v)
+                                    .as(name(s) + "/" + k + " is a placeholder")
+                                    .startsWith("<")
+                                    .doesNotContain("BEGIN", "PRIVATE KEY", "changeit"));
             template.put(name(s), data.keySet());
         }
         for (Map<String, Object> v : maps(podSpec().get("volumes"))) {
             if (v.get("secret") instanceof Map<?, ?> secret) {
-                assertThat(template).as("volume " + v.get("name")).containsKey((String) secret.get("secretName"));
+                assertThat(template)
+                        .as("volume " + v.get("name"))
+                        .containsKey((String) secret.get("secretName"));
             }
         }
         for (Map<String, Object> e : maps(container().get("env"))) {
-            if (e.get("valueFrom") instanceof Map<?, ?> from && from.get("secretKeyRef") instanceof Map<?, ?> ref) {
-                assertThat(template.get((String) ref.get("name"))).as(e.get("name") + "").contains((String) ref.get("key"));
+            if (e.get("valueFrom") instanceof Map<?, ?> from
+                    && from.get("secretKeyRef") instanceof Map<?, ?> ref) {
+                assertThat(template.get((String) ref.get("name")))
+                        .as(e.get("name") + "")
+                        .contains((String) ref.get("key"));
             }
         }
-        assertThat(template.get("kofu-hub-keys")).contains("hub.p12", "truststore.p12", "hub.pgp.sec", "centre.pgp.pub");
+        assertThat(template.get("kofu-hub-keys"))
+                .contains("hub.p12", "truststore.p12", "hub.pgp.sec", "centre.pgp.pub");
         assertThat(template.get("kofu-hub-at-rest")).contains("at-rest.keys");
         assertThat(template.get("kofu-hub-console")).contains("console-users.properties");
     }
@@ -298,13 +401,18 @@ class KubernetesManifestsTest {
     }
 
     private static Map<String, Object> podLabels() {
-        return map(map(map(map(deployment(), "spec"), "template"), "metadata"), "labels").entrySet().stream()
+        return map(map(map(map(deployment(), "spec"), "template"), "metadata"), "labels")
+                .entrySet()
+                .stream()
                 .filter(e -> e.getKey().equals("app.kubernetes.io/name"))
                 .collect(java.util.stream.Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue));
     }
 
     private static Map<String, Object> configMap(String name) {
-        return all("ConfigMap").stream().filter(c -> name.equals(name(c))).findFirst().orElseThrow();
+        return all("ConfigMap").stream()
+                .filter(c -> name.equals(name(c)))
+                .findFirst()
+                .orElseThrow();
     }
 
     @SuppressWarnings("unchecked")

@@ -20,8 +20,11 @@ class FeeScheduleTest {
 
     @Test
     void standingFeeFromTheServiceStart() {
-        FeeSchedule s = new FeeSchedule(List.of(period(300, START, null, "JUMINHYO", "JUMINHYO_KISAI"),
-                period(400, START, null, "SHOTOKU", "KAZEI", "SHOTOKU_KAZEI")));
+        FeeSchedule s =
+                new FeeSchedule(
+                        List.of(
+                                period(300, START, null, "JUMINHYO", "JUMINHYO_KISAI"),
+                                period(400, START, null, "SHOTOKU", "KAZEI", "SHOTOKU_KAZEI")));
 
         assertThat(s.fee("JUMINHYO", START)).hasValue(300);
         assertThat(s.fee("JUMINHYO_KISAI", LocalDate.of(2026, 11, 26))).hasValue(300);
@@ -47,8 +50,11 @@ class FeeScheduleTest {
     @Test
     void aRevisionAppliesFromItsDate() {
         LocalDate revision = LocalDate.of(2026, 4, 1);
-        FeeSchedule s = new FeeSchedule(List.of(period(300, START, null, "INKAN"),
-                period(350, revision, null, "INKAN")));
+        FeeSchedule s =
+                new FeeSchedule(
+                        List.of(
+                                period(300, START, null, "INKAN"),
+                                period(350, revision, null, "INKAN")));
 
         assertThat(s.fee("INKAN", revision.minusDays(1))).hasValue(300);
         assertThat(s.fee("INKAN", revision)).hasValue(350);
@@ -60,8 +66,11 @@ class FeeScheduleTest {
         LocalDate from = LocalDate.of(2026, 12, 1);
         LocalDate until = LocalDate.of(2027, 3, 31);
         // listed before the standing fee on purpose: the order of the periods does not matter
-        FeeSchedule s = new FeeSchedule(List.of(period(200, from, until, "JUMINHYO"),
-                period(300, START, null, "JUMINHYO", "INKAN")));
+        FeeSchedule s =
+                new FeeSchedule(
+                        List.of(
+                                period(200, from, until, "JUMINHYO"),
+                                period(300, START, null, "JUMINHYO", "INKAN")));
 
         assertThat(s.fee("JUMINHYO", from.minusDays(1))).hasValue(300);
         assertThat(s.fee("JUMINHYO", from)).hasValue(200);
@@ -72,9 +81,16 @@ class FeeScheduleTest {
 
     @Test
     void aRevisionDuringADiscountWinsFromItsDate() {
-        FeeSchedule s = new FeeSchedule(List.of(period(300, START, null, "JUMINHYO"),
-                period(200, LocalDate.of(2026, 12, 1), LocalDate.of(2027, 3, 31), "JUMINHYO"),
-                period(350, LocalDate.of(2027, 2, 1), null, "JUMINHYO")));
+        FeeSchedule s =
+                new FeeSchedule(
+                        List.of(
+                                period(300, START, null, "JUMINHYO"),
+                                period(
+                                        200,
+                                        LocalDate.of(2026, 12, 1),
+                                        LocalDate.of(2027, 3, 31),
+                                        "JUMINHYO"),
+                                period(350, LocalDate.of(2027, 2, 1), null, "JUMINHYO")));
 
         assertThat(s.fee("JUMINHYO", LocalDate.of(2027, 1, 31))).hasValue(200);
         assertThat(s.fee("JUMINHYO", LocalDate.of(2027, 2, 1))).hasValue(350);
@@ -91,43 +107,84 @@ class FeeScheduleTest {
 
     @Test
     void aNegativeFeeIsRefusedNamingTheOwner() {
-        assertThatThrownBy(() -> new FeeSchedule("municipality 012343 北広島市", List.of(period(-1, START, null, "JUMINHYO"))))
+        assertThatThrownBy(
+                        () ->
+                                new FeeSchedule(
+                                        "municipality 012343 北広島市",
+                                        List.of(period(-1, START, null, "JUMINHYO"))))
                 .isInstanceOf(IllegalStateException.class)
-                .hasMessageContaining("municipality 012343 北広島市").hasMessageContaining("negative");
+                .hasMessageContaining("municipality 012343 北広島市")
+                .hasMessageContaining("negative");
     }
 
     @Test
     void anUntilBeforeItsFromIsRefused() {
-        assertThatThrownBy(() -> new FeeSchedule("city X", List.of(period(300, START, START.minusDays(1), "JUMINHYO"))))
-                .isInstanceOf(IllegalStateException.class).hasMessageContaining("city X").hasMessageContaining("before");
+        assertThatThrownBy(
+                        () ->
+                                new FeeSchedule(
+                                        "city X",
+                                        List.of(
+                                                period(
+                                                        300,
+                                                        START,
+                                                        START.minusDays(1),
+                                                        "JUMINHYO"))))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("city X")
+                .hasMessageContaining("before");
     }
 
     @Test
     void anUnknownKindIsRefused() {
-        assertThatThrownBy(() -> new FeeSchedule("city X", List.of(period(300, START, null, "JUMINHYOU"))))
-                .isInstanceOf(IllegalStateException.class).hasMessageContaining("city X").hasMessageContaining("JUMINHYOU");
+        assertThatThrownBy(
+                        () ->
+                                new FeeSchedule(
+                                        "city X", List.of(period(300, START, null, "JUMINHYOU"))))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("city X")
+                .hasMessageContaining("JUMINHYOU");
     }
 
     @Test
     void twoPeriodsStartingTheSameDayForTheSameKindAreRefused() {
-        assertThatThrownBy(() -> new FeeSchedule("city X", List.of(period(300, START, null, "JUMINHYO", "INKAN"),
-                period(200, START, START.plusDays(30), "INKAN"))))
-                .isInstanceOf(IllegalStateException.class).hasMessageContaining("city X").hasMessageContaining("INKAN")
+        assertThatThrownBy(
+                        () ->
+                                new FeeSchedule(
+                                        "city X",
+                                        List.of(
+                                                period(300, START, null, "JUMINHYO", "INKAN"),
+                                                period(200, START, START.plusDays(30), "INKAN"))))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("city X")
+                .hasMessageContaining("INKAN")
                 .hasMessageContaining(START.toString());
     }
 
     @Test
     void theSameStartForDifferentKindsIsFine() {
-        FeeSchedule s = new FeeSchedule(List.of(period(300, START, null, "JUMINHYO"), period(400, START, null, "KAZEI")));
+        FeeSchedule s =
+                new FeeSchedule(
+                        List.of(
+                                period(300, START, null, "JUMINHYO"),
+                                period(400, START, null, "KAZEI")));
 
         assertThat(s.fee("KAZEI", START)).hasValue(400);
     }
 
     @Test
     void aPeriodWithoutFromOrKindsIsRefused() {
-        assertThatThrownBy(() -> new FeeSchedule("city X", List.of(period(300, null, null, "JUMINHYO"))))
-                .isInstanceOf(IllegalStateException.class).hasMessageContaining("from");
-        assertThatThrownBy(() -> new FeeSchedule("city X", List.of(new FeePeriod(List.of(), 300, START, null, null))))
-                .isInstanceOf(IllegalStateException.class).hasMessageContaining("no kinds");
+        assertThatThrownBy(
+                        () ->
+                                new FeeSchedule(
+                                        "city X", List.of(period(300, null, null, "JUMINHYO"))))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("from");
+        assertThatThrownBy(
+                        () ->
+                                new FeeSchedule(
+                                        "city X",
+                                        List.of(new FeePeriod(List.of(), 300, START, null, null))))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("no kinds");
     }
 }

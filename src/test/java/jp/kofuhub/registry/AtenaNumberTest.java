@@ -1,9 +1,9 @@
 package jp.kofuhub.registry;
 
-import org.junit.jupiter.api.Test;
-
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import org.junit.jupiter.api.Test;
 
 class AtenaNumberTest {
 
@@ -69,13 +69,15 @@ class AtenaNumberTest {
     @Test
     void baseOutOfRangeIsRejected() {
         assertThatThrownBy(() -> AtenaNumber.of(-1)).isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> AtenaNumber.of(100_000_000_000_000L)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> AtenaNumber.of(100_000_000_000_000L))
+                .isInstanceOf(IllegalArgumentException.class);
     }
 
     @Test
     void checkDigitWorksForOtherLengths() {
         // 住民票コード-style: 10 digits + check digit.
         assertThat(AtenaNumber.checkDigit("0000000001")).isEqualTo(9);
-        assertThatThrownBy(() -> AtenaNumber.checkDigit("12a")).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> AtenaNumber.checkDigit("12a"))
+                .isInstanceOf(IllegalArgumentException.class);
     }
 }

@@ -18,16 +18,32 @@ import org.junit.jupiter.api.io.TempDir;
 
 class ExportReaderTest {
 
-    @TempDir
-    Path dir;
+    @TempDir Path dir;
 
     private Path write(java.nio.charset.Charset cs, String katagaki) throws IOException {
         String a = TestRecords.atena(5);
         String[] h = TestRecords.household("1", a, "北海道北広島市中央１丁目");
         h[5] = katagaki;
-        return TestRecords.write(dir, "012343", 1, ExportHeader.Kind.FULL, cs, new Object[][] {
-            TestRecords.rec(RecordType.H, h),
-            TestRecords.rec(RecordType.R, TestRecords.resident(a, 1, "1", "見本", "太郎", "世帯主", LocalDate.of(1980, 1, 1), "RESIDENT"))});
+        return TestRecords.write(
+                dir,
+                "012343",
+                1,
+                ExportHeader.Kind.FULL,
+                cs,
+                new Object[][] {
+                    TestRecords.rec(RecordType.H, h),
+                    TestRecords.rec(
+                            RecordType.R,
+                            TestRecords.resident(
+                                    a,
+                                    1,
+                                    "1",
+                                    "見本",
+                                    "太郎",
+                                    "世帯主",
+                                    LocalDate.of(1980, 1, 1),
+                                    "RESIDENT"))
+                });
     }
 
     private static List<String[]> read(byte[] bytes) {
@@ -60,8 +76,10 @@ class ExportReaderTest {
         broken.write(bytes, 0, payload);
         broken.write(new byte[] {(byte) 0xC3, (byte) 0x28});
         broken.write(bytes, payload, bytes.length - payload);
-        assertThatThrownBy(() -> read(broken.toByteArray())).isInstanceOfSatisfying(ExportFileException.class,
-                e -> assertThat(e.reason()).isEqualTo("BAD_ENCODING"));
+        assertThatThrownBy(() -> read(broken.toByteArray()))
+                .isInstanceOfSatisfying(
+                        ExportFileException.class,
+                        e -> assertThat(e.reason()).isEqualTo("BAD_ENCODING"));
     }
 
     @Test
@@ -80,6 +98,7 @@ class ExportReaderTest {
 
     private static void assertReason(String content, String reason) {
         assertThatThrownBy(() -> read(content.getBytes(StandardCharsets.UTF_8)))
-                .isInstanceOfSatisfying(ExportFileException.class, e -> assertThat(e.reason()).isEqualTo(reason));
+                .isInstanceOfSatisfying(
+                        ExportFileException.class, e -> assertThat(e.reason()).isEqualTo(reason));
     }
 }

@@ -1,11 +1,13 @@
 package jp.kofuhub.registry;
 
-import org.junit.jupiter.api.Test;
-
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-/** Every number here is synthetic: built from small counters or the sequential digits 1234567890 1. */
+import org.junit.jupiter.api.Test;
+
+/**
+ * Every number here is synthetic: built from small counters or the sequential digits 1234567890 1.
+ */
 class MyNumberTest {
 
     @Test
@@ -22,7 +24,8 @@ class MyNumberTest {
 
     @Test
     void aWorkedExample() {
-        // 1 2 3 4 5 6 7 8 9 0 1, from the right: 1×2 + 0×3 + 9×4 + 8×5 + 7×6 + 6×7 + 5×2 + 4×3 + 3×4 + 2×5 + 1×6
+        // 1 2 3 4 5 6 7 8 9 0 1, from the right: 1×2 + 0×3 + 9×4 + 8×5 + 7×6 + 6×7 + 5×2 + 4×3 +
+        // 3×4 + 2×5 + 1×6
         // = 212; 212 mod 11 = 3; 11 − 3 = 8
         assertThat(MyNumber.checkDigit("12345678901")).isEqualTo(8);
         assertThat(MyNumber.isValid("123456789018")).isTrue();
@@ -80,10 +83,13 @@ class MyNumberTest {
     @Test
     void wrongInputIsRejectedWithoutRepeatingIt() {
         assertThatThrownBy(() -> MyNumber.of(-1)).isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> MyNumber.of(100_000_000_000L)).isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> MyNumber.checkDigit("1234567890")).isInstanceOf(IllegalArgumentException.class)
+        assertThatThrownBy(() -> MyNumber.of(100_000_000_000L))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> MyNumber.checkDigit("1234567890"))
+                .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageNotContaining("1234567890");
-        assertThatThrownBy(() -> MyNumber.checkDigit("1234567890a")).isInstanceOf(IllegalArgumentException.class)
+        assertThatThrownBy(() -> MyNumber.checkDigit("1234567890a"))
+                .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageNotContaining("1234567890");
     }
 }

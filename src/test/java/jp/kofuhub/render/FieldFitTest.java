@@ -44,8 +44,12 @@ class FieldFitTest {
 
     @BeforeAll
     static void setUp() throws Exception {
-        fonts = FontChain.load(Path.of("config/fop.xconf"), Path.of("."), List.of("IPAexMincho"),
-                Path.of("xslt-templates/settings.xsl"));
+        fonts =
+                FontChain.load(
+                        Path.of("config/fop.xconf"),
+                        Path.of("."),
+                        List.of("IPAexMincho"),
+                        Path.of("xslt-templates/settings.xsl"));
         renderer = new PdfRenderer(fonts, Path.of("."));
         Path seal = Path.of("config/municipalities/seals/012343.png");
         sealPng = Files.readAllBytes(seal);
@@ -58,25 +62,36 @@ class FieldFitTest {
     void boxesAreReadFromSettingsXsl() {
         FieldBoxes boxes = FieldBoxes.load(Path.of("xslt-templates/settings.xsl"));
         assertThat(boxes.shrinkMinScale()).isEqualTo(0.7);
-        assertThat(boxes.box("inkan.name")).isEqualTo(new FieldBoxes.Box("inkan.name", 112.6, 1, 10));
+        assertThat(boxes.box("inkan.name"))
+                .isEqualTo(new FieldBoxes.Box("inkan.name", 112.6, 1, 10));
         assertThat(boxes.box("inkan.address").lines()).isEqualTo(2);
-        assertThat(boxes.boxes()).containsKeys("member.name", "inkan.name", "inkan.address", "tax.name", "tax.address",
-                "tax.address-jan1");
+        assertThat(boxes.boxes())
+                .containsKeys(
+                        "member.name",
+                        "inkan.name",
+                        "inkan.address",
+                        "tax.name",
+                        "tax.address",
+                        "tax.address-jan1");
         // 12pt down to 8.4pt: 8.5 is the last 0.5pt step
-        assertThat(boxes.sizes(new FieldBoxes.Box("x", 67, 1, 12))).containsExactly(12, 11.5, 11, 10.5, 10, 9.5, 9, 8.5);
+        assertThat(boxes.sizes(new FieldBoxes.Box("x", 67, 1, 12)))
+                .containsExactly(12, 11.5, 11, 10.5, 10, 9.5, 9, 8.5);
         assertThat(boxes.sizes(boxes.box("inkan.name"))).startsWith(10, 9.5).endsWith(7.5, 7);
-        assertThatThrownBy(() -> boxes.box("no.such.box")).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> boxes.box("no.such.box"))
+                .isInstanceOf(IllegalArgumentException.class);
     }
 
     @Test
     void anUnreadableSettingsFileFailsClearly() {
         assertThatThrownBy(() -> FieldBoxes.load(Path.of("xslt-templates/no-such-settings.xsl")))
-                .isInstanceOf(IllegalStateException.class).hasMessageContaining("no-such-settings.xsl");
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("no-such-settings.xsl");
     }
 
     @Test
     void aChainWithoutBoxesReadsTheDefaultSettings() {
-        FontChain plain = FontChain.load(Path.of("config/fop.xconf"), Path.of("."), List.of("IPAexMincho"));
+        FontChain plain =
+                FontChain.load(Path.of("config/fop.xconf"), Path.of("."), List.of("IPAexMincho"));
         assertThat(plain.fit("inkan.name", "見本　花子").fits()).isTrue();
         assertThat(plain.boxes().source()).isEqualTo(FontChain.DEFAULT_SETTINGS);
     }
@@ -86,7 +101,8 @@ class FieldFitTest {
     @Test
     void widthsAreTheFontsAdvances() {
         // IPAex Mincho: kanji and kana one em, Latin proportional
-        assertThat(fonts.textWidthPt("見本　花子", 10)).isCloseTo(50, org.assertj.core.data.Offset.offset(0.01));
+        assertThat(fonts.textWidthPt("見本　花子", 10))
+                .isCloseTo(50, org.assertj.core.data.Offset.offset(0.01));
         assertThat(fonts.textWidthPt("iiii", 10)).isLessThan(fonts.textWidthPt("MMMM", 10));
     }
 
@@ -121,18 +137,23 @@ class FieldFitTest {
         assertThat(onOneLine(text, name)).as(text).isTrue();
 
         // and FOP agrees it did not fit at the nominal size: without pt the name wraps
-        String nominal = Pdfs.text(render("inkan", xml.replace(" pt=\"" + pt + "\"", "")).getBytes());
+        String nominal =
+                Pdfs.text(render("inkan", xml.replace(" pt=\"" + pt + "\"", "")).getBytes());
         assertThat(onOneLine(nominal, name)).as(nominal).isFalse();
         assertThat(Pdfs.compact(nominal)).contains(Pdfs.compact(name));
     }
 
     @Test
     void predictedFitsAreFitsForFop() throws Exception {
-        // at 10pt the inkan box takes 31 full-width characters by our count (2% kept free); FOP takes them on one line
+        // at 10pt the inkan box takes 31 full-width characters by our count (2% kept free); FOP
+        // takes them on one line
         String thirtyOne = "北".repeat(15) + "　" + "広".repeat(15);
         assertThat(fonts.fit("inkan.name", thirtyOne).shrunk()).isFalse();
         assertThat(fonts.fit("inkan.name", thirtyOne + "島").shrunk()).isTrue();
-        String text = Pdfs.text(render("inkan", inkan(person("北".repeat(15), "広".repeat(15)), ADDRESS)).getBytes());
+        String text =
+                Pdfs.text(
+                        render("inkan", inkan(person("北".repeat(15), "広".repeat(15)), ADDRESS))
+                                .getBytes());
         assertThat(onOneLine(text, thirtyOne)).as(text).isTrue();
         // Latin (a foreign resident's alphabetic name), proportional: the largest that keeps 10pt
         String alpha = latinName(fonts, "inkan.name");
@@ -148,12 +169,17 @@ class FieldFitTest {
         String given = "食う寝る処に住む処やぶら小路の藪柑子パイポ";
         assertThat(fonts.fit("inkan.name", family + "　" + given).fits()).isFalse();
         assertThatThrownBy(() -> inkan(person(family, given), ADDRESS))
-                .isInstanceOfSatisfying(FieldOverflowException.class, e -> assertThat(e.field()).isEqualTo("person.name"))
+                .isInstanceOfSatisfying(
+                        FieldOverflowException.class,
+                        e -> assertThat(e.field()).isEqualTo("person.name"))
                 .hasMessageNotContaining(family);
         // the tax box is wider (142.6mm, 56 characters at 7pt): it takes these 50, not 72
         assertThat(tax(person(family, given), ADDRESS, ADDRESS)).contains("pt=\"");
-        assertThatThrownBy(() -> tax(person(family, given + "寿限無寿限無五劫の擦り切れ海砂利水魚"), ADDRESS, ADDRESS))
-                .isInstanceOfSatisfying(FieldOverflowException.class, e -> assertThat(e.field()).isEqualTo("person.name"));
+        assertThatThrownBy(
+                        () -> tax(person(family, given + "寿限無寿限無五劫の擦り切れ海砂利水魚"), ADDRESS, ADDRESS))
+                .isInstanceOfSatisfying(
+                        FieldOverflowException.class,
+                        e -> assertThat(e.field()).isEqualTo("person.name"));
     }
 
     // ---- two-line boxes ----
@@ -161,7 +187,7 @@ class FieldFitTest {
     @Test
     void aTwoLineBoxTakesTwoLinesAtTheNominalSizeAndShrinksForAThird() throws Exception {
         // inkan.address: 2 lines of 112.6mm; 31 full-width characters a line at 10pt
-        String twoLines = ADDRESS + "　" + "コーポ北広島".repeat(7);  // 16 + 1 + 42 = 59
+        String twoLines = ADDRESS + "　" + "コーポ北広島".repeat(7); // 16 + 1 + 42 = 59
         FieldBoxes.Fit fit = fonts.fit("inkan.address", twoLines);
         assertThat(fit.fits()).isTrue();
         assertThat(fit.shrunk()).isFalse();
@@ -182,7 +208,9 @@ class FieldFitTest {
         String tooLong = ADDRESS + "　" + "コーポ北広島".repeat(13) + "２−１０";
         assertThat(fonts.fit("inkan.address", tooLong).fits()).isFalse();
         assertThatThrownBy(() -> inkan(person("見本", "花子"), tooLong))
-                .isInstanceOfSatisfying(FieldOverflowException.class, e -> assertThat(e.field()).isEqualTo("person.address"));
+                .isInstanceOfSatisfying(
+                        FieldOverflowException.class,
+                        e -> assertThat(e.field()).isEqualTo("person.address"));
     }
 
     @Test
@@ -190,7 +218,9 @@ class FieldFitTest {
         // tax.address-jan1: 2 lines of 142.6mm
         String longer = ADDRESS + "　" + "コーポ北広島".repeat(20);
         assertThatThrownBy(() -> tax(person("見本", "太郎"), ADDRESS, longer))
-                .isInstanceOfSatisfying(FieldOverflowException.class, e -> assertThat(e.field()).isEqualTo("tax.addressJan1"));
+                .isInstanceOfSatisfying(
+                        FieldOverflowException.class,
+                        e -> assertThat(e.field()).isEqualTo("tax.addressJan1"));
         String shrunk = ADDRESS + "　" + "コーポ北広島".repeat(12);
         String xml = tax(person("見本", "太郎"), ADDRESS, shrunk);
         assertThat(pt(xml, "address-jan1")).isNotNull();
@@ -203,7 +233,7 @@ class FieldFitTest {
     @Test
     void breaksFollowFopNotJustCharacters() {
         TextMeasure m = new TextMeasure(List.of(fonts.entries().get(0).awtFont()));
-        double line = 10 * 10 + 1;  // ten full-width characters at 10pt
+        double line = 10 * 10 + 1; // ten full-width characters at 10pt
         assertThat(m.lines("一二三四五六七八九十", 10, line)).isEqualTo(1);
         assertThat(m.lines("一二三四五六七八九十一", 10, line)).isEqualTo(2);
         assertThat(m.lines("一二三四五六七八九十一二三四五六七八九十", 10, line)).isEqualTo(2);
@@ -212,11 +242,14 @@ class FieldFitTest {
         assertThat(m.lines("一二三四五六七八九（十一二三四五六七八九", 10, line)).isEqualTo(3);
         assertThat(m.lines("一二三四五六七八九十）一二三四五六七八九", 10, line)).isEqualTo(3);
         // a run of Latin letters does not break: wider than a line, it cannot fit at all
-        assertThat(m.lines("ABCDEFGHIJKLMNOPQRSTUVWXYZABCDEFGH", 10, line)).isEqualTo(Integer.MAX_VALUE);
+        assertThat(m.lines("ABCDEFGHIJKLMNOPQRSTUVWXYZABCDEFGH", 10, line))
+                .isEqualTo(Integer.MAX_VALUE);
         // spaces between words are break opportunities, and the space ending a line takes no room
         assertThat(m.lines("ABCDEFGH ABCDEFGH", 10, m.width("ABCDEFGH", 10) + 0.5)).isEqualTo(2);
-        assertThat(m.lines("ABCDEFGH ABCDEFGH", 10, m.width("ABCDEFGH", 10) - 0.5)).isEqualTo(Integer.MAX_VALUE);
-        // a surrogate pair is one character; FOP's breaker sees surrogates as letters and never breaks
+        assertThat(m.lines("ABCDEFGH ABCDEFGH", 10, m.width("ABCDEFGH", 10) - 0.5))
+                .isEqualTo(Integer.MAX_VALUE);
+        // a surrogate pair is one character; FOP's breaker sees surrogates as letters and never
+        // breaks
         // between two of them (nor do we)
         assertThat(m.lines("𠮟".repeat(10), 10, line)).isEqualTo(1);
         assertThat(m.lines("𠮟".repeat(11), 10, line)).isEqualTo(Integer.MAX_VALUE);
@@ -229,20 +262,26 @@ class FieldFitTest {
     void privateUseAndGetaMarkAreUndrawable() {
         assertThat(fonts.firstUndrawable("見本\uE000子")).isEqualTo(0xE000);
         assertThat(fonts.firstUndrawable("見本\uF8FF子")).isEqualTo(0xF8FF);
-        assertThat(fonts.firstUndrawable("見本" + new String(Character.toChars(0xF0001)) + "子")).isEqualTo(0xF0001);
-        assertThat(fonts.firstUndrawable("見本" + new String(Character.toChars(0x10FFFD)) + "子")).isEqualTo(0x10FFFD);
+        assertThat(fonts.firstUndrawable("見本" + new String(Character.toChars(0xF0001)) + "子"))
+                .isEqualTo(0xF0001);
+        assertThat(fonts.firstUndrawable("見本" + new String(Character.toChars(0x10FFFD)) + "子"))
+                .isEqualTo(0x10FFFD);
         assertThat(fonts.firstUndrawable("見〓花子")).isEqualTo(0x3013);
         assertThat(fonts.firstUndrawable("見本　花子")).isEqualTo(-1);
         assertThatThrownBy(() -> inkan(person("見\uE012", "花子"), ADDRESS))
-                .isInstanceOfSatisfying(GlyphUnavailableException.class, e -> {
-                    assertThat(e.field()).isEqualTo("person.name");
-                    assertThat(e.codePoint()).isEqualTo(0xE012);
-                });
+                .isInstanceOfSatisfying(
+                        GlyphUnavailableException.class,
+                        e -> {
+                            assertThat(e.field()).isEqualTo("person.name");
+                            assertThat(e.codePoint()).isEqualTo(0xE012);
+                        });
         assertThatThrownBy(() -> tax(person("見本", "花子"), "北海道北広島市〓町１", ADDRESS))
-                .isInstanceOfSatisfying(GlyphUnavailableException.class, e -> {
-                    assertThat(e.field()).isEqualTo("person.address");
-                    assertThat(e.codePoint()).isEqualTo(0x3013);
-                });
+                .isInstanceOfSatisfying(
+                        GlyphUnavailableException.class,
+                        e -> {
+                            assertThat(e.field()).isEqualTo("person.address");
+                            assertThat(e.codePoint()).isEqualTo(0x3013);
+                        });
     }
 
     // ---- helpers ----
@@ -256,20 +295,78 @@ class FieldFitTest {
     }
 
     static Person person(String family, String given, String type, String alpha) {
-        return new Person("000000000018", "H0001", type, family, given, null, null, false, null, null, alpha, null, null,
-                null, null, null, LocalDate.of(1983, 7, 7), "2", "世帯主", null, null, null, null, null, null, "ACTIVE",
-                false, "NONE", false, null, null, null, null, null, null);
+        return new Person(
+                "000000000018",
+                "H0001",
+                type,
+                family,
+                given,
+                null,
+                null,
+                false,
+                null,
+                null,
+                alpha,
+                null,
+                null,
+                null,
+                null,
+                null,
+                LocalDate.of(1983, 7, 7),
+                "2",
+                "世帯主",
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                "ACTIVE",
+                false,
+                "NONE",
+                false,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null);
     }
 
     static CardHolder card(Person p, String address) {
         Household h = new Household("H0001", p.atenaNo(), "0611100", address, null, false, false);
-        return new CardHolder("S1", "SIGN", "VALID", TODAY.plusYears(1), p, h, List.of(p),
+        return new CardHolder(
+                "S1",
+                "SIGN",
+                "VALID",
+                TODAY.plusYears(1),
+                p,
+                h,
+                List.of(p),
                 new SealRegistration("IN-0000123", "NAME", LocalDate.of(2020, 5, 1), sealPng));
     }
 
     static MunicipalityProfile city() {
-        return new MunicipalityProfile("012343", "北広島市", null, "北海道", "北広島市長", "北野　広志", "seal.png", "K1", "P1",
-                false, List.of("INKAN", "SHOTOKU_KAZEI"), "06-10", null, null, false, false, null, null, null);
+        return new MunicipalityProfile(
+                "012343",
+                "北広島市",
+                null,
+                "北海道",
+                "北広島市長",
+                "北野　広志",
+                "seal.png",
+                "K1",
+                "P1",
+                false,
+                List.of("INKAN", "SHOTOKU_KAZEI"),
+                "06-10",
+                null,
+                null,
+                false,
+                false,
+                null,
+                null,
+                null);
     }
 
     static String inkan(Person p, String address) {
@@ -277,9 +374,26 @@ class FieldFitTest {
     }
 
     static String tax(Person p, String address, String addressJan1) {
-        TaxRecord t = new TaxRecord(2026, addressJan1, true, "SALARY", 3_560_000, 0, 0, 0, 3_560_000, 1_250_000, 2_310_000,
-                3_500, 138_600, 1_500, 92_400, false);
-        return new TaxDocument(fonts).build("SHOTOKU_KAZEI", card(p, address).withTax(t), city(), sealUri, TODAY);
+        TaxRecord t =
+                new TaxRecord(
+                        2026,
+                        addressJan1,
+                        true,
+                        "SALARY",
+                        3_560_000,
+                        0,
+                        0,
+                        0,
+                        3_560_000,
+                        1_250_000,
+                        2_310_000,
+                        3_500,
+                        138_600,
+                        1_500,
+                        92_400,
+                        false);
+        return new TaxDocument(fonts)
+                .build("SHOTOKU_KAZEI", card(p, address).withTax(t), city(), sealUri, TODAY);
     }
 
     /** The pt attribute of the first {@code <element ...>}, or null. */
@@ -291,8 +405,12 @@ class FieldFitTest {
     }
 
     static PdfRenderer.RenderedPdf render(String template, String xml) throws Exception {
-        Transformer t = new TransformerFactoryImpl()
-                .newTemplates(new StreamSource(Path.of("xslt-templates", template + ".xsl").toFile())).newTransformer();
+        Transformer t =
+                new TransformerFactoryImpl()
+                        .newTemplates(
+                                new StreamSource(
+                                        Path.of("xslt-templates", template + ".xsl").toFile()))
+                        .newTransformer();
         t.setParameter("X-Kofu-Issue-Number", "20261125-012343-K1-P1-000001");
         StringWriter fo = new StringWriter();
         t.transform(new StreamSource(new StringReader(xml)), new StreamResult(fo));
@@ -306,13 +424,16 @@ class FieldFitTest {
     }
 
     /**
-     * The number of consecutive text lines the value is printed on: the fewest lines, in order, whose
-     * text (labels aside) makes up the value.
+     * The number of consecutive text lines the value is printed on: the fewest lines, in order,
+     * whose text (labels aside) makes up the value.
      */
     static int linesOf(String text, String value) {
         String v = Pdfs.compact(value);
-        List<String> lines = text.lines().map(Pdfs::compact).map(l -> l.replaceFirst("^(住所|1月1日現在の住所)", ""))
-                .toList();
+        List<String> lines =
+                text.lines()
+                        .map(Pdfs::compact)
+                        .map(l -> l.replaceFirst("^(住所|1月1日現在の住所)", ""))
+                        .toList();
         for (int start = 0; start < lines.size(); start++) {
             if (lines.get(start).isEmpty() || !v.startsWith(lines.get(start))) {
                 continue;
@@ -328,10 +449,14 @@ class FieldFitTest {
         throw new AssertionError("value not found in the PDF text:\n" + text);
     }
 
-    /** The longest Latin name made of "SMITH"-like words that our measure keeps at the nominal size. */
+    /**
+     * The longest Latin name made of "SMITH"-like words that our measure keeps at the nominal size.
+     */
     static String latinName(FontChain fonts, String box) {
         String name = "WOLFESCHLEGEL";
-        String[] words = {"STEINHAUSEN", "BERGERDORFF", "JOHANNES", "MAXIMILIAN", "ALEXANDER", "WILLIAM"};
+        String[] words = {
+            "STEINHAUSEN", "BERGERDORFF", "JOHANNES", "MAXIMILIAN", "ALEXANDER", "WILLIAM"
+        };
         for (int i = 0; ; i++) {
             String next = name + " " + words[i % words.length];
             if (fonts.fit(box, next).shrunk()) {

@@ -29,9 +29,9 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * The renderer's shared state (fonts parsed once, the 公印 deflated once, no lock around
- * {@code newFop}) under many threads rendering different documents, and its output against FOP's
- * stock set-up (a {@code LazyFont} per font per document, FOP's own image handler).
+ * The renderer's shared state (fonts parsed once, the 公印 deflated once, no lock around {@code
+ * newFop}) under many threads rendering different documents, and its output against FOP's stock
+ * set-up (a {@code LazyFont} per font per document, FOP's own image handler).
  */
 class PdfRendererConcurrencyTest {
 
@@ -44,20 +44,36 @@ class PdfRendererConcurrencyTest {
 
     @BeforeAll
     static void setUp() throws Exception {
-        fonts = FontChain.load(Path.of("config/fop.xconf"), Path.of("."), List.of("IPAexMincho", "IPAmjMincho"));
+        fonts =
+                FontChain.load(
+                        Path.of("config/fop.xconf"),
+                        Path.of("."),
+                        List.of("IPAexMincho", "IPAmjMincho"));
         renderer = new PdfRenderer(fonts, Path.of("."), 2);
-        juminhyoXml = Files.readString(Path.of("src/test/resources/golden/juminhyo-household.xml"))
-                .replace("file:///seals/012343.png",
-                        Path.of("config/municipalities/seals/012343.png").toAbsolutePath().toUri().toString())
-                .replace("font-family=\"IPAexMincho\"", "font-family=\"" + fonts.foFamilyList() + "\"");
-        juminhyo = new TransformerFactoryImpl()
-                .newTemplates(new StreamSource(Path.of("xslt-templates/juminhyo.xsl").toFile())).newTransformer();
+        juminhyoXml =
+                Files.readString(Path.of("src/test/resources/golden/juminhyo-household.xml"))
+                        .replace(
+                                "file:///seals/012343.png",
+                                Path.of("config/municipalities/seals/012343.png")
+                                        .toAbsolutePath()
+                                        .toUri()
+                                        .toString())
+                        .replace(
+                                "font-family=\"IPAexMincho\"",
+                                "font-family=\"" + fonts.foFamilyList() + "\"");
+        juminhyo =
+                new TransformerFactoryImpl()
+                        .newTemplates(
+                                new StreamSource(Path.of("xslt-templates/juminhyo.xsl").toFile()))
+                        .newTransformer();
     }
 
     static synchronized String fo(String headName) throws Exception {
         StringWriterResult out = new StringWriterResult();
         juminhyo.setParameter("X-Kofu-Issue-Number", "20261125-012343-K1-P1-000001");
-        juminhyo.transform(new StreamSource(new StringReader(juminhyoXml.replace("見本　太郎", headName))), out.result);
+        juminhyo.transform(
+                new StreamSource(new StringReader(juminhyoXml.replace("見本　太郎", headName))),
+                out.result);
         return out.toString();
     }
 
@@ -76,13 +92,15 @@ class PdfRendererConcurrencyTest {
     }
 
     @Test
-    void differentDocumentsOnManyThreadsEachNameTheirOwnPersonWithEmbeddedSubsets() throws Exception {
+    void differentDocumentsOnManyThreadsEachNameTheirOwnPersonWithEmbeddedSubsets()
+            throws Exception {
         int docs = 32;
         List<String> fos = new ArrayList<>();
         for (int i = 0; i < docs; i++) {
             fos.add(fo(name(i)));
         }
-        // 𠮷 is not in IPAex Mincho: drawn by IPAmj Mincho, the second font of the chain, when installed
+        // 𠮷 is not in IPAex Mincho: drawn by IPAmj Mincho, the second font of the chain, when
+        // installed
         String fallback = fo("𠮷田　花子");
         ExecutorService pool = Executors.newFixedThreadPool(16);
         try {
@@ -91,34 +109,46 @@ class PdfRendererConcurrencyTest {
                 String fo = fos.get(i);
                 results.add(pool.submit(() -> renderer.render(fo).getBytes()));
             }
-            Future<byte[]> withFallback = fonts.entries().size() > 1 ? pool.submit(() -> renderer.render(fallback).getBytes()) : null;
+            Future<byte[]> withFallback =
+                    fonts.entries().size() > 1
+                            ? pool.submit(() -> renderer.render(fallback).getBytes())
+                            : null;
             for (int i = 0; i < docs; i++) {
                 byte[] pdf = results.get(i).get();
-                String text = Pdfs.compact(Pdfs.text(pdf));   // fails on '#'
-                assertThat(text).contains(Pdfs.compact(name(i))).contains("住民票").contains("見本花子")
-                        .doesNotContain("⺠").doesNotContain("⽒");
+                String text = Pdfs.compact(Pdfs.text(pdf)); // fails on '#'
+                assertThat(text)
+                        .contains(Pdfs.compact(name(i)))
+                        .contains("住民票")
+                        .contains("見本花子")
+                        .doesNotContain("⺠")
+                        .doesNotContain("⽒");
                 for (int j = 0; j < docs; j++) {
                     if (j != i) {
                         assertThat(text).doesNotContain(Pdfs.compact(name(j)));
                     }
                 }
-                assertThat(Pdfs.fonts(pdf)).isNotEmpty().allSatisfy(f -> assertThat(f).matches("[A-Z]{6}\\+\\S+ embedded"));
+                assertThat(Pdfs.fonts(pdf))
+                        .isNotEmpty()
+                        .allSatisfy(f -> assertThat(f).matches("[A-Z]{6}\\+\\S+ embedded"));
                 assertThat(sealImages(pdf)).isPositive();
             }
             if (withFallback != null) {
                 byte[] pdf = withFallback.get();
                 assertThat(Pdfs.compact(Pdfs.text(pdf))).contains("𠮷田花子");
-                assertThat(Pdfs.fonts(pdf)).anySatisfy(f -> assertThat(f).contains("IPAmj")).allSatisfy(
-                        f -> assertThat(f).matches("[A-Z]{6}\\+\\S+ embedded"));
+                assertThat(Pdfs.fonts(pdf))
+                        .anySatisfy(f -> assertThat(f).contains("IPAmj"))
+                        .allSatisfy(f -> assertThat(f).matches("[A-Z]{6}\\+\\S+ embedded"));
             }
         } finally {
             pool.shutdownNow();
         }
         assertThat(renderer.parsedFonts().allShared()).isTrue();
         // every subset permit came back (FOP closed every font file it opened)
-        assertThat(renderer.parsedFonts().freeSubsetPermits()).isEqualTo(ParsedFonts.SUBSETS_AT_ONCE);
+        assertThat(renderer.parsedFonts().freeSubsetPermits())
+                .isEqualTo(ParsedFonts.SUBSETS_AT_ONCE);
         // the first documents may each have decoded the 公印 before the image manager kept one: each
-        // such decoded image is deflated once; after that, the kept one is used and no new one is added
+        // such decoded image is deflated once; after that, the kept one is used and no new one is
+        // added
         int kept = renderer.encodedImages().size();
         assertThat(kept).isBetween(1, 16);
         for (int i = 0; i < 3; i++) {
@@ -129,7 +159,8 @@ class PdfRendererConcurrencyTest {
 
     @Test
     void aMissingGlyphInOneDocumentFailsThatDocumentOnlyWhileOthersRender() throws Exception {
-        FontChain ipaexOnly = FontChain.load(Path.of("config/fop.xconf"), Path.of("."), List.of("IPAexMincho"));
+        FontChain ipaexOnly =
+                FontChain.load(Path.of("config/fop.xconf"), Path.of("."), List.of("IPAexMincho"));
         PdfRenderer one = new PdfRenderer(ipaexOnly, Path.of("."));
         String good = fo(name(3)).replace(fonts.foFamilyList(), ipaexOnly.foFamilyList());
         String bad = fo("𠮷本　太郎").replace(fonts.foFamilyList(), ipaexOnly.foFamilyList());
@@ -148,22 +179,29 @@ class PdfRendererConcurrencyTest {
                 assertThat(org.assertj.core.api.Assertions.catchThrowable(f::get))
                         .hasCauseInstanceOf(GlyphUnavailableException.class);
             }
-            // a refused document still wrote its PDF (FOP finishes before the check): permits all back
-            assertThat(one.parsedFonts().freeSubsetPermits()).isEqualTo(ParsedFonts.SUBSETS_AT_ONCE);
+            // a refused document still wrote its PDF (FOP finishes before the check): permits all
+            // back
+            assertThat(one.parsedFonts().freeSubsetPermits())
+                    .isEqualTo(ParsedFonts.SUBSETS_AT_ONCE);
         } finally {
             pool.shutdownNow();
         }
     }
 
     /**
-     * The same FO through FOP's stock set-up (what PdfRenderer did before: a FopFactory from the same
-     * configuration, a LazyFont per font per document, FOP's own image handler) and through the
-     * renderer gives the same PDF, byte for byte, but for the dates and the file identifier: the same
-     * font subsets, the same 公印 streams and soft mask, the same page content.
+     * The same FO through FOP's stock set-up (what PdfRenderer did before: a FopFactory from the
+     * same configuration, a LazyFont per font per document, FOP's own image handler) and through
+     * the renderer gives the same PDF, byte for byte, but for the dates and the file identifier:
+     * the same font subsets, the same 公印 streams and soft mask, the same page content.
      */
     @Test
     void theOutputIsFopsStockOutputByteForByte() throws Exception {
-        for (String fo : List.of(fo(name(5)), fo(name(6)), golden("inkan-kyu-uji", "inkan"), golden("shotoku-kazei", "tax"))) {
+        for (String fo :
+                List.of(
+                        fo(name(5)),
+                        fo(name(6)),
+                        golden("inkan-kyu-uji", "inkan"),
+                        golden("shotoku-kazei", "tax"))) {
             byte[] ours = renderer.render(fo).getBytes();
             byte[] stock = stockRender(fo);
             assertThat(comparable(ours)).isEqualTo(comparable(stock));
@@ -173,11 +211,20 @@ class PdfRendererConcurrencyTest {
 
     /** The FO of a golden fixture (the 印鑑登録証明書's 印影 is a data: URI: FOP's own image handler). */
     static String golden(String fixture, String template) throws Exception {
-        String xml = Files.readString(Path.of("src/test/resources/golden", fixture + ".xml"))
-                .replace("file:///seals/012343.png",
-                        Path.of("config/municipalities/seals/012343.png").toAbsolutePath().toUri().toString());
-        Transformer t = new TransformerFactoryImpl()
-                .newTemplates(new StreamSource(Path.of("xslt-templates", template + ".xsl").toFile())).newTransformer();
+        String xml =
+                Files.readString(Path.of("src/test/resources/golden", fixture + ".xml"))
+                        .replace(
+                                "file:///seals/012343.png",
+                                Path.of("config/municipalities/seals/012343.png")
+                                        .toAbsolutePath()
+                                        .toUri()
+                                        .toString());
+        Transformer t =
+                new TransformerFactoryImpl()
+                        .newTemplates(
+                                new StreamSource(
+                                        Path.of("xslt-templates", template + ".xsl").toFile()))
+                        .newTransformer();
         t.setParameter("X-Kofu-Issue-Number", "20261125-012343-K1-P1-000001");
         StringWriterResult out = new StringWriterResult();
         t.transform(new StreamSource(new StringReader(xml)), out.result);
@@ -194,28 +241,43 @@ class PdfRendererConcurrencyTest {
 
     private static byte[] stockRender(String fo) throws Exception {
         java.io.StringWriter xconf = new java.io.StringWriter();
-        javax.xml.transform.TransformerFactory.newInstance().newTransformer()
-                .transform(new javax.xml.transform.dom.DOMSource(fonts.fopConfig()), new StreamResult(xconf));
-        FopFactory factory = new FopConfParser(new java.io.ByteArrayInputStream(
-                xconf.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8)),
-                Path.of(".").toAbsolutePath().toUri()).getFopFactoryBuilder().build();
+        javax.xml.transform.TransformerFactory.newInstance()
+                .newTransformer()
+                .transform(
+                        new javax.xml.transform.dom.DOMSource(fonts.fopConfig()),
+                        new StreamResult(xconf));
+        FopFactory factory =
+                new FopConfParser(
+                                new java.io.ByteArrayInputStream(
+                                        xconf.toString()
+                                                .getBytes(java.nio.charset.StandardCharsets.UTF_8)),
+                                Path.of(".").toAbsolutePath().toUri())
+                        .getFopFactoryBuilder()
+                        .build();
         ByteArrayOutputStream pdf = new ByteArrayOutputStream();
         org.apache.fop.apps.FOUserAgent agent = factory.newFOUserAgent();
         agent.setProducer("Kofu Hub");
         agent.setCreator("Kofu Hub");
         org.apache.fop.apps.Fop fop = factory.newFop(MimeConstants.MIME_PDF, agent, pdf);
-        javax.xml.transform.TransformerFactory.newInstance().newTransformer()
-                .transform(new StreamSource(new StringReader(fo)), new SAXResult(fop.getDefaultHandler()));
+        javax.xml.transform.TransformerFactory.newInstance()
+                .newTransformer()
+                .transform(
+                        new StreamSource(new StringReader(fo)),
+                        new SAXResult(fop.getDefaultHandler()));
         return pdf.toByteArray();
     }
 
-    /** Images drawn with a soft mask (the 公印; its mask is an image of the resources too), counted per page. */
+    /**
+     * Images drawn with a soft mask (the 公印; its mask is an image of the resources too), counted
+     * per page.
+     */
     private static int sealImages(byte[] pdf) throws Exception {
         int n = 0;
         try (PDDocument doc = Loader.loadPDF(pdf)) {
             for (PDPage page : doc.getPages()) {
                 for (COSName x : page.getResources().getXObjectNames()) {
-                    if (page.getResources().getXObject(x) instanceof PDImageXObject img && img.getSoftMask() != null) {
+                    if (page.getResources().getXObject(x) instanceof PDImageXObject img
+                            && img.getSoftMask() != null) {
                         n++;
                     }
                 }

@@ -25,16 +25,26 @@ class PdfRendererTest {
 
     @BeforeAll
     static void setUp() {
-        ipaexOnly = FontChain.load(Path.of("config/fop.xconf"), Path.of("."), List.of("IPAexMincho"));
+        ipaexOnly =
+                FontChain.load(Path.of("config/fop.xconf"), Path.of("."), List.of("IPAexMincho"));
         renderer = new PdfRenderer(ipaexOnly, Path.of("."));
     }
 
     static String fo(String fixture) throws Exception {
-        String xml = Files.readString(Path.of("src/test/resources/golden", fixture + ".xml"))
-                .replace("file:///seals/012343.png", Path.of("config/municipalities/seals/012343.png").toAbsolutePath().toUri().toString());
+        String xml =
+                Files.readString(Path.of("src/test/resources/golden", fixture + ".xml"))
+                        .replace(
+                                "file:///seals/012343.png",
+                                Path.of("config/municipalities/seals/012343.png")
+                                        .toAbsolutePath()
+                                        .toUri()
+                                        .toString());
         StringWriter out = new StringWriter();
-        javax.xml.transform.Transformer t = new TransformerFactoryImpl()
-                .newTemplates(new StreamSource(Path.of("xslt-templates/juminhyo.xsl").toFile())).newTransformer();
+        javax.xml.transform.Transformer t =
+                new TransformerFactoryImpl()
+                        .newTemplates(
+                                new StreamSource(Path.of("xslt-templates/juminhyo.xsl").toFile()))
+                        .newTransformer();
         t.setParameter("X-Kofu-Issue-Number", "20261125-012343-K1-P1-000001");
         t.transform(new StreamSource(new java.io.StringReader(xml)), new StreamResult(out));
         return out.toString();
@@ -47,11 +57,17 @@ class PdfRendererTest {
         assertThat(Pdfs.pages(pdf.getBytes())).isEqualTo(2);
         String text = Pdfs.text(pdf.getBytes());
         // complex scripts are off: the text layer holds 住民票 and 氏名, not radicals
-        assertThat(text).contains("住民票").contains("氏名").contains("北広島市").doesNotContain("⺠").doesNotContain("⽒");
+        assertThat(text)
+                .contains("住民票")
+                .contains("氏名")
+                .contains("北広島市")
+                .doesNotContain("⺠")
+                .doesNotContain("⽒");
         assertThat(text).contains("髙橋").contains("山﨑").contains("〜");
         String[] pages = text.split("\f");
         String compact = Pdfs.compact(text);
-        assertThat(compact).contains("発行番号20261125-012343-K1-P1-000001（1/2）")
+        assertThat(compact)
+                .contains("発行番号20261125-012343-K1-P1-000001（1/2）")
                 .contains("発行番号20261125-012343-K1-P1-000001（2/2）");
         assertThat(compact.indexOf("この写しは")).isGreaterThan(compact.indexOf("（1/2）"));
         assertThat(Pdfs.fonts(pdf.getBytes())).allSatisfy(f -> assertThat(f).endsWith(" embedded"));
@@ -93,14 +109,20 @@ class PdfRendererTest {
     @Test
     void aSealImageThatCannotBeLoadedFailsTheRenderInsteadOfPrintingWithoutIt() throws Exception {
         String fo = fo("juminhyo-household").replace("seals/012343.png", "seals/no-such-seal.png");
-        assertThatThrownBy(() -> renderer.render(fo)).isInstanceOf(IllegalStateException.class)
+        assertThatThrownBy(() -> renderer.render(fo))
+                .isInstanceOf(IllegalStateException.class)
                 .hasStackTraceContaining("an image of the certificate could not be loaded");
     }
 
     @Test
     void onlyCharactersBeyondTheFirstFontNeedTheFallbackQueue() {
-        FontChain both = FontChain.load(Path.of("config/fop.xconf"), Path.of("."), List.of("IPAexMincho", "IPAmjMincho"));
-        org.junit.jupiter.api.Assumptions.assumeTrue(both.entries().size() == 2, "IPAmj Mincho is not installed");
+        FontChain both =
+                FontChain.load(
+                        Path.of("config/fop.xconf"),
+                        Path.of("."),
+                        List.of("IPAexMincho", "IPAmjMincho"));
+        org.junit.jupiter.api.Assumptions.assumeTrue(
+                both.entries().size() == 2, "IPAmj Mincho is not installed");
         assertThat(both.needsFallback("<fo:block>髙橋　﨑　〜</fo:block>")).isFalse();
         assertThat(both.needsFallback("<fo:block>𠮷田</fo:block>")).isTrue();
         assertThat(ipaexOnly.needsFallback("<fo:block>𠮷田</fo:block>")).isFalse();

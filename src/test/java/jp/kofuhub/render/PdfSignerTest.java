@@ -68,8 +68,7 @@ class PdfSignerTest {
     static final char[] PASSWORD = "test-only-password".toCharArray();
     static final Instant NOW = Instant.parse("2026-11-25T01:30:00Z");
 
-    @TempDir
-    static Path dir;
+    @TempDir static Path dir;
 
     static TestPki pki;
     static PdfSigner signer;
@@ -78,13 +77,18 @@ class PdfSignerTest {
 
     @BeforeAll
     static void setUp() throws Exception {
-        FontChain fonts = FontChain.load(Path.of("config/fop.xconf"), Path.of("."), List.of("IPAexMincho"));
-        PdfRenderer.RenderedPdf pdf = new PdfRenderer(fonts, Path.of(".")).render(PdfRendererTest.fo("juminhyo-household"));
+        FontChain fonts =
+                FontChain.load(Path.of("config/fop.xconf"), Path.of("."), List.of("IPAexMincho"));
+        PdfRenderer.RenderedPdf pdf =
+                new PdfRenderer(fonts, Path.of("."))
+                        .render(PdfRendererTest.fo("juminhyo-household"));
         unsigned = pdf.getBytes();
         unsignedPages = pdf.getPages();
         pki = TestPki.create(SIGNER_CN, NOW);
         Path p12 = pki.writeKeystore(dir.resolve("city.p12"), "city", PASSWORD);
-        signer = new PdfSigner(p12, PASSWORD, null, LOCATION, Clock.fixed(NOW, ZoneId.of("Asia/Tokyo")));
+        signer =
+                new PdfSigner(
+                        p12, PASSWORD, null, LOCATION, Clock.fixed(NOW, ZoneId.of("Asia/Tokyo")));
     }
 
     @Test
@@ -93,7 +97,8 @@ class PdfSignerTest {
 
         // an incremental update: the rendered file is kept byte for byte
         assertThat(signed.length).isGreaterThan(unsigned.length);
-        assertThat(Arrays.equals(signed, 0, unsigned.length, unsigned, 0, unsigned.length)).isTrue();
+        assertThat(Arrays.equals(signed, 0, unsigned.length, unsigned, 0, unsigned.length))
+                .isTrue();
 
         try (PDDocument doc = Loader.loadPDF(signed)) {
             List<PDSignature> sigs = doc.getSignatureDictionaries();
@@ -114,13 +119,18 @@ class PdfSignerTest {
             assertThat(signed[range[1]]).isEqualTo((byte) '<');
             assertThat(signed[range[2] - 1]).isEqualTo((byte) '>');
 
-            CMSSignedData cms = new CMSSignedData(new CMSProcessableByteArray(sig.getSignedContent(signed)), sig.getContents(signed));
+            CMSSignedData cms =
+                    new CMSSignedData(
+                            new CMSProcessableByteArray(sig.getSignedContent(signed)),
+                            sig.getContents(signed));
             SignerInformation info = cms.getSignerInfos().getSigners().iterator().next();
             assertThat(cms.getSignerInfos().size()).isEqualTo(1);
             assertThat(info.getDigestAlgOID()).isEqualTo("2.16.840.1.101.3.4.2.1"); // SHA-256
             AttributeTable attrs = info.getSignedAttributes();
             assertThat(attrs.get(PKCSObjectIdentifiers.id_aa_signingCertificateV2)).isNotNull();
-            assertThat(attrs.get(CMSAttributes.signingTime)).as("PAdES: signing time is /M, not a CMS attribute").isNull();
+            assertThat(attrs.get(CMSAttributes.signingTime))
+                    .as("PAdES: signing time is /M, not a CMS attribute")
+                    .isNull();
             // the chain travels with the signature
             assertThat(cms.getCertificates().getMatches(null)).hasSize(2);
             assertThat(info.verify(verifier())).isTrue();
@@ -144,11 +154,13 @@ class PdfSignerTest {
 
     @Test
     void pdfsigAcceptsTheSignatureAndRejectsATamperedFile() throws Exception {
-        Assumptions.assumeTrue(pdfsigInstalled(), "poppler's pdfsig is not installed (Debian: poppler-utils)");
+        Assumptions.assumeTrue(
+                pdfsigInstalled(), "poppler's pdfsig is not installed (Debian: poppler-utils)");
         byte[] signed = signer.sign(unsigned, REASON);
         Path good = Files.write(dir.resolve("signed.pdf"), signed);
         String out = pdfsig(good);
-        assertThat(out).contains("Signature #1:")
+        assertThat(out)
+                .contains("Signature #1:")
                 .doesNotContain("Signature #2:")
                 .contains("Signer Certificate Common Name: " + SIGNER_CN)
                 .contains("Signature Validation: Signature is Valid.")
@@ -157,7 +169,8 @@ class PdfSignerTest {
 
         Path bad = Files.write(dir.resolve("tampered.pdf"), tamperInFirstStream(signed));
         String tampered = pdfsig(bad);
-        assertThat(tampered).contains("Signature #1:")
+        assertThat(tampered)
+                .contains("Signature #1:")
                 .doesNotContain("Signature is Valid.")
                 .contains("Digest Mismatch");
     }
@@ -166,18 +179,30 @@ class PdfSignerTest {
     void anEcP256KeySignsToo() throws Exception {
         TestPki ec = TestPki.create("Kofu Hub EC Test Signer", NOW, true);
         Path p12 = ec.writeKeystore(dir.resolve("city-ec.p12"), "city-ec", PASSWORD);
-        byte[] signed = new PdfSigner(p12, PASSWORD, "city-ec", LOCATION, Clock.fixed(NOW, ZoneId.of("Asia/Tokyo")))
-                .sign(unsigned, REASON);
+        byte[] signed =
+                new PdfSigner(
+                                p12,
+                                PASSWORD,
+                                "city-ec",
+                                LOCATION,
+                                Clock.fixed(NOW, ZoneId.of("Asia/Tokyo")))
+                        .sign(unsigned, REASON);
         try (PDDocument doc = Loader.loadPDF(signed)) {
             PDSignature sig = doc.getSignatureDictionaries().get(0);
-            CMSSignedData cms = new CMSSignedData(new CMSProcessableByteArray(sig.getSignedContent(signed)), sig.getContents(signed));
+            CMSSignedData cms =
+                    new CMSSignedData(
+                            new CMSProcessableByteArray(sig.getSignedContent(signed)),
+                            sig.getContents(signed));
             SignerInformation info = cms.getSignerInfos().getSigners().iterator().next();
-            assertThat(info.getEncryptionAlgOID()).isEqualTo("1.2.840.10045.4.3.2"); // ecdsa-with-SHA256
-            assertThat(info.verify(new JcaSimpleSignerInfoVerifierBuilder().build(ec.signerCert))).isTrue();
+            assertThat(info.getEncryptionAlgOID())
+                    .isEqualTo("1.2.840.10045.4.3.2"); // ecdsa-with-SHA256
+            assertThat(info.verify(new JcaSimpleSignerInfoVerifierBuilder().build(ec.signerCert)))
+                    .isTrue();
         }
         if (pdfsigInstalled()) {
             String out = pdfsig(Files.write(dir.resolve("signed-ec.pdf"), signed));
-            assertThat(out).contains("Signature Validation: Signature is Valid.")
+            assertThat(out)
+                    .contains("Signature Validation: Signature is Valid.")
                     .contains("Signer Certificate Common Name: Kofu Hub EC Test Signer");
         }
     }
@@ -196,7 +221,8 @@ class PdfSignerTest {
                 assertThat(verifies(signed)).isTrue();
                 try (PDDocument doc = Loader.loadPDF(signed)) {
                     assertThat(doc.getSignatureDictionaries()).hasSize(1);
-                    assertThat(doc.getSignatureDictionaries().get(0).getReason()).isEqualTo(REASON + " " + i);
+                    assertThat(doc.getSignatureDictionaries().get(0).getReason())
+                            .isEqualTo(REASON + " " + i);
                 }
             }
         } finally {
@@ -205,23 +231,35 @@ class PdfSignerTest {
     }
 
     @Test
-    void aKeystoreWithoutTheNamedAliasOrWithAWrongPasswordIsRefusedWithoutShowingThePassword() throws Exception {
+    void aKeystoreWithoutTheNamedAliasOrWithAWrongPasswordIsRefusedWithoutShowingThePassword()
+            throws Exception {
         Path p12 = pki.writeKeystore(dir.resolve("other.p12"), "city", PASSWORD);
         Clock clock = Clock.fixed(NOW, ZoneId.of("Asia/Tokyo"));
         assertThatThrownBy(() -> new PdfSigner(p12, PASSWORD, "nobody", LOCATION, clock))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("nobody");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("nobody");
         char[] wrong = "wrong-password-xyz".toCharArray();
         assertThatThrownBy(() -> new PdfSigner(p12, wrong, null, LOCATION, clock))
                 .isInstanceOf(IllegalStateException.class)
-                .satisfies(e -> assertThat(e.getMessage()).doesNotContain("wrong-password-xyz").doesNotContain("test-only-password"));
+                .satisfies(
+                        e ->
+                                assertThat(e.getMessage())
+                                        .doesNotContain("wrong-password-xyz")
+                                        .doesNotContain("test-only-password"));
     }
 
     @Test
     void anExpiredSigningCertificateIsRefused() throws Exception {
         Path p12 = pki.writeKeystore(dir.resolve("late.p12"), "city", PASSWORD);
-        PdfSigner late = new PdfSigner(p12, PASSWORD, "city", LOCATION,
-                Clock.fixed(NOW.plus(400, ChronoUnit.DAYS), ZoneId.of("Asia/Tokyo")));
-        assertThatThrownBy(() -> late.sign(unsigned, REASON)).isInstanceOf(IllegalStateException.class)
+        PdfSigner late =
+                new PdfSigner(
+                        p12,
+                        PASSWORD,
+                        "city",
+                        LOCATION,
+                        Clock.fixed(NOW.plus(400, ChronoUnit.DAYS), ZoneId.of("Asia/Tokyo")));
+        assertThatThrownBy(() -> late.sign(unsigned, REASON))
+                .isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("not valid");
     }
 
@@ -238,7 +276,8 @@ class PdfSignerTest {
             nanos[i] = System.nanoTime() - t0;
         }
         Arrays.sort(nanos);
-        System.out.printf("PdfSigner: median %.2f ms per signature (50 runs after warm-up, PDF %d bytes, %s)%n",
+        System.out.printf(
+                "PdfSigner: median %.2f ms per signature (50 runs after warm-up, PDF %d bytes, %s)%n",
                 (nanos[24] + nanos[25]) / 2e6, unsigned.length, pki.signerCert.getSigAlgName());
     }
 
@@ -248,11 +287,16 @@ class PdfSignerTest {
         return new JcaSimpleSignerInfoVerifierBuilder().build(pki.signerCert);
     }
 
-    /** The one signature of {@code pdf} verifies with the signer certificate over its byte range. */
+    /**
+     * The one signature of {@code pdf} verifies with the signer certificate over its byte range.
+     */
     static boolean verifies(byte[] pdf) throws Exception {
         try (PDDocument doc = Loader.loadPDF(pdf)) {
             PDSignature sig = doc.getSignatureDictionaries().get(0);
-            CMSSignedData cms = new CMSSignedData(new CMSProcessableByteArray(sig.getSignedContent(pdf)), sig.getContents(pdf));
+            CMSSignedData cms =
+                    new CMSSignedData(
+                            new CMSProcessableByteArray(sig.getSignedContent(pdf)),
+                            sig.getContents(pdf));
             SignerInformation info = cms.getSignerInfos().getSigners().iterator().next();
             return info.verify(verifier());
         } catch (CMSException e) {
@@ -260,7 +304,9 @@ class PdfSignerTest {
         }
     }
 
-    /** A copy with one byte flipped inside the data of the first stream (a page's content or font). */
+    /**
+     * A copy with one byte flipped inside the data of the first stream (a page's content or font).
+     */
     static byte[] tamperInFirstStream(byte[] signed) throws IOException {
         String latin = new String(signed, StandardCharsets.ISO_8859_1);
         int stream = latin.indexOf("stream\n");
@@ -275,7 +321,8 @@ class PdfSignerTest {
     }
 
     static boolean pdfsigInstalled() {
-        for (String d : System.getenv().getOrDefault("PATH", "").split(java.io.File.pathSeparator)) {
+        for (String d :
+                System.getenv().getOrDefault("PATH", "").split(java.io.File.pathSeparator)) {
             if (!d.isEmpty() && Files.isExecutable(Path.of(d, "pdfsig"))) {
                 return true;
             }
@@ -292,7 +339,8 @@ class PdfSignerTest {
         }
         assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
         String text = out.toString(StandardCharsets.UTF_8);
-        System.out.println("pdfsig " + pdf.getFileName() + " (exit " + p.exitValue() + "):\n" + text);
+        System.out.println(
+                "pdfsig " + pdf.getFileName() + " (exit " + p.exitValue() + "):\n" + text);
         return text;
     }
 
@@ -303,7 +351,11 @@ class PdfSignerTest {
         final KeyPair signerKeys;
         final X509Certificate signerCert;
 
-        private TestPki(KeyPair caKeys, X509Certificate caCert, KeyPair signerKeys, X509Certificate signerCert) {
+        private TestPki(
+                KeyPair caKeys,
+                X509Certificate caCert,
+                KeyPair signerKeys,
+                X509Certificate signerCert) {
             this.caKeys = caKeys;
             this.caCert = caCert;
             this.signerKeys = signerKeys;
@@ -330,15 +382,41 @@ class PdfSignerTest {
             Date from = Date.from(now.minus(1, ChronoUnit.DAYS));
             Date to = Date.from(now.plus(365, ChronoUnit.DAYS));
             X500Name caName = new X500Name("CN=Kofu Hub Test CA,O=Kofu Hub Tests,C=JP");
-            X509v3CertificateBuilder ca = new JcaX509v3CertificateBuilder(caName, BigInteger.ONE, from, to, caName, caKeys.getPublic())
-                    .addExtension(Extension.basicConstraints, true, new BasicConstraints(true))
-                    .addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.keyCertSign | KeyUsage.cRLSign));
-            X509Certificate caCert = toX509(ca.build(new JcaContentSignerBuilder("SHA256withRSA").build(caKeys.getPrivate())));
+            X509v3CertificateBuilder ca =
+                    new JcaX509v3CertificateBuilder(
+                                    caName, BigInteger.ONE, from, to, caName, caKeys.getPublic())
+                            .addExtension(
+                                    Extension.basicConstraints, true, new BasicConstraints(true))
+                            .addExtension(
+                                    Extension.keyUsage,
+                                    true,
+                                    new KeyUsage(KeyUsage.keyCertSign | KeyUsage.cRLSign));
+            X509Certificate caCert =
+                    toX509(
+                            ca.build(
+                                    new JcaContentSignerBuilder("SHA256withRSA")
+                                            .build(caKeys.getPrivate())));
             X500Name signerName = new X500Name("CN=" + signerCn + ",O=Kofu Hub Tests,C=JP");
-            X509v3CertificateBuilder leaf = new JcaX509v3CertificateBuilder(caName, BigInteger.valueOf(2), from, to, signerName, signerKeys.getPublic())
-                    .addExtension(Extension.basicConstraints, true, new BasicConstraints(false))
-                    .addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.digitalSignature | KeyUsage.nonRepudiation));
-            X509Certificate signerCert = toX509(leaf.build(new JcaContentSignerBuilder("SHA256withRSA").build(caKeys.getPrivate())));
+            X509v3CertificateBuilder leaf =
+                    new JcaX509v3CertificateBuilder(
+                                    caName,
+                                    BigInteger.valueOf(2),
+                                    from,
+                                    to,
+                                    signerName,
+                                    signerKeys.getPublic())
+                            .addExtension(
+                                    Extension.basicConstraints, true, new BasicConstraints(false))
+                            .addExtension(
+                                    Extension.keyUsage,
+                                    true,
+                                    new KeyUsage(
+                                            KeyUsage.digitalSignature | KeyUsage.nonRepudiation));
+            X509Certificate signerCert =
+                    toX509(
+                            leaf.build(
+                                    new JcaContentSignerBuilder("SHA256withRSA")
+                                            .build(caKeys.getPrivate())));
             signerCert.verify(caKeys.getPublic());
             return new TestPki(caKeys, caCert, signerKeys, signerCert);
         }

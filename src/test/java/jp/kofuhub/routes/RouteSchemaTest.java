@@ -25,8 +25,8 @@ import org.junit.jupiter.params.provider.MethodSource;
 /**
  * Every route file validates against the YAML DSL schema of the Camel version on the classpath
  * ({@code schema/camelYamlDsl.json} in camel-yaml-dsl, the schema Kaoto, Karavan and VS Code YAML
- * use), so an editor shows no false errors. The one exception allowed: a {@code {{placeholder}}} in a
- * field the schema types as boolean or number (Camel resolves it before the type matters).
+ * use), so an editor shows no false errors. The one exception allowed: a {@code {{placeholder}}} in
+ * a field the schema types as boolean or number (Camel resolves it before the type matters).
  */
 class RouteSchemaTest {
 
@@ -35,10 +35,13 @@ class RouteSchemaTest {
 
     @BeforeAll
     static void loadSchema() throws IOException {
-        try (InputStream in = YamlRoutesBuilderLoader.class.getResourceAsStream("/schema/camelYamlDsl.json")) {
+        try (InputStream in =
+                YamlRoutesBuilderLoader.class.getResourceAsStream("/schema/camelYamlDsl.json")) {
             assertThat(in).as("camelYamlDsl.json in camel-yaml-dsl").isNotNull();
             String json = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
-            schema = SchemaRegistry.withDefaultDialect(SpecificationVersion.DRAFT_4).getSchema(json, InputFormat.JSON);
+            schema =
+                    SchemaRegistry.withDefaultDialect(SpecificationVersion.DRAFT_4)
+                            .getSchema(json, InputFormat.JSON);
         }
     }
 
@@ -67,7 +70,9 @@ class RouteSchemaTest {
     /** A {{placeholder}} where the schema wants a boolean or a number. */
     private static boolean placeholderInTypedField(Error e) {
         JsonNode value = e.getInstanceNode();
-        return "type".equals(e.getKeyword()) && value != null && value.isTextual()
+        return "type".equals(e.getKeyword())
+                && value != null
+                && value.isTextual()
                 && value.asText().matches("\\{\\{[^}]+}}");
     }
 }

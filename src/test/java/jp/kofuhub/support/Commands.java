@@ -5,11 +5,12 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.util.function.ToIntFunction;
 
-/** Runs an operator command's {@code run(String...)} in the test JVM and captures what it prints. */
+/**
+ * Runs an operator command's {@code run(String...)} in the test JVM and captures what it prints.
+ */
 public final class Commands {
 
-    private Commands() {
-    }
+    private Commands() {}
 
     /** The exit code, a line break, then the command's standard output. */
     public static synchronized String run(ToIntFunction<String[]> command, String... args) {

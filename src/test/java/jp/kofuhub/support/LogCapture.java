@@ -26,8 +26,7 @@ public final class LogCapture extends AppenderBase<ILoggingEvent> implements Aut
 
     private final List<Line> lines = new ArrayList<>();
 
-    private LogCapture() {
-    }
+    private LogCapture() {}
 
     public static LogCapture open() {
         LogCapture c = new LogCapture();
@@ -49,7 +48,12 @@ public final class LogCapture extends AppenderBase<ILoggingEvent> implements Aut
             sb.append(" | ").append(t.getClassName()).append(": ").append(t.getMessage());
         }
         synchronized (lines) {
-            lines.add(new Line(e.getLevel(), e.getLoggerName(), sb.toString(), e.getThrowableProxy() != null));
+            lines.add(
+                    new Line(
+                            e.getLevel(),
+                            e.getLoggerName(),
+                            sb.toString(),
+                            e.getThrowableProxy() != null));
         }
     }
 
@@ -61,7 +65,9 @@ public final class LogCapture extends AppenderBase<ILoggingEvent> implements Aut
 
     /** The lines at INFO or above that carried a stack trace. */
     public List<Line> stackTraces() {
-        return lines().stream().filter(l -> l.stackTrace() && l.level().isGreaterOrEqual(Level.INFO)).toList();
+        return lines().stream()
+                .filter(l -> l.stackTrace() && l.level().isGreaterOrEqual(Level.INFO))
+                .toList();
     }
 
     @Override

@@ -19,42 +19,56 @@ import jp.kofuhub.registry.RecordType;
 /**
  * The log guard (issue #16): no line the hub logs may show a resident's name, address, 宛名番号, card
  * serial, 住民票コード or 個人番号. It knows
+ *
  * <ol>
- * <li>the values of every synthetic resident written during the run — every record any
- * {@link ExportWriter} writes in the test JVM (the city generator, {@link TestRecords}) passes through
- * its {@link ExportWriter.RecordTap};</li>
- * <li>the shapes of those identifiers: a valid 15-digit 宛名番号 standing alone, and any number or serial
- * labelled {@code atena}, {@code serial}, {@code juminhyo code}/住民票コード or {@code my number}/個人番号.</li>
+ *   <li>the values of every synthetic resident written during the run — every record any {@link
+ *       ExportWriter} writes in the test JVM (the city generator, {@link TestRecords}) passes
+ *       through its {@link ExportWriter.RecordTap};
+ *   <li>the shapes of those identifiers: a valid 15-digit 宛名番号 standing alone, and any number or
+ *       serial labelled {@code atena}, {@code serial}, {@code juminhyo code}/住民票コード or {@code my
+ *       number}/個人番号.
  * </ol>
- * Every formatted line (message and exception text, causes included) goes through {@link #check}, from
- * {@link LogGuardAppender} (src/test/resources/logback-test.xml) and, for hubs run as processes, from
- * {@link #checkFile}. A hit is a {@link Violation}; {@link LogGuardExtension} fails the test class it
- * happened in and writes it to {@code target/log-guard/}, {@link LogGuardSession} reports what was
- * logged after the last class.
+ *
+ * Every formatted line (message and exception text, causes included) goes through {@link #check},
+ * from {@link LogGuardAppender} (src/test/resources/logback-test.xml) and, for hubs run as
+ * processes, from {@link #checkFile}. A hit is a {@link Violation}; {@link LogGuardExtension} fails
+ * the test class it happened in and writes it to {@code target/log-guard/}, {@link LogGuardSession}
+ * reports what was logged after the last class.
  */
 public final class LogGuard {
 
     /** Where violations are written, one file per test class (and one for the end of the run). */
     public static final Path DIR = Path.of("target", "log-guard");
 
-    /** Beyond this many values only the patterns are checked (a city of 150,000 in a 512 MB test JVM). */
+    /**
+     * Beyond this many values only the patterns are checked (a city of 150,000 in a 512 MB test
+     * JVM).
+     */
     static final int MAX_VALUES = 400_000;
 
-    /** Japanese values: names, kana, addresses, 本籍; matched as substrings of runs of non-ASCII text. */
+    /**
+     * Japanese values: names, kana, addresses, 本籍; matched as substrings of runs of non-ASCII text.
+     */
     private static final Set<String> TEXT = ConcurrentHashMap.newKeySet();
+
     /** Identifiers: 宛名番号, serials, 住民票コード, 個人番号, ASCII names; matched as whole tokens. */
     private static final Set<String> TOKENS = ConcurrentHashMap.newKeySet();
+
     private static volatile int minText = Integer.MAX_VALUE;
     private static volatile int maxText = 0;
     private static final List<Violation> VIOLATIONS = new ArrayList<>();
 
-    static final Pattern LABELLED = Pattern.compile(
-            "(?i)(atena|宛名番号|serial|シリアル|juminhyo[ _-]?code|住民票コード|my[ _-]?number|個人番号)"
-                    + "[^0-9A-Za-z\\r\\n]{0,3}[0-9A-F]{11,16}(?![0-9A-Za-z])");
-    private static final Pattern DIGITS15 = Pattern.compile("(?<![0-9A-Za-z])[0-9]{15}(?![0-9A-Za-z])");
+    static final Pattern LABELLED =
+            Pattern.compile(
+                    "(?i)(atena|宛名番号|serial|シリアル|juminhyo[ _-]?code|住民票コード|my[ _-]?number|個人番号)"
+                            + "[^0-9A-Za-z\\r\\n]{0,3}[0-9A-F]{11,16}(?![0-9A-Za-z])");
+    private static final Pattern DIGITS15 =
+            Pattern.compile("(?<![0-9A-Za-z])[0-9]{15}(?![0-9A-Za-z])");
     private static final Pattern ASCII_TOKEN = Pattern.compile("[0-9A-Za-z]+");
 
-    /** A line that showed a value it must not: what, where, the line itself (synthetic data only). */
+    /**
+     * A line that showed a value it must not: what, where, the line itself (synthetic data only).
+     */
     public record Violation(String what, String source, String line) {
         @Override
         public String toString() {
@@ -66,8 +80,7 @@ public final class LogGuard {
         ExportWriter.tap(LogGuard::written);
     }
 
-    private LogGuard() {
-    }
+    private LogGuard() {}
 
     /** Makes sure the tap is set (loading this class sets it). */
     public static void install() {
@@ -82,7 +95,8 @@ public final class LogGuard {
                 token(get(type, f, "residence_card_no"));
                 String family = get(type, f, "family_name");
                 String given = get(type, f, "given_name");
-                // a part alone only from three characters: two-character parts are too often words the
+                // a part alone only from three characters: two-character parts are too often words
+                // the
                 // hub's own lines use (a test's 筆頭者 "戸籍"); the whole name is always registered
                 part(family);
                 part(given);
@@ -110,8 +124,7 @@ public final class LogGuard {
             }
             case N -> token(get(type, f, "my_number"));
             case S, T, B -> token(get(type, f, "atena_no"));
-            default -> {
-            }
+            default -> {}
         }
     }
 
@@ -136,8 +149,8 @@ public final class LogGuard {
     }
 
     /** Words of the hub's own log lines, never taken for a resident's value. */
-    private static final Set<String> WORDS = Set.of("戸籍", "本籍", "住民票", "世帯", "世帯主", "印鑑", "市長", "除籍",
-            "筆頭者", "北広島市", "証明書");
+    private static final Set<String> WORDS =
+            Set.of("戸籍", "本籍", "住民票", "世帯", "世帯主", "印鑑", "市長", "除籍", "筆頭者", "北広島市", "証明書");
 
     private static void part(String v) {
         if (v != null && v.strip().length() >= 3) {
@@ -216,7 +229,10 @@ public final class LogGuard {
             int j = i;
             // a value may hold digits and ASCII punctuation (an address's 1-2-3): the run goes on
             // through them as long as it is not a space-separated ASCII word
-            while (j < n && (line.charAt(j) >= 0x80 || Character.isDigit(line.charAt(j)) || "-－ー・".indexOf(line.charAt(j)) >= 0)) {
+            while (j < n
+                    && (line.charAt(j) >= 0x80
+                            || Character.isDigit(line.charAt(j))
+                            || "-－ー・".indexOf(line.charAt(j)) >= 0)) {
                 j++;
             }
             String run = line.substring(i, j).replace("\u3000", "");
@@ -238,12 +254,18 @@ public final class LogGuard {
         String what = find(line);
         if (what != null) {
             synchronized (VIOLATIONS) {
-                VIOLATIONS.add(new Violation(what, source, line.length() > 2000 ? line.substring(0, 2000) + "…" : line));
+                VIOLATIONS.add(
+                        new Violation(
+                                what,
+                                source,
+                                line.length() > 2000 ? line.substring(0, 2000) + "…" : line));
             }
         }
     }
 
-    /** Checks every line of a log file (a hub run as a process); returns the violations found in it. */
+    /**
+     * Checks every line of a log file (a hub run as a process); returns the violations found in it.
+     */
     public static List<Violation> checkFile(Path log, String source) {
         int before = count();
         try {
@@ -268,7 +290,8 @@ public final class LogGuard {
     public static List<Violation> since(int mark) {
         synchronized (VIOLATIONS) {
             return VIOLATIONS.subList(Math.min(mark, VIOLATIONS.size()), VIOLATIONS.size()).stream()
-                    .filter(v -> v != FORGIVEN).toList();
+                    .filter(v -> v != FORGIVEN)
+                    .toList();
         }
     }
 
@@ -276,8 +299,8 @@ public final class LogGuard {
     private static final Violation FORGIVEN = new Violation("", "", "");
 
     /**
-     * Forgets the violations that contain {@code planted}: for {@code LogGuardTest}, which logs a planted
-     * value on purpose. Returns how many were forgotten.
+     * Forgets the violations that contain {@code planted}: for {@code LogGuardTest}, which logs a
+     * planted value on purpose. Returns how many were forgotten.
      */
     public static int forgive(String planted) {
         synchronized (VIOLATIONS) {
@@ -294,7 +317,9 @@ public final class LogGuard {
 
     private static boolean cleared;
 
-    /** Deletes the reports of an earlier run, once per JVM (a test JVM's first launcher session). */
+    /**
+     * Deletes the reports of an earlier run, once per JVM (a test JVM's first launcher session).
+     */
     static synchronized void clearReports() {
         if (cleared) {
             return;
@@ -316,7 +341,12 @@ public final class LogGuard {
             Files.createDirectories(DIR);
             StringBuilder sb = new StringBuilder();
             found.forEach(v -> sb.append(v).append('\n'));
-            Files.writeString(f, sb, StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+            Files.writeString(
+                    f,
+                    sb,
+                    StandardCharsets.UTF_8,
+                    StandardOpenOption.CREATE,
+                    StandardOpenOption.APPEND);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -4,17 +4,16 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.pdfbox.Loader;
+import org.apache.pdfbox.cos.COSName;
 import org.apache.pdfbox.pdmodel.PDDocument;
 import org.apache.pdfbox.pdmodel.PDPage;
 import org.apache.pdfbox.pdmodel.font.PDFont;
 import org.apache.pdfbox.text.PDFTextStripper;
-import org.apache.pdfbox.cos.COSName;
 
 /** Reads a produced PDF the way a checker would: its text layer and its fonts. */
 public final class Pdfs {
 
-    private Pdfs() {
-    }
+    private Pdfs() {}
 
     /**
      * The text layer, as pdftotext would give it. Fails the test (AssertionError) if it contains
@@ -26,8 +25,11 @@ public final class Pdfs {
         try (PDDocument doc = Loader.loadPDF(pdf)) {
             String text = new PDFTextStripper().getText(doc);
             if (text.indexOf('#') >= 0) {
-                throw new AssertionError("the PDF's text layer has '#' (FOP's mark for a glyph its font lacks) on page "
-                        + firstPageWithHash(doc) + " of " + doc.getNumberOfPages());
+                throw new AssertionError(
+                        "the PDF's text layer has '#' (FOP's mark for a glyph its font lacks) on page "
+                                + firstPageWithHash(doc)
+                                + " of "
+                                + doc.getNumberOfPages());
             }
             return text;
         }

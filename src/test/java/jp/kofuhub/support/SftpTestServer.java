@@ -33,8 +33,8 @@ import org.apache.sshd.sftp.server.SftpSubsystemFactory;
  * accepts exactly one client key for user {@value #USER} — public-key authentication only, no
  * password, no keyboard-interactive. It writes what a client needs next to it: the client's private
  * key in OpenSSH format ({@link #privateKeyFile()}, readable by JSch as camel-sftp uses it) and a
- * known_hosts file with the server's host key ({@link #knownHostsFile()}, for
- * {@code strictHostKeyChecking=yes}).
+ * known_hosts file with the server's host key ({@link #knownHostsFile()}, for {@code
+ * strictHostKeyChecking=yes}).
  *
  * <p>Started lazily once per test JVM, stopped by a shutdown hook. {@link #upload} plays the
  * in-house system: it uploads {@code name.part} over SFTP and renames it to {@code name}
@@ -62,13 +62,17 @@ public final class SftpTestServer {
         clientKey = newRsaKey();
         privateKeyFile = keys.resolve("id_rsa");
         try (OutputStream out = Files.newOutputStream(privateKeyFile)) {
-            OpenSSHKeyPairResourceWriter.INSTANCE.writePrivateKey(clientKey, "kofu-test-registry", null, out);
+            OpenSSHKeyPairResourceWriter.INSTANCE.writePrivateKey(
+                    clientKey, "kofu-test-registry", null, out);
         }
         if (Files.getFileStore(privateKeyFile).supportsFileAttributeView("posix")) {
-            Files.setPosixFilePermissions(privateKeyFile, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+            Files.setPosixFilePermissions(
+                    privateKeyFile,
+                    java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
         }
 
-        SimpleGeneratorHostKeyProvider hostKeys = new SimpleGeneratorHostKeyProvider(keys.resolve("host-key.ser"));
+        SimpleGeneratorHostKeyProvider hostKeys =
+                new SimpleGeneratorHostKeyProvider(keys.resolve("host-key.ser"));
         hostKeys.setAlgorithm(KeyUtils.EC_ALGORITHM);
         hostKeys.setKeySize(256);
         List<KeyPair> loaded = hostKeys.loadKeys(null);
@@ -85,13 +89,16 @@ public final class SftpTestServer {
         sshd.setGSSAuthenticator(null);
         sshd.setHostBasedAuthenticator(null);
         PublicKey accepted = clientKey.getPublic();
-        sshd.setPublickeyAuthenticator((user, key, session) -> USER.equals(user) && KeyUtils.compareKeys(accepted, key));
+        sshd.setPublickeyAuthenticator(
+                (user, key, session) -> USER.equals(user) && KeyUtils.compareKeys(accepted, key));
         sshd.setSubsystemFactories(List.of(new SftpSubsystemFactory()));
         sshd.setFileSystemFactory(new VirtualFileSystemFactory(root));
         sshd.start();
 
         knownHostsFile = keys.resolve("known_hosts");
-        Files.writeString(knownHostsFile, "[127.0.0.1]:" + sshd.getPort() + " " + PublicKeyEntry.toString(hostKey) + "\n",
+        Files.writeString(
+                knownHostsFile,
+                "[127.0.0.1]:" + sshd.getPort() + " " + PublicKeyEntry.toString(hostKey) + "\n",
                 StandardCharsets.US_ASCII);
     }
 
@@ -106,13 +113,16 @@ public final class SftpTestServer {
                 throw new IllegalStateException("cannot make the test SFTP server's keys", e);
             }
             SftpTestServer s = instance;
-            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-                try {
-                    s.sshd.stop(true);
-                } catch (IOException ignored) {
-                    // the JVM is ending
-                }
-            }));
+            Runtime.getRuntime()
+                    .addShutdownHook(
+                            new Thread(
+                                    () -> {
+                                        try {
+                                            s.sshd.stop(true);
+                                        } catch (IOException ignored) {
+                                            // the JVM is ending
+                                        }
+                                    }));
         }
         return instance;
     }
@@ -147,11 +157,13 @@ public final class SftpTestServer {
      * as {@code remoteName.part}, closed, then renamed to {@code remoteName}.
      */
     public void upload(Path localFile, String remoteName) throws IOException {
-        try (SshClient client = client(); ClientSession session = connect(client, clientKey)) {
+        try (SshClient client = client();
+                ClientSession session = connect(client, clientKey)) {
             try (SftpClient sftp = SftpClientFactory.instance().createSftpClient(session)) {
                 String target = "inbox/" + remoteName;
                 String part = target + ".part";
-                try (InputStream in = Files.newInputStream(localFile); OutputStream out = sftp.write(part)) {
+                try (InputStream in = Files.newInputStream(localFile);
+                        OutputStream out = sftp.write(part)) {
                     in.transferTo(out);
                 }
                 sftp.rename(part, target);
@@ -162,7 +174,8 @@ public final class SftpTestServer {
 
     /** Tries to log in as {@value #USER} with {@code key}; throws if the server refuses. */
     public void login(KeyPair key) throws IOException {
-        try (SshClient client = client(); ClientSession session = connect(client, key)) {
+        try (SshClient client = client();
+                ClientSession session = connect(client, key)) {
             session.close(false).await(Duration.ofSeconds(10));
         }
     }
@@ -176,7 +189,10 @@ public final class SftpTestServer {
     }
 
     private ClientSession connect(SshClient client, KeyPair key) throws IOException {
-        ClientSession session = client.connect(USER, "127.0.0.1", port()).verify(Duration.ofSeconds(10)).getSession();
+        ClientSession session =
+                client.connect(USER, "127.0.0.1", port())
+                        .verify(Duration.ofSeconds(10))
+                        .getSession();
         try {
             session.addPublicKeyIdentity(key);
             session.auth().verify(Duration.ofSeconds(10));

@@ -15,8 +15,7 @@ import jp.kofuhub.registry.RecordType;
 /** Small synthetic export files for sync tests, written through the reference writer. */
 public final class TestRecords {
 
-    private TestRecords() {
-    }
+    private TestRecords() {}
 
     public static String atena(long base) {
         return AtenaNumber.of(base);
@@ -27,8 +26,15 @@ public final class TestRecords {
     }
 
     /** A Japanese resident with plausible defaults; {@code birth} as a LocalDate. */
-    public static String[] resident(String atena, int historyNo, String household, String family, String given,
-                                    String relationship, LocalDate birth, String status) {
+    public static String[] resident(
+            String atena,
+            int historyNo,
+            String household,
+            String family,
+            String given,
+            String relationship,
+            LocalDate birth,
+            String status) {
         String[] f = new String[RecordType.R.columns().size()];
         java.util.Arrays.fill(f, "");
         set(f, "op", "U");
@@ -58,27 +64,64 @@ public final class TestRecords {
     }
 
     public static String[] card(String serial, String atena) {
-        return new String[] {"U", serial, atena, "CARD", EraDate.format(LocalDate.now().plusYears(5)), "VALID"};
+        return new String[] {
+            "U", serial, atena, "CARD", EraDate.format(LocalDate.now().plusYears(5)), "VALID"
+        };
     }
 
     /** Writes one JUKI file and renames it into the folder; returns its path. */
-    public static Path write(Path dir, String municipality, long seq, ExportHeader.Kind kind, Charset cs,
-                             Object[][] records) throws IOException {
-        return write(dir, municipality, "JUKI", seq, kind, cs,
-                OffsetDateTime.of(2026, 11, 25, 9, 0, 0, 0, ZoneOffset.ofHours(9)).plusMinutes(seq), records);
+    public static Path write(
+            Path dir,
+            String municipality,
+            long seq,
+            ExportHeader.Kind kind,
+            Charset cs,
+            Object[][] records)
+            throws IOException {
+        return write(
+                dir,
+                municipality,
+                "JUKI",
+                seq,
+                kind,
+                cs,
+                OffsetDateTime.of(2026, 11, 25, 9, 0, 0, 0, ZoneOffset.ofHours(9)).plusMinutes(seq),
+                records);
     }
 
     /** Writes one UTF-8 file of any source, made now. */
-    public static Path write(Path dir, String municipality, String source, long seq, ExportHeader.Kind kind,
-                             Object[][] records) throws IOException {
-        return write(dir, municipality, source, seq, kind, java.nio.charset.StandardCharsets.UTF_8,
-                OffsetDateTime.now(ZoneOffset.ofHours(9)), records);
+    public static Path write(
+            Path dir,
+            String municipality,
+            String source,
+            long seq,
+            ExportHeader.Kind kind,
+            Object[][] records)
+            throws IOException {
+        return write(
+                dir,
+                municipality,
+                source,
+                seq,
+                kind,
+                java.nio.charset.StandardCharsets.UTF_8,
+                OffsetDateTime.now(ZoneOffset.ofHours(9)),
+                records);
     }
 
     /** Writes one file of any source with its manifest's created-at; returns its path. */
-    public static Path write(Path dir, String municipality, String source, long seq, ExportHeader.Kind kind, Charset cs,
-                             OffsetDateTime createdAt, Object[][] records) throws IOException {
-        try (ExportWriter w = new ExportWriter(dir, municipality, source, seq, kind, cs, createdAt)) {
+    public static Path write(
+            Path dir,
+            String municipality,
+            String source,
+            long seq,
+            ExportHeader.Kind kind,
+            Charset cs,
+            OffsetDateTime createdAt,
+            Object[][] records)
+            throws IOException {
+        try (ExportWriter w =
+                new ExportWriter(dir, municipality, source, seq, kind, cs, createdAt)) {
             for (Object[] r : records) {
                 w.write((RecordType) r[0], (String[]) r[1]);
             }
@@ -87,16 +130,37 @@ public final class TestRecords {
     }
 
     /** A seal registration record; {@code pngBase64} may be null for a cancelled one. */
-    public static String[] seal(String registrationNo, String atena, String status, LocalDate registered,
-                                LocalDate cancelled, String pngBase64) {
-        return new String[] {"U", registrationNo, atena, status, "NAME", EraDate.format(registered),
-            cancelled == null ? "" : EraDate.format(cancelled), pngBase64 == null ? "" : pngBase64};
+    public static String[] seal(
+            String registrationNo,
+            String atena,
+            String status,
+            LocalDate registered,
+            LocalDate cancelled,
+            String pngBase64) {
+        return new String[] {
+            "U",
+            registrationNo,
+            atena,
+            status,
+            "NAME",
+            EraDate.format(registered),
+            cancelled == null ? "" : EraDate.format(cancelled),
+            pngBase64 == null ? "" : pngBase64
+        };
     }
 
     /** An issuance block on a person ({@code atena}) or a household ({@code household}). */
-    public static String[] block(String op, String id, String atena, String household, String kind) {
-        return new String[] {op, id, atena == null ? "" : atena, household == null ? "" : household,
-            kind == null ? "" : kind, "", ""};
+    public static String[] block(
+            String op, String id, String atena, String household, String kind) {
+        return new String[] {
+            op,
+            id,
+            atena == null ? "" : atena,
+            household == null ? "" : household,
+            kind == null ? "" : kind,
+            "",
+            ""
+        };
     }
 
     /** A synthetic seal impression as base64 PNG, drawn with the shipped font. */
@@ -104,7 +168,8 @@ public final class TestRecords {
         Path tmp = java.nio.file.Files.createTempFile("seal-", ".png");
         try {
             jp.kofuhub.render.SealImageMaker.make(text, Path.of("fonts/ipaexm.ttf"), 200, tmp);
-            return java.util.Base64.getEncoder().encodeToString(java.nio.file.Files.readAllBytes(tmp));
+            return java.util.Base64.getEncoder()
+                    .encodeToString(java.nio.file.Files.readAllBytes(tmp));
         } finally {
             java.nio.file.Files.deleteIfExists(tmp);
         }

@@ -18,14 +18,17 @@ import jp.kofuhub.registry.ExportFileException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** A quarantined file is stored encrypted at rest, read back exactly, across a key rotation; a changed one is refused. */
+/**
+ * A quarantined file is stored encrypted at rest, read back exactly, across a key rotation; a
+ * changed one is refused.
+ */
 class QuarantineAtRestTest {
 
-    @TempDir
-    Path dir;
+    @TempDir Path dir;
 
-    private static final byte[] EXPORT = ("#KOFU-EXPORT 1\nmunicipality=012173\n"
-            + "R|012173000001|北広島|太郎\n").getBytes(StandardCharsets.UTF_8);
+    private static final byte[] EXPORT =
+            ("#KOFU-EXPORT 1\nmunicipality=012173\n" + "R|012173000001|北広島|太郎\n")
+                    .getBytes(StandardCharsets.UTF_8);
 
     private static String keyLine(String id) {
         byte[] k = new byte[32];
@@ -34,8 +37,15 @@ class QuarantineAtRestTest {
     }
 
     private String store(Quarantine q, String name) throws Exception {
-        q.store(new ByteArrayInputStream(EXPORT), name, new ExportFileException("BAD_RECORD", "line 1: test"));
-        return q.list().stream().filter(e -> e.file().equals(name)).findFirst().orElseThrow().storedAs();
+        q.store(
+                new ByteArrayInputStream(EXPORT),
+                name,
+                new ExportFileException("BAD_RECORD", "line 1: test"));
+        return q.list().stream()
+                .filter(e -> e.file().equals(name))
+                .findFirst()
+                .orElseThrow()
+                .storedAs();
     }
 
     private byte[] read(Quarantine q, String storedAs) throws Exception {
@@ -57,14 +67,19 @@ class QuarantineAtRestTest {
         assertThat(text).doesNotContain("KOFU-EXPORT").doesNotContain("012173").contains("key-a");
         assertThat(read(q, underA)).isEqualTo(EXPORT);
         assertThat(q.find(underA).orElseThrow().size()).isEqualTo(EXPORT.length);
-        String reasonJson = Files.readString(dir.resolve("quarantine").resolve(underA + Quarantine.REASON_SUFFIX));
+        String reasonJson =
+                Files.readString(
+                        dir.resolve("quarantine").resolve(underA + Quarantine.REASON_SUFFIX));
         assertThat(reasonJson).contains("BAD_RECORD"); // the reason file stays plain
 
         // rotation: key B appended; new files use B, the file under A still reads
         Files.writeString(keys, keyLine("key-b"), StandardOpenOption.APPEND);
         Files.setLastModifiedTime(keys, FileTime.from(Instant.now().plusSeconds(5)));
         String underB = store(q, "012173_JUKI_000000002_DELTA.kexp");
-        assertThat(new String(Files.readAllBytes(dir.resolve("quarantine").resolve(underB)), StandardCharsets.ISO_8859_1))
+        assertThat(
+                        new String(
+                                Files.readAllBytes(dir.resolve("quarantine").resolve(underB)),
+                                StandardCharsets.ISO_8859_1))
                 .contains("key-b");
         assertThat(read(q, underA)).isEqualTo(EXPORT);
         assertThat(read(q, underB)).isEqualTo(EXPORT);
@@ -74,8 +89,12 @@ class QuarantineAtRestTest {
         q.replaceContent(underA, new ByteArrayInputStream(corrected));
         assertThat(read(q, underA)).isEqualTo(corrected);
         assertThat(q.find(underA).orElseThrow().size()).isEqualTo(corrected.length);
-        assertThat(new String(Files.readAllBytes(dir.resolve("quarantine").resolve(underA)), StandardCharsets.ISO_8859_1))
-                .contains("key-b").doesNotContain("corrected");
+        assertThat(
+                        new String(
+                                Files.readAllBytes(dir.resolve("quarantine").resolve(underA)),
+                                StandardCharsets.ISO_8859_1))
+                .contains("key-b")
+                .doesNotContain("corrected");
     }
 
     @Test
@@ -89,10 +108,12 @@ class QuarantineAtRestTest {
         byte[] b = Files.readAllBytes(stored);
         b[b.length - 3] ^= 0x10;
         Files.write(stored, b);
-        assertThatThrownBy(() -> read(q, storedAs)).isInstanceOf(AtRestCipher.AtRestException.class);
+        assertThatThrownBy(() -> read(q, storedAs))
+                .isInstanceOf(AtRestCipher.AtRestException.class);
 
         Files.write(stored, EXPORT); // a plain file put in its place
-        assertThatThrownBy(() -> q.open(storedAs)).isInstanceOf(AtRestCipher.AtRestException.class)
+        assertThatThrownBy(() -> q.open(storedAs))
+                .isInstanceOf(AtRestCipher.AtRestException.class)
                 .hasMessageContaining("not encrypted at rest");
 
         q.discard(storedAs, "tanaka", "test");

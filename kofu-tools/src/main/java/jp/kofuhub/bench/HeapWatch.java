@@ -17,7 +17,8 @@ import javax.management.openmbean.CompositeData;
 
 /**
  * Samples heap use every 20 ms and listens to GC notifications for the heap left after each
- * collection (the live set plus not yet collected old garbage: an upper bound of what the run keeps).
+ * collection (the live set plus not yet collected old garbage: an upper bound of what the run
+ * keeps).
  */
 final class HeapWatch {
     private final AtomicLong peakUsed = new AtomicLong();
@@ -34,42 +35,52 @@ final class HeapWatch {
                 heapPools.add(pool.getName());
             }
         }
-        NotificationListener listener = (n, hb) -> {
-            if (GarbageCollectionNotificationInfo.GARBAGE_COLLECTION_NOTIFICATION.equals(n.getType())) {
-                GarbageCollectionNotificationInfo info = GarbageCollectionNotificationInfo.from((CompositeData) n.getUserData());
-                long after = 0;
-                for (Map.Entry<String, MemoryUsage> e : info.getGcInfo().getMemoryUsageAfterGc().entrySet()) {
-                    if (heapPools.contains(e.getKey())) {
-                        after += e.getValue().getUsed();
+        NotificationListener listener =
+                (n, hb) -> {
+                    if (GarbageCollectionNotificationInfo.GARBAGE_COLLECTION_NOTIFICATION.equals(
+                            n.getType())) {
+                        GarbageCollectionNotificationInfo info =
+                                GarbageCollectionNotificationInfo.from(
+                                        (CompositeData) n.getUserData());
+                        long after = 0;
+                        for (Map.Entry<String, MemoryUsage> e :
+                                info.getGcInfo().getMemoryUsageAfterGc().entrySet()) {
+                            if (heapPools.contains(e.getKey())) {
+                                after += e.getValue().getUsed();
+                            }
+                        }
+                        peakAfterGc.accumulateAndGet(after, Math::max);
                     }
-                }
-                peakAfterGc.accumulateAndGet(after, Math::max);
-            }
-        };
+                };
         for (GarbageCollectorMXBean gc : ManagementFactory.getGarbageCollectorMXBeans()) {
             if (gc instanceof NotificationEmitter emitter) {
                 emitter.addNotificationListener(listener, null, null);
-                unsubscribe.add(() -> {
-                    try {
-                        emitter.removeNotificationListener(listener);
-                    } catch (javax.management.ListenerNotFoundException ignored) {
-                        // already gone
-                    }
-                });
+                unsubscribe.add(
+                        () -> {
+                            try {
+                                emitter.removeNotificationListener(listener);
+                            } catch (javax.management.ListenerNotFoundException ignored) {
+                                // already gone
+                            }
+                        });
             }
         }
-        sampler = new Thread(() -> {
-            while (running) {
-                MemoryUsage u = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage();
-                peakUsed.accumulateAndGet(u.getUsed(), Math::max);
-                peakCommitted.accumulateAndGet(u.getCommitted(), Math::max);
-                try {
-                    Thread.sleep(20);
-                } catch (InterruptedException e) {
-                    return;
-                }
-            }
-        }, "bench-heap-sampler");
+        sampler =
+                new Thread(
+                        () -> {
+                            while (running) {
+                                MemoryUsage u =
+                                        ManagementFactory.getMemoryMXBean().getHeapMemoryUsage();
+                                peakUsed.accumulateAndGet(u.getUsed(), Math::max);
+                                peakCommitted.accumulateAndGet(u.getCommitted(), Math::max);
+                                try {
+                                    Thread.sleep(20);
+                                } catch (InterruptedException e) {
+                                    return;
+                                }
+                            }
+                        },
+                        "bench-heap-sampler");
         sampler.setDaemon(true);
         sampler.start();
     }

@@ -27,16 +27,15 @@ import org.apache.pdfbox.text.PDFTextStripper;
  * alphabet name of a foreign resident) and household.
  *
  * <p>A document passes when its text layer (PDFBox) holds the holder's name and the 発行番号 the hub
- * announced for it, has no {@code #} (FOP's mark for a missing glyph), and names nobody from another
- * household: every resident name found in the text belongs to someone of the holder's household (a
- * 住民票 lists the household; other kinds only the holder). Names are compared NFKC-normalised with
- * all white space removed. A failure is reported as a code, never with a name.
+ * announced for it, has no {@code #} (FOP's mark for a missing glyph), and names nobody from
+ * another household: every resident name found in the text belongs to someone of the holder's
+ * household (a 住民票 lists the household; other kinds only the holder). Names are compared
+ * NFKC-normalised with all white space removed. A failure is reported as a code, never with a name.
  */
 public final class HolderCheck {
 
     /** What the export says about one resident. */
-    record Resident(String name, String household) {
-    }
+    record Resident(String name, String household) {}
 
     private final Map<String, Resident> byAtena;
     private final Map<String, Set<String>> householdsByName = new HashMap<>();
@@ -58,11 +57,13 @@ public final class HolderCheck {
     }
 
     /**
-     * Reads the residents of the given JUKI export files (FULL first, then the DELTAs in sequence order;
-     * a later record of a 宛名番号 replaces the earlier one). {@code ignoredNames}: names printed on every
-     * certificate that are not a resident's (the mayor's), not looked for in the text.
+     * Reads the residents of the given JUKI export files (FULL first, then the DELTAs in sequence
+     * order; a later record of a 宛名番号 replaces the earlier one). {@code ignoredNames}: names
+     * printed on every certificate that are not a resident's (the mayor's), not looked for in the
+     * text.
      */
-    public static HolderCheck fromExports(List<Path> jukiFiles, Collection<String> ignoredNames) throws IOException {
+    public static HolderCheck fromExports(List<Path> jukiFiles, Collection<String> ignoredNames)
+            throws IOException {
         int atena = RecordType.R.col("atena_no");
         int household = RecordType.R.col("household_no");
         int family = RecordType.R.col("family_name");
@@ -73,22 +74,31 @@ public final class HolderCheck {
         Map<String, Resident> people = new HashMap<>();
         for (Path f : jukiFiles) {
             try (InputStream in = new BufferedInputStream(Files.newInputStream(f), 1 << 16);
-                 ExportReader reader = new ExportReader(in)) {
-                reader.readRecords((t, fields, line) -> {
-                    if (t == RecordType.R) {
-                        boolean foreign = "F".equals(fields[type]);
-                        String name = foreign ? fields[alpha] : fields[family] + fields[given];
-                        people.put(fields[atena], new Resident(normalize(name), fields[household]));
-                        // a foreign resident's 通称 is printed too: it is this household's name (it may equal
-                        // another resident's real name elsewhere, 中野 恵 in both); not a holder of its own
-                        String alias = tsusho < fields.length ? normalize(fields[tsusho]) : "";
-                        if (foreign && !alias.isEmpty()) {
-                            people.put(fields[atena] + "#tsusho", new Resident(alias, fields[household]));
-                        } else {
-                            people.remove(fields[atena] + "#tsusho");
-                        }
-                    }
-                });
+                    ExportReader reader = new ExportReader(in)) {
+                reader.readRecords(
+                        (t, fields, line) -> {
+                            if (t == RecordType.R) {
+                                boolean foreign = "F".equals(fields[type]);
+                                String name =
+                                        foreign ? fields[alpha] : fields[family] + fields[given];
+                                people.put(
+                                        fields[atena],
+                                        new Resident(normalize(name), fields[household]));
+                                // a foreign resident's 通称 is printed too: it is this household's
+                                // name (it may equal
+                                // another resident's real name elsewhere, 中野 恵 in both); not a
+                                // holder of its own
+                                String alias =
+                                        tsusho < fields.length ? normalize(fields[tsusho]) : "";
+                                if (foreign && !alias.isEmpty()) {
+                                    people.put(
+                                            fields[atena] + "#tsusho",
+                                            new Resident(alias, fields[household]));
+                                } else {
+                                    people.remove(fields[atena] + "#tsusho");
+                                }
+                            }
+                        });
                 reader.finish();
             }
         }
@@ -100,11 +110,15 @@ public final class HolderCheck {
         return byAtena.size();
     }
 
-    /** NFKC, without any white space (the ideographic space between family and given name included). */
+    /**
+     * NFKC, without any white space (the ideographic space between family and given name included).
+     */
     static String normalize(String s) {
         String n = Normalizer.normalize(s, Normalizer.Form.NFKC);
         StringBuilder b = new StringBuilder(n.length());
-        n.codePoints().filter(c -> !Character.isWhitespace(c) && !Character.isSpaceChar(c)).forEach(b::appendCodePoint);
+        n.codePoints()
+                .filter(c -> !Character.isWhitespace(c) && !Character.isSpaceChar(c))
+                .forEach(b::appendCodePoint);
         return b.toString();
     }
 
@@ -116,9 +130,9 @@ public final class HolderCheck {
     }
 
     /**
-     * Why the document does not belong to {@code atena}, as a code ({@code UNKNOWN_HOLDER},
-     * {@code UNREADABLE_PDF}, {@code MISSING_GLYPH}, {@code HOLDER_NAME_MISSING}, {@code ISSUE_NUMBER_MISSING},
-     * {@code OTHER_PERSON}), or empty when it does.
+     * Why the document does not belong to {@code atena}, as a code ({@code UNKNOWN_HOLDER}, {@code
+     * UNREADABLE_PDF}, {@code MISSING_GLYPH}, {@code HOLDER_NAME_MISSING}, {@code
+     * ISSUE_NUMBER_MISSING}, {@code OTHER_PERSON}), or empty when it does.
      */
     public Optional<String> check(byte[] pdf, String atena, String issueNumber) {
         Resident holder = byAtena.get(atena);
@@ -142,14 +156,22 @@ public final class HolderCheck {
         if (!text.contains(holder.name())) {
             return Optional.of("HOLDER_NAME_MISSING");
         }
-        if (issueNumber == null || issueNumber.isEmpty() || !text.contains(normalize(issueNumber))) {
+        if (issueNumber == null
+                || issueNumber.isEmpty()
+                || !text.contains(normalize(issueNumber))) {
             return Optional.of("ISSUE_NUMBER_MISSING");
         }
-        // the household's own names are taken out first, longest first: another resident whose name is the
+        // the household's own names are taken out first, longest first: another resident whose name
+        // is the
         // start of a member's (今野 恵 in 今野 恵子) is not "printed" where that member is
-        List<String> own = byAtena.values().stream().filter(r -> r.household().equals(holder.household()))
-                .map(Resident::name).filter(n -> !n.isEmpty()).distinct()
-                .sorted(java.util.Comparator.comparingInt(String::length).reversed()).toList();
+        List<String> own =
+                byAtena.values().stream()
+                        .filter(r -> r.household().equals(holder.household()))
+                        .map(Resident::name)
+                        .filter(n -> !n.isEmpty())
+                        .distinct()
+                        .sorted(java.util.Comparator.comparingInt(String::length).reversed())
+                        .toList();
         for (String n : own) {
             text = text.replace(n, "|");
         }

@@ -55,8 +55,9 @@ import jp.kofuhub.certificate.CertificateOptions;
 import jp.kofuhub.certificate.InkanKind;
 import jp.kofuhub.certificate.JuminhyoKind;
 import jp.kofuhub.certificate.TaxKind;
-import jp.kofuhub.generator.CityGenerator;
 import jp.kofuhub.demo.DemoKeys;
+import jp.kofuhub.generator.CityGenerator;
+import jp.kofuhub.keys.PgpFiles;
 import jp.kofuhub.keys.PgpMessages;
 import jp.kofuhub.keys.Tls;
 import jp.kofuhub.kiosk.CentreClient;
@@ -67,57 +68,79 @@ import jp.kofuhub.render.FontChain;
 import jp.kofuhub.render.PdfRenderer;
 import jp.kofuhub.render.PdfSigner;
 import jp.kofuhub.replica.ReplicaReader;
-import jp.kofuhub.keys.PgpFiles;
 import org.springframework.jdbc.core.JdbcTemplate;
 
 /**
- * {@code kofu bench-issuance}: certificates per second and latency of the real issuance route, end to
- * end, against a generated city, next to bare rendering of the same documents (issue 9).
+ * {@code kofu bench-issuance}: certificates per second and latency of the real issuance route, end
+ * to end, against a generated city, next to bare rendering of the same documents (issue 9).
  *
- * <p>It generates (or reuses) a synthetic city, makes a demo key set in its run folder, and for each
- * mode starts a hub of its own as a separate process ({@code java -Xmx512m -jar target/kofu-hub.jar serve},
- * its own data folders, ports and database; {@code KOFU_DEMO=false}, {@code KOFU_IGNORE_HOURS=true},
- * {@code KOFU_SYNC_MAX_AGE=PT0S}) with the city's export files in its inbox, and waits until the
- * health endpoint shows every file applied. Modes: {@code plain} (the dev profile: HTTP, plain JSON)
- * and {@code secure} (the production hop: mutual TLS with the centre's certificate, every request
- * sealed with the centre's OpenPGP key and every answer opened and its signatures verified; the export
- * files sealed for the hub as the source systems send them).
+ * <p>It generates (or reuses) a synthetic city, makes a demo key set in its run folder, and for
+ * each mode starts a hub of its own as a separate process ({@code java -Xmx512m -jar
+ * target/kofu-hub.jar serve}, its own data folders, ports and database; {@code KOFU_DEMO=false},
+ * {@code KOFU_IGNORE_HOURS=true}, {@code KOFU_SYNC_MAX_AGE=PT0S}) with the city's export files in
+ * its inbox, and waits until the health endpoint shows every file applied. Modes: {@code plain}
+ * (the dev profile: HTTP, plain JSON) and {@code secure} (the production hop: mutual TLS with the
+ * centre's certificate, every request sealed with the centre's OpenPGP key and every answer opened
+ * and its signatures verified; the export files sealed for the hub as the source systems send
+ * them).
  *
- * <p>Then {@code --clients} virtual centres (a fixed thread pool) each run conversations back to back
- * — availability → issue → completion (PRINTED), one new transaction each — for {@code --warmup}
- * seconds, then {@code --duration} measured seconds. The serials are drawn from the cards of the
- * generated city (not the scenario samples) that the hub's availability answer showed eligible for
- * each kind of {@code --kinds} (a screening pass before the warm-up). It records each conversation's
- * time and the issue call's, and errors by phase and code. Every PDF received (warm-up included) is
- * written to an owner-only spool folder and checked after the run, outside the measured time, by
- * {@link HolderCheck} against the export files: holder's name, the announced 発行番号, nobody of another
- * household. 発行番号 must be unique. The spool is deleted as it is checked.
+ * <p>Then {@code --clients} virtual centres (a fixed thread pool) each run conversations back to
+ * back — availability → issue → completion (PRINTED), one new transaction each — for {@code
+ * --warmup} seconds, then {@code --duration} measured seconds. The serials are drawn from the cards
+ * of the generated city (not the scenario samples) that the hub's availability answer showed
+ * eligible for each kind of {@code --kinds} (a screening pass before the warm-up). It records each
+ * conversation's time and the issue call's, and errors by phase and code. Every PDF received
+ * (warm-up included) is written to an owner-only spool folder and checked after the run, outside
+ * the measured time, by {@link HolderCheck} against the export files: holder's name, the announced
+ * 発行番号, nobody of another household. 発行番号 must be unique. The spool is deleted as it is checked.
  *
  * <p>Memory of the hub: its GC log ({@code -Xlog:gc}, wall-clock decorated) parsed for the measured
- * window (peak heap before a collection, largest heap after one), and its {@code VmHWM} reset at the
- * window's start ({@code /proc/<pid>/clear_refs}).
+ * window (peak heap before a collection, largest heap after one), and its {@code VmHWM} reset at
+ * the window's start ({@code /proc/<pid>/clear_refs}).
  *
- * <p>Bare rendering: the same (serial, kind) documents drafted with the hub's own certificate kinds from
- * the replica the hub filled (outside the timing), then rendered in this process with the same number of
- * threads — data XML → XSLT (Saxon, the templates of xslt-templates/) → FO → {@link PdfRenderer} (same
- * FOP configuration and fonts), and once more with the city's PAdES signature ({@link PdfSigner}) as the
- * hub adds it. Memory: this process's heap (sampled) and {@code VmHWM}.
+ * <p>Bare rendering: the same (serial, kind) documents drafted with the hub's own certificate kinds
+ * from the replica the hub filled (outside the timing), then rendered in this process with the same
+ * number of threads — data XML → XSLT (Saxon, the templates of xslt-templates/) → FO → {@link
+ * PdfRenderer} (same FOP configuration and fonts), and once more with the city's PAdES signature
+ * ({@link PdfSigner}) as the hub adds it. Memory: this process's heap (sampled) and {@code VmHWM}.
  *
  * <p>Prints one table on stdout; logs to stderr. Exit 0 when every conversation succeeded and every
- * document passed; 1 when any did not (ids and codes are printed, never a name); 2 on bad arguments.
+ * document passed; 1 when any did not (ids and codes are printed, never a name); 2 on bad
+ * arguments.
  */
 public final class IssuanceBench {
 
-    static final String USAGE = "usage: bench-issuance [--mode plain|secure|both] [--clients 32] [--warmup 30]"
-            + " [--duration 60] [--residents 20000] [--seed 1] [--municipality 012343] [--kinds JUMINHYO[,INKAN,SHOTOKU_KAZEI]]"
-            + " [--pool 1000] [--db h2|postgres] [--db-url JDBC_URL ({mode} → plain|secure)] [--db-user U] [--db-password P]"
-            + " [--port 18080] [--secure-port 18443] [--hub-java-opts '-Xmx512m'] [--jar target/kofu-hub.jar]"
-            + " [--work /tmp/kofu-bench-issuance] [--bare both|fop|signed|no] [--check-threads 2]";
+    static final String USAGE =
+            "usage: bench-issuance [--mode plain|secure|both] [--clients 32] [--warmup 30]"
+                    + " [--duration 60] [--residents 20000] [--seed 1] [--municipality 012343] [--kinds JUMINHYO[,INKAN,SHOTOKU_KAZEI]]"
+                    + " [--pool 1000] [--db h2|postgres] [--db-url JDBC_URL ({mode} → plain|secure)] [--db-user U] [--db-password P]"
+                    + " [--port 18080] [--secure-port 18443] [--hub-java-opts '-Xmx512m'] [--jar target/kofu-hub.jar]"
+                    + " [--work /tmp/kofu-bench-issuance] [--bare both|fop|signed|no] [--check-threads 2]";
 
-    private static final Set<String> OPTIONS = Set.of("mode", "clients", "warmup", "duration", "residents", "seed",
-            "municipality", "kinds", "pool", "db", "db-url", "db-user", "db-password", "port", "secure-port",
-            "hub-java-opts", "jar", "work", "bare", "check-threads");
-    static final Set<String> KINDS = Set.of("JUMINHYO", "INKAN", "SHOTOKU", "KAZEI", "SHOTOKU_KAZEI");
+    private static final Set<String> OPTIONS =
+            Set.of(
+                    "mode",
+                    "clients",
+                    "warmup",
+                    "duration",
+                    "residents",
+                    "seed",
+                    "municipality",
+                    "kinds",
+                    "pool",
+                    "db",
+                    "db-url",
+                    "db-user",
+                    "db-password",
+                    "port",
+                    "secure-port",
+                    "hub-java-opts",
+                    "jar",
+                    "work",
+                    "bare",
+                    "check-threads");
+    static final Set<String> KINDS =
+            Set.of("JUMINHYO", "INKAN", "SHOTOKU", "KAZEI", "SHOTOKU_KAZEI");
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final ZoneId TOKYO = ZoneId.of("Asia/Tokyo");
     private static final String PASSWORD = DemoKeys.DEFAULT_PASSWORD;
@@ -137,6 +160,7 @@ public final class IssuanceBench {
     private Path exportDir;
     private Map<String, String> atenaBySerial;
     private HolderCheck holders;
+
     /** (serial, kind) pairs the hub offered in the screening pass. */
     private List<String[]> pool;
 
@@ -166,7 +190,8 @@ public final class IssuanceBench {
         try {
             return bench.bench(out);
         } catch (Exception e) {
-            err.println("bench-issuance: failed: " + e.getClass().getName() + ": " + e.getMessage());
+            err.println(
+                    "bench-issuance: failed: " + e.getClass().getName() + ": " + e.getMessage());
             return 1;
         } finally {
             bench.cleanUp();
@@ -176,7 +201,12 @@ public final class IssuanceBench {
     // ---- the run ----
 
     private int bench(PrintStream out) throws Exception {
-        Path work = Path.of(o.getOrDefault("work", Path.of(System.getProperty("java.io.tmpdir"), "kofu-bench-issuance").toString()));
+        Path work =
+                Path.of(
+                        o.getOrDefault(
+                                "work",
+                                Path.of(System.getProperty("java.io.tmpdir"), "kofu-bench-issuance")
+                                        .toString()));
         Files.createDirectories(work);
         run = Files.createTempDirectory(work, "run-");
         keys = run.resolve("keys");
@@ -195,26 +225,49 @@ public final class IssuanceBench {
             try {
                 bare(lastDbUrl, bare);
             } catch (Exception | OutOfMemoryError e) {
-                // the hub's figures are still printed; the bare pass's failure is one of the problems
-                failures.add("bare rendering: " + e.getClass().getSimpleName()
-                        + (e.getCause() != null ? " (" + e.getCause().getClass().getSimpleName() + ")" : ""));
+                // the hub's figures are still printed; the bare pass's failure is one of the
+                // problems
+                failures.add(
+                        "bare rendering: "
+                                + e.getClass().getSimpleName()
+                                + (e.getCause() != null
+                                        ? " (" + e.getCause().getClass().getSimpleName() + ")"
+                                        : ""));
             }
         }
 
         int residents = Integer.parseInt(o.getOrDefault("residents", "20000"));
-        out.printf(Locale.ROOT, "bench-issuance: municipality %s, %d residents (seed %s, today %s), kinds %s, %d clients,"
-                        + " warm-up %s s, measured %s s, pool %d (serial, kind) pairs%n", municipality, residents,
-                o.getOrDefault("seed", "1"), today, String.join(",", kinds), clients, o.getOrDefault("warmup", "30"),
-                o.getOrDefault("duration", "60"), pool.size());
-        out.printf(Locale.ROOT, "java %s, %d cpus; hub: %s, database %s%n", System.getProperty("java.version"),
-                Runtime.getRuntime().availableProcessors(), o.getOrDefault("hub-java-opts", "-Xmx512m"), o.getOrDefault("db", "h2"));
+        out.printf(
+                Locale.ROOT,
+                "bench-issuance: municipality %s, %d residents (seed %s, today %s), kinds %s, %d clients,"
+                        + " warm-up %s s, measured %s s, pool %d (serial, kind) pairs%n",
+                municipality,
+                residents,
+                o.getOrDefault("seed", "1"),
+                today,
+                String.join(",", kinds),
+                clients,
+                o.getOrDefault("warmup", "30"),
+                o.getOrDefault("duration", "60"),
+                pool.size());
+        out.printf(
+                Locale.ROOT,
+                "java %s, %d cpus; hub: %s, database %s%n",
+                System.getProperty("java.version"),
+                Runtime.getRuntime().availableProcessors(),
+                o.getOrDefault("hub-java-opts", "-Xmx512m"),
+                o.getOrDefault("db", "h2"));
         printTable(out);
         Double fop = throughput.get("bare");
         if (fop != null) {
             for (String mode : list) {
                 Double e2e = throughput.get(mode);
                 if (e2e != null && fop > 0) {
-                    out.printf(Locale.ROOT, "end-to-end / bare XSLT+FOP (%s): %.2f%n", mode, e2e / fop);
+                    out.printf(
+                            Locale.ROOT,
+                            "end-to-end / bare XSLT+FOP (%s): %.2f%n",
+                            mode,
+                            e2e / fop);
                 }
             }
         }
@@ -227,26 +280,51 @@ public final class IssuanceBench {
             }
             return 1;
         }
-        out.println("correctness: every conversation succeeded; every document names the card holder asked for");
+        out.println(
+                "correctness: every conversation succeeded; every document names the card holder asked for");
         return 0;
     }
 
-    /** Generates the city once per (municipality, residents, seed, today, kinds needing seals/tax), reads what the check needs. */
+    /**
+     * Generates the city once per (municipality, residents, seed, today, kinds needing seals/tax),
+     * reads what the check needs.
+     */
     private void city(Path work) throws IOException {
         int residents = Integer.parseInt(o.getOrDefault("residents", "20000"));
         long seed = Long.parseLong(o.getOrDefault("seed", "1"));
         boolean sealsAndTax = kinds.stream().anyMatch(k -> !k.equals("JUMINHYO"));
-        Path dir = work.resolve(municipality + "-r" + residents + "-s" + seed + "-" + today + (sealsAndTax ? "-all" : "-juki"));
+        Path dir =
+                work.resolve(
+                        municipality
+                                + "-r"
+                                + residents
+                                + "-s"
+                                + seed
+                                + "-"
+                                + today
+                                + (sealsAndTax ? "-all" : "-juki"));
         exportDir = dir.resolve("export");
         Path cards = dir.resolve("cards.csv");
         if (Files.isRegularFile(cards) && Files.isDirectory(exportDir)) {
             err.println("bench-issuance: reusing the city in " + dir);
         } else {
-            err.println("bench-issuance: generating " + residents + " residents into " + dir + " …");
+            err.println(
+                    "bench-issuance: generating " + residents + " residents into " + dir + " …");
             long t0 = System.nanoTime();
-            CityGenerator.generate(exportDir, municipality, residents, seed, StandardCharsets.UTF_8, today, cards,
-                    CityGenerator.DEFAULT_SEAL_FONT, sealsAndTax);
-            err.printf(Locale.ROOT, "bench-issuance: generated in %.1f s%n", (System.nanoTime() - t0) / 1e9);
+            CityGenerator.generate(
+                    exportDir,
+                    municipality,
+                    residents,
+                    seed,
+                    StandardCharsets.UTF_8,
+                    today,
+                    cards,
+                    CityGenerator.DEFAULT_SEAL_FONT,
+                    sealsAndTax);
+            err.printf(
+                    Locale.ROOT,
+                    "bench-issuance: generated in %.1f s%n",
+                    (System.nanoTime() - t0) / 1e9);
         }
         atenaBySerial = new HashMap<>();
         List<String> candidates = new ArrayList<>();
@@ -255,7 +333,7 @@ public final class IssuanceBench {
             String[] f = line.split(",", -1);
             atenaBySerial.put(f[0], f[2]);
             if (f[4].isEmpty()) {
-                candidates.add(f[0]);     // the scenario samples (roles) are refused on purpose
+                candidates.add(f[0]); // the scenario samples (roles) are refused on purpose
             }
         }
         Collections.shuffle(candidates, new Random(seed));
@@ -263,17 +341,29 @@ public final class IssuanceBench {
         candidates = new ArrayList<>(candidates.subList(0, n));
         pool = new ArrayList<>();
         for (String serial : candidates) {
-            pool.add(new String[] {serial, null});     // kinds filled by the screening pass
+            pool.add(new String[] {serial, null}); // kinds filled by the screening pass
         }
-        MunicipalityProfile city = new MunicipalityRegistry(Path.of("config/municipalities")).find(municipality)
-                .orElseThrow(() -> new IllegalArgumentException("no profile for municipality " + municipality));
+        MunicipalityProfile city =
+                new MunicipalityRegistry(Path.of("config/municipalities"))
+                        .find(municipality)
+                        .orElseThrow(
+                                () ->
+                                        new IllegalArgumentException(
+                                                "no profile for municipality " + municipality));
         holders = HolderCheck.fromExports(jukiFiles(), List.of(city.mayorName()));
-        err.println("bench-issuance: " + atenaBySerial.size() + " cards, " + holders.residents() + " residents read for the check");
+        err.println(
+                "bench-issuance: "
+                        + atenaBySerial.size()
+                        + " cards, "
+                        + holders.residents()
+                        + " residents read for the check");
     }
 
     private List<Path> jukiFiles() throws IOException {
         try (Stream<Path> s = Files.list(exportDir)) {
-            return s.filter(p -> p.getFileName().toString().startsWith(municipality + "_JUKI_")).sorted().toList();
+            return s.filter(p -> p.getFileName().toString().startsWith(municipality + "_JUKI_"))
+                    .sorted()
+                    .toList();
         }
     }
 
@@ -290,29 +380,57 @@ public final class IssuanceBench {
                 String[] parts = name.split("_");
                 expected.merge(parts[1], Long.parseLong(parts[2]), Math::max);
                 if (secure) {
-                    PgpFiles.sealForHub(f, inbox.resolve(name + PgpFiles.SUFFIX), keys, parts[1], PASSWORD.toCharArray());
+                    PgpFiles.sealForHub(
+                            f,
+                            inbox.resolve(name + PgpFiles.SUFFIX),
+                            keys,
+                            parts[1],
+                            PASSWORD.toCharArray());
                 } else {
                     Files.copy(f, inbox.resolve(name));
                 }
             }
         }
         String dbUrl = dbUrl(mode, dir);
-        int port = Integer.parseInt(secure ? o.getOrDefault("secure-port", "18443") : o.getOrDefault("port", "18080"));
+        int port =
+                Integer.parseInt(
+                        secure
+                                ? o.getOrDefault("secure-port", "18443")
+                                : o.getOrDefault("port", "18080"));
         String base = (secure ? "https://localhost:" : "http://127.0.0.1:") + port;
         Hub hub = Hub.start(this, mode, dir, dbUrl, port, secure);
         try {
             hub.awaitApplied(base, expected);
             HttpClient http = client(secure, "centre");
-            CentreClient centre = new CentreClient(http, secure
-                    ? PgpMessages.ofParty(keys, "centre", PASSWORD.toCharArray(), List.of("hub")) : null,
-                    secure ? CentreClient.certificateOrNull(keys.resolve("hub.crt")) : null);
-            Load load = new Load(mode, centre, base + "/api/v1", Files.createDirectories(dir.resolve("spool")));
+            CentreClient centre =
+                    new CentreClient(
+                            http,
+                            secure
+                                    ? PgpMessages.ofParty(
+                                            keys, "centre", PASSWORD.toCharArray(), List.of("hub"))
+                                    : null,
+                            secure
+                                    ? CentreClient.certificateOrNull(keys.resolve("hub.crt"))
+                                    : null);
+            Load load =
+                    new Load(
+                            mode,
+                            centre,
+                            base + "/api/v1",
+                            Files.createDirectories(dir.resolve("spool")));
             if (pool.stream().anyMatch(p -> p[1] == null)) {
                 screen(load);
             }
             int warmup = Integer.parseInt(o.getOrDefault("warmup", "30"));
             int duration = Integer.parseInt(o.getOrDefault("duration", "60"));
-            err.println("bench-issuance: " + mode + ": warm-up " + warmup + " s with " + clients + " clients …");
+            err.println(
+                    "bench-issuance: "
+                            + mode
+                            + ": warm-up "
+                            + warmup
+                            + " s with "
+                            + clients
+                            + " clients …");
             load.drive(warmup, false);
             hub.resetPeakRss();
             OffsetDateTime from = OffsetDateTime.now();
@@ -323,12 +441,25 @@ public final class IssuanceBench {
             hub.stop();
             long[] heap = hub.heapFromGcLog(from, to);
             throughput.put(mode, stats.perSecond());
-            rows.add(new String[] {mode + " end to end", Integer.toString(clients), Long.toString(stats.count()),
-                String.format(Locale.ROOT, "%.1f", stats.perSecond()), ms(stats.total(), 50), ms(stats.total(), 95),
-                ms(stats.total(), 99), ms(stats.total(), 100), ms(stats.issue(), 50), ms(stats.issue(), 95),
-                ms(stats.issue(), 99), ms(stats.issue(), 100), Long.toString(stats.errors()),
-                heap[0] < 0 ? "-" : Long.toString(heap[0]), heap[1] < 0 ? "-" : Long.toString(heap[1]),
-                rssKb < 0 ? "-" : Long.toString(rssKb >> 10)});
+            rows.add(
+                    new String[] {
+                        mode + " end to end",
+                        Integer.toString(clients),
+                        Long.toString(stats.count()),
+                        String.format(Locale.ROOT, "%.1f", stats.perSecond()),
+                        ms(stats.total(), 50),
+                        ms(stats.total(), 95),
+                        ms(stats.total(), 99),
+                        ms(stats.total(), 100),
+                        ms(stats.issue(), 50),
+                        ms(stats.issue(), 95),
+                        ms(stats.issue(), 99),
+                        ms(stats.issue(), 100),
+                        Long.toString(stats.errors()),
+                        heap[0] < 0 ? "-" : Long.toString(heap[0]),
+                        heap[1] < 0 ? "-" : Long.toString(heap[1]),
+                        rssKb < 0 ? "-" : Long.toString(rssKb >> 10)
+                    });
             if (!load.errors.isEmpty()) {
                 notes.add(mode + " errors by phase and code: " + new TreeMap<>(load.errorCounts()));
             }
@@ -341,24 +472,34 @@ public final class IssuanceBench {
 
     private String dbUrl(String mode, Path dir) {
         if ("postgres".equals(o.getOrDefault("db", "h2"))) {
-            return o.getOrDefault("db-url", "jdbc:postgresql://127.0.0.1:55432/kofu_{mode}?reWriteBatchedInserts=true")
+            return o.getOrDefault(
+                            "db-url",
+                            "jdbc:postgresql://127.0.0.1:55432/kofu_{mode}?reWriteBatchedInserts=true")
                     .replace("{mode}", mode);
         }
-        return "jdbc:h2:file:" + dir.toAbsolutePath().resolve("replica/kofu")
+        return "jdbc:h2:file:"
+                + dir.toAbsolutePath().resolve("replica/kofu")
                 + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH";
     }
 
-    /** An HTTP/1.1 client; for https with {@code party}'s client certificate from the run's key set. */
+    /**
+     * An HTTP/1.1 client; for https with {@code party}'s client certificate from the run's key set.
+     */
     HttpClient client(boolean secure, String party) {
-        HttpClient.Builder b = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-                .connectTimeout(Duration.ofSeconds(5));
+        HttpClient.Builder b =
+                HttpClient.newBuilder()
+                        .version(HttpClient.Version.HTTP_1_1)
+                        .connectTimeout(Duration.ofSeconds(5));
         if (secure) {
             b.sslContext(Tls.context(keys, party, PASSWORD.toCharArray()));
         }
         return b.build();
     }
 
-    /** Asks availability (all kinds) once per candidate serial; keeps the (serial, kind) pairs offered. */
+    /**
+     * Asks availability (all kinds) once per candidate serial; keeps the (serial, kind) pairs
+     * offered.
+     */
     private void screen(Load load) throws Exception {
         err.println("bench-issuance: screening " + pool.size() + " serials (availability) …");
         List<String[]> offered = Collections.synchronizedList(new ArrayList<>());
@@ -367,27 +508,46 @@ public final class IssuanceBench {
         try {
             List<Future<?>> fs = new ArrayList<>();
             for (String[] p : pool) {
-                fs.add(ex.submit(() -> {
-                    ObjectNode body = JSON.createObjectNode().put("transaction", "S" + load.mode.charAt(0) + load.txBase
-                            + load.seq.incrementAndGet()).put("municipality", municipality).put("serial", p[0]).put("store", "S0001");
-                    CentreClient.Answer a = load.centre.post(load.api + "/availability", body);
-                    if (a.status() != 200) {
-                        refused.computeIfAbsent("HTTP " + a.status() + " " + code(a), k -> new AtomicInteger()).incrementAndGet();
-                        return null;
-                    }
-                    for (JsonNode k : JSON.readTree(a.body()).get("kinds")) {
-                        String kind = k.get("kind").asText();
-                        if (kinds.contains(kind)) {
-                            if (k.path("available").asBoolean()) {
-                                offered.add(new String[] {p[0], kind});
-                            } else {
-                                refused.computeIfAbsent(kind + " " + k.path("code").asText(), x -> new AtomicInteger())
-                                        .incrementAndGet();
-                            }
-                        }
-                    }
-                    return null;
-                }));
+                fs.add(
+                        ex.submit(
+                                () -> {
+                                    ObjectNode body =
+                                            JSON.createObjectNode()
+                                                    .put(
+                                                            "transaction",
+                                                            "S"
+                                                                    + load.mode.charAt(0)
+                                                                    + load.txBase
+                                                                    + load.seq.incrementAndGet())
+                                                    .put("municipality", municipality)
+                                                    .put("serial", p[0])
+                                                    .put("store", "S0001");
+                                    CentreClient.Answer a =
+                                            load.centre.post(load.api + "/availability", body);
+                                    if (a.status() != 200) {
+                                        refused.computeIfAbsent(
+                                                        "HTTP " + a.status() + " " + code(a),
+                                                        k -> new AtomicInteger())
+                                                .incrementAndGet();
+                                        return null;
+                                    }
+                                    for (JsonNode k : JSON.readTree(a.body()).get("kinds")) {
+                                        String kind = k.get("kind").asText();
+                                        if (kinds.contains(kind)) {
+                                            if (k.path("available").asBoolean()) {
+                                                offered.add(new String[] {p[0], kind});
+                                            } else {
+                                                refused.computeIfAbsent(
+                                                                kind
+                                                                        + " "
+                                                                        + k.path("code").asText(),
+                                                                x -> new AtomicInteger())
+                                                        .incrementAndGet();
+                                            }
+                                        }
+                                    }
+                                    return null;
+                                }));
             }
             for (Future<?> f : fs) {
                 f.get();
@@ -398,9 +558,14 @@ public final class IssuanceBench {
         offered.sort((a, b) -> (a[0] + a[1]).compareTo(b[0] + b[1]));
         Collections.shuffle(offered, new Random(Long.parseLong(o.getOrDefault("seed", "1"))));
         pool = new ArrayList<>(offered);
-        err.println("bench-issuance: " + pool.size() + " (serial, kind) pairs offered; not offered: " + new TreeMap<>(refused));
+        err.println(
+                "bench-issuance: "
+                        + pool.size()
+                        + " (serial, kind) pairs offered; not offered: "
+                        + new TreeMap<>(refused));
         if (pool.isEmpty()) {
-            throw new IllegalStateException("the hub offered none of the kinds " + kinds + " to the screened serials");
+            throw new IllegalStateException(
+                    "the hub offered none of the kinds " + kinds + " to the screened serials");
         }
     }
 
@@ -417,8 +582,10 @@ public final class IssuanceBench {
         if (sortedNanos.length == 0) {
             return "-";
         }
-        int i = percentile >= 100 ? sortedNanos.length - 1
-                : Math.max(0, (int) Math.ceil(percentile / 100.0 * sortedNanos.length) - 1);
+        int i =
+                percentile >= 100
+                        ? sortedNanos.length - 1
+                        : Math.max(0, (int) Math.ceil(percentile / 100.0 * sortedNanos.length) - 1);
         return String.format(Locale.ROOT, "%.0f", sortedNanos[i] / 1e6);
     }
 
@@ -443,11 +610,9 @@ public final class IssuanceBench {
             this.spool = spool;
         }
 
-        record Pending(String tx, String serial, String kind, String number, Path file) {
-        }
+        record Pending(String tx, String serial, String kind, String number, Path file) {}
 
-        record Stats(long count, double perSecond, long[] total, long[] issue, long errors) {
-        }
+        record Stats(long count, double perSecond, long[] total, long[] issue, long errors) {}
 
         Map<String, Integer> errorCounts() {
             Map<String, Integer> m = new HashMap<>();
@@ -455,7 +620,10 @@ public final class IssuanceBench {
             return m;
         }
 
-        /** Runs the clients for {@code seconds}; conversations that end inside the window are counted. */
+        /**
+         * Runs the clients for {@code seconds}; conversations that end inside the window are
+         * counted.
+         */
         Stats drive(int seconds, boolean measured) throws Exception {
             long start = System.nanoTime();
             long end = start + seconds * 1_000_000_000L;
@@ -463,16 +631,18 @@ public final class IssuanceBench {
             ExecutorService ex = Executors.newFixedThreadPool(clients);
             List<Future<long[][]>> fs = new ArrayList<>();
             for (int c = 0; c < clients; c++) {
-                fs.add(ex.submit(() -> {
-                    List<long[]> mine = new ArrayList<>();
-                    while (System.nanoTime() < end) {
-                        long[] t = conversation();
-                        if (t != null && t[2] <= end) {
-                            mine.add(t);
-                        }
-                    }
-                    return mine.toArray(new long[0][]);
-                }));
+                fs.add(
+                        ex.submit(
+                                () -> {
+                                    List<long[]> mine = new ArrayList<>();
+                                    while (System.nanoTime() < end) {
+                                        long[] t = conversation();
+                                        if (t != null && t[2] <= end) {
+                                            mine.add(t);
+                                        }
+                                    }
+                                    return mine.toArray(new long[0][]);
+                                }));
             }
             List<long[]> all = new ArrayList<>();
             for (Future<long[][]> f : fs) {
@@ -484,17 +654,31 @@ public final class IssuanceBench {
             double wall = (Math.min(System.nanoTime(), end) - start) / 1e9;
             long errs = errors.size() - errorsBefore;
             if (measured) {
-                err.printf(Locale.ROOT, "bench-issuance: %s: %d conversations in %.1f s, %d errors%n", mode, all.size(), wall, errs);
+                err.printf(
+                        Locale.ROOT,
+                        "bench-issuance: %s: %d conversations in %.1f s, %d errors%n",
+                        mode,
+                        all.size(),
+                        wall,
+                        errs);
             }
             return new Stats(all.size(), all.size() / wall, total, issue, errs);
         }
 
-        /** One resident at the kiosk: {start, issue call nanos, end}, or null when it failed (recorded). */
+        /**
+         * One resident at the kiosk: {start, issue call nanos, end}, or null when it failed
+         * (recorded).
+         */
         long[] conversation() {
             String[] pair = pool.get(Math.floorMod(next.getAndIncrement(), pool.size()));
             String tx = "B" + mode.charAt(0) + txBase + seq.incrementAndGet();
-            ObjectNode body = JSON.createObjectNode().put("transaction", tx).put("municipality", municipality)
-                    .put("serial", pair[0]).put("kind", pair[1]).put("store", "S0001");
+            ObjectNode body =
+                    JSON.createObjectNode()
+                            .put("transaction", tx)
+                            .put("municipality", municipality)
+                            .put("serial", pair[0])
+                            .put("kind", pair[1])
+                            .put("store", "S0001");
             String phase = "availability";
             try {
                 long t0 = System.nanoTime();
@@ -521,8 +705,12 @@ public final class IssuanceBench {
                 Files.write(file, issued.body());
                 pending.add(new Pending(tx, pair[0], pair[1], number, file));
                 phase = "completion";
-                CentreClient.Answer done = centre.post(api + "/completions",
-                        JSON.createObjectNode().put("transaction", tx).put("outcome", "PRINTED"));
+                CentreClient.Answer done =
+                        centre.post(
+                                api + "/completions",
+                                JSON.createObjectNode()
+                                        .put("transaction", tx)
+                                        .put("outcome", "PRINTED"));
                 if (done.status() != 200) {
                     return failed(tx, pair, phase, "HTTP " + done.status() + " " + code(done));
                 }
@@ -537,7 +725,18 @@ public final class IssuanceBench {
 
         private long[] failed(String tx, String[] pair, String phase, String code) {
             errors.add(phase + ": " + code);
-            failures.add(mode + " transaction " + tx + " serial " + pair[0] + " " + pair[1] + ": " + phase + " " + code);
+            failures.add(
+                    mode
+                            + " transaction "
+                            + tx
+                            + " serial "
+                            + pair[0]
+                            + " "
+                            + pair[1]
+                            + ": "
+                            + phase
+                            + " "
+                            + code);
             return null;
         }
 
@@ -552,25 +751,49 @@ public final class IssuanceBench {
             try {
                 List<Future<?>> fs = new ArrayList<>();
                 for (Pending p : docs) {
-                    fs.add(ex.submit(() -> {
-                        byte[] pdf = Files.readAllBytes(p.file());
-                        Optional<String> why = holders.check(pdf, atenaBySerial.get(p.serial()), p.number());
-                        if (why.isPresent() && !why.get().equals("DUPLICATE_ISSUE_NUMBER")) {
-                            // kept for inspection (synthetic data, in the bench's own folder)
-                            Files.move(p.file(), p.file().resolveSibling("FAILED-" + p.file().getFileName()));
-                        } else {
-                            Files.delete(p.file());
-                        }
-                        if (why.isEmpty() && !numbers.add(p.number())) {
-                            why = Optional.of("DUPLICATE_ISSUE_NUMBER");
-                        }
-                        if (why.isPresent()) {
-                            bad.incrementAndGet();
-                            failures.add(mode + " transaction " + p.tx() + " serial " + p.serial() + " " + p.kind()
-                                    + " 発行番号 " + p.number() + ": document check " + why.get());
-                        }
-                        return null;
-                    }));
+                    fs.add(
+                            ex.submit(
+                                    () -> {
+                                        byte[] pdf = Files.readAllBytes(p.file());
+                                        Optional<String> why =
+                                                holders.check(
+                                                        pdf,
+                                                        atenaBySerial.get(p.serial()),
+                                                        p.number());
+                                        if (why.isPresent()
+                                                && !why.get().equals("DUPLICATE_ISSUE_NUMBER")) {
+                                            // kept for inspection (synthetic data, in the bench's
+                                            // own folder)
+                                            Files.move(
+                                                    p.file(),
+                                                    p.file()
+                                                            .resolveSibling(
+                                                                    "FAILED-"
+                                                                            + p.file()
+                                                                                    .getFileName()));
+                                        } else {
+                                            Files.delete(p.file());
+                                        }
+                                        if (why.isEmpty() && !numbers.add(p.number())) {
+                                            why = Optional.of("DUPLICATE_ISSUE_NUMBER");
+                                        }
+                                        if (why.isPresent()) {
+                                            bad.incrementAndGet();
+                                            failures.add(
+                                                    mode
+                                                            + " transaction "
+                                                            + p.tx()
+                                                            + " serial "
+                                                            + p.serial()
+                                                            + " "
+                                                            + p.kind()
+                                                            + " 発行番号 "
+                                                            + p.number()
+                                                            + ": document check "
+                                                            + why.get());
+                                        }
+                                        return null;
+                                    }));
                 }
                 for (Future<?> f : fs) {
                     f.get();
@@ -578,36 +801,51 @@ public final class IssuanceBench {
             } finally {
                 ex.shutdownNow();
             }
-            notes.add(String.format(Locale.ROOT, "%s: %d documents checked (warm-up included), %d failed", mode,
-                    docs.size(), bad.get()));
+            notes.add(
+                    String.format(
+                            Locale.ROOT,
+                            "%s: %d documents checked (warm-up included), %d failed",
+                            mode,
+                            docs.size(),
+                            bad.get()));
         }
     }
 
     // ---- bare rendering ----
 
     private void bare(String dbUrl, String which) throws Exception {
-        err.println("bench-issuance: bare rendering: drafting " + pool.size() + " documents from the replica …");
+        err.println(
+                "bench-issuance: bare rendering: drafting "
+                        + pool.size()
+                        + " documents from the replica …");
         HikariConfig cfg = new HikariConfig();
         cfg.setPoolName("bench-bare");
         cfg.setJdbcUrl(dbUrl);
         cfg.setUsername(o.getOrDefault("db-user", dbUrl.startsWith("jdbc:h2:") ? "sa" : "kofu"));
         cfg.setPassword(o.getOrDefault("db-password", ""));
         cfg.setMaximumPoolSize(2);
-        List<String[]> docs = new ArrayList<>();    // template, data XML
-        FontChain fonts = FontChain.load(Path.of("config/fop.xconf"), Path.of("."), List.of("IPAexMincho", "IPAmjMincho"),
-                Path.of("xslt-templates/settings.xsl"));
+        List<String[]> docs = new ArrayList<>(); // template, data XML
+        FontChain fonts =
+                FontChain.load(
+                        Path.of("config/fop.xconf"),
+                        Path.of("."),
+                        List.of("IPAexMincho", "IPAmjMincho"),
+                        Path.of("xslt-templates/settings.xsl"));
         try (HikariDataSource ds = new HikariDataSource(cfg)) {
             ReplicaReader replica = new ReplicaReader(new JdbcTemplate(ds));
-            MunicipalityRegistry registry = new MunicipalityRegistry(Path.of("config/municipalities"));
+            MunicipalityRegistry registry =
+                    new MunicipalityRegistry(Path.of("config/municipalities"));
             MunicipalityProfile city = registry.find(municipality).orElseThrow();
             String seal = registry.sealImage(city).toUri().toString();
             Map<String, CertificateKind> byCode = new HashMap<>();
             for (String k : kinds) {
-                byCode.put(k, switch (k) {
-                    case "JUMINHYO" -> new JuminhyoKind(replica, fonts);
-                    case "INKAN" -> new InkanKind(replica, fonts);
-                    default -> new TaxKind(k, replica, fonts);
-                });
+                byCode.put(
+                        k,
+                        switch (k) {
+                            case "JUMINHYO" -> new JuminhyoKind(replica, fonts);
+                            case "INKAN" -> new InkanKind(replica, fonts);
+                            default -> new TaxKind(k, replica, fonts);
+                        });
             }
             for (String[] p : pool) {
                 CertificateKind kind = byCode.get(p[1]);
@@ -619,11 +857,21 @@ public final class IssuanceBench {
         Map<String, Templates> templates = new HashMap<>();
         for (String[] d : docs) {
             if (!templates.containsKey(d[0])) {
-                templates.put(d[0], tf.newTemplates(new StreamSource(Path.of("xslt-templates", d[0] + ".xsl").toFile())));
+                templates.put(
+                        d[0],
+                        tf.newTemplates(
+                                new StreamSource(
+                                        Path.of("xslt-templates", d[0] + ".xsl").toFile())));
             }
         }
         PdfRenderer renderer = new PdfRenderer(fonts, Path.of("."), 1);
-        PdfSigner signer = new PdfSigner(keys.resolve("hub.p12"), PASSWORD.toCharArray(), null, "Kofu Hub", Clock.system(TOKYO));
+        PdfSigner signer =
+                new PdfSigner(
+                        keys.resolve("hub.p12"),
+                        PASSWORD.toCharArray(),
+                        null,
+                        "Kofu Hub",
+                        Clock.system(TOKYO));
         if (which.equals("both") || which.equals("fop")) {
             renderPass("bare XSLT+FOP", docs, templates, renderer, null, "bare");
         }
@@ -632,14 +880,28 @@ public final class IssuanceBench {
         }
     }
 
-    private void renderPass(String label, List<String[]> docs, Map<String, Templates> templates, PdfRenderer renderer,
-                            PdfSigner signer, String key) throws Exception {
+    private void renderPass(
+            String label,
+            List<String[]> docs,
+            Map<String, Templates> templates,
+            PdfRenderer renderer,
+            PdfSigner signer,
+            String key)
+            throws Exception {
         int warmup = Integer.parseInt(o.getOrDefault("warmup", "30"));
         int duration = Integer.parseInt(o.getOrDefault("duration", "60"));
         AtomicInteger next = new AtomicInteger();
         AtomicInteger failed = new AtomicInteger();
-        err.println("bench-issuance: " + label + ": warm-up " + warmup + " s, measuring " + duration + " s with "
-                + clients + " threads …");
+        err.println(
+                "bench-issuance: "
+                        + label
+                        + ": warm-up "
+                        + warmup
+                        + " s, measuring "
+                        + duration
+                        + " s with "
+                        + clients
+                        + " threads …");
         long[][] phases = new long[2][];
         double wall = 0;
         HeapWatch heap = null;
@@ -654,32 +916,38 @@ public final class IssuanceBench {
             ExecutorService ex = Executors.newFixedThreadPool(clients);
             List<Future<long[]>> fs = new ArrayList<>();
             for (int c = 0; c < clients; c++) {
-                fs.add(ex.submit(() -> {
-                    List<Long> mine = new ArrayList<>();
-                    while (System.nanoTime() < end) {
-                        int i = next.getAndIncrement();
-                        String[] d = docs.get(Math.floorMod(i, docs.size()));
-                        long t0 = System.nanoTime();
-                        try {
-                            Transformer t = templates.get(d[0]).newTransformer();
-                            t.setParameter("X-Kofu-Issue-Number", String.format(Locale.ROOT, "B%09d", i));
-                            StringWriter fo = new StringWriter();
-                            t.transform(new StreamSource(new StringReader(d[1])), new StreamResult(fo));
-                            byte[] pdf = renderer.render(fo.toString()).getBytes();
-                            if (signer != null) {
-                                signer.sign(pdf, "証明書コンビニ交付 B" + i);
-                            }
-                        } catch (TransformerException | RuntimeException e) {
-                            failed.incrementAndGet();
-                            continue;
-                        }
-                        long t1 = System.nanoTime();
-                        if (t1 <= end) {
-                            mine.add(t1 - t0);
-                        }
-                    }
-                    return mine.stream().mapToLong(Long::longValue).toArray();
-                }));
+                fs.add(
+                        ex.submit(
+                                () -> {
+                                    List<Long> mine = new ArrayList<>();
+                                    while (System.nanoTime() < end) {
+                                        int i = next.getAndIncrement();
+                                        String[] d = docs.get(Math.floorMod(i, docs.size()));
+                                        long t0 = System.nanoTime();
+                                        try {
+                                            Transformer t = templates.get(d[0]).newTransformer();
+                                            t.setParameter(
+                                                    "X-Kofu-Issue-Number",
+                                                    String.format(Locale.ROOT, "B%09d", i));
+                                            StringWriter fo = new StringWriter();
+                                            t.transform(
+                                                    new StreamSource(new StringReader(d[1])),
+                                                    new StreamResult(fo));
+                                            byte[] pdf = renderer.render(fo.toString()).getBytes();
+                                            if (signer != null) {
+                                                signer.sign(pdf, "証明書コンビニ交付 B" + i);
+                                            }
+                                        } catch (TransformerException | RuntimeException e) {
+                                            failed.incrementAndGet();
+                                            continue;
+                                        }
+                                        long t1 = System.nanoTime();
+                                        if (t1 <= end) {
+                                            mine.add(t1 - t0);
+                                        }
+                                    }
+                                    return mine.stream().mapToLong(Long::longValue).toArray();
+                                }));
             }
             List<Long> all = new ArrayList<>();
             for (Future<long[]> f : fs) {
@@ -696,10 +964,25 @@ public final class IssuanceBench {
         long[] lat = phases[1];
         double perSecond = lat.length / wall;
         throughput.put(key, perSecond);
-        rows.add(new String[] {label, Integer.toString(clients), Integer.toString(lat.length),
-            String.format(Locale.ROOT, "%.1f", perSecond), ms(lat, 50), ms(lat, 95), ms(lat, 99), ms(lat, 100),
-            "-", "-", "-", "-", Integer.toString(failed.get()), Long.toString(heap.peakUsed() >> 20),
-            Long.toString(heap.peakAfterGc() >> 20), rss < 0 ? "-" : Long.toString(rss >> 10)});
+        rows.add(
+                new String[] {
+                    label,
+                    Integer.toString(clients),
+                    Integer.toString(lat.length),
+                    String.format(Locale.ROOT, "%.1f", perSecond),
+                    ms(lat, 50),
+                    ms(lat, 95),
+                    ms(lat, 99),
+                    ms(lat, 100),
+                    "-",
+                    "-",
+                    "-",
+                    "-",
+                    Integer.toString(failed.get()),
+                    Long.toString(heap.peakUsed() >> 20),
+                    Long.toString(heap.peakAfterGc() >> 20),
+                    rss < 0 ? "-" : Long.toString(rss >> 10)
+                });
         if (failed.get() > 0) {
             failures.add(label + ": " + failed.get() + " documents failed to render");
         }
@@ -724,13 +1007,20 @@ public final class IssuanceBench {
             this.secure = secure;
         }
 
-        static Hub start(IssuanceBench bench, String mode, Path dir, String dbUrl, int port, boolean secure) throws IOException {
+        static Hub start(
+                IssuanceBench bench, String mode, Path dir, String dbUrl, int port, boolean secure)
+                throws IOException {
             Path abs = dir.toAbsolutePath();
             Path gcLog = abs.resolve("gc.log");
             String java = ProcessHandle.current().info().command().orElse("java");
             List<String> cmd = new ArrayList<>();
             cmd.add(java);
-            cmd.addAll(Arrays.asList(bench.o.getOrDefault("hub-java-opts", "-Xmx512m").trim().split("\\s+")));
+            cmd.addAll(
+                    Arrays.asList(
+                            bench.o
+                                    .getOrDefault("hub-java-opts", "-Xmx512m")
+                                    .trim()
+                                    .split("\\s+")));
             cmd.add("-Xlog:gc:file=" + gcLog + ":time");
             cmd.add("-Djava.awt.headless=true");
             cmd.add("-Dserver.tomcat.basedir=" + abs.resolve("tomcat"));
@@ -760,17 +1050,31 @@ public final class IssuanceBench {
             env.put("KOFU_KEYS_PASSWORD", PASSWORD);
             env.put("KOFU_KEYS_GENERATE", "false");
             env.put("KOFU_SYNC_PGP_REQUIRED", Boolean.toString(secure));
-            env.put("KOFU_SYNC_INBOX_URI", "file:" + abs.resolve("inbox")
-                    + "?include=.*\\.kexp(\\.pgp)?&sortBy=file:name&delete=true&readLock=none&delay=500");
+            env.put(
+                    "KOFU_SYNC_INBOX_URI",
+                    "file:"
+                            + abs.resolve("inbox")
+                            + "?include=.*\\.kexp(\\.pgp)?&sortBy=file:name&delete=true&readLock=none&delay=500");
             env.put("KOFU_QUARANTINE_DIR", abs.resolve("quarantine").toString());
             env.put("KOFU_SYNC_PGP_WORK_DIR", abs.resolve("sync-work").toString());
             env.put("KOFU_SETTLEMENT_OUTBOX_URI", "file:" + abs.resolve("settlement"));
-            // its own lock folder for the singleton routes: a demo running from the same folder keeps data/cluster
+            // its own lock folder for the singleton routes: a demo running from the same folder
+            // keeps data/cluster
             env.put("KOFU_CLUSTER_FILE_ROOT", abs.resolve("cluster").toString());
             pb.redirectErrorStream(true);
             pb.redirectOutput(abs.resolve("hub.log").toFile());
-            bench.err.println("bench-issuance: " + mode + ": starting the hub on port " + port + " (log " + abs.resolve("hub.log")
-                    + ", profiles " + String.join(",", profiles) + ", " + (postgres ? "PostgreSQL" : "H2") + ") …");
+            bench.err.println(
+                    "bench-issuance: "
+                            + mode
+                            + ": starting the hub on port "
+                            + port
+                            + " (log "
+                            + abs.resolve("hub.log")
+                            + ", profiles "
+                            + String.join(",", profiles)
+                            + ", "
+                            + (postgres ? "PostgreSQL" : "H2")
+                            + ") …");
             return new Hub(bench, pb.start(), abs, gcLog, secure);
         }
 
@@ -781,25 +1085,46 @@ public final class IssuanceBench {
             long t0 = System.nanoTime();
             while (System.nanoTime() < deadline) {
                 if (!process.isAlive()) {
-                    throw new IllegalStateException("the hub stopped (exit " + process.exitValue() + "); see " + dir.resolve("hub.log"));
+                    throw new IllegalStateException(
+                            "the hub stopped (exit "
+                                    + process.exitValue()
+                                    + "); see "
+                                    + dir.resolve("hub.log"));
                 }
-                try (Stream<Path> q = Files.exists(dir.resolve("quarantine")) ? Files.list(dir.resolve("quarantine")) : Stream.empty()) {
+                try (Stream<Path> q =
+                        Files.exists(dir.resolve("quarantine"))
+                                ? Files.list(dir.resolve("quarantine"))
+                                : Stream.empty()) {
                     if (q.findAny().isPresent()) {
-                        throw new IllegalStateException("an export file was quarantined; see " + dir.resolve("hub.log"));
+                        throw new IllegalStateException(
+                                "an export file was quarantined; see " + dir.resolve("hub.log"));
                     }
                 }
                 try {
-                    HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(base + "/actuator/health"))
-                            .timeout(Duration.ofSeconds(10)).GET().build(), HttpResponse.BodyHandlers.ofString());
-                    JsonNode sources = JSON.readTree(r.body()).path("components").path("replica").path("details").path("sources");
+                    HttpResponse<String> r =
+                            http.send(
+                                    HttpRequest.newBuilder(URI.create(base + "/actuator/health"))
+                                            .timeout(Duration.ofSeconds(10))
+                                            .GET()
+                                            .build(),
+                                    HttpResponse.BodyHandlers.ofString());
+                    JsonNode sources =
+                            JSON.readTree(r.body())
+                                    .path("components")
+                                    .path("replica")
+                                    .path("details")
+                                    .path("sources");
                     boolean all = true;
                     for (Map.Entry<String, Long> e : expected.entrySet()) {
                         JsonNode s = sources.path(bench.municipality + "/" + e.getKey());
                         all &= s.path("lastSequence").asLong(-1) >= e.getValue();
                     }
                     if (all) {
-                        bench.err.printf(Locale.ROOT, "bench-issuance: hub up, %d export files applied after %.1f s%n",
-                                expected.values().stream().mapToLong(Long::longValue).sum(), (System.nanoTime() - t0) / 1e9);
+                        bench.err.printf(
+                                Locale.ROOT,
+                                "bench-issuance: hub up, %d export files applied after %.1f s%n",
+                                expected.values().stream().mapToLong(Long::longValue).sum(),
+                                (System.nanoTime() - t0) / 1e9);
                         return;
                     }
                 } catch (IOException notYet) {
@@ -807,7 +1132,9 @@ public final class IssuanceBench {
                 }
                 Thread.sleep(500);
             }
-            throw new IllegalStateException("the export files were not applied within 10 minutes; see " + dir.resolve("hub.log"));
+            throw new IllegalStateException(
+                    "the export files were not applied within 10 minutes; see "
+                            + dir.resolve("hub.log"));
         }
 
         void resetPeakRss() {
@@ -830,10 +1157,16 @@ public final class IssuanceBench {
             }
         }
 
-        private static final Pattern GC = Pattern.compile("^\\[([^\\]]+)\\].*?(\\d+)([KMG])->(\\d+)([KMG])\\((\\d+)([KMG])\\)");
-        private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSSZ");
+        private static final Pattern GC =
+                Pattern.compile(
+                        "^\\[([^\\]]+)\\].*?(\\d+)([KMG])->(\\d+)([KMG])\\((\\d+)([KMG])\\)");
+        private static final DateTimeFormatter TIME =
+                DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSSZ");
 
-        /** {peak heap before a GC, largest heap after a GC} in MB within the window, or -1 when there was no GC. */
+        /**
+         * {peak heap before a GC, largest heap after a GC} in MB within the window, or -1 when
+         * there was no GC.
+         */
         long[] heapFromGcLog(OffsetDateTime from, OffsetDateTime to) throws IOException {
             long before = -1;
             long after = -1;
@@ -870,7 +1203,10 @@ public final class IssuanceBench {
         }
     }
 
-    /** Resets VmHWM of a process (Linux: "5" into clear_refs); if refused, VmHWM stays the peak since it started. */
+    /**
+     * Resets VmHWM of a process (Linux: "5" into clear_refs); if refused, VmHWM stays the peak
+     * since it started.
+     */
     static void resetPeakRss(long pid) {
         try {
             Files.writeString(Path.of("/proc/" + pid + "/clear_refs"), "5");
@@ -907,9 +1243,24 @@ public final class IssuanceBench {
 
     // ---- output ----
 
-    private static final String[] COLUMNS = {"phase", "clients", "certificates", "per s", "p50 ms", "p95 ms", "p99 ms",
-        "max ms", "issue p50", "issue p95", "issue p99", "issue max", "errors", "peak heap MB", "heap after GC MB",
-        "peak RSS MB"};
+    private static final String[] COLUMNS = {
+        "phase",
+        "clients",
+        "certificates",
+        "per s",
+        "p50 ms",
+        "p95 ms",
+        "p99 ms",
+        "max ms",
+        "issue p50",
+        "issue p95",
+        "issue p99",
+        "issue max",
+        "errors",
+        "peak heap MB",
+        "heap after GC MB",
+        "peak RSS MB"
+    };
 
     private void printTable(PrintStream out) {
         MarkdownTable.print(out, COLUMNS, rows, 1);
@@ -930,23 +1281,37 @@ public final class IssuanceBench {
         }
         for (String k : v.getOrDefault("kinds", "JUMINHYO").split(",")) {
             if (!KINDS.contains(k)) {
-                throw new IllegalArgumentException("--kinds: one or more of " + new java.util.TreeSet<>(KINDS));
+                throw new IllegalArgumentException(
+                        "--kinds: one or more of " + new java.util.TreeSet<>(KINDS));
             }
         }
         try {
-            for (String k : List.of("clients", "warmup", "duration", "pool", "port", "secure-port", "check-threads")) {
+            for (String k :
+                    List.of(
+                            "clients",
+                            "warmup",
+                            "duration",
+                            "pool",
+                            "port",
+                            "secure-port",
+                            "check-threads")) {
                 if (v.containsKey(k) && Integer.parseInt(v.get(k)) < (k.equals("warmup") ? 0 : 1)) {
                     throw new IllegalArgumentException("--" + k + " is too small");
                 }
             }
-            if (Integer.parseInt(v.getOrDefault("residents", "20000")) < CityGenerator.MIN_RESIDENTS) {
-                throw new IllegalArgumentException("--residents must be at least " + CityGenerator.MIN_RESIDENTS);
+            if (Integer.parseInt(v.getOrDefault("residents", "20000"))
+                    < CityGenerator.MIN_RESIDENTS) {
+                throw new IllegalArgumentException(
+                        "--residents must be at least " + CityGenerator.MIN_RESIDENTS);
             }
             Long.parseLong(v.getOrDefault("seed", "1"));
         } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("numbers expected for --clients, --warmup, --duration, --pool, --residents, --seed, ports");
+            throw new IllegalArgumentException(
+                    "numbers expected for --clients, --warmup, --duration, --pool, --residents, --seed, ports");
         }
-        if (!ExportFormat.MUNICIPALITY.matcher(v.getOrDefault("municipality", "012343")).matches()) {
+        if (!ExportFormat.MUNICIPALITY
+                .matcher(v.getOrDefault("municipality", "012343"))
+                .matches()) {
             throw new IllegalArgumentException("--municipality must be a 6-digit 団体コード");
         }
         return v;

@@ -3,11 +3,13 @@ package jp.kofuhub.bench;
 import java.io.PrintStream;
 import java.util.List;
 
-/** The benchmarks' result table: Markdown, columns padded, columns from {@code firstRight} on right-aligned. */
+/**
+ * The benchmarks' result table: Markdown, columns padded, columns from {@code firstRight} on
+ * right-aligned.
+ */
 final class MarkdownTable {
 
-    private MarkdownTable() {
-    }
+    private MarkdownTable() {}
 
     static void print(PrintStream out, String[] columns, List<String[]> rows, int firstRight) {
         int[] w = new int[columns.length];

@@ -46,44 +46,66 @@ import org.springframework.transaction.support.TransactionTemplate;
  * {@code kofu bench-sync}: how long a FULL snapshot of a big city takes to apply, measured on the
  * real sync path without starting the hub.
  *
- * <p>It generates (or reuses, keyed by its arguments) a synthetic FULL export with
- * {@link CityGenerator}, migrates the database with Flyway, then
+ * <p>It generates (or reuses, keyed by its arguments) a synthetic FULL export with {@link
+ * CityGenerator}, migrates the database with Flyway, then
+ *
  * <ol>
  *   <li>{@code read}: streams the file through {@link ExportReader} alone (decode, hash, split,
- *       normalise) — the floor any database path pays;</li>
- *   <li>{@code hub}: applies it through {@link RegistrySync#apply} exactly as the {@code registry-sync}
- *       route does (one transaction, {@code ReplicaWriter});</li>
- *   <li>{@code copy} (PostgreSQL only): {@code COPY … FROM STDIN} of the same rows, streamed from the
- *       same file and converted to COPY text, into scratch copies of household, resident,
+ *       normalise) — the floor any database path pays;
+ *   <li>{@code hub}: applies it through {@link RegistrySync#apply} exactly as the {@code
+ *       registry-sync} route does (one transaction, {@code ReplicaWriter});
+ *   <li>{@code copy} (PostgreSQL only): {@code COPY … FROM STDIN} of the same rows, streamed from
+ *       the same file and converted to COPY text, into scratch copies of household, resident,
  *       resident_history and card_serial ({@code LIKE … INCLUDING ALL}, so with the same keys and
- *       indexes), dropped afterwards;</li>
- *   <li>{@code deltas} (default 20 files of 200 households each, {@code --deltas 0} skips it): after the
- *       FULL, DELTA files that move households of the snapshot within the city (H with a new 方書, the
- *       members' R with the next 履歴番号), applied one by one through {@link RegistrySync#apply}; per file
- *       the apply time (handed over until committed) and the time to issuable (until
- *       {@code ReplicaReader.findBySerial}, the issue route's read, shows the new 方書). The hub's inbox
- *       poll ({@code delay=1000} ms) comes on top and is stated, not measured.</li>
+ *       indexes), dropped afterwards;
+ *   <li>{@code deltas} (default 20 files of 200 households each, {@code --deltas 0} skips it):
+ *       after the FULL, DELTA files that move households of the snapshot within the city (H with a
+ *       new 方書, the members' R with the next 履歴番号), applied one by one through {@link
+ *       RegistrySync#apply}; per file the apply time (handed over until committed) and the time to
+ *       issuable (until {@code ReplicaReader.findBySerial}, the issue route's read, shows the new
+ *       方書). The hub's inbox poll ({@code delay=1000} ms) comes on top and is stated, not measured.
  * </ol>
+ *
  * For each it measures wall time, records per second, the heap (sampled every 20 ms, and the
  * largest heap left after a GC) and the process's peak RSS ({@code VmHWM}, reset per phase where
- * the kernel allows). It prints one summary table on stdout; logs (progress with rate and ETA)
- * go to stderr. It prints counts, sizes and times only, never a record's content.
+ * the kernel allows). It prints one summary table on stdout; logs (progress with rate and ETA) go
+ * to stderr. It prints counts, sizes and times only, never a record's content.
  */
 public final class SyncBench {
 
-    static final String USAGE = "usage: bench-sync --db-url JDBC_URL [--db-user U] [--db-password P]"
-            + " [--residents 3800000] [--seed 1] [--municipality 011002] [--today 2026-11-25] [--work /tmp/kofu-bench]"
-            + " [--label NAME] [--read yes|no] [--copy auto|yes|no] [--reset yes|no]"
-            + " [--municipalities-dir config/municipalities] [--deltas 20] [--delta-size 200]";
+    static final String USAGE =
+            "usage: bench-sync --db-url JDBC_URL [--db-user U] [--db-password P]"
+                    + " [--residents 3800000] [--seed 1] [--municipality 011002] [--today 2026-11-25] [--work /tmp/kofu-bench]"
+                    + " [--label NAME] [--read yes|no] [--copy auto|yes|no] [--reset yes|no]"
+                    + " [--municipalities-dir config/municipalities] [--deltas 20] [--delta-size 200]";
 
-    private static final Set<String> OPTIONS = Set.of("db-url", "db-user", "db-password", "residents", "seed",
-            "municipality", "today", "work", "label", "read", "copy", "reset", "municipalities-dir", "deltas", "delta-size");
+    private static final Set<String> OPTIONS =
+            Set.of(
+                    "db-url",
+                    "db-user",
+                    "db-password",
+                    "residents",
+                    "seed",
+                    "municipality",
+                    "today",
+                    "work",
+                    "label",
+                    "read",
+                    "copy",
+                    "reset",
+                    "municipalities-dir",
+                    "deltas",
+                    "delta-size");
     private static final String SOURCE = CityGenerator.SOURCE;
-    /** Outside the project: data/ is scratch that tests and demos wipe; a 3.8M-resident export is 1.4 GB. */
-    static final String DEFAULT_WORK = Path.of(System.getProperty("java.io.tmpdir"), "kofu-bench").toString();
 
-    private SyncBench() {
-    }
+    /**
+     * Outside the project: data/ is scratch that tests and demos wipe; a 3.8M-resident export is
+     * 1.4 GB.
+     */
+    static final String DEFAULT_WORK =
+            Path.of(System.getProperty("java.io.tmpdir"), "kofu-bench").toString();
+
+    private SyncBench() {}
 
     public static int run(String[] args) {
         return run(args, System.out, System.err);
@@ -126,7 +148,8 @@ public final class SyncBench {
         }
 
         // 1. the export file, generated once per (municipality, residents, seed, today)
-        Path dir = work.resolve(municipality + "-r" + residents + "-s" + seed + "-" + today + "-utf8");
+        Path dir =
+                work.resolve(municipality + "-r" + residents + "-s" + seed + "-" + today + "-utf8");
         String fileName = ExportFormat.fileName(municipality, SOURCE, 1, ExportHeader.Kind.FULL);
         Path file = dir.resolve("export").resolve(fileName);
         if (Files.exists(file)) {
@@ -134,11 +157,24 @@ public final class SyncBench {
         } else {
             err.println("bench-sync: generating " + residents + " residents into " + dir + " …");
             long t0 = System.nanoTime();
-            // JUKI only: the seal images of millions of residents would be gigabytes and are not benchmarked here
-            CityGenerator.generate(dir.resolve("export"), municipality, residents, seed, StandardCharsets.UTF_8,
-                    today, dir.resolve("cards.csv"), CityGenerator.DEFAULT_SEAL_FONT, false);
-            err.printf(Locale.ROOT, "bench-sync: generated in %.1f s%n", (System.nanoTime() - t0) / 1e9);
-            // only the JUKI FULL is measured; the other sources' snapshots (seal images: gigabytes) go
+            // JUKI only: the seal images of millions of residents would be gigabytes and are not
+            // benchmarked here
+            CityGenerator.generate(
+                    dir.resolve("export"),
+                    municipality,
+                    residents,
+                    seed,
+                    StandardCharsets.UTF_8,
+                    today,
+                    dir.resolve("cards.csv"),
+                    CityGenerator.DEFAULT_SEAL_FONT,
+                    false);
+            err.printf(
+                    Locale.ROOT,
+                    "bench-sync: generated in %.1f s%n",
+                    (System.nanoTime() - t0) / 1e9);
+            // only the JUKI FULL is measured; the other sources' snapshots (seal images: gigabytes)
+            // go
             try (var files = Files.list(file.getParent())) {
                 for (Path other : files.filter(f -> !f.equals(file)).toList()) {
                     Files.delete(other);
@@ -158,7 +194,10 @@ public final class SyncBench {
         String dbName;
         try (HikariDataSource ds = dataSource(o, url)) {
             try (Connection con = ds.getConnection()) {
-                dbName = con.getMetaData().getDatabaseProductName() + " " + con.getMetaData().getDatabaseProductVersion();
+                dbName =
+                        con.getMetaData().getDatabaseProductName()
+                                + " "
+                                + con.getMetaData().getDatabaseProductVersion();
             }
             String label = o.getOrDefault("label", postgres ? "PostgreSQL" : dbName.split(" ")[0]);
             Flyway.configure().dataSource(ds).locations("classpath:db/migration").load().migrate();
@@ -166,8 +205,10 @@ public final class SyncBench {
             // 2. read only: the parsing floor
             if (!"no".equals(o.get("read"))) {
                 Phase p = Phase.start();
-                try (ExportReader reader = new ExportReader(new BufferedInputStream(Files.newInputStream(file), 1 << 16))) {
-                    reader.readRecords((type, fields, line) -> { });
+                try (ExportReader reader =
+                        new ExportReader(
+                                new BufferedInputStream(Files.newInputStream(file), 1 << 16))) {
+                    reader.readRecords((type, fields, line) -> {});
                     reader.finish();
                 }
                 p.stop(this, "read only (ExportReader)", "-", records, records);
@@ -176,26 +217,48 @@ public final class SyncBench {
             // 3. the hub's own path
             JdbcTemplate jdbc = new JdbcTemplate(ds);
             TransactionTemplate tx = new TransactionTemplate(new DataSourceTransactionManager(ds));
-            Integer applied = jdbc.queryForObject("select count(*) from sync_file where municipality_code = ?"
-                    + " and source_system = ?", Integer.class, municipality, SOURCE);
+            Integer applied =
+                    jdbc.queryForObject(
+                            "select count(*) from sync_file where municipality_code = ?"
+                                    + " and source_system = ?",
+                            Integer.class,
+                            municipality,
+                            SOURCE);
             if (applied != null && applied > 0) {
                 if (!"yes".equals(o.get("reset"))) {
-                    err.println("bench-sync: the database already holds files of " + municipality + " " + SOURCE
-                            + "; use a fresh database or --reset yes (forgets its sync state, the FULL then replaces its rows)");
+                    err.println(
+                            "bench-sync: the database already holds files of "
+                                    + municipality
+                                    + " "
+                                    + SOURCE
+                                    + "; use a fresh database or --reset yes (forgets its sync state, the FULL then replaces its rows)");
                     return 2;
                 }
-                tx.executeWithoutResult(s -> {
-                    jdbc.update("delete from sync_file where municipality_code = ? and source_system = ?", municipality, SOURCE);
-                    jdbc.update("delete from sync_source_state where municipality_code = ? and source_system = ?",
-                            municipality, SOURCE);
-                });
+                tx.executeWithoutResult(
+                        s -> {
+                            jdbc.update(
+                                    "delete from sync_file where municipality_code = ? and source_system = ?",
+                                    municipality,
+                                    SOURCE);
+                            jdbc.update(
+                                    "delete from sync_source_state where municipality_code = ? and source_system = ?",
+                                    municipality,
+                                    SOURCE);
+                        });
             }
-            MunicipalityRegistry registry = new MunicipalityRegistry(
-                    Path.of(o.getOrDefault("municipalities-dir", "config/municipalities")));
+            MunicipalityRegistry registry =
+                    new MunicipalityRegistry(
+                            Path.of(o.getOrDefault("municipalities-dir", "config/municipalities")));
             RegistrySync sync = new RegistrySync(jdbc, tx, registry, Set.of(SOURCE));
-            Long loaded = jdbc.queryForObject("select count(*) from resident where municipality_code = ?", Long.class,
-                    municipality);
-            String phase = loaded != null && loaded > 0 ? "hub FULL, replacing a loaded replica" : "hub FULL into an empty replica";
+            Long loaded =
+                    jdbc.queryForObject(
+                            "select count(*) from resident where municipality_code = ?",
+                            Long.class,
+                            municipality);
+            String phase =
+                    loaded != null && loaded > 0
+                            ? "hub FULL, replacing a loaded replica"
+                            : "hub FULL into an empty replica";
             Phase p = Phase.start();
             RegistrySync.Outcome outcome;
             try (InputStream in = new BufferedInputStream(Files.newInputStream(file), 1 << 16)) {
@@ -207,11 +270,20 @@ public final class SyncBench {
             }
             check(jdbc, municipality, "", h, r, c);
 
-            // 3b. a stream of DELTAs after the FULL, through the same path, each read back as the issue route reads
+            // 3b. a stream of DELTAs after the FULL, through the same path, each read back as the
+            // issue route reads
             int deltas = Integer.parseInt(o.getOrDefault("deltas", "20"));
             if (deltas > 0) {
-                deltaStream(jdbc, sync, file, header, work.resolve("deltas-" + municipality), today, deltas,
-                        Integer.parseInt(o.getOrDefault("delta-size", "200")), label);
+                deltaStream(
+                        jdbc,
+                        sync,
+                        file,
+                        header,
+                        work.resolve("deltas-" + municipality),
+                        today,
+                        deltas,
+                        Integer.parseInt(o.getOrDefault("delta-size", "200")),
+                        label);
             }
 
             // 4. PostgreSQL COPY of the same rows
@@ -221,18 +293,37 @@ public final class SyncBench {
         }
 
         // the summary
-        out.printf(Locale.ROOT, "bench-sync: FULL snapshot %s, municipality %s, %d residents (seed %d, today %s), %.1f MB%n",
-                fileName, municipality, residents, seed, today, Files.size(file) / 1e6);
-        out.printf(Locale.ROOT, "records: H=%d R=%d C=%d, total %d; rows written per pass %d (R also fills resident_history)%n",
-                h, r, c, records, h + 2 * r + c);
-        out.printf(Locale.ROOT, "java %s, %d cpus, max heap %d MB; database %s%n", System.getProperty("java.version"),
-                Runtime.getRuntime().availableProcessors(), Runtime.getRuntime().maxMemory() >> 20, dbName);
+        out.printf(
+                Locale.ROOT,
+                "bench-sync: FULL snapshot %s, municipality %s, %d residents (seed %d, today %s), %.1f MB%n",
+                fileName,
+                municipality,
+                residents,
+                seed,
+                today,
+                Files.size(file) / 1e6);
+        out.printf(
+                Locale.ROOT,
+                "records: H=%d R=%d C=%d, total %d; rows written per pass %d (R also fills resident_history)%n",
+                h,
+                r,
+                c,
+                records,
+                h + 2 * r + c);
+        out.printf(
+                Locale.ROOT,
+                "java %s, %d cpus, max heap %d MB; database %s%n",
+                System.getProperty("java.version"),
+                Runtime.getRuntime().availableProcessors(),
+                Runtime.getRuntime().maxMemory() >> 20,
+                dbName);
         printTable(out);
         if (!deltaRows.isEmpty()) {
             out.println();
-            out.println("DELTA stream after the FULL: each file handed to RegistrySync.apply (arrival), then read back with"
-                    + " ReplicaReader.findBySerial until the changed value shows (issuable). In the hub add the inbox poll:"
-                    + " a file waits up to kofu.sync.inbox-uri's delay (1000 ms, mean 500 ms) before it is picked up.");
+            out.println(
+                    "DELTA stream after the FULL: each file handed to RegistrySync.apply (arrival), then read back with"
+                            + " ReplicaReader.findBySerial until the changed value shows (issuable). In the hub add the inbox poll:"
+                            + " a file waits up to kofu.sync.inbox-uri's delay (1000 ms, mean 500 ms) before it is picked up.");
             MarkdownTable.print(out, DELTA_COLUMNS, deltaRows, 2);
         }
         return 0;
@@ -240,12 +331,26 @@ public final class SyncBench {
 
     // ---- DELTA stream ----
 
-    private static final String[] DELTA_COLUMNS = {"phase", "database", "files", "records per file",
-        "records/s (all files)", "apply ms p50", "apply ms p95", "apply ms max", "issuable ms p50", "issuable ms p95",
-        "issuable ms max", "+ inbox poll ms (max, mean)"};
+    private static final String[] DELTA_COLUMNS = {
+        "phase",
+        "database",
+        "files",
+        "records per file",
+        "records/s (all files)",
+        "apply ms p50",
+        "apply ms p95",
+        "apply ms max",
+        "issuable ms p50",
+        "issuable ms p95",
+        "issuable ms max",
+        "+ inbox poll ms (max, mean)"
+    };
     private final List<String[]> deltaRows = new ArrayList<>();
 
-    /** A household picked from the FULL: its H record, its R records and one serial of a member (or null). */
+    /**
+     * A household picked from the FULL: its H record, its R records and one serial of a member (or
+     * null).
+     */
     private static final class Moved {
         final String[] household;
         final List<String[]> residents = new ArrayList<>();
@@ -257,13 +362,23 @@ public final class SyncBench {
     }
 
     /**
-     * Writes {@code deltas} DELTA files (sequence 2, 3, …), each moving {@code size} households of the FULL
-     * within the city (転居: H with a new 方書, its residents' R with the next 履歴番号), then applies them one by
-     * one and measures, per file, the apply (arrival until committed) and the time until the issue route's read
-     * ({@link ReplicaReader#findBySerial}) of a moved member's card shows the new 方書.
+     * Writes {@code deltas} DELTA files (sequence 2, 3, …), each moving {@code size} households of
+     * the FULL within the city (転居: H with a new 方書, its residents' R with the next 履歴番号), then
+     * applies them one by one and measures, per file, the apply (arrival until committed) and the
+     * time until the issue route's read ({@link ReplicaReader#findBySerial}) of a moved member's
+     * card shows the new 方書.
      */
-    private void deltaStream(JdbcTemplate jdbc, RegistrySync sync, Path full, ExportHeader header, Path dir,
-                             LocalDate today, int deltas, int size, String label) throws Exception {
+    private void deltaStream(
+            JdbcTemplate jdbc,
+            RegistrySync sync,
+            Path full,
+            ExportHeader header,
+            Path dir,
+            LocalDate today,
+            int deltas,
+            int size,
+            String label)
+            throws Exception {
         String m = header.municipality();
         long households = header.recordCounts().getOrDefault(RecordType.H, 0L);
         int wanted = (int) Math.min((long) deltas * size, households);
@@ -277,32 +392,34 @@ public final class SyncBench {
         Map<String, Moved> byHousehold = new java.util.HashMap<>();
         Map<String, Moved> byAtena = new java.util.HashMap<>();
         long[] seen = {0};
-        try (ExportReader reader = new ExportReader(new BufferedInputStream(Files.newInputStream(full), 1 << 16))) {
-            reader.readRecords((type, fields, line) -> {
-                switch (type) {
-                    case H -> {
-                        if (seen[0]++ % stride == 0 && picked.size() < wanted) {
-                            Moved mv = new Moved(fields.clone());
-                            picked.add(mv);
-                            byHousehold.put(fields[hNo], mv);
+        try (ExportReader reader =
+                new ExportReader(new BufferedInputStream(Files.newInputStream(full), 1 << 16))) {
+            reader.readRecords(
+                    (type, fields, line) -> {
+                        switch (type) {
+                            case H -> {
+                                if (seen[0]++ % stride == 0 && picked.size() < wanted) {
+                                    Moved mv = new Moved(fields.clone());
+                                    picked.add(mv);
+                                    byHousehold.put(fields[hNo], mv);
+                                }
+                            }
+                            case R -> {
+                                Moved mv = byHousehold.get(fields[rHousehold]);
+                                if (mv != null) {
+                                    mv.residents.add(fields.clone());
+                                    byAtena.put(fields[rAtena], mv);
+                                }
+                            }
+                            case C -> {
+                                Moved mv = byAtena.get(fields[cAtena]);
+                                if (mv != null && mv.serial == null) {
+                                    mv.serial = fields[cSerial];
+                                }
+                            }
+                            default -> {}
                         }
-                    }
-                    case R -> {
-                        Moved mv = byHousehold.get(fields[rHousehold]);
-                        if (mv != null) {
-                            mv.residents.add(fields.clone());
-                            byAtena.put(fields[rAtena], mv);
-                        }
-                    }
-                    case C -> {
-                        Moved mv = byAtena.get(fields[cAtena]);
-                        if (mv != null && mv.serial == null) {
-                            mv.serial = fields[cSerial];
-                        }
-                    }
-                    default -> { }
-                }
-            });
+                    });
             reader.finish();
         }
         // the files, written before the clock runs
@@ -314,8 +431,7 @@ public final class SyncBench {
             }
         }
         int per = Math.max(1, picked.size() / deltas);
-        record Delta(Path file, long records, String serial, String katagaki) {
-        }
+        record Delta(Path file, long records, String serial, String katagaki) {}
         List<Delta> files = new ArrayList<>();
         int hKatagaki = RecordType.H.col("katagaki");
         int rHistory = RecordType.R.col("history_no");
@@ -325,8 +441,15 @@ public final class SyncBench {
             String katagaki = "ベンチ転居" + seq;
             String serial = null;
             long n = 0;
-            try (jp.kofuhub.registry.ExportWriter w = new jp.kofuhub.registry.ExportWriter(dir, m, header.source(), seq,
-                    ExportHeader.Kind.DELTA, StandardCharsets.UTF_8, header.createdAt().plusMinutes(seq))) {
+            try (jp.kofuhub.registry.ExportWriter w =
+                    new jp.kofuhub.registry.ExportWriter(
+                            dir,
+                            m,
+                            header.source(),
+                            seq,
+                            ExportHeader.Kind.DELTA,
+                            StandardCharsets.UTF_8,
+                            header.createdAt().plusMinutes(seq))) {
                 for (Moved mv : picked.subList(i * per, Math.min(picked.size(), (i + 1) * per))) {
                     String[] hf = mv.household.clone();
                     hf[hKatagaki] = katagaki;
@@ -354,21 +477,27 @@ public final class SyncBench {
         for (Delta d : files) {
             long t0 = System.nanoTime();
             RegistrySync.Outcome outcome;
-            try (InputStream in = new BufferedInputStream(Files.newInputStream(d.file()), 1 << 16)) {
+            try (InputStream in =
+                    new BufferedInputStream(Files.newInputStream(d.file()), 1 << 16)) {
                 outcome = sync.apply(in, d.file().getFileName().toString());
             }
             long t1 = System.nanoTime();
             if (outcome != RegistrySync.Outcome.APPLIED) {
-                throw new IllegalStateException("DELTA " + d.file().getFileName() + " was not applied: " + outcome);
+                throw new IllegalStateException(
+                        "DELTA " + d.file().getFileName() + " was not applied: " + outcome);
             }
             if (d.serial() != null) {
                 while (true) {
                     var holder = reader.findBySerial(m, d.serial(), today);
-                    if (holder.isPresent() && d.katagaki().equals(holder.get().household().katagaki())) {
+                    if (holder.isPresent()
+                            && d.katagaki().equals(holder.get().household().katagaki())) {
                         break;
                     }
                     if (System.nanoTime() - t1 > 10_000_000_000L) {
-                        throw new IllegalStateException("the change of " + d.file().getFileName() + " is not readable after 10 s");
+                        throw new IllegalStateException(
+                                "the change of "
+                                        + d.file().getFileName()
+                                        + " is not readable after 10 s");
                     }
                     Thread.onSpinWait();
                 }
@@ -379,11 +508,24 @@ public final class SyncBench {
             records += d.records();
         }
         long applyTotal = applyNs.stream().mapToLong(Long::longValue).sum();
-        deltaRows.add(new String[] {"hub DELTA stream after the FULL", label, Integer.toString(files.size()),
-            Long.toString(files.isEmpty() ? 0 : records / files.size()),
-            String.format(Locale.ROOT, "%,d", Math.round(records / Math.max(1e-9, applyTotal / 1e9))),
-            ms(pct(applyNs, 50)), ms(pct(applyNs, 95)), ms(pct(applyNs, 100)),
-            ms(pct(issuableNs, 50)), ms(pct(issuableNs, 95)), ms(pct(issuableNs, 100)), "1000, 500"});
+        deltaRows.add(
+                new String[] {
+                    "hub DELTA stream after the FULL",
+                    label,
+                    Integer.toString(files.size()),
+                    Long.toString(files.isEmpty() ? 0 : records / files.size()),
+                    String.format(
+                            Locale.ROOT,
+                            "%,d",
+                            Math.round(records / Math.max(1e-9, applyTotal / 1e9))),
+                    ms(pct(applyNs, 50)),
+                    ms(pct(applyNs, 95)),
+                    ms(pct(applyNs, 100)),
+                    ms(pct(issuableNs, 50)),
+                    ms(pct(issuableNs, 95)),
+                    ms(pct(issuableNs, 100)),
+                    "1000, 500"
+                });
     }
 
     private static long pct(List<Long> values, int p) {
@@ -404,10 +546,17 @@ public final class SyncBench {
         long[] expected = {h, r, r, c};
         String[] tables = {"household", "resident", "resident_history", "card_serial"};
         for (int i = 0; i < tables.length; i++) {
-            Long n = jdbc.queryForObject("select count(*) from " + prefix + tables[i] + " where municipality_code = ?",
-                    Long.class, m);
+            Long n =
+                    jdbc.queryForObject(
+                            "select count(*) from "
+                                    + prefix
+                                    + tables[i]
+                                    + " where municipality_code = ?",
+                            Long.class,
+                            m);
             if (n == null || n != expected[i]) {
-                throw new IllegalStateException(prefix + tables[i] + " has " + n + " rows, expected " + expected[i]);
+                throw new IllegalStateException(
+                        prefix + tables[i] + " has " + n + " rows, expected " + expected[i]);
             }
         }
     }
@@ -425,16 +574,36 @@ public final class SyncBench {
 
     // ---- COPY baseline ----
 
-    private static final String[] COPY_TABLES = {"household", "resident", "resident_history", "card_serial"};
-    private static final Set<String> DATE_COLUMNS = Set.of("residence_period_end", "birth_date", "address_since",
-            "became_resident_date", "notified_date", "change_date", "change_notified_date", "processed_date",
-            "valid_until");
-    private static final Set<String> FLAG_COLUMNS = Set.of("household_block", "kana_confirmed", "person_block",
-            "adult_guardianship");
-    private static final List<String> HISTORY_COLUMNS = List.of("atena_no", "history_no", "household_no", "status",
-            "change_reason", "change_date", "change_notified_date", "processed_date");
+    private static final String[] COPY_TABLES = {
+        "household", "resident", "resident_history", "card_serial"
+    };
+    private static final Set<String> DATE_COLUMNS =
+            Set.of(
+                    "residence_period_end",
+                    "birth_date",
+                    "address_since",
+                    "became_resident_date",
+                    "notified_date",
+                    "change_date",
+                    "change_notified_date",
+                    "processed_date",
+                    "valid_until");
+    private static final Set<String> FLAG_COLUMNS =
+            Set.of("household_block", "kana_confirmed", "person_block", "adult_guardianship");
+    private static final List<String> HISTORY_COLUMNS =
+            List.of(
+                    "atena_no",
+                    "history_no",
+                    "household_no",
+                    "status",
+                    "change_reason",
+                    "change_date",
+                    "change_notified_date",
+                    "processed_date");
 
-    private void copy(DataSource ds, JdbcTemplate jdbc, Path file, ExportHeader header, String label) throws Exception {
+    private void copy(
+            DataSource ds, JdbcTemplate jdbc, Path file, ExportHeader header, String label)
+            throws Exception {
         for (String t : COPY_TABLES) {
             jdbc.execute("drop table if exists bench_copy_" + t);
             jdbc.execute("create table bench_copy_" + t + " (like " + t + " including all)");
@@ -454,8 +623,12 @@ public final class SyncBench {
                 Connection con = ds.getConnection();
                 cons.add(con);
                 con.setAutoCommit(false);
-                String sql = "copy bench_copy_" + COPY_TABLES[i] + " (municipality_code, " + String.join(", ", columns.get(i))
-                        + ", source_sequence) from stdin";
+                String sql =
+                        "copy bench_copy_"
+                                + COPY_TABLES[i]
+                                + " (municipality_code, "
+                                + String.join(", ", columns.get(i))
+                                + ", source_sequence) from stdin";
                 outs[i] = new PGCopyOutputStream(con.unwrap(PGConnection.class), sql, 1 << 16);
             }
             String[] kinds = {"H", "R", "C"};
@@ -473,24 +646,32 @@ public final class SyncBench {
                 flags.put(t, f);
             }
             StringBuilder sb = new StringBuilder(1024);
-            try (ExportReader reader = new ExportReader(new BufferedInputStream(Files.newInputStream(file), 1 << 16))) {
-                reader.readRecords((type, fields, line) -> {
-                    try {
-                        boolean[] d = dates.get(type);
-                        boolean[] f = flags.get(type);
-                        switch (type) {
-                            case H -> writeCopyLine(outs[0], sb, m, seq, fields, null, d, f);
-                            case R -> {
-                                writeCopyLine(outs[1], sb, m, seq, fields, null, d, f);
-                                writeCopyLine(outs[2], sb, m, seq, fields, historyIndex, d, f);
+            try (ExportReader reader =
+                    new ExportReader(
+                            new BufferedInputStream(Files.newInputStream(file), 1 << 16))) {
+                reader.readRecords(
+                        (type, fields, line) -> {
+                            try {
+                                boolean[] d = dates.get(type);
+                                boolean[] f = flags.get(type);
+                                switch (type) {
+                                    case H ->
+                                            writeCopyLine(outs[0], sb, m, seq, fields, null, d, f);
+                                    case R -> {
+                                        writeCopyLine(outs[1], sb, m, seq, fields, null, d, f);
+                                        writeCopyLine(
+                                                outs[2], sb, m, seq, fields, historyIndex, d, f);
+                                    }
+                                    case C ->
+                                            writeCopyLine(outs[3], sb, m, seq, fields, null, d, f);
+                                    default ->
+                                            throw new IllegalStateException(
+                                                    "the bench copies H, R and C records only");
+                                }
+                            } catch (IOException e) {
+                                throw new java.io.UncheckedIOException(e);
                             }
-                            case C -> writeCopyLine(outs[3], sb, m, seq, fields, null, d, f);
-                            default -> throw new IllegalStateException("the bench copies H, R and C records only");
-                        }
-                    } catch (IOException e) {
-                        throw new java.io.UncheckedIOException(e);
-                    }
-                });
+                        });
                 reader.finish();
             }
             for (OutputStream os : outs) {
@@ -519,9 +700,20 @@ public final class SyncBench {
         }
     }
 
-    /** One COPY text line: municipality, the record's columns (op dropped, or those in {@code pick}), sequence. */
-    private static void writeCopyLine(OutputStream out, StringBuilder sb, String m, long seq, String[] fields,
-                                      int[] pick, boolean[] dates, boolean[] flags) throws IOException {
+    /**
+     * One COPY text line: municipality, the record's columns (op dropped, or those in {@code
+     * pick}), sequence.
+     */
+    private static void writeCopyLine(
+            OutputStream out,
+            StringBuilder sb,
+            String m,
+            long seq,
+            String[] fields,
+            int[] pick,
+            boolean[] dates,
+            boolean[] flags)
+            throws IOException {
         sb.setLength(0);
         sb.append(m);
         int n = pick == null ? fields.length - 1 : pick.length;
@@ -566,15 +758,26 @@ public final class SyncBench {
         void stop(SyncBench bench, String name, String db, long records, long rows) {
             double seconds = (System.nanoTime() - start) / 1e9;
             heap.close();
-            bench.rows.add(new String[] {name, db, Long.toString(records), Long.toString(rows),
-                String.format(Locale.ROOT, "%.1f", seconds),
-                String.format(Locale.ROOT, "%,d", Math.round(records / seconds)),
-                Long.toString(heap.peakUsed() >> 20), Long.toString(heap.peakAfterGc() >> 20),
-                Long.toString(heap.peakCommitted() >> 20), Long.toString(peakRssKb() >> 10)});
+            bench.rows.add(
+                    new String[] {
+                        name,
+                        db,
+                        Long.toString(records),
+                        Long.toString(rows),
+                        String.format(Locale.ROOT, "%.1f", seconds),
+                        String.format(Locale.ROOT, "%,d", Math.round(records / seconds)),
+                        Long.toString(heap.peakUsed() >> 20),
+                        Long.toString(heap.peakAfterGc() >> 20),
+                        Long.toString(heap.peakCommitted() >> 20),
+                        Long.toString(peakRssKb() >> 10)
+                    });
         }
     }
 
-    /** Resets VmHWM (Linux: "5" into clear_refs); if the kernel refuses, VmHWM stays the process's peak. */
+    /**
+     * Resets VmHWM (Linux: "5" into clear_refs); if the kernel refuses, VmHWM stays the process's
+     * peak.
+     */
     private static void resetPeakRss() {
         try {
             Files.writeString(Path.of("/proc/self/clear_refs"), "5");
@@ -598,8 +801,18 @@ public final class SyncBench {
 
     // ---- output ----
 
-    private static final String[] COLUMNS = {"phase", "database", "records", "rows written", "wall s", "records/s",
-        "peak heap MB", "heap after GC MB", "heap committed MB", "peak RSS MB"};
+    private static final String[] COLUMNS = {
+        "phase",
+        "database",
+        "records",
+        "rows written",
+        "wall s",
+        "records/s",
+        "peak heap MB",
+        "heap after GC MB",
+        "heap committed MB",
+        "peak RSS MB"
+    };
 
     private void printTable(PrintStream out) {
         MarkdownTable.print(out, COLUMNS, rows, 2);
@@ -617,18 +830,25 @@ public final class SyncBench {
             throw new IllegalArgumentException("--db-url must be an H2 or PostgreSQL JDBC URL");
         }
         try {
-            if (Integer.parseInt(v.getOrDefault("residents", "3800000")) < CityGenerator.MIN_RESIDENTS) {
-                throw new IllegalArgumentException("--residents must be at least " + CityGenerator.MIN_RESIDENTS);
+            if (Integer.parseInt(v.getOrDefault("residents", "3800000"))
+                    < CityGenerator.MIN_RESIDENTS) {
+                throw new IllegalArgumentException(
+                        "--residents must be at least " + CityGenerator.MIN_RESIDENTS);
             }
             Long.parseLong(v.getOrDefault("seed", "1"));
-            if (Integer.parseInt(v.getOrDefault("deltas", "20")) < 0 || Integer.parseInt(v.getOrDefault("delta-size", "200")) < 1) {
-                throw new IllegalArgumentException("--deltas must be 0 or more, --delta-size 1 or more");
+            if (Integer.parseInt(v.getOrDefault("deltas", "20")) < 0
+                    || Integer.parseInt(v.getOrDefault("delta-size", "200")) < 1) {
+                throw new IllegalArgumentException(
+                        "--deltas must be 0 or more, --delta-size 1 or more");
             }
             LocalDate.parse(v.getOrDefault("today", "2026-11-25"));
         } catch (NumberFormatException | DateTimeParseException e) {
-            throw new IllegalArgumentException("--residents, --seed, --deltas and --delta-size must be numbers, --today yyyy-MM-dd");
+            throw new IllegalArgumentException(
+                    "--residents, --seed, --deltas and --delta-size must be numbers, --today yyyy-MM-dd");
         }
-        if (!ExportFormat.MUNICIPALITY.matcher(v.getOrDefault("municipality", "011002")).matches()) {
+        if (!ExportFormat.MUNICIPALITY
+                .matcher(v.getOrDefault("municipality", "011002"))
+                .matches()) {
             throw new IllegalArgumentException("--municipality must be a 6-digit 団体コード");
         }
         for (String k : List.of("read", "reset")) {

@@ -69,21 +69,31 @@ import org.bouncycastle.operator.OperatorCreationException;
 import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 
 /**
- * The demo key set of every party (issue #7): a demo CA, an X.509 certificate and an OpenPGP key pair
- * per party, written into one folder (default {@code data/keys/}, never committed). Demo keys only:
- * a production hub is given its keys as files named in the configuration (docs/keys.md).
+ * The demo key set of every party (issue #7): a demo CA, an X.509 certificate and an OpenPGP key
+ * pair per party, written into one folder (default {@code data/keys/}, never committed). Demo keys
+ * only: a production hub is given its keys as files named in the configuration (docs/keys.md).
  *
  * <p>Files: {@code ca.crt}, {@code truststore.p12} (the CA), per party {@code <party>.p12} (key and
- * chain), {@code <party>.crt}, {@code <party>.pgp.pub}, {@code <party>.pgp.sec} (armored, the secret
- * key protected by the password), {@code public-keyring.asc} (all public keys) and {@code README.txt}.
- * X.509 keys are EC P-256; OpenPGP keys are RSA 3072 (a signing primary key and an encryption subkey)
- * as every gpg 2.2 imports them. Passwords and private keys are never logged or returned.
+ * chain), {@code <party>.crt}, {@code <party>.pgp.pub}, {@code <party>.pgp.sec} (armored, the
+ * secret key protected by the password), {@code public-keyring.asc} (all public keys) and {@code
+ * README.txt}. X.509 keys are EC P-256; OpenPGP keys are RSA 3072 (a signing primary key and an
+ * encryption subkey) as every gpg 2.2 imports them. Passwords and private keys are never logged or
+ * returned.
  */
 public final class DemoKeys {
 
     /** Every party, in the order the files are written. */
-    public static final List<String> PARTIES = List.of(
-            "hub", "juki", "inkan", "zei", "koseki-registry", "koseki-server", "centre", "finance", "operator");
+    public static final List<String> PARTIES =
+            List.of(
+                    "hub",
+                    "juki",
+                    "inkan",
+                    "zei",
+                    "koseki-registry",
+                    "koseki-server",
+                    "centre",
+                    "finance",
+                    "operator");
 
     /** The at-rest key file: AES-256 keys for data the hub holds between steps (docs/keys.md). */
     public static final String AT_REST_KEYS = "at-rest.keys";
@@ -103,21 +113,30 @@ public final class DemoKeys {
 
     private static final BouncyCastleProvider BC = new BouncyCastleProvider();
 
-    private DemoKeys() {
-    }
+    private DemoKeys() {}
 
-    /** What one party got. Fingerprints are SHA-256 of the DER certificate and the OpenPGP v4 fingerprint. */
-    public record PartyKeys(String party, String x509Sha256, String pgpFingerprint, String pgpUserId) {
-    }
+    /**
+     * What one party got. Fingerprints are SHA-256 of the DER certificate and the OpenPGP v4
+     * fingerprint.
+     */
+    public record PartyKeys(
+            String party, String x509Sha256, String pgpFingerprint, String pgpUserId) {}
 
     /**
      * The outcome of {@link #generate}: {@code generated} false means the complete set was already
      * there and nothing was written ({@code parties} and {@code caSha256} are then empty).
      */
-    public record Result(Path dir, boolean generated, List<String> files, String caSha256, List<PartyKeys> parties) {
-    }
+    public record Result(
+            Path dir,
+            boolean generated,
+            List<String> files,
+            String caSha256,
+            List<PartyKeys> parties) {}
 
-    /** The password: system property {@code kofu.keys.password}, else KOFU_KEYS_PASSWORD, else the demo default. */
+    /**
+     * The password: system property {@code kofu.keys.password}, else KOFU_KEYS_PASSWORD, else the
+     * demo default.
+     */
     public static char[] configuredPassword() {
         return Tls.configuredPassword();
     }
@@ -126,7 +145,12 @@ public final class DemoKeys {
     public static List<String> fileNames() {
         List<String> names = new ArrayList<>(List.of("ca.crt", "truststore.p12"));
         for (String party : PARTIES) {
-            names.addAll(List.of(party + ".crt", party + ".p12", party + ".pgp.pub", party + ".pgp.sec"));
+            names.addAll(
+                    List.of(
+                            party + ".crt",
+                            party + ".p12",
+                            party + ".pgp.pub",
+                            party + ".pgp.sec"));
         }
         names.addAll(List.of("public-keyring.asc", AT_REST_KEYS, "README.txt"));
         return names;
@@ -143,10 +167,10 @@ public final class DemoKeys {
     }
 
     /**
-     * Writes the demo key set into {@code dir} (created if needed). Idempotent: when the complete set
-     * is there and {@code force} is false nothing is written. An incomplete set is replaced as a
-     * whole (its certificates would not share one CA). Certificates are valid from one hour before
-     * {@code clock}'s now (for clock skew): the CA ten years, the parties five.
+     * Writes the demo key set into {@code dir} (created if needed). Idempotent: when the complete
+     * set is there and {@code force} is false nothing is written. An incomplete set is replaced as
+     * a whole (its certificates would not share one CA). Certificates are valid from one hour
+     * before {@code clock}'s now (for clock skew): the CA ten years, the parties five.
      */
     public static Result generate(Path dir, char[] password, boolean force, Clock clock) {
         if (!force && isComplete(dir)) {
@@ -170,11 +194,21 @@ public final class DemoKeys {
 
         KeyPair caKeys = ecKeyPair(random);
         X500Name caName = new X500Name("CN=Kofu Hub Demo CA,O=Kofu Hub Demo,C=JP");
-        X509v3CertificateBuilder cab = new JcaX509v3CertificateBuilder(caName, serial(random),
-                Date.from(notBefore), Date.from(notBefore.plus(CA_VALIDITY)), caName, caKeys.getPublic());
+        X509v3CertificateBuilder cab =
+                new JcaX509v3CertificateBuilder(
+                        caName,
+                        serial(random),
+                        Date.from(notBefore),
+                        Date.from(notBefore.plus(CA_VALIDITY)),
+                        caName,
+                        caKeys.getPublic());
         cab.addExtension(Extension.basicConstraints, true, new BasicConstraints(0));
-        cab.addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.keyCertSign | KeyUsage.cRLSign));
-        cab.addExtension(Extension.subjectKeyIdentifier, false, ext.createSubjectKeyIdentifier(caKeys.getPublic()));
+        cab.addExtension(
+                Extension.keyUsage, true, new KeyUsage(KeyUsage.keyCertSign | KeyUsage.cRLSign));
+        cab.addExtension(
+                Extension.subjectKeyIdentifier,
+                false,
+                ext.createSubjectKeyIdentifier(caKeys.getPublic()));
         X509Certificate ca = sign(cab, caKeys);
         writeString(dir, "ca.crt", pem(ca), files);
 
@@ -189,21 +223,46 @@ public final class DemoKeys {
         rsa.initialize(3072, random);
         for (String party : PARTIES) {
             KeyPair keys = ecKeyPair(random);
-            X509v3CertificateBuilder b = new JcaX509v3CertificateBuilder(ca, serial(random), Date.from(notBefore),
-                    Date.from(notBefore.plus(PARTY_VALIDITY)),
-                    new X500Name("CN=" + party + ",O=Kofu Hub Demo,C=JP"), keys.getPublic());
+            X509v3CertificateBuilder b =
+                    new JcaX509v3CertificateBuilder(
+                            ca,
+                            serial(random),
+                            Date.from(notBefore),
+                            Date.from(notBefore.plus(PARTY_VALIDITY)),
+                            new X500Name("CN=" + party + ",O=Kofu Hub Demo,C=JP"),
+                            keys.getPublic());
             b.addExtension(Extension.basicConstraints, true, new BasicConstraints(false));
-            b.addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.digitalSignature | KeyUsage.keyAgreement));
-            b.addExtension(Extension.subjectKeyIdentifier, false, ext.createSubjectKeyIdentifier(keys.getPublic()));
-            b.addExtension(Extension.authorityKeyIdentifier, false, ext.createAuthorityKeyIdentifier(ca));
+            b.addExtension(
+                    Extension.keyUsage,
+                    true,
+                    new KeyUsage(KeyUsage.digitalSignature | KeyUsage.keyAgreement));
+            b.addExtension(
+                    Extension.subjectKeyIdentifier,
+                    false,
+                    ext.createSubjectKeyIdentifier(keys.getPublic()));
+            b.addExtension(
+                    Extension.authorityKeyIdentifier, false, ext.createAuthorityKeyIdentifier(ca));
             if (SERVERS.contains(party)) {
-                b.addExtension(Extension.extendedKeyUsage, false, new ExtendedKeyUsage(
-                        new KeyPurposeId[] {KeyPurposeId.id_kp_serverAuth, KeyPurposeId.id_kp_clientAuth}));
-                b.addExtension(Extension.subjectAlternativeName, false, new GeneralNames(new GeneralName[] {
-                        new GeneralName(GeneralName.dNSName, "localhost"),
-                        new GeneralName(GeneralName.iPAddress, "127.0.0.1")}));
+                b.addExtension(
+                        Extension.extendedKeyUsage,
+                        false,
+                        new ExtendedKeyUsage(
+                                new KeyPurposeId[] {
+                                    KeyPurposeId.id_kp_serverAuth, KeyPurposeId.id_kp_clientAuth
+                                }));
+                b.addExtension(
+                        Extension.subjectAlternativeName,
+                        false,
+                        new GeneralNames(
+                                new GeneralName[] {
+                                    new GeneralName(GeneralName.dNSName, "localhost"),
+                                    new GeneralName(GeneralName.iPAddress, "127.0.0.1")
+                                }));
             } else {
-                b.addExtension(Extension.extendedKeyUsage, false, new ExtendedKeyUsage(KeyPurposeId.id_kp_clientAuth));
+                b.addExtension(
+                        Extension.extendedKeyUsage,
+                        false,
+                        new ExtendedKeyUsage(KeyPurposeId.id_kp_clientAuth));
             }
             X509Certificate cert = sign(b, caKeys);
             writeString(dir, party + ".crt", pem(cert), files);
@@ -213,33 +272,60 @@ public final class DemoKeys {
             writeKeyStore(dir, party + ".p12", p12, password, files);
 
             String userId = party + "@" + PGP_DOMAIN;
-            PGPKeyRingGenerator gen = pgpKeyRing(userId, rsa.generateKeyPair(), rsa.generateKeyPair(),
-                    Date.from(notBefore), password, random);
+            PGPKeyRingGenerator gen =
+                    pgpKeyRing(
+                            userId,
+                            rsa.generateKeyPair(),
+                            rsa.generateKeyPair(),
+                            Date.from(notBefore),
+                            password,
+                            random);
             PGPPublicKeyRing pub = gen.generatePublicKeyRing();
             PGPSecretKeyRing sec = gen.generateSecretKeyRing();
             writeBytes(dir, party + ".pgp.pub", armored(out -> pub.encode(out, true)), files);
             writeBytes(dir, party + ".pgp.sec", armored(sec::encode), files);
             publicRings.put(party, pub);
-            parties.add(new PartyKeys(party, sha256(cert), pgpFingerprint(pub.getPublicKey()), userId));
+            parties.add(
+                    new PartyKeys(party, sha256(cert), pgpFingerprint(pub.getPublicKey()), userId));
         }
-        writeBytes(dir, "public-keyring.asc", armored(out -> {
-            for (PGPPublicKeyRing ring : publicRings.values()) {
-                ring.encode(out, true);
-            }
-        }), files);
+        writeBytes(
+                dir,
+                "public-keyring.asc",
+                armored(
+                        out -> {
+                            for (PGPPublicKeyRing ring : publicRings.values()) {
+                                ring.encode(out, true);
+                            }
+                        }),
+                files);
         byte[] aes = new byte[32];
         random.nextBytes(aes);
-        writeString(dir, AT_REST_KEYS, "# AES-256 keys for data at rest, one per line: <key id>=<base64 key>. The last line\n"
-                + "# encrypts; every line decrypts (key rotation: append a new key, remove an old one when\n"
-                + "# nothing encrypted with it is left). Demo key set only.\n"
-                + "demo-" + java.time.format.DateTimeFormatter.ofPattern("yyyyMMdd").withZone(java.time.ZoneOffset.UTC)
-                        .format(notBefore) + "=" + java.util.Base64.getEncoder().encodeToString(aes) + "\n", files);
+        writeString(
+                dir,
+                AT_REST_KEYS,
+                "# AES-256 keys for data at rest, one per line: <key id>=<base64 key>. The last line\n"
+                        + "# encrypts; every line decrypts (key rotation: append a new key, remove an old one when\n"
+                        + "# nothing encrypted with it is left). Demo key set only.\n"
+                        + "demo-"
+                        + java.time.format.DateTimeFormatter.ofPattern("yyyyMMdd")
+                                .withZone(java.time.ZoneOffset.UTC)
+                                .format(notBefore)
+                        + "="
+                        + java.util.Base64.getEncoder().encodeToString(aes)
+                        + "\n",
+                files);
         writeString(dir, "README.txt", readme(notBefore), files);
         return new Result(dir, true, List.copyOf(files), sha256(ca), List.copyOf(parties));
     }
 
-    public static PGPKeyRingGenerator pgpKeyRing(String userId, KeyPair signing, KeyPair encryption, Date created,
-                                                  char[] password, SecureRandom random) throws PGPException {
+    public static PGPKeyRingGenerator pgpKeyRing(
+            String userId,
+            KeyPair signing,
+            KeyPair encryption,
+            Date created,
+            char[] password,
+            SecureRandom random)
+            throws PGPException {
         PGPKeyPair primary = new JcaPGPKeyPair(PGPPublicKey.RSA_GENERAL, signing, created);
         PGPKeyPair sub = new JcaPGPKeyPair(PGPPublicKey.RSA_GENERAL, encryption, created);
         var digests = new JcaPGPDigestCalculatorProviderBuilder().setProvider(BC).build();
@@ -247,21 +333,34 @@ public final class DemoKeys {
 
         PGPSignatureSubpacketGenerator primaryPackets = new PGPSignatureSubpacketGenerator();
         primaryPackets.setKeyFlags(false, KeyFlags.CERTIFY_OTHER | KeyFlags.SIGN_DATA);
-        primaryPackets.setPreferredSymmetricAlgorithms(false,
+        primaryPackets.setPreferredSymmetricAlgorithms(
+                false,
                 new int[] {SymmetricKeyAlgorithmTags.AES_256, SymmetricKeyAlgorithmTags.AES_128});
-        primaryPackets.setPreferredHashAlgorithms(false,
-                new int[] {HashAlgorithmTags.SHA256, HashAlgorithmTags.SHA512});
+        primaryPackets.setPreferredHashAlgorithms(
+                false, new int[] {HashAlgorithmTags.SHA256, HashAlgorithmTags.SHA512});
         primaryPackets.setFeature(false, Features.FEATURE_MODIFICATION_DETECTION);
         PGPSignatureSubpacketGenerator subPackets = new PGPSignatureSubpacketGenerator();
         subPackets.setKeyFlags(false, KeyFlags.ENCRYPT_COMMS | KeyFlags.ENCRYPT_STORAGE);
 
-        PGPKeyRingGenerator gen = new PGPKeyRingGenerator(PGPSignature.POSITIVE_CERTIFICATION, primary, userId, sha1,
-                primaryPackets.generate(), null,
-                new JcaPGPContentSignerBuilder(primary.getPublicKey().getAlgorithm(), HashAlgorithmTags.SHA256)
-                        .setProvider(BC),
-                new JcePBESecretKeyEncryptorBuilder(SymmetricKeyAlgorithmTags.AES_256,
-                        digests.get(HashAlgorithmTags.SHA256), 0x60)
-                        .setProvider(BC).setSecureRandom(random).build(password));
+        PGPKeyRingGenerator gen =
+                new PGPKeyRingGenerator(
+                        PGPSignature.POSITIVE_CERTIFICATION,
+                        primary,
+                        userId,
+                        sha1,
+                        primaryPackets.generate(),
+                        null,
+                        new JcaPGPContentSignerBuilder(
+                                        primary.getPublicKey().getAlgorithm(),
+                                        HashAlgorithmTags.SHA256)
+                                .setProvider(BC),
+                        new JcePBESecretKeyEncryptorBuilder(
+                                        SymmetricKeyAlgorithmTags.AES_256,
+                                        digests.get(HashAlgorithmTags.SHA256),
+                                        0x60)
+                                .setProvider(BC)
+                                .setSecureRandom(random)
+                                .build(password));
         gen.addSubKey(sub, subPackets.generate(), null);
         return gen;
     }
@@ -283,8 +382,10 @@ public final class DemoKeys {
 
                 Parties: %s
                 Run `./kofu keys --force` to make a new set.
-                """.formatted(notBefore.atOffset(ZoneOffset.UTC).toLocalDate(),
-                String.join(", ", PARTIES));
+                """
+                .formatted(
+                        notBefore.atOffset(ZoneOffset.UTC).toLocalDate(),
+                        String.join(", ", PARTIES));
     }
 
     private static KeyPair ecKeyPair(SecureRandom random) throws GeneralSecurityException {
@@ -299,8 +400,13 @@ public final class DemoKeys {
 
     private static X509Certificate sign(X509v3CertificateBuilder builder, KeyPair issuer)
             throws OperatorCreationException, GeneralSecurityException {
-        ContentSigner signer = new JcaContentSignerBuilder("SHA256withECDSA").setProvider(BC).build(issuer.getPrivate());
-        return new JcaX509CertificateConverter().setProvider(BC).getCertificate(builder.build(signer));
+        ContentSigner signer =
+                new JcaContentSignerBuilder("SHA256withECDSA")
+                        .setProvider(BC)
+                        .build(issuer.getPrivate());
+        return new JcaX509CertificateConverter()
+                .setProvider(BC)
+                .getCertificate(builder.build(signer));
     }
 
     private static String pem(Object o) throws IOException {
@@ -317,13 +423,17 @@ public final class DemoKeys {
 
     private static byte[] armored(Encoder encoder) throws IOException {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        try (ArmoredOutputStream armor = ArmoredOutputStream.builder().clearHeaders().build(bytes)) {
+        try (ArmoredOutputStream armor =
+                ArmoredOutputStream.builder().clearHeaders().build(bytes)) {
             encoder.encode(armor);
         }
         return bytes.toByteArray();
     }
 
-    /** SHA-256 of the DER certificate, colon-separated upper-case hex (as {@code openssl x509 -fingerprint}). */
+    /**
+     * SHA-256 of the DER certificate, colon-separated upper-case hex (as {@code openssl x509
+     * -fingerprint}).
+     */
     public static String sha256(X509Certificate cert) {
         try {
             byte[] d = MessageDigest.getInstance("SHA-256").digest(cert.getEncoded());
@@ -333,36 +443,49 @@ public final class DemoKeys {
         }
     }
 
-    /** The OpenPGP fingerprint, upper-case hex without spaces (as {@code gpg --with-colons} prints it). */
+    /**
+     * The OpenPGP fingerprint, upper-case hex without spaces (as {@code gpg --with-colons} prints
+     * it).
+     */
     public static String pgpFingerprint(PGPPublicKey key) {
         return HexFormat.of().withUpperCase().formatHex(key.getFingerprint());
     }
 
-    private static void writeKeyStore(Path dir, String name, KeyStore ks, char[] password, List<String> files)
+    private static void writeKeyStore(
+            Path dir, String name, KeyStore ks, char[] password, List<String> files)
             throws IOException, GeneralSecurityException {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ks.store(out, password);
         writeBytes(dir, name, out.toByteArray(), files);
     }
 
-    private static void writeString(Path dir, String name, String text, List<String> files) throws IOException {
+    private static void writeString(Path dir, String name, String text, List<String> files)
+            throws IOException {
         writeBytes(dir, name, text.getBytes(StandardCharsets.US_ASCII), files);
     }
 
     /** Written to a temporary name first, then moved, so a reader never sees half a file. */
-    private static void writeBytes(Path dir, String name, byte[] bytes, List<String> files) throws IOException {
+    private static void writeBytes(Path dir, String name, byte[] bytes, List<String> files)
+            throws IOException {
         Path tmp = dir.resolve(name + ".tmp");
         Files.deleteIfExists(tmp);
         Files.write(tmp, bytes);
-        if ((name.endsWith(".p12") && !name.equals("truststore.p12")) || name.endsWith(".sec") || name.equals(AT_REST_KEYS)) {
-            // private keys: readable by the owner only, where the file system knows POSIX permissions
+        if ((name.endsWith(".p12") && !name.equals("truststore.p12"))
+                || name.endsWith(".sec")
+                || name.equals(AT_REST_KEYS)) {
+            // private keys: readable by the owner only, where the file system knows POSIX
+            // permissions
             try {
                 Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rw-------"));
             } catch (UnsupportedOperationException ignored) {
                 // e.g. Windows
             }
         }
-        Files.move(tmp, dir.resolve(name), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        Files.move(
+                tmp,
+                dir.resolve(name),
+                StandardCopyOption.REPLACE_EXISTING,
+                StandardCopyOption.ATOMIC_MOVE);
         files.add(name);
     }
 }

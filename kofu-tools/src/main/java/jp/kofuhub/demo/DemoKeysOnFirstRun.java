@@ -12,11 +12,11 @@ import org.springframework.core.annotation.Order;
 import org.springframework.stereotype.Component;
 
 /**
- * The hub's first start in the demo writes the demo key set ({@link DemoKeys}) into
- * {@code kofu.keys.dir} when it is not complete there. Rule: only when
- * {@code kofu.keys.generate-if-missing} is true (default) <em>and</em> {@code kofu.demo.enabled} is
- * true, so test hubs (demo off) and production hubs (demo off; keys supplied as files) never write
- * keys. Runs before the other runners (the demo city), so they find the keys.
+ * The hub's first start in the demo writes the demo key set ({@link DemoKeys}) into {@code
+ * kofu.keys.dir} when it is not complete there. Rule: only when {@code
+ * kofu.keys.generate-if-missing} is true (default) <em>and</em> {@code kofu.demo.enabled} is true,
+ * so test hubs (demo off) and production hubs (demo off; keys supplied as files) never write keys.
+ * Runs before the other runners (the demo city), so they find the keys.
  */
 @Component
 @Order(Ordered.HIGHEST_PRECEDENCE)
@@ -29,10 +29,11 @@ public class DemoKeysOnFirstRun implements KeysOnFirstRun, ApplicationRunner {
     private final boolean generateIfMissing;
     private final boolean demo;
 
-    public DemoKeysOnFirstRun(@Value("${kofu.keys.dir:" + DemoKeys.DEFAULT_DIR + "}") String dir,
-                          @Value("${kofu.keys.password:" + DemoKeys.DEFAULT_PASSWORD + "}") String password,
-                          @Value("${kofu.keys.generate-if-missing:false}") boolean generateIfMissing,
-                          @Value("${kofu.demo.enabled:false}") boolean demo) {
+    public DemoKeysOnFirstRun(
+            @Value("${kofu.keys.dir:" + DemoKeys.DEFAULT_DIR + "}") String dir,
+            @Value("${kofu.keys.password:" + DemoKeys.DEFAULT_PASSWORD + "}") String password,
+            @Value("${kofu.keys.generate-if-missing:false}") boolean generateIfMissing,
+            @Value("${kofu.demo.enabled:false}") boolean demo) {
         this.dir = Path.of(dir);
         this.password = password;
         this.generateIfMissing = generateIfMissing;
@@ -50,8 +51,8 @@ public class DemoKeysOnFirstRun implements KeysOnFirstRun, ApplicationRunner {
     }
 
     /**
-     * Writes the demo set now if this hub should (called early by the beans that need keys, e.g. the
-     * certificate signer, so the first demo start already signs; idempotent).
+     * Writes the demo set now if this hub should (called early by the beans that need keys, e.g.
+     * the certificate signer, so the first demo start already signs; idempotent).
      */
     @Override
     public synchronized void ensure() {
@@ -60,8 +61,11 @@ public class DemoKeysOnFirstRun implements KeysOnFirstRun, ApplicationRunner {
         }
         DemoKeys.Result r = DemoKeys.generate(dir, password.toCharArray(), false);
         if (r.generated()) {
-            LOG.info("wrote the demo key set (demo only, not for production) to {}: {} files, CA SHA-256 {}",
-                    dir.toAbsolutePath(), r.files().size(), r.caSha256());
+            LOG.info(
+                    "wrote the demo key set (demo only, not for production) to {}: {} files, CA SHA-256 {}",
+                    dir.toAbsolutePath(),
+                    r.files().size(),
+                    r.caSha256());
         }
     }
 }

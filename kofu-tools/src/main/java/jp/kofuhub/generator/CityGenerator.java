@@ -1,13 +1,5 @@
 package jp.kofuhub.generator;
 
-import jp.kofuhub.registry.AtenaNumber;
-import jp.kofuhub.registry.EraDate;
-import jp.kofuhub.registry.ExportFormat;
-import jp.kofuhub.registry.ExportHeader;
-import jp.kofuhub.registry.ExportWriter;
-import jp.kofuhub.registry.MyNumber;
-import jp.kofuhub.registry.RecordType;
-
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.nio.charset.Charset;
@@ -29,22 +21,29 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
+import jp.kofuhub.registry.AtenaNumber;
+import jp.kofuhub.registry.EraDate;
+import jp.kofuhub.registry.ExportFormat;
+import jp.kofuhub.registry.ExportHeader;
+import jp.kofuhub.registry.ExportWriter;
+import jp.kofuhub.registry.MyNumber;
+import jp.kofuhub.registry.RecordType;
 
 /**
  * Writes a synthetic 住民基本台帳 export of a fictional version of a city: one FULL snapshot and five
  * DELTA files (birth, move-in, 転出予定, completed move-out, death), plus a {@code cards.csv} that
  * names the certificate serials a demo or a test can present at a kiosk. It also writes the other
- * in-house systems' exports of the same people: the 印鑑登録システム's ({@link InkanExport}: a FULL of
- * seal registrations and a DELTA cancelling one seal) and the 税務システム's ({@link ZeiExport}: a FULL
- * of the current 年度's tax records).
+ * in-house systems' exports of the same people: the 印鑑登録システム's ({@link InkanExport}: a FULL of seal
+ * registrations and a DELTA cancelling one seal) and the 税務システム's ({@link ZeiExport}: a FULL of the
+ * current 年度's tax records).
  *
- * <p>Why it exists: the hub must never see real personal data outside production, yet its tests
- * and demos need data that looks and misbehaves like a real registry — variant and non-BMP kanji,
- * CP932 trouble characters, foreign residents, suppressed persons, half-finished moves. Everything
- * here is invented; only place names are real-sounding.
+ * <p>Why it exists: the hub must never see real personal data outside production, yet its tests and
+ * demos need data that looks and misbehaves like a real registry — variant and non-BMP kanji, CP932
+ * trouble characters, foreign residents, suppressed persons, half-finished moves. Everything here
+ * is invented; only place names are real-sounding.
  *
- * <p>Design constraints: output is byte-identical for the same arguments (one seeded
- * {@link SplittableRandom}, {@code created-at} derived from {@code today}), and generation streams
+ * <p>Design constraints: output is byte-identical for the same arguments (one seeded {@link
+ * SplittableRandom}, {@code created-at} derived from {@code today}), and generation streams
  * household by household so that a city of four million residents runs in a small heap. The deltas
  * refer only to the handful of people remembered from the fixed scenario households written first.
  * The seal and tax snapshots are written alongside the 住民記録 snapshot, household by household, each
@@ -55,16 +54,20 @@ public final class CityGenerator {
 
     /** The fixed scenario households alone hold this many residents. */
     public static final int MIN_RESIDENTS = 18;
+
     public static final String SOURCE = "JUKI";
-    /** The font seal images are drawn with, relative to the working directory (the project root). */
+
+    /**
+     * The font seal images are drawn with, relative to the working directory (the project root).
+     */
     public static final Path DEFAULT_SEAL_FONT = Path.of("fonts/ipaexm.ttf");
 
     /**
-     * What was written. {@code files} in apply order within each source: JUKI 1–6, INKAN 1–2, ZEI 1.
-     * Counts refer to the FULL snapshots. Serials are empty strings when the sample does not exist in
-     * this output ({@code rareGlyphSerial} under CP932, where 𠮷 becomes 吉). The showcase holder has
-     * a valid seal, the showcase spouse ({@code showcaseSpouseSerial}) none; {@code cancelledSealSerial}
-     * is the card of the person whose only valid seal INKAN DELTA 2 cancels.
+     * What was written. {@code files} in apply order within each source: JUKI 1–6, INKAN 1–2, ZEI
+     * 1. Counts refer to the FULL snapshots. Serials are empty strings when the sample does not
+     * exist in this output ({@code rareGlyphSerial} under CP932, where 𠮷 becomes 吉). The showcase
+     * holder has a valid seal, the showcase spouse ({@code showcaseSpouseSerial}) none; {@code
+     * cancelledSealSerial} is the card of the person whose only valid seal INKAN DELTA 2 cancels.
      */
     public record Result(
             List<Path> files,
@@ -92,46 +95,106 @@ public final class CityGenerator {
     }
 
     /** Writes into {@code outDir} and {@code cards.csv} next to it ({@code outDir.getParent()}). */
-    public static Result generate(Path outDir, String municipality, int residents, long seed, Charset charset,
-                                  LocalDate today) throws IOException {
-        Path parent = outDir.getParent() != null ? outDir.getParent() : outDir.toAbsolutePath().getParent();
-        return generate(outDir, municipality, residents, seed, charset, today, parent.resolve("cards.csv"));
-    }
-
-    /** Writes into {@code outDir} and the card list to {@code cardsCsv}; seals drawn with {@link #DEFAULT_SEAL_FONT}. */
-    public static Result generate(Path outDir, String municipality, int residents, long seed, Charset charset,
-                                  LocalDate today, Path cardsCsv) throws IOException {
-        return generate(outDir, municipality, residents, seed, charset, today, cardsCsv, DEFAULT_SEAL_FONT);
-    }
-
-    /**
-     * Writes into {@code outDir} and the card list to {@code cardsCsv}; seal images are drawn with the
-     * TrueType font {@code sealFont} (a relative path is resolved against the working directory).
-     */
-    public static Result generate(Path outDir, String municipality, int residents, long seed, Charset charset,
-                                  LocalDate today, Path cardsCsv, Path sealFont) throws IOException {
-        return generate(outDir, municipality, residents, seed, charset, today, cardsCsv, sealFont, true);
+    public static Result generate(
+            Path outDir,
+            String municipality,
+            int residents,
+            long seed,
+            Charset charset,
+            LocalDate today)
+            throws IOException {
+        Path parent =
+                outDir.getParent() != null
+                        ? outDir.getParent()
+                        : outDir.toAbsolutePath().getParent();
+        return generate(
+                outDir, municipality, residents, seed, charset, today, parent.resolve("cards.csv"));
     }
 
     /**
-     * As above; with {@code sealsAndTax} false only the resident registry's (JUKI) files are written —
-     * for scale runs, where the seal images alone would be gigabytes.
+     * Writes into {@code outDir} and the card list to {@code cardsCsv}; seals drawn with {@link
+     * #DEFAULT_SEAL_FONT}.
      */
-    public static Result generate(Path outDir, String municipality, int residents, long seed, Charset charset,
-                                  LocalDate today, Path cardsCsv, Path sealFont, boolean sealsAndTax) throws IOException {
-        return generate(outDir, municipality, residents, seed, charset, today, cardsCsv, sealFont, sealsAndTax, false);
+    public static Result generate(
+            Path outDir,
+            String municipality,
+            int residents,
+            long seed,
+            Charset charset,
+            LocalDate today,
+            Path cardsCsv)
+            throws IOException {
+        return generate(
+                outDir, municipality, residents, seed, charset, today, cardsCsv, DEFAULT_SEAL_FONT);
     }
 
     /**
-     * As above; with {@code myNumbers} the JUKI files also carry an {@code N} record (個人番号, contract
-     * 1.2) for every resident: the FULL one per resident after the household's serials, DELTAs 2 and 3
-     * one per newcomer. The numbers are invented (a seeded bijection of the 宛名番号 with a valid check
-     * digit) and drawn from no random stream, so every other line stays as without the option. Off by
-     * default: only a municipality whose profile prints 個人番号 accepts them.
+     * Writes into {@code outDir} and the card list to {@code cardsCsv}; seal images are drawn with
+     * the TrueType font {@code sealFont} (a relative path is resolved against the working
+     * directory).
      */
-    public static Result generate(Path outDir, String municipality, int residents, long seed, Charset charset,
-                                  LocalDate today, Path cardsCsv, Path sealFont, boolean sealsAndTax,
-                                  boolean myNumbers) throws IOException {
+    public static Result generate(
+            Path outDir,
+            String municipality,
+            int residents,
+            long seed,
+            Charset charset,
+            LocalDate today,
+            Path cardsCsv,
+            Path sealFont)
+            throws IOException {
+        return generate(
+                outDir, municipality, residents, seed, charset, today, cardsCsv, sealFont, true);
+    }
+
+    /**
+     * As above; with {@code sealsAndTax} false only the resident registry's (JUKI) files are
+     * written — for scale runs, where the seal images alone would be gigabytes.
+     */
+    public static Result generate(
+            Path outDir,
+            String municipality,
+            int residents,
+            long seed,
+            Charset charset,
+            LocalDate today,
+            Path cardsCsv,
+            Path sealFont,
+            boolean sealsAndTax)
+            throws IOException {
+        return generate(
+                outDir,
+                municipality,
+                residents,
+                seed,
+                charset,
+                today,
+                cardsCsv,
+                sealFont,
+                sealsAndTax,
+                false);
+    }
+
+    /**
+     * As above; with {@code myNumbers} the JUKI files also carry an {@code N} record (個人番号,
+     * contract 1.2) for every resident: the FULL one per resident after the household's serials,
+     * DELTAs 2 and 3 one per newcomer. The numbers are invented (a seeded bijection of the 宛名番号
+     * with a valid check digit) and drawn from no random stream, so every other line stays as
+     * without the option. Off by default: only a municipality whose profile prints 個人番号 accepts
+     * them.
+     */
+    public static Result generate(
+            Path outDir,
+            String municipality,
+            int residents,
+            long seed,
+            Charset charset,
+            LocalDate today,
+            Path cardsCsv,
+            Path sealFont,
+            boolean sealsAndTax,
+            boolean myNumbers)
+            throws IOException {
         if (municipality == null || !ExportFormat.MUNICIPALITY.matcher(municipality).matches()) {
             throw new IllegalArgumentException("municipality must be a 6-digit 団体コード");
         }
@@ -174,20 +237,26 @@ public final class CityGenerator {
     private static final String ENGINEER = "技術・人文知識・国際業務";
 
     private static final String IDEOGRAPHIC_SPACE = "\u3000";
+
     /** 𠮷 U+20BB7, outside the BMP and outside CP932. */
     private static final String RARE_YOSHI = new String(Character.toChars(0x20BB7));
+
     /** 〜 U+301C and − U+2212 in their canonical JIS forms; CP932 output converts them. */
     private static final String WAVE_DASH = "\u301C";
+
     private static final String MINUS = "\u2212";
 
     /** Which 戸籍 a member belongs to, to derive 本籍 and 筆頭者. */
-    enum Koseki { COUPLE, SON, PARENTS, OWN }
-
-    private record Spec(String relationship, int age, boolean male, Koseki koseki) {
+    enum Koseki {
+        COUPLE,
+        SON,
+        PARENTS,
+        OWN
     }
 
-    private record Event(String reason, LocalDate date) {
-    }
+    private record Spec(String relationship, int age, boolean male, Koseki koseki) {}
+
+    private record Event(String reason, LocalDate date) {}
 
     // ---- state ----
 
@@ -211,12 +280,15 @@ public final class CityGenerator {
     private CardsCsv cards;
     private InkanExport seals;
     private boolean sealsAndTax = true;
+
     /** Write N records (個人番号) for every resident; off unless asked for. */
     private boolean myNumbers;
+
     private ZeiExport taxes;
 
     /** Role → serial of the sample cards (also the role column of cards.csv). */
     private final Map<String, String> samples = new HashMap<>();
+
     private Person moveOutPlanned;
     private Person movedOut;
     private Person deceased;
@@ -237,13 +309,30 @@ public final class CityGenerator {
         }
     }
 
-    private Result run(Path outDir, int residents, Path cardsCsv, Path sealFont) throws IOException {
+    private Result run(Path outDir, int residents, Path cardsCsv, Path sealFont)
+            throws IOException {
         List<Path> files = new ArrayList<>();
         String cancelledSeal;
         try (CardsCsv csv = new CardsCsv(cardsCsv);
-             InkanExport inkan = new InkanExport(outDir, municipality, charset, today, createdAt(1), seed, sealFont,
-                     text::apply);
-             ZeiExport zei = new ZeiExport(outDir, municipality, charset, today, createdAt(1), seed, text::apply)) {
+                InkanExport inkan =
+                        new InkanExport(
+                                outDir,
+                                municipality,
+                                charset,
+                                today,
+                                createdAt(1),
+                                seed,
+                                sealFont,
+                                text::apply);
+                ZeiExport zei =
+                        new ZeiExport(
+                                outDir,
+                                municipality,
+                                charset,
+                                today,
+                                createdAt(1),
+                                seed,
+                                text::apply)) {
             this.cards = csv;
             this.seals = inkan;
             this.taxes = zei;
@@ -263,11 +352,25 @@ public final class CityGenerator {
                 cancelledSeal = "";
             }
         }
-        return new Result(files, cardsCsv, sample("showcase"), sample("showcasePhone"),
-                sample("moveOutPlanned"), sample("movedOut"), sample("deceased"), sample("child"),
-                sample("householdMemberOfMoveOutPlanned"), sample("rareGlyph"), sample("foreign"),
-                sample("showcaseSpouse"), cancelledSeal, residentCount, householdCount,
-                seals.records(), taxes.records(), taxes.fiscalYear());
+        return new Result(
+                files,
+                cardsCsv,
+                sample("showcase"),
+                sample("showcasePhone"),
+                sample("moveOutPlanned"),
+                sample("movedOut"),
+                sample("deceased"),
+                sample("child"),
+                sample("householdMemberOfMoveOutPlanned"),
+                sample("rareGlyph"),
+                sample("foreign"),
+                sample("showcaseSpouse"),
+                cancelledSeal,
+                residentCount,
+                householdCount,
+                seals.records(),
+                taxes.records(),
+                taxes.fiscalYear());
     }
 
     private String sample(String role) {
@@ -275,14 +378,22 @@ public final class CityGenerator {
     }
 
     private OffsetDateTime createdAt(long sequence) {
-        return OffsetDateTime.of(today, LocalTime.of(9, 0), ZoneOffset.ofHours(9)).plusMinutes(sequence);
+        return OffsetDateTime.of(today, LocalTime.of(9, 0), ZoneOffset.ofHours(9))
+                .plusMinutes(sequence);
     }
 
     // ---- FULL snapshot ----
 
     private Path writeSnapshot(Path outDir, int residents) throws IOException {
-        try (ExportWriter w = new ExportWriter(outDir, municipality, SOURCE, 1, ExportHeader.Kind.FULL,
-                charset, createdAt(1))) {
+        try (ExportWriter w =
+                new ExportWriter(
+                        outDir,
+                        municipality,
+                        SOURCE,
+                        1,
+                        ExportHeader.Kind.FULL,
+                        charset,
+                        createdAt(1))) {
             writeScenarioHouseholds(w);
             int remaining = residents - residentCount;
             while (remaining > 0) {
@@ -294,7 +405,9 @@ public final class CityGenerator {
         }
     }
 
-    /** The fixed households the tests and the demo rely on; always the first seven, always clean. */
+    /**
+     * The fixed households the tests and the demo rely on; always the first seven, always clean.
+     */
     private void writeScenarioHouseholds(ExportWriter w) throws IOException {
         writeHousehold(w, showcaseHousehold());
         writeHousehold(w, moveOutPlannedHousehold());
@@ -306,11 +419,14 @@ public final class CityGenerator {
     }
 
     private Household showcaseHousehold() {
-        Household h = cleanJapanese(List.of(
-                new Spec(HEAD, 45, true, Koseki.COUPLE),
-                new Spec(WIFE, 43, false, Koseki.COUPLE),
-                new Spec(CHILD, 16, rng.nextBoolean(), Koseki.COUPLE),
-                new Spec(CHILD, 12, rng.nextBoolean(), Koseki.COUPLE)), null);
+        Household h =
+                cleanJapanese(
+                        List.of(
+                                new Spec(HEAD, 45, true, Koseki.COUPLE),
+                                new Spec(WIFE, 43, false, Koseki.COUPLE),
+                                new Spec(CHILD, 16, rng.nextBoolean(), Koseki.COUPLE),
+                                new Spec(CHILD, 12, rng.nextBoolean(), Koseki.COUPLE)),
+                        null);
         giveKyuUji(h.members.get(1), true);
         plan(h.members.get(0), "showcase", "showcasePhone");
         plan(h.members.get(1), "showcaseSpouse", null);
@@ -318,10 +434,13 @@ public final class CityGenerator {
     }
 
     private Household moveOutPlannedHousehold() {
-        Household h = cleanJapanese(List.of(
-                new Spec(HEAD, 52, true, Koseki.COUPLE),
-                new Spec(WIFE, 50, false, Koseki.COUPLE),
-                new Spec(CHILD, 23, rng.nextBoolean(), Koseki.COUPLE)), null);
+        Household h =
+                cleanJapanese(
+                        List.of(
+                                new Spec(HEAD, 52, true, Koseki.COUPLE),
+                                new Spec(WIFE, 50, false, Koseki.COUPLE),
+                                new Spec(CHILD, 23, rng.nextBoolean(), Koseki.COUPLE)),
+                        null);
         plan(h.members.get(0), "householdMemberOfMoveOutPlanned", null);
         randomCards(h.members.get(1));
         plan(h.members.get(2), "moveOutPlanned", null);
@@ -330,10 +449,13 @@ public final class CityGenerator {
     }
 
     private Household movedOutHousehold() {
-        Household h = cleanJapanese(List.of(
-                new Spec(HEAD, 61, true, Koseki.COUPLE),
-                new Spec(WIFE, 59, false, Koseki.COUPLE),
-                new Spec(CHILD, 28, rng.nextBoolean(), Koseki.COUPLE)), null);
+        Household h =
+                cleanJapanese(
+                        List.of(
+                                new Spec(HEAD, 61, true, Koseki.COUPLE),
+                                new Spec(WIFE, 59, false, Koseki.COUPLE),
+                                new Spec(CHILD, 28, rng.nextBoolean(), Koseki.COUPLE)),
+                        null);
         randomCards(h.members.get(0));
         randomCards(h.members.get(1));
         plan(h.members.get(2), "movedOut", null);
@@ -342,10 +464,13 @@ public final class CityGenerator {
     }
 
     private Household deceasedHousehold() {
-        Household h = cleanJapanese(List.of(
-                new Spec(HEAD, 63, true, Koseki.COUPLE),
-                new Spec(WIFE, 61, false, Koseki.COUPLE),
-                new Spec(MOTHER, 89, false, Koseki.PARENTS)), null);
+        Household h =
+                cleanJapanese(
+                        List.of(
+                                new Spec(HEAD, 63, true, Koseki.COUPLE),
+                                new Spec(WIFE, 61, false, Koseki.COUPLE),
+                                new Spec(MOTHER, 89, false, Koseki.PARENTS)),
+                        null);
         randomCards(h.members.get(0));
         randomCards(h.members.get(1));
         plan(h.members.get(2), "deceased", null);
@@ -354,10 +479,13 @@ public final class CityGenerator {
     }
 
     private Household childHousehold() {
-        Household h = cleanJapanese(List.of(
-                new Spec(HEAD, 38, true, Koseki.COUPLE),
-                new Spec(WIFE, 36, false, Koseki.COUPLE),
-                new Spec(CHILD, 10, rng.nextBoolean(), Koseki.COUPLE)), null);
+        Household h =
+                cleanJapanese(
+                        List.of(
+                                new Spec(HEAD, 38, true, Koseki.COUPLE),
+                                new Spec(WIFE, 36, false, Koseki.COUPLE),
+                                new Spec(CHILD, 10, rng.nextBoolean(), Koseki.COUPLE)),
+                        null);
         randomCards(h.members.get(0));
         randomCards(h.members.get(1));
         plan(h.members.get(2), "child", null);
@@ -366,8 +494,10 @@ public final class CityGenerator {
     }
 
     private Household rareGlyphHousehold() {
-        Household h = cleanJapanese(List.of(new Spec(HEAD, 34, rng.nextBoolean(), Koseki.COUPLE)),
-                new String[] {RARE_YOSHI + "田", "ヨシダ"});
+        Household h =
+                cleanJapanese(
+                        List.of(new Spec(HEAD, 34, rng.nextBoolean(), Koseki.COUPLE)),
+                        new String[] {RARE_YOSHI + "田", "ヨシダ"});
         // Under CP932 the name is written as 吉田: the sample does not exist there.
         plan(h.members.get(0), text.canEncode(RARE_YOSHI) ? "rareGlyph" : "", null);
         return h;
@@ -375,8 +505,12 @@ public final class CityGenerator {
 
     private Household foreignHousehold() {
         Household h = newHousehold(true);
-        populateForeign(h, List.of(new Spec(HEAD, 29, rng.nextBoolean(), Koseki.OWN)), Nationality.VIETNAM,
-                ENGINEER, true);
+        populateForeign(
+                h,
+                List.of(new Spec(HEAD, 29, rng.nextBoolean(), Koseki.OWN)),
+                Nationality.VIETNAM,
+                ENGINEER,
+                true);
         plan(h.members.get(0), "foreign", null);
         return h;
     }
@@ -419,7 +553,8 @@ public final class CityGenerator {
         }
         residentCount += h.members.size();
         householdCount++;
-        // the same people in the seal and tax snapshots (own random streams: the lines above are unaffected)
+        // the same people in the seal and tax snapshots (own random streams: the lines above are
+        // unaffected)
         if (sealsAndTax) {
             seals.household(h, randomHouseholds > 0);
             taxes.household(h);
@@ -441,8 +576,15 @@ public final class CityGenerator {
     }
 
     private Path writeDelta(Path outDir, long sequence, DeltaBody body) throws IOException {
-        try (ExportWriter w = new ExportWriter(outDir, municipality, SOURCE, sequence, ExportHeader.Kind.DELTA,
-                charset, createdAt(sequence))) {
+        try (ExportWriter w =
+                new ExportWriter(
+                        outDir,
+                        municipality,
+                        SOURCE,
+                        sequence,
+                        ExportHeader.Kind.DELTA,
+                        charset,
+                        createdAt(sequence))) {
             body.write(w);
             return w.commit();
         }
@@ -473,9 +615,13 @@ public final class CityGenerator {
     private void writeMoveIn(ExportWriter w) throws IOException {
         Household h = newHousehold(true);
         h.katagaki = "コーポ" + WAVE_DASH + city.shortName() + "２" + MINUS + "１０１";
-        populateJapanese(h, List.of(
-                new Spec(HEAD, 34, true, Koseki.COUPLE),
-                new Spec(WIFE, 32, false, Koseki.COUPLE)), true, null);
+        populateJapanese(
+                h,
+                List.of(
+                        new Spec(HEAD, 34, true, Koseki.COUPLE),
+                        new Spec(WIFE, 32, false, Koseki.COUPLE)),
+                true,
+                null);
         String previous = previousAddress(false);
         LocalDate movedIn = today.minusDays(3);
         for (Person p : h.members) {
@@ -496,7 +642,9 @@ public final class CityGenerator {
         }
     }
 
-    /** 4: 転出届 accepted today for a move in ten days; the person stays on the register until then. */
+    /**
+     * 4: 転出届 accepted today for a move in ten days; the person stays on the register until then.
+     */
     private void writeMoveOutPlanned(ExportWriter w) throws IOException {
         Person p = moveOutPlanned;
         p.historyNo++;
@@ -565,7 +713,8 @@ public final class CityGenerator {
         return today.minusYears(age + 1L).plusDays(1 + rng.nextInt(365));
     }
 
-    private void populateJapanese(Household h, List<Spec> specs, boolean clean, String[] forcedSurname) {
+    private void populateJapanese(
+            Household h, List<Spec> specs, boolean clean, String[] forcedSurname) {
         String[] surname = forcedSurname != null ? forcedSurname : surname(clean);
         h.familyName = surname[0];
         h.familyKana = surname[1];
@@ -581,7 +730,8 @@ public final class CityGenerator {
                 p.familyKana = family[1];
                 p.givenKana = given[1];
             }
-            boolean marriedIn = s.relationship().equals(WIFE) || s.relationship().equals(CHILDS_WIFE);
+            boolean marriedIn =
+                    s.relationship().equals(WIFE) || s.relationship().equals(CHILDS_WIFE);
             if (marriedIn && !clean && rng.nextDouble() < 0.15) {
                 giveKyuUji(p, false);
             }
@@ -611,8 +761,12 @@ public final class CityGenerator {
                 marriedSon = p;
             }
         }
-        String fatherName = father != null ? father.fullName()
-                : h.familyName + IDEOGRAPHIC_SPACE + givenName(true, head.birth.minusYears(28), true)[0];
+        String fatherName =
+                father != null
+                        ? father.fullName()
+                        : h.familyName
+                                + IDEOGRAPHIC_SPACE
+                                + givenName(true, head.birth.minusYears(28), true)[0];
         int headAge = head.age(today);
         String coupleHittosha;
         if (spouse != null || (headAge >= 30 && (head.male || headAge < 40))) {
@@ -621,7 +775,10 @@ public final class CityGenerator {
             coupleHittosha = fatherName;
         } else {
             // A widow or divorcee over 40: the 戸籍 is still headed by the former husband.
-            coupleHittosha = h.familyName + IDEOGRAPHIC_SPACE + givenName(true, head.birth.minusYears(2), clean)[0];
+            coupleHittosha =
+                    h.familyName
+                            + IDEOGRAPHIC_SPACE
+                            + givenName(true, head.birth.minusYears(2), clean)[0];
         }
         String sonHittosha = marriedSon != null ? marriedSon.fullName() : coupleHittosha;
         String parentsHonseki = rng.nextDouble() < 0.7 ? honseki : honseki();
@@ -646,7 +803,8 @@ public final class CityGenerator {
     private void settleJapaneseHistory(Household h) {
         Person head = h.head();
         boolean nativeHousehold = rng.nextDouble() < 0.45;
-        LocalDate arrival = nativeHousehold ? null : between(head.birth.plusYears(18), today.minusDays(30));
+        LocalDate arrival =
+                nativeHousehold ? null : between(head.birth.plusYears(18), today.minusDays(30));
         String previous = previousAddress(rng.nextDouble() < 0.6);
         for (Person p : h.members) {
             if (arrival != null) {
@@ -658,12 +816,18 @@ public final class CityGenerator {
         settleCommonHistory(h, arrival == null);
     }
 
-    private void populateForeign(Household h, List<Spec> specs, Nationality nat, String headStatus, boolean clean) {
+    private void populateForeign(
+            Household h, List<Spec> specs, Nationality nat, String headStatus, boolean clean) {
         String[] family = nat.family(rng);
         boolean katakana = clean || rng.nextDouble() < 0.7;
         String headResidence = headStatus != null ? headStatus : foreignStatus(specs.size());
-        String[] tsushoFamily = nat.usesTsusho() && headResidence.equals(PERMANENT) && !clean
-                && rng.nextDouble() < 0.4 ? surname(true) : null;
+        String[] tsushoFamily =
+                nat.usesTsusho()
+                                && headResidence.equals(PERMANENT)
+                                && !clean
+                                && rng.nextDouble() < 0.4
+                        ? surname(true)
+                        : null;
         h.familyName = katakana ? family[1] : "";
         h.familyKana = h.familyName;
         for (Spec s : specs) {
@@ -684,9 +848,12 @@ public final class CityGenerator {
                 p.tsushoKana = tsushoFamily[1] + IDEOGRAPHIC_SPACE + tsushoGiven[1];
             }
             p.nationality = nat.label;
-            p.residenceStatus = h.members.isEmpty() || headResidence.equals(PERMANENT) ? headResidence : DEPENDENT;
-            p.residencePeriodEnd = p.residenceStatus.equals(PERMANENT) ? null
-                    : today.plusDays(between(180, 1100));
+            p.residenceStatus =
+                    h.members.isEmpty() || headResidence.equals(PERMANENT)
+                            ? headResidence
+                            : DEPENDENT;
+            p.residencePeriodEnd =
+                    p.residenceStatus.equals(PERMANENT) ? null : today.plusDays(between(180, 1100));
             p.residenceCardNo = residenceCardNo();
             h.members.add(p);
         }
@@ -697,7 +864,8 @@ public final class CityGenerator {
         Person head = h.head();
         boolean permanent = head.residenceStatus.equals(PERMANENT);
         LocalDate earliest = max(head.birth.plusYears(18), today.minusYears(permanent ? 25 : 5));
-        LocalDate arrival = between(earliest, permanent ? today.minusYears(5) : today.minusDays(30));
+        LocalDate arrival =
+                between(earliest, permanent ? today.minusYears(5) : today.minusDays(30));
         for (Person p : h.members) {
             arrive(p, p.birth.isBefore(arrival) ? arrival : p.birth, nat.label);
         }
@@ -770,25 +938,49 @@ public final class CityGenerator {
         Person head = h.head();
         LocalDate earliestMove = head.becameResident.plusDays(30);
         LocalDate latestMove = today.minusDays(30);
-        LocalDate movedWithin = rng.nextDouble() < 0.3 && earliestMove.isBefore(latestMove)
-                ? between(earliestMove, latestMove) : null;
-        boolean split = nativeHousehold && h.members.size() == 1 && head.age(today) >= 20 && rng.nextDouble() < 0.4;
-        boolean headChange = !head.male && h.first(WIFE, HUSBAND) == null && head.age(today) >= 60
-                && h.members.size() > 1 && rng.nextDouble() < 0.3;
+        LocalDate movedWithin =
+                rng.nextDouble() < 0.3 && earliestMove.isBefore(latestMove)
+                        ? between(earliestMove, latestMove)
+                        : null;
+        boolean split =
+                nativeHousehold
+                        && h.members.size() == 1
+                        && head.age(today) >= 20
+                        && rng.nextDouble() < 0.4;
+        boolean headChange =
+                !head.male
+                        && h.first(WIFE, HUSBAND) == null
+                        && head.age(today) >= 60
+                        && h.members.size() > 1
+                        && rng.nextDouble() < 0.3;
         for (Person p : h.members) {
             List<Event> events = new ArrayList<>();
-            events.add(new Event(p.becameResident.equals(p.birth) ? BIRTH : MOVE_IN, p.becameResident));
+            events.add(
+                    new Event(
+                            p.becameResident.equals(p.birth) ? BIRTH : MOVE_IN, p.becameResident));
             if (movedWithin != null && movedWithin.isAfter(p.becameResident)) {
                 p.addressSince = movedWithin;
                 events.add(new Event(MOVE_WITHIN, movedWithin));
             }
             if (p == head && split) {
-                events.add(new Event(SPLIT, clampPast(between(max(p.becameResident, p.birth.plusYears(18)),
-                        today.minusDays(30)), p)));
+                events.add(
+                        new Event(
+                                SPLIT,
+                                clampPast(
+                                        between(
+                                                max(p.becameResident, p.birth.plusYears(18)),
+                                                today.minusDays(30)),
+                                        p)));
             }
             if (p == head && headChange) {
-                events.add(new Event(HEAD_CHANGE, clampPast(between(max(p.becameResident, p.birth.plusYears(55)),
-                        today.minusDays(30)), p)));
+                events.add(
+                        new Event(
+                                HEAD_CHANGE,
+                                clampPast(
+                                        between(
+                                                max(p.becameResident, p.birth.plusYears(55)),
+                                                today.minusDays(30)),
+                                        p)));
             }
             finishHistory(p, events);
         }
@@ -807,9 +999,12 @@ public final class CityGenerator {
         p.changeReason = last.reason();
         p.changeDate = last.date();
         p.changeNotifiedDate = notified(last.date());
-        p.processedDate = rng.nextDouble() < 0.8 ? p.changeNotifiedDate
-                : min(today, p.changeNotifiedDate.plusDays(between(1, 3)));
-        p.notifiedDate = addressEvent == last ? p.changeNotifiedDate : notified(addressEvent.date());
+        p.processedDate =
+                rng.nextDouble() < 0.8
+                        ? p.changeNotifiedDate
+                        : min(today, p.changeNotifiedDate.plusDays(between(1, 3)));
+        p.notifiedDate =
+                addressEvent == last ? p.changeNotifiedDate : notified(addressEvent.date());
     }
 
     private LocalDate notified(LocalDate event) {
@@ -827,7 +1022,9 @@ public final class CityGenerator {
         } else if (rng.nextDouble() < 0.003) {
             p.supportMeasure = "ACTIVE";
         }
-        if (age >= 75 && guardianshipLeft > 0 && (guardianshipLeft == 2 || rng.nextDouble() < 0.0005)) {
+        if (age >= 75
+                && guardianshipLeft > 0
+                && (guardianshipLeft == 2 || rng.nextDouble() < 0.0005)) {
             p.adultGuardianship = "1";
             guardianshipLeft--;
         }
@@ -879,8 +1076,10 @@ public final class CityGenerator {
 
     private Spec single() {
         double r = rng.nextDouble();
-        int age = r < 0.10 ? between(18, 22) : r < 0.40 ? between(23, 40) : r < 0.65 ? between(41, 64)
-                : between(65, 95);
+        int age =
+                r < 0.10
+                        ? between(18, 22)
+                        : r < 0.40 ? between(23, 40) : r < 0.65 ? between(41, 64) : between(65, 95);
         return new Spec(HEAD, age, rng.nextBoolean(), Koseki.COUPLE);
     }
 
@@ -932,8 +1131,12 @@ public final class CityGenerator {
         boolean mother = rng.nextDouble() < 0.75;
         List<Spec> l = new ArrayList<>();
         l.add(new Spec(HEAD, headAge, rng.nextBoolean(), Koseki.COUPLE));
-        l.add(new Spec(mother ? MOTHER : FATHER, Math.min(100, headAge + between(22, 36)), !mother,
-                Koseki.PARENTS));
+        l.add(
+                new Spec(
+                        mother ? MOTHER : FATHER,
+                        Math.min(100, headAge + between(22, 36)),
+                        !mother,
+                        Koseki.PARENTS));
         return l;
     }
 
@@ -944,8 +1147,12 @@ public final class CityGenerator {
             int headAge = between(18, 35);
             boolean grandmother = rng.nextDouble() < 0.8;
             l.add(new Spec(HEAD, headAge, rng.nextBoolean(), Koseki.COUPLE));
-            l.add(new Spec(grandmother ? "祖母" : "祖父", Math.min(102, headAge + between(45, 62)), !grandmother,
-                    Koseki.PARENTS));
+            l.add(
+                    new Spec(
+                            grandmother ? "祖母" : "祖父",
+                            Math.min(102, headAge + between(45, 62)),
+                            !grandmother,
+                            Koseki.PARENTS));
         } else if (r < 0.50) {
             int headAge = between(25, 70);
             boolean brother = rng.nextBoolean();
@@ -955,17 +1162,33 @@ public final class CityGenerator {
             int headAge = between(27, 70);
             boolean brother = rng.nextBoolean();
             l.add(new Spec(HEAD, headAge, rng.nextBoolean(), Koseki.COUPLE));
-            l.add(new Spec(brother ? "弟" : "妹", Math.max(18, headAge - between(1, 8)), brother, Koseki.PARENTS));
+            l.add(
+                    new Spec(
+                            brother ? "弟" : "妹",
+                            Math.max(18, headAge - between(1, 8)),
+                            brother,
+                            Koseki.PARENTS));
         } else {
             boolean kin = r < 0.85;
-            l.add(new Spec(HEAD, kin ? between(30, 80) : between(20, 60), rng.nextBoolean(), Koseki.COUPLE));
-            l.add(new Spec(kin ? "縁故者" : "同居人", kin ? between(18, 80) : between(20, 60), rng.nextBoolean(),
-                    Koseki.OWN));
+            l.add(
+                    new Spec(
+                            HEAD,
+                            kin ? between(30, 80) : between(20, 60),
+                            rng.nextBoolean(),
+                            Koseki.COUPLE));
+            l.add(
+                    new Spec(
+                            kin ? "縁故者" : "同居人",
+                            kin ? between(18, 80) : between(20, 60),
+                            rng.nextBoolean(),
+                            Koseki.OWN));
         }
         return l;
     }
 
-    /** Elder couple, their married son with his wife, maybe an unmarried child, and grandchildren. */
+    /**
+     * Elder couple, their married son with his wife, maybe an unmarried child, and grandchildren.
+     */
     private List<Spec> threeGenerations(int size) {
         List<Spec> l = couple(between(60, 80));
         int sonAge = between(27, Math.max(27, Math.min(youngerParent(l) - 22, 52)));
@@ -974,7 +1197,12 @@ public final class CityGenerator {
         l.add(new Spec(CHILDS_WIFE, wifeAge, false, Koseki.SON));
         int rest = size - 4;
         if (rest >= 4) {
-            l.add(new Spec(CHILD, Math.max(18, sonAge - between(1, 6)), rng.nextBoolean(), Koseki.COUPLE));
+            l.add(
+                    new Spec(
+                            CHILD,
+                            Math.max(18, sonAge - between(1, 6)),
+                            rng.nextBoolean(),
+                            Koseki.COUPLE));
             rest--;
         }
         int maxOldest = Math.min(Math.min(sonAge, wifeAge) - 20, 25);
@@ -1031,7 +1259,10 @@ public final class CityGenerator {
     private void writeCard(ExportWriter w, Person p, String kind, LocalDate validUntil, String role)
             throws IOException {
         String serial = serial(p.atenaNo, kind);
-        write(w, RecordType.C, new String[] {"U", serial, p.atenaNo, kind, date(validUntil), "VALID"});
+        write(
+                w,
+                RecordType.C,
+                new String[] {"U", serial, p.atenaNo, kind, date(validUntil), "VALID"});
         cards.add(serial, kind, p.atenaNo, p.householdNo, role);
         if (!role.isEmpty()) {
             samples.put(role, serial);
@@ -1046,20 +1277,25 @@ public final class CityGenerator {
     }
 
     /**
-     * An invented 個人番号: the 宛名番号's base through a seeded bijection of the 11-digit range (so no
-     * two residents of one city share one), plus the check digit. Uses no random stream.
+     * An invented 個人番号: the 宛名番号's base through a seeded bijection of the 11-digit range (so no two
+     * residents of one city share one), plus the check digit. Uses no random stream.
      */
     private String myNumber(String atenaNo) {
         long modulus = 100_000_000_000L;
-        long base = Math.floorMod(Long.parseLong(atenaNo.substring(0, AtenaNumber.BASE_DIGITS)), modulus);
-        long offset = Math.floorMod(seed * 6_364_136_223_846_793_005L + municipality.hashCode(), modulus);
+        long base =
+                Math.floorMod(
+                        Long.parseLong(atenaNo.substring(0, AtenaNumber.BASE_DIGITS)), modulus);
+        long offset =
+                Math.floorMod(seed * 6_364_136_223_846_793_005L + municipality.hashCode(), modulus);
         // 48 271 is prime to 10, so this is a bijection mod 10^11; base × 48 271 < 2^63
         return MyNumber.of(Math.floorMod(base * 48_271L + offset, modulus));
     }
 
     private String serial(String atenaNo, String kind) {
-        byte[] d = sha256.digest((municipality + ":" + seed + ":" + atenaNo + ":" + kind)
-                .getBytes(StandardCharsets.UTF_8));
+        byte[] d =
+                sha256.digest(
+                        (municipality + ":" + seed + ":" + atenaNo + ":" + kind)
+                                .getBytes(StandardCharsets.UTF_8));
         return HexFormat.of().withUpperCase().formatHex(d, 0, 8);
     }
 
@@ -1085,17 +1321,24 @@ public final class CityGenerator {
         int townIndex = rng.nextInt(city.towns().size());
         Town town = city.towns().get(townIndex);
         h.postal = city.postalPrefix() + (21 + townIndex);
-        String block = town.maxChome() > 0
-                ? zen(between(1, town.maxChome())) + "丁目" + zen(between(1, 30)) + "番地" + zen(between(1, 20))
-                : zen(between(1, 999)) + "番地" + zen(between(1, 40));
+        String block =
+                town.maxChome() > 0
+                        ? zen(between(1, town.maxChome()))
+                                + "丁目"
+                                + zen(between(1, 30))
+                                + "番地"
+                                + zen(between(1, 20))
+                        : zen(between(1, 999)) + "番地" + zen(between(1, 40));
         h.address = city.prefCity() + town.name() + block;
         h.katagaki = rng.nextDouble() < 0.35 ? katagaki(town, clean) : "";
     }
 
     private String katagaki(Town town, boolean clean) {
-        String building = !clean && rng.nextDouble() < 0.03
-                ? "コーポ" + WAVE_DASH + city.shortName()
-                : pick(Names.BUILDING_PREFIXES) + (rng.nextBoolean() ? town.name() : city.shortName());
+        String building =
+                !clean && rng.nextDouble() < 0.03
+                        ? "コーポ" + WAVE_DASH + city.shortName()
+                        : pick(Names.BUILDING_PREFIXES)
+                                + (rng.nextBoolean() ? town.name() : city.shortName());
         int floor = between(1, 5);
         int room = floor * 100 + between(1, 12);
         if (!clean && rng.nextDouble() < 0.08) {
@@ -1119,7 +1362,13 @@ public final class CityGenerator {
 
     private String previousAddress(boolean hokkaido) {
         String place = pick(hokkaido ? Names.HOKKAIDO_PLACES : Names.OTHER_PLACES);
-        return place + zen(between(1, 9)) + "丁目" + zen(between(1, 30)) + "番" + zen(between(1, 20)) + "号";
+        return place
+                + zen(between(1, 9))
+                + "丁目"
+                + zen(between(1, 30))
+                + "番"
+                + zen(between(1, 20))
+                + "号";
     }
 
     private String[] pick(String[][] pool) {
@@ -1166,7 +1415,9 @@ public final class CityGenerator {
         return b.toString();
     }
 
-    /** Zero-padded decimal without {@link String#format}, which dominates the run time otherwise. */
+    /**
+     * Zero-padded decimal without {@link String#format}, which dominates the run time otherwise.
+     */
     static String pad(long n, int width) {
         String s = Long.toString(n);
         return s.length() >= width ? s : "0".repeat(width - s.length()) + s;
@@ -1180,7 +1431,8 @@ public final class CityGenerator {
         return d == null ? "" : ERA_DATES.computeIfAbsent(d, EraDate::format);
     }
 
-    private static final Map<LocalDate, String> ERA_DATES = new java.util.concurrent.ConcurrentHashMap<>();
+    private static final Map<LocalDate, String> ERA_DATES =
+            new java.util.concurrent.ConcurrentHashMap<>();
 
     // ---- model ----
 
@@ -1215,7 +1467,8 @@ public final class CityGenerator {
         Person eldest(String relationship) {
             Person found = null;
             for (Person p : members) {
-                if (p.relationship.equals(relationship) && (found == null || p.birth.isBefore(found.birth))) {
+                if (p.relationship.equals(relationship)
+                        && (found == null || p.birth.isBefore(found.birth))) {
                     found = p;
                 }
             }
@@ -1332,6 +1585,7 @@ public final class CityGenerator {
      */
     private static final class TextAdapter {
         private final CharsetEncoder encoder;
+
         /** 0 unknown, 1 encodable, 2 not encodable; BMP only. */
         private final byte[] known = new byte[0x10000];
 
@@ -1368,13 +1622,20 @@ public final class CityGenerator {
 
         private String replacement(int cp) {
             switch (cp) {
-                case 0x301C: return "\uFF5E";
-                case 0x2212: return "\uFF0D";
-                case 0x2016: return "\u2225";
-                case 0x00A2: return "\uFFE0";
-                case 0x00A3: return "\uFFE1";
-                case 0x00AC: return "\uFFE2";
-                default: break;
+                case 0x301C:
+                    return "\uFF5E";
+                case 0x2212:
+                    return "\uFF0D";
+                case 0x2016:
+                    return "\u2225";
+                case 0x00A2:
+                    return "\uFFE0";
+                case 0x00A3:
+                    return "\uFFE1";
+                case 0x00AC:
+                    return "\uFFE2";
+                default:
+                    break;
             }
             if (canEncode(cp)) {
                 return null;
@@ -1409,7 +1670,8 @@ public final class CityGenerator {
             out.write("serial,cert_kind,atena_no,household_no,role\n");
         }
 
-        void add(String serial, String kind, String atenaNo, String householdNo, String role) throws IOException {
+        void add(String serial, String kind, String atenaNo, String householdNo, String role)
+                throws IOException {
             out.write(serial + "," + kind + "," + atenaNo + "," + householdNo + "," + role + "\n");
         }
 
@@ -1419,30 +1681,68 @@ public final class CityGenerator {
         }
     }
 
-    private record Town(String name, int maxChome) {
-    }
+    private record Town(String name, int maxChome) {}
 
     /** A fictional version of a real city: its prefix, towns and postal range. */
     private record City(String prefCity, String shortName, String postalPrefix, List<Town> towns) {
 
         static City of(String municipality) {
             return switch (municipality) {
-                case "012343" -> new City("北海道北広島市", "北広島", "061-11", towns(
-                        "中央:7", "栄町:2", "共栄町:5", "北進町:2", "美沢:5", "大曲:0", "西の里:0", "輪厚:0",
-                        "高台:0", "緑陽町:3", "虹ヶ丘:7", "山手町:4", "東共栄:3"));
-                case "011002" -> new City("北海道札幌市中央区", "札幌", "060-00", towns(
-                        "北一条西:28", "北五条西:28", "南三条西:28", "大通西:28", "宮の森一条:18", "円山西町:10",
-                        "旭ケ丘:6"));
-                case "012351" -> new City("北海道石狩市", "石狩", "061-32", towns(
-                        "花川北一条:6", "花川南二条:6", "緑苑台東一条:3", "樽川:0", "花畔:0", "親船町:0"));
-                case "012246" -> new City("北海道千歳市", "千歳", "066-00", towns(
-                        "千代田町:7", "幸町:6", "清水町:6", "北栄:2", "富丘:5", "東雲町:5", "末広:8", "長都:0"));
-                case "012319" -> new City("北海道恵庭市", "恵庭", "061-14", towns(
-                        "相生町:0", "島松東町:3", "恵み野北:6", "恵み野南:6", "黄金中央:5", "柏木町:0"));
-                case "012173" -> new City("北海道江別市", "江別", "067-00", towns(
-                        "野幌町:0", "大麻:0", "文京台:0", "上江別:0", "元江別:0", "東野幌:0"));
-                default -> new City("架空県架空市", "架空", "999-00", towns(
-                        "本町:5", "中町:4", "東町:3", "西町:3", "南町:6", "北町:2", "旭町:4", "緑町:3"));
+                case "012343" ->
+                        new City(
+                                "北海道北広島市",
+                                "北広島",
+                                "061-11",
+                                towns(
+                                        "中央:7", "栄町:2", "共栄町:5", "北進町:2", "美沢:5", "大曲:0", "西の里:0",
+                                        "輪厚:0", "高台:0", "緑陽町:3", "虹ヶ丘:7", "山手町:4", "東共栄:3"));
+                case "011002" ->
+                        new City(
+                                "北海道札幌市中央区",
+                                "札幌",
+                                "060-00",
+                                towns(
+                                        "北一条西:28",
+                                        "北五条西:28",
+                                        "南三条西:28",
+                                        "大通西:28",
+                                        "宮の森一条:18",
+                                        "円山西町:10",
+                                        "旭ケ丘:6"));
+                case "012351" ->
+                        new City(
+                                "北海道石狩市",
+                                "石狩",
+                                "061-32",
+                                towns("花川北一条:6", "花川南二条:6", "緑苑台東一条:3", "樽川:0", "花畔:0", "親船町:0"));
+                case "012246" ->
+                        new City(
+                                "北海道千歳市",
+                                "千歳",
+                                "066-00",
+                                towns(
+                                        "千代田町:7", "幸町:6", "清水町:6", "北栄:2", "富丘:5", "東雲町:5", "末広:8",
+                                        "長都:0"));
+                case "012319" ->
+                        new City(
+                                "北海道恵庭市",
+                                "恵庭",
+                                "061-14",
+                                towns("相生町:0", "島松東町:3", "恵み野北:6", "恵み野南:6", "黄金中央:5", "柏木町:0"));
+                case "012173" ->
+                        new City(
+                                "北海道江別市",
+                                "江別",
+                                "067-00",
+                                towns("野幌町:0", "大麻:0", "文京台:0", "上江別:0", "元江別:0", "東野幌:0"));
+                default ->
+                        new City(
+                                "架空県架空市",
+                                "架空",
+                                "999-00",
+                                towns(
+                                        "本町:5", "中町:4", "東町:3", "西町:3", "南町:6", "北町:2", "旭町:4",
+                                        "緑町:3"));
             };
         }
 
@@ -1458,31 +1758,52 @@ public final class CityGenerator {
 
     /** Foreign residents' name pools: {alphabetic, katakana}. */
     private enum Nationality {
-        VIETNAM("ベトナム", 30, false,
+        VIETNAM(
+                "ベトナム",
+                30,
+                false,
                 "NGUYEN:グエン TRAN:チャン LE:レ PHAM:ファム HOANG:ホアン VU:ヴー",
                 "VAN_AN:ヴァン・アン VAN_HUNG:ヴァン・フン DUC_MINH:ドゥック・ミン QUANG_HUY:クアン・フイ",
                 "THI_LAN:ティ・ラン THI_MAI:ティ・マイ THI_HOA:ティ・ホア THU_TRANG:トゥ・チャン"),
-        CHINA("中国", 25, true,
+        CHINA(
+                "中国",
+                25,
+                true,
                 "WANG:ワン LI:リ ZHANG:チャン LIU:リュウ CHEN:チェン ZHAO:ジャオ",
                 "WEI:ウェイ LEI:レイ JUN:ジュン HAO:ハオ",
                 "FANG:ファン JING:ジン YAN:イエン XIU:シウ"),
-        PHILIPPINES("フィリピン", 12, false,
+        PHILIPPINES(
+                "フィリピン",
+                12,
+                false,
                 "SANTOS:サントス REYES:レイエス CRUZ:クルス GARCIA:ガルシア BAUTISTA:バウティスタ",
                 "JOSE:ホセ MARK:マーク JOHN_PAUL:ジョン・ポール",
                 "MARIA:マリア ANGELICA:アンジェリカ JOY:ジョイ"),
-        NEPAL("ネパール", 10, false,
+        NEPAL(
+                "ネパール",
+                10,
+                false,
                 "SHRESTHA:シュレスタ GURUNG:グルン TAMANG:タマン RAI:ライ THAPA:タパ",
                 "RAM:ラム BIKASH:ビカス SURESH:スレス",
                 "SITA:シタ ANJALI:アンジャリ PRIYA:プリヤ"),
-        KOREA("韓国", 10, true,
+        KOREA(
+                "韓国",
+                10,
+                true,
                 "KIM:キム LEE:イ PARK:パク CHOI:チェ JUNG:チョン",
                 "MINJUN:ミンジュン JIHO:ジホ SEOJUN:ソジュン",
                 "SEOYEON:ソヨン HAEUN:ハウン YUNA:ユナ"),
-        BRAZIL("ブラジル", 7, false,
+        BRAZIL(
+                "ブラジル",
+                7,
+                false,
                 "SILVA:シルバ SOUZA:ソウザ OLIVEIRA:オリベイラ PEREIRA:ペレイラ COSTA:コスタ",
                 "LUCAS:ルーカス GABRIEL:ガブリエル RAFAEL:ハファエル",
                 "ANA:アナ JULIANA:ジュリアナ BEATRIZ:ベアトリス"),
-        USA("アメリカ", 6, false,
+        USA(
+                "アメリカ",
+                6,
+                false,
                 "SMITH:スミス JOHNSON:ジョンソン WILLIAMS:ウィリアムズ BROWN:ブラウン MILLER:ミラー",
                 "JOHN:ジョン MICHAEL:マイケル DAVID:デイビッド",
                 "EMILY:エミリー SARAH:サラ JESSICA:ジェシカ");
@@ -1494,7 +1815,13 @@ public final class CityGenerator {
         private final String[][] male;
         private final String[][] female;
 
-        Nationality(String label, int weight, boolean tsusho, String family, String male, String female) {
+        Nationality(
+                String label,
+                int weight,
+                boolean tsusho,
+                String family,
+                String male,
+                String female) {
             this.label = label;
             this.weight = weight;
             this.tsusho = tsusho;
@@ -1536,62 +1863,72 @@ public final class CityGenerator {
     /** Invented-name pools: common names, plus variant and non-BMP kanji for the rare share. */
     private static final class Names {
 
-        static final String[][] SURNAMES = pairs(
-                "佐藤:サトウ 鈴木:スズキ 高橋:タカハシ 田中:タナカ 伊藤:イトウ 渡辺:ワタナベ 山本:ヤマモト "
-                + "中村:ナカムラ 小林:コバヤシ 加藤:カトウ 吉田:ヨシダ 山田:ヤマダ 佐々木:ササキ 山口:ヤマグチ "
-                + "松本:マツモト 井上:イノウエ 木村:キムラ 林:ハヤシ 斎藤:サイトウ 清水:シミズ 山崎:ヤマザキ "
-                + "森:モリ 池田:イケダ 橋本:ハシモト 阿部:アベ 石川:イシカワ 山下:ヤマシタ 中島:ナカジマ "
-                + "石井:イシイ 小川:オガワ 前田:マエダ 岡田:オカダ 長谷川:ハセガワ 藤田:フジタ 後藤:ゴトウ "
-                + "近藤:コンドウ 村上:ムラカミ 遠藤:エンドウ 青木:アオキ 坂本:サカモト 斉藤:サイトウ 福田:フクダ "
-                + "太田:オオタ 西村:ニシムラ 藤井:フジイ 金子:カネコ 岡本:オカモト 藤原:フジワラ 中野:ナカノ "
-                + "三浦:ミウラ 原田:ハラダ 松田:マツダ 竹内:タケウチ 小野:オノ 田村:タムラ 中川:ナカガワ "
-                + "和田:ワダ 工藤:クドウ 菅原:スガワラ 千葉:チバ 桜井:サクライ 菊地:キクチ 今野:コンノ "
-                + "成田:ナリタ 高田:タカダ 畠山:ハタケヤマ 佐野:サノ 大野:オオノ 武田:タケダ 上田:ウエダ");
+        static final String[][] SURNAMES =
+                pairs(
+                        "佐藤:サトウ 鈴木:スズキ 高橋:タカハシ 田中:タナカ 伊藤:イトウ 渡辺:ワタナベ 山本:ヤマモト "
+                                + "中村:ナカムラ 小林:コバヤシ 加藤:カトウ 吉田:ヨシダ 山田:ヤマダ 佐々木:ササキ 山口:ヤマグチ "
+                                + "松本:マツモト 井上:イノウエ 木村:キムラ 林:ハヤシ 斎藤:サイトウ 清水:シミズ 山崎:ヤマザキ "
+                                + "森:モリ 池田:イケダ 橋本:ハシモト 阿部:アベ 石川:イシカワ 山下:ヤマシタ 中島:ナカジマ "
+                                + "石井:イシイ 小川:オガワ 前田:マエダ 岡田:オカダ 長谷川:ハセガワ 藤田:フジタ 後藤:ゴトウ "
+                                + "近藤:コンドウ 村上:ムラカミ 遠藤:エンドウ 青木:アオキ 坂本:サカモト 斉藤:サイトウ 福田:フクダ "
+                                + "太田:オオタ 西村:ニシムラ 藤井:フジイ 金子:カネコ 岡本:オカモト 藤原:フジワラ 中野:ナカノ "
+                                + "三浦:ミウラ 原田:ハラダ 松田:マツダ 竹内:タケウチ 小野:オノ 田村:タムラ 中川:ナカガワ "
+                                + "和田:ワダ 工藤:クドウ 菅原:スガワラ 千葉:チバ 桜井:サクライ 菊地:キクチ 今野:コンノ "
+                                + "成田:ナリタ 高田:タカダ 畠山:ハタケヤマ 佐野:サノ 大野:オオノ 武田:タケダ 上田:ウエダ");
 
-        static final String[][] RARE_SURNAMES = pairs(
-                "髙橋:タカハシ 山﨑:ヤマザキ 渡邊:ワタナベ 渡邉:ワタナベ 齋藤:サイトウ 齊藤:サイトウ "
-                + "濵田:ハマダ 德永:トクナガ " + RARE_YOSHI + "田:ヨシダ");
+        static final String[][] RARE_SURNAMES =
+                pairs(
+                        "髙橋:タカハシ 山﨑:ヤマザキ 渡邊:ワタナベ 渡邉:ワタナベ 齋藤:サイトウ 齊藤:サイトウ "
+                                + "濵田:ハマダ 德永:トクナガ "
+                                + RARE_YOSHI
+                                + "田:ヨシダ");
 
         /** By birth year: before 1960, 1960–1994, from 1995. */
         static final String[][][] MALE = {
-            pairs("茂:シゲル 清:キヨシ 勇:イサム 進:ススム 昭:アキラ 正男:マサオ 博:ヒロシ 武:タケシ "
-                    + "弘:ヒロシ 健二:ケンジ 和夫:カズオ 幸雄:ユキオ 忠:タダシ 稔:ミノル"),
-            pairs("誠:マコト 大輔:ダイスケ 拓也:タクヤ 直樹:ナオキ 隆:タカシ 健一:ケンイチ 和也:カズヤ "
-                    + "浩之:ヒロユキ 剛:ツヨシ 達也:タツヤ 洋平:ヨウヘイ 雄一:ユウイチ 聡:サトシ 亮:リョウ"),
-            pairs("蓮:レン 湊:ミナト 悠真:ユウマ 大翔:ヒロト 陽翔:ハルト 颯太:ソウタ 蒼:アオイ 樹:イツキ "
-                    + "優斗:ユウト 翔太:ショウタ 悠人:ユウト 大和:ヤマト 陸:リク 奏太:カナタ"),
+            pairs(
+                    "茂:シゲル 清:キヨシ 勇:イサム 進:ススム 昭:アキラ 正男:マサオ 博:ヒロシ 武:タケシ "
+                            + "弘:ヒロシ 健二:ケンジ 和夫:カズオ 幸雄:ユキオ 忠:タダシ 稔:ミノル"),
+            pairs(
+                    "誠:マコト 大輔:ダイスケ 拓也:タクヤ 直樹:ナオキ 隆:タカシ 健一:ケンイチ 和也:カズヤ "
+                            + "浩之:ヒロユキ 剛:ツヨシ 達也:タツヤ 洋平:ヨウヘイ 雄一:ユウイチ 聡:サトシ 亮:リョウ"),
+            pairs(
+                    "蓮:レン 湊:ミナト 悠真:ユウマ 大翔:ヒロト 陽翔:ハルト 颯太:ソウタ 蒼:アオイ 樹:イツキ "
+                            + "優斗:ユウト 翔太:ショウタ 悠人:ユウト 大和:ヤマト 陸:リク 奏太:カナタ"),
         };
 
         static final String[][][] FEMALE = {
-            pairs("和子:カズコ 幸子:サチコ 節子:セツコ 恵子:ケイコ 洋子:ヨウコ 京子:キョウコ 美代子:ミヨコ "
-                    + "久子:ヒサコ 敏子:トシコ 文子:フミコ 初江:ハツエ 静子:シズコ"),
-            pairs("裕子:ユウコ 真由美:マユミ 直美:ナオミ 智子:トモコ 由美:ユミ 恵:メグミ 陽子:ヨウコ "
-                    + "美穂:ミホ 愛:アイ 彩:アヤ 麻衣:マイ 香織:カオリ 明美:アケミ"),
-            pairs("陽葵:ヒマリ 結衣:ユイ 凛:リン 芽依:メイ さくら:サクラ 美咲:ミサキ 葵:アオイ 結菜:ユイナ "
-                    + "紬:ツムギ 花:ハナ 莉子:リコ 杏:アン"),
+            pairs(
+                    "和子:カズコ 幸子:サチコ 節子:セツコ 恵子:ケイコ 洋子:ヨウコ 京子:キョウコ 美代子:ミヨコ "
+                            + "久子:ヒサコ 敏子:トシコ 文子:フミコ 初江:ハツエ 静子:シズコ"),
+            pairs(
+                    "裕子:ユウコ 真由美:マユミ 直美:ナオミ 智子:トモコ 由美:ユミ 恵:メグミ 陽子:ヨウコ "
+                            + "美穂:ミホ 愛:アイ 彩:アヤ 麻衣:マイ 香織:カオリ 明美:アケミ"),
+            pairs("陽葵:ヒマリ 結衣:ユイ 凛:リン 芽依:メイ さくら:サクラ 美咲:ミサキ 葵:アオイ 結菜:ユイナ " + "紬:ツムギ 花:ハナ 莉子:リコ 杏:アン"),
         };
 
         static final String[][] RARE_MALE = pairs("眞一:シンイチ 廣志:ヒロシ 榮一:エイイチ");
         static final String[][] RARE_FEMALE = pairs("惠子:ケイコ 眞理子:マリコ");
 
-        static final String[] BUILDING_PREFIXES = words(
-                "コーポ ハイツ メゾン サンライズ グリーンヒル パークハイム レジデンス");
+        static final String[] BUILDING_PREFIXES = words("コーポ ハイツ メゾン サンライズ グリーンヒル パークハイム レジデンス");
 
-        static final String[] HOKKAIDO_PLACES = words(
-                "北海道札幌市厚別区厚別中央 北海道札幌市白石区本通 北海道旭川市宮下通 北海道函館市元町 "
-                + "北海道小樽市花園 北海道帯広市西一条南 北海道釧路市幸町 北海道岩見沢市三条西 "
-                + "北海道江別市野幌町 北海道苫小牧市錦町");
+        static final String[] HOKKAIDO_PLACES =
+                words(
+                        "北海道札幌市厚別区厚別中央 北海道札幌市白石区本通 北海道旭川市宮下通 北海道函館市元町 "
+                                + "北海道小樽市花園 北海道帯広市西一条南 北海道釧路市幸町 北海道岩見沢市三条西 "
+                                + "北海道江別市野幌町 北海道苫小牧市錦町");
 
-        static final String[] OTHER_PLACES = words(
-                "青森県青森市本町 岩手県盛岡市内丸 秋田県秋田市中通 宮城県仙台市青葉区一番町 福島県郡山市朝日 "
-                + "東京都千代田区千代田 東京都世田谷区桜新町 神奈川県横浜市港北区日吉本町 "
-                + "埼玉県さいたま市浦和区高砂 愛知県名古屋市中区栄 大阪府大阪市北区梅田 "
-                + "福岡県福岡市博多区博多駅前 新潟県新潟市中央区西堀通");
+        static final String[] OTHER_PLACES =
+                words(
+                        "青森県青森市本町 岩手県盛岡市内丸 秋田県秋田市中通 宮城県仙台市青葉区一番町 福島県郡山市朝日 "
+                                + "東京都千代田区千代田 東京都世田谷区桜新町 神奈川県横浜市港北区日吉本町 "
+                                + "埼玉県さいたま市浦和区高砂 愛知県名古屋市中区栄 大阪府大阪市北区梅田 "
+                                + "福岡県福岡市博多区博多駅前 新潟県新潟市中央区西堀通");
 
-        private Names() {
-        }
+        private Names() {}
 
-        /** Parses {@code "a:b c_d:e"} into {@code {{a,b},{"c d",e}}} ({@code _} stands for a space). */
+        /**
+         * Parses {@code "a:b c_d:e"} into {@code {{a,b},{"c d",e}}} ({@code _} stands for a space).
+         */
         static String[][] pairs(String spec) {
             String[] items = words(spec);
             String[][] out = new String[items.length][];

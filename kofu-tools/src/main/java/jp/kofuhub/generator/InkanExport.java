@@ -1,11 +1,5 @@
 package jp.kofuhub.generator;
 
-import jp.kofuhub.generator.CityGenerator.Household;
-import jp.kofuhub.generator.CityGenerator.Person;
-import jp.kofuhub.registry.ExportHeader;
-import jp.kofuhub.registry.ExportWriter;
-import jp.kofuhub.registry.RecordType;
-
 import java.io.IOException;
 import java.nio.charset.Charset;
 import java.nio.file.Path;
@@ -14,18 +8,23 @@ import java.time.OffsetDateTime;
 import java.time.temporal.ChronoUnit;
 import java.util.SplittableRandom;
 import java.util.function.UnaryOperator;
+import jp.kofuhub.generator.CityGenerator.Household;
+import jp.kofuhub.generator.CityGenerator.Person;
+import jp.kofuhub.registry.ExportHeader;
+import jp.kofuhub.registry.ExportWriter;
+import jp.kofuhub.registry.RecordType;
 
 /**
  * The 印鑑登録システム's export of a generated city (source {@code INKAN}): a FULL snapshot of seal
- * registrations written household by household while the 住民記録 snapshot is generated, and one
- * DELTA that cancels (廃止) one person's seal.
+ * registrations written household by household while the 住民記録 snapshot is generated, and one DELTA
+ * that cancels (廃止) one person's seal.
  *
  * <p>Who has a seal: about 45% of the residents aged 15 or more (成年被後見人 cannot register); a few
  * registrations are cancelled, some of them replaced by a later one (改印). The showcase head of
- * household always has a valid seal and the showcase spouse never has one (for the
- * {@code NO_VALID_SEAL} demo); the moved-out and the deceased samples have none (their seals would be
- * cancelled with the 住民票). Its own random stream, seeded from the city's seed, keeps the
- * 住民記録 files byte-identical to what they were before seals existed.
+ * household always has a valid seal and the showcase spouse never has one (for the {@code
+ * NO_VALID_SEAL} demo); the moved-out and the deceased samples have none (their seals would be
+ * cancelled with the 住民票). Its own random stream, seeded from the city's seed, keeps the 住民記録 files
+ * byte-identical to what they were before seals existed.
  */
 final class InkanExport implements AutoCloseable {
 
@@ -48,16 +47,28 @@ final class InkanExport implements AutoCloseable {
 
     private long lastNo;
     private long records;
-    /** The seal the DELTA cancels: the first suitable person of a random household, else the fallback. */
+
+    /**
+     * The seal the DELTA cancels: the first suitable person of a random household, else the
+     * fallback.
+     */
     private Registration toCancel;
+
     private Registration fallback;
 
     /** One registration as written to the FULL, remembered for the cancellation. */
-    private record Registration(Person person, String no, String nameForm, LocalDate registered) {
-    }
+    private record Registration(Person person, String no, String nameForm, LocalDate registered) {}
 
-    InkanExport(Path outDir, String municipality, Charset charset, LocalDate today, OffsetDateTime createdAt,
-                long seed, Path font, UnaryOperator<String> adapt) throws IOException {
+    InkanExport(
+            Path outDir,
+            String municipality,
+            Charset charset,
+            LocalDate today,
+            OffsetDateTime createdAt,
+            long seed,
+            Path font,
+            UnaryOperator<String> adapt)
+            throws IOException {
         this.outDir = outDir;
         this.municipality = municipality;
         this.charset = charset;
@@ -65,10 +76,21 @@ final class InkanExport implements AutoCloseable {
         this.font = font;
         this.adapt = adapt;
         this.rng = new SplittableRandom(seed ^ 0x494E4B414E000000L);
-        this.full = new ExportWriter(outDir, municipality, SOURCE, 1, ExportHeader.Kind.FULL, charset, createdAt);
+        this.full =
+                new ExportWriter(
+                        outDir,
+                        municipality,
+                        SOURCE,
+                        1,
+                        ExportHeader.Kind.FULL,
+                        charset,
+                        createdAt);
     }
 
-    /** The S records of one household of the FULL snapshot; {@code random} for the random households. */
+    /**
+     * The S records of one household of the FULL snapshot; {@code random} for the random
+     * households.
+     */
     void household(Household h, boolean random) throws IOException {
         for (Person p : h.members) {
             person(p, random);
@@ -79,8 +101,12 @@ final class InkanExport implements AutoCloseable {
         if (p.age(today) < 15 || !"RESIDENT".equals(p.status) || "1".equals(p.adultGuardianship)) {
             return;
         }
-        boolean forced = p.cardRole.equals("showcase") || p.cardRole.equals("householdMemberOfMoveOutPlanned");
-        if (p.cardRole.equals("showcaseSpouse") || p.cardRole.equals("movedOut") || p.cardRole.equals("deceased")) {
+        boolean forced =
+                p.cardRole.equals("showcase")
+                        || p.cardRole.equals("householdMemberOfMoveOutPlanned");
+        if (p.cardRole.equals("showcaseSpouse")
+                || p.cardRole.equals("movedOut")
+                || p.cardRole.equals("deceased")) {
             return;
         }
         LocalDate lo = max(p.becameResident.plusDays(1), p.birth.plusYears(15));
@@ -99,13 +125,22 @@ final class InkanExport implements AutoCloseable {
             return;
         }
         LocalDate registered = between(lo, hi);
-        boolean reregistered = !forced && rng.nextDouble() < REREGISTERED_SHARE && lo.isBefore(registered);
+        boolean reregistered =
+                !forced && rng.nextDouble() < REREGISTERED_SHARE && lo.isBefore(registered);
         if (reregistered) {
             // 改印: the old seal was cancelled the day the new one was registered
             writeCancelled(p, form[0], between(lo, registered.minusDays(1)), registered);
         }
         String no = nextNo();
-        full.write(RecordType.S, "U", no, p.atenaNo, VALID, form[0], CityGenerator.date(registered), "",
+        full.write(
+                RecordType.S,
+                "U",
+                no,
+                p.atenaNo,
+                VALID,
+                form[0],
+                CityGenerator.date(registered),
+                "",
                 SealImages.base64(adapt.apply(form[1]), font));
         records++;
         Registration reg = new Registration(p, no, form[0], registered);
@@ -118,14 +153,26 @@ final class InkanExport implements AutoCloseable {
 
     /** A plain adult card holder with nothing else that would refuse an 印鑑登録証明書. */
     private boolean suitableToCancel(Person p) {
-        return p.card && !p.foreign && p.age(today) >= 20 && "0".equals(p.personBlock)
+        return p.card
+                && !p.foreign
+                && p.age(today) >= 20
+                && "0".equals(p.personBlock)
                 && "NONE".equals(p.supportMeasure);
     }
 
-    private void writeCancelled(Person p, String nameForm, LocalDate registered, LocalDate cancelled)
+    private void writeCancelled(
+            Person p, String nameForm, LocalDate registered, LocalDate cancelled)
             throws IOException {
-        full.write(RecordType.S, "U", nextNo(), p.atenaNo, CANCELLED, nameForm, CityGenerator.date(registered),
-                CityGenerator.date(cancelled), "");
+        full.write(
+                RecordType.S,
+                "U",
+                nextNo(),
+                p.atenaNo,
+                CANCELLED,
+                nameForm,
+                CityGenerator.date(registered),
+                CityGenerator.date(cancelled),
+                "");
         records++;
     }
 
@@ -171,11 +218,26 @@ final class InkanExport implements AutoCloseable {
     /** DELTA 2: the cancellation (廃止) of one valid seal, today. */
     Path writeCancellation(OffsetDateTime createdAt) throws IOException {
         Registration reg = toCancel != null ? toCancel : fallback;
-        try (ExportWriter w = new ExportWriter(outDir, municipality, SOURCE, 2, ExportHeader.Kind.DELTA, charset,
-                createdAt)) {
+        try (ExportWriter w =
+                new ExportWriter(
+                        outDir,
+                        municipality,
+                        SOURCE,
+                        2,
+                        ExportHeader.Kind.DELTA,
+                        charset,
+                        createdAt)) {
             if (reg != null) {
-                w.write(RecordType.S, "U", reg.no(), reg.person().atenaNo, CANCELLED, reg.nameForm(),
-                        CityGenerator.date(reg.registered()), CityGenerator.date(today), "");
+                w.write(
+                        RecordType.S,
+                        "U",
+                        reg.no(),
+                        reg.person().atenaNo,
+                        CANCELLED,
+                        reg.nameForm(),
+                        CityGenerator.date(reg.registered()),
+                        CityGenerator.date(today),
+                        "");
             }
             return w.commit();
         }

@@ -1,11 +1,5 @@
 package jp.kofuhub.generator;
 
-import jp.kofuhub.generator.CityGenerator.Household;
-import jp.kofuhub.generator.CityGenerator.Person;
-import jp.kofuhub.registry.ExportHeader;
-import jp.kofuhub.registry.ExportWriter;
-import jp.kofuhub.registry.RecordType;
-
 import java.io.IOException;
 import java.nio.charset.Charset;
 import java.nio.file.Path;
@@ -15,30 +9,36 @@ import java.time.OffsetDateTime;
 import java.time.Period;
 import java.util.SplittableRandom;
 import java.util.function.UnaryOperator;
+import jp.kofuhub.generator.CityGenerator.Household;
+import jp.kofuhub.generator.CityGenerator.Person;
+import jp.kofuhub.registry.ExportHeader;
+import jp.kofuhub.registry.ExportWriter;
+import jp.kofuhub.registry.RecordType;
 
 /**
- * The 税務システム's export of a generated city (source {@code ZEI}): one FULL snapshot of the
- * current 年度's 個人住民税 records, written household by household while the 住民記録 snapshot is
- * generated, from its own random stream (the 住民記録 files stay byte-identical).
+ * The 税務システム's export of a generated city (source {@code ZEI}): one FULL snapshot of the current
+ * 年度's 個人住民税 records, written household by household while the 住民記録 snapshot is generated, from its
+ * own random stream (the 住民記録 files stay byte-identical).
  *
  * <p>Who has a record: residents aged 16 or more today who were resident on 1 January of the 年度
  * (the 賦課期日). The 年度 is the one tax certificates show: it switches on 10 June.
  *
- * <p>Amounts are yen. {@code income_*} are 所得 by kind, after the statutory deductions of the
- * income year (給与所得控除, 公的年金等控除; business income is already net), so {@code total_income} is
- * their sum. Deductions are the 住民税 所得控除: 基礎控除, 社会保険料, 生命保険料, 配偶者 and 扶養 (claimed
- * by the household's main earner). {@code taxable_income} is rounded down to 1,000 yen; 均等割 is
- * 3,500 (city) + 1,500 (prefecture); 所得割 is 6% + 4% of the taxable income, each rounded down to
- * 100 yen. 非課税 (all tax 0) follows the 1級地 limits: total income up to 450,000 yen for a single
- * person, or 350,000 × (1 + dependants) + 310,000; minors up to 1,350,000. Below the 所得割 limit
- * (350,000 × (1 + dependants) + 420,000 with dependants, 450,000 without) only 均等割 is due.
- * {@code filing_kind}: {@code EMPLOYER} (給与支払報告書) for salary alone, {@code PENSION} for a pension
- * alone, {@code RETURN} for business or other income, mixed income, or a salaried person's own
- * return (医療費控除 …), {@code NONE} when nobody reported anything (no income).
+ * <p>Amounts are yen. {@code income_*} are 所得 by kind, after the statutory deductions of the income
+ * year (給与所得控除, 公的年金等控除; business income is already net), so {@code total_income} is their sum.
+ * Deductions are the 住民税 所得控除: 基礎控除, 社会保険料, 生命保険料, 配偶者 and 扶養 (claimed by the household's main
+ * earner). {@code taxable_income} is rounded down to 1,000 yen; 均等割 is 3,500 (city) + 1,500
+ * (prefecture); 所得割 is 6% + 4% of the taxable income, each rounded down to 100 yen. 非課税 (all tax 0)
+ * follows the 1級地 limits: total income up to 450,000 yen for a single person, or 350,000 × (1 +
+ * dependants) + 310,000; minors up to 1,350,000. Below the 所得割 limit (350,000 × (1 + dependants) +
+ * 420,000 with dependants, 450,000 without) only 均等割 is due. {@code filing_kind}: {@code EMPLOYER}
+ * (給与支払報告書) for salary alone, {@code PENSION} for a pension alone, {@code RETURN} for business or
+ * other income, mixed income, or a salaried person's own return (医療費控除 …), {@code NONE} when nobody
+ * reported anything (no income).
  */
 final class ZeiExport implements AutoCloseable {
 
     static final String SOURCE = "ZEI";
+
     /** Tax certificates switch to the new 年度 on this day. */
     static final MonthDay YEAR_SWITCH = MonthDay.of(6, 10);
 
@@ -53,11 +53,15 @@ final class ZeiExport implements AutoCloseable {
     private final ExportWriter full;
     private final int fiscalYear;
     private final LocalDate jan1;
+
     /** 31 December of the year whose income the 年度 taxes. */
     private final LocalDate incomeYearEnd;
+
     private long records;
 
-    /** One member's income in the income year, gross and net, and what the earner claims for them. */
+    /**
+     * One member's income in the income year, gross and net, and what the earner claims for them.
+     */
     private static final class Income {
         final Person person;
         long salaryGross;
@@ -70,8 +74,10 @@ final class ZeiExport implements AutoCloseable {
         long total;
         long socialInsurance;
         long lifeInsurance;
+
         /** Spouse and dependant deductions claimed, and how many people they cover. */
         long familyDeductions;
+
         int dependants;
 
         Income(Person person) {
@@ -83,18 +89,36 @@ final class ZeiExport implements AutoCloseable {
         }
     }
 
-    ZeiExport(Path outDir, String municipality, Charset charset, LocalDate today, OffsetDateTime createdAt,
-              long seed, UnaryOperator<String> adapt) throws IOException {
+    ZeiExport(
+            Path outDir,
+            String municipality,
+            Charset charset,
+            LocalDate today,
+            OffsetDateTime createdAt,
+            long seed,
+            UnaryOperator<String> adapt)
+            throws IOException {
         this.today = today;
         this.adapt = adapt;
         this.rng = new SplittableRandom(seed ^ 0x5A45490000000000L);
         this.fiscalYear = fiscalYear(today);
         this.jan1 = LocalDate.of(fiscalYear, 1, 1);
         this.incomeYearEnd = LocalDate.of(fiscalYear - 1, 12, 31);
-        this.full = new ExportWriter(outDir, municipality, SOURCE, 1, ExportHeader.Kind.FULL, charset, createdAt);
+        this.full =
+                new ExportWriter(
+                        outDir,
+                        municipality,
+                        SOURCE,
+                        1,
+                        ExportHeader.Kind.FULL,
+                        charset,
+                        createdAt);
     }
 
-    /** The 年度 tax certificates show on {@code today}: the calendar year from 10 June, else the year before. */
+    /**
+     * The 年度 tax certificates show on {@code today}: the calendar year from 10 June, else the year
+     * before.
+     */
     static int fiscalYear(LocalDate today) {
         return MonthDay.from(today).isBefore(YEAR_SWITCH) ? today.getYear() - 1 : today.getYear();
     }
@@ -135,7 +159,8 @@ final class ZeiExport implements AutoCloseable {
         if (p.cardRole.equals("showcase")) {
             i.salaryGross = yen(5_000_000, 7_500_000);
         } else if (age >= 65) {
-            i.pensionGross = rng.nextDouble() < 0.04 ? 0 : yen(age >= 75 ? 600_000 : 700_000, 2_800_000);
+            i.pensionGross =
+                    rng.nextDouble() < 0.04 ? 0 : yen(age >= 75 ? 600_000 : 700_000, 2_800_000);
             if (r < 0.15) {
                 i.salaryGross = yen(600_000, 3_000_000);
             } else if (r < 0.22) {
@@ -154,7 +179,8 @@ final class ZeiExport implements AutoCloseable {
         } else if (age <= 22 && (p.relationship.equals("子") || p.relationship.equals("孫"))) {
             i.salaryGross = r < 0.45 ? yen(100_000, 1_400_000) : 0;
         } else if (p.relationship.equals("妻") || p.relationship.equals("子の妻")) {
-            i.salaryGross = r < 0.35 ? 0 : r < 0.75 ? yen(500_000, 1_500_000) : yen(2_500_000, 5_500_000);
+            i.salaryGross =
+                    r < 0.35 ? 0 : r < 0.75 ? yen(500_000, 1_500_000) : yen(2_500_000, 5_500_000);
         } else if (r < 0.05) {
             // out of work, or living on savings: nothing to report
             i.salaryGross = 0;
@@ -163,17 +189,26 @@ final class ZeiExport implements AutoCloseable {
         } else {
             i.salaryGross = salaryByAge(age);
         }
-        if (i.salaryGross > 0 && i.business == 0 && i.pensionGross == 0 && i.other == 0
+        if (i.salaryGross > 0
+                && i.business == 0
+                && i.pensionGross == 0
+                && i.other == 0
                 && !p.cardRole.equals("showcase")) {
             i.ownReturn = rng.nextDouble() < 0.05;
         }
         i.salary = salaryIncome(i.salaryGross);
         i.pension = pensionIncome(i.pensionGross, age);
         i.total = i.salary + i.pension + i.business + i.other;
-        i.socialInsurance = round1000(i.salaryGross * 145 / 1000 + i.pensionGross * 8 / 100
-                + i.business * 12 / 100 + (i.business > 0 && age < 60 ? 203_760 : 0));
-        i.lifeInsurance = i.salaryGross > 0 || i.business > 0 ? new long[] {0, 0, 28_000, 56_000, 70_000}[rng.nextInt(5)]
-                : 0;
+        i.socialInsurance =
+                round1000(
+                        i.salaryGross * 145 / 1000
+                                + i.pensionGross * 8 / 100
+                                + i.business * 12 / 100
+                                + (i.business > 0 && age < 60 ? 203_760 : 0));
+        i.lifeInsurance =
+                i.salaryGross > 0 || i.business > 0
+                        ? new long[] {0, 0, 28_000, 56_000, 70_000}[rng.nextInt(5)]
+                        : 0;
         return i;
     }
 
@@ -243,7 +278,8 @@ final class ZeiExport implements AutoCloseable {
         Income son = null;
         if (sonsWife != null) {
             for (Income i : in) {
-                if (i.person.koseki == CityGenerator.Koseki.SON && i.person.relationship.equals("子")) {
+                if (i.person.koseki == CityGenerator.Koseki.SON
+                        && i.person.relationship.equals("子")) {
                     son = i;
                 }
             }
@@ -251,20 +287,26 @@ final class ZeiExport implements AutoCloseable {
         Income earner = headSpouse != null && headSpouse.total > head.total ? headSpouse : head;
         Income sonEarner = son == null ? null : sonsWife.total > son.total ? sonsWife : son;
         for (Income i : in) {
-            boolean sonsFamily = sonEarner != null && (i == son || i == sonsWife || i.person.relationship.equals("孫"));
+            boolean sonsFamily =
+                    sonEarner != null
+                            && (i == son || i == sonsWife || i.person.relationship.equals("孫"));
             Income claimant = sonsFamily ? sonEarner : earner;
             if (i == claimant || i.total > DEPENDANT_LIMIT) {
                 continue;
             }
             int age = Period.between(i.person.birth, incomeYearEnd).getYears();
-            boolean spouse = (claimant == earner && (i == head || i == headSpouse))
-                    || (claimant == sonEarner && (i == son || i == sonsWife));
+            boolean spouse =
+                    (claimant == earner && (i == head || i == headSpouse))
+                            || (claimant == sonEarner && (i == son || i == sonsWife));
             claimant.dependants++;
             if (spouse) {
-                claimant.familyDeductions += claimant.total <= 9_000_000 ? (age >= 70 ? 380_000 : 330_000) : 0;
+                claimant.familyDeductions +=
+                        claimant.total <= 9_000_000 ? (age >= 70 ? 380_000 : 330_000) : 0;
             } else if (age >= 70) {
-                boolean parent = claimant == earner && (i.person.relationship.equals("母")
-                        || i.person.relationship.equals("父"));
+                boolean parent =
+                        claimant == earner
+                                && (i.person.relationship.equals("母")
+                                        || i.person.relationship.equals("父"));
                 claimant.familyDeductions += parent ? 450_000 : 380_000;
             } else if (age >= 19 && age <= 22) {
                 claimant.familyDeductions += 450_000;
@@ -314,10 +356,16 @@ final class ZeiExport implements AutoCloseable {
         if (i.none()) {
             filing = "NONE";
         } else {
-            boolean salaryOnly = i.salaryGross > 0 && i.pensionGross == 0 && i.business == 0 && i.other == 0;
-            boolean pensionOnly = i.pensionGross > 0 && i.salaryGross == 0 && i.business == 0 && i.other == 0;
+            boolean salaryOnly =
+                    i.salaryGross > 0 && i.pensionGross == 0 && i.business == 0 && i.other == 0;
+            boolean pensionOnly =
+                    i.pensionGross > 0 && i.salaryGross == 0 && i.business == 0 && i.other == 0;
             filing = salaryOnly && !i.ownReturn ? "EMPLOYER" : pensionOnly ? "PENSION" : "RETURN";
-            deductions = basicDeduction(i.total) + i.socialInsurance + i.lifeInsurance + i.familyDeductions;
+            deductions =
+                    basicDeduction(i.total)
+                            + i.socialInsurance
+                            + i.lifeInsurance
+                            + i.familyDeductions;
             taxable = Math.max(0, i.total - deductions) / 1000 * 1000;
             int ageJan1 = Period.between(p.birth, jan1).getYears();
             long limit = i.dependants == 0 ? 450_000 : 350_000L * (1 + i.dependants) + 310_000;
@@ -328,11 +376,26 @@ final class ZeiExport implements AutoCloseable {
                 prefLevy = taxable * 4 / 100 / 100 * 100;
             }
         }
-        full.write(RecordType.T, "U", Integer.toString(fiscalYear), p.atenaNo, adapt.apply(h.address), "1", filing,
-                Long.toString(i.salary), Long.toString(i.pension), Long.toString(i.business), Long.toString(i.other),
-                Long.toString(i.total), Long.toString(deductions), Long.toString(taxable),
-                Long.toString(nonTaxed ? 0 : CITY_PER_CAPITA), Long.toString(cityLevy),
-                Long.toString(nonTaxed ? 0 : PREF_PER_CAPITA), Long.toString(prefLevy), nonTaxed ? "1" : "0");
+        full.write(
+                RecordType.T,
+                "U",
+                Integer.toString(fiscalYear),
+                p.atenaNo,
+                adapt.apply(h.address),
+                "1",
+                filing,
+                Long.toString(i.salary),
+                Long.toString(i.pension),
+                Long.toString(i.business),
+                Long.toString(i.other),
+                Long.toString(i.total),
+                Long.toString(deductions),
+                Long.toString(taxable),
+                Long.toString(nonTaxed ? 0 : CITY_PER_CAPITA),
+                Long.toString(cityLevy),
+                Long.toString(nonTaxed ? 0 : PREF_PER_CAPITA),
+                Long.toString(prefLevy),
+                nonTaxed ? "1" : "0");
         records++;
     }
 

@@ -5,15 +5,14 @@ import jp.kofuhub.KofuHub;
 
 /**
  * The launcher of {@code ./kofu}: the demo and test tools, and every other command (first of all
- * {@code serve}, the default) handed to the hub's own {@link KofuHub#main}. With this module on the class
- * path, {@code serve} also starts the demo's beans ({@code jp.kofuhub.demo}: the demo key set on the first
- * start, the synthetic demo city, its koseki simulator and registry heartbeat), which the hub's component
- * scan finds; the hub's jar alone (the image) has none of them.
+ * {@code serve}, the default) handed to the hub's own {@link KofuHub#main}. With this module on the
+ * class path, {@code serve} also starts the demo's beans ({@code jp.kofuhub.demo}: the demo key set
+ * on the first start, the synthetic demo city, its koseki simulator and registry heartbeat), which
+ * the hub's component scan finds; the hub's jar alone (the image) has none of them.
  */
 public final class KofuTools {
 
-    private KofuTools() {
-    }
+    private KofuTools() {}
 
     public static void main(String[] args) {
         String command = args.length == 0 ? "serve" : args[0];
@@ -24,7 +23,8 @@ public final class KofuTools {
             case "make-seal" -> System.exit(MakeSealCommand.run(rest));
             case "bench-sync" -> System.exit(jp.kofuhub.bench.SyncBench.run(rest));
             case "bench-issuance" -> System.exit(jp.kofuhub.bench.IssuanceBench.run(rest));
-            case "koseki-server" -> System.exit(jp.kofuhub.koseki.sim.KosekiServerCommand.run(rest));
+            case "koseki-server" ->
+                    System.exit(jp.kofuhub.koseki.sim.KosekiServerCommand.run(rest));
             case "keys" -> System.exit(jp.kofuhub.demo.KeysCommand.run(rest));
             case "help", "--help", "-h" -> {
                 System.out.println(USAGE);
@@ -34,7 +34,10 @@ public final class KofuTools {
         }
     }
 
-    static final String USAGE = KofuHub.USAGE + "\n" + """
+    static final String USAGE =
+            KofuHub.USAGE
+                    + "\n"
+                    + """
               generate --municipality 012343 --residents N --seed S [--out DIR] [--encoding UTF-8|CP932]
               kiosk --serial SERIAL [--municipality 012343] [--kind JUMINHYO] [--url URL] [--seal] [--out FILE]
               keys [--dir data/keys] [--force]   write the demo key set (CA, X.509 + OpenPGP per party)
@@ -42,5 +45,6 @@ public final class KofuTools {
               bench-sync --db-url JDBC_URL [--residents 3800000] [--seed 1] (see bench/sync.sh)
               bench-issuance [--mode plain|secure|both] [--clients 32] [--duration 60] (see bench/issuance.sh)
               koseki-server --juki FILE.kexp [--city-prefix 北海道北広島市] [--overrides FILE.tsv] [--extra FILE.tsv] [--port 8091] [--keys DIR] [--tls] [--pgp]
-            """.stripTrailing();
+            """
+                            .stripTrailing();
 }

@@ -6,8 +6,8 @@ import jp.kofuhub.support.TestHub;
 import org.springframework.test.context.ContextConfiguration;
 
 /**
- * {@link AtRestScenarios} on PostgreSQL 15: the table content, and the server's data directory (heap
- * files with their dead tuples, the WAL) after a CHECKPOINT.
+ * {@link AtRestScenarios} on PostgreSQL 15: the table content, and the server's data directory
+ * (heap files with their dead tuples, the WAL) after a CHECKPOINT.
  */
 @ContextConfiguration(initializers = TestHub.Postgres.class)
 class AtRestAttackOnPostgresTest extends AtRestScenarios {

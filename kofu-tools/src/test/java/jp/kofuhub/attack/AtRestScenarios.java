@@ -43,12 +43,17 @@ abstract class AtRestScenarios extends HubTestBase {
     static final String CITY = "990066";
     static final String HEAD = atena(6601), WIFE = atena(6602);
     static final String CARD = "AR00000000000001";
+
     /** Names of this test only; 続柄 世帯主 and 妻. */
     static final String FAMILY = "鏡霧", HEAD_GIVEN = "隠之介", WIFE_GIVEN = "秘乃";
+
     /** The names as the availability answer lists them. */
-    static final List<String> LISTED = List.of(FAMILY + "\u3000" + HEAD_GIVEN, FAMILY + "\u3000" + WIFE_GIVEN);
+    static final List<String> LISTED =
+            List.of(FAMILY + "\u3000" + HEAD_GIVEN, FAMILY + "\u3000" + WIFE_GIVEN);
+
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final java.util.Set<Class<?>> LOADED = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    private static final java.util.Set<Class<?>> LOADED =
+            java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     /** The folders holding the database's files, scanned raw. */
     abstract List<Path> databaseFiles();
@@ -62,12 +67,38 @@ abstract class AtRestScenarios extends HubTestBase {
             if (LOADED.contains(getClass())) {
                 return;
             }
-            TestRecords.write(inbox, CITY, "JUKI", 1, Kind.FULL, new Object[][] {
-                rec(RecordType.H, household("1", HEAD, "北海道保管市秘匿町一丁目1番地")),
-                rec(RecordType.R, resident(HEAD, 1, "1", FAMILY, HEAD_GIVEN, "世帯主", LocalDate.of(1970, 4, 1), "RESIDENT")),
-                rec(RecordType.R, resident(WIFE, 1, "1", FAMILY, WIFE_GIVEN, "妻", LocalDate.of(1972, 5, 2), "RESIDENT")),
-                rec(RecordType.C, card(CARD, HEAD)),
-            });
+            TestRecords.write(
+                    inbox,
+                    CITY,
+                    "JUKI",
+                    1,
+                    Kind.FULL,
+                    new Object[][] {
+                        rec(RecordType.H, household("1", HEAD, "北海道保管市秘匿町一丁目1番地")),
+                        rec(
+                                RecordType.R,
+                                resident(
+                                        HEAD,
+                                        1,
+                                        "1",
+                                        FAMILY,
+                                        HEAD_GIVEN,
+                                        "世帯主",
+                                        LocalDate.of(1970, 4, 1),
+                                        "RESIDENT")),
+                        rec(
+                                RecordType.R,
+                                resident(
+                                        WIFE,
+                                        1,
+                                        "1",
+                                        FAMILY,
+                                        WIFE_GIVEN,
+                                        "妻",
+                                        LocalDate.of(1972, 5, 2),
+                                        "RESIDENT")),
+                        rec(RecordType.C, card(CARD, HEAD)),
+                    });
             TestRecords.write(inbox, CITY, "INKAN", 1, Kind.FULL, new Object[][] {});
             TestRecords.write(inbox, CITY, "ZEI", 1, Kind.FULL, new Object[][] {});
             await().atMost(SYNC_WAIT).until(() -> appliedFiles(CITY) == 3);
@@ -82,45 +113,82 @@ abstract class AtRestScenarios extends HubTestBase {
     @Test
     void theHouseholdListingIsNeverAtRestInTheDatabase() throws Exception {
         String tx = Http.newTransaction();
-        String ask = "{\"transaction\":\"" + tx + "\",\"municipality\":\"" + CITY + "\",\"serial\":\"" + CARD + "\"}";
+        String ask =
+                "{\"transaction\":\""
+                        + tx
+                        + "\",\"municipality\":\""
+                        + CITY
+                        + "\",\"serial\":\""
+                        + CARD
+                        + "\"}";
         HttpResponse<byte[]> first = post("availability", ask);
         assertThat(first.statusCode()).as(Http.body(first)).isEqualTo(200);
         JsonNode household = JSON.readTree(first.body()).get("household");
-        assertThat(household.get("members").findValuesAsText("name")).containsExactlyElementsOf(LISTED);
-        assertThat(household.get("members").findValuesAsText("relationship")).containsExactly("世帯主", "妻");
-        // a retry (any instance: the answer comes from the database and the replica) gets the same answer
+        assertThat(household.get("members").findValuesAsText("name"))
+                .containsExactlyElementsOf(LISTED);
+        assertThat(household.get("members").findValuesAsText("relationship"))
+                .containsExactly("世帯主", "妻");
+        // a retry (any instance: the answer comes from the database and the replica) gets the same
+        // answer
         assertThat(post("availability", ask).body()).isEqualTo(first.body());
 
         // while the transaction is open
-        assertThat(tableHits()).as("tables outside the replica holding a listed name, transaction open").isEmpty();
+        assertThat(tableHits())
+                .as("tables outside the replica holding a listed name, transaction open")
+                .isEmpty();
         checkpoint();
-        assertThat(fileHits(LISTED)).as("database files holding a listed name, transaction open").isEmpty();
+        assertThat(fileHits(LISTED))
+                .as("database files holding a listed name, transaction open")
+                .isEmpty();
 
-        // the resident chooses the second member on that listing; the choice is checked without the names
-        String issue = "{\"transaction\":\"" + tx + "\",\"municipality\":\"" + CITY + "\",\"serial\":\"" + CARD
-                + "\",\"kind\":\"JUMINHYO\",\"store\":\"S0066\",\"terminal\":\"K6\",\"options\":{\"members\":[2],"
-                + "\"household\":\"" + household.get("version").asText() + "\"}}";
+        // the resident chooses the second member on that listing; the choice is checked without the
+        // names
+        String issue =
+                "{\"transaction\":\""
+                        + tx
+                        + "\",\"municipality\":\""
+                        + CITY
+                        + "\",\"serial\":\""
+                        + CARD
+                        + "\",\"kind\":\"JUMINHYO\",\"store\":\"S0066\",\"terminal\":\"K6\",\"options\":{\"members\":[2],"
+                        + "\"household\":\""
+                        + household.get("version").asText()
+                        + "\"}}";
         HttpResponse<byte[]> issued = post("certificates", issue);
         assertThat(issued.statusCode()).as(Http.body(issued)).isEqualTo(200);
-        HttpResponse<byte[]> done = post("completions", "{\"transaction\":\"" + tx + "\",\"outcome\":\"PRINTED\"}");
+        HttpResponse<byte[]> done =
+                post("completions", "{\"transaction\":\"" + tx + "\",\"outcome\":\"PRINTED\"}");
         assertThat(done.statusCode()).as(Http.body(done)).isEqualTo(200);
 
         // after it ended
-        assertThat(count("select count(*) from issuance_transaction where transaction_id = ? and state = 'PRINTED'"
-                + " and availability_answer is null", tx)).isEqualTo(1);
-        assertThat(tableHits()).as("tables outside the replica holding a listed name, transaction ended").isEmpty();
+        assertThat(
+                        count(
+                                "select count(*) from issuance_transaction where transaction_id = ? and state = 'PRINTED'"
+                                        + " and availability_answer is null",
+                                tx))
+                .isEqualTo(1);
+        assertThat(tableHits())
+                .as("tables outside the replica holding a listed name, transaction ended")
+                .isEmpty();
         checkpoint();
-        assertThat(fileHits(LISTED)).as("database files holding a listed name, transaction ended").isEmpty();
-        // the positive control: the scanner does read the files (the replica holds the family name by design)
-        assertThat(fileHits(List.of(FAMILY))).as("the replica's family name in the database files").isNotEmpty();
+        assertThat(fileHits(LISTED))
+                .as("database files holding a listed name, transaction ended")
+                .isEmpty();
+        // the positive control: the scanner does read the files (the replica holds the family name
+        // by design)
+        assertThat(fileHits(List.of(FAMILY)))
+                .as("the replica's family name in the database files")
+                .isNotEmpty();
     }
 
     /** "table.column" of every value outside the replica holding a member's given name. */
     private List<String> tableHits() {
-        return DatabaseScan.hitsOutsideReplica(jdbc, bytes -> {
-            String s = new String(bytes, StandardCharsets.UTF_8);
-            return s.contains(HEAD_GIVEN) || s.contains(WIFE_GIVEN);
-        });
+        return DatabaseScan.hitsOutsideReplica(
+                jdbc,
+                bytes -> {
+                    String s = new String(bytes, StandardCharsets.UTF_8);
+                    return s.contains(HEAD_GIVEN) || s.contains(WIFE_GIVEN);
+                });
     }
 
     /**
@@ -128,8 +196,10 @@ abstract class AtRestScenarios extends HubTestBase {
      * LOB store) or in the form H2's MVStore writes strings of a row in.
      */
     List<String> fileHits(List<String> names) throws IOException {
-        List<byte[]> needles = names.stream().flatMap(n -> Stream.of(n.getBytes(StandardCharsets.UTF_8), mvStoreForm(n)))
-                .toList();
+        List<byte[]> needles =
+                names.stream()
+                        .flatMap(n -> Stream.of(n.getBytes(StandardCharsets.UTF_8), mvStoreForm(n)))
+                        .toList();
         List<String> hits = new ArrayList<>();
         for (Path root : databaseFiles()) {
             try (Stream<Path> files = Files.walk(root)) {

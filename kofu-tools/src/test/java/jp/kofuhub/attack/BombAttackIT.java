@@ -61,29 +61,32 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Issue #16, "done when": a 1 KB → 1 GB bomb on each boundary is refused with its code in under a
- * second, the hub's heap staying under 512 MB. Unlike {@link BombAttackTest} (the hub in the 1 GB test
- * JVM), this is the packaged hub jar in a JVM of its own with {@code -Xmx512m}
- * ({@code -XX:+ExitOnOutOfMemoryError}: one inflated bomb would end it), in the default profile — mutual
- * TLS, sealed centre requests, {@code .kexp.pgp} export files, OpenPGP on the koseki hop, the shipped
- * inflation limits — with its own H2 file, folders and municipality {@value #CITY} (戸籍市's profile).
- * Every bomb inflates to 1 GiB of zeros ({@link Bombs}):
+ * second, the hub's heap staying under 512 MB. Unlike {@link BombAttackTest} (the hub in the 1 GB
+ * test JVM), this is the packaged hub jar in a JVM of its own with {@code -Xmx512m} ({@code
+ * -XX:+ExitOnOutOfMemoryError}: one inflated bomb would end it), in the default profile — mutual
+ * TLS, sealed centre requests, {@code .kexp.pgp} export files, OpenPGP on the koseki hop, the
+ * shipped inflation limits — with its own H2 file, folders and municipality {@value #CITY} (戸籍市's
+ * profile). Every bomb inflates to 1 GiB of zeros ({@link Bombs}):
+ *
  * <ul>
- * <li>centre: bzip2 and zlib, signed with the centre's key and forged, one by one and four at once: each
- * answered 413 {@code REQUEST_TOO_LARGE} in under a second, measured per request;</li>
- * <li>inbox: a zlib export file, quarantined whole with reason {@code MESSAGE_TOO_LARGE} in under a second
- * from the moment it is moved in (the inbox's 100 ms poll included);</li>
- * <li>koseki: the answers (bzip2, zlib; signed, forged) of a real HTTPS server in this JVM (the koseki
- * server's certificate): the centre's issue request answered {@code KOSEKI_UNAVAILABLE} in under a second,
- * the hub logs {@code MESSAGE_TOO_LARGE} with the transaction. The hop's very first call (the hub's HTTPS
- * client and TLS session set up) is an ordinary sealed refusal of the server, timed and printed apart.</li>
+ *   <li>centre: bzip2 and zlib, signed with the centre's key and forged, one by one and four at
+ *       once: each answered 413 {@code REQUEST_TOO_LARGE} in under a second, measured per request;
+ *   <li>inbox: a zlib export file, quarantined whole with reason {@code MESSAGE_TOO_LARGE} in under
+ *       a second from the moment it is moved in (the inbox's 100 ms poll included);
+ *   <li>koseki: the answers (bzip2, zlib; signed, forged) of a real HTTPS server in this JVM (the
+ *       koseki server's certificate): the centre's issue request answered {@code
+ *       KOSEKI_UNAVAILABLE} in under a second, the hub logs {@code MESSAGE_TOO_LARGE} with the
+ *       transaction. The hop's very first call (the hub's HTTPS client and TLS session set up) is
+ *       an ordinary sealed refusal of the server, timed and printed apart.
  * </ul>
- * The zlib bombs reach 1 GiB only at ~1.3 MB (deflate compresses at most ~1000:1): on the centre hop the
- * 64 KiB bound on the sealed body refuses them before decryption, the bzip2 ones (~2 KB) are stopped by
- * the 64 KiB inflation limit; both are 413 {@code REQUEST_TOO_LARGE}, the message says which.
- * Then the hub is alive, live, answers a normal request and issues a certificate, has no
- * OutOfMemoryError in its log, and its heap — the largest heap before any collection in its GC log, and
- * the heap in use now (/actuator/prometheus, operator certificate) — stayed under 512 MB. The figures are
- * printed ({@code BombAttackIT:} lines in the failsafe report).
+ *
+ * The zlib bombs reach 1 GiB only at ~1.3 MB (deflate compresses at most ~1000:1): on the centre
+ * hop the 64 KiB bound on the sealed body refuses them before decryption, the bzip2 ones (~2 KB)
+ * are stopped by the 64 KiB inflation limit; both are 413 {@code REQUEST_TOO_LARGE}, the message
+ * says which. Then the hub is alive, live, answers a normal request and issues a certificate, has
+ * no OutOfMemoryError in its log, and its heap — the largest heap before any collection in its GC
+ * log, and the heap in use now (/actuator/prometheus, operator certificate) — stayed under 512 MB.
+ * The figures are printed ({@code BombAttackIT:} lines in the failsafe report).
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class BombAttackIT {
@@ -91,17 +94,20 @@ class BombAttackIT {
     static final String CITY = "990021";
     static final long GIB = 1024 * Bombs.MIB;
     static final long MAX_HEAP = 512 * Bombs.MIB;
+
     /** The issue's bound on each refusal. */
     static final Duration UNDER = Duration.ofSeconds(1);
+
     static final String HEAD = atena(9711);
     static final String HEAD_CARD = "KB00000000000001";
     static final String PASSWORD = new String(Bombs.PASSWORD);
     private static final ObjectMapper JSON = new ObjectMapper();
-    /** A G1 or Serial GC log line's heap before and after: "… 180M->12M(512M) 3.2ms". */
-    private static final Pattern GC_LINE = Pattern.compile("(\\d+)([KMG])->(\\d+)([KMG])\\((\\d+)([KMG])\\)");
 
-    @TempDir
-    static Path work;
+    /** A G1 or Serial GC log line's heap before and after: "… 180M->12M(512M) 3.2ms". */
+    private static final Pattern GC_LINE =
+            Pattern.compile("(\\d+)([KMG])->(\\d+)([KMG])\\((\\d+)([KMG])\\)");
+
+    @TempDir static Path work;
 
     static HubProcess hub;
     static Path inbox;
@@ -112,8 +118,11 @@ class BombAttackIT {
     static final AtomicReference<byte[]> KOSEKI_ANSWER = new AtomicReference<>();
     static final AtomicInteger KOSEKI_CALLS = new AtomicInteger();
     static final AtomicInteger KOSEKI_STATUS = new AtomicInteger(200);
-    static final HttpClient OPERATOR = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5))
-            .sslContext(Tls.context(TestHub.KEYS, "operator", Bombs.PASSWORD)).build();
+    static final HttpClient OPERATOR =
+            HttpClient.newBuilder()
+                    .connectTimeout(Duration.ofSeconds(5))
+                    .sslContext(Tls.context(TestHub.KEYS, "operator", Bombs.PASSWORD))
+                    .build();
     static final List<String> FIGURES = new ArrayList<>();
 
     @BeforeAll
@@ -124,17 +133,27 @@ class BombAttackIT {
         Path profiles = work.resolve("municipalities");
         copyTree(Path.of("config/municipalities"), profiles);
         copyTree(Path.of("src/test/resources/municipalities"), profiles);
-        Files.writeString(profiles.resolve(CITY + "-bomb.yaml"), Files.readString(profiles.resolve("990006-koseki.yaml"),
-                StandardCharsets.UTF_8).replace("code: \"990006\"", "code: \"" + CITY + "\""), StandardCharsets.UTF_8);
+        Files.writeString(
+                profiles.resolve(CITY + "-bomb.yaml"),
+                Files.readString(profiles.resolve("990006-koseki.yaml"), StandardCharsets.UTF_8)
+                        .replace("code: \"990006\"", "code: \"" + CITY + "\""),
+                StandardCharsets.UTF_8);
         startKosekiServer();
 
         Map<String, String> env = new HashMap<>();
         env.put("KOFU_KEYS_DIR", TestHub.KEYS.toString());
         env.put("KOFU_DEMO", "false");
-        env.put("KOFU_DB_URL", "jdbc:h2:file:" + work.resolve("replica/kofu")
-                + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH");
+        env.put(
+                "KOFU_DB_URL",
+                "jdbc:h2:file:"
+                        + work.resolve("replica/kofu")
+                        + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH");
         env.put("KOFU_MUNICIPALITIES_DIR", profiles.toString());
-        env.put("KOFU_SYNC_INBOX_URI", "file:" + inbox + "?include=.*\\.kexp(\\.pgp)?&sortBy=file:name&delete=true&delay=100");
+        env.put(
+                "KOFU_SYNC_INBOX_URI",
+                "file:"
+                        + inbox
+                        + "?include=.*\\.kexp(\\.pgp)?&sortBy=file:name&delete=true&delay=100");
         env.put("KOFU_QUARANTINE_DIR", quarantine.toString());
         env.put("KOFU_SYNC_PGP_WORK_DIR", work.resolve("sync-work").toString());
         env.put("KOFU_SYNC_MAX_AGE", "P3650D");
@@ -143,9 +162,15 @@ class BombAttackIT {
         env.put("KOFU_KOSEKI_URL", "https://localhost:" + kosekiPort + "/koseki/v1");
         env.put("KOFU_KOSEKI_TIMEOUT_MS", "30000");
         env.put("KOFU_KOSEKI_BREAKER_WAIT_S", "2");
-        hub = HubProcess.start(work, "bomb", env, List.of("-XX:+ExitOnOutOfMemoryError", "-Xlog:gc:file=" + gcLog));
+        hub =
+                HubProcess.start(
+                        work,
+                        "bomb",
+                        env,
+                        List.of("-XX:+ExitOnOutOfMemoryError", "-Xlog:gc:file=" + gcLog));
 
-        // made while the hub starts: 1 GiB of zeros each, a few hundred bytes (bzip2) to about 1 MB (zlib)
+        // made while the hub starts: 1 GiB of zeros each, a few hundred bytes (bzip2) to about 1 MB
+        // (zlib)
         for (String party : List.of("centre", "juki", "koseki-server")) {
             Bombs.signed(Algo.ZLIB, GIB, party);
             Bombs.forged(Algo.ZLIB, GIB, party);
@@ -156,7 +181,14 @@ class BombAttackIT {
 
         hub.awaitLog("Started KofuHub", Duration.ofMinutes(3));
         // the city's first file: one household, its head with a card and a 本籍
-        Path plain = TestRecords.write(Files.createDirectories(work.resolve("staging")), CITY, "JUKI", 1, Kind.FULL, records());
+        Path plain =
+                TestRecords.write(
+                        Files.createDirectories(work.resolve("staging")),
+                        CITY,
+                        "JUKI",
+                        1,
+                        Kind.FULL,
+                        records());
         deliverSealed(plain);
         hub.awaitLog("JUKI seq 1 FULL: APPLIED", Duration.ofSeconds(90));
     }
@@ -185,14 +217,22 @@ class BombAttackIT {
         Map<String, byte[]> bombs = centreBombs();
         for (Map.Entry<String, byte[]> b : bombs.entrySet()) {
             long start = System.nanoTime();
-            HttpResponse<byte[]> r = Http.postBytes(certificates(), PgpMessages.MEDIA_TYPE, b.getValue());
+            HttpResponse<byte[]> r =
+                    Http.postBytes(certificates(), PgpMessages.MEDIA_TYPE, b.getValue());
             Duration took = Duration.ofNanos(System.nanoTime() - start);
-            figure("centre %s (%d bytes → 1 GiB): HTTP %d in %d ms (%s)", b.getKey(), b.getValue().length, r.statusCode(),
-                    took.toMillis(), JSON.readTree(r.body()).path("message").asText());
+            figure(
+                    "centre %s (%d bytes → 1 GiB): HTTP %d in %d ms (%s)",
+                    b.getKey(),
+                    b.getValue().length,
+                    r.statusCode(),
+                    took.toMillis(),
+                    JSON.readTree(r.body()).path("message").asText());
             assertTooLarge(r);
             assertThat(took).as(b.getKey()).isLessThan(UNDER);
         }
-        assertThat(hub.log()).contains("centre request refused before reading: REQUEST_TOO_LARGE HTTP 413 (exchange");
+        assertThat(hub.log())
+                .contains(
+                        "centre request refused before reading: REQUEST_TOO_LARGE HTTP 413 (exchange");
     }
 
     @Test
@@ -201,17 +241,23 @@ class BombAttackIT {
         List<Map.Entry<String, byte[]>> bombs = new ArrayList<>(centreBombs().entrySet());
         List<CompletableFuture<Long>> four = new ArrayList<>();
         for (Map.Entry<String, byte[]> b : bombs) {
-            four.add(CompletableFuture.supplyAsync(() -> {
-                try {
-                    long start = System.nanoTime();
-                    HttpResponse<byte[]> r = Http.postBytes(certificates(), PgpMessages.MEDIA_TYPE, b.getValue());
-                    long took = millis(start);
-                    assertTooLarge(r);
-                    return took;
-                } catch (Exception e) {
-                    throw new IllegalStateException(b.getKey(), e);
-                }
-            }));
+            four.add(
+                    CompletableFuture.supplyAsync(
+                            () -> {
+                                try {
+                                    long start = System.nanoTime();
+                                    HttpResponse<byte[]> r =
+                                            Http.postBytes(
+                                                    certificates(),
+                                                    PgpMessages.MEDIA_TYPE,
+                                                    b.getValue());
+                                    long took = millis(start);
+                                    assertTooLarge(r);
+                                    return took;
+                                } catch (Exception e) {
+                                    throw new IllegalStateException(b.getKey(), e);
+                                }
+                            }));
         }
         for (int i = 0; i < four.size(); i++) {
             long took = four.get(i).get();
@@ -231,14 +277,18 @@ class BombAttackIT {
 
     private static void assertTooLarge(HttpResponse<byte[]> r) throws IOException {
         assertThat(r.statusCode()).as(Http.body(r)).isEqualTo(413);
-        assertThat(r.headers().firstValue("Content-Type").orElse("")).startsWith("application/json");
+        assertThat(r.headers().firstValue("Content-Type").orElse(""))
+                .startsWith("application/json");
         JsonNode body = JSON.readTree(r.body());
         assertThat(body.path("code").asText()).isEqualTo("REQUEST_TOO_LARGE");
-        // the bounded work: a bzip2 bomb (a few KB) stops at the 64 KiB inflation limit; a zlib one (deflate
-        // compresses at most ~1000:1, so 1 GiB takes ~1.3 MB) is refused before decryption by the 64 KiB
+        // the bounded work: a bzip2 bomb (a few KB) stops at the 64 KiB inflation limit; a zlib one
+        // (deflate
+        // compresses at most ~1000:1, so 1 GiB takes ~1.3 MB) is refused before decryption by the
+        // 64 KiB
         // bound on the sealed body itself
-        assertThat(body.path("message").asText()).containsAnyOf("inflates beyond 65536 bytes",
-                "the sealed body exceeds 65536 bytes");
+        assertThat(body.path("message").asText())
+                .containsAnyOf(
+                        "inflates beyond 65536 bytes", "the sealed body exceeds 65536 bytes");
     }
 
     // ---- the inbox ----
@@ -252,31 +302,54 @@ class BombAttackIT {
         long start = System.nanoTime();
         Files.move(part, inbox.resolve(name), StandardCopyOption.ATOMIC_MOVE);
         Path[] reasonFile = new Path[1];
-        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(20)).until(() -> {
-            try (Stream<Path> s = Files.exists(quarantine) ? Files.list(quarantine) : Stream.empty()) {
-                reasonFile[0] = s.filter(p -> p.getFileName().toString().startsWith(name)
-                        && p.getFileName().toString().endsWith(".reason.json")).findFirst().orElse(null);
-            }
-            return reasonFile[0] != null;
-        });
+        await().atMost(Duration.ofSeconds(60))
+                .pollInterval(Duration.ofMillis(20))
+                .until(
+                        () -> {
+                            try (Stream<Path> s =
+                                    Files.exists(quarantine)
+                                            ? Files.list(quarantine)
+                                            : Stream.empty()) {
+                                reasonFile[0] =
+                                        s.filter(
+                                                        p ->
+                                                                p.getFileName()
+                                                                                .toString()
+                                                                                .startsWith(name)
+                                                                        && p.getFileName()
+                                                                                .toString()
+                                                                                .endsWith(
+                                                                                        ".reason.json"))
+                                                .findFirst()
+                                                .orElse(null);
+                            }
+                            return reasonFile[0] != null;
+                        });
         long took = millis(start);
-        figure("inbox zlib signed (%d bytes → 1 GiB): quarantined %d ms after it was moved in (inbox polled every 100 ms)",
+        figure(
+                "inbox zlib signed (%d bytes → 1 GiB): quarantined %d ms after it was moved in (inbox polled every 100 ms)",
                 bomb.length, took);
         // polling included: the refusal itself is a fraction of this
         assertThat(Duration.ofMillis(took)).isLessThan(UNDER);
         // the reason file is written first, then the file consumer takes the file out of the inbox
-        await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(20))
+        await().atMost(Duration.ofSeconds(10))
+                .pollInterval(Duration.ofMillis(20))
                 .untilAsserted(() -> assertThat(inbox.resolve(name)).doesNotExist());
         JsonNode reason = JSON.readTree(reasonFile[0].toFile());
         assertThat(reason.path("reason").asText()).isEqualTo("MESSAGE_TOO_LARGE");
         assertThat(reason.path("detail").asText()).contains("inflates more than 100 times");
-        // quarantined whole, as received (still encrypted to the hub; at rest under the hub's at-rest key)
+        // quarantined whole, as received (still encrypted to the hub; at rest under the hub's
+        // at-rest key)
         AtRestCipher atRest = AtRestCipher.load(TestHub.KEYS.resolve("at-rest.keys"));
-        try (InputStream in = atRest.decrypting(Files.newInputStream(reasonFile[0].resolveSibling(
-                reason.path("storedAs").asText())))) {
+        try (InputStream in =
+                atRest.decrypting(
+                        Files.newInputStream(
+                                reasonFile[0].resolveSibling(reason.path("storedAs").asText())))) {
             assertThat(in.readAllBytes()).isEqualTo(bomb);
         }
-        assertThat(hub.log()).contains("sync " + name + ": refused MESSAGE_TOO_LARGE").doesNotContain("seq 2 DELTA: APPLIED");
+        assertThat(hub.log())
+                .contains("sync " + name + ": refused MESSAGE_TOO_LARGE")
+                .doesNotContain("seq 2 DELTA: APPLIED");
         try (Stream<Path> left = Files.list(work.resolve("sync-work"))) {
             assertThat(left.toList()).as("decrypted leftovers").isEmpty();
         }
@@ -287,17 +360,27 @@ class BombAttackIT {
     @Test
     @Order(4)
     void kosekiAnswerBombsAreRefusedAndTheCentreGetsKosekiUnavailable() throws Exception {
-        // the hub's first call of the koseki hop (its HTTPS client, the TLS session) with an ordinary sealed
-        // refusal of the server, so the bombs' figures are the refusals' and not the hop's first set-up
+        // the hub's first call of the koseki hop (its HTTPS client, the TLS session) with an
+        // ordinary sealed
+        // refusal of the server, so the bombs' figures are the refusals' and not the hop's first
+        // set-up
         KOSEKI_STATUS.set(422);
-        KOSEKI_ANSWER.set(PgpMessages.ofParty(TestHub.KEYS, "koseki-server", Bombs.PASSWORD, List.of("hub"))
-                .seal("{\"code\":\"UNKNOWN_PERSON\"}".getBytes(StandardCharsets.UTF_8), "answer.json", "hub"));
+        KOSEKI_ANSWER.set(
+                PgpMessages.ofParty(TestHub.KEYS, "koseki-server", Bombs.PASSWORD, List.of("hub"))
+                        .seal(
+                                "{\"code\":\"UNKNOWN_PERSON\"}".getBytes(StandardCharsets.UTF_8),
+                                "answer.json",
+                                "hub"));
         String[] first = new String[1];
         long[] firstTook = new long[1];
         HttpResponse<byte[]> refused = reachingKoseki(first, firstTook);
-        figure("koseki, the hop's first call (an ordinary refusal, not a bomb): HTTP %d %s in %d ms", refused.statusCode(),
-                JSON.readTree(Http.opened(refused)).path("code").asText(), firstTook[0]);
-        assertThat(JSON.readTree(Http.opened(refused)).path("code").asText()).isEqualTo("KOSEKI_UNKNOWN_PERSON");
+        figure(
+                "koseki, the hop's first call (an ordinary refusal, not a bomb): HTTP %d %s in %d ms",
+                refused.statusCode(),
+                JSON.readTree(Http.opened(refused)).path("code").asText(),
+                firstTook[0]);
+        assertThat(JSON.readTree(Http.opened(refused)).path("code").asText())
+                .isEqualTo("KOSEKI_UNKNOWN_PERSON");
 
         KOSEKI_STATUS.set(200);
         Map<String, byte[]> bombs = new java.util.LinkedHashMap<>();
@@ -309,33 +392,55 @@ class BombAttackIT {
             String[] tx = new String[1];
             long[] took = new long[1];
             HttpResponse<byte[]> r = reachingKoseki(tx, took);
-            figure("koseki answer %s (%d bytes → 1 GiB): the centre's issue request answered HTTP %d in %d ms", b.getKey(),
-                    b.getValue().length, r.statusCode(), took[0]);
+            figure(
+                    "koseki answer %s (%d bytes → 1 GiB): the centre's issue request answered HTTP %d in %d ms",
+                    b.getKey(), b.getValue().length, r.statusCode(), took[0]);
             assertThat(r.statusCode()).isEqualTo(422);
             assertThat(r.headers().firstValue("X-Kofu-Issue-Number")).isEmpty();
-            assertThat(JSON.readTree(Http.opened(r)).path("code").asText()).isEqualTo("KOSEKI_UNAVAILABLE");
+            assertThat(JSON.readTree(Http.opened(r)).path("code").asText())
+                    .isEqualTo("KOSEKI_UNAVAILABLE");
             assertThat(Duration.ofMillis(took[0])).as(b.getKey()).isLessThan(UNDER);
-            await().atMost(Duration.ofSeconds(30)).until(() -> hub.log().lines().anyMatch(l ->
-                    l.contains("koseki tx " + tx[0]) && l.contains("refused MESSAGE_TOO_LARGE")));
+            await().atMost(Duration.ofSeconds(30))
+                    .until(
+                            () ->
+                                    hub.log()
+                                            .lines()
+                                            .anyMatch(
+                                                    l ->
+                                                            l.contains("koseki tx " + tx[0])
+                                                                    && l.contains(
+                                                                            "refused MESSAGE_TOO_LARGE")));
         }
     }
 
     /**
      * Asks for a 戸籍 certificate until a request reaches the server (the breaker opens after a few
-     * failures and half-opens after 2 s); the transaction in {@code tx}, that request's wall time in {@code took}.
+     * failures and half-opens after 2 s); the transaction in {@code tx}, that request's wall time
+     * in {@code took}.
      */
     private static HttpResponse<byte[]> reachingKoseki(String[] tx, long[] took) {
         int before = KOSEKI_CALLS.get();
         AtomicReference<HttpResponse<byte[]>> last = new AtomicReference<>();
-        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(300)).until(() -> {
-            String t = Http.newTransaction();
-            long start = System.nanoTime();
-            last.set(Http.postSealed(certificates(), "{\"transaction\":\"" + t + "\",\"municipality\":\"" + CITY
-                    + "\",\"serial\":\"" + HEAD_CARD + "\",\"kind\":\"KOSEKI_KOJIN\"}"));
-            took[0] = millis(start);
-            tx[0] = t;
-            return KOSEKI_CALLS.get() > before;
-        });
+        await().atMost(Duration.ofSeconds(60))
+                .pollInterval(Duration.ofMillis(300))
+                .until(
+                        () -> {
+                            String t = Http.newTransaction();
+                            long start = System.nanoTime();
+                            last.set(
+                                    Http.postSealed(
+                                            certificates(),
+                                            "{\"transaction\":\""
+                                                    + t
+                                                    + "\",\"municipality\":\""
+                                                    + CITY
+                                                    + "\",\"serial\":\""
+                                                    + HEAD_CARD
+                                                    + "\",\"kind\":\"KOSEKI_KOJIN\"}"));
+                            took[0] = millis(start);
+                            tx[0] = t;
+                            return KOSEKI_CALLS.get() > before;
+                        });
         return last.get();
     }
 
@@ -347,34 +452,58 @@ class BombAttackIT {
         assertThat(hub.alive()).as("hub process alive").isTrue();
         JsonNode liveness = JSON.readTree(operatorGet("/actuator/health/liveness"));
         assertThat(liveness.path("status").asText()).isEqualTo("UP");
-        figure("health after the bombs: %s (liveness %s)", JSON.readTree(operatorGet("/actuator/health")).path("status")
-                .asText(), liveness.path("status").asText());
+        figure(
+                "health after the bombs: %s (liveness %s)",
+                JSON.readTree(operatorGet("/actuator/health")).path("status").asText(),
+                liveness.path("status").asText());
 
         // normal requests: availability, and a 住民票 issued and completed
         assertAvailable();
         String tx = Http.newTransaction();
-        HttpResponse<byte[]> doc = Http.postSealed(certificates(), "{\"transaction\":\"" + tx + "\",\"municipality\":\""
-                + CITY + "\",\"serial\":\"" + HEAD_CARD + "\",\"kind\":\"JUMINHYO\"}");
+        HttpResponse<byte[]> doc =
+                Http.postSealed(
+                        certificates(),
+                        "{\"transaction\":\""
+                                + tx
+                                + "\",\"municipality\":\""
+                                + CITY
+                                + "\",\"serial\":\""
+                                + HEAD_CARD
+                                + "\",\"kind\":\"JUMINHYO\"}");
         assertThat(doc.statusCode()).as(Http.body(doc)).isEqualTo(200);
         assertThat(doc.headers().firstValue("X-Kofu-Issue-Number")).isPresent();
-        HttpResponse<byte[]> done = Http.postSealed(hubUrl() + "/api/v1/completions",
-                "{\"transaction\":\"" + tx + "\",\"outcome\":\"PRINTED\"}");
+        HttpResponse<byte[]> done =
+                Http.postSealed(
+                        hubUrl() + "/api/v1/completions",
+                        "{\"transaction\":\"" + tx + "\",\"outcome\":\"PRINTED\"}");
         assertThat(done.statusCode()).isEqualTo(200);
 
         // the heap: the largest before any collection (GC log), and in use now (Micrometer)
         long peak = peakHeapBeforeGc();
         long used = heapUsedNow();
-        figure("hub heap (-Xmx512m): largest before a collection %d MiB (GC log), in use after the bombs %d MiB"
-                + " (jvm_memory_used_bytes, area heap)", peak / Bombs.MIB, used / Bombs.MIB);
+        figure(
+                "hub heap (-Xmx512m): largest before a collection %d MiB (GC log), in use after the bombs %d MiB"
+                        + " (jvm_memory_used_bytes, area heap)",
+                peak / Bombs.MIB, used / Bombs.MIB);
         assertThat(peak).isPositive().isLessThan(MAX_HEAP);
         assertThat(used).isPositive().isLessThan(MAX_HEAP);
-        assertThat(hub.log()).doesNotContain("OutOfMemoryError").doesNotContain("Terminating due to java.lang.OutOfMemoryError");
+        assertThat(hub.log())
+                .doesNotContain("OutOfMemoryError")
+                .doesNotContain("Terminating due to java.lang.OutOfMemoryError");
         assertThat(hub.alive()).isTrue();
     }
 
     private static void assertAvailable() throws Exception {
-        HttpResponse<byte[]> r = Http.postSealed(hubUrl() + "/api/v1/availability", "{\"transaction\":\""
-                + Http.newTransaction() + "\",\"municipality\":\"" + CITY + "\",\"serial\":\"" + HEAD_CARD + "\"}");
+        HttpResponse<byte[]> r =
+                Http.postSealed(
+                        hubUrl() + "/api/v1/availability",
+                        "{\"transaction\":\""
+                                + Http.newTransaction()
+                                + "\",\"municipality\":\""
+                                + CITY
+                                + "\",\"serial\":\""
+                                + HEAD_CARD
+                                + "\"}");
         assertThat(r.statusCode()).as(Http.body(r)).isEqualTo(200);
         JsonNode kinds = JSON.readTree(Http.opened(r)).path("kinds");
         assertThat(kinds.findValuesAsText("kind")).contains("JUMINHYO", "KOSEKI_KOJIN");
@@ -393,11 +522,12 @@ class BombAttackIT {
     }
 
     private static long bytes(String n, String unit) {
-        return Long.parseLong(n) * switch (unit) {
-            case "K" -> 1024L;
-            case "M" -> Bombs.MIB;
-            default -> 1024 * Bombs.MIB;
-        };
+        return Long.parseLong(n)
+                * switch (unit) {
+                    case "K" -> 1024L;
+                    case "M" -> Bombs.MIB;
+                    default -> 1024 * Bombs.MIB;
+                };
     }
 
     /** jvm_memory_used_bytes summed over the heap pools, from /actuator/prometheus. */
@@ -422,8 +552,12 @@ class BombAttackIT {
     }
 
     private static String operatorGet(String path) throws Exception {
-        HttpResponse<String> r = OPERATOR.send(HttpRequest.newBuilder(URI.create(hubUrl() + path))
-                .timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+        HttpResponse<String> r =
+                OPERATOR.send(
+                        HttpRequest.newBuilder(URI.create(hubUrl() + path))
+                                .timeout(Duration.ofSeconds(30))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
         assertThat(r.statusCode()).as(path + ": " + r.body()).isEqualTo(200);
         return r.body();
     }
@@ -438,7 +572,9 @@ class BombAttackIT {
         System.out.println("BombAttackIT: " + f);
     }
 
-    /** The plain export file sealed by the registry's JUKI key for the hub, renamed into the inbox. */
+    /**
+     * The plain export file sealed by the registry's JUKI key for the hub, renamed into the inbox.
+     */
     private static void deliverSealed(Path plain) throws IOException {
         Path part = inbox.resolveSibling(plain.getFileName() + ".pgp");
         PgpFiles.sealForHub(plain, part, TestHub.KEYS, "JUKI", Bombs.PASSWORD);
@@ -446,7 +582,8 @@ class BombAttackIT {
     }
 
     private static Object[][] records() {
-        String[] head = resident(HEAD, 1, "1", "戸籍", "爆弾", "世帯主", LocalDate.of(1970, 4, 1), "RESIDENT");
+        String[] head =
+                resident(HEAD, 1, "1", "戸籍", "爆弾", "世帯主", LocalDate.of(1970, 4, 1), "RESIDENT");
         set(head, "honseki", "北海道戸籍市本町一丁目1番地");
         set(head, "hittosha", "戸籍　爆弾");
         return new Object[][] {
@@ -456,31 +593,37 @@ class BombAttackIT {
         };
     }
 
-    /** The koseki server: mutual TLS with the koseki server's certificate, answering whatever bomb is set. */
+    /**
+     * The koseki server: mutual TLS with the koseki server's certificate, answering whatever bomb
+     * is set.
+     */
     private static void startKosekiServer() throws IOException {
         try (ServerSocket s = new ServerSocket(0)) {
             kosekiPort = s.getLocalPort();
         }
         koseki = HttpsServer.create(new InetSocketAddress(kosekiPort), 16);
-        koseki.setHttpsConfigurator(new HttpsConfigurator(Tls.context(TestHub.KEYS, "koseki-server", Bombs.PASSWORD)) {
-            @Override
-            public void configure(HttpsParameters params) {
-                SSLParameters p = getSSLContext().getDefaultSSLParameters();
-                p.setNeedClientAuth(true);
-                params.setSSLParameters(p);
-            }
-        });
-        koseki.createContext("/", ex -> {
-            try (ex) {
-                ex.getRequestBody().readAllBytes();
-                KOSEKI_CALLS.incrementAndGet();
-                byte[] body = KOSEKI_ANSWER.get();
-                ex.getResponseHeaders().set("Content-Type", PgpMessages.MEDIA_TYPE);
-                ex.getResponseHeaders().set("X-Koseki-Kind", "KOSEKI_KOJIN");
-                ex.sendResponseHeaders(KOSEKI_STATUS.get(), body.length);
-                ex.getResponseBody().write(body);
-            }
-        });
+        koseki.setHttpsConfigurator(
+                new HttpsConfigurator(Tls.context(TestHub.KEYS, "koseki-server", Bombs.PASSWORD)) {
+                    @Override
+                    public void configure(HttpsParameters params) {
+                        SSLParameters p = getSSLContext().getDefaultSSLParameters();
+                        p.setNeedClientAuth(true);
+                        params.setSSLParameters(p);
+                    }
+                });
+        koseki.createContext(
+                "/",
+                ex -> {
+                    try (ex) {
+                        ex.getRequestBody().readAllBytes();
+                        KOSEKI_CALLS.incrementAndGet();
+                        byte[] body = KOSEKI_ANSWER.get();
+                        ex.getResponseHeaders().set("Content-Type", PgpMessages.MEDIA_TYPE);
+                        ex.getResponseHeaders().set("X-Koseki-Kind", "KOSEKI_KOJIN");
+                        ex.sendResponseHeaders(KOSEKI_STATUS.get(), body.length);
+                        ex.getResponseBody().write(body);
+                    }
+                });
         koseki.start();
     }
 

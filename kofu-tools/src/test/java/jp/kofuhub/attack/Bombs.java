@@ -13,8 +13,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.zip.Deflater;
 import jp.kofuhub.demo.DemoKeys;
-import jp.kofuhub.support.TestHub;
 import jp.kofuhub.keys.PgpFiles;
+import jp.kofuhub.support.TestHub;
 import org.bouncycastle.bcpg.HashAlgorithmTags;
 import org.bouncycastle.bcpg.SymmetricKeyAlgorithmTags;
 import org.bouncycastle.jce.provider.BouncyCastleProvider;
@@ -29,24 +29,29 @@ import org.bouncycastle.openpgp.operator.jcajce.JcePGPDataEncryptorBuilder;
 import org.bouncycastle.openpgp.operator.jcajce.JcePublicKeyKeyEncryptionMethodGenerator;
 
 /**
- * Decompression bombs as OpenPGP messages (issue #16): {@code zeros} zero bytes of literal data, with
- * a one-pass signature before them and the signature after, compressed (ZIP, ZLIB or BZIP2), encrypted
- * to the hub — exactly the packet layout of {@code gpg -z 9 --compress-algo … --sign --encrypt}.
- * Made streaming, so neither the test nor this class ever holds the inflated content:
+ * Decompression bombs as OpenPGP messages (issue #16): {@code zeros} zero bytes of literal data,
+ * with a one-pass signature before them and the signature after, compressed (ZIP, ZLIB or BZIP2),
+ * encrypted to the hub — exactly the packet layout of {@code gpg -z 9 --compress-algo … --sign
+ * --encrypt}. Made streaming, so neither the test nor this class ever holds the inflated content:
+ *
  * <ul>
- * <li>ZIP/ZLIB: 64 KiB of zeros are deflated once (ending in a full flush, so it stands alone) and the
- * same bytes repeated — a valid deflate stream at ~1000:1; ZLIB adds its header and Adler-32.</li>
- * <li>BZIP2: the packets stream through the real {@code bzip2 -9} (libbz2, what gpg uses): 256 MiB
- * become about 200 bytes.</li>
+ *   <li>ZIP/ZLIB: 64 KiB of zeros are deflated once (ending in a full flush, so it stands alone)
+ *       and the same bytes repeated — a valid deflate stream at ~1000:1; ZLIB adds its header and
+ *       Adler-32.
+ *   <li>BZIP2: the packets stream through the real {@code bzip2 -9} (libbz2, what gpg uses): 256
+ *       MiB become about 200 bytes.
  * </ul>
- * <b>Signed</b>: a real signature by the party's key over the zeros (SHA-256, hashed while streaming).
- * <b>Forged</b>: made from public keys only — the one-pass signature names the party's key id, the
- * signature at the end is random bytes; no secret key is used.
+ *
+ * <b>Signed</b>: a real signature by the party's key over the zeros (SHA-256, hashed while
+ * streaming). <b>Forged</b>: made from public keys only — the one-pass signature names the party's
+ * key id, the signature at the end is random bytes; no secret key is used.
  */
 final class Bombs {
 
     enum Algo {
-        ZIP(1), ZLIB(2), BZIP2(3);
+        ZIP(1),
+        ZLIB(2),
+        BZIP2(3);
 
         final int tag;
 
@@ -56,44 +61,71 @@ final class Bombs {
     }
 
     static final long MIB = 1L << 20;
+
     /** The zeros deflated once and repeated. */
     private static final long CHUNK = 64L * 1024;
+
     static final char[] PASSWORD = DemoKeys.DEFAULT_PASSWORD.toCharArray();
     private static final BouncyCastleProvider BC = new BouncyCastleProvider();
     private static final Map<String, byte[][]> SIGNATURES = new ConcurrentHashMap<>();
     private static final Map<String, byte[]> MADE = new ConcurrentHashMap<>();
 
-    private Bombs() {
-    }
+    private Bombs() {}
 
-    /** A bomb signed with {@code party}'s real secret key (demo key set of the run), encrypted to the hub. */
+    /**
+     * A bomb signed with {@code party}'s real secret key (demo key set of the run), encrypted to
+     * the hub.
+     */
     static byte[] signed(Algo algo, long zeros, String party) {
-        return MADE.computeIfAbsent(algo + "/" + zeros + "/" + party, k -> {
-            byte[][] sig = SIGNATURES.computeIfAbsent(party + "/" + zeros, s -> sign(party, zeros));
-            return seal(algo, zeros, sig[0], sig[1]);
-        });
+        return MADE.computeIfAbsent(
+                algo + "/" + zeros + "/" + party,
+                k -> {
+                    byte[][] sig =
+                            SIGNATURES.computeIfAbsent(
+                                    party + "/" + zeros, s -> sign(party, zeros));
+                    return seal(algo, zeros, sig[0], sig[1]);
+                });
     }
 
-    /** A bomb forged from public keys only: {@code party}'s key id in the one-pass signature, random signature bytes. */
+    /**
+     * A bomb forged from public keys only: {@code party}'s key id in the one-pass signature, random
+     * signature bytes.
+     */
     static byte[] forged(Algo algo, long zeros, String party) {
-        return MADE.computeIfAbsent(algo + "/" + zeros + "/forged-" + party, k -> {
-            try {
-                long keyId = PgpFiles.publicKeys(TestHub.KEYS.resolve(party + ".pgp.pub")).getKeyRings().next()
-                        .getPublicKey().getKeyID();
-                return seal(algo, zeros, onePass(keyId), randomSignature(keyId));
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-        });
+        return MADE.computeIfAbsent(
+                algo + "/" + zeros + "/forged-" + party,
+                k -> {
+                    try {
+                        long keyId =
+                                PgpFiles.publicKeys(TestHub.KEYS.resolve(party + ".pgp.pub"))
+                                        .getKeyRings()
+                                        .next()
+                                        .getPublicKey()
+                                        .getKeyID();
+                        return seal(algo, zeros, onePass(keyId), randomSignature(keyId));
+                    } catch (IOException e) {
+                        throw new UncheckedIOException(e);
+                    }
+                });
     }
 
-    /** The one-pass signature and the signature of {@code party} over {@code zeros} zero bytes (binary document). */
+    /**
+     * The one-pass signature and the signature of {@code party} over {@code zeros} zero bytes
+     * (binary document).
+     */
     private static byte[][] sign(String party, long zeros) {
         try {
-            PGPPrivateKey key = PgpFiles.unlock(PgpFiles.signingKey(PgpFiles.secretKeys(
-                    TestHub.KEYS.resolve(party + ".pgp.sec"))), PASSWORD);
-            PGPSignatureGenerator g = new PGPSignatureGenerator(new JcaPGPContentSignerBuilder(
-                    key.getPublicKeyPacket().getAlgorithm(), HashAlgorithmTags.SHA256).setProvider(BC));
+            PGPPrivateKey key =
+                    PgpFiles.unlock(
+                            PgpFiles.signingKey(
+                                    PgpFiles.secretKeys(TestHub.KEYS.resolve(party + ".pgp.sec"))),
+                            PASSWORD);
+            PGPSignatureGenerator g =
+                    new PGPSignatureGenerator(
+                            new JcaPGPContentSignerBuilder(
+                                            key.getPublicKeyPacket().getAlgorithm(),
+                                            HashAlgorithmTags.SHA256)
+                                    .setProvider(BC));
             g.init(PGPSignature.BINARY_DOCUMENT, key);
             byte[] ops = g.generateOnePassVersion(false).getEncoded();
             byte[] mib = new byte[(int) MIB];
@@ -108,7 +140,10 @@ final class Bombs {
         }
     }
 
-    /** A version 3 one-pass signature packet (RFC 4880 §5.4): binary document, SHA-256, RSA, the key id, last. */
+    /**
+     * A version 3 one-pass signature packet (RFC 4880 §5.4): binary document, SHA-256, RSA, the key
+     * id, last.
+     */
     private static byte[] onePass(long keyId) {
         ByteArrayOutputStream b = new ByteArrayOutputStream();
         b.write(0xC4);
@@ -119,7 +154,10 @@ final class Bombs {
         return b.toByteArray();
     }
 
-    /** A version 4 signature packet (RFC 4880 §5.2.3) naming {@code keyId} as issuer, its RSA value random. */
+    /**
+     * A version 4 signature packet (RFC 4880 §5.2.3) naming {@code keyId} as issuer, its RSA value
+     * random.
+     */
     private static byte[] randomSignature(long keyId) {
         ByteArrayOutputStream body = new ByteArrayOutputStream();
         body.writeBytes(new byte[] {4, 0x00, 1, (byte) HashAlgorithmTags.SHA256});
@@ -142,7 +180,10 @@ final class Bombs {
         return b.toByteArray();
     }
 
-    /** OPS, literal data of {@code zeros} zero bytes, signature: compressed, then encrypted to the hub. */
+    /**
+     * OPS, literal data of {@code zeros} zero bytes, signature: compressed, then encrypted to the
+     * hub.
+     */
     private static byte[] seal(Algo algo, long zeros, byte[] ops, byte[] signature) {
         try {
             ByteArrayOutputStream literalHeader = new ByteArrayOutputStream();
@@ -152,7 +193,10 @@ final class Bombs {
             literalHeader.writeBytes(new byte[] {'b', 0});
             literalHeader.writeBytes(intBytes((int) (new Date().getTime() / 1000)));
             byte[] prefix = concat(ops, literalHeader.toByteArray());
-            byte[] compressed = algo == Algo.BZIP2 ? bzip2(prefix, zeros, signature) : deflate(algo, prefix, zeros, signature);
+            byte[] compressed =
+                    algo == Algo.BZIP2
+                            ? bzip2(prefix, zeros, signature)
+                            : deflate(algo, prefix, zeros, signature);
 
             ByteArrayOutputStream packet = new ByteArrayOutputStream(compressed.length + 8);
             packet.write(0xC8); // compressed data, new format, 4-octet length
@@ -161,10 +205,15 @@ final class Bombs {
             packet.write(algo.tag);
             packet.writeBytes(compressed);
 
-            PGPPublicKey hub = PgpFiles.encryptionKey(PgpFiles.publicKeys(TestHub.KEYS.resolve("hub.pgp.pub")));
-            PGPEncryptedDataGenerator enc = new PGPEncryptedDataGenerator(new JcePGPDataEncryptorBuilder(
-                    SymmetricKeyAlgorithmTags.AES_256).setWithIntegrityPacket(true).setSecureRandom(new SecureRandom())
-                    .setProvider(BC));
+            PGPPublicKey hub =
+                    PgpFiles.encryptionKey(
+                            PgpFiles.publicKeys(TestHub.KEYS.resolve("hub.pgp.pub")));
+            PGPEncryptedDataGenerator enc =
+                    new PGPEncryptedDataGenerator(
+                            new JcePGPDataEncryptorBuilder(SymmetricKeyAlgorithmTags.AES_256)
+                                    .setWithIntegrityPacket(true)
+                                    .setSecureRandom(new SecureRandom())
+                                    .setProvider(BC));
             enc.addMethod(new JcePublicKeyKeyEncryptionMethodGenerator(hub).setProvider(BC));
             ByteArrayOutputStream out = new ByteArrayOutputStream(packet.size() + 1024);
             try (OutputStream e = enc.open(out, new byte[1 << 16])) {
@@ -178,7 +227,10 @@ final class Bombs {
         }
     }
 
-    /** Raw deflate (ZIP) or zlib (ZLIB) of prefix, zeros, suffix: the zeros as one flushed MiB repeated. */
+    /**
+     * Raw deflate (ZIP) or zlib (ZLIB) of prefix, zeros, suffix: the zeros as one flushed MiB
+     * repeated.
+     */
     private static byte[] deflate(Algo algo, byte[] prefix, long zeros, byte[] suffix) {
         if (zeros % CHUNK != 0) {
             throw new IllegalArgumentException("zeros must be whole 64 KiB");
@@ -186,7 +238,9 @@ final class Bombs {
         byte[] p = flushed(prefix, Deflater.FULL_FLUSH);
         byte[] z = flushed(new byte[(int) CHUNK], Deflater.FULL_FLUSH);
         byte[] s = flushed(suffix, -1);
-        ByteArrayOutputStream out = new ByteArrayOutputStream((int) (p.length + z.length * (zeros / CHUNK) + s.length + 8));
+        ByteArrayOutputStream out =
+                new ByteArrayOutputStream(
+                        (int) (p.length + z.length * (zeros / CHUNK) + s.length + 8));
         if (algo == Algo.ZLIB) {
             out.write(0x78);
             out.write(0xDA);
@@ -214,7 +268,10 @@ final class Bombs {
         return out.toByteArray();
     }
 
-    /** {@code data} deflated on its own (no dictionary before it), ending in a full flush, or finished when flush is -1. */
+    /**
+     * {@code data} deflated on its own (no dictionary before it), ending in a full flush, or
+     * finished when flush is -1.
+     */
     private static byte[] flushed(byte[] data, int flush) {
         Deflater d = new Deflater(9, true);
         try {
@@ -241,14 +298,19 @@ final class Bombs {
 
     /** prefix, zeros, suffix through {@code bzip2 -9} (streaming both ways). */
     private static byte[] bzip2(byte[] prefix, long zeros, byte[] suffix) throws IOException {
-        Process p = new ProcessBuilder("bzip2", "-9", "-c").redirectError(ProcessBuilder.Redirect.DISCARD).start();
-        CompletableFuture<byte[]> compressed = CompletableFuture.supplyAsync(() -> {
-            try (InputStream in = p.getInputStream()) {
-                return in.readAllBytes();
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-        });
+        Process p =
+                new ProcessBuilder("bzip2", "-9", "-c")
+                        .redirectError(ProcessBuilder.Redirect.DISCARD)
+                        .start();
+        CompletableFuture<byte[]> compressed =
+                CompletableFuture.supplyAsync(
+                        () -> {
+                            try (InputStream in = p.getInputStream()) {
+                                return in.readAllBytes();
+                            } catch (IOException e) {
+                                throw new UncheckedIOException(e);
+                            }
+                        });
         try (OutputStream in = p.getOutputStream()) {
             in.write(prefix);
             byte[] mib = new byte[(int) MIB];

@@ -30,13 +30,13 @@ import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
 /**
- * The HTTP edge (issue #16, findings 4 and 5), attacked with raw bytes on every listener the hub opens:
- * the mutual-TLS listener (as the centre, on the API, and as the operator, on the management paths) and
- * the plain-HTTP probe listener. Whatever arrives — a request line that is not HTTP, a 64 KB header, a
- * long query string, a body over the limit in bytes though not in characters, a wrong method or path —
- * the answer is the documented JSON {@code {status, code, message}} (docs/interfaces/issuance-centre.md,
- * "Not a document") and never Tomcat's HTML page or Spring's {@code {timestamp, status, error, path}};
- * and the log shows no stack trace for it.
+ * The HTTP edge (issue #16, findings 4 and 5), attacked with raw bytes on every listener the hub
+ * opens: the mutual-TLS listener (as the centre, on the API, and as the operator, on the management
+ * paths) and the plain-HTTP probe listener. Whatever arrives — a request line that is not HTTP, a
+ * 64 KB header, a long query string, a body over the limit in bytes though not in characters, a
+ * wrong method or path — the answer is the documented JSON {@code {status, code, message}}
+ * (docs/interfaces/issuance-centre.md, "Not a document") and never Tomcat's HTML page or Spring's
+ * {@code {timestamp, status, error, path}}; and the log shows no stack trace for it.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 @ContextConfiguration(initializers = SecureHub.class)
@@ -49,8 +49,7 @@ class HttpEdgeAttackTest {
         r.add("kofu.probe.port", () -> PROBE_PORT);
     }
 
-    @LocalServerPort
-    int tlsPort;
+    @LocalServerPort int tlsPort;
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private LogCapture log;
@@ -70,12 +69,21 @@ class HttpEdgeAttackTest {
     }
 
     /** The listeners, each with a client that may call something there. */
-    enum Listener { CENTRE, OPERATOR, PROBE }
+    enum Listener {
+        CENTRE,
+        OPERATOR,
+        PROBE
+    }
 
     private Socket connect(Listener l) throws IOException {
         return switch (l) {
-            case CENTRE, OPERATOR -> Tls.context(TestHub.KEYS, l == Listener.CENTRE ? "centre" : "operator",
-                    DemoKeys.DEFAULT_PASSWORD.toCharArray()).getSocketFactory().createSocket("localhost", tlsPort);
+            case CENTRE, OPERATOR ->
+                    Tls.context(
+                                    TestHub.KEYS,
+                                    l == Listener.CENTRE ? "centre" : "operator",
+                                    DemoKeys.DEFAULT_PASSWORD.toCharArray())
+                            .getSocketFactory()
+                            .createSocket("localhost", tlsPort);
             case PROBE -> new Socket("localhost", PROBE_PORT);
         };
     }
@@ -95,7 +103,8 @@ class HttpEdgeAttackTest {
                 out.write(request);
                 out.flush();
             } catch (SocketException e) {
-                // the hub may answer and close before it read everything (an oversized header or body)
+                // the hub may answer and close before it read everything (an oversized header or
+                // body)
             }
             InputStream in = s.getInputStream();
             ByteArrayOutputStream all = new ByteArrayOutputStream();
@@ -118,7 +127,8 @@ class HttpEdgeAttackTest {
         Map<String, String> headers = new LinkedHashMap<>();
         for (int i = 1; i < head.length; i++) {
             int c = head[i].indexOf(':');
-            headers.put(head[i].substring(0, c).trim().toLowerCase(), head[i].substring(c + 1).trim());
+            headers.put(
+                    head[i].substring(0, c).trim().toLowerCase(), head[i].substring(c + 1).trim());
         }
         String body = text.substring(end + 4);
         if ("chunked".equalsIgnoreCase(headers.get("transfer-encoding"))) {
@@ -142,8 +152,15 @@ class HttpEdgeAttackTest {
     }
 
     private static byte[] request(String method, String target, String headers, byte[] body) {
-        byte[] head = (method + " " + target + " HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n" + headers
-                + (body == null ? "" : "Content-Length: " + body.length + "\r\n") + "\r\n").getBytes(StandardCharsets.UTF_8);
+        byte[] head =
+                (method
+                                + " "
+                                + target
+                                + " HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n"
+                                + headers
+                                + (body == null ? "" : "Content-Length: " + body.length + "\r\n")
+                                + "\r\n")
+                        .getBytes(StandardCharsets.UTF_8);
         byte[] all = new byte[head.length + (body == null ? 0 : body.length)];
         System.arraycopy(head, 0, all, 0, head.length);
         if (body != null) {
@@ -152,12 +169,18 @@ class HttpEdgeAttackTest {
         return all;
     }
 
-    /** The documented error body: exactly status, code and message (plus a refusal's own details). */
+    /**
+     * The documented error body: exactly status, code and message (plus a refusal's own details).
+     */
     private static void assertError(Answer a, int status, String code) throws IOException {
         assertThat(a.status()).as(a.body()).isEqualTo(status);
         assertThat(a.headers().get("content-type")).as(a.body()).startsWith("application/json");
-        assertThat(a.body()).doesNotContainIgnoringCase("<html").doesNotContain("timestamp").doesNotContain("Exception")
-                .doesNotContain("Tomcat").doesNotContain(" at ");
+        assertThat(a.body())
+                .doesNotContainIgnoringCase("<html")
+                .doesNotContain("timestamp")
+                .doesNotContain("Exception")
+                .doesNotContain("Tomcat")
+                .doesNotContain(" at ");
         JsonNode n = a.json();
         assertThat(n.get("code").asText()).as(a.body()).isEqualTo(code);
         assertThat(n.get("status").asText()).isIn("ERROR", "REFUSED");
@@ -179,20 +202,47 @@ class HttpEdgeAttackTest {
     @Test
     void aRequestLineThatIsNotHttpGetsJsonOnEveryListener() throws Exception {
         for (Listener l : Listener.values()) {
-            assertError(raw(l, "GET /api/v1/availability\u0007 HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1)),
-                    400, "BAD_REQUEST");
-            assertError(raw(l, "\u00ff\u00fe\u0001\u0002 garbage\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1)), 400, "BAD_REQUEST");
-            assertError(raw(l, "GET /%zz HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1)), 400, "BAD_REQUEST");
+            assertError(
+                    raw(
+                            l,
+                            "GET /api/v1/availability\u0007 HTTP/1.1\r\nHost: x\r\n\r\n"
+                                    .getBytes(StandardCharsets.ISO_8859_1)),
+                    400,
+                    "BAD_REQUEST");
+            assertError(
+                    raw(
+                            l,
+                            "\u00ff\u00fe\u0001\u0002 garbage\r\n\r\n"
+                                    .getBytes(StandardCharsets.ISO_8859_1)),
+                    400,
+                    "BAD_REQUEST");
+            assertError(
+                    raw(
+                            l,
+                            "GET /%zz HTTP/1.1\r\nHost: x\r\n\r\n"
+                                    .getBytes(StandardCharsets.ISO_8859_1)),
+                    400,
+                    "BAD_REQUEST");
         }
     }
 
     @Test
     void a64KbHeaderOrAHugeQueryStringGetsJsonOnEveryListener() throws Exception {
         for (Listener l : Listener.values()) {
-            String path = l == Listener.OPERATOR ? "/actuator/health" : l == Listener.PROBE ? "/actuator/health/liveness"
-                    : "/api/v1/openapi.yaml";
-            assertError(raw(l, request("GET", path, "X-Big: " + pad(64 * 1024) + "\r\n", null)), 431, "REQUEST_HEADER_TOO_LARGE");
-            assertError(raw(l, request("GET", path + "?q=" + pad(20_000), "", null)), 431, "REQUEST_HEADER_TOO_LARGE");
+            String path =
+                    l == Listener.OPERATOR
+                            ? "/actuator/health"
+                            : l == Listener.PROBE
+                                    ? "/actuator/health/liveness"
+                                    : "/api/v1/openapi.yaml";
+            assertError(
+                    raw(l, request("GET", path, "X-Big: " + pad(64 * 1024) + "\r\n", null)),
+                    431,
+                    "REQUEST_HEADER_TOO_LARGE");
+            assertError(
+                    raw(l, request("GET", path + "?q=" + pad(20_000), "", null)),
+                    431,
+                    "REQUEST_HEADER_TOO_LARGE");
         }
     }
 
@@ -200,38 +250,97 @@ class HttpEdgeAttackTest {
     void theBodyLimitCountsBytesNotCharacters() throws Exception {
         // 1,614 characters, 4,414 bytes in UTF-8: over the 4,096-byte limit
         String filler = "漢".repeat(1400);
-        String json = "{\"transaction\":\"T1\",\"municipality\":\"012343\",\"serial\":\"" + filler + "\"}";
+        String json =
+                "{\"transaction\":\"T1\",\"municipality\":\"012343\",\"serial\":\""
+                        + filler
+                        + "\"}";
         json = json + " ".repeat(1614 - json.length());
         byte[] body = json.getBytes(StandardCharsets.UTF_8);
         assertThat(json).hasSize(1614);
         assertThat(body).hasSize(4414);
         for (String call : new String[] {"availability", "certificates", "completions"}) {
-            assertError(raw(Listener.CENTRE, request("POST", "/api/v1/" + call, "Content-Type: application/json\r\n", body)),
-                    413, "REQUEST_TOO_LARGE");
+            assertError(
+                    raw(
+                            Listener.CENTRE,
+                            request(
+                                    "POST",
+                                    "/api/v1/" + call,
+                                    "Content-Type: application/json\r\n",
+                                    body)),
+                    413,
+                    "REQUEST_TOO_LARGE");
         }
         // far over the limit: refused without the whole body being read into memory
         byte[] huge = new byte[4 * 1024 * 1024];
         java.util.Arrays.fill(huge, (byte) ' ');
-        assertError(raw(Listener.CENTRE, request("POST", "/api/v1/certificates", "Content-Type: application/json\r\n", huge)),
-                413, "REQUEST_TOO_LARGE");
+        assertError(
+                raw(
+                        Listener.CENTRE,
+                        request(
+                                "POST",
+                                "/api/v1/certificates",
+                                "Content-Type: application/json\r\n",
+                                huge)),
+                413,
+                "REQUEST_TOO_LARGE");
     }
 
     @Test
     void aWrongMethodOrPathGetsJsonOnEveryListener() throws Exception {
-        assertError(raw(Listener.CENTRE, request("GET", "/api/v1/certificates", "", null)), 405, "METHOD_NOT_ALLOWED");
-        assertError(raw(Listener.CENTRE, request("DELETE", "/api/v1/availability", "", null)), 405, "METHOD_NOT_ALLOWED");
-        assertError(raw(Listener.CENTRE, request("POST", "/api/v1/no-such-call", "Content-Type: application/json\r\n",
-                "{}".getBytes(StandardCharsets.UTF_8))), 404, "NOT_FOUND");
+        assertError(
+                raw(Listener.CENTRE, request("GET", "/api/v1/certificates", "", null)),
+                405,
+                "METHOD_NOT_ALLOWED");
+        assertError(
+                raw(Listener.CENTRE, request("DELETE", "/api/v1/availability", "", null)),
+                405,
+                "METHOD_NOT_ALLOWED");
+        assertError(
+                raw(
+                        Listener.CENTRE,
+                        request(
+                                "POST",
+                                "/api/v1/no-such-call",
+                                "Content-Type: application/json\r\n",
+                                "{}".getBytes(StandardCharsets.UTF_8))),
+                404,
+                "NOT_FOUND");
         assertError(raw(Listener.CENTRE, request("GET", "/api/v1/", "", null)), 404, "NOT_FOUND");
-        assertError(raw(Listener.CENTRE, request("GET", "/actuator/health", "", null)), 403, "CLIENT_NOT_ALLOWED");
-        assertError(raw(Listener.OPERATOR, request("GET", "/actuator/no-such-endpoint", "", null)), 404, "NOT_FOUND");
-        assertError(raw(Listener.OPERATOR, request("GET", "/no-such-page", "", null)), 404, "NOT_FOUND");
-        assertError(raw(Listener.OPERATOR, request("PATCH", "/actuator/health", "", null)), 405, "METHOD_NOT_ALLOWED");
-        assertError(raw(Listener.PROBE, request("GET", "/no-such-page", "", null)), 403, "CLIENT_NOT_ALLOWED");
-        assertError(raw(Listener.PROBE, request("POST", "/actuator/health/liveness", "", null)), 403, "CLIENT_NOT_ALLOWED");
+        assertError(
+                raw(Listener.CENTRE, request("GET", "/actuator/health", "", null)),
+                403,
+                "CLIENT_NOT_ALLOWED");
+        assertError(
+                raw(Listener.OPERATOR, request("GET", "/actuator/no-such-endpoint", "", null)),
+                404,
+                "NOT_FOUND");
+        assertError(
+                raw(Listener.OPERATOR, request("GET", "/no-such-page", "", null)),
+                404,
+                "NOT_FOUND");
+        assertError(
+                raw(Listener.OPERATOR, request("PATCH", "/actuator/health", "", null)),
+                405,
+                "METHOD_NOT_ALLOWED");
+        assertError(
+                raw(Listener.PROBE, request("GET", "/no-such-page", "", null)),
+                403,
+                "CLIENT_NOT_ALLOWED");
+        assertError(
+                raw(Listener.PROBE, request("POST", "/actuator/health/liveness", "", null)),
+                403,
+                "CLIENT_NOT_ALLOWED");
         // what does answer still answers
-        assertThat(raw(Listener.PROBE, request("GET", "/actuator/health/liveness", "", null)).status()).isEqualTo(200);
-        assertThat(raw(Listener.OPERATOR, request("GET", "/actuator/health/liveness", "", null)).status()).isEqualTo(200);
+        assertThat(
+                        raw(Listener.PROBE, request("GET", "/actuator/health/liveness", "", null))
+                                .status())
+                .isEqualTo(200);
+        assertThat(
+                        raw(
+                                        Listener.OPERATOR,
+                                        request("GET", "/actuator/health/liveness", "", null))
+                                .status())
+                .isEqualTo(200);
     }
 
     private static int freePort() {

@@ -43,20 +43,56 @@ class IssuanceLogsTest extends HubTestBase {
 
     private String post(String path, String json) throws Exception {
         HttpResponse<byte[]> r = Http.post(baseUrl() + "/api/v1/" + path, "application/json", json);
-        return r.statusCode() + " " + (r.statusCode() == 200 && path.equals("certificates") ? "PDF" : Http.body(r));
+        return r.statusCode()
+                + " "
+                + (r.statusCode() == 200 && path.equals("certificates") ? "PDF" : Http.body(r));
     }
 
     @Test
     void issuancesAndRefusalsLogCodesAndTransactionsButNoPersonalData() throws Exception {
-        TestRecords.write(inbox, CITY, "JUKI", 1, Kind.FULL, new Object[][] {
-            rec(RecordType.H, household("420", HOLDER, ADDRESS)),
-            rec(RecordType.R, set(resident(HOLDER, 1, "420", "秘匿", "守男", "世帯主", LocalDate.of(1970, 5, 5), "RESIDENT"),
-                    "juminhyo_code", HOLDER_CODE)),
-            rec(RecordType.H, household("421", SHELTERED, "北海道記録市避難町７丁目８番地")),
-            rec(RecordType.R, set(set(resident(SHELTERED, 1, "421", "避難", "静香", "世帯主", LocalDate.of(1985, 6, 6),
-                    "RESIDENT"), "juminhyo_code", SHELTERED_CODE), "support_measure", "ACTIVE")),
-            rec(RecordType.C, card(HOLDER_CARD, HOLDER)),
-            rec(RecordType.C, card(SHELTERED_CARD, SHELTERED))});
+        TestRecords.write(
+                inbox,
+                CITY,
+                "JUKI",
+                1,
+                Kind.FULL,
+                new Object[][] {
+                    rec(RecordType.H, household("420", HOLDER, ADDRESS)),
+                    rec(
+                            RecordType.R,
+                            set(
+                                    resident(
+                                            HOLDER,
+                                            1,
+                                            "420",
+                                            "秘匿",
+                                            "守男",
+                                            "世帯主",
+                                            LocalDate.of(1970, 5, 5),
+                                            "RESIDENT"),
+                                    "juminhyo_code",
+                                    HOLDER_CODE)),
+                    rec(RecordType.H, household("421", SHELTERED, "北海道記録市避難町７丁目８番地")),
+                    rec(
+                            RecordType.R,
+                            set(
+                                    set(
+                                            resident(
+                                                    SHELTERED,
+                                                    1,
+                                                    "421",
+                                                    "避難",
+                                                    "静香",
+                                                    "世帯主",
+                                                    LocalDate.of(1985, 6, 6),
+                                                    "RESIDENT"),
+                                            "juminhyo_code",
+                                            SHELTERED_CODE),
+                                    "support_measure",
+                                    "ACTIVE")),
+                    rec(RecordType.C, card(HOLDER_CARD, HOLDER)),
+                    rec(RecordType.C, card(SHELTERED_CARD, SHELTERED))
+                });
         await().atMost(SYNC_WAIT).until(() -> appliedFiles(CITY) == 1);
 
         int mark = LogGuard.count();
@@ -64,26 +100,79 @@ class IssuanceLogsTest extends HubTestBase {
         String issued = Http.newTransaction();
         String refused = Http.newTransaction();
         try (LogCapture log = LogCapture.open()) {
-            assertThat(post("availability", "{\"transaction\":\"" + issued + "\",\"municipality\":\"" + CITY
-                    + "\",\"serial\":\"" + HOLDER_CARD + "\"}")).startsWith("200");
-            assertThat(post("certificates", "{\"transaction\":\"" + issued + "\",\"municipality\":\"" + CITY
-                    + "\",\"serial\":\"" + HOLDER_CARD + "\",\"kind\":\"JUMINHYO\",\"store\":\"S1\",\"terminal\":\"K1\""
-                    + ",\"options\":{\"juminhyoCode\":true}}")).isEqualTo("200 PDF");
-            assertThat(post("completions", "{\"transaction\":\"" + issued + "\",\"outcome\":\"PRINTED\"}")).startsWith("200");
-            assertThat(post("certificates", "{\"transaction\":\"" + refused + "\",\"municipality\":\"" + CITY
-                    + "\",\"serial\":\"" + SHELTERED_CARD + "\",\"kind\":\"JUMINHYO\",\"store\":\"S1\",\"terminal\":\"K1\"}"))
-                    .startsWith("422").contains("SUPPORT_MEASURE");
-            assertThat(post("certificates", Http.issueJson(CITY, SHELTERED_CARD, "INKAN"))).startsWith("422");
+            assertThat(
+                            post(
+                                    "availability",
+                                    "{\"transaction\":\""
+                                            + issued
+                                            + "\",\"municipality\":\""
+                                            + CITY
+                                            + "\",\"serial\":\""
+                                            + HOLDER_CARD
+                                            + "\"}"))
+                    .startsWith("200");
+            assertThat(
+                            post(
+                                    "certificates",
+                                    "{\"transaction\":\""
+                                            + issued
+                                            + "\",\"municipality\":\""
+                                            + CITY
+                                            + "\",\"serial\":\""
+                                            + HOLDER_CARD
+                                            + "\",\"kind\":\"JUMINHYO\",\"store\":\"S1\",\"terminal\":\"K1\""
+                                            + ",\"options\":{\"juminhyoCode\":true}}"))
+                    .isEqualTo("200 PDF");
+            assertThat(
+                            post(
+                                    "completions",
+                                    "{\"transaction\":\"" + issued + "\",\"outcome\":\"PRINTED\"}"))
+                    .startsWith("200");
+            assertThat(
+                            post(
+                                    "certificates",
+                                    "{\"transaction\":\""
+                                            + refused
+                                            + "\",\"municipality\":\""
+                                            + CITY
+                                            + "\",\"serial\":\""
+                                            + SHELTERED_CARD
+                                            + "\",\"kind\":\"JUMINHYO\",\"store\":\"S1\",\"terminal\":\"K1\"}"))
+                    .startsWith("422")
+                    .contains("SUPPORT_MEASURE");
+            assertThat(post("certificates", Http.issueJson(CITY, SHELTERED_CARD, "INKAN")))
+                    .startsWith("422");
             assertThat(post("certificates", Http.issueJson(CITY, "KR00000000000FFF", "JUMINHYO")))
-                    .startsWith("404").contains("UNKNOWN_CARD");
+                    .startsWith("404")
+                    .contains("UNKNOWN_CARD");
             lines = log.lines();
         }
         // the operator still sees what happened, by transaction and code
-        assertThat(lines).anySatisfy(l -> assertThat(l.text()).contains(refused).contains("SUPPORT_MEASURE"));
+        assertThat(lines)
+                .anySatisfy(
+                        l -> assertThat(l.text()).contains(refused).contains("SUPPORT_MEASURE"));
         assertThat(lines).anySatisfy(l -> assertThat(l.text()).contains(issued).contains("issued"));
-        for (String personal : new String[] {HOLDER, SHELTERED, HOLDER_CARD, SHELTERED_CARD, "KR00000000000FFF",
-            HOLDER_CODE, SHELTERED_CODE, "秘匿", "守男", "避難", "静香", "秘匿町", "避難町", "4201", "4202"}) {
-            assertThat(lines).as(personal).noneSatisfy(l -> assertThat(l.text()).contains(personal));
+        for (String personal :
+                new String[] {
+                    HOLDER,
+                    SHELTERED,
+                    HOLDER_CARD,
+                    SHELTERED_CARD,
+                    "KR00000000000FFF",
+                    HOLDER_CODE,
+                    SHELTERED_CODE,
+                    "秘匿",
+                    "守男",
+                    "避難",
+                    "静香",
+                    "秘匿町",
+                    "避難町",
+                    "4201",
+                    "4202"
+                }) {
+            assertThat(lines)
+                    .as(personal)
+                    .noneSatisfy(l -> assertThat(l.text()).contains(personal));
         }
         assertThat(LogGuard.since(mark)).isEmpty();
     }

@@ -7,20 +7,36 @@ import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
-/** The issuance benchmark's document check, on text layers as PDFBox gives them (no timing here). */
+/**
+ * The issuance benchmark's document check, on text layers as PDFBox gives them (no timing here).
+ */
 class HolderCheckTest {
 
-    private final HolderCheck check = new HolderCheck(Map.of(
-            "000001", new HolderCheck.Resident(HolderCheck.normalize("山田　太郎"), "H1"),
-            "000002", new HolderCheck.Resident(HolderCheck.normalize("山田　花子"), "H1"),
-            "000003", new HolderCheck.Resident(HolderCheck.normalize("佐藤　一郎"), "H2"),
-            "000004", new HolderCheck.Resident(HolderCheck.normalize("SMITH JOHN"), "H3"),
-            "000005", new HolderCheck.Resident(HolderCheck.normalize("上野　正三"), "H4"),
-            "000006", new HolderCheck.Resident(HolderCheck.normalize("今野　恵子"), "H5"),
-            "000007", new HolderCheck.Resident(HolderCheck.normalize("今野　恵"), "H6"),
-            "000008", new HolderCheck.Resident(HolderCheck.normalize("KIM SEOYEON"), "H7"),
-            "000008#tsusho", new HolderCheck.Resident(HolderCheck.normalize("中野　恵"), "H7"),
-            "000009", new HolderCheck.Resident(HolderCheck.normalize("中野　恵"), "H8")), List.of("上野　正三"));
+    private final HolderCheck check =
+            new HolderCheck(
+                    Map.of(
+                            "000001",
+                                    new HolderCheck.Resident(HolderCheck.normalize("山田　太郎"), "H1"),
+                            "000002",
+                                    new HolderCheck.Resident(HolderCheck.normalize("山田　花子"), "H1"),
+                            "000003",
+                                    new HolderCheck.Resident(HolderCheck.normalize("佐藤　一郎"), "H2"),
+                            "000004",
+                                    new HolderCheck.Resident(
+                                            HolderCheck.normalize("SMITH JOHN"), "H3"),
+                            "000005",
+                                    new HolderCheck.Resident(HolderCheck.normalize("上野　正三"), "H4"),
+                            "000006",
+                                    new HolderCheck.Resident(HolderCheck.normalize("今野　恵子"), "H5"),
+                            "000007", new HolderCheck.Resident(HolderCheck.normalize("今野　恵"), "H6"),
+                            "000008",
+                                    new HolderCheck.Resident(
+                                            HolderCheck.normalize("KIM SEOYEON"), "H7"),
+                            "000008#tsusho",
+                                    new HolderCheck.Resident(HolderCheck.normalize("中野　恵"), "H7"),
+                            "000009",
+                                    new HolderCheck.Resident(HolderCheck.normalize("中野　恵"), "H8")),
+                    List.of("上野　正三"));
 
     private Optional<String> check(String text, String atena, String number) {
         return check.checkText(text, check.resident(atena), number);

@@ -34,8 +34,8 @@ import org.bouncycastle.openpgp.PGPSignatureGenerator;
 import org.bouncycastle.openpgp.PGPUtil;
 import org.bouncycastle.openpgp.operator.jcajce.JcaKeyFingerprintCalculator;
 import org.bouncycastle.openpgp.operator.jcajce.JcaPGPContentSignerBuilder;
-import org.bouncycastle.openpgp.operator.jcajce.JcePBESecretKeyDecryptorBuilder;
 import org.bouncycastle.openpgp.operator.jcajce.JcaPGPDigestCalculatorProviderBuilder;
+import org.bouncycastle.openpgp.operator.jcajce.JcePBESecretKeyDecryptorBuilder;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -46,8 +46,7 @@ class KeysCommandTest {
 
     private static final char[] PASSWORD = "test-password-1".toCharArray();
 
-    @TempDir
-    static Path work;
+    @TempDir static Path work;
 
     static Path keys;
     static DemoKeys.Result first;
@@ -72,8 +71,12 @@ class KeysCommandTest {
         }
         assertTrue(Files.readString(keys.resolve("README.txt")).contains("./kofu keys"));
         assertTrue(Files.readString(keys.resolve("README.txt")).contains("NOT FOR PRODUCTION"));
-        assertTrue(Files.readString(keys.resolve("hub.pgp.sec")).startsWith("-----BEGIN PGP PRIVATE KEY BLOCK-----"));
-        assertTrue(Files.readString(keys.resolve("public-keyring.asc")).startsWith("-----BEGIN PGP PUBLIC KEY BLOCK-----"));
+        assertTrue(
+                Files.readString(keys.resolve("hub.pgp.sec"))
+                        .startsWith("-----BEGIN PGP PRIVATE KEY BLOCK-----"));
+        assertTrue(
+                Files.readString(keys.resolve("public-keyring.asc"))
+                        .startsWith("-----BEGIN PGP PUBLIC KEY BLOCK-----"));
         assertFalse(Files.readString(keys.resolve("README.txt")).contains(new String(PASSWORD)));
     }
 
@@ -86,15 +89,46 @@ class KeysCommandTest {
             assertEquals(party + ".crt: OK", r.out.strip());
         }
         for (String server : DemoKeys.SERVERS) {
-            Run r = exec(keys, "openssl", "verify", "-CAfile", "ca.crt", "-purpose", "sslserver",
-                    "-verify_hostname", "localhost", server + ".crt");
+            Run r =
+                    exec(
+                            keys,
+                            "openssl",
+                            "verify",
+                            "-CAfile",
+                            "ca.crt",
+                            "-purpose",
+                            "sslserver",
+                            "-verify_hostname",
+                            "localhost",
+                            server + ".crt");
             assertEquals(0, r.code, r.out);
-            r = exec(keys, "openssl", "verify", "-CAfile", "ca.crt", "-purpose", "sslclient", "-verify_ip", "127.0.0.1",
-                    server + ".crt");
+            r =
+                    exec(
+                            keys,
+                            "openssl",
+                            "verify",
+                            "-CAfile",
+                            "ca.crt",
+                            "-purpose",
+                            "sslclient",
+                            "-verify_ip",
+                            "127.0.0.1",
+                            server + ".crt");
             assertEquals(0, r.code, r.out);
         }
         // a registry source is a client, not a server
-        assertNotEquals(0, exec(keys, "openssl", "verify", "-CAfile", "ca.crt", "-purpose", "sslserver", "juki.crt").code);
+        assertNotEquals(
+                0,
+                exec(
+                                keys,
+                                "openssl",
+                                "verify",
+                                "-CAfile",
+                                "ca.crt",
+                                "-purpose",
+                                "sslserver",
+                                "juki.crt")
+                        .code);
     }
 
     @Test
@@ -119,7 +153,8 @@ class KeysCommandTest {
         }
         KeyStore wrong = KeyStore.getInstance("PKCS12");
         try (InputStream in = Files.newInputStream(keys.resolve("hub.p12"))) {
-            org.junit.jupiter.api.Assertions.assertThrows(IOException.class, () -> wrong.load(in, "wrong".toCharArray()));
+            org.junit.jupiter.api.Assertions.assertThrows(
+                    IOException.class, () -> wrong.load(in, "wrong".toCharArray()));
         }
     }
 
@@ -127,15 +162,36 @@ class KeysCommandTest {
     void publicKeyringImportsIntoGpgAndSignaturesVerify() throws Exception {
         Assumptions.assumeTrue(installed("gpg", "--version"), "gpg is not installed");
         Path home = Files.createTempDirectory(work, "gnupg");
-        Files.setPosixFilePermissions(home, java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
-        Run imported = exec(keys, "gpg", "--homedir", home.toString(), "--batch", "--import", "public-keyring.asc");
+        Files.setPosixFilePermissions(
+                home, java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
+        Run imported =
+                exec(
+                        keys,
+                        "gpg",
+                        "--homedir",
+                        home.toString(),
+                        "--batch",
+                        "--import",
+                        "public-keyring.asc");
         assertEquals(0, imported.code, imported.out);
-        Run list = exec(keys, "gpg", "--homedir", home.toString(), "--batch", "--with-colons", "--list-keys");
+        Run list =
+                exec(
+                        keys,
+                        "gpg",
+                        "--homedir",
+                        home.toString(),
+                        "--batch",
+                        "--with-colons",
+                        "--list-keys");
         assertEquals(0, list.code, list.out);
         for (DemoKeys.PartyKeys p : first.parties()) {
-            assertTrue(list.out.contains("<" + p.party() + "@kofu-hub.demo>") || list.out.contains(p.party() + "@kofu-hub.demo"),
+            assertTrue(
+                    list.out.contains("<" + p.party() + "@kofu-hub.demo>")
+                            || list.out.contains(p.party() + "@kofu-hub.demo"),
                     p.party() + " in\n" + list.out);
-            assertTrue(list.out.contains("fpr:::::::::" + p.pgpFingerprint() + ":"), p.party() + " fingerprint");
+            assertTrue(
+                    list.out.contains("fpr:::::::::" + p.pgpFingerprint() + ":"),
+                    p.party() + " fingerprint");
         }
         assertTrue(list.out.contains(":3072:1:"), "RSA 3072 keys");
 
@@ -146,19 +202,47 @@ class KeysCommandTest {
         Files.write(data, message);
         Path sig = work.resolve("message.txt.asc");
         Files.write(sig, detachedSignature(keys.resolve(party + ".pgp.sec"), message));
-        Run verify = exec(keys, "gpg", "--homedir", home.toString(), "--batch", "--status-fd", "1",
-                "--verify", sig.toString(), data.toString());
+        Run verify =
+                exec(
+                        keys,
+                        "gpg",
+                        "--homedir",
+                        home.toString(),
+                        "--batch",
+                        "--status-fd",
+                        "1",
+                        "--verify",
+                        sig.toString(),
+                        data.toString());
         assertEquals(0, verify.code, verify.out);
         assertTrue(verify.out.contains("GOODSIG"), verify.out);
         assertTrue(verify.out.contains(party + "@kofu-hub.demo"), verify.out);
 
         // a changed message does not verify
         Files.write(data, "tampered".getBytes(StandardCharsets.UTF_8));
-        assertNotEquals(0, exec(keys, "gpg", "--homedir", home.toString(), "--batch", "--verify",
-                sig.toString(), data.toString()).code);
+        assertNotEquals(
+                0,
+                exec(
+                                keys,
+                                "gpg",
+                                "--homedir",
+                                home.toString(),
+                                "--batch",
+                                "--verify",
+                                sig.toString(),
+                                data.toString())
+                        .code);
 
         // the secret key files are well-formed OpenPGP
-        Run packets = exec(keys, "gpg", "--homedir", home.toString(), "--batch", "--list-packets", "hub.pgp.sec");
+        Run packets =
+                exec(
+                        keys,
+                        "gpg",
+                        "--homedir",
+                        home.toString(),
+                        "--batch",
+                        "--list-packets",
+                        "hub.pgp.sec");
         assertEquals(0, packets.code, packets.out);
         assertTrue(packets.out.contains("secret key packet"), packets.out);
         assertTrue(packets.out.contains("protected"), "the secret key is protected");
@@ -191,8 +275,12 @@ class KeysCommandTest {
         }
 
         out.reset();
-        assertEquals(0, KeysCommand.run(new String[] {"--dir", dir.toString(), "--force"}, print, print));
-        assertFalse(java.util.Arrays.equals(before.get("ca.crt"), Files.readAllBytes(dir.resolve("ca.crt"))),
+        assertEquals(
+                0,
+                KeysCommand.run(new String[] {"--dir", dir.toString(), "--force"}, print, print));
+        assertFalse(
+                java.util.Arrays.equals(
+                        before.get("ca.crt"), Files.readAllBytes(dir.resolve("ca.crt"))),
                 "--force makes a new set");
         assertEquals(2, KeysCommand.run(new String[] {"--bogus"}, print, print));
     }
@@ -200,8 +288,12 @@ class KeysCommandTest {
     @Test
     void firstRunOnlyInTheDemo() throws IOException {
         Path dir = work.resolve("first-run");
-        assertFalse(new DemoKeysOnFirstRun(dir.toString(), "pw", true, false).shouldGenerate(), "test hubs: demo off");
-        assertFalse(new DemoKeysOnFirstRun(dir.toString(), "pw", false, true).shouldGenerate(), "switched off");
+        assertFalse(
+                new DemoKeysOnFirstRun(dir.toString(), "pw", true, false).shouldGenerate(),
+                "test hubs: demo off");
+        assertFalse(
+                new DemoKeysOnFirstRun(dir.toString(), "pw", false, true).shouldGenerate(),
+                "switched off");
         new DemoKeysOnFirstRun(dir.toString(), "pw", true, false).run(null);
         assertFalse(Files.exists(dir));
         DemoKeysOnFirstRun demo = new DemoKeysOnFirstRun(keys.toString(), "pw", true, true);
@@ -214,15 +306,21 @@ class KeysCommandTest {
             ring = new PGPSecretKeyRing(in, new JcaKeyFingerprintCalculator());
         }
         PGPSecretKey secret = ring.getSecretKey();
-        PGPPrivateKey key = secret.extractPrivateKey(new JcePBESecretKeyDecryptorBuilder(
-                new JcaPGPDigestCalculatorProviderBuilder().build()).build(PASSWORD));
-        PGPSignatureGenerator gen = new PGPSignatureGenerator(
-                new JcaPGPContentSignerBuilder(secret.getPublicKey().getAlgorithm(), HashAlgorithmTags.SHA256),
-                secret.getPublicKey());
+        PGPPrivateKey key =
+                secret.extractPrivateKey(
+                        new JcePBESecretKeyDecryptorBuilder(
+                                        new JcaPGPDigestCalculatorProviderBuilder().build())
+                                .build(PASSWORD));
+        PGPSignatureGenerator gen =
+                new PGPSignatureGenerator(
+                        new JcaPGPContentSignerBuilder(
+                                secret.getPublicKey().getAlgorithm(), HashAlgorithmTags.SHA256),
+                        secret.getPublicKey());
         gen.init(PGPSignature.BINARY_DOCUMENT, key);
         gen.update(message);
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        try (OutputStream armor = new ArmoredOutputStream(bytes); BCPGOutputStream out = new BCPGOutputStream(armor)) {
+        try (OutputStream armor = new ArmoredOutputStream(bytes);
+                BCPGOutputStream out = new BCPGOutputStream(armor)) {
             gen.generate().encode(out);
         }
         return bytes.toByteArray();
@@ -238,8 +336,7 @@ class KeysCommandTest {
         return m;
     }
 
-    private record Run(int code, String out) {
-    }
+    private record Run(int code, String out) {}
 
     private static boolean installed(String... command) {
         try {
@@ -251,7 +348,8 @@ class KeysCommandTest {
 
     private static Run exec(Path dir, String... command) throws IOException, InterruptedException {
         List<String> cmd = new ArrayList<>(List.of(command));
-        Process p = new ProcessBuilder(cmd).directory(dir.toFile()).redirectErrorStream(true).start();
+        Process p =
+                new ProcessBuilder(cmd).directory(dir.toFile()).redirectErrorStream(true).start();
         p.getOutputStream().close();
         byte[] out = p.getInputStream().readAllBytes();
         assertTrue(p.waitFor(60, TimeUnit.SECONDS), String.join(" ", cmd));

@@ -35,12 +35,12 @@ import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * The daily settlement through the real routes: a known day of history in municipality 990012 (this
- * class's own, served only by its test hub, {@link HistoryHub}), with rows just before and after both
- * midnights, settled with {@code direct:settle-day} into the test hub's outbox folder; the file
- * equals the counts and sums of {@link IssuanceHistory#find}, is written once, not at all when the
- * outbox fails (and then at the next try), and once when two callers settle the same day at the same
- * time; the periodic check ({@code direct:settle-pending}) writes the days still due and goes on past
- * a day that fails. Ordered: later tests build on the days written before.
+ * class's own, served only by its test hub, {@link HistoryHub}), with rows just before and after
+ * both midnights, settled with {@code direct:settle-day} into the test hub's outbox folder; the
+ * file equals the counts and sums of {@link IssuanceHistory#find}, is written once, not at all when
+ * the outbox fails (and then at the next try), and once when two callers settle the same day at the
+ * same time; the periodic check ({@code direct:settle-pending}) writes the days still due and goes
+ * on past a day that fails. Ordered: later tests build on the days written before.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 abstract class SettlementScenarios extends HubTestBase {
@@ -49,33 +49,40 @@ abstract class SettlementScenarios extends HubTestBase {
     static final ZoneId TOKYO = ZoneId.of("Asia/Tokyo");
     static final LocalDate DAY = LocalDate.of(2024, 6, 3);
 
-    @Autowired
-    IssuanceHistory history;
+    @Autowired IssuanceHistory history;
 
-    @Autowired
-    DailySettlement dailySettlement;
+    @Autowired DailySettlement dailySettlement;
 
-    @Autowired
-    TransactionTemplate tx;
+    @Autowired TransactionTemplate tx;
 
-    @Autowired
-    ProducerTemplate camel;
+    @Autowired ProducerTemplate camel;
 
-    @Autowired
-    CamelContext camelContext;
+    @Autowired CamelContext camelContext;
 
     @Value("${kofu.test.settlement-dir}")
     Path outbox;
 
-    private static final Map<Class<?>, Boolean> LOADED = new java.util.concurrent.ConcurrentHashMap<>();
+    private static final Map<Class<?>, Boolean> LOADED =
+            new java.util.concurrent.ConcurrentHashMap<>();
 
     private static int txNo;
 
     static HistoryEntry entry(String at, String kind, String outcome, int sheets, int fee) {
         txNo++;
         boolean printed = "PRINTED".equals(outcome);
-        return new HistoryEntry(CITY, OffsetDateTime.parse(at), "ST-" + txNo, "S1", "K1", "0000000000" + (20000 + txNo),
-                kind, null, sheets, printed ? "20240603-990012-K1-P1-" + String.format("%06d", txNo) : null, fee, outcome,
+        return new HistoryEntry(
+                CITY,
+                OffsetDateTime.parse(at),
+                "ST-" + txNo,
+                "S1",
+                "K1",
+                "0000000000" + (20000 + txNo),
+                kind,
+                null,
+                sheets,
+                printed ? "20240603-990012-K1-P1-" + String.format("%06d", txNo) : null,
+                fee,
+                outcome,
                 "REFUSED".equals(outcome) ? "REPLICA_STALE" : null);
     }
 
@@ -110,22 +117,30 @@ abstract class SettlementScenarios extends HubTestBase {
 
     @BeforeEach
     void historyRecorded() {
-        LOADED.computeIfAbsent(getClass(), c -> {
-            for (HistoryEntry e : history()) {
-                tx.executeWithoutResult(s -> history.append(e));
-            }
-            return true;
-        });
+        LOADED.computeIfAbsent(
+                getClass(),
+                c -> {
+                    for (HistoryEntry e : history()) {
+                        tx.executeWithoutResult(s -> history.append(e));
+                    }
+                    return true;
+                });
     }
 
     @Test
     @Order(1)
     void theDaysFileHoldsItsCountsSheetsAndFeesOnce() throws Exception {
         List<HistoryEntry> found = history.find(CITY, DAY, DAY);
-        assertThat(found).hasSize(IN_DAY).allSatisfy(e ->
-                assertThat(e.recordedAt().atZoneSameInstant(TOKYO).toLocalDate()).isEqualTo(DAY));
-        assertThat(found.get(0).recordedAt()).isEqualTo(OffsetDateTime.parse("2024-06-03T00:00:00+09:00"));
-        assertThat(found.get(IN_DAY - 1).recordedAt()).isEqualTo(OffsetDateTime.parse("2024-06-03T23:59:59.999+09:00"));
+        assertThat(found)
+                .hasSize(IN_DAY)
+                .allSatisfy(
+                        e ->
+                                assertThat(e.recordedAt().atZoneSameInstant(TOKYO).toLocalDate())
+                                        .isEqualTo(DAY));
+        assertThat(found.get(0).recordedAt())
+                .isEqualTo(OffsetDateTime.parse("2024-06-03T00:00:00+09:00"));
+        assertThat(found.get(IN_DAY - 1).recordedAt())
+                .isEqualTo(OffsetDateTime.parse("2024-06-03T23:59:59.999+09:00"));
 
         assertThat(settle(CITY, DAY)).isEqualTo("WRITTEN");
         Path file = outbox.resolve("settlement_990012_20240603.csv");
@@ -133,18 +148,28 @@ abstract class SettlementScenarios extends HubTestBase {
         String csv = Files.readString(file, StandardCharsets.UTF_8);
         assertThat(csv).isEqualTo(expected(DAY, found));
         // the numbers, by hand: 13 rows, 12 sheets, 2500 yen
-        assertThat(csv.split("\r\n")).hasSize(1 + 9 + 1).startsWith("date,municipality,kind,outcome,count,sheets,fee_total")
-                .contains("2024-06-03,990012,JUMINHYO,PRINTED,4,7,1200", "2024-06-03,990012,INKAN,PRINTED,2,3,600",
+        assertThat(csv.split("\r\n"))
+                .hasSize(1 + 9 + 1)
+                .startsWith("date,municipality,kind,outcome,count,sheets,fee_total")
+                .contains(
+                        "2024-06-03,990012,JUMINHYO,PRINTED,4,7,1200",
+                        "2024-06-03,990012,INKAN,PRINTED,2,3,600",
                         "2024-06-03,990012,TOTAL,,13,12,2500");
         assertThat(csv).doesNotContain("000000000020").doesNotContain("ST-");
-        assertThat(jdbc.queryForObject("select sha256 from settlement_run where municipality_code = ? and settlement_day = ?",
-                String.class, CITY, DAY)).isEqualTo(DailySettlement.sha256(csv));
+        assertThat(
+                        jdbc.queryForObject(
+                                "select sha256 from settlement_run where municipality_code = ? and settlement_day = ?",
+                                String.class,
+                                CITY,
+                                DAY))
+                .isEqualTo(DailySettlement.sha256(csv));
 
         // a second time: nothing is written
         Files.delete(file);
         assertThat(settle(CITY, DAY)).isEqualTo("ALREADY_WRITTEN");
         assertThat(file).doesNotExist();
-        assertThat(count("select count(*) from settlement_run where municipality_code = ?", CITY)).isEqualTo(1);
+        assertThat(count("select count(*) from settlement_run where municipality_code = ?", CITY))
+                .isEqualTo(1);
     }
 
     @Test
@@ -156,15 +181,24 @@ abstract class SettlementScenarios extends HubTestBase {
         Files.createDirectories(blocker);
         Files.writeString(blocker.resolve("keep"), "x");
         assertThatThrownBy(() -> settle(CITY, next)).isInstanceOf(CamelExecutionException.class);
-        assertThat(count("select count(*) from settlement_run where municipality_code = ? and settlement_day = ?", CITY, next))
+        assertThat(
+                        count(
+                                "select count(*) from settlement_run where municipality_code = ? and settlement_day = ?",
+                                CITY,
+                                next))
                 .isZero();
 
         Files.delete(blocker.resolve("keep"));
         Files.delete(blocker);
         assertThat(settle(CITY, next)).isEqualTo("WRITTEN");
-        assertThat(Files.readString(blocker, StandardCharsets.UTF_8)).isEqualTo(expected(next, history.find(CITY, next, next)))
+        assertThat(Files.readString(blocker, StandardCharsets.UTF_8))
+                .isEqualTo(expected(next, history.find(CITY, next, next)))
                 .contains("2024-06-04,990012,TOTAL,,2,1,300");
-        assertThat(count("select count(*) from settlement_run where municipality_code = ? and settlement_day = ?", CITY, next))
+        assertThat(
+                        count(
+                                "select count(*) from settlement_run where municipality_code = ? and settlement_day = ?",
+                                CITY,
+                                next))
                 .isEqualTo(1);
     }
 
@@ -172,17 +206,21 @@ abstract class SettlementScenarios extends HubTestBase {
     @Order(3)
     void pendingDaysRunFromTheFirstDayWithHistoryToTheLastFinishedDay() {
         // 06-03 and 06-04 written; history starts on 06-02
-        assertThat(dailySettlement.pending(List.of(CITY), LocalDate.of(2024, 6, 6))).containsExactly(
-                new DailySettlement.Day(CITY, LocalDate.of(2024, 6, 2)), new DailySettlement.Day(CITY, LocalDate.of(2024, 6, 5)),
-                new DailySettlement.Day(CITY, LocalDate.of(2024, 6, 6)));
+        assertThat(dailySettlement.pending(List.of(CITY), LocalDate.of(2024, 6, 6)))
+                .containsExactly(
+                        new DailySettlement.Day(CITY, LocalDate.of(2024, 6, 2)),
+                        new DailySettlement.Day(CITY, LocalDate.of(2024, 6, 5)),
+                        new DailySettlement.Day(CITY, LocalDate.of(2024, 6, 6)));
         assertThat(dailySettlement.pending(List.of(CITY), LocalDate.of(2024, 6, 1))).isEmpty();
         // a municipality without history has nothing due
         assertThat(dailySettlement.pending(List.of("990013"), LocalDate.of(2024, 6, 6))).isEmpty();
         // yesterday at the latest (the clock is real; the grace is half an hour after midnight)
         assertThat(dailySettlement.lastFinishedDay()).isBefore(LocalDate.now(TOKYO));
         // the served municipalities' days, up to a given day at most
-        assertThat(dailySettlement.pending("2024-06-05")).containsExactly(
-                new DailySettlement.Day(CITY, LocalDate.of(2024, 6, 2)), new DailySettlement.Day(CITY, LocalDate.of(2024, 6, 5)));
+        assertThat(dailySettlement.pending("2024-06-05"))
+                .containsExactly(
+                        new DailySettlement.Day(CITY, LocalDate.of(2024, 6, 2)),
+                        new DailySettlement.Day(CITY, LocalDate.of(2024, 6, 5)));
     }
 
     @Test
@@ -194,10 +232,11 @@ abstract class SettlementScenarios extends HubTestBase {
         try {
             List<Future<String>> results = new ArrayList<>();
             for (int i = 0; i < 2; i++) {
-                Callable<String> call = () -> {
-                    start.await();
-                    return settle(CITY, first);
-                };
+                Callable<String> call =
+                        () -> {
+                            start.await();
+                            return settle(CITY, first);
+                        };
                 results.add(pool.submit(call));
             }
             start.countDown();
@@ -209,26 +248,48 @@ abstract class SettlementScenarios extends HubTestBase {
         } finally {
             pool.shutdownNow();
         }
-        assertThat(Files.readString(outbox.resolve("settlement_990012_20240602.csv"), StandardCharsets.UTF_8))
-                .isEqualTo(expected(first, history.find(CITY, first, first))).contains("2024-06-02,990012,TOTAL,,2,2,600");
-        assertThat(count("select count(*) from settlement_run where municipality_code = ?", CITY)).isEqualTo(3);
+        assertThat(
+                        Files.readString(
+                                outbox.resolve("settlement_990012_20240602.csv"),
+                                StandardCharsets.UTF_8))
+                .isEqualTo(expected(first, history.find(CITY, first, first)))
+                .contains("2024-06-02,990012,TOTAL,,2,2,600");
+        assertThat(count("select count(*) from settlement_run where municipality_code = ?", CITY))
+                .isEqualTo(3);
     }
 
     @Test
     @Order(5)
     void aDayNotFinishedOrABadRequestIsRefusedAndWritesNothing() {
         LocalDate today = LocalDate.now(TOKYO);
-        assertThatThrownBy(() -> settle(CITY, today)).isInstanceOf(CamelExecutionException.class)
+        assertThatThrownBy(() -> settle(CITY, today))
+                .isInstanceOf(CamelExecutionException.class)
                 .hasRootCauseInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> camel.requestBodyAndHeaders("direct:settle-day", null,
-                Map.of("municipality", "99001", "day", "2024-06-01"), String.class))
+        assertThatThrownBy(
+                        () ->
+                                camel.requestBodyAndHeaders(
+                                        "direct:settle-day",
+                                        null,
+                                        Map.of("municipality", "99001", "day", "2024-06-01"),
+                                        String.class))
                 .hasRootCauseInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> camel.requestBodyAndHeaders("direct:settle-day", null,
-                Map.of("municipality", CITY, "day", "20240601"), String.class))
+        assertThatThrownBy(
+                        () ->
+                                camel.requestBodyAndHeaders(
+                                        "direct:settle-day",
+                                        null,
+                                        Map.of("municipality", CITY, "day", "20240601"),
+                                        String.class))
                 .hasRootCauseInstanceOf(IllegalArgumentException.class);
-        assertThat(count("select count(*) from settlement_run where municipality_code = ?", CITY)).isEqualTo(3);
-        assertThat(outbox.resolve("settlement_990012_" + today.format(java.time.format.DateTimeFormatter.BASIC_ISO_DATE)
-                + ".csv")).doesNotExist();
+        assertThat(count("select count(*) from settlement_run where municipality_code = ?", CITY))
+                .isEqualTo(3);
+        assertThat(
+                        outbox.resolve(
+                                "settlement_990012_"
+                                        + today.format(
+                                                java.time.format.DateTimeFormatter.BASIC_ISO_DATE)
+                                        + ".csv"))
+                .doesNotExist();
     }
 
     @Test
@@ -239,24 +300,35 @@ abstract class SettlementScenarios extends HubTestBase {
         Files.createDirectories(blocker);
         Files.writeString(blocker.resolve("keep"), "x");
         camel.requestBodyAndHeader("direct:settle-pending", null, "until", "2024-06-06");
-        assertThat(written()).containsExactly(LocalDate.of(2024, 6, 2), LocalDate.of(2024, 6, 3), LocalDate.of(2024, 6, 4),
-                LocalDate.of(2024, 6, 6));
-        assertThat(Files.readString(outbox.resolve("settlement_990012_20240606.csv"), StandardCharsets.UTF_8))
-                .isEqualTo("date,municipality,kind,outcome,count,sheets,fee_total\r\n2024-06-06,990012,TOTAL,,0,0,0\r\n");
+        assertThat(written())
+                .containsExactly(
+                        LocalDate.of(2024, 6, 2),
+                        LocalDate.of(2024, 6, 3),
+                        LocalDate.of(2024, 6, 4),
+                        LocalDate.of(2024, 6, 6));
+        assertThat(
+                        Files.readString(
+                                outbox.resolve("settlement_990012_20240606.csv"),
+                                StandardCharsets.UTF_8))
+                .isEqualTo(
+                        "date,municipality,kind,outcome,count,sheets,fee_total\r\n2024-06-06,990012,TOTAL,,0,0,0\r\n");
 
         // the next check writes it; then nothing is due up to that day
         Files.delete(blocker.resolve("keep"));
         Files.delete(blocker);
         camel.requestBodyAndHeader("direct:settle-pending", null, "until", "2024-06-06");
         assertThat(written()).hasSize(5).contains(LocalDate.of(2024, 6, 5));
-        assertThat(Files.readString(blocker, StandardCharsets.UTF_8)).endsWith("2024-06-05,990012,TOTAL,,0,0,0\r\n");
+        assertThat(Files.readString(blocker, StandardCharsets.UTF_8))
+                .endsWith("2024-06-05,990012,TOTAL,,0,0,0\r\n");
         assertThat(dailySettlement.pending("2024-06-06")).isEmpty();
-        // only this class's municipality had days due: no other file in the outbox (06-03's was deleted
+        // only this class's municipality had days due: no other file in the outbox (06-03's was
+        // deleted
         // by the first test, and not written again)
         try (var files = Files.list(outbox)) {
-            assertThat(files.map(f -> f.getFileName().toString()).sorted().toList()).containsExactly(
-                    "settlement_990012_20240602.csv", "settlement_990012_20240604.csv",
-                    "settlement_990012_20240605.csv", "settlement_990012_20240606.csv");
+            assertThat(files.map(f -> f.getFileName().toString()).sorted().toList())
+                    .containsExactly(
+                            "settlement_990012_20240602.csv", "settlement_990012_20240604.csv",
+                            "settlement_990012_20240605.csv", "settlement_990012_20240606.csv");
         }
         // the timer runs the same check, on the cluster's leader only
         assertThat(camelContext.getRoute("daily-settlement").getEndpoint().getEndpointUri())
@@ -264,15 +336,20 @@ abstract class SettlementScenarios extends HubTestBase {
     }
 
     private List<LocalDate> written() {
-        return jdbc.query("select settlement_day from settlement_run where municipality_code = ? order by settlement_day",
-                (rs, n) -> rs.getObject(1, LocalDate.class), CITY);
+        return jdbc.query(
+                "select settlement_day from settlement_run where municipality_code = ? order by settlement_day",
+                (rs, n) -> rs.getObject(1, LocalDate.class),
+                CITY);
     }
 
     // ---------------------------------------------------------------------------------------------
 
     private String settle(String municipality, LocalDate day) {
-        return camel.requestBodyAndHeaders("direct:settle-day", null, Map.of("municipality", municipality, "day",
-                day.toString()), String.class);
+        return camel.requestBodyAndHeaders(
+                "direct:settle-day",
+                null,
+                Map.of("municipality", municipality, "day", day.toString()),
+                String.class);
     }
 
     /** The file as it must be, computed from the rows {@code find} returns. */
@@ -288,11 +365,32 @@ abstract class SettlementScenarios extends HubTestBase {
             total[1] += e.sheets();
             total[2] += e.fee();
         }
-        StringBuilder b = new StringBuilder("date,municipality,kind,outcome,count,sheets,fee_total\r\n");
-        sums.forEach((k, s) -> b.append(day).append(',').append(CITY).append(',').append(k).append(',').append(s[0])
-                .append(',').append(s[1]).append(',').append(s[2]).append("\r\n"));
-        b.append(day).append(',').append(CITY).append(",TOTAL,,").append(total[0]).append(',').append(total[1])
-                .append(',').append(total[2]).append("\r\n");
+        StringBuilder b =
+                new StringBuilder("date,municipality,kind,outcome,count,sheets,fee_total\r\n");
+        sums.forEach(
+                (k, s) ->
+                        b.append(day)
+                                .append(',')
+                                .append(CITY)
+                                .append(',')
+                                .append(k)
+                                .append(',')
+                                .append(s[0])
+                                .append(',')
+                                .append(s[1])
+                                .append(',')
+                                .append(s[2])
+                                .append("\r\n"));
+        b.append(day)
+                .append(',')
+                .append(CITY)
+                .append(",TOTAL,,")
+                .append(total[0])
+                .append(',')
+                .append(total[1])
+                .append(',')
+                .append(total[2])
+                .append("\r\n");
         return b.toString();
     }
 }

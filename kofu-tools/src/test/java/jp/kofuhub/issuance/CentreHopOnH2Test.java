@@ -3,5 +3,4 @@ package jp.kofuhub.issuance;
 import org.springframework.test.context.ContextConfiguration;
 
 @ContextConfiguration(initializers = CentreHub.class)
-class CentreHopOnH2Test extends CentreHopScenarios {
-}
+class CentreHopOnH2Test extends CentreHopScenarios {}

@@ -20,11 +20,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import jp.kofuhub.generator.CityGenerator;
+import jp.kofuhub.keys.PgpFiles;
 import jp.kofuhub.keys.PgpMessages;
 import jp.kofuhub.support.Http;
 import jp.kofuhub.support.HubTestBase;
 import jp.kofuhub.support.TestHub;
-import jp.kofuhub.keys.PgpFiles;
 import org.bouncycastle.bcpg.ArmoredOutputStream;
 import org.bouncycastle.bcpg.HashAlgorithmTags;
 import org.bouncycastle.openpgp.PGPPrivateKey;
@@ -39,11 +39,12 @@ import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Value;
 
 /**
- * The sealed issuance-centre hop (docs/interfaces/issuance-centre.md v1.1) on a hub that requires it
- * ({@link CentreHub}): requests signed by the centre and encrypted to the hub, every answer — PDF or
- * refusal — signed by the hub and encrypted to the centre. Each rejection (unsigned, unknown signer,
- * revoked key, tampered, encrypted to another party, not OpenPGP, replayed, stale) is a clear code and
- * leaves nothing behind: no transaction row, no history row. Municipality 990008 is this class's own.
+ * The sealed issuance-centre hop (docs/interfaces/issuance-centre.md v1.1) on a hub that requires
+ * it ({@link CentreHub}): requests signed by the centre and encrypted to the hub, every answer —
+ * PDF or refusal — signed by the hub and encrypted to the centre. Each rejection (unsigned, unknown
+ * signer, revoked key, tampered, encrypted to another party, not OpenPGP, replayed, stale) is a
+ * clear code and leaves nothing behind: no transaction row, no history row. Municipality 990008 is
+ * this class's own.
  */
 abstract class CentreHopScenarios extends HubTestBase {
 
@@ -55,23 +56,33 @@ abstract class CentreHopScenarios extends HubTestBase {
     @Value("${kofu.pgp.peers.centre}")
     Path centreKey;
 
-    @org.springframework.beans.factory.annotation.Autowired
-    org.apache.camel.ProducerTemplate camel;
+    @org.springframework.beans.factory.annotation.Autowired org.apache.camel.ProducerTemplate camel;
 
     CityGenerator.Result city;
 
     @BeforeEach
     void cityLoaded() {
-        city = CITIES.computeIfAbsent(getClass(), c -> {
-            try {
-                CityGenerator.Result r = CityGenerator.generate(inbox, CITY, CityGenerator.MIN_RESIDENTS, 8L,
-                        StandardCharsets.UTF_8, LocalDate.now(ZoneId.of("Asia/Tokyo")), inbox.resolveSibling("cards-" + CITY + ".csv"));
-                await().atMost(SYNC_WAIT).until(() -> appliedFiles(CITY) == r.files().size());
-                return r;
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-        });
+        city =
+                CITIES.computeIfAbsent(
+                        getClass(),
+                        c -> {
+                            try {
+                                CityGenerator.Result r =
+                                        CityGenerator.generate(
+                                                inbox,
+                                                CITY,
+                                                CityGenerator.MIN_RESIDENTS,
+                                                8L,
+                                                StandardCharsets.UTF_8,
+                                                LocalDate.now(ZoneId.of("Asia/Tokyo")),
+                                                inbox.resolveSibling("cards-" + CITY + ".csv"));
+                                await().atMost(SYNC_WAIT)
+                                        .until(() -> appliedFiles(CITY) == r.files().size());
+                                return r;
+                            } catch (IOException e) {
+                                throw new UncheckedIOException(e);
+                            }
+                        });
     }
 
     private String url(String path) {
@@ -79,8 +90,15 @@ abstract class CentreHopScenarios extends HubTestBase {
     }
 
     private String request(String transaction, String kind) {
-        return "{\"transaction\":\"" + transaction + "\",\"municipality\":\"" + CITY + "\",\"serial\":\""
-                + city.showcaseSerial() + "\"" + (kind == null ? "" : ",\"kind\":\"" + kind + "\"") + "}";
+        return "{\"transaction\":\""
+                + transaction
+                + "\",\"municipality\":\""
+                + CITY
+                + "\",\"serial\":\""
+                + city.showcaseSerial()
+                + "\""
+                + (kind == null ? "" : ",\"kind\":\"" + kind + "\"")
+                + "}";
     }
 
     // ---- the round trip ----
@@ -102,16 +120,23 @@ abstract class CentreHopScenarios extends HubTestBase {
         // a changed fee (or number, or body) no longer matches the hub's signature
         assertThat(answerSignatureVerifies(issued, "99999")).isFalse();
 
-        // the centre's retry of the same transaction is a new message (new nonce, new sentAt): same document
-        HttpResponse<byte[]> retried = Http.postSealed(url("certificates"), request(tx, "JUMINHYO"));
+        // the centre's retry of the same transaction is a new message (new nonce, new sentAt): same
+        // document
+        HttpResponse<byte[]> retried =
+                Http.postSealed(url("certificates"), request(tx, "JUMINHYO"));
         assertSealed(retried, 200, "application/pdf");
         assertThat(retried.headers().firstValue("X-Kofu-Issue-Number")).hasValue(number);
         assertThat(Http.opened(retried)).isEqualTo(pdf);
 
-        HttpResponse<byte[]> completed = Http.postSealed(url("completions"),
-                "{\"transaction\":\"" + tx + "\",\"outcome\":\"PRINTED\"}");
+        HttpResponse<byte[]> completed =
+                Http.postSealed(
+                        url("completions"),
+                        "{\"transaction\":\"" + tx + "\",\"outcome\":\"PRINTED\"}");
         assertSealed(completed, 200, "application/json");
-        assertThat(count("select count(*) from issuance_history where transaction_id = ? and outcome = 'PRINTED'", tx))
+        assertThat(
+                        count(
+                                "select count(*) from issuance_history where transaction_id = ? and outcome = 'PRINTED'",
+                                tx))
                 .isEqualTo(1);
     }
 
@@ -120,7 +145,8 @@ abstract class CentreHopScenarios extends HubTestBase {
         String tx = Http.newTransaction();
         HttpResponse<byte[]> r = Http.postSealed(url("certificates"), request(tx, "PASSPORT"));
         assertSealed(r, 400, "application/json");
-        assertThat(json.readTree(Http.opened(r)).path("code").asText()).isEqualTo("UNKNOWN_CERTIFICATE_TYPE");
+        assertThat(json.readTree(Http.opened(r)).path("code").asText())
+                .isEqualTo("UNKNOWN_CERTIFICATE_TYPE");
     }
 
     @Test
@@ -129,10 +155,26 @@ abstract class CentreHopScenarios extends HubTestBase {
         String before = System.getProperty("kofu.keys.dir");
         System.setProperty("kofu.keys.dir", TestHub.KEYS.toString());
         try {
-            int exit = jp.kofuhub.kiosk.KioskCommand.run(new String[] {"--url", baseUrl(), "--seal", "--municipality", CITY,
-                    "--serial", city.showcaseSerial(), "--kind", "JUMINHYO", "--retry", "1", "--out", out.toString()});
+            int exit =
+                    jp.kofuhub.kiosk.KioskCommand.run(
+                            new String[] {
+                                "--url",
+                                baseUrl(),
+                                "--seal",
+                                "--municipality",
+                                CITY,
+                                "--serial",
+                                city.showcaseSerial(),
+                                "--kind",
+                                "JUMINHYO",
+                                "--retry",
+                                "1",
+                                "--out",
+                                out.toString()
+                            });
             assertThat(exit).isZero();
-            assertThat(new String(Files.readAllBytes(out), 0, 4, StandardCharsets.US_ASCII)).isEqualTo("%PDF");
+            assertThat(new String(Files.readAllBytes(out), 0, 4, StandardCharsets.US_ASCII))
+                    .isEqualTo("%PDF");
         } finally {
             if (before == null) {
                 System.clearProperty("kofu.keys.dir");
@@ -144,25 +186,36 @@ abstract class CentreHopScenarios extends HubTestBase {
     }
 
     /**
-     * The centre's check of X-Kofu-Signature (issuance-centre.md "Answer signature") with camel-crypto's
-     * {@code crypto:verify} and the hub's certificate; {@code fee} replaces the received fee (tampering).
+     * The centre's check of X-Kofu-Signature (issuance-centre.md "Answer signature") with
+     * camel-crypto's {@code crypto:verify} and the hub's certificate; {@code fee} replaces the
+     * received fee (tampering).
      */
     private boolean answerSignatureVerifies(HttpResponse<byte[]> r, String fee) throws Exception {
         java.security.cert.X509Certificate hub;
         try (var in = Files.newInputStream(TestHub.KEYS.resolve("hub.crt"))) {
-            hub = (java.security.cert.X509Certificate) java.security.cert.CertificateFactory.getInstance("X.509")
-                    .generateCertificate(in);
+            hub =
+                    (java.security.cert.X509Certificate)
+                            java.security.cert.CertificateFactory.getInstance("X.509")
+                                    .generateCertificate(in);
         }
         var h = r.headers();
-        byte[] canonical = AnswerSignature.canonical(h.firstValue("X-Kofu-Transaction").orElse(null),
-                h.firstValue("X-Kofu-Issue-Number").orElse(null), fee != null ? fee : h.firstValue("X-Kofu-Fee").orElse(null),
-                h.firstValue("X-Kofu-Pages").orElse(null), h.firstValue("Content-Type").orElse(null), r.body());
+        byte[] canonical =
+                AnswerSignature.canonical(
+                        h.firstValue("X-Kofu-Transaction").orElse(null),
+                        h.firstValue("X-Kofu-Issue-Number").orElse(null),
+                        fee != null ? fee : h.firstValue("X-Kofu-Fee").orElse(null),
+                        h.firstValue("X-Kofu-Pages").orElse(null),
+                        h.firstValue("Content-Type").orElse(null),
+                        r.body());
         String signature = h.firstValue(AnswerSignature.HEADER).orElseThrow();
-        org.apache.camel.Exchange verified = camel.send("crypto:verify:centre-check?algorithm=SHA256withECDSA", ex -> {
-            ex.getIn().setBody(canonical);
-            ex.getIn().setHeader("CamelDigitalSignature", signature);
-            ex.getIn().setHeader("CamelSignaturePublicKeyOrCert", hub);
-        });
+        org.apache.camel.Exchange verified =
+                camel.send(
+                        "crypto:verify:centre-check?algorithm=SHA256withECDSA",
+                        ex -> {
+                            ex.getIn().setBody(canonical);
+                            ex.getIn().setHeader("CamelDigitalSignature", signature);
+                            ex.getIn().setHeader("CamelSignaturePublicKeyOrCert", hub);
+                        });
         return verified.getException() == null;
     }
 
@@ -171,15 +224,28 @@ abstract class CentreHopScenarios extends HubTestBase {
     @Test
     void aPlainJsonRequestIsRefusedUnsigned() throws Exception {
         String tx = Http.newTransaction();
-        assertRejected(Http.post(url("certificates"), "application/json", request(tx, "JUMINHYO")), 400, "UNSIGNED", tx);
+        assertRejected(
+                Http.post(url("certificates"), "application/json", request(tx, "JUMINHYO")),
+                400,
+                "UNSIGNED",
+                tx);
     }
 
     @Test
     void aRequestSignedByAnotherPartyIsRefused() throws Exception {
         String tx = Http.newTransaction();
-        PgpMessages koseki = PgpMessages.ofParty(TestHub.KEYS, "koseki-server", PASSWORD, List.of("hub"));
-        byte[] sealed = koseki.seal(Http.stamped(request(tx, "JUMINHYO")).getBytes(StandardCharsets.UTF_8), "r.json", "hub");
-        assertRejected(Http.postBytes(url("certificates"), PgpMessages.MEDIA_TYPE, sealed), 403, "UNKNOWN_SIGNER", tx);
+        PgpMessages koseki =
+                PgpMessages.ofParty(TestHub.KEYS, "koseki-server", PASSWORD, List.of("hub"));
+        byte[] sealed =
+                koseki.seal(
+                        Http.stamped(request(tx, "JUMINHYO")).getBytes(StandardCharsets.UTF_8),
+                        "r.json",
+                        "hub");
+        assertRejected(
+                Http.postBytes(url("certificates"), PgpMessages.MEDIA_TYPE, sealed),
+                403,
+                "UNKNOWN_SIGNER",
+                tx);
     }
 
     @Test
@@ -189,12 +255,19 @@ abstract class CentreHopScenarios extends HubTestBase {
         Path revoked = revokedCentreKey(centreKey.resolveSibling("centre-revoked.pgp.pub"));
         try {
             Files.copy(revoked, centreKey, StandardCopyOption.REPLACE_EXISTING);
-            assertRejected(Http.postSealed(url("certificates"), request(tx, "JUMINHYO")), 403, "KEY_EXPIRED_OR_REVOKED", tx);
+            assertRejected(
+                    Http.postSealed(url("certificates"), request(tx, "JUMINHYO")),
+                    403,
+                    "KEY_EXPIRED_OR_REVOKED",
+                    tx);
         } finally {
             Files.write(centreKey, original);
         }
         // the good key again: the hub reads the file again when it changes
-        assertThat(Http.postSealed(url("availability"), request(Http.newTransaction(), null)).statusCode()).isEqualTo(200);
+        assertThat(
+                        Http.postSealed(url("availability"), request(Http.newTransaction(), null))
+                                .statusCode())
+                .isEqualTo(200);
     }
 
     @Test
@@ -202,42 +275,71 @@ abstract class CentreHopScenarios extends HubTestBase {
         String tx = Http.newTransaction();
         byte[] sealed = Http.sealed(request(tx, "JUMINHYO"));
         sealed[sealed.length - 40] ^= 0x01;
-        assertRejected(Http.postBytes(url("certificates"), PgpMessages.MEDIA_TYPE, sealed), 403, "BAD_SIGNATURE", tx);
+        assertRejected(
+                Http.postBytes(url("certificates"), PgpMessages.MEDIA_TYPE, sealed),
+                403,
+                "BAD_SIGNATURE",
+                tx);
     }
 
     @Test
     void aRequestEncryptedToAnotherPartyIsRefused() throws Exception {
         String tx = Http.newTransaction();
-        PgpMessages centre = PgpMessages.ofParty(TestHub.KEYS, "centre", PASSWORD, List.of("hub", "koseki-server"));
-        byte[] sealed = centre.seal(Http.stamped(request(tx, "JUMINHYO")).getBytes(StandardCharsets.UTF_8), "r.json",
-                "koseki-server");
-        assertRejected(Http.postBytes(url("certificates"), PgpMessages.MEDIA_TYPE, sealed), 400, "NOT_ENCRYPTED_FOR_HUB", tx);
+        PgpMessages centre =
+                PgpMessages.ofParty(
+                        TestHub.KEYS, "centre", PASSWORD, List.of("hub", "koseki-server"));
+        byte[] sealed =
+                centre.seal(
+                        Http.stamped(request(tx, "JUMINHYO")).getBytes(StandardCharsets.UTF_8),
+                        "r.json",
+                        "koseki-server");
+        assertRejected(
+                Http.postBytes(url("certificates"), PgpMessages.MEDIA_TYPE, sealed),
+                400,
+                "NOT_ENCRYPTED_FOR_HUB",
+                tx);
     }
 
     @Test
     void aBodyThatIsNotOpenPgpIsRefused() throws Exception {
         String tx = Http.newTransaction();
-        assertRejected(Http.postBytes(url("certificates"), PgpMessages.MEDIA_TYPE,
-                Http.stamped(request(tx, "JUMINHYO")).getBytes(StandardCharsets.UTF_8)), 400, "NOT_ENCRYPTED_FOR_HUB", tx);
+        assertRejected(
+                Http.postBytes(
+                        url("certificates"),
+                        PgpMessages.MEDIA_TYPE,
+                        Http.stamped(request(tx, "JUMINHYO")).getBytes(StandardCharsets.UTF_8)),
+                400,
+                "NOT_ENCRYPTED_FOR_HUB",
+                tx);
     }
 
     @Test
     void theSameSealedMessageTwiceIsReplayed() throws Exception {
         String tx = Http.newTransaction();
         byte[] sealed = Http.sealed(request(tx, null));
-        HttpResponse<byte[]> first = Http.postBytes(url("availability"), PgpMessages.MEDIA_TYPE, sealed);
+        HttpResponse<byte[]> first =
+                Http.postBytes(url("availability"), PgpMessages.MEDIA_TYPE, sealed);
         assertSealed(first, 200, "application/json");
-        HttpResponse<byte[]> again = Http.postBytes(url("availability"), PgpMessages.MEDIA_TYPE, sealed);
+        HttpResponse<byte[]> again =
+                Http.postBytes(url("availability"), PgpMessages.MEDIA_TYPE, sealed);
         assertSealed(again, 409, "application/json");
         assertThat(json.readTree(Http.opened(again)).path("code").asText()).isEqualTo("REPLAYED");
-        assertThat(count("select count(*) from issuance_transaction where transaction_id = ?", tx)).isEqualTo(1);
+        assertThat(count("select count(*) from issuance_transaction where transaction_id = ?", tx))
+                .isEqualTo(1);
     }
 
     @Test
     void aStaleSealedMessageIsRefused() throws Exception {
         String tx = Http.newTransaction();
-        String old = request(tx, "JUMINHYO").replaceFirst("\\{", "{\"sentAt\":\""
-                + OffsetDateTime.now().minusMinutes(10) + "\",\"nonce\":\"" + Http.newNonce() + "\",");
+        String old =
+                request(tx, "JUMINHYO")
+                        .replaceFirst(
+                                "\\{",
+                                "{\"sentAt\":\""
+                                        + OffsetDateTime.now().minusMinutes(10)
+                                        + "\",\"nonce\":\""
+                                        + Http.newNonce()
+                                        + "\",");
         HttpResponse<byte[]> r = Http.postSealed(url("certificates"), old);
         assertSealed(r, 400, "application/json");
         assertThat(json.readTree(Http.opened(r)).path("code").asText()).isEqualTo("STALE_MESSAGE");
@@ -248,37 +350,54 @@ abstract class CentreHopScenarios extends HubTestBase {
 
     private static void assertSealed(HttpResponse<byte[]> r, int status, String inner) {
         assertThat(r.statusCode()).isEqualTo(status);
-        assertThat(r.headers().firstValue("Content-Type")).hasValueSatisfying(t -> assertThat(t).startsWith(PgpMessages.MEDIA_TYPE));
-        assertThat(r.headers().firstValue("X-Kofu-Content-Type")).hasValueSatisfying(t -> assertThat(t).startsWith(inner));
+        assertThat(r.headers().firstValue("Content-Type"))
+                .hasValueSatisfying(t -> assertThat(t).startsWith(PgpMessages.MEDIA_TYPE));
+        assertThat(r.headers().firstValue("X-Kofu-Content-Type"))
+                .hasValueSatisfying(t -> assertThat(t).startsWith(inner));
     }
 
-    private void assertRejected(HttpResponse<byte[]> r, int status, String code, String tx) throws IOException {
+    private void assertRejected(HttpResponse<byte[]> r, int status, String code, String tx)
+            throws IOException {
         assertThat(r.statusCode()).as(Http.body(r)).isEqualTo(status);
-        assertThat(r.headers().firstValue("Content-Type")).hasValueSatisfying(t -> assertThat(t).startsWith("application/json"));
+        assertThat(r.headers().firstValue("Content-Type"))
+                .hasValueSatisfying(t -> assertThat(t).startsWith("application/json"));
         JsonNode body = json.readTree(r.body());
         assertThat(body.path("code").asText()).isEqualTo(code);
-        assertThat(body.path("message").asText()).isNotBlank().doesNotContain(city.showcaseSerial()).doesNotContain("Exception");
+        assertThat(body.path("message").asText())
+                .isNotBlank()
+                .doesNotContain(city.showcaseSerial())
+                .doesNotContain("Exception");
         nothingApplied(tx);
     }
 
     private void nothingApplied(String tx) {
-        assertThat(count("select count(*) from issuance_transaction where transaction_id = ?", tx)).isZero();
-        assertThat(count("select count(*) from issuance_history where transaction_id = ?", tx)).isZero();
+        assertThat(count("select count(*) from issuance_transaction where transaction_id = ?", tx))
+                .isZero();
+        assertThat(count("select count(*) from issuance_history where transaction_id = ?", tx))
+                .isZero();
     }
 
     /** The centre's public key with a key revocation signature made with its own secret key. */
     static Path revokedCentreKey(Path target) throws Exception {
-        PGPSecretKey secret = PgpFiles.signingKey(PgpFiles.secretKeys(TestHub.KEYS.resolve("centre.pgp.sec")));
+        PGPSecretKey secret =
+                PgpFiles.signingKey(PgpFiles.secretKeys(TestHub.KEYS.resolve("centre.pgp.sec")));
         PGPPrivateKey key = PgpFiles.unlock(secret, PASSWORD);
-        PGPSignatureGenerator g = new PGPSignatureGenerator(new JcaPGPContentSignerBuilder(
-                secret.getPublicKey().getAlgorithm(), HashAlgorithmTags.SHA256).setProvider(new org.bouncycastle.jce.provider.BouncyCastleProvider()),
-                secret.getPublicKey());
+        PGPSignatureGenerator g =
+                new PGPSignatureGenerator(
+                        new JcaPGPContentSignerBuilder(
+                                        secret.getPublicKey().getAlgorithm(),
+                                        HashAlgorithmTags.SHA256)
+                                .setProvider(
+                                        new org.bouncycastle.jce.provider.BouncyCastleProvider()),
+                        secret.getPublicKey());
         g.init(PGPSignature.KEY_REVOCATION, key);
         PGPSignature revocation = g.generateCertification(secret.getPublicKey());
-        PGPPublicKeyRing ring = PgpFiles.publicKeys(TestHub.KEYS.resolve("centre.pgp.pub")).getKeyRings().next();
+        PGPPublicKeyRing ring =
+                PgpFiles.publicKeys(TestHub.KEYS.resolve("centre.pgp.pub")).getKeyRings().next();
         PGPPublicKey revoked = PGPPublicKey.addCertification(ring.getPublicKey(), revocation);
         ring = PGPPublicKeyRing.insertPublicKey(ring, revoked);
-        try (OutputStream out = ArmoredOutputStream.builder().clearHeaders().build(Files.newOutputStream(target))) {
+        try (OutputStream out =
+                ArmoredOutputStream.builder().clearHeaders().build(Files.newOutputStream(target))) {
             ring.encode(out);
         }
         return target;

@@ -33,14 +33,14 @@ import org.junit.jupiter.api.Test;
 import org.springframework.jdbc.core.JdbcTemplate;
 
 /**
- * Issue #10: two whole hubs (A and B: two Spring and Camel contexts, two ports, two in-memory document
- * stores) on one PostgreSQL database, and the phases of one transaction split across them as a load
- * balancer would: every phase gets the same answer wherever it lands. A retry on the instance that
- * does not hold the document makes it again from the replica — the same 発行番号, fee, sheets and
- * text — or refuses DOCUMENT_UNAVAILABLE when what it would print is not what was numbered; a
- * completion on one instance deletes the document on the other within its release period.
- * PostgreSQL only: H2 serves one process (the demo), never several instances. Municipality 990004
- * (交付市) in a database of its own.
+ * Issue #10: two whole hubs (A and B: two Spring and Camel contexts, two ports, two in-memory
+ * document stores) on one PostgreSQL database, and the phases of one transaction split across them
+ * as a load balancer would: every phase gets the same answer wherever it lands. A retry on the
+ * instance that does not hold the document makes it again from the replica — the same 発行番号, fee,
+ * sheets and text — or refuses DOCUMENT_UNAVAILABLE when what it would print is not what was
+ * numbered; a completion on one instance deletes the document on the other within its release
+ * period. PostgreSQL only: H2 serves one process (the demo), never several instances. Municipality
+ * 990004 (交付市) in a database of its own.
  */
 class MultiInstanceOnPostgresTest {
 
@@ -57,16 +57,44 @@ class MultiInstanceOnPostgresTest {
     @BeforeAll
     static void twoInstances() throws Exception {
         // documents of ended transactions are dropped every 300 ms on each instance (default 2 s)
-        hubs = new HubInstances("kofu_multi", Map.of("kofu.documents.release-period", "300"), "a", "b");
+        hubs =
+                new HubInstances(
+                        "kofu_multi", Map.of("kofu.documents.release-period", "300"), "a", "b");
         a = hubs.get(0);
         b = hubs.get(1);
         jdbc = a.bean(JdbcTemplate.class);
-        TestRecords.write(a.inbox(), CITY, "JUKI", 1, Kind.FULL, new Object[][] {
-            rec(RecordType.H, household("1", HEAD, "北海道交付市分散町一丁目1番地")),
-            rec(RecordType.R, resident(HEAD, 1, "1", "分散", "一郎", "世帯主", LocalDate.of(1970, 4, 1), "RESIDENT")),
-            rec(RecordType.R, resident(WIFE, 1, "1", "分散", "花子", "妻", LocalDate.of(1972, 5, 2), "RESIDENT")),
-            rec(RecordType.C, card(CARD, HEAD)),
-        });
+        TestRecords.write(
+                a.inbox(),
+                CITY,
+                "JUKI",
+                1,
+                Kind.FULL,
+                new Object[][] {
+                    rec(RecordType.H, household("1", HEAD, "北海道交付市分散町一丁目1番地")),
+                    rec(
+                            RecordType.R,
+                            resident(
+                                    HEAD,
+                                    1,
+                                    "1",
+                                    "分散",
+                                    "一郎",
+                                    "世帯主",
+                                    LocalDate.of(1970, 4, 1),
+                                    "RESIDENT")),
+                    rec(
+                            RecordType.R,
+                            resident(
+                                    WIFE,
+                                    1,
+                                    "1",
+                                    "分散",
+                                    "花子",
+                                    "妻",
+                                    LocalDate.of(1972, 5, 2),
+                                    "RESIDENT")),
+                    rec(RecordType.C, card(CARD, HEAD)),
+                });
         TestRecords.write(a.inbox(), CITY, "INKAN", 1, Kind.FULL, new Object[][] {});
         TestRecords.write(a.inbox(), CITY, "ZEI", 1, Kind.FULL, new Object[][] {});
         await().atMost(Duration.ofSeconds(90)).until(() -> applied() == 3);
@@ -88,12 +116,18 @@ class MultiInstanceOnPostgresTest {
         return n == null ? 0 : n;
     }
 
-    private static HttpResponse<byte[]> post(HubInstances.Hub hub, String path, String body) throws Exception {
+    private static HttpResponse<byte[]> post(HubInstances.Hub hub, String path, String body)
+            throws Exception {
         return Http.post(hub.url() + "/api/v1/" + path, "application/json", body);
     }
 
     private static String issue(String tx) {
-        return "{\"transaction\":\"" + tx + "\",\"municipality\":\"" + CITY + "\",\"serial\":\"" + CARD
+        return "{\"transaction\":\""
+                + tx
+                + "\",\"municipality\":\""
+                + CITY
+                + "\",\"serial\":\""
+                + CARD
                 + "\",\"kind\":\"JUMINHYO\",\"store\":\"S0010\",\"options\":{\"householdHead\":true}}";
     }
 
@@ -114,14 +148,23 @@ class MultiInstanceOnPostgresTest {
     }
 
     private static Map<String, Object> row(String tx) {
-        return jdbc.queryForMap("select state, issue_number, instance_id, data_sha256, layout_sha256, issue_date"
-                + " from issuance_transaction where transaction_id = ?", tx);
+        return jdbc.queryForMap(
+                "select state, issue_number, instance_id, data_sha256, layout_sha256, issue_date"
+                        + " from issuance_transaction where transaction_id = ?",
+                tx);
     }
 
     @Test
     void everyPhaseOnAnyInstanceGetsTheSameAnswer() throws Exception {
         String tx = Http.newTransaction();
-        String ask = "{\"transaction\":\"" + tx + "\",\"municipality\":\"" + CITY + "\",\"serial\":\"" + CARD + "\"}";
+        String ask =
+                "{\"transaction\":\""
+                        + tx
+                        + "\",\"municipality\":\""
+                        + CITY
+                        + "\",\"serial\":\""
+                        + CARD
+                        + "\"}";
         HttpResponse<byte[]> available = post(a, "availability", ask);
         assertThat(available.statusCode()).as(Http.body(available)).isEqualTo(200);
         assertThat(post(b, "availability", ask).body()).isEqualTo(available.body());
@@ -133,8 +176,10 @@ class MultiInstanceOnPostgresTest {
         assertThat(first.get("instance_id")).isEqualTo(documents(b).instanceId());
         assertThat(first.get("data_sha256")).isNotNull();
         assertThat(first.get("layout_sha256")).isNotNull();
-        assertThat(first.get("issue_date").toString()).isEqualTo(LocalDate.now(ZoneId.of("Asia/Tokyo")).toString());
-        long numbered = count("select last_no from issue_counter where municipality_code = ?", CITY);
+        assertThat(first.get("issue_date").toString())
+                .isEqualTo(LocalDate.now(ZoneId.of("Asia/Tokyo")).toString());
+        long numbered =
+                count("select last_no from issue_counter where municipality_code = ?", CITY);
 
         // the retry lands on A, which does not hold it: made again, the same document
         assertThat(documents(a).get(tx)).isEmpty();
@@ -143,14 +188,19 @@ class MultiInstanceOnPostgresTest {
         assertThat(header(retried, "X-Kofu-Issue-Number")).isEqualTo(number);
         assertThat(header(retried, "X-Kofu-Fee")).isEqualTo(header(issued, "X-Kofu-Fee"));
         assertThat(header(retried, "X-Kofu-Pages")).isEqualTo(header(issued, "X-Kofu-Pages"));
-        assertThat(Pdfs.text(retried.body())).contains(number, "分散").isEqualTo(Pdfs.text(issued.body()));
+        assertThat(Pdfs.text(retried.body()))
+                .contains(number, "分散")
+                .isEqualTo(Pdfs.text(issued.body()));
         assertThat(Pdfs.pages(retried.body())).isEqualTo(Pdfs.pages(issued.body()));
         assertThat(documents(a).get(tx)).isPresent();
-        assertThat(row(tx)).containsEntry("state", "ISSUED").containsEntry("issue_number", number)
+        assertThat(row(tx))
+                .containsEntry("state", "ISSUED")
+                .containsEntry("issue_number", number)
                 .containsEntry("instance_id", documents(a).instanceId());
         // and again on A: the copy it holds now, byte for byte
         assertThat(post(a, "certificates", issue(tx)).body()).isEqualTo(retried.body());
-        assertThat(count("select last_no from issue_counter where municipality_code = ?", CITY)).isEqualTo(numbered);
+        assertThat(count("select last_no from issue_counter where municipality_code = ?", CITY))
+                .isEqualTo(numbered);
 
         // completion on B: B drops its copy at once, A within its release period
         HttpResponse<byte[]> done = post(b, "completions", completion(tx, "PRINTED"));
@@ -159,9 +209,17 @@ class MultiInstanceOnPostgresTest {
         await().atMost(Duration.ofSeconds(20)).until(() -> documents(a).get(tx).isEmpty());
         assertThat(post(a, "completions", completion(tx, "PRINTED")).body()).isEqualTo(done.body());
         assertThat(code(post(a, "certificates", issue(tx)))).isEqualTo("TRANSACTION_COMPLETED");
-        assertThat(jdbc.queryForList("select outcome, fee, issue_number from issuance_history where transaction_id = ?", tx))
-                .singleElement().satisfies(r -> assertThat(r).containsEntry("outcome", "PRINTED")
-                        .containsEntry("fee", 300).containsEntry("issue_number", number));
+        assertThat(
+                        jdbc.queryForList(
+                                "select outcome, fee, issue_number from issuance_history where transaction_id = ?",
+                                tx))
+                .singleElement()
+                .satisfies(
+                        r ->
+                                assertThat(r)
+                                        .containsEntry("outcome", "PRINTED")
+                                        .containsEntry("fee", 300)
+                                        .containsEntry("issue_number", number));
     }
 
     @Test
@@ -172,8 +230,15 @@ class MultiInstanceOnPostgresTest {
         // the household moves (a printed field) after the document was numbered and answered
         long before = applied();
         synchronized (MultiInstanceOnPostgresTest.class) {
-            TestRecords.write(a.inbox(), CITY, "JUKI", ++jukiSeq, Kind.DELTA, new Object[][] {
-                rec(RecordType.H, household("1", HEAD, "北海道交付市分散町二丁目" + jukiSeq + "番地"))});
+            TestRecords.write(
+                    a.inbox(),
+                    CITY,
+                    "JUKI",
+                    ++jukiSeq,
+                    Kind.DELTA,
+                    new Object[][] {
+                        rec(RecordType.H, household("1", HEAD, "北海道交付市分散町二丁目" + jukiSeq + "番地"))
+                    });
         }
         await().atMost(Duration.ofSeconds(90)).until(() -> applied() == before + 1);
 
@@ -182,16 +247,27 @@ class MultiInstanceOnPostgresTest {
         assertThat(code(elsewhere)).isEqualTo("DOCUMENT_UNAVAILABLE");
         assertThat(elsewhere.headers().firstValue("X-Kofu-Issue-Number")).isEmpty();
         assertThat(documents(b).get(tx)).isEmpty();
-        // the numbered document stays what it was (the centre may hold it): ISSUED, and A still answers it
+        // the numbered document stays what it was (the centre may hold it): ISSUED, and A still
+        // answers it
         assertThat(row(tx)).containsEntry("state", "ISSUED");
         assertThat(post(a, "certificates", issue(tx)).body()).isEqualTo(issued.body());
-        assertThat(count("select count(*) from issuance_history where transaction_id = ?", tx)).isZero();
+        assertThat(count("select count(*) from issuance_history where transaction_id = ?", tx))
+                .isZero();
         // its number is recorded at its end, wherever that lands
         assertThat(post(b, "completions", completion(tx, "CANCELLED")).statusCode()).isEqualTo(200);
         await().atMost(Duration.ofSeconds(20)).until(() -> documents(a).get(tx).isEmpty());
-        assertThat(jdbc.queryForList("select outcome, issue_number from issuance_history where transaction_id = ?", tx))
-                .singleElement().satisfies(r -> assertThat(r).containsEntry("outcome", "CANCELLED")
-                        .containsEntry("issue_number", header(issued, "X-Kofu-Issue-Number")));
+        assertThat(
+                        jdbc.queryForList(
+                                "select outcome, issue_number from issuance_history where transaction_id = ?",
+                                tx))
+                .singleElement()
+                .satisfies(
+                        r ->
+                                assertThat(r)
+                                        .containsEntry("outcome", "CANCELLED")
+                                        .containsEntry(
+                                                "issue_number",
+                                                header(issued, "X-Kofu-Issue-Number")));
     }
 
     @Test
@@ -206,7 +282,10 @@ class MultiInstanceOnPostgresTest {
             List<Future<HttpResponse<byte[]>>> answers = new ArrayList<>();
             for (int i = 0; i < 6; i++) {
                 HubInstances.Hub hub = i % 3 == 0 ? a : b;
-                answers.add(pool.submit((Callable<HttpResponse<byte[]>>) () -> post(hub, "certificates", issue(tx))));
+                answers.add(
+                        pool.submit(
+                                (Callable<HttpResponse<byte[]>>)
+                                        () -> post(hub, "certificates", issue(tx))));
             }
             for (Future<HttpResponse<byte[]>> f : answers) {
                 HttpResponse<byte[]> r = f.get();
@@ -221,7 +300,11 @@ class MultiInstanceOnPostgresTest {
         assertThat(documents(b).get(tx)).isPresent();
         assertThat(post(a, "completions", completion(tx, "PRINTED")).statusCode()).isEqualTo(200);
         await().atMost(Duration.ofSeconds(20)).until(() -> documents(b).get(tx).isEmpty());
-        assertThat(jdbc.queryForList("select outcome from issuance_history where transaction_id = ?", tx))
-                .singleElement().satisfies(r -> assertThat(r).containsEntry("outcome", "PRINTED"));
+        assertThat(
+                        jdbc.queryForList(
+                                "select outcome from issuance_history where transaction_id = ?",
+                                tx))
+                .singleElement()
+                .satisfies(r -> assertThat(r).containsEntry("outcome", "PRINTED"));
     }
 }

@@ -31,21 +31,29 @@ import org.yaml.snakeyaml.constructor.SafeConstructor;
 
 /**
  * The three statements of the interface agree: the OpenAPI document the hub serves, the REST routes
- * it runs, the request fields the code accepts, and the codes of docs/interfaces/issuance-centre.md.
+ * it runs, the request fields the code accepts, and the codes of
+ * docs/interfaces/issuance-centre.md.
  */
 @ContextConfiguration(initializers = TestHub.H2.class)
 class OpenApiContractTest extends HubTestBase {
 
-    @Autowired
-    CamelContext camel;
+    @Autowired CamelContext camel;
 
     @SuppressWarnings("unchecked")
     Map<String, Object> served() throws Exception {
-        HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-                URI.create(baseUrl() + "/api/v1/openapi.yaml")).GET().build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> r =
+                HttpClient.newHttpClient()
+                        .send(
+                                HttpRequest.newBuilder(
+                                                URI.create(baseUrl() + "/api/v1/openapi.yaml"))
+                                        .GET()
+                                        .build(),
+                                HttpResponse.BodyHandlers.ofString());
         assertThat(r.statusCode()).isEqualTo(200);
-        assertThat(r.headers().firstValue("Content-Type")).hasValueSatisfying(t -> assertThat(t).startsWith("application/yaml"));
-        return (Map<String, Object>) new Yaml(new SafeConstructor(new LoaderOptions())).load(r.body());
+        assertThat(r.headers().firstValue("Content-Type"))
+                .hasValueSatisfying(t -> assertThat(t).startsWith("application/yaml"));
+        return (Map<String, Object>)
+                new Yaml(new SafeConstructor(new LoaderOptions())).load(r.body());
     }
 
     @Test
@@ -53,9 +61,16 @@ class OpenApiContractTest extends HubTestBase {
     void theServedDocumentDescribesExactlyTheRunningRoutes() throws Exception {
         Map<String, Object> paths = (Map<String, Object>) served().get("paths");
         Set<String> documented = new TreeSet<>();
-        paths.forEach((path, ops) -> ((Map<String, Object>) ops).keySet().forEach(m -> documented.add(m.toUpperCase() + " " + path)));
+        paths.forEach(
+                (path, ops) ->
+                        ((Map<String, Object>) ops)
+                                .keySet()
+                                .forEach(m -> documented.add(m.toUpperCase() + " " + path)));
         Set<String> running = new TreeSet<>();
-        for (RestDefinition rest : camel.getCamelContextExtension().getContextPlugin(Model.class).getRestDefinitions()) {
+        for (RestDefinition rest :
+                camel.getCamelContextExtension()
+                        .getContextPlugin(Model.class)
+                        .getRestDefinitions()) {
             assertThat(camel.resolvePropertyPlaceholders(rest.getPath())).isEqualTo("/api/v1");
             for (VerbDefinition v : rest.getVerbs()) {
                 running.add(v.asVerb().toUpperCase() + " " + v.getPath());
@@ -67,10 +82,13 @@ class OpenApiContractTest extends HubTestBase {
     @Test
     @SuppressWarnings("unchecked")
     void requestFieldsAreTheOnesTheCodeAccepts() throws Exception {
-        Map<String, Object> schemas = (Map<String, Object>) ((Map<String, Object>) served().get("components")).get("schemas");
+        Map<String, Object> schemas =
+                (Map<String, Object>)
+                        ((Map<String, Object>) served().get("components")).get("schemas");
         assertThat(properties(schemas, "IssueRequest")).isEqualTo(IssuanceRequest.FIELDS);
         assertThat(properties(schemas, "AvailabilityRequest")).isEqualTo(IssuanceRequest.FIELDS);
-        assertThat(properties(schemas, "CompletionRequest")).isEqualTo(IssuanceRequest.COMPLETION_FIELDS);
+        assertThat(properties(schemas, "CompletionRequest"))
+                .isEqualTo(IssuanceRequest.COMPLETION_FIELDS);
         assertThat(properties(schemas, "Options")).isEqualTo(IssuanceRequest.OPTIONS);
         assertThat((List<String>) ((Map<String, Object>) schemas.get("Kind")).get("enum"))
                 .containsExactlyInAnyOrderElementsOf(IssuanceRules.KNOWN_KINDS);
@@ -79,16 +97,24 @@ class OpenApiContractTest extends HubTestBase {
     @Test
     @SuppressWarnings("unchecked")
     void everyCodeIsInBothDocumentsAndEveryRefusalHasOne() throws Exception {
-        Map<String, Object> schemas = (Map<String, Object>) ((Map<String, Object>) served().get("components")).get("schemas");
-        Set<String> openapi = new TreeSet<>((List<String>) ((Map<String, Object>) schemas.get("Code")).get("enum"));
-        Matcher m = Pattern.compile("(?m)^\\| (\\d{3}) \\| `([A-Z_0-9]+)` \\|")
-                .matcher(Files.readString(Path.of("docs/interfaces/issuance-centre.md")));
+        Map<String, Object> schemas =
+                (Map<String, Object>)
+                        ((Map<String, Object>) served().get("components")).get("schemas");
+        Set<String> openapi =
+                new TreeSet<>(
+                        (List<String>) ((Map<String, Object>) schemas.get("Code")).get("enum"));
+        Matcher m =
+                Pattern.compile("(?m)^\\| (\\d{3}) \\| `([A-Z_0-9]+)` \\|")
+                        .matcher(Files.readString(Path.of("docs/interfaces/issuance-centre.md")));
         Set<String> markdown = new TreeSet<>();
         while (m.find()) {
             markdown.add(m.group(2));
         }
         assertThat(openapi).isEqualTo(markdown);
-        Set<String> refusals = java.util.Arrays.stream(RefusalCode.values()).map(Enum::name).collect(Collectors.toSet());
+        Set<String> refusals =
+                java.util.Arrays.stream(RefusalCode.values())
+                        .map(Enum::name)
+                        .collect(Collectors.toSet());
         assertThat(openapi).containsAll(refusals);
         // every code the issuance package can answer with is documented
         Set<String> thrown = new TreeSet<>();
@@ -100,16 +126,36 @@ class OpenApiContractTest extends HubTestBase {
                 }
             }
         }
-        thrown.removeAll(Set.of("ISSUING", "ISSUED", "CHECKED", "REFUSED", "VOIDED", "PRINTED", "PRINT_FAILED",
-                "CANCELLED", "ABANDONED", "EXPIRED", "JUMINHYO", "JUMINHYO_KISAI", "SHOTOKU", "SHOTOKU_KAZEI",
-                "KOSEKI_ZENBU", "KOSEKI_KOJIN", "KOSEKI_FUHYO",
-                // the koseki server's own codes (docs/interfaces/koseki-server.md), mapped before they reach the centre
-                "KAISEI_GENKOSEKI", "NOTIFICATION_PENDING", "UNKNOWN_PERSON"));
+        thrown.removeAll(
+                Set.of(
+                        "ISSUING",
+                        "ISSUED",
+                        "CHECKED",
+                        "REFUSED",
+                        "VOIDED",
+                        "PRINTED",
+                        "PRINT_FAILED",
+                        "CANCELLED",
+                        "ABANDONED",
+                        "EXPIRED",
+                        "JUMINHYO",
+                        "JUMINHYO_KISAI",
+                        "SHOTOKU",
+                        "SHOTOKU_KAZEI",
+                        "KOSEKI_ZENBU",
+                        "KOSEKI_KOJIN",
+                        "KOSEKI_FUHYO",
+                        // the koseki server's own codes (docs/interfaces/koseki-server.md), mapped
+                        // before they reach the centre
+                        "KAISEI_GENKOSEKI",
+                        "NOTIFICATION_PENDING",
+                        "UNKNOWN_PERSON"));
         assertThat(openapi).containsAll(thrown);
     }
 
     @SuppressWarnings("unchecked")
     private static Set<String> properties(Map<String, Object> schemas, String name) {
-        return ((Map<String, Object>) ((Map<String, Object>) schemas.get(name)).get("properties")).keySet();
+        return ((Map<String, Object>) ((Map<String, Object>) schemas.get(name)).get("properties"))
+                .keySet();
     }
 }

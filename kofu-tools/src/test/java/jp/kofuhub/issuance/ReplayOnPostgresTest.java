@@ -4,5 +4,4 @@ import jp.kofuhub.support.TestHub;
 import org.springframework.test.context.ContextConfiguration;
 
 @ContextConfiguration(initializers = TestHub.Postgres.class)
-class ReplayOnPostgresTest extends ReplayScenarios {
-}
+class ReplayOnPostgresTest extends ReplayScenarios {}

@@ -18,27 +18,29 @@ import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 
 /**
- * Replay protection on the issuance-centre POSTs (issuance-centre.md v1.1) on a hub that takes plain
- * JSON (the shared test hubs): the same message twice is REPLAYED, an old or future sentAt is
+ * Replay protection on the issuance-centre POSTs (issuance-centre.md v1.1) on a hub that takes
+ * plain JSON (the shared test hubs): the same message twice is REPLAYED, an old or future sentAt is
  * STALE_MESSAGE, sentAt and nonce are required, and one nonce sent at the same moment many times is
- * accepted once (the database's primary key). Old nonces are purged after twice the window. Runs on H2
- * and PostgreSQL; touches no municipality's data (completions of transactions nobody knows).
+ * accepted once (the database's primary key). Old nonces are purged after twice the window. Runs on
+ * H2 and PostgreSQL; touches no municipality's data (completions of transactions nobody knows).
  */
 abstract class ReplayScenarios extends HubTestBase {
 
     private final ObjectMapper json = new ObjectMapper();
 
-    @Autowired
-    ReplayGuard replayGuard;
+    @Autowired ReplayGuard replayGuard;
 
     private String url() {
         return baseUrl() + "/api/v1/completions";
     }
 
     private static String completion(String transaction, Object sentAt, String nonce) {
-        return "{\"transaction\":\"" + transaction + "\",\"outcome\":\"PRINTED\""
+        return "{\"transaction\":\""
+                + transaction
+                + "\",\"outcome\":\"PRINTED\""
                 + (sentAt == null ? "" : ",\"sentAt\":\"" + sentAt + "\"")
-                + (nonce == null ? "" : ",\"nonce\":\"" + nonce + "\"") + "}";
+                + (nonce == null ? "" : ",\"nonce\":\"" + nonce + "\"")
+                + "}";
     }
 
     private HttpResponse<byte[]> postExactly(String body) throws Exception {
@@ -61,15 +63,28 @@ abstract class ReplayScenarios extends HubTestBase {
         assertThat(again.statusCode()).isEqualTo(409);
         assertThat(code(again)).isEqualTo("REPLAYED");
         // a nonce is spent whatever the endpoint: the same nonce on another phase is replayed too
-        HttpResponse<byte[]> elsewhere = Http.postBytes(baseUrl() + "/api/v1/availability", "application/json",
-                ("{\"transaction\":\"" + Http.newTransaction() + "\",\"municipality\":\"012343\",\"serial\":\"ABCDEFGH12\","
-                        + "\"sentAt\":\"" + OffsetDateTime.now() + "\",\"nonce\":\"" + nonce + "\"}").getBytes(StandardCharsets.UTF_8));
+        HttpResponse<byte[]> elsewhere =
+                Http.postBytes(
+                        baseUrl() + "/api/v1/availability",
+                        "application/json",
+                        ("{\"transaction\":\""
+                                        + Http.newTransaction()
+                                        + "\",\"municipality\":\"012343\",\"serial\":\"ABCDEFGH12\","
+                                        + "\"sentAt\":\""
+                                        + OffsetDateTime.now()
+                                        + "\",\"nonce\":\""
+                                        + nonce
+                                        + "\"}")
+                                .getBytes(StandardCharsets.UTF_8));
         assertThat(code(elsewhere)).isEqualTo("REPLAYED");
     }
 
     @Test
     void aMessageOutsideTheWindowIsStale() throws Exception {
-        for (OffsetDateTime sentAt : List.of(OffsetDateTime.now().minusMinutes(6), OffsetDateTime.now().plusMinutes(6))) {
+        for (OffsetDateTime sentAt :
+                List.of(
+                        OffsetDateTime.now().minusMinutes(6),
+                        OffsetDateTime.now().plusMinutes(6))) {
             String nonce = Http.newNonce();
             HttpResponse<byte[]> r = postExactly(completion(Http.newTransaction(), sentAt, nonce));
             assertThat(r.statusCode()).isEqualTo(400);
@@ -77,19 +92,30 @@ abstract class ReplayScenarios extends HubTestBase {
             assertThat(count("select count(*) from message_nonce where nonce = ?", nonce)).isZero();
         }
         // inside the window, with another offset: fine
-        HttpResponse<byte[]> ok = postExactly(completion(Http.newTransaction(),
-                OffsetDateTime.now().minusMinutes(4).atZoneSameInstant(java.time.ZoneId.of("Asia/Tokyo")).toOffsetDateTime(),
-                Http.newNonce()));
+        HttpResponse<byte[]> ok =
+                postExactly(
+                        completion(
+                                Http.newTransaction(),
+                                OffsetDateTime.now()
+                                        .minusMinutes(4)
+                                        .atZoneSameInstant(java.time.ZoneId.of("Asia/Tokyo"))
+                                        .toOffsetDateTime(),
+                                Http.newNonce()));
         assertThat(code(ok)).isEqualTo("UNKNOWN_TRANSACTION");
     }
 
     @Test
     void sentAtAndNonceAreRequiredAndChecked() throws Exception {
         String tx = Http.newTransaction();
-        for (String body : List.of(completion(tx, null, Http.newNonce()), completion(tx, OffsetDateTime.now(), null),
-                completion(tx, "2026-04-01T09:30:00", Http.newNonce()), completion(tx, "yesterday", Http.newNonce()),
-                completion(tx, OffsetDateTime.now(), "short"), completion(tx, OffsetDateTime.now(), "x".repeat(65)),
-                completion(tx, OffsetDateTime.now(), "has space in it ok"))) {
+        for (String body :
+                List.of(
+                        completion(tx, null, Http.newNonce()),
+                        completion(tx, OffsetDateTime.now(), null),
+                        completion(tx, "2026-04-01T09:30:00", Http.newNonce()),
+                        completion(tx, "yesterday", Http.newNonce()),
+                        completion(tx, OffsetDateTime.now(), "short"),
+                        completion(tx, OffsetDateTime.now(), "x".repeat(65)),
+                        completion(tx, OffsetDateTime.now(), "has space in it ok"))) {
             HttpResponse<byte[]> r = postExactly(body);
             assertThat(r.statusCode()).as(body).isEqualTo(400);
             assertThat(code(r)).as(body).isEqualTo("MALFORMED_REQUEST");
@@ -121,12 +147,19 @@ abstract class ReplayScenarios extends HubTestBase {
         OffsetDateTime now = OffsetDateTime.now();
         String old = Http.newNonce();
         String recent = Http.newNonce();
-        jdbc.update("insert into message_nonce (nonce, sent_at, received_at) values (?,?,?)", old,
-                now.minusMinutes(11), now.minus(replayGuard.window().multipliedBy(2)).minusSeconds(5));
-        jdbc.update("insert into message_nonce (nonce, sent_at, received_at) values (?,?,?)", recent,
-                now.minusMinutes(9), now.minus(replayGuard.window().multipliedBy(2)).plusSeconds(30));
+        jdbc.update(
+                "insert into message_nonce (nonce, sent_at, received_at) values (?,?,?)",
+                old,
+                now.minusMinutes(11),
+                now.minus(replayGuard.window().multipliedBy(2)).minusSeconds(5));
+        jdbc.update(
+                "insert into message_nonce (nonce, sent_at, received_at) values (?,?,?)",
+                recent,
+                now.minusMinutes(9),
+                now.minus(replayGuard.window().multipliedBy(2)).plusSeconds(30));
         assertThat(replayGuard.purge()).isPositive();
         assertThat(count("select count(*) from message_nonce where nonce = ?", old)).isZero();
-        assertThat(count("select count(*) from message_nonce where nonce = ?", recent)).isEqualTo(1);
+        assertThat(count("select count(*) from message_nonce where nonce = ?", recent))
+                .isEqualTo(1);
     }
 }

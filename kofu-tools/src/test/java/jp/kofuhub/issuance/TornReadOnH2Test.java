@@ -4,5 +4,4 @@ import jp.kofuhub.support.TestHub;
 import org.springframework.test.context.ContextConfiguration;
 
 @ContextConfiguration(initializers = TestHub.H2.class)
-class TornReadOnH2Test extends TornReadScenarios {
-}
+class TornReadOnH2Test extends TornReadScenarios {}

@@ -4,5 +4,4 @@ import jp.kofuhub.support.TestHub;
 import org.springframework.test.context.ContextConfiguration;
 
 @ContextConfiguration(initializers = TestHub.H2.class)
-class TransactionOnH2Test extends TransactionScenarios {
-}
+class TransactionOnH2Test extends TransactionScenarios {}

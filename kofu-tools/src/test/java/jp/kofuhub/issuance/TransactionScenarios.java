@@ -1,6 +1,5 @@
 package jp.kofuhub.issuance;
 
-import jp.kofuhub.support.DatabaseScan;
 import static jp.kofuhub.support.TestRecords.atena;
 import static jp.kofuhub.support.TestRecords.card;
 import static jp.kofuhub.support.TestRecords.household;
@@ -33,6 +32,7 @@ import java.util.concurrent.Future;
 import java.util.stream.Stream;
 import jp.kofuhub.registry.ExportHeader.Kind;
 import jp.kofuhub.registry.RecordType;
+import jp.kofuhub.support.DatabaseScan;
 import jp.kofuhub.support.Http;
 import jp.kofuhub.support.HubTestBase;
 import jp.kofuhub.support.Pdfs;
@@ -56,17 +56,18 @@ abstract class TransactionScenarios extends HubTestBase {
     static final String CITY = "990004";
     static final String HEAD = atena(9401), WIFE = atena(9402);
     static final String CARD = "TX00000000000001";
+
     /** Names and an address that appear nowhere else: what a leaked document would show. */
     static final String FAMILY = "消去", GIVEN = "確認子", ADDRESS = "北海道交付市削除町九丁目9番地";
+
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final ListAppender<ILoggingEvent> LOGS = new ListAppender<>();
-    private static final Map<Class<?>, Boolean> LOADED = new java.util.concurrent.ConcurrentHashMap<>();
+    private static final Map<Class<?>, Boolean> LOADED =
+            new java.util.concurrent.ConcurrentHashMap<>();
 
-    @Autowired
-    ProducerTemplate camel;
+    @Autowired ProducerTemplate camel;
 
-    @Autowired
-    DocumentStore documents;
+    @Autowired DocumentStore documents;
 
     @BeforeAll
     static void captureLogs() {
@@ -85,13 +86,30 @@ abstract class TransactionScenarios extends HubTestBase {
         if (LOADED.containsKey(getClass())) {
             return;
         }
-        String[] wife = resident(WIFE, 1, "1", FAMILY, "花代", "妻", LocalDate.of(1972, 5, 2), "RESIDENT");
-        TestRecords.write(inbox, CITY, "JUKI", 1, Kind.FULL, new Object[][] {
-            rec(RecordType.H, household("1", HEAD, ADDRESS)),
-            rec(RecordType.R, resident(HEAD, 1, "1", FAMILY, GIVEN, "世帯主", LocalDate.of(1970, 4, 1), "RESIDENT")),
-            rec(RecordType.R, wife),
-            rec(RecordType.C, card(CARD, HEAD)),
-        });
+        String[] wife =
+                resident(WIFE, 1, "1", FAMILY, "花代", "妻", LocalDate.of(1972, 5, 2), "RESIDENT");
+        TestRecords.write(
+                inbox,
+                CITY,
+                "JUKI",
+                1,
+                Kind.FULL,
+                new Object[][] {
+                    rec(RecordType.H, household("1", HEAD, ADDRESS)),
+                    rec(
+                            RecordType.R,
+                            resident(
+                                    HEAD,
+                                    1,
+                                    "1",
+                                    FAMILY,
+                                    GIVEN,
+                                    "世帯主",
+                                    LocalDate.of(1970, 4, 1),
+                                    "RESIDENT")),
+                    rec(RecordType.R, wife),
+                    rec(RecordType.C, card(CARD, HEAD)),
+                });
         TestRecords.write(inbox, CITY, "INKAN", 1, Kind.FULL, new Object[][] {});
         TestRecords.write(inbox, CITY, "ZEI", 1, Kind.FULL, new Object[][] {});
         await().atMost(SYNC_WAIT).until(() -> appliedFiles(CITY) == 3);
@@ -103,8 +121,15 @@ abstract class TransactionScenarios extends HubTestBase {
     }
 
     private static String issueBody(String tx, String kind) {
-        return "{\"transaction\":\"" + tx + "\",\"municipality\":\"" + CITY + "\",\"serial\":\"" + CARD
-                + "\",\"kind\":\"" + kind + "\",\"store\":\"S0042\",\"terminal\":\"K3\"}";
+        return "{\"transaction\":\""
+                + tx
+                + "\",\"municipality\":\""
+                + CITY
+                + "\",\"serial\":\""
+                + CARD
+                + "\",\"kind\":\""
+                + kind
+                + "\",\"store\":\"S0042\",\"terminal\":\"K3\"}";
     }
 
     private static String completion(String tx, String outcome) {
@@ -118,12 +143,22 @@ abstract class TransactionScenarios extends HubTestBase {
     @Test
     void threePhasesWithRetriesGiveOneDocumentOneNumberOneFee() throws Exception {
         String tx = Http.newTransaction();
-        String ask = "{\"transaction\":\"" + tx + "\",\"municipality\":\"" + CITY + "\",\"serial\":\"" + CARD + "\"}";
+        String ask =
+                "{\"transaction\":\""
+                        + tx
+                        + "\",\"municipality\":\""
+                        + CITY
+                        + "\",\"serial\":\""
+                        + CARD
+                        + "\"}";
         HttpResponse<byte[]> a1 = post("availability", ask);
         assertThat(a1.statusCode()).as(Http.body(a1)).isEqualTo(200);
         JsonNode answer = JSON.readTree(a1.body());
-        JsonNode juminhyo = answer.get("kinds").findParents("kind").stream()
-                .filter(k -> k.get("kind").asText().equals("JUMINHYO")).findFirst().orElseThrow();
+        JsonNode juminhyo =
+                answer.get("kinds").findParents("kind").stream()
+                        .filter(k -> k.get("kind").asText().equals("JUMINHYO"))
+                        .findFirst()
+                        .orElseThrow();
         assertThat(juminhyo.get("available").asBoolean()).isTrue();
         assertThat(juminhyo.get("fee").asInt()).isEqualTo(300);
         assertThat(juminhyo.get("sheets").asInt()).isEqualTo(1);
@@ -131,8 +166,10 @@ abstract class TransactionScenarios extends HubTestBase {
         assertThat(answer.get("household").get("members")).hasSize(2);
         // the same question again: the same answer; other content under the same id: a conflict
         assertThat(post("availability", ask).body()).isEqualTo(a1.body());
-        assertThat(code(post("availability", ask.replace(CARD, "TX00000000000009")))).isEqualTo("TRANSACTION_CONFLICT");
-        assertThat(code(post("completions", completion(tx, "PRINTED")))).isEqualTo("PHASE_OUT_OF_ORDER");
+        assertThat(code(post("availability", ask.replace(CARD, "TX00000000000009"))))
+                .isEqualTo("TRANSACTION_CONFLICT");
+        assertThat(code(post("completions", completion(tx, "PRINTED"))))
+                .isEqualTo("PHASE_OUT_OF_ORDER");
 
         HttpResponse<byte[]> i1 = post("certificates", issueBody(tx, "JUMINHYO"));
         assertThat(i1.statusCode()).as(Http.body(i1)).isEqualTo(200);
@@ -143,25 +180,41 @@ abstract class TransactionScenarios extends HubTestBase {
         assertThat(i2.statusCode()).isEqualTo(200);
         assertThat(i2.headers().firstValue("X-Kofu-Issue-Number")).contains(number);
         assertThat(i2.body()).isEqualTo(i1.body());
-        assertThat(code(post("certificates", issueBody(tx, "JUMINHYO_KISAI")))).isEqualTo("TRANSACTION_CONFLICT");
+        assertThat(code(post("certificates", issueBody(tx, "JUMINHYO_KISAI"))))
+                .isEqualTo("TRANSACTION_CONFLICT");
         assertThat(code(post("availability", ask))).isEqualTo("PHASE_OUT_OF_ORDER");
 
         HttpResponse<byte[]> c1 = post("completions", completion(tx, "PRINTED"));
         assertThat(c1.statusCode()).as(Http.body(c1)).isEqualTo(200);
         assertThat(JSON.readTree(c1.body()).get("fee").asInt()).isEqualTo(300);
         assertThat(post("completions", completion(tx, "PRINTED")).body()).isEqualTo(c1.body());
-        assertThat(code(post("completions", completion(tx, "CANCELLED")))).isEqualTo("TRANSACTION_CONFLICT");
+        assertThat(code(post("completions", completion(tx, "CANCELLED"))))
+                .isEqualTo("TRANSACTION_CONFLICT");
         HttpResponse<byte[]> again = post("certificates", issueBody(tx, "JUMINHYO"));
         assertThat(again.statusCode()).isEqualTo(409);
         assertThat(code(again)).isEqualTo("TRANSACTION_COMPLETED");
 
-        List<Map<String, Object>> rows = jdbc.queryForList("select outcome, fee, sheets, issue_number, store_code, terminal"
-                + " from issuance_history where municipality_code = ? and transaction_id = ?", CITY, tx);
+        List<Map<String, Object>> rows =
+                jdbc.queryForList(
+                        "select outcome, fee, sheets, issue_number, store_code, terminal"
+                                + " from issuance_history where municipality_code = ? and transaction_id = ?",
+                        CITY,
+                        tx);
         assertThat(rows).hasSize(1);
-        assertThat(rows.get(0)).containsEntry("OUTCOME", "PRINTED").containsEntry("FEE", 300).containsEntry("SHEETS", 1)
-                .containsEntry("ISSUE_NUMBER", number).containsEntry("STORE_CODE", "S0042").containsEntry("TERMINAL", "K3");
-        assertThat(jdbc.queryForObject("select count(*) from issuance_transaction where transaction_id = ?"
-                + " and availability_answer is null", Integer.class, tx)).isEqualTo(1);
+        assertThat(rows.get(0))
+                .containsEntry("OUTCOME", "PRINTED")
+                .containsEntry("FEE", 300)
+                .containsEntry("SHEETS", 1)
+                .containsEntry("ISSUE_NUMBER", number)
+                .containsEntry("STORE_CODE", "S0042")
+                .containsEntry("TERMINAL", "K3");
+        assertThat(
+                        jdbc.queryForObject(
+                                "select count(*) from issuance_transaction where transaction_id = ?"
+                                        + " and availability_answer is null",
+                                Integer.class,
+                                tx))
+                .isEqualTo(1);
         assertThat(documents.get(tx)).isEmpty();
     }
 
@@ -172,7 +225,10 @@ abstract class TransactionScenarios extends HubTestBase {
         try {
             List<Future<HttpResponse<byte[]>>> answers = new ArrayList<>();
             for (int i = 0; i < 4; i++) {
-                answers.add(pool.submit((Callable<HttpResponse<byte[]>>) () -> post("certificates", issueBody(tx, "JUMINHYO"))));
+                answers.add(
+                        pool.submit(
+                                (Callable<HttpResponse<byte[]>>)
+                                        () -> post("certificates", issueBody(tx, "JUMINHYO"))));
             }
             List<String> numbers = new ArrayList<>();
             for (Future<HttpResponse<byte[]>> f : answers) {
@@ -189,8 +245,16 @@ abstract class TransactionScenarios extends HubTestBase {
             pool.shutdownNow();
         }
         assertThat(post("completions", completion(tx, "CANCELLED")).statusCode()).isEqualTo(200);
-        assertThat(jdbc.queryForList("select outcome, fee from issuance_history where transaction_id = ?", tx))
-                .singleElement().satisfies(r -> assertThat(r).containsEntry("OUTCOME", "CANCELLED").containsEntry("FEE", 0));
+        assertThat(
+                        jdbc.queryForList(
+                                "select outcome, fee from issuance_history where transaction_id = ?",
+                                tx))
+                .singleElement()
+                .satisfies(
+                        r ->
+                                assertThat(r)
+                                        .containsEntry("OUTCOME", "CANCELLED")
+                                        .containsEntry("FEE", 0));
     }
 
     @Test
@@ -198,18 +262,36 @@ abstract class TransactionScenarios extends HubTestBase {
         String tx = Http.newTransaction();
         HttpResponse<byte[]> issued = post("certificates", issueBody(tx, "JUMINHYO"));
         assertThat(issued.statusCode()).as(Http.body(issued)).isEqualTo(200);
-        camel.requestBodyAndHeader("direct:sweep-documents", null, "now", OffsetDateTime.now().plusMinutes(5));
-        assertThat(jdbc.queryForObject("select state from issuance_transaction where transaction_id = ?", String.class, tx))
+        camel.requestBodyAndHeader(
+                "direct:sweep-documents", null, "now", OffsetDateTime.now().plusMinutes(5));
+        assertThat(
+                        jdbc.queryForObject(
+                                "select state from issuance_transaction where transaction_id = ?",
+                                String.class,
+                                tx))
                 .isEqualTo("ISSUED");
-        camel.requestBodyAndHeader("direct:sweep-documents", null, "now", OffsetDateTime.now().plusHours(1));
-        assertThat(jdbc.queryForObject("select state from issuance_transaction where transaction_id = ?", String.class, tx))
+        camel.requestBodyAndHeader(
+                "direct:sweep-documents", null, "now", OffsetDateTime.now().plusHours(1));
+        assertThat(
+                        jdbc.queryForObject(
+                                "select state from issuance_transaction where transaction_id = ?",
+                                String.class,
+                                tx))
                 .isEqualTo("ABANDONED");
         assertThat(documents.get(tx)).isEmpty();
         HttpResponse<byte[]> late = post("completions", completion(tx, "PRINTED"));
         assertThat(late.statusCode()).isEqualTo(410);
         assertThat(code(late)).isEqualTo("DOCUMENT_EXPIRED");
-        assertThat(jdbc.queryForList("select outcome, fee from issuance_history where transaction_id = ?", tx))
-                .singleElement().satisfies(r -> assertThat(r).containsEntry("OUTCOME", "ABANDONED").containsEntry("FEE", 0));
+        assertThat(
+                        jdbc.queryForList(
+                                "select outcome, fee from issuance_history where transaction_id = ?",
+                                tx))
+                .singleElement()
+                .satisfies(
+                        r ->
+                                assertThat(r)
+                                        .containsEntry("OUTCOME", "ABANDONED")
+                                        .containsEntry("FEE", 0));
     }
 
     @Test
@@ -217,17 +299,28 @@ abstract class TransactionScenarios extends HubTestBase {
         HttpResponse<byte[]> unknown = post("completions", completion("NO-SUCH-TX", "PRINTED"));
         assertThat(unknown.statusCode()).isEqualTo(404);
         assertThat(code(unknown)).isEqualTo("UNKNOWN_TRANSACTION");
-        assertThat(code(post("completions", "{\"transaction\":\"T1\",\"outcome\":\"LOST\"}"))).isEqualTo("MALFORMED_REQUEST");
-        assertThat(code(post("completions", "{\"transaction\":\"T1\"}"))).isEqualTo("MALFORMED_REQUEST");
+        assertThat(code(post("completions", "{\"transaction\":\"T1\",\"outcome\":\"LOST\"}")))
+                .isEqualTo("MALFORMED_REQUEST");
+        assertThat(code(post("completions", "{\"transaction\":\"T1\"}")))
+                .isEqualTo("MALFORMED_REQUEST");
         String tx = Http.newTransaction();
         HttpResponse<byte[]> refused = post("certificates", issueBody(tx, "INKAN"));
         assertThat(refused.statusCode()).isEqualTo(422);
         assertThat(code(refused)).isEqualTo("NO_VALID_SEAL");
         assertThat(code(post("certificates", issueBody(tx, "INKAN")))).isEqualTo("NO_VALID_SEAL");
-        assertThat(code(post("completions", completion(tx, "PRINTED")))).isEqualTo("PHASE_OUT_OF_ORDER");
-        assertThat(jdbc.queryForList("select outcome, refusal_code, issue_number from issuance_history where transaction_id = ?", tx))
-                .singleElement().satisfies(r -> assertThat(r).containsEntry("OUTCOME", "REFUSED")
-                        .containsEntry("REFUSAL_CODE", "NO_VALID_SEAL").containsEntry("ISSUE_NUMBER", null));
+        assertThat(code(post("completions", completion(tx, "PRINTED"))))
+                .isEqualTo("PHASE_OUT_OF_ORDER");
+        assertThat(
+                        jdbc.queryForList(
+                                "select outcome, refusal_code, issue_number from issuance_history where transaction_id = ?",
+                                tx))
+                .singleElement()
+                .satisfies(
+                        r ->
+                                assertThat(r)
+                                        .containsEntry("OUTCOME", "REFUSED")
+                                        .containsEntry("REFUSAL_CODE", "NO_VALID_SEAL")
+                                        .containsEntry("ISSUE_NUMBER", null));
     }
 
     @Test
@@ -245,40 +338,61 @@ abstract class TransactionScenarios extends HubTestBase {
         assertThat(post("completions", completion(tx, "PRINTED")).statusCode()).isEqualTo(200);
         assertThat(documents.get(tx)).isEmpty();
 
-        assertThat(databaseHits(pdf)).as("document bytes or text in the database outside the replica").isEmpty();
-        assertThat(fileHits(pdf, start)).as("document bytes or text in temporary or data folders").isEmpty();
-        List<String> leaking = LOGS.list.stream().map(ILoggingEvent::getFormattedMessage)
-                .filter(m -> m.contains(FAMILY) || m.contains(GIVEN) || m.contains(ADDRESS)).toList();
+        assertThat(databaseHits(pdf))
+                .as("document bytes or text in the database outside the replica")
+                .isEmpty();
+        assertThat(fileHits(pdf, start))
+                .as("document bytes or text in temporary or data folders")
+                .isEmpty();
+        List<String> leaking =
+                LOGS.list.stream()
+                        .map(ILoggingEvent::getFormattedMessage)
+                        .filter(m -> m.contains(FAMILY) || m.contains(GIVEN) || m.contains(ADDRESS))
+                        .toList();
         assertThat(leaking).as("log lines with the document's text").isEmpty();
     }
 
     /** "table.column" of every value outside the replica holding the document's bytes or text. */
     private List<String> databaseHits(byte[] pdf) {
         byte[] slice = Arrays.copyOfRange(pdf, pdf.length / 2, pdf.length / 2 + 48);
-        return DatabaseScan.hitsOutsideReplica(jdbc, bytes -> contains(bytes, slice)
-                || contains(bytes, FAMILY.getBytes(StandardCharsets.UTF_8))
-                || contains(bytes, ADDRESS.getBytes(StandardCharsets.UTF_8)));
+        return DatabaseScan.hitsOutsideReplica(
+                jdbc,
+                bytes ->
+                        contains(bytes, slice)
+                                || contains(bytes, FAMILY.getBytes(StandardCharsets.UTF_8))
+                                || contains(bytes, ADDRESS.getBytes(StandardCharsets.UTF_8)));
     }
 
-    /** Files changed since {@code since} under the temp folder and the hub's folders holding the document. */
+    /**
+     * Files changed since {@code since} under the temp folder and the hub's folders holding the
+     * document.
+     */
     private List<String> fileHits(byte[] pdf, long since) throws IOException {
         byte[] slice = Arrays.copyOfRange(pdf, pdf.length / 2, pdf.length / 2 + 48);
         List<String> hits = new ArrayList<>();
-        for (Path root : List.of(Path.of(System.getProperty("java.io.tmpdir")), inbox.getParent(), Path.of("data"))) {
+        for (Path root :
+                List.of(
+                        Path.of(System.getProperty("java.io.tmpdir")),
+                        inbox.getParent(),
+                        Path.of("data"))) {
             if (!Files.isDirectory(root)) {
                 continue;
             }
             try (Stream<Path> files = Files.walk(root)) {
                 for (Path f : files.filter(Files::isRegularFile).toList()) {
                     try {
-                        if (Files.getLastModifiedTime(f).toMillis() < since || Files.size(f) > 64L << 20) {
+                        if (Files.getLastModifiedTime(f).toMillis() < since
+                                || Files.size(f) > 64L << 20) {
                             continue;
                         }
                         byte[] b = Files.readAllBytes(f);
-                        // the database's own files (embedded PostgreSQL under epg*) hold the replica, names
+                        // the database's own files (embedded PostgreSQL under epg*) hold the
+                        // replica, names
                         // included, by design: there only the document's bytes would be a leak
                         boolean database = f.toString().contains("/epg");
-                        if (contains(b, slice) || (!database && contains(b, FAMILY.getBytes(StandardCharsets.UTF_8)))) {
+                        if (contains(b, slice)
+                                || (!database
+                                        && contains(b, FAMILY.getBytes(StandardCharsets.UTF_8)))) {
                             hits.add(f.toString());
                         }
                     } catch (IOException gone) {

@@ -1,5 +1,7 @@
 package jp.kofuhub.it;
 
+import static org.awaitility.Awaitility.await;
+
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.nio.file.Files;
@@ -8,12 +10,11 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import static org.awaitility.Awaitility.await;
 
 /**
- * One hub as a separate JVM running the packaged jar (kofu-hub/target/kofu-hub-exec.jar, built by `package`
- * before the *IT tests run), from the project root like `./kofu serve`. Its log goes to a file the
- * test can wait on. {@link #kill()} is SIGKILL: no shutdown hook, no transaction commit.
+ * One hub as a separate JVM running the packaged jar (kofu-hub/target/kofu-hub-exec.jar, built by
+ * `package` before the *IT tests run), from the project root like `./kofu serve`. Its log goes to a
+ * file the test can wait on. {@link #kill()} is SIGKILL: no shutdown hook, no transaction commit.
  */
 public final class HubProcess implements AutoCloseable {
 
@@ -28,17 +29,30 @@ public final class HubProcess implements AutoCloseable {
     }
 
     /** Starts a hub with the given environment (KOFU_* settings) and JVM system properties. */
-    public static HubProcess start(Path work, String name, Map<String, String> env, List<String> jvmProps) throws IOException {
+    public static HubProcess start(
+            Path work, String name, Map<String, String> env, List<String> jvmProps)
+            throws IOException {
         String jar = System.getProperty("kofu.jar", "kofu-hub/target/kofu-hub-exec.jar");
         int port = freePort();
         Path log = work.resolve(name + ".log");
-        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx512m", "-Djava.awt.headless=true"));
+        List<String> cmd =
+                new ArrayList<>(
+                        List.of(
+                                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                                "-Xmx512m",
+                                "-Djava.awt.headless=true"));
         cmd.addAll(jvmProps);
-        cmd.addAll(List.of("-jar", jar, "serve", "--server.tomcat.basedir=" + work.resolve(name + "-tomcat"),
-                // tests run at any hour: opening hours are not checked (maintenance windows are)
-                "--kofu.calendar.ignore-hours=true"));
-        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
+        cmd.addAll(
+                List.of(
+                        "-jar",
+                        jar,
+                        "serve",
+                        "--server.tomcat.basedir=" + work.resolve(name + "-tomcat"),
+                        // tests run at any hour: opening hours are not checked (maintenance windows
+                        // are)
+                        "--kofu.calendar.ignore-hours=true"));
+        ProcessBuilder pb =
+                new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
         pb.environment().putAll(env);
         pb.environment().put("KOFU_PORT", Integer.toString(port));
         return new HubProcess(pb.start(), log, port);
@@ -62,12 +76,16 @@ public final class HubProcess implements AutoCloseable {
 
     /** Waits until the log has a line containing {@code text}. */
     public void awaitLog(String text, Duration atMost) {
-        await().atMost(atMost).pollInterval(Duration.ofMillis(100)).until(() -> {
-            if (!process.isAlive() && !log().contains(text)) {
-                throw new IllegalStateException("hub exited before logging '" + text + "':\n" + log());
-            }
-            return log().contains(text);
-        });
+        await().atMost(atMost)
+                .pollInterval(Duration.ofMillis(100))
+                .until(
+                        () -> {
+                            if (!process.isAlive() && !log().contains(text)) {
+                                throw new IllegalStateException(
+                                        "hub exited before logging '" + text + "':\n" + log());
+                            }
+                            return log().contains(text);
+                        });
     }
 
     public boolean alive() {
@@ -96,7 +114,8 @@ public final class HubProcess implements AutoCloseable {
                 kill();
             }
         }
-        // the log guard reads the hub's whole log, shutdown included: a line with personal data fails
+        // the log guard reads the hub's whole log, shutdown included: a line with personal data
+        // fails
         // the IT class that ran this hub (jp.kofuhub.support.LogGuardExtension)
         jp.kofuhub.support.LogGuard.checkFile(log, "hub process " + log.getFileName());
     }

@@ -23,11 +23,12 @@ import jp.kofuhub.demo.DemoKeys;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The at-rest format: round trips, fresh IVs, rotation, and refusal of changed or foreign messages. */
+/**
+ * The at-rest format: round trips, fresh IVs, rotation, and refusal of changed or foreign messages.
+ */
 class AtRestCipherTest {
 
-    @TempDir
-    Path dir;
+    @TempDir Path dir;
 
     private static String keyLine(String id) {
         byte[] k = new byte[32];
@@ -45,8 +46,17 @@ class AtRestCipherTest {
     void roundTripsAnySizeAndNeverShowsThePlaintext() throws Exception {
         AtRestCipher c = AtRestCipher.load(keyFile(keyLine("a")));
         Random r = new Random(7);
-        for (int size : new int[] {0, 1, 100, AtRestFormat.SEGMENT - 1, AtRestFormat.SEGMENT, AtRestFormat.SEGMENT + 1,
-                3 * AtRestFormat.SEGMENT, 3 * AtRestFormat.SEGMENT + 17}) {
+        for (int size :
+                new int[] {
+                    0,
+                    1,
+                    100,
+                    AtRestFormat.SEGMENT - 1,
+                    AtRestFormat.SEGMENT,
+                    AtRestFormat.SEGMENT + 1,
+                    3 * AtRestFormat.SEGMENT,
+                    3 * AtRestFormat.SEGMENT + 17
+                }) {
             byte[] plain = new byte[size];
             r.nextBytes(plain);
             byte[] sealed = c.encrypt(plain);
@@ -92,10 +102,15 @@ class AtRestCipherTest {
         new Random(3).nextBytes(plain);
         byte[] sealed = c.encrypt(plain);
         int header = 4 + 1 + 1 + 1 + 12;
-        for (int at : new int[] {4, 6, header - 1, header, header + AtRestFormat.SEGMENT + 3, sealed.length - 1}) {
+        for (int at :
+                new int[] {
+                    4, 6, header - 1, header, header + AtRestFormat.SEGMENT + 3, sealed.length - 1
+                }) {
             byte[] t = sealed.clone();
             t[at] ^= 0x01;
-            assertThatThrownBy(() -> c.decrypt(t)).as("byte %d", at).isInstanceOf(AtRestCipher.AtRestException.class);
+            assertThatThrownBy(() -> c.decrypt(t))
+                    .as("byte %d", at)
+                    .isInstanceOf(AtRestCipher.AtRestException.class);
         }
     }
 
@@ -110,13 +125,17 @@ class AtRestCipherTest {
         byte[] cut = Arrays.copyOf(sealed, sealed.length - seg);
         assertThatThrownBy(() -> c.decrypt(cut)).isInstanceOf(AtRestCipher.AtRestException.class);
         byte[] longer = Arrays.copyOf(sealed, sealed.length + 1);
-        assertThatThrownBy(() -> c.decrypt(longer)).isInstanceOf(AtRestCipher.AtRestException.class);
+        assertThatThrownBy(() -> c.decrypt(longer))
+                .isInstanceOf(AtRestCipher.AtRestException.class);
 
-        // the first segment changed: the reader stops before returning any byte of it, and stays stopped
+        // the first segment changed: the reader stops before returning any byte of it, and stays
+        // stopped
         byte[] t = sealed.clone();
         t[30] ^= 0x40;
         DecryptingStream d = c.decrypting(new ByteArrayInputStream(t));
-        assertThatThrownBy(d::read).isInstanceOf(AtRestCipher.AtRestException.class).hasMessageContaining("segment 0");
+        assertThatThrownBy(d::read)
+                .isInstanceOf(AtRestCipher.AtRestException.class)
+                .hasMessageContaining("segment 0");
         assertThat(d.failure()).isNotNull();
         assertThatThrownBy(d::read).isInstanceOf(AtRestCipher.AtRestException.class);
     }
@@ -125,10 +144,12 @@ class AtRestCipherTest {
     void plainDataAndUnknownKeysAreRefusedClearly() throws Exception {
         AtRestCipher a = AtRestCipher.load(keyFile(keyLine("key-a")));
         assertThatThrownBy(() -> a.decrypt("#KOFU-EXPORT 1\n".getBytes(StandardCharsets.US_ASCII)))
-                .isInstanceOf(AtRestCipher.AtRestException.class).hasMessageContaining("not encrypted at rest");
+                .isInstanceOf(AtRestCipher.AtRestException.class)
+                .hasMessageContaining("not encrypted at rest");
         byte[] other = AtRestCipher.ephemeral().encrypt(new byte[] {1, 2, 3});
         assertThatThrownBy(() -> a.decrypt(other))
-                .isInstanceOf(AtRestCipher.AtRestException.class).hasMessageContaining("'ephemeral'");
+                .isInstanceOf(AtRestCipher.AtRestException.class)
+                .hasMessageContaining("'ephemeral'");
     }
 
     @Test
@@ -149,7 +170,8 @@ class AtRestCipherTest {
         // key A removed: what it encrypted is refused, naming the key, never a key's bytes
         Files.writeString(f, Files.readString(f).replace(lineA, ""));
         Files.setLastModifiedTime(f, FileTime.from(Instant.now().plusSeconds(10)));
-        assertThatThrownBy(() -> c.decrypt(underA)).isInstanceOf(AtRestCipher.AtRestException.class)
+        assertThatThrownBy(() -> c.decrypt(underA))
+                .isInstanceOf(AtRestCipher.AtRestException.class)
                 .hasMessageContaining("'key-a'");
         assertThat(c.decrypt(underB)).isEqualTo("under B".getBytes(StandardCharsets.UTF_8));
     }
@@ -157,14 +179,21 @@ class AtRestCipherTest {
     @Test
     void aMissingOrBadKeyFileFailsClearlyWithoutShowingKeys() throws Exception {
         assertThatThrownBy(() -> AtRestCipher.load(dir.resolve("none.keys")))
-                .isInstanceOf(IllegalStateException.class).hasMessageContaining("none.keys").hasMessageContaining("missing");
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("none.keys")
+                .hasMessageContaining("missing");
         String shortKey = Base64.getEncoder().encodeToString(new byte[16]);
         Path bad = keyFile("a=" + shortKey + "\n");
-        assertThatThrownBy(() -> AtRestCipher.load(bad)).isInstanceOf(IllegalStateException.class)
-                .hasMessageContaining("line 2").hasMessageContaining("16 bytes").hasMessageNotContaining(shortKey);
+        assertThatThrownBy(() -> AtRestCipher.load(bad))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("line 2")
+                .hasMessageContaining("16 bytes")
+                .hasMessageNotContaining(shortKey);
         assertThatThrownBy(() -> AtRestCipher.load(keyFile("# only comments\n")))
-                .isInstanceOf(IllegalStateException.class).hasMessageContaining("no key");
-        assertThatThrownBy(() -> AtRestCipher.load(keyFile("a=%%%\n"))).hasMessageContaining("not base64")
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("no key");
+        assertThatThrownBy(() -> AtRestCipher.load(keyFile("a=%%%\n")))
+                .hasMessageContaining("not base64")
                 .hasMessageNotContaining("%%%");
     }
 

@@ -12,7 +12,8 @@ import org.springframework.mock.web.MockHttpServletResponse;
 /** The rules of the mutual-TLS listener: which certificate CN may call which path. */
 class ClientAccessTest {
 
-    private final ClientAccess access = new ClientAccess("/api/v1", Set.of("centre"), Set.of("operator"));
+    private final ClientAccess access =
+            new ClientAccess("/api/v1", Set.of("centre"), Set.of("operator"));
 
     @Test
     void theApiIsForTheApiClientsOnly() {
@@ -21,8 +22,12 @@ class ClientAccessTest {
         assertThat(access.allows("centre", "GET", "/api/v1")).isTrue();
         assertThat(access.allows("operator", "POST", "/api/v1/availability")).isFalse();
         assertThat(access.allows("juki", "POST", "/api/v1/certificates")).isFalse();
-        assertThat(access.allows("operator", "POST", "//api/v1//certificates")).as("repeated slashes").isFalse();
-        assertThat(access.allows("Centre", "POST", "/api/v1/availability")).as("CNs are exact").isFalse();
+        assertThat(access.allows("operator", "POST", "//api/v1//certificates"))
+                .as("repeated slashes")
+                .isFalse();
+        assertThat(access.allows("Centre", "POST", "/api/v1/availability"))
+                .as("CNs are exact")
+                .isFalse();
     }
 
     @Test
@@ -31,7 +36,9 @@ class ClientAccessTest {
         assertThat(access.allows("juki", "GET", "/api/v1/openapi.yaml")).isTrue();
         assertThat(access.allows("juki", "POST", "/api/v1/openapi.yaml")).isFalse();
         assertThat(access.allows("juki", "GET", "/api/v1/openapi.yaml/x")).isFalse();
-        assertThat(access.allows(null, "GET", "/api/v1/openapi.yaml")).as("no certificate").isFalse();
+        assertThat(access.allows(null, "GET", "/api/v1/openapi.yaml"))
+                .as("no certificate")
+                .isFalse();
     }
 
     @Test
@@ -56,7 +63,8 @@ class ClientAccessTest {
 
     @Test
     void configuredListsAreCommaLists() {
-        assertThat(ClientAccess.names(" centre , kiosk-2,,")).containsExactlyInAnyOrder("centre", "kiosk-2");
+        assertThat(ClientAccess.names(" centre , kiosk-2,,"))
+                .containsExactlyInAnyOrder("centre", "kiosk-2");
         assertThat(ClientAccess.names("")).isEmpty();
         assertThat(ClientAccess.names(null)).isEmpty();
         ClientAccess trailing = new ClientAccess("/api/v1/", Set.of("centre"), Set.of());
@@ -65,7 +73,8 @@ class ClientAccessTest {
 
     @Test
     void withTlsOffTheFilterLetsEverythingThrough() throws Exception {
-        ClientCertificateFilter off = new ClientCertificateFilter(false, "/api/v1", "centre", "operator");
+        ClientCertificateFilter off =
+                new ClientCertificateFilter(false, "/api/v1", "centre", "operator");
         MockHttpServletRequest req = new MockHttpServletRequest("GET", "/actuator/health");
         req.setServletPath("/actuator/health");
         MockHttpServletResponse res = new MockHttpServletResponse();
@@ -77,7 +86,8 @@ class ClientAccessTest {
 
     @Test
     void withTlsOnARequestWithoutCertificateIsRefusedWithJson() throws Exception {
-        ClientCertificateFilter on = new ClientCertificateFilter(true, "/api/v1", "centre", "operator");
+        ClientCertificateFilter on =
+                new ClientCertificateFilter(true, "/api/v1", "centre", "operator");
         MockHttpServletRequest req = new MockHttpServletRequest("POST", "/api/v1/certificates");
         req.setServletPath("/api/v1/certificates");
         MockHttpServletResponse res = new MockHttpServletResponse();
@@ -91,11 +101,18 @@ class ClientAccessTest {
 
     @Test
     void theCommonNameComesFromTheClientsOwnCertificate() throws Exception {
-        java.security.KeyStore ks = Tls.load(jp.kofuhub.support.TestHub.KEYS.resolve("operator.p12"),
-                DemoKeys.DEFAULT_PASSWORD.toCharArray());
-        java.security.cert.X509Certificate cert = (java.security.cert.X509Certificate) ks.getCertificate("operator");
-        assertThat(ClientCertificateFilter.commonName(new java.security.cert.X509Certificate[] {cert})).isEqualTo("operator");
+        java.security.KeyStore ks =
+                Tls.load(
+                        jp.kofuhub.support.TestHub.KEYS.resolve("operator.p12"),
+                        DemoKeys.DEFAULT_PASSWORD.toCharArray());
+        java.security.cert.X509Certificate cert =
+                (java.security.cert.X509Certificate) ks.getCertificate("operator");
+        assertThat(
+                        ClientCertificateFilter.commonName(
+                                new java.security.cert.X509Certificate[] {cert}))
+                .isEqualTo("operator");
         assertThat(ClientCertificateFilter.commonName(null)).isNull();
-        assertThat(ClientCertificateFilter.commonName(new java.security.cert.X509Certificate[0])).isNull();
+        assertThat(ClientCertificateFilter.commonName(new java.security.cert.X509Certificate[0]))
+                .isNull();
     }
 }

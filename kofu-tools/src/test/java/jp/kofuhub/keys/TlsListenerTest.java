@@ -55,11 +55,9 @@ class TlsListenerTest {
     private static final char[] PASSWORD = DemoKeys.DEFAULT_PASSWORD.toCharArray();
     private static final Path KEYS = TestHub.KEYS;
 
-    @LocalServerPort
-    int port;
+    @LocalServerPort int port;
 
-    @TempDir
-    static Path tmp;
+    @TempDir static Path tmp;
 
     /** centre.p12's private key as unencrypted PKCS#8 PEM, for openssl. */
     static Path centreKey;
@@ -69,9 +67,13 @@ class TlsListenerTest {
         KeyStore ks = Tls.load(KEYS.resolve("centre.p12"), PASSWORD);
         PrivateKey key = (PrivateKey) ks.getKey("centre", PASSWORD);
         centreKey = tmp.resolve("centre.key.pem");
-        Files.writeString(centreKey, "-----BEGIN PRIVATE KEY-----\n"
-                + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII)).encodeToString(key.getEncoded())
-                + "\n-----END PRIVATE KEY-----\n", StandardCharsets.US_ASCII);
+        Files.writeString(
+                centreKey,
+                "-----BEGIN PRIVATE KEY-----\n"
+                        + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII))
+                                .encodeToString(key.getEncoded())
+                        + "\n-----END PRIVATE KEY-----\n",
+                StandardCharsets.US_ASCII);
     }
 
     // ---- openssl s_client ----
@@ -88,28 +90,50 @@ class TlsListenerTest {
     @Test
     void opensslWithoutACertificateIsRefused() throws Exception {
         Result r = sClient(false);
-        // TLS 1.3: the server's alert arrives when the client first reads, after the request was sent;
-        // Java's server sends bad_certificate (42), the RFC's certificate_required (116) would do as well
+        // TLS 1.3: the server's alert arrives when the client first reads, after the request was
+        // sent;
+        // Java's server sends bad_certificate (42), the RFC's certificate_required (116) would do
+        // as well
         assertThat(r.output).containsPattern("alert (bad certificate|certificate required)");
         assertThat(r.output).doesNotContain("HTTP/1.1");
         assertThat(r.exit).isNotZero();
     }
 
-    record Result(int exit, String output) {
-    }
+    record Result(int exit, String output) {}
 
     private Result sClient(boolean withCertificate) throws Exception {
         Assumptions.assumeTrue(openssl(), "openssl is not installed");
-        java.util.List<String> cmd = new java.util.ArrayList<>(java.util.List.of("openssl", "s_client",
-                "-connect", "localhost:" + port, "-servername", "localhost", "-CAfile", KEYS.resolve("ca.crt").toString(),
-                "-verify_return_error", "-ign_eof"));
+        java.util.List<String> cmd =
+                new java.util.ArrayList<>(
+                        java.util.List.of(
+                                "openssl",
+                                "s_client",
+                                "-connect",
+                                "localhost:" + port,
+                                "-servername",
+                                "localhost",
+                                "-CAfile",
+                                KEYS.resolve("ca.crt").toString(),
+                                "-verify_return_error",
+                                "-ign_eof"));
         if (withCertificate) {
-            cmd.addAll(java.util.List.of("-cert", KEYS.resolve("centre.crt").toString(), "-key", centreKey.toString()));
+            cmd.addAll(
+                    java.util.List.of(
+                            "-cert",
+                            KEYS.resolve("centre.crt").toString(),
+                            "-key",
+                            centreKey.toString()));
         }
         Path out = tmp.resolve("s_client-" + withCertificate + ".txt");
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(out.toFile()).start();
-        p.getOutputStream().write("GET /api/v1/openapi.yaml HTTP/1.0\r\nHost: localhost\r\n\r\n"
-                .getBytes(StandardCharsets.US_ASCII));
+        Process p =
+                new ProcessBuilder(cmd)
+                        .redirectErrorStream(true)
+                        .redirectOutput(out.toFile())
+                        .start();
+        p.getOutputStream()
+                .write(
+                        "GET /api/v1/openapi.yaml HTTP/1.0\r\nHost: localhost\r\n\r\n"
+                                .getBytes(StandardCharsets.US_ASCII));
         p.getOutputStream().close();
         if (!p.waitFor(30, TimeUnit.SECONDS)) {
             p.destroyForcibly();
@@ -131,58 +155,93 @@ class TlsListenerTest {
     @Test
     void theCentreMayCallTheApiButNotTheActuator() throws Exception {
         HttpClient centre = client(Tls.context(KEYS, "centre", PASSWORD));
-        HttpResponse<String> availability = centre.send(post("/api/v1/availability",
-                "{\"municipality\":\"012343\",\"kind\":\"JUMINHYO\"}"), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> availability =
+                centre.send(
+                        post(
+                                "/api/v1/availability",
+                                "{\"municipality\":\"012343\",\"kind\":\"JUMINHYO\"}"),
+                        HttpResponse.BodyHandlers.ofString());
         assertThat(availability.statusCode()).isNotEqualTo(403);
         assertThat(availability.body()).doesNotContain("CLIENT_NOT_ALLOWED");
-        HttpResponse<String> health = centre.send(get("/actuator/health"), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> health =
+                centre.send(get("/actuator/health"), HttpResponse.BodyHandlers.ofString());
         assertThat(health.statusCode()).isEqualTo(403);
-        assertThat(health.body()).contains("\"code\":\"CLIENT_NOT_ALLOWED\"").doesNotContain("trace");
+        assertThat(health.body())
+                .contains("\"code\":\"CLIENT_NOT_ALLOWED\"")
+                .doesNotContain("trace");
     }
 
     @Test
     void theOperatorMayCallTheActuatorButNotTheApi() throws Exception {
         HttpClient operator = client(Tls.context(KEYS, "operator", PASSWORD));
-        HttpResponse<String> refused = operator.send(post("/api/v1/availability", "{}"), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> refused =
+                operator.send(
+                        post("/api/v1/availability", "{}"), HttpResponse.BodyHandlers.ofString());
         assertThat(refused.statusCode()).isEqualTo(403);
-        assertThat(refused.headers().firstValue("Content-Type")).hasValueSatisfying(t -> assertThat(t).startsWith("application/json"));
+        assertThat(refused.headers().firstValue("Content-Type"))
+                .hasValueSatisfying(t -> assertThat(t).startsWith("application/json"));
         assertThat(refused.body()).contains("\"code\":\"CLIENT_NOT_ALLOWED\"", "\"message\":");
-        HttpResponse<String> health = operator.send(get("/actuator/health"), HttpResponse.BodyHandlers.ofString());
-        assertThat(health.statusCode()).as("passed by the filter: " + health.body()).isNotEqualTo(403);
+        HttpResponse<String> health =
+                operator.send(get("/actuator/health"), HttpResponse.BodyHandlers.ofString());
+        assertThat(health.statusCode())
+                .as("passed by the filter: " + health.body())
+                .isNotEqualTo(403);
         assertThat(health.body()).contains("\"status\"");
-        // health itself was seen 503 once right after start in a shared test JVM (cause not pinned down): wait for UP
-        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(60)).until(() ->
-                operator.send(get("/actuator/health"), HttpResponse.BodyHandlers.ofString()).statusCode() == 200);
-        HttpResponse<String> openApi = operator.send(get("/api/v1/openapi.yaml"), HttpResponse.BodyHandlers.ofString());
-        assertThat(openApi.statusCode()).as("any accepted client reads the OpenAPI document").isEqualTo(200);
+        // health itself was seen 503 once right after start in a shared test JVM (cause not pinned
+        // down): wait for UP
+        org.awaitility.Awaitility.await()
+                .atMost(Duration.ofSeconds(60))
+                .until(
+                        () ->
+                                operator.send(
+                                                        get("/actuator/health"),
+                                                        HttpResponse.BodyHandlers.ofString())
+                                                .statusCode()
+                                        == 200);
+        HttpResponse<String> openApi =
+                operator.send(get("/api/v1/openapi.yaml"), HttpResponse.BodyHandlers.ofString());
+        assertThat(openApi.statusCode())
+                .as("any accepted client reads the OpenAPI document")
+                .isEqualTo(200);
     }
 
     @Test
     void aCertificateOfAnotherCaOfThePartiesIsRefused() throws Exception {
         HttpClient finance = client(Tls.context(KEYS, "finance", PASSWORD));
-        HttpResponse<String> res = finance.send(get("/actuator/health"), HttpResponse.BodyHandlers.ofString());
-        assertThat(res.statusCode()).as("a party of the demo CA, but in neither list").isEqualTo(403);
+        HttpResponse<String> res =
+                finance.send(get("/actuator/health"), HttpResponse.BodyHandlers.ofString());
+        assertThat(res.statusCode())
+                .as("a party of the demo CA, but in neither list")
+                .isEqualTo(403);
     }
 
     @Test
     void plainHttpOnTheTlsPortFails() {
         HttpClient plain = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-        HttpRequest req = HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/actuator/health"))
-                .timeout(Duration.ofSeconds(10)).GET().build();
+        HttpRequest req =
+                HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/actuator/health"))
+                        .timeout(Duration.ofSeconds(10))
+                        .GET()
+                        .build();
         int status;
         try {
             status = plain.send(req, HttpResponse.BodyHandlers.ofString()).statusCode();
         } catch (IOException | InterruptedException e) {
             status = -1;
         }
-        // Tomcat answers a plain request on a TLS connector with 400 ("requires TLS"), or the connection fails
+        // Tomcat answers a plain request on a TLS connector with 400 ("requires TLS"), or the
+        // connection fails
         assertThat(status).isIn(-1, 400);
     }
 
     @Test
     void withoutAClientCertificateTheHandshakeFails() {
         HttpClient anonymous = client(Tls.context(KEYS, null, PASSWORD));
-        assertThatThrownBy(() -> anonymous.send(get("/actuator/health"), HttpResponse.BodyHandlers.ofString()))
+        assertThatThrownBy(
+                        () ->
+                                anonymous.send(
+                                        get("/actuator/health"),
+                                        HttpResponse.BodyHandlers.ofString()))
                 .isInstanceOf(IOException.class);
     }
 
@@ -194,20 +253,36 @@ class TlsListenerTest {
         KeyPair pair = g.generateKeyPair();
         X500Name name = new X500Name("CN=centre,O=Kofu Hub Demo,C=JP");
         Instant now = Instant.now();
-        X509Certificate cert = new JcaX509CertificateConverter().getCertificate(new JcaX509v3CertificateBuilder(name,
-                BigInteger.valueOf(now.toEpochMilli()), Date.from(now.minusSeconds(60)), Date.from(now.plusSeconds(3600)),
-                name, pair.getPublic()).build(new JcaContentSignerBuilder("SHA256withECDSA").build(pair.getPrivate())));
+        X509Certificate cert =
+                new JcaX509CertificateConverter()
+                        .getCertificate(
+                                new JcaX509v3CertificateBuilder(
+                                                name,
+                                                BigInteger.valueOf(now.toEpochMilli()),
+                                                Date.from(now.minusSeconds(60)),
+                                                Date.from(now.plusSeconds(3600)),
+                                                name,
+                                                pair.getPublic())
+                                        .build(
+                                                new JcaContentSignerBuilder("SHA256withECDSA")
+                                                        .build(pair.getPrivate())));
         KeyStore ks = KeyStore.getInstance("PKCS12");
         ks.load(null, null);
         ks.setKeyEntry("centre", pair.getPrivate(), PASSWORD, new X509Certificate[] {cert});
-        KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+        KeyManagerFactory kmf =
+                KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
         kmf.init(ks, PASSWORD);
-        TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+        TrustManagerFactory tmf =
+                TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
         tmf.init(Tls.load(KEYS.resolve("truststore.p12"), PASSWORD));
         SSLContext ctx = SSLContext.getInstance("TLS");
         ctx.init(kmf.getKeyManagers(), tmf.getTrustManagers(), null);
         HttpClient stranger = client(ctx);
-        assertThatThrownBy(() -> stranger.send(post("/api/v1/availability", "{}"), HttpResponse.BodyHandlers.ofString()))
+        assertThatThrownBy(
+                        () ->
+                                stranger.send(
+                                        post("/api/v1/availability", "{}"),
+                                        HttpResponse.BodyHandlers.ofString()))
                 .isInstanceOf(IOException.class);
     }
 
@@ -217,9 +292,17 @@ class TlsListenerTest {
     void withTlsOnAMissingKeyStoreStopsTheStartWithAClearMessage() {
         DefaultSslBundleRegistry registry = new DefaultSslBundleRegistry();
         Path missing = tmp.resolve("no-such-dir/hub.p12");
-        registry.registerBundle("hub", SslBundle.of(new JksSslStoreBundle(
-                new JksSslStoreDetails("PKCS12", null, "file:" + missing, "changeit-demo"),
-                new JksSslStoreDetails("PKCS12", null, "file:" + KEYS.resolve("truststore.p12"), "changeit-demo"))));
+        registry.registerBundle(
+                "hub",
+                SslBundle.of(
+                        new JksSslStoreBundle(
+                                new JksSslStoreDetails(
+                                        "PKCS12", null, "file:" + missing, "changeit-demo"),
+                                new JksSslStoreDetails(
+                                        "PKCS12",
+                                        null,
+                                        "file:" + KEYS.resolve("truststore.p12"),
+                                        "changeit-demo"))));
         assertThatThrownBy(() -> TlsListener.check(registry, "hub"))
                 .isInstanceOf(TlsListener.KeysUnreadable.class)
                 .hasMessageContaining("TLS is on")
@@ -228,15 +311,24 @@ class TlsListenerTest {
     }
 
     private HttpClient client(SSLContext ctx) {
-        return HttpClient.newBuilder().sslContext(ctx).connectTimeout(Duration.ofSeconds(5)).build();
+        return HttpClient.newBuilder()
+                .sslContext(ctx)
+                .connectTimeout(Duration.ofSeconds(5))
+                .build();
     }
 
     private HttpRequest get(String path) {
-        return HttpRequest.newBuilder(URI.create("https://localhost:" + port + path)).timeout(Duration.ofSeconds(30)).GET().build();
+        return HttpRequest.newBuilder(URI.create("https://localhost:" + port + path))
+                .timeout(Duration.ofSeconds(30))
+                .GET()
+                .build();
     }
 
     private HttpRequest post(String path, String json) {
-        return HttpRequest.newBuilder(URI.create("https://localhost:" + port + path)).timeout(Duration.ofSeconds(30))
-                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(json)).build();
+        return HttpRequest.newBuilder(URI.create("https://localhost:" + port + path))
+                .timeout(Duration.ofSeconds(30))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(json))
+                .build();
     }
 }

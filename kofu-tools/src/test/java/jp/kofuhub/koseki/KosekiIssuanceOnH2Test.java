@@ -35,9 +35,9 @@ import org.springframework.test.context.ContextConfiguration;
 
 /**
  * 戸籍 certificates through the koseki certificate server simulator (a real HTTP server on
- * TestHub.KOSEKI_PORT) for the test-only municipality 990006 (戸籍市): every kind relayed and
- * checked, the server's refusals mapped, and — with the server stopped — a fast KOSEKI_UNAVAILABLE
- * within the configured timeout and a recovery by itself once it is back (circuit breaker).
+ * TestHub.KOSEKI_PORT) for the test-only municipality 990006 (戸籍市): every kind relayed and checked,
+ * the server's refusals mapped, and — with the server stopped — a fast KOSEKI_UNAVAILABLE within
+ * the configured timeout and a recovery by itself once it is back (circuit breaker).
  */
 @ContextConfiguration(initializers = TestHub.H2.class)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -45,8 +45,13 @@ class KosekiIssuanceOnH2Test extends HubTestBase {
 
     static final String CITY = "990006";
     static final String HONSEKI = "北海道戸籍市本町一丁目1番地";
-    static final String HEAD = atena(9601), WIFE = atena(9602), ELSEWHERE = atena(9603), CLOSED = atena(9604);
-    static final String HEAD_CARD = "KS00000000000001", ELSEWHERE_CARD = "KS00000000000003", CLOSED_CARD = "KS00000000000004";
+    static final String HEAD = atena(9601),
+            WIFE = atena(9602),
+            ELSEWHERE = atena(9603),
+            CLOSED = atena(9604);
+    static final String HEAD_CARD = "KS00000000000001",
+            ELSEWHERE_CARD = "KS00000000000003",
+            CLOSED_CARD = "KS00000000000004";
     private static final ObjectMapper JSON = new ObjectMapper();
     private static Path juki;
     private static Path overrides;
@@ -58,32 +63,73 @@ class KosekiIssuanceOnH2Test extends HubTestBase {
     void cityAndServer() throws Exception {
         synchronized (KosekiIssuanceOnH2Test.class) {
             if (juki == null) {
-                String[] head = resident(HEAD, 1, "1", "戸籍", "一郎", "世帯主", LocalDate.of(1970, 4, 1), "RESIDENT");
+                String[] head =
+                        resident(
+                                HEAD,
+                                1,
+                                "1",
+                                "戸籍",
+                                "一郎",
+                                "世帯主",
+                                LocalDate.of(1970, 4, 1),
+                                "RESIDENT");
                 set(head, "honseki", HONSEKI);
                 set(head, "hittosha", "戸籍　一郎");
-                String[] wife = resident(WIFE, 1, "1", "戸籍", "花子", "妻", LocalDate.of(1972, 5, 2), "RESIDENT");
+                String[] wife =
+                        resident(
+                                WIFE,
+                                1,
+                                "1",
+                                "戸籍",
+                                "花子",
+                                "妻",
+                                LocalDate.of(1972, 5, 2),
+                                "RESIDENT");
                 set(wife, "honseki", HONSEKI);
                 set(wife, "hittosha", "戸籍　一郎");
                 set(wife, "sex", "2");
-                String[] elsewhere = resident(ELSEWHERE, 1, "2", "他所", "三郎", "世帯主", LocalDate.of(1980, 1, 1), "RESIDENT");
+                String[] elsewhere =
+                        resident(
+                                ELSEWHERE,
+                                1,
+                                "2",
+                                "他所",
+                                "三郎",
+                                "世帯主",
+                                LocalDate.of(1980, 1, 1),
+                                "RESIDENT");
                 set(elsewhere, "honseki", "東京都千代田区千代田1番");
                 set(elsewhere, "hittosha", "他所　三郎");
-                String[] closed = resident(CLOSED, 1, "3", "除籍", "四郎", "世帯主", LocalDate.of(1950, 1, 1), "RESIDENT");
+                String[] closed =
+                        resident(
+                                CLOSED,
+                                1,
+                                "3",
+                                "除籍",
+                                "四郎",
+                                "世帯主",
+                                LocalDate.of(1950, 1, 1),
+                                "RESIDENT");
                 set(closed, "honseki", "北海道戸籍市本町二丁目2番地");
                 set(closed, "hittosha", "除籍　四郎");
                 Object[][] records = {
                     rec(RecordType.H, household("1", HEAD, "北海道戸籍市本町一丁目1番地")),
                     rec(RecordType.H, household("2", ELSEWHERE, "北海道戸籍市本町三丁目3番地")),
                     rec(RecordType.H, household("3", CLOSED, "北海道戸籍市本町四丁目4番地")),
-                    rec(RecordType.R, head), rec(RecordType.R, wife), rec(RecordType.R, elsewhere), rec(RecordType.R, closed),
-                    rec(RecordType.C, card(HEAD_CARD, HEAD)), rec(RecordType.C, card(ELSEWHERE_CARD, ELSEWHERE)),
+                    rec(RecordType.R, head),
+                    rec(RecordType.R, wife),
+                    rec(RecordType.R, elsewhere),
+                    rec(RecordType.R, closed),
+                    rec(RecordType.C, card(HEAD_CARD, HEAD)),
+                    rec(RecordType.C, card(ELSEWHERE_CARD, ELSEWHERE)),
                     rec(RecordType.C, card(CLOSED_CARD, CLOSED)),
                 };
                 Path book = Files.createTempDirectory("koseki-book-");
                 juki = TestRecords.write(book, CITY, "JUKI", 1, Kind.FULL, records);
                 overrides = book.resolve("overrides.tsv");
                 Files.writeString(overrides, "北海道戸籍市本町二丁目2番地\t除籍　四郎\tJOSEKI\n");
-                // someone living elsewhere whose 本籍 is here: known to the koseki side, not to the replica
+                // someone living elsewhere whose 本籍 is here: known to the koseki side, not to the
+                // replica
                 extra = book.resolve("extra.tsv");
                 Files.writeString(extra, "北海道戸籍市本町五丁目5番地\t遠方　五郎\t遠方　五郎\t1985-03-03\t1\n");
                 TestRecords.write(inbox, CITY, "JUKI", 1, Kind.FULL, records);
@@ -96,8 +142,11 @@ class KosekiIssuanceOnH2Test extends HubTestBase {
     }
 
     static void startServer() throws Exception {
-        server = new KosekiServer(KosekiBook.load(juki, "北海道戸籍市", overrides, extra),
-                new KosekiCertificates(Path.of("fonts/ipaexm.ttf"), "北海道戸籍市"), TestHub.KOSEKI_PORT);
+        server =
+                new KosekiServer(
+                        KosekiBook.load(juki, "北海道戸籍市", overrides, extra),
+                        new KosekiCertificates(Path.of("fonts/ipaexm.ttf"), "北海道戸籍市"),
+                        TestHub.KOSEKI_PORT);
         server.start();
     }
 
@@ -110,7 +159,10 @@ class KosekiIssuanceOnH2Test extends HubTestBase {
     }
 
     private HttpResponse<byte[]> issue(String serial, String kind) throws Exception {
-        return Http.post(baseUrl() + "/api/v1/certificates", "application/json", Http.issueJson(CITY, serial, kind));
+        return Http.post(
+                baseUrl() + "/api/v1/certificates",
+                "application/json",
+                Http.issueJson(CITY, serial, kind));
     }
 
     private static String code(HttpResponse<byte[]> r) throws Exception {
@@ -120,14 +172,21 @@ class KosekiIssuanceOnH2Test extends HubTestBase {
     @Test
     @Order(1)
     void everyKosekiKindIsRelayedForAResidentWhoseHonsekiIsHere() throws Exception {
-        for (String[] k : new String[][] {{"KOSEKI_ZENBU", "戸籍全部事項証明書"}, {"KOSEKI_KOJIN", "戸籍個人事項証明書"},
-                {"KOSEKI_FUHYO", "戸籍の附票"}}) {
+        for (String[] k :
+                new String[][] {
+                    {"KOSEKI_ZENBU", "戸籍全部事項証明書"},
+                    {"KOSEKI_KOJIN", "戸籍個人事項証明書"},
+                    {"KOSEKI_FUHYO", "戸籍の附票"}
+                }) {
             HttpResponse<byte[]> r = issue(HEAD_CARD, k[0]);
             assertThat(r.statusCode()).as(k[0] + " " + Http.body(r)).isEqualTo(200);
             String text = Pdfs.compact(Pdfs.text(r.body()));
-            assertThat(text).contains(Pdfs.compact(k[1])).contains("戸籍一郎")
+            assertThat(text)
+                    .contains(Pdfs.compact(k[1]))
+                    .contains("戸籍一郎")
                     .contains(r.headers().firstValue("X-Kofu-Issue-Number").orElseThrow());
-            assertThat(r.headers().firstValue("X-Kofu-Fee")).contains(k[0].equals("KOSEKI_FUHYO") ? "300" : "450");
+            assertThat(r.headers().firstValue("X-Kofu-Fee"))
+                    .contains(k[0].equals("KOSEKI_FUHYO") ? "300" : "450");
             Path dir = Path.of("target/certificates");
             Files.createDirectories(dir);
             Files.write(dir.resolve("990006-" + k[0].toLowerCase() + ".pdf"), r.body());
@@ -138,15 +197,33 @@ class KosekiIssuanceOnH2Test extends HubTestBase {
     @Order(2)
     void refusalsOfTheHubAndOfTheKosekiServer() throws Exception {
         assertThat(code(issue(ELSEWHERE_CARD, "KOSEKI_ZENBU"))).isEqualTo("KOSEKI_NOT_REGISTERED");
-        assertThat(code(issue("KS00000000009999", "KOSEKI_ZENBU"))).isEqualTo("KOSEKI_NOT_REGISTERED");
+        assertThat(code(issue("KS00000000009999", "KOSEKI_ZENBU")))
+                .isEqualTo("KOSEKI_NOT_REGISTERED");
         HttpResponse<byte[]> closed = issue(CLOSED_CARD, "KOSEKI_ZENBU");
         assertThat(closed.statusCode()).isEqualTo(422);
         assertThat(code(closed)).isEqualTo("KOSEKI_REMOVED");
-        assertThat(jdbc.queryForObject("select outcome from issuance_history where municipality_code = ? and"
-                + " refusal_code = 'KOSEKI_REMOVED'", String.class, CITY)).isEqualTo("VOIDED");
-        String badOption = "{\"transaction\":\"" + Http.newTransaction() + "\",\"municipality\":\"" + CITY
-                + "\",\"serial\":\"" + HEAD_CARD + "\",\"kind\":\"KOSEKI_ZENBU\",\"options\":{\"honseki\":true}}";
-        assertThat(code(Http.post(baseUrl() + "/api/v1/certificates", "application/json", badOption))).isEqualTo("MALFORMED_REQUEST");
+        assertThat(
+                        jdbc.queryForObject(
+                                "select outcome from issuance_history where municipality_code = ? and"
+                                        + " refusal_code = 'KOSEKI_REMOVED'",
+                                String.class,
+                                CITY))
+                .isEqualTo("VOIDED");
+        String badOption =
+                "{\"transaction\":\""
+                        + Http.newTransaction()
+                        + "\",\"municipality\":\""
+                        + CITY
+                        + "\",\"serial\":\""
+                        + HEAD_CARD
+                        + "\",\"kind\":\"KOSEKI_ZENBU\",\"options\":{\"honseki\":true}}";
+        assertThat(
+                        code(
+                                Http.post(
+                                        baseUrl() + "/api/v1/certificates",
+                                        "application/json",
+                                        badOption)))
+                .isEqualTo("MALFORMED_REQUEST");
     }
 
     @org.springframework.beans.factory.annotation.Autowired
@@ -154,25 +231,32 @@ class KosekiIssuanceOnH2Test extends HubTestBase {
 
     /**
      * Issue #10: a retry on an instance that does not hold the 戸籍 (another instance, or this one
-     * restarted — played by dropping it from this instance's store) asks the koseki server again with
-     * the same request id and relays it only after the same checks: the same 発行番号, fee and text.
+     * restarted — played by dropping it from this instance's store) asks the koseki server again
+     * with the same request id and relays it only after the same checks: the same 発行番号, fee and
+     * text.
      */
     @Test
     @Order(2)
     void aRetryWithoutTheHeldDocumentFetchesTheSameKosekiAgain() throws Exception {
         String body = Http.issueJson(CITY, HEAD_CARD, "KOSEKI_KOJIN");
-        HttpResponse<byte[]> first = Http.post(baseUrl() + "/api/v1/certificates", "application/json", body);
+        HttpResponse<byte[]> first =
+                Http.post(baseUrl() + "/api/v1/certificates", "application/json", body);
         assertThat(first.statusCode()).as(Http.body(first)).isEqualTo(200);
         String tx = JSON.readTree(body).get("transaction").asText();
         documents.remove(tx);
-        HttpResponse<byte[]> again = Http.post(baseUrl() + "/api/v1/certificates", "application/json", body);
+        HttpResponse<byte[]> again =
+                Http.post(baseUrl() + "/api/v1/certificates", "application/json", body);
         assertThat(again.statusCode()).as(Http.body(again)).isEqualTo(200);
         for (String h : new String[] {"X-Kofu-Issue-Number", "X-Kofu-Fee", "X-Kofu-Pages"}) {
             assertThat(again.headers().firstValue(h)).isEqualTo(first.headers().firstValue(h));
         }
         assertThat(Pdfs.text(again.body())).isEqualTo(Pdfs.text(first.body()));
         assertThat(documents.get(tx)).isPresent();
-        assertThat(jdbc.queryForObject("select state from issuance_transaction where transaction_id = ?", String.class, tx))
+        assertThat(
+                        jdbc.queryForObject(
+                                "select state from issuance_transaction where transaction_id = ?",
+                                String.class,
+                                tx))
                 .isEqualTo("ISSUED");
     }
 
@@ -180,16 +264,30 @@ class KosekiIssuanceOnH2Test extends HubTestBase {
     @Order(3)
     void aNonResidentRegistersIsApprovedAndThenGetsTheirKoseki() throws Exception {
         assertThat(code(issue(DISTANT_CARD, "KOSEKI_KOJIN"))).isEqualTo("KOSEKI_NOT_REGISTERED");
-        HttpResponse<byte[]> registered = Http.post(baseUrl() + "/api/v1/koseki-registrations", "application/json",
-                "{\"transaction\":\"" + Http.newTransaction() + "\",\"municipality\":\"" + CITY + "\",\"serial\":\""
-                        + DISTANT_CARD + "\",\"honseki\":\"北海道戸籍市本町五丁目5番地\",\"hittosha\":\"遠方　五郎\","
-                        + "\"person\":{\"name\":\"遠方　五郎\",\"birthDate\":\"1985-03-03\"}}");
+        HttpResponse<byte[]> registered =
+                Http.post(
+                        baseUrl() + "/api/v1/koseki-registrations",
+                        "application/json",
+                        "{\"transaction\":\""
+                                + Http.newTransaction()
+                                + "\",\"municipality\":\""
+                                + CITY
+                                + "\",\"serial\":\""
+                                + DISTANT_CARD
+                                + "\",\"honseki\":\"北海道戸籍市本町五丁目5番地\",\"hittosha\":\"遠方　五郎\","
+                                + "\"person\":{\"name\":\"遠方　五郎\",\"birthDate\":\"1985-03-03\"}}");
         assertThat(registered.statusCode()).as(Http.body(registered)).isEqualTo(202);
         String id = JSON.readTree(registered.body()).get("registrationId").asText();
-        assertThat(code(issue(DISTANT_CARD, "KOSEKI_KOJIN"))).isEqualTo("KOSEKI_REGISTRATION_PENDING");
-        HttpResponse<byte[]> approved = Http.post(baseUrl() + "/actuator/kosekiregistrations", "application/json",
-                "{\"registrationId\":\"" + id + "\",\"decision\":\"APPROVE\",\"operator\":\"test-operator\","
-                        + "\"reason\":\"documents checked\"}");
+        assertThat(code(issue(DISTANT_CARD, "KOSEKI_KOJIN")))
+                .isEqualTo("KOSEKI_REGISTRATION_PENDING");
+        HttpResponse<byte[]> approved =
+                Http.post(
+                        baseUrl() + "/actuator/kosekiregistrations",
+                        "application/json",
+                        "{\"registrationId\":\""
+                                + id
+                                + "\",\"decision\":\"APPROVE\",\"operator\":\"test-operator\","
+                                + "\"reason\":\"documents checked\"}");
         assertThat(approved.statusCode()).as(Http.body(approved)).isEqualTo(200);
         HttpResponse<byte[]> r = issue(DISTANT_CARD, "KOSEKI_KOJIN");
         assertThat(r.statusCode()).as(Http.body(r)).isEqualTo(200);
@@ -211,7 +309,8 @@ class KosekiIssuanceOnH2Test extends HubTestBase {
             assertThat(ms).isLessThan(1500 + 3000);
         }
         startServer();
-        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(500))
+        await().atMost(Duration.ofSeconds(30))
+                .pollInterval(Duration.ofMillis(500))
                 .until(() -> issue(HEAD_CARD, "KOSEKI_KOJIN").statusCode() == 200);
     }
 }

@@ -53,13 +53,14 @@ import org.junit.jupiter.api.TestMethodOrder;
 import org.springframework.test.context.ContextConfiguration;
 
 /**
- * The koseki hop secured as in production (interface v1.1): the simulator serves HTTPS with a client
- * certificate required and OpenPGP bodies; the hub ({@link SecureKosekiHub}) calls it with its own
- * certificate, seals its request to {@code koseki-server} and opens the answer before reading it.
- * A round trip (certificate and refusal); the simulator refusing a client without a certificate, a plain
- * request, one signed by another key and one encrypted to another key; the hub refusing an answer
- * signed by another key, a tampered one and an unsigned one (a small fake server on the simulator's
- * port): no document, KOSEKI_UNAVAILABLE, the issuance VOIDED. Municipality 990016.
+ * The koseki hop secured as in production (interface v1.1): the simulator serves HTTPS with a
+ * client certificate required and OpenPGP bodies; the hub ({@link SecureKosekiHub}) calls it with
+ * its own certificate, seals its request to {@code koseki-server} and opens the answer before
+ * reading it. A round trip (certificate and refusal); the simulator refusing a client without a
+ * certificate, a plain request, one signed by another key and one encrypted to another key; the hub
+ * refusing an answer signed by another key, a tampered one and an unsigned one (a small fake server
+ * on the simulator's port): no document, KOSEKI_UNAVAILABLE, the issuance VOIDED. Municipality
+ * 990016.
  */
 @ContextConfiguration(initializers = SecureKosekiHub.class)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -79,17 +80,37 @@ class KosekiSecureOnH2Test extends HubTestBase {
     void cityAndServer() throws Exception {
         synchronized (KosekiSecureOnH2Test.class) {
             if (juki == null) {
-                String[] head = resident(HEAD, 1, "1", "戸籍", "一郎", "世帯主", LocalDate.of(1970, 4, 1), "RESIDENT");
+                String[] head =
+                        resident(
+                                HEAD,
+                                1,
+                                "1",
+                                "戸籍",
+                                "一郎",
+                                "世帯主",
+                                LocalDate.of(1970, 4, 1),
+                                "RESIDENT");
                 set(head, "honseki", HONSEKI);
                 set(head, "hittosha", "戸籍　一郎");
-                String[] closed = resident(CLOSED, 1, "3", "除籍", "四郎", "世帯主", LocalDate.of(1950, 1, 1), "RESIDENT");
+                String[] closed =
+                        resident(
+                                CLOSED,
+                                1,
+                                "3",
+                                "除籍",
+                                "四郎",
+                                "世帯主",
+                                LocalDate.of(1950, 1, 1),
+                                "RESIDENT");
                 set(closed, "honseki", "北海道戸籍市本町二丁目2番地");
                 set(closed, "hittosha", "除籍　四郎");
                 Object[][] records = {
                     rec(RecordType.H, household("1", HEAD, "北海道戸籍市本町一丁目1番地")),
                     rec(RecordType.H, household("3", CLOSED, "北海道戸籍市本町四丁目4番地")),
-                    rec(RecordType.R, head), rec(RecordType.R, closed),
-                    rec(RecordType.C, card(HEAD_CARD, HEAD)), rec(RecordType.C, card(CLOSED_CARD, CLOSED)),
+                    rec(RecordType.R, head),
+                    rec(RecordType.R, closed),
+                    rec(RecordType.C, card(HEAD_CARD, HEAD)),
+                    rec(RecordType.C, card(CLOSED_CARD, CLOSED)),
                 };
                 Path book = Files.createTempDirectory("koseki-secure-book-");
                 juki = TestRecords.write(book, CITY, "JUKI", 1, Kind.FULL, records);
@@ -106,10 +127,15 @@ class KosekiSecureOnH2Test extends HubTestBase {
 
     /** The simulator as production runs it: TLS with client certificates, OpenPGP bodies. */
     static void startServer() throws Exception {
-        server = new KosekiServer(KosekiBook.load(juki, "北海道戸籍市", overrides, null),
-                new KosekiCertificates(Path.of("fonts/ipaexm.ttf"), "北海道戸籍市"), SecureKosekiHub.KOSEKI_PORT)
-                .tls(Tls.context(TestHub.KEYS, "koseki-server", PASSWORD))
-                .pgp(PgpMessages.ofParty(TestHub.KEYS, "koseki-server", PASSWORD, List.of("hub")));
+        server =
+                new KosekiServer(
+                                KosekiBook.load(juki, "北海道戸籍市", overrides, null),
+                                new KosekiCertificates(Path.of("fonts/ipaexm.ttf"), "北海道戸籍市"),
+                                SecureKosekiHub.KOSEKI_PORT)
+                        .tls(Tls.context(TestHub.KEYS, "koseki-server", PASSWORD))
+                        .pgp(
+                                PgpMessages.ofParty(
+                                        TestHub.KEYS, "koseki-server", PASSWORD, List.of("hub")));
         server.start();
     }
 
@@ -122,7 +148,10 @@ class KosekiSecureOnH2Test extends HubTestBase {
     }
 
     private HttpResponse<byte[]> issue(String serial, String kind) throws Exception {
-        return Http.post(baseUrl() + "/api/v1/certificates", "application/json", Http.issueJson(CITY, serial, kind));
+        return Http.post(
+                baseUrl() + "/api/v1/certificates",
+                "application/json",
+                Http.issueJson(CITY, serial, kind));
     }
 
     private static String code(HttpResponse<byte[]> r) throws Exception {
@@ -130,12 +159,17 @@ class KosekiSecureOnH2Test extends HubTestBase {
     }
 
     private long voided(String refusal) {
-        return count("select count(*) from issuance_history where municipality_code = ? and outcome = 'VOIDED'"
-                + " and refusal_code = ?", CITY, refusal);
+        return count(
+                "select count(*) from issuance_history where municipality_code = ? and outcome = 'VOIDED'"
+                        + " and refusal_code = ?",
+                CITY,
+                refusal);
     }
 
     private long issued() {
-        return count("select count(*) from issuance_transaction where municipality_code = ? and state = 'ISSUED'", CITY);
+        return count(
+                "select count(*) from issuance_transaction where municipality_code = ? and state = 'ISSUED'",
+                CITY);
     }
 
     @Test
@@ -143,8 +177,11 @@ class KosekiSecureOnH2Test extends HubTestBase {
     void aCertificateAndARefusalMakeTheRoundTripOverMutualTlsAndOpenPgp() throws Exception {
         HttpResponse<byte[]> r = issue(HEAD_CARD, "KOSEKI_ZENBU");
         assertThat(r.statusCode()).as(Http.body(r)).isEqualTo(200);
-        assertThat(r.headers().firstValue("Content-Type")).hasValueSatisfying(ct -> assertThat(ct).startsWith("application/pdf"));
-        assertThat(Pdfs.compact(Pdfs.text(r.body()))).contains("戸籍全部事項証明書").contains("戸籍一郎")
+        assertThat(r.headers().firstValue("Content-Type"))
+                .hasValueSatisfying(ct -> assertThat(ct).startsWith("application/pdf"));
+        assertThat(Pdfs.compact(Pdfs.text(r.body())))
+                .contains("戸籍全部事項証明書")
+                .contains("戸籍一郎")
                 .contains(r.headers().firstValue("X-Kofu-Issue-Number").orElseThrow());
         // the server's refusal travels sealed too, and is mapped after it is opened
         HttpResponse<byte[]> closed = issue(CLOSED_CARD, "KOSEKI_ZENBU");
@@ -154,16 +191,32 @@ class KosekiSecureOnH2Test extends HubTestBase {
 
     // ---- the simulator's side ----
 
-    private static HttpResponse<byte[]> toSimulator(SSLContext tls, String contentType, byte[] body) throws Exception {
-        HttpClient client = HttpClient.newBuilder().sslContext(tls).connectTimeout(Duration.ofSeconds(5)).build();
-        return client.send(HttpRequest.newBuilder(URI.create("https://localhost:" + SecureKosekiHub.KOSEKI_PORT
-                        + KosekiServer.PATH)).header("Content-Type", contentType).timeout(Duration.ofSeconds(10))
-                .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(), HttpResponse.BodyHandlers.ofByteArray());
+    private static HttpResponse<byte[]> toSimulator(SSLContext tls, String contentType, byte[] body)
+            throws Exception {
+        HttpClient client =
+                HttpClient.newBuilder()
+                        .sslContext(tls)
+                        .connectTimeout(Duration.ofSeconds(5))
+                        .build();
+        return client.send(
+                HttpRequest.newBuilder(
+                                URI.create(
+                                        "https://localhost:"
+                                                + SecureKosekiHub.KOSEKI_PORT
+                                                + KosekiServer.PATH))
+                        .header("Content-Type", contentType)
+                        .timeout(Duration.ofSeconds(10))
+                        .POST(HttpRequest.BodyPublishers.ofByteArray(body))
+                        .build(),
+                HttpResponse.BodyHandlers.ofByteArray());
     }
 
     private static byte[] request() {
-        return ("{\"requestId\":\"T-1\",\"municipality\":\"" + CITY + "\",\"kind\":\"KOSEKI_ZENBU\",\"honseki\":\""
-                + HONSEKI + "\",\"hittosha\":\"戸籍　一郎\",\"person\":{\"name\":\"戸籍　一郎\",\"birthDate\":\"1970-04-01\"}}")
+        return ("{\"requestId\":\"T-1\",\"municipality\":\""
+                        + CITY
+                        + "\",\"kind\":\"KOSEKI_ZENBU\",\"honseki\":\""
+                        + HONSEKI
+                        + "\",\"hittosha\":\"戸籍　一郎\",\"person\":{\"name\":\"戸籍　一郎\",\"birthDate\":\"1970-04-01\"}}")
                 .getBytes(StandardCharsets.UTF_8);
     }
 
@@ -176,25 +229,52 @@ class KosekiSecureOnH2Test extends HubTestBase {
 
     @Test
     @Order(2)
-    void theSimulatorRefusesAClientWithoutCertificateAndARequestNotSealedByTheHub() throws Exception {
+    void theSimulatorRefusesAClientWithoutCertificateAndARequestNotSealedByTheHub()
+            throws Exception {
         SSLContext noCertificate = Tls.context(TestHub.KEYS, null, PASSWORD);
-        assertThatThrownBy(() -> toSimulator(noCertificate, PgpMessages.MEDIA_TYPE,
-                PgpMessages.ofParty(TestHub.KEYS, "hub", PASSWORD, List.of("koseki-server")).seal(request(), "r.json",
-                        "koseki-server"))).isInstanceOf(IOException.class);
+        assertThatThrownBy(
+                        () ->
+                                toSimulator(
+                                        noCertificate,
+                                        PgpMessages.MEDIA_TYPE,
+                                        PgpMessages.ofParty(
+                                                        TestHub.KEYS,
+                                                        "hub",
+                                                        PASSWORD,
+                                                        List.of("koseki-server"))
+                                                .seal(request(), "r.json", "koseki-server")))
+                .isInstanceOf(IOException.class);
 
         SSLContext hub = Tls.context(TestHub.KEYS, "hub", PASSWORD);
         // the hub's sealed request is answered (sealed: a PDF for the hub only)
-        PgpMessages hubSide = PgpMessages.ofParty(TestHub.KEYS, "hub", PASSWORD, List.of("koseki-server", "centre"));
-        HttpResponse<byte[]> ok = toSimulator(hub, PgpMessages.MEDIA_TYPE, hubSide.seal(request(), "r.json", "koseki-server"));
+        PgpMessages hubSide =
+                PgpMessages.ofParty(
+                        TestHub.KEYS, "hub", PASSWORD, List.of("koseki-server", "centre"));
+        HttpResponse<byte[]> ok =
+                toSimulator(
+                        hub,
+                        PgpMessages.MEDIA_TYPE,
+                        hubSide.seal(request(), "r.json", "koseki-server"));
         assertThat(ok.statusCode()).isEqualTo(200);
         assertThat(ok.headers().firstValue("Content-Type")).contains(PgpMessages.MEDIA_TYPE);
-        assertThat(new String(hubSide.open(ok.body(), "koseki-server"), StandardCharsets.ISO_8859_1)).startsWith("%PDF");
+        assertThat(
+                        new String(
+                                hubSide.open(ok.body(), "koseki-server"),
+                                StandardCharsets.ISO_8859_1))
+                .startsWith("%PDF");
 
         refusedPlainly(toSimulator(hub, "application/json", request()), "UNSIGNED");
-        PgpMessages centre = PgpMessages.ofParty(TestHub.KEYS, "centre", PASSWORD, List.of("koseki-server"));
-        refusedPlainly(toSimulator(hub, PgpMessages.MEDIA_TYPE, centre.seal(request(), "r.json", "koseki-server")),
+        PgpMessages centre =
+                PgpMessages.ofParty(TestHub.KEYS, "centre", PASSWORD, List.of("koseki-server"));
+        refusedPlainly(
+                toSimulator(
+                        hub,
+                        PgpMessages.MEDIA_TYPE,
+                        centre.seal(request(), "r.json", "koseki-server")),
                 "UNKNOWN_SIGNER");
-        refusedPlainly(toSimulator(hub, PgpMessages.MEDIA_TYPE, hubSide.seal(request(), "r.json", "centre")),
+        refusedPlainly(
+                toSimulator(
+                        hub, PgpMessages.MEDIA_TYPE, hubSide.seal(request(), "r.json", "centre")),
                 "NOT_ENCRYPTED_FOR_SERVER");
         byte[] tampered = hubSide.seal(request(), "r.json", "koseki-server");
         tampered[tampered.length / 2] ^= 0x01;
@@ -205,29 +285,38 @@ class KosekiSecureOnH2Test extends HubTestBase {
 
     // ---- the hub's side ----
 
-    /** A fake koseki server on the simulator's port: TLS with client certificates, answers what it is told. */
-    private static HttpsServer fake(AtomicReference<Supplier<byte[]>> answer, AtomicReference<String> contentType,
-                                    AtomicInteger calls) throws IOException {
+    /**
+     * A fake koseki server on the simulator's port: TLS with client certificates, answers what it
+     * is told.
+     */
+    private static HttpsServer fake(
+            AtomicReference<Supplier<byte[]>> answer,
+            AtomicReference<String> contentType,
+            AtomicInteger calls)
+            throws IOException {
         HttpsServer s = HttpsServer.create(new InetSocketAddress(SecureKosekiHub.KOSEKI_PORT), 16);
-        s.setHttpsConfigurator(new HttpsConfigurator(Tls.context(TestHub.KEYS, "koseki-server", PASSWORD)) {
-            @Override
-            public void configure(HttpsParameters params) {
-                SSLParameters p = getSSLContext().getDefaultSSLParameters();
-                p.setNeedClientAuth(true);
-                params.setSSLParameters(p);
-            }
-        });
-        s.createContext("/", ex -> {
-            try (ex) {
-                ex.getRequestBody().readAllBytes();
-                calls.incrementAndGet();
-                byte[] body = answer.get().get();
-                ex.getResponseHeaders().set("Content-Type", contentType.get());
-                ex.getResponseHeaders().set("X-Koseki-Kind", "KOSEKI_ZENBU");
-                ex.sendResponseHeaders(200, body.length);
-                ex.getResponseBody().write(body);
-            }
-        });
+        s.setHttpsConfigurator(
+                new HttpsConfigurator(Tls.context(TestHub.KEYS, "koseki-server", PASSWORD)) {
+                    @Override
+                    public void configure(HttpsParameters params) {
+                        SSLParameters p = getSSLContext().getDefaultSSLParameters();
+                        p.setNeedClientAuth(true);
+                        params.setSSLParameters(p);
+                    }
+                });
+        s.createContext(
+                "/",
+                ex -> {
+                    try (ex) {
+                        ex.getRequestBody().readAllBytes();
+                        calls.incrementAndGet();
+                        byte[] body = answer.get().get();
+                        ex.getResponseHeaders().set("Content-Type", contentType.get());
+                        ex.getResponseHeaders().set("X-Koseki-Kind", "KOSEKI_ZENBU");
+                        ex.sendResponseHeaders(200, body.length);
+                        ex.getResponseBody().write(body);
+                    }
+                });
         s.start();
         return s;
     }
@@ -239,7 +328,8 @@ class KosekiSecureOnH2Test extends HubTestBase {
         server = null;
         byte[] pdf = "%PDF-1.7 not for the hub".getBytes(StandardCharsets.ISO_8859_1);
         PgpMessages centre = PgpMessages.ofParty(TestHub.KEYS, "centre", PASSWORD, List.of("hub"));
-        PgpMessages kosekiServer = PgpMessages.ofParty(TestHub.KEYS, "koseki-server", PASSWORD, List.of("hub"));
+        PgpMessages kosekiServer =
+                PgpMessages.ofParty(TestHub.KEYS, "koseki-server", PASSWORD, List.of("hub"));
         AtomicReference<Supplier<byte[]>> answer = new AtomicReference<>();
         AtomicReference<String> contentType = new AtomicReference<>(PgpMessages.MEDIA_TYPE);
         AtomicInteger calls = new AtomicInteger();
@@ -249,11 +339,12 @@ class KosekiSecureOnH2Test extends HubTestBase {
         try {
             answer.set(() -> seal(centre, pdf));
             HttpResponse<byte[]> other = reaching(calls);
-            answer.set(() -> {
-                byte[] b = seal(kosekiServer, pdf);
-                b[b.length / 2] ^= 0x01;
-                return b;
-            });
+            answer.set(
+                    () -> {
+                        byte[] b = seal(kosekiServer, pdf);
+                        b[b.length / 2] ^= 0x01;
+                        return b;
+                    });
             HttpResponse<byte[]> tampered = reaching(calls);
             contentType.set("application/pdf");
             answer.set(() -> pdf);
@@ -263,9 +354,11 @@ class KosekiSecureOnH2Test extends HubTestBase {
                 assertThat(code(r)).isEqualTo("KOSEKI_UNAVAILABLE");
                 assertThat(r.headers().firstValue("Content-Type").orElse("")).doesNotContain("pdf");
                 assertThat(r.headers().firstValue("X-Kofu-Issue-Number")).isEmpty();
-                assertThat(new String(r.body(), StandardCharsets.ISO_8859_1)).doesNotContain("%PDF");
+                assertThat(new String(r.body(), StandardCharsets.ISO_8859_1))
+                        .doesNotContain("%PDF");
             }
-            // each a numbered issuance voided; no document kept (refusals while the breaker is open count too)
+            // each a numbered issuance voided; no document kept (refusals while the breaker is open
+            // count too)
             assertThat(voided("KOSEKI_UNAVAILABLE")).isGreaterThanOrEqualTo(before + 3);
             assertThat(issued()).isEqualTo(issuedBefore);
         } finally {
@@ -273,22 +366,26 @@ class KosekiSecureOnH2Test extends HubTestBase {
         }
         // the real server back: the hub recovers by itself (the breaker may have opened meanwhile)
         startServer();
-        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(500))
+        await().atMost(Duration.ofSeconds(30))
+                .pollInterval(Duration.ofMillis(500))
                 .until(() -> issue(HEAD_CARD, "KOSEKI_KOJIN").statusCode() == 200);
     }
 
     /**
      * Issues until the request reaches the fake server: refused answers are failures of the circuit
-     * breaker, which opens after a few (then the hub answers at once, without calling) and half-opens
-     * after kofu.koseki.breaker-wait-seconds.
+     * breaker, which opens after a few (then the hub answers at once, without calling) and
+     * half-opens after kofu.koseki.breaker-wait-seconds.
      */
     private HttpResponse<byte[]> reaching(AtomicInteger calls) {
         int before = calls.get();
         AtomicReference<HttpResponse<byte[]>> last = new AtomicReference<>();
-        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(300)).until(() -> {
-            last.set(issue(HEAD_CARD, "KOSEKI_KOJIN"));
-            return calls.get() > before;
-        });
+        await().atMost(Duration.ofSeconds(30))
+                .pollInterval(Duration.ofMillis(300))
+                .until(
+                        () -> {
+                            last.set(issue(HEAD_CARD, "KOSEKI_KOJIN"));
+                            return calls.get() > before;
+                        });
         return last.get();
     }
 

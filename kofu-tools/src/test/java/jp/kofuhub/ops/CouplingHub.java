@@ -10,17 +10,21 @@ import jp.kofuhub.support.TestHub;
  */
 final class CouplingHub {
 
-    private CouplingHub() {
-    }
+    private CouplingHub() {}
 
     /** In-memory H2 of its own. */
     static class H2 extends TestHub {
         H2() {
-            super(hub("h2-coupling").ownH2("kofu-test-coupling").with(Map.of(
-                    "kofu.coupling.check-period", "300",
-                    // @SpringBootTest turns JMX off; this hub exports the switch as config/application.yaml does
-                    "spring.jmx.enabled", "true",
-                    "kofu.coupling.route-timeout-seconds", "5")));
+            super(
+                    hub("h2-coupling")
+                            .ownH2("kofu-test-coupling")
+                            .with(
+                                    Map.of(
+                                            "kofu.coupling.check-period", "300",
+                                            // @SpringBootTest turns JMX off; this hub exports the
+                                            // switch as config/application.yaml does
+                                            "spring.jmx.enabled", "true",
+                                            "kofu.coupling.route-timeout-seconds", "5")));
         }
     }
 }

@@ -27,11 +27,11 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import javax.management.MBeanServer;
 import javax.management.ObjectName;
 import jp.kofuhub.history.IssuanceHistory;
-import jp.kofuhub.settlement.Settlement;
 import jp.kofuhub.municipality.MunicipalityProfile;
 import jp.kofuhub.municipality.MunicipalityRegistry;
 import jp.kofuhub.registry.ExportHeader.Kind;
 import jp.kofuhub.registry.RecordType;
+import jp.kofuhub.settlement.Settlement;
 import jp.kofuhub.support.Http;
 import jp.kofuhub.support.HubTestBase;
 import jp.kofuhub.support.TestRecords;
@@ -48,48 +48,65 @@ import org.springframework.beans.factory.annotation.Autowired;
  * actuator endpoint and the command; boundary routes suspended, API requests refused 503
  * COUPLING_SUSPENDED with no transaction row, SUSPENDED / RESUMED rows with who and why in every
  * municipality's chain (chains still verify, the settlement ignores them); resume brings issuing
- * back; a state written to the database by "another instance" (or found at a restart) is followed by
- * this one. Every test leaves the coupling resumed.
+ * back; a state written to the database by "another instance" (or found at a restart) is followed
+ * by this one. Every test leaves the coupling resumed.
  */
 abstract class CouplingScenarios extends HubTestBase {
 
     static final String CITY = "990004";
     static final String HEAD = atena(9701);
     static final String CARD = "CP00000000000001";
-    static final List<String> BOUNDARY = List.of("post-availability", "post-certificate", "post-completion",
-            "post-koseki-registration", "registry-sync", "daily-settlement");
+    static final List<String> BOUNDARY =
+            List.of(
+                    "post-availability",
+                    "post-certificate",
+                    "post-completion",
+                    "post-koseki-registration",
+                    "registry-sync",
+                    "daily-settlement");
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private static final HttpClient HTTP =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private static final AtomicBoolean LOADED = new AtomicBoolean();
 
-    @Autowired
-    CouplingSwitch coupling;
+    @Autowired CouplingSwitch coupling;
 
-    @Autowired
-    CamelContext camel;
+    @Autowired CamelContext camel;
 
-    @Autowired
-    ProducerTemplate producer;
+    @Autowired ProducerTemplate producer;
 
-    @Autowired
-    IssuanceHistory history;
+    @Autowired IssuanceHistory history;
 
-    @Autowired
-    Settlement settlement;
+    @Autowired Settlement settlement;
 
-    @Autowired
-    MunicipalityRegistry municipalities;
+    @Autowired MunicipalityRegistry municipalities;
 
     @BeforeEach
     void cityLoaded() throws Exception {
         if (LOADED.get()) {
             return;
         }
-        TestRecords.write(inbox, CITY, "JUKI", 1, Kind.FULL, new Object[][] {
-            rec(RecordType.H, household("1", HEAD, "北海道交付市停止町一丁目1番地")),
-            rec(RecordType.R, resident(HEAD, 1, "1", "停止", "試子", "世帯主", LocalDate.of(1970, 4, 1), "RESIDENT")),
-            rec(RecordType.C, card(CARD, HEAD)),
-        });
+        TestRecords.write(
+                inbox,
+                CITY,
+                "JUKI",
+                1,
+                Kind.FULL,
+                new Object[][] {
+                    rec(RecordType.H, household("1", HEAD, "北海道交付市停止町一丁目1番地")),
+                    rec(
+                            RecordType.R,
+                            resident(
+                                    HEAD,
+                                    1,
+                                    "1",
+                                    "停止",
+                                    "試子",
+                                    "世帯主",
+                                    LocalDate.of(1970, 4, 1),
+                                    "RESIDENT")),
+                    rec(RecordType.C, card(CARD, HEAD)),
+                });
         await().atMost(SYNC_WAIT).until(() -> appliedFiles(CITY) == 1);
         LOADED.set(true);
     }
@@ -100,8 +117,11 @@ abstract class CouplingScenarios extends HubTestBase {
             coupling.resume("test-cleanup", "end of test");
         }
         coupling.align();
-        await().atMost(Duration.ofSeconds(30)).until(() -> status("post-certificate").isStarted()
-                && status("registry-sync").isStarted());
+        await().atMost(Duration.ofSeconds(30))
+                .until(
+                        () ->
+                                status("post-certificate").isStarted()
+                                        && status("registry-sync").isStarted());
     }
 
     // ---------------------------------------------------------------- helpers
@@ -123,19 +143,33 @@ abstract class CouplingScenarios extends HubTestBase {
     }
 
     private long couplingRows(String outcome) {
-        return count("select count(*) from issuance_history where kind = 'COUPLING' and outcome = ?", outcome);
+        return count(
+                "select count(*) from issuance_history where kind = 'COUPLING' and outcome = ?",
+                outcome);
     }
 
     private HttpResponse<byte[]> issue(String tx) throws Exception {
-        return Http.post(baseUrl() + "/api/v1/certificates", "application/json", "{\"transaction\":\"" + tx
-                + "\",\"municipality\":\"" + CITY + "\",\"serial\":\"" + CARD + "\",\"kind\":\"JUMINHYO\"}");
+        return Http.post(
+                baseUrl() + "/api/v1/certificates",
+                "application/json",
+                "{\"transaction\":\""
+                        + tx
+                        + "\",\"municipality\":\""
+                        + CITY
+                        + "\",\"serial\":\""
+                        + CARD
+                        + "\",\"kind\":\"JUMINHYO\"}");
     }
 
     private HttpResponse<String> actuator(String method, String body) throws Exception {
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(baseUrl() + "/actuator/coupling"))
-                .timeout(Duration.ofSeconds(60));
-        b = body == null ? b.GET() : b.header("Content-Type", "application/json")
-                .method(method, HttpRequest.BodyPublishers.ofString(body));
+        HttpRequest.Builder b =
+                HttpRequest.newBuilder(URI.create(baseUrl() + "/actuator/coupling"))
+                        .timeout(Duration.ofSeconds(60));
+        b =
+                body == null
+                        ? b.GET()
+                        : b.header("Content-Type", "application/json")
+                                .method(method, HttpRequest.BodyPublishers.ofString(body));
         return HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
     }
 
@@ -156,7 +190,9 @@ abstract class CouplingScenarios extends HubTestBase {
         assertThat(coupling.suspended()).isTrue();
         assertThat(coupling.suspendedNow()).isTrue();
         assertThat(boundaryDown()).as("boundary routes suspended").isTrue();
-        assertThat(status("coupling-watch").isStarted()).as("the watcher is not a boundary route").isTrue();
+        assertThat(status("coupling-watch").isStarted())
+                .as("the watcher is not a boundary route")
+                .isTrue();
         assertThat(status("document-ttl").isStarted()).isTrue();
 
         // a request to the centre API: 503 COUPLING_SUSPENDED, nothing read or written
@@ -166,38 +202,68 @@ abstract class CouplingScenarios extends HubTestBase {
         JsonNode body = JSON.readTree(refused.body());
         assertThat(body.path("code").asText()).isEqualTo("COUPLING_SUSPENDED");
         assertThat(body.path("message").asText()).isNotBlank();
-        HttpResponse<byte[]> sealed = Http.postSealed(baseUrl() + "/api/v1/availability", "{\"transaction\":\""
-                + tx + "\",\"municipality\":\"" + CITY + "\",\"serial\":\"" + CARD + "\"}");
+        HttpResponse<byte[]> sealed =
+                Http.postSealed(
+                        baseUrl() + "/api/v1/availability",
+                        "{\"transaction\":\""
+                                + tx
+                                + "\",\"municipality\":\""
+                                + CITY
+                                + "\",\"serial\":\""
+                                + CARD
+                                + "\"}");
         assertThat(sealed.statusCode()).isEqualTo(503);
-        assertThat(JSON.readTree(sealed.body()).path("code").asText()).isEqualTo("COUPLING_SUSPENDED");
-        assertThat(count("select count(*) from issuance_transaction")).isEqualTo(transactionsBefore);
-        assertThat(count("select count(*) from issuance_transaction where transaction_id = ?", tx)).isZero();
+        assertThat(JSON.readTree(sealed.body()).path("code").asText())
+                .isEqualTo("COUPLING_SUSPENDED");
+        assertThat(count("select count(*) from issuance_transaction"))
+                .isEqualTo(transactionsBefore);
+        assertThat(count("select count(*) from issuance_transaction where transaction_id = ?", tx))
+                .isZero();
         // readiness is DOWN while suspended (health component issuing): the hub must not issue
-        HttpResponse<String> readiness = HTTP.send(HttpRequest.newBuilder(URI.create(baseUrl()
-                + "/actuator/health/readiness")).GET().build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> readiness =
+                HTTP.send(
+                        HttpRequest.newBuilder(URI.create(baseUrl() + "/actuator/health/readiness"))
+                                .GET()
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
         assertThat(readiness.statusCode()).isEqualTo(503);
         assertThat(readiness.body()).contains("COUPLING_SUSPENDED");
         // the OpenAPI document stays readable
-        HttpResponse<String> doc = HTTP.send(HttpRequest.newBuilder(URI.create(baseUrl() + "/api/v1/openapi.yaml")).GET()
-                .build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> doc =
+                HTTP.send(
+                        HttpRequest.newBuilder(URI.create(baseUrl() + "/api/v1/openapi.yaml"))
+                                .GET()
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
         assertThat(doc.statusCode()).isNotEqualTo(503);
 
-        // in every municipality's chain: one SUSPENDED row with who and why (cleaned), chains verify
+        // in every municipality's chain: one SUSPENDED row with who and why (cleaned), chains
+        // verify
         assertThat(couplingRows("SUSPENDED")).isEqualTo(suspendedBefore + served().size());
-        List<Map<String, Object>> rows = jdbc.queryForList("select municipality_code, transaction_id, operator, reason,"
-                + " fee, sheets from issuance_history where kind = 'COUPLING' and outcome = 'SUSPENDED' and seq ="
-                + " (select max(seq) from issuance_history h where h.municipality_code = issuance_history.municipality_code)");
+        List<Map<String, Object>> rows =
+                jdbc.queryForList(
+                        "select municipality_code, transaction_id, operator, reason,"
+                                + " fee, sheets from issuance_history where kind = 'COUPLING' and outcome = 'SUSPENDED' and seq ="
+                                + " (select max(seq) from issuance_history h where h.municipality_code = issuance_history.municipality_code)");
         assertThat(rows).hasSize(served().size());
-        assertThat(rows).allSatisfy(r -> {
-            assertThat(r.get("OPERATOR")).isEqualTo("ops-tanaka");
-            assertThat(r.get("REASON")).isEqualTo("leak suspected at store S1");
-            assertThat(r.get("FEE")).isEqualTo(0);
-            assertThat(r.get("SHEETS")).isEqualTo(0);
-            assertThat((String) r.get("TRANSACTION_ID")).startsWith("COUPLING-");
-        });
-        assertThat(rows.stream().map(r -> ((String) r.get("MUNICIPALITY_CODE")).trim()).sorted().toList())
+        assertThat(rows)
+                .allSatisfy(
+                        r -> {
+                            assertThat(r.get("OPERATOR")).isEqualTo("ops-tanaka");
+                            assertThat(r.get("REASON")).isEqualTo("leak suspected at store S1");
+                            assertThat(r.get("FEE")).isEqualTo(0);
+                            assertThat(r.get("SHEETS")).isEqualTo(0);
+                            assertThat((String) r.get("TRANSACTION_ID")).startsWith("COUPLING-");
+                        });
+        assertThat(
+                        rows.stream()
+                                .map(r -> ((String) r.get("MUNICIPALITY_CODE")).trim())
+                                .sorted()
+                                .toList())
                 .isEqualTo(served());
-        assertThat(history.verifyAll()).isNotEmpty().allSatisfy(v -> assertThat(v.ok()).as(v.toString()).isTrue());
+        assertThat(history.verifyAll())
+                .isNotEmpty()
+                .allSatisfy(v -> assertThat(v.ok()).as(v.toString()).isTrue());
         // not an issuance: the settlement does not count it
         LocalDate today = LocalDate.now(ZoneId.of("Asia/Tokyo"));
         assertThat(settlement.lines(CITY, today)).noneMatch(l -> l.kind().equals("COUPLING"));
@@ -216,31 +282,42 @@ abstract class CouplingScenarios extends HubTestBase {
         assertThat(couplingRows("RESUMED")).isEqualTo(resumedBefore + served().size());
         HttpResponse<byte[]> issued = issue(Http.newTransaction());
         assertThat(issued.statusCode()).as(Http.body(issued)).isEqualTo(200);
-        assertThat(issued.headers().firstValue("Content-Type")).hasValueSatisfying(t -> assertThat(t).contains("pdf"));
-        assertThat(history.verifyAll()).allSatisfy(v -> assertThat(v.ok()).as(v.toString()).isTrue());
+        assertThat(issued.headers().firstValue("Content-Type"))
+                .hasValueSatisfying(t -> assertThat(t).contains("pdf"));
+        assertThat(history.verifyAll())
+                .allSatisfy(v -> assertThat(v.ok()).as(v.toString()).isTrue());
         assertThat(coupling.resume("ops-tanaka", "again")).isEqualTo("NOT_SUSPENDED");
     }
 
     @Test
     void blankWhoOrWhyIsRefusedAndNothingChanges() throws Exception {
         long before = count("select count(*) from issuance_history where kind = 'COUPLING'");
-        assertThatThrownBy(() -> coupling.suspend(" ", "leak")).isInstanceOf(IllegalArgumentException.class)
+        assertThatThrownBy(() -> coupling.suspend(" ", "leak"))
+                .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("operator is required");
-        assertThatThrownBy(() -> coupling.suspend("ops", "\n\t\u0000")).isInstanceOf(IllegalArgumentException.class)
+        assertThatThrownBy(() -> coupling.suspend("ops", "\n\t\u0000"))
+                .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("reason is required");
-        assertThatThrownBy(() -> coupling.resume(null, "x")).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> coupling.resume(null, "x"))
+                .isInstanceOf(IllegalArgumentException.class);
         HttpResponse<String> r = actuator("POST", "{\"action\":\"suspend\",\"operator\":\"ops\"}");
         assertThat(r.statusCode()).isEqualTo(400);
         assertThat(JSON.readTree(r.body()).path("message").asText()).contains("reason is required");
-        assertThat(actuator("POST", "{\"action\":\"stop\",\"operator\":\"ops\",\"reason\":\"x\"}").statusCode())
+        assertThat(
+                        actuator(
+                                        "POST",
+                                        "{\"action\":\"stop\",\"operator\":\"ops\",\"reason\":\"x\"}")
+                                .statusCode())
                 .isEqualTo(400);
         assertThat(run("suspend", "--operator", "ops", "--url", baseUrl())).startsWith("2\n");
         assertThat(run("suspend", "--url", baseUrl())).startsWith("2\n");
         assertThat(coupling.suspendedNow()).isFalse();
-        assertThat(count("select count(*) from issuance_history where kind = 'COUPLING'")).isEqualTo(before);
+        assertThat(count("select count(*) from issuance_history where kind = 'COUPLING'"))
+                .isEqualTo(before);
         // too long: cut, never refused for its length
         assertThat(CouplingSwitch.cleanReason("x".repeat(1000))).hasSize(CouplingSwitch.MAX_REASON);
-        assertThat(CouplingSwitch.cleanOperator("o".repeat(100))).hasSize(CouplingSwitch.MAX_OPERATOR);
+        assertThat(CouplingSwitch.cleanOperator("o".repeat(100)))
+                .hasSize(CouplingSwitch.MAX_OPERATOR);
     }
 
     @Test
@@ -248,7 +325,8 @@ abstract class CouplingScenarios extends HubTestBase {
         MBeanServer mbs = ManagementFactory.getPlatformMBeanServer();
         ObjectName name = new ObjectName("jp.kofuhub:type=CouplingSwitch");
         String[] signature = {String.class.getName(), String.class.getName()};
-        Object out = mbs.invoke(name, "suspend", new Object[] {"ops-jmx", "drill over JMX"}, signature);
+        Object out =
+                mbs.invoke(name, "suspend", new Object[] {"ops-jmx", "drill over JMX"}, signature);
         assertThat(out).asString().startsWith("SUSPENDED");
         assertThat(mbs.getAttribute(name, "Suspended")).isEqualTo(true);
         assertThat(mbs.getAttribute(name, "SuspendedBy")).isEqualTo("ops-jmx");
@@ -256,30 +334,51 @@ abstract class CouplingScenarios extends HubTestBase {
         assertThat((String) mbs.getAttribute(name, "SuspendedSince")).isNotEmpty();
         assertThat(boundaryDown()).isTrue();
         assertThat(issue(Http.newTransaction()).statusCode()).isEqualTo(503);
-        assertThatThrownBy(() -> mbs.invoke(name, "resume", new Object[] {"ops-jmx", " "}, signature))
+        assertThatThrownBy(
+                        () -> mbs.invoke(name, "resume", new Object[] {"ops-jmx", " "}, signature))
                 .hasStackTraceContaining("reason is required");
         assertThat(mbs.getAttribute(name, "Suspended")).isEqualTo(true);
-        assertThat(mbs.invoke(name, "resume", new Object[] {"ops-jmx", "drill over"}, signature)).asString()
+        assertThat(mbs.invoke(name, "resume", new Object[] {"ops-jmx", "drill over"}, signature))
+                .asString()
                 .startsWith("RESUMED");
         assertThat(mbs.getAttribute(name, "Suspended")).isEqualTo(false);
         assertThat(mbs.getAttribute(name, "SuspendedBy")).isEqualTo("");
         assertThat(boundaryUp()).isTrue();
-        assertThat(jdbc.queryForList("select outcome from issuance_history where municipality_code = ? and kind ="
-                + " 'COUPLING' and operator = 'ops-jmx' order by seq", String.class, CITY))
+        assertThat(
+                        jdbc.queryForList(
+                                "select outcome from issuance_history where municipality_code = ? and kind ="
+                                        + " 'COUPLING' and operator = 'ops-jmx' order by seq",
+                                String.class,
+                                CITY))
                 .containsExactly("SUSPENDED", "RESUMED");
 
-        // one municipality only: its requests refused, the boundary routes untouched, a row in its chain only
+        // one municipality only: its requests refused, the boundary routes untouched, a row in its
+        // chain only
         String[] three = {String.class.getName(), String.class.getName(), String.class.getName()};
         long rowsBefore = count("select count(*) from issuance_history where kind = 'COUPLING'");
-        assertThat(mbs.invoke(name, "suspendMunicipality", new Object[] {CITY, "ops-jmx-city", "drill for one city"}, three))
-                .asString().startsWith("SUSPENDED " + CITY);
-        assertThat((String[]) mbs.getAttribute(name, "SuspendedMunicipalities")).containsExactly(CITY);
+        assertThat(
+                        mbs.invoke(
+                                name,
+                                "suspendMunicipality",
+                                new Object[] {CITY, "ops-jmx-city", "drill for one city"},
+                                three))
+                .asString()
+                .startsWith("SUSPENDED " + CITY);
+        assertThat((String[]) mbs.getAttribute(name, "SuspendedMunicipalities"))
+                .containsExactly(CITY);
         assertThat(mbs.getAttribute(name, "Suspended")).isEqualTo(false);
         assertThat(boundaryUp()).isTrue();
         assertThat(issue(Http.newTransaction()).statusCode()).isEqualTo(503);
-        assertThat(count("select count(*) from issuance_history where kind = 'COUPLING'")).isEqualTo(rowsBefore + 1);
-        assertThat(mbs.invoke(name, "resumeMunicipality", new Object[] {CITY, "ops-jmx-city", "drill over"}, three))
-                .asString().startsWith("RESUMED " + CITY);
+        assertThat(count("select count(*) from issuance_history where kind = 'COUPLING'"))
+                .isEqualTo(rowsBefore + 1);
+        assertThat(
+                        mbs.invoke(
+                                name,
+                                "resumeMunicipality",
+                                new Object[] {CITY, "ops-jmx-city", "drill over"},
+                                three))
+                .asString()
+                .startsWith("RESUMED " + CITY);
         assertThat((String[]) mbs.getAttribute(name, "SuspendedMunicipalities")).isEmpty();
         assertThat(issue(Http.newTransaction()).statusCode()).isEqualTo(200);
         assertThat(history.verify(CITY).ok()).isTrue();
@@ -288,49 +387,94 @@ abstract class CouplingScenarios extends HubTestBase {
     @Test
     void theCommandAndTheActuatorEndpoint() throws Exception {
         String status = run("status", "--url", baseUrl());
-        assertThat(status).startsWith("0\n").contains("coupling ACTIVE").contains("post-certificate");
-        // the hub records the caller's client certificate (no TLS here: nobody to name), not the typed --operator
+        assertThat(status)
+                .startsWith("0\n")
+                .contains("coupling ACTIVE")
+                .contains("post-certificate");
+        // the hub records the caller's client certificate (no TLS here: nobody to name), not the
+        // typed --operator
         String who = tls ? "cert:operator" : CouplingEndpoint.NO_TLS;
-        String suspended = run("suspend", "--operator", "ops-cli", "--why", "drill from the command line", "--url",
-                baseUrl());
-        assertThat(suspended).startsWith("0\n").contains("SUSPENDED").contains("by " + who).doesNotContain("ops-cli");
+        String suspended =
+                run(
+                        "suspend",
+                        "--operator",
+                        "ops-cli",
+                        "--why",
+                        "drill from the command line",
+                        "--url",
+                        baseUrl());
+        assertThat(suspended)
+                .startsWith("0\n")
+                .contains("SUSPENDED")
+                .contains("by " + who)
+                .doesNotContain("ops-cli");
         assertThat(boundaryDown()).isTrue();
         JsonNode state = JSON.readTree(actuator("GET", null).body());
         assertThat(state.path("suspended").asBoolean()).isTrue();
         assertThat(state.path("operator").asText()).isEqualTo(who);
         assertThat(state.path("reason").asText()).isEqualTo("drill from the command line");
-        assertThat(run("status", "--url", baseUrl())).contains("coupling SUSPENDED since").contains("by " + who);
+        assertThat(run("status", "--url", baseUrl()))
+                .contains("coupling SUSPENDED since")
+                .contains("by " + who);
         assertThat(issue(Http.newTransaction()).statusCode()).isEqualTo(503);
         assertThat(run("resume", "--why", "drill over", "--url", baseUrl()))
-                .startsWith("0\n").contains("RESUMED");
+                .startsWith("0\n")
+                .contains("RESUMED");
         assertThat(boundaryUp()).isTrue();
-        assertThat(jdbc.queryForList("select outcome from issuance_history where municipality_code = ? and kind ="
-                + " 'COUPLING' and operator = ? order by seq", String.class, CITY, who))
+        assertThat(
+                        jdbc.queryForList(
+                                "select outcome from issuance_history where municipality_code = ? and kind ="
+                                        + " 'COUPLING' and operator = ? order by seq",
+                                String.class,
+                                CITY,
+                                who))
                 .containsExactly("SUSPENDED", "RESUMED");
     }
 
     @Test
     void aSuspendedStateInTheDatabaseIsFollowedAtStartAndByTheWatcher() throws Exception {
-        // another instance (or the hub before a restart) suspended the coupling: only the row says so
-        jdbc.update("insert into coupling_state (deployment, suspended) values ('kofu-hub', false) on conflict do nothing");
-        jdbc.update("update coupling_state set suspended = true, since = ?, operator = 'ops-other', reason ="
-                + " 'flipped on another instance' where deployment = 'kofu-hub'", OffsetDateTime.now());
-        // the issuance path reads the database itself: refused even before this instance has noticed
+        // another instance (or the hub before a restart) suspended the coupling: only the row says
+        // so
+        jdbc.update(
+                "insert into coupling_state (deployment, suspended) values ('kofu-hub', false) on conflict do nothing");
+        jdbc.update(
+                "update coupling_state set suspended = true, since = ?, operator = 'ops-other', reason ="
+                        + " 'flipped on another instance' where deployment = 'kofu-hub'",
+                OffsetDateTime.now());
+        // the issuance path reads the database itself: refused even before this instance has
+        // noticed
         String tx = Http.newTransaction();
-        Object direct = producer.requestBodyAndHeader("direct:issue-certificate", "{\"transaction\":\"" + tx
-                + "\",\"municipality\":\"" + CITY + "\",\"serial\":\"" + CARD + "\",\"kind\":\"JUMINHYO\",\"sentAt\":\""
-                + OffsetDateTime.now() + "\",\"nonce\":\"" + Http.newNonce() + "\"}", "Content-Type", "application/json",
-                String.class);
+        Object direct =
+                producer.requestBodyAndHeader(
+                        "direct:issue-certificate",
+                        "{\"transaction\":\""
+                                + tx
+                                + "\",\"municipality\":\""
+                                + CITY
+                                + "\",\"serial\":\""
+                                + CARD
+                                + "\",\"kind\":\"JUMINHYO\",\"sentAt\":\""
+                                + OffsetDateTime.now()
+                                + "\",\"nonce\":\""
+                                + Http.newNonce()
+                                + "\"}",
+                        "Content-Type",
+                        "application/json",
+                        String.class);
         assertThat(direct).asString().contains("COUPLING_SUSPENDED");
-        assertThat(count("select count(*) from issuance_transaction where transaction_id = ?", tx)).isZero();
-        // the watcher (and the same align() the start-up hook calls) suspends this instance's routes
+        assertThat(count("select count(*) from issuance_transaction where transaction_id = ?", tx))
+                .isZero();
+        // the watcher (and the same align() the start-up hook calls) suspends this instance's
+        // routes
         await().atMost(Duration.ofSeconds(20)).until(this::boundaryDown);
         assertThat(coupling.suspended()).isTrue();
         assertThat(coupling.getSuspendedBy()).isEqualTo("ops-other");
         assertThat(issue(Http.newTransaction()).statusCode()).isEqualTo(503);
         // resumed elsewhere: followed here too
-        jdbc.update("update coupling_state set suspended = false, since = ?, operator = 'ops-other', reason = 'over'"
-                + " where deployment = 'kofu-hub'", OffsetDateTime.now());
+        jdbc.update(
+                "update coupling_state set suspended = false, since = ?, operator = 'ops-other', reason = 'over'"
+                        + " where deployment = 'kofu-hub'",
+                OffsetDateTime.now());
         await().atMost(Duration.ofSeconds(20)).until(this::boundaryUp);
         assertThat(coupling.suspended()).isFalse();
         HttpResponse<byte[]> issued = issue(Http.newTransaction());

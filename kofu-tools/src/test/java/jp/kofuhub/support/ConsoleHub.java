@@ -9,8 +9,8 @@ import org.springframework.security.crypto.bcrypt.BCryptPasswordEncoder;
 
 /**
  * A test hub like {@link SecureHub} (mutual TLS, its own in-memory database and folders) with the
- * operator console's users file of the tests: {@code viewer} (VIEWER) and {@code operator}
- * (VIEWER, OPERATOR) with the passwords {@link #VIEWER_PASSWORD} and {@link #OPERATOR_PASSWORD}.
+ * operator console's users file of the tests: {@code viewer} (VIEWER) and {@code operator} (VIEWER,
+ * OPERATOR) with the passwords {@link #VIEWER_PASSWORD} and {@link #OPERATOR_PASSWORD}.
  */
 public class ConsoleHub extends TestHub {
 
@@ -26,8 +26,14 @@ public class ConsoleHub extends TestHub {
         try {
             BCryptPasswordEncoder bcrypt = new BCryptPasswordEncoder(4);
             Path f = Files.createTempFile("kofu-test-console-users-", ".properties");
-            Files.writeString(f, "viewer = " + bcrypt.encode(VIEWER_PASSWORD) + ", VIEWER\n"
-                    + "operator = " + bcrypt.encode(OPERATOR_PASSWORD) + ", VIEWER, OPERATOR\n");
+            Files.writeString(
+                    f,
+                    "viewer = "
+                            + bcrypt.encode(VIEWER_PASSWORD)
+                            + ", VIEWER\n"
+                            + "operator = "
+                            + bcrypt.encode(OPERATOR_PASSWORD)
+                            + ", VIEWER, OPERATOR\n");
             return f;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -35,13 +41,20 @@ public class ConsoleHub extends TestHub {
     }
 
     public ConsoleHub() {
-        super(SecureHub.SPEC.named("h2-console").ownH2("kofu-test-console").with(Map.of(
-                "kofu.console.users-file", USERS.toString(),
-                // its own Camel context name: its node in Hawtio's Camel tree, beside other test hubs' in the JVM
-                "camel.main.name", CAMEL_NAME,
-                // @SpringBootTest turns JMX off; the console needs the stop switch's MBean
-                "spring.jmx.enabled", "true",
-                "kofu.coupling.check-period", "500",
-                "kofu.coupling.route-timeout-seconds", "5")));
+        super(
+                SecureHub.SPEC
+                        .named("h2-console")
+                        .ownH2("kofu-test-console")
+                        .with(
+                                Map.of(
+                                        "kofu.console.users-file", USERS.toString(),
+                                        // its own Camel context name: its node in Hawtio's Camel
+                                        // tree, beside other test hubs' in the JVM
+                                        "camel.main.name", CAMEL_NAME,
+                                        // @SpringBootTest turns JMX off; the console needs the stop
+                                        // switch's MBean
+                                        "spring.jmx.enabled", "true",
+                                        "kofu.coupling.check-period", "500",
+                                        "kofu.coupling.route-timeout-seconds", "5")));
     }
 }

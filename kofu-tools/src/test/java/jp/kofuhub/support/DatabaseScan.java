@@ -13,31 +13,49 @@ import org.springframework.jdbc.core.JdbcTemplate;
 public final class DatabaseScan {
 
     /** Tables the replica keeps the registry in: personal data is there by design. */
-    public static final List<String> REPLICA = List.of("household", "resident", "resident_history", "card_serial",
-            "issuance_block", "seal_registration", "tax_record", "honseki_registration", "my_number");
+    public static final List<String> REPLICA =
+            List.of(
+                    "household",
+                    "resident",
+                    "resident_history",
+                    "card_serial",
+                    "issuance_block",
+                    "seal_registration",
+                    "tax_record",
+                    "honseki_registration",
+                    "my_number");
 
-    private DatabaseScan() {
-    }
+    private DatabaseScan() {}
 
     /** "table.column" of every value outside the replica that {@code found} accepts. */
     public static List<String> hitsOutsideReplica(JdbcTemplate jdbc, Predicate<byte[]> found) {
         List<String> hits = new ArrayList<>();
-        List<String> tables = jdbc.queryForList("select table_name from information_schema.tables where lower(table_schema)"
-                + " = 'public' and table_type in ('BASE TABLE', 'TABLE')", String.class);
+        List<String> tables =
+                jdbc.queryForList(
+                        "select table_name from information_schema.tables where lower(table_schema)"
+                                + " = 'public' and table_type in ('BASE TABLE', 'TABLE')",
+                        String.class);
         for (String table : tables) {
             String t = table.toLowerCase();
             if (REPLICA.contains(t) || t.startsWith("flyway")) {
                 continue;
             }
-            jdbc.query("select * from " + t, rs -> {
-                for (int c = 1; c <= rs.getMetaData().getColumnCount(); c++) {
-                    Object v = rs.getObject(c);
-                    byte[] bytes = v instanceof byte[] b ? b : v == null ? null : v.toString().getBytes(StandardCharsets.UTF_8);
-                    if (bytes != null && found.test(bytes)) {
-                        hits.add(t + "." + rs.getMetaData().getColumnName(c).toLowerCase());
-                    }
-                }
-            });
+            jdbc.query(
+                    "select * from " + t,
+                    rs -> {
+                        for (int c = 1; c <= rs.getMetaData().getColumnCount(); c++) {
+                            Object v = rs.getObject(c);
+                            byte[] bytes =
+                                    v instanceof byte[] b
+                                            ? b
+                                            : v == null
+                                                    ? null
+                                                    : v.toString().getBytes(StandardCharsets.UTF_8);
+                            if (bytes != null && found.test(bytes)) {
+                                hits.add(t + "." + rs.getMetaData().getColumnName(c).toLowerCase());
+                            }
+                        }
+                    });
         }
         return hits;
     }

@@ -8,31 +8,35 @@ import java.io.IOException;
  */
 public final class EmbeddedPostgres {
 
-    private EmbeddedPostgres() {
-    }
+    private EmbeddedPostgres() {}
 
     private static io.zonky.test.db.postgres.embedded.EmbeddedPostgres server;
 
     public static synchronized String jdbcUrl() {
         if (server == null) {
             try {
-                server = io.zonky.test.db.postgres.embedded.EmbeddedPostgres.builder()
-                        .setServerConfig("fsync", "off")
-                        // no DETAIL lines (they quote key values: a 宛名番号) in the server log, as in production (docs/deploy.md)
-                        .setServerConfig("log_error_verbosity", "terse")
-                        .setServerConfig("synchronous_commit", "off")
-                        .setServerConfig("full_page_writes", "off")
-                        .start();
+                server =
+                        io.zonky.test.db.postgres.embedded.EmbeddedPostgres.builder()
+                                .setServerConfig("fsync", "off")
+                                // no DETAIL lines (they quote key values: a 宛名番号) in the server
+                                // log, as in production (docs/deploy.md)
+                                .setServerConfig("log_error_verbosity", "terse")
+                                .setServerConfig("synchronous_commit", "off")
+                                .setServerConfig("full_page_writes", "off")
+                                .start();
             } catch (IOException e) {
                 throw new IllegalStateException("cannot start embedded PostgreSQL", e);
             }
-            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-                try {
-                    server.close();
-                } catch (IOException ignored) {
-                    // the JVM is ending
-                }
-            }));
+            Runtime.getRuntime()
+                    .addShutdownHook(
+                            new Thread(
+                                    () -> {
+                                        try {
+                                            server.close();
+                                        } catch (IOException ignored) {
+                                            // the JVM is ending
+                                        }
+                                    }));
         }
         return server.getJdbcUrl("postgres", "postgres");
     }
@@ -44,7 +48,8 @@ public final class EmbeddedPostgres {
     public static synchronized String jdbcUrl(String database) {
         String shared = jdbcUrl();
         try (java.sql.Connection c = java.sql.DriverManager.getConnection(shared, "postgres", "");
-             java.sql.PreparedStatement q = c.prepareStatement("select 1 from pg_database where datname = ?")) {
+                java.sql.PreparedStatement q =
+                        c.prepareStatement("select 1 from pg_database where datname = ?")) {
             q.setString(1, database);
             try (java.sql.ResultSet rs = q.executeQuery()) {
                 if (!rs.next()) {

@@ -11,12 +11,12 @@ import org.springframework.boot.web.context.WebServerApplicationContext;
 import org.springframework.context.ConfigurableApplicationContext;
 
 /**
- * Several whole hubs in one JVM on one PostgreSQL database (issue #10: any number of instances share
- * one database): each its own Spring context, Camel context, HTTP port, inbox and temporary folders,
- * and its own in-memory documents (DocumentStore, with its own instance id). They share the database
- * (a database of its own on the tests' embedded server, so the shared test contexts' rows never meet
- * these) and the municipality profiles, at one path, as instances of one deployment do. Started one
- * after another (the first runs Flyway); {@link #close} stops them all.
+ * Several whole hubs in one JVM on one PostgreSQL database (issue #10: any number of instances
+ * share one database): each its own Spring context, Camel context, HTTP port, inbox and temporary
+ * folders, and its own in-memory documents (DocumentStore, with its own instance id). They share
+ * the database (a database of its own on the tests' embedded server, so the shared test contexts'
+ * rows never meet these) and the municipality profiles, at one path, as instances of one deployment
+ * do. Started one after another (the first runs Flyway); {@link #close} stops them all.
  */
 public final class HubInstances implements AutoCloseable {
 
@@ -48,8 +48,8 @@ public final class HubInstances implements AutoCloseable {
         try {
             for (String name : names) {
                 TestHub instance = instance(database + "-" + name, database, shared, properties);
-                ConfigurableApplicationContext ctx = new SpringApplicationBuilder(KofuHub.class)
-                        .initializers(instance).run();
+                ConfigurableApplicationContext ctx =
+                        new SpringApplicationBuilder(KofuHub.class).initializers(instance).run();
                 hubs.add(new Hub(name, ctx, TestHub.workDir(instance.name()).resolve("inbox")));
             }
         } catch (RuntimeException e) {
@@ -71,9 +71,11 @@ public final class HubInstances implements AutoCloseable {
     }
 
     /** A test hub (as {@link TestHub}) on the given database, with the shared profile folder. */
-    private static TestHub instance(String name, String database, Path profiles, Map<String, Object> properties) {
+    private static TestHub instance(
+            String name, String database, Path profiles, Map<String, Object> properties) {
         Map<String, Object> p = new HashMap<>(properties);
-        // one deployment: the profiles (and their seal images, whose path is in every data document)
+        // one deployment: the profiles (and their seal images, whose path is in every data
+        // document)
         // at one path for every instance
         p.put("kofu.municipalities.dir", profiles.toString());
         p.put("server.port", "0");

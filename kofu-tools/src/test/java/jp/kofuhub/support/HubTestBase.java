@@ -9,38 +9,41 @@ import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.jdbc.core.JdbcTemplate;
 
 /**
- * Boots the whole hub — Spring Boot, the Camel routes loaded from routes/ on disk, Flyway, FOP —
- * on a random port. A concrete test class picks its database with
+ * Boots the whole hub — Spring Boot, the Camel routes loaded from routes/ on disk, Flyway, FOP — on
+ * a random port. A concrete test class picks its database with
  * {@code @ContextConfiguration(initializers = TestHub.H2.class)} or {@code TestHub.Postgres.class}.
- * Test classes use different municipalities, so they share one context per database without
- * seeing each other's rows.
+ * Test classes use different municipalities, so they share one context per database without seeing
+ * each other's rows.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 public abstract class HubTestBase {
 
     protected static final Duration SYNC_WAIT = Duration.ofSeconds(90);
 
-    @LocalServerPort
-    protected int port;
+    @LocalServerPort protected int port;
 
-    @Autowired
-    protected JdbcTemplate jdbc;
+    @Autowired protected JdbcTemplate jdbc;
 
     protected Path inbox;
     protected Path quarantine;
 
     @Autowired
-    void folders(@Value("${kofu.test.inbox-dir}") String inboxDir, @Value("${kofu.sync.quarantine-dir}") String quarantineDir) {
+    void folders(
+            @Value("${kofu.test.inbox-dir}") String inboxDir,
+            @Value("${kofu.sync.quarantine-dir}") String quarantineDir) {
         this.inbox = Path.of(inboxDir);
         this.quarantine = Path.of(quarantineDir);
     }
 
-    @Autowired
-    private jp.kofuhub.keys.AtRestCipher atRest;
+    @Autowired private jp.kofuhub.keys.AtRestCipher atRest;
 
-    /** A quarantined file's content as received: the stored file decrypted (it is encrypted at rest). */
+    /**
+     * A quarantined file's content as received: the stored file decrypted (it is encrypted at
+     * rest).
+     */
     protected byte[] quarantinedContent(Path stored) throws java.io.IOException {
-        try (java.io.InputStream in = atRest.decrypting(java.nio.file.Files.newInputStream(stored))) {
+        try (java.io.InputStream in =
+                atRest.decrypting(java.nio.file.Files.newInputStream(stored))) {
             return in.readAllBytes();
         }
     }
@@ -54,7 +57,11 @@ public abstract class HubTestBase {
     }
 
     protected long appliedFiles(String municipality) {
-        Long n = jdbc.queryForObject("select count(*) from sync_file where municipality_code = ?", Long.class, municipality);
+        Long n =
+                jdbc.queryForObject(
+                        "select count(*) from sync_file where municipality_code = ?",
+                        Long.class,
+                        municipality);
         return n == null ? 0 : n;
     }
 
@@ -64,13 +71,28 @@ public abstract class HubTestBase {
      */
     protected Path awaitReasonFile(String fileName) {
         Path[] found = new Path[1];
-        org.awaitility.Awaitility.await().atMost(SYNC_WAIT).until(() -> {
-            try (java.util.stream.Stream<Path> s = java.nio.file.Files.list(quarantine)) {
-                found[0] = s.filter(p -> p.getFileName().toString().startsWith(fileName)
-                        && p.getFileName().toString().endsWith(".reason.json")).findFirst().orElse(null);
-            }
-            return found[0] != null;
-        });
+        org.awaitility.Awaitility.await()
+                .atMost(SYNC_WAIT)
+                .until(
+                        () -> {
+                            try (java.util.stream.Stream<Path> s =
+                                    java.nio.file.Files.list(quarantine)) {
+                                found[0] =
+                                        s.filter(
+                                                        p ->
+                                                                p.getFileName()
+                                                                                .toString()
+                                                                                .startsWith(
+                                                                                        fileName)
+                                                                        && p.getFileName()
+                                                                                .toString()
+                                                                                .endsWith(
+                                                                                        ".reason.json"))
+                                                .findFirst()
+                                                .orElse(null);
+                            }
+                            return found[0] != null;
+                        });
         org.assertj.core.api.Assertions.assertThat(inbox.resolve(fileName)).doesNotExist();
         return found[0];
     }

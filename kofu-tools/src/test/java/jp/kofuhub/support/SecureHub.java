@@ -8,7 +8,8 @@ package jp.kofuhub.support;
  */
 public class SecureHub extends TestHub {
 
-    static final Spec SPEC = hub("h2-tls").ownH2("kofu-test-tls").with("server.ssl.enabled", "true");
+    static final Spec SPEC =
+            hub("h2-tls").ownH2("kofu-test-tls").with("server.ssl.enabled", "true");
 
     public SecureHub() {
         super(SPEC);

@@ -3,5 +3,4 @@ package jp.kofuhub.sync;
 import org.springframework.test.context.ContextConfiguration;
 
 @ContextConfiguration(initializers = MyNumberHub.Postgres.class)
-class MyNumberOnPostgresTest extends MyNumberScenarios {
-}
+class MyNumberOnPostgresTest extends MyNumberScenarios {}

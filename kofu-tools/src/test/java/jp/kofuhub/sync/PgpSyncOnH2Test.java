@@ -3,5 +3,4 @@ package jp.kofuhub.sync;
 import org.springframework.test.context.ContextConfiguration;
 
 @ContextConfiguration(initializers = PgpHub.H2.class)
-class PgpSyncOnH2Test extends PgpSyncScenarios {
-}
+class PgpSyncOnH2Test extends PgpSyncScenarios {}

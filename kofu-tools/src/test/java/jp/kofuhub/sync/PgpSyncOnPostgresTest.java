@@ -3,5 +3,4 @@ package jp.kofuhub.sync;
 import org.springframework.test.context.ContextConfiguration;
 
 @ContextConfiguration(initializers = PgpHub.Postgres.class)
-class PgpSyncOnPostgresTest extends PgpSyncScenarios {
-}
+class PgpSyncOnPostgresTest extends PgpSyncScenarios {}

@@ -21,7 +21,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.LocalDate;
-import java.util.stream.Stream;
 import jp.kofuhub.registry.ExportHeader.Kind;
 import jp.kofuhub.registry.RecordType;
 import jp.kofuhub.support.HubTestBase;
@@ -36,10 +35,10 @@ import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.test.context.ContextConfiguration;
 
 /**
- * Operating the quarantine through the real actuator endpoint on the hub's port and the
- * {@code quarantine} command: list, retry (still bad, then fixed), discard. Municipality 012319
- * (Eniwa) is this class's own; the quarantine folder is shared with other test classes, so only
- * entries of 012319 are looked at. The tests run in order and build on each other's replica state.
+ * Operating the quarantine through the real actuator endpoint on the hub's port and the {@code
+ * quarantine} command: list, retry (still bad, then fixed), discard. Municipality 012319 (Eniwa) is
+ * this class's own; the quarantine folder is shared with other test classes, so only entries of
+ * 012319 are looked at. The tests run in order and build on each other's replica state.
  */
 @ContextConfiguration(initializers = TestHub.H2.class)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -51,14 +50,13 @@ class QuarantineOperationsTest extends HubTestBase {
     static final String A3 = atena(3193);
     static final String ADDRESS = "北海道恵庭市京町１番地";
 
-    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private static final HttpClient HTTP =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private final ObjectMapper json = new ObjectMapper();
 
-    @Autowired
-    Quarantine quarantineBean;
+    @Autowired Quarantine quarantineBean;
 
-    @TempDir
-    Path scratch;
+    @TempDir Path scratch;
 
     @Test
     @Order(1)
@@ -66,19 +64,33 @@ class QuarantineOperationsTest extends HubTestBase {
         // household flag "2": not 0/1
         String[] badHousehold = household("500", A1, ADDRESS);
         badHousehold[badHousehold.length - 1] = "2";
-        Path bad = TestRecords.write(Files.createDirectories(scratch.resolve("bad")), CITY, 1, Kind.FULL,
-                StandardCharsets.UTF_8, fullRecords(badHousehold));
+        Path bad =
+                TestRecords.write(
+                        Files.createDirectories(scratch.resolve("bad")),
+                        CITY,
+                        1,
+                        Kind.FULL,
+                        StandardCharsets.UTF_8,
+                        fullRecords(badHousehold));
         byte[] badBytes = Files.readAllBytes(bad);
         Files.copy(bad, inbox.resolve("tmp-eniwa-bad-household"));
-        Files.move(inbox.resolve("tmp-eniwa-bad-household"), inbox.resolve(bad.getFileName().toString()));
+        Files.move(
+                inbox.resolve("tmp-eniwa-bad-household"),
+                inbox.resolve(bad.getFileName().toString()));
         String name = "012319_JUKI_000000001_FULL.kexp";
         String storedAs = awaitQuarantined(name);
         Path stored = quarantine.resolve(storedAs);
 
         // stored encrypted at rest: no trace of the export on disk; decrypts to the file exactly
         String onDisk = new String(Files.readAllBytes(stored), StandardCharsets.ISO_8859_1);
-        assertThat(onDisk).startsWith("KFAR").doesNotContain("KOFU-EXPORT").doesNotContain(A1)
-                .doesNotContain(new String("恵庭".getBytes(StandardCharsets.UTF_8), StandardCharsets.ISO_8859_1));
+        assertThat(onDisk)
+                .startsWith("KFAR")
+                .doesNotContain("KOFU-EXPORT")
+                .doesNotContain(A1)
+                .doesNotContain(
+                        new String(
+                                "恵庭".getBytes(StandardCharsets.UTF_8),
+                                StandardCharsets.ISO_8859_1));
         try (InputStream in = quarantineBean.open(storedAs)) {
             assertThat(in.readAllBytes()).isEqualTo(badBytes);
         }
@@ -92,7 +104,8 @@ class QuarantineOperationsTest extends HubTestBase {
         assertThat(entry.get("file").asText()).isEqualTo(name);
         assertThat(entry.get("reason").asText()).isEqualTo("BAD_RECORD");
         assertThat(entry.get("detail").asText()).contains("line 1").contains("H.");
-        assertThat(entry.get("size").asLong()).isEqualTo(badBytes.length); // as received, not as stored
+        assertThat(entry.get("size").asLong())
+                .isEqualTo(badBytes.length); // as received, not as stored
         assertThat(entry.get("retries").asInt()).isZero();
         assertThat(entry.get("quarantinedAt").asText()).isNotBlank();
 
@@ -108,13 +121,21 @@ class QuarantineOperationsTest extends HubTestBase {
         assertThat(reasonFile.get("reason").asText()).isEqualTo("BAD_RECORD");
         assertThat(reasonFile.get("retries").asInt()).isEqualTo(1);
         assertThat(reasonFile.get("file").asText()).isEqualTo(name);
-        assertThat(reasonFile.get("quarantinedAt").asText()).isEqualTo(entry.get("quarantinedAt").asText());
-        assertThat(entry(get("/actuator/quarantine"), storedAs).get("retries").asInt()).isEqualTo(1);
+        assertThat(reasonFile.get("quarantinedAt").asText())
+                .isEqualTo(entry.get("quarantinedAt").asText());
+        assertThat(entry(get("/actuator/quarantine"), storedAs).get("retries").asInt())
+                .isEqualTo(1);
         assertThat(appliedFiles(CITY)).isZero();
 
         // the registry's corrected file, same name and sequence, copied over the stored bytes
-        Path good = TestRecords.write(scratch, CITY, 1, Kind.FULL, StandardCharsets.UTF_8,
-                fullRecords(household("500", A1, ADDRESS)));
+        Path good =
+                TestRecords.write(
+                        scratch,
+                        CITY,
+                        1,
+                        Kind.FULL,
+                        StandardCharsets.UTF_8,
+                        fullRecords(household("500", A1, ADDRESS)));
         assertThat(good.getFileName().toString()).isEqualTo(name);
         try (InputStream in = Files.newInputStream(good)) {
             quarantineBean.replaceContent(storedAs, in);
@@ -123,8 +144,10 @@ class QuarantineOperationsTest extends HubTestBase {
         assertThat(fixed.statusCode()).isEqualTo(200);
         assertThat(json.readTree(fixed.body()).get("outcome").asText()).isEqualTo("APPLIED");
         assertThat(appliedFiles(CITY)).isEqualTo(1);
-        assertThat(count("select count(*) from household where municipality_code = ?", CITY)).isEqualTo(1);
-        assertThat(count("select count(*) from resident where municipality_code = ?", CITY)).isEqualTo(2);
+        assertThat(count("select count(*) from household where municipality_code = ?", CITY))
+                .isEqualTo(1);
+        assertThat(count("select count(*) from resident where municipality_code = ?", CITY))
+                .isEqualTo(2);
         assertThat(stored).doesNotExist();
         assertThat(quarantine.resolve(storedAs + ".reason.json")).doesNotExist();
         assertThat(entry(get("/actuator/quarantine"), storedAs)).isNull();
@@ -136,22 +159,41 @@ class QuarantineOperationsTest extends HubTestBase {
     @Test
     @Order(2)
     void aBadFileIsDiscardedOnlyWithOperatorAndReason() throws Exception {
-        String[] badDate = TestRecords.set(resident(A3, 1, "500", "恵庭", "三郎", "子", LocalDate.of(2001, 1, 1),
-                "RESIDENT"), "change_date", "4320101"); // 平成32年: no such year
-        TestRecords.write(inbox, CITY, 2, Kind.DELTA, StandardCharsets.UTF_8,
+        String[] badDate =
+                TestRecords.set(
+                        resident(
+                                A3,
+                                1,
+                                "500",
+                                "恵庭",
+                                "三郎",
+                                "子",
+                                LocalDate.of(2001, 1, 1),
+                                "RESIDENT"),
+                        "change_date",
+                        "4320101"); // 平成32年: no such year
+        TestRecords.write(
+                inbox,
+                CITY,
+                2,
+                Kind.DELTA,
+                StandardCharsets.UTF_8,
                 new Object[][] {rec(RecordType.R, badDate)});
         String storedAs = awaitQuarantined("012319_JUKI_000000002_DELTA.kexp");
-        assertThat(entry(get("/actuator/quarantine"), storedAs).get("reason").asText()).isEqualTo("BAD_DATE");
+        assertThat(entry(get("/actuator/quarantine"), storedAs).get("reason").asText())
+                .isEqualTo("BAD_DATE");
 
         String path = "/actuator/quarantine/" + storedAs;
         assertThat(delete(path).statusCode()).isBetween(400, 499);
         assertThat(delete(path + "?operator=tanaka").statusCode()).isBetween(400, 499);
         assertThat(delete(path + "?why=wrong%20file").statusCode()).isBetween(400, 499);
         assertThat(delete(path + "?operator=tanaka&why=%20").statusCode()).isBetween(400, 499);
-        assertThat(delete(path + "?operator=%20&why=wrong%20file").statusCode()).isBetween(400, 499);
+        assertThat(delete(path + "?operator=%20&why=wrong%20file").statusCode())
+                .isBetween(400, 499);
         assertThat(quarantine.resolve(storedAs)).exists();
 
-        HttpResponse<String> gone = delete(path + "?operator=tanaka&why=registry%20resends%20sequence%202");
+        HttpResponse<String> gone =
+                delete(path + "?operator=tanaka&why=registry%20resends%20sequence%202");
         assertThat(gone.statusCode()).isEqualTo(200);
         assertThat(json.readTree(gone.body()).get("outcome").asText()).isEqualTo("DISCARDED");
         assertThat(quarantine.resolve(storedAs)).doesNotExist();
@@ -165,35 +207,69 @@ class QuarantineOperationsTest extends HubTestBase {
     @Order(3)
     void aRetriedDeltaWaitsForItsPredecessorThenApplies() throws Exception {
         // DELTA 3 arrives with a broken manifest: quarantined before its sequence is looked at
-        Object[][] delta3 = {rec(RecordType.R, resident(A3, 2, "500", "恵庭", "三郎", "子", LocalDate.of(2001, 1, 1),
-                "RESIDENT"))};
-        Path good3 = TestRecords.write(scratch, CITY, 3, Kind.DELTA, StandardCharsets.UTF_8, delta3);
+        Object[][] delta3 = {
+            rec(
+                    RecordType.R,
+                    resident(A3, 2, "500", "恵庭", "三郎", "子", LocalDate.of(2001, 1, 1), "RESIDENT"))
+        };
+        Path good3 =
+                TestRecords.write(scratch, CITY, 3, Kind.DELTA, StandardCharsets.UTF_8, delta3);
         byte[] bytes = Files.readAllBytes(good3);
-        String text = new String(bytes, StandardCharsets.UTF_8).replaceFirst("#KOFU-EXPORT 1", "#KOFU-EXPORT 9");
+        String text =
+                new String(bytes, StandardCharsets.UTF_8)
+                        .replaceFirst("#KOFU-EXPORT 1", "#KOFU-EXPORT 9");
         Path part = inbox.resolve("tmp-eniwa-bad-manifest");
         Files.writeString(part, text, StandardCharsets.UTF_8);
         Files.move(part, inbox.resolve(good3.getFileName().toString()));
         String storedAs = awaitQuarantined(good3.getFileName().toString());
-        assertThat(entry(get("/actuator/quarantine"), storedAs).get("reason").asText()).isEqualTo("BAD_MANIFEST");
+        assertThat(entry(get("/actuator/quarantine"), storedAs).get("reason").asText())
+                .isEqualTo("BAD_MANIFEST");
 
         // corrected, but sequence 2 was discarded: it waits, and stays quarantined
         quarantineBean.replaceContent(storedAs, new ByteArrayInputStream(bytes));
         HttpResponse<String> waiting = retry(storedAs, "tanaka");
-        assertThat(json.readTree(waiting.body()).get("outcome").asText()).isEqualTo("WAITING_FOR_PREDECESSOR");
+        assertThat(json.readTree(waiting.body()).get("outcome").asText())
+                .isEqualTo("WAITING_FOR_PREDECESSOR");
         assertThat(quarantine.resolve(storedAs)).exists();
         assertThat(entry(get("/actuator/quarantine"), storedAs)).isNotNull();
 
         // the registry resends sequence 2; then the retry applies 3
-        TestRecords.write(inbox, CITY, 2, Kind.DELTA, StandardCharsets.UTF_8, new Object[][] {
-            rec(RecordType.R, resident(A3, 1, "500", "恵庭", "三郎", "子", LocalDate.of(2001, 1, 1), "RESIDENT"))});
+        TestRecords.write(
+                inbox,
+                CITY,
+                2,
+                Kind.DELTA,
+                StandardCharsets.UTF_8,
+                new Object[][] {
+                    rec(
+                            RecordType.R,
+                            resident(
+                                    A3,
+                                    1,
+                                    "500",
+                                    "恵庭",
+                                    "三郎",
+                                    "子",
+                                    LocalDate.of(2001, 1, 1),
+                                    "RESIDENT"))
+                });
         await().atMost(SYNC_WAIT).until(() -> appliedFiles(CITY) == 2);
         HttpResponse<String> applied = retry(storedAs, "tanaka");
         assertThat(json.readTree(applied.body()).get("outcome").asText()).isEqualTo("APPLIED");
         assertThat(appliedFiles(CITY)).isEqualTo(3);
-        assertThat(jdbc.queryForObject("select history_no from resident where municipality_code = ? and atena_no = ?",
-                Integer.class, CITY, A3)).isEqualTo(2);
-        assertThat(jdbc.queryForObject("select waiting_sequence from sync_source_state where municipality_code = ?",
-                Long.class, CITY)).isNull();
+        assertThat(
+                        jdbc.queryForObject(
+                                "select history_no from resident where municipality_code = ? and atena_no = ?",
+                                Integer.class,
+                                CITY,
+                                A3))
+                .isEqualTo(2);
+        assertThat(
+                        jdbc.queryForObject(
+                                "select waiting_sequence from sync_source_state where municipality_code = ?",
+                                Long.class,
+                                CITY))
+                .isNull();
         assertThat(entry(get("/actuator/quarantine"), storedAs)).isNull();
     }
 
@@ -208,8 +284,11 @@ class QuarantineOperationsTest extends HubTestBase {
         assertThat(retry("..%2F..%2Fetc%2Fpasswd", "tanaka").statusCode()).isBetween(400, 499);
         assertThat(retry("..", "tanaka").statusCode()).isBetween(400, 499);
         // operator is required for a retry too
-        HttpResponse<String> noOperator = send(HttpRequest.newBuilder(URI.create(baseUrl() + "/actuator/quarantine/x"))
-                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString("{}")));
+        HttpResponse<String> noOperator =
+                send(
+                        HttpRequest.newBuilder(URI.create(baseUrl() + "/actuator/quarantine/x"))
+                                .header("Content-Type", "application/json")
+                                .POST(HttpRequest.BodyPublishers.ofString("{}")));
         assertThat(noOperator.statusCode()).isBetween(400, 499);
     }
 
@@ -220,22 +299,58 @@ class QuarantineOperationsTest extends HubTestBase {
 
         String[] badHousehold = household("501", A1, ADDRESS);
         badHousehold[badHousehold.length - 1] = "x";
-        TestRecords.write(inbox, CITY, 4, Kind.DELTA, StandardCharsets.UTF_8,
+        TestRecords.write(
+                inbox,
+                CITY,
+                4,
+                Kind.DELTA,
+                StandardCharsets.UTF_8,
                 new Object[][] {rec(RecordType.H, badHousehold)});
         String storedAs = awaitQuarantined("012319_JUKI_000000004_DELTA.kexp");
         assertThat(QuarantineCommand.run(new String[] {"list", "--url", baseUrl()})).isZero();
-        assertThat(QuarantineCommand.run(new String[] {"retry", storedAs, "--operator", "tanaka", "--url", baseUrl()}))
+        assertThat(
+                        QuarantineCommand.run(
+                                new String[] {
+                                    "retry", storedAs, "--operator", "tanaka", "--url", baseUrl()
+                                }))
                 .isEqualTo(3);
-        assertThat(QuarantineCommand.run(new String[] {"discard", storedAs, "--operator", "tanaka", "--url", baseUrl()}))
+        assertThat(
+                        QuarantineCommand.run(
+                                new String[] {
+                                    "discard", storedAs, "--operator", "tanaka", "--url", baseUrl()
+                                }))
                 .isEqualTo(2);
-        assertThat(QuarantineCommand.run(new String[] {"discard", storedAs, "--operator", "tanaka", "--why",
-            "wrong household file, 再送を依頼", "--url", baseUrl()})).isZero();
+        assertThat(
+                        QuarantineCommand.run(
+                                new String[] {
+                                    "discard",
+                                    storedAs,
+                                    "--operator",
+                                    "tanaka",
+                                    "--why",
+                                    "wrong household file, 再送を依頼",
+                                    "--url",
+                                    baseUrl()
+                                }))
+                .isZero();
         assertThat(quarantine.resolve(storedAs)).doesNotExist();
-        assertThat(QuarantineCommand.run(new String[] {"discard", storedAs, "--operator", "tanaka", "--why", "again",
-            "--url", baseUrl()})).isEqualTo(3);
+        assertThat(
+                        QuarantineCommand.run(
+                                new String[] {
+                                    "discard",
+                                    storedAs,
+                                    "--operator",
+                                    "tanaka",
+                                    "--why",
+                                    "again",
+                                    "--url",
+                                    baseUrl()
+                                }))
+                .isEqualTo(3);
         assertThat(QuarantineCommand.run(new String[] {"retry", "--url", baseUrl()})).isEqualTo(2);
         assertThat(QuarantineCommand.run(new String[] {})).isEqualTo(2);
-        assertThat(QuarantineCommand.run(new String[] {"list", "--url", "http://127.0.0.1:1"})).isEqualTo(1);
+        assertThat(QuarantineCommand.run(new String[] {"list", "--url", "http://127.0.0.1:1"}))
+                .isEqualTo(1);
     }
 
     @Test
@@ -244,7 +359,12 @@ class QuarantineOperationsTest extends HubTestBase {
         String[] badHousehold = household("502", A1, ADDRESS);
         badHousehold[badHousehold.length - 1] = "x";
         // sequence 4 again (the earlier one was discarded): still bad, quarantined
-        TestRecords.write(inbox, CITY, 4, Kind.DELTA, StandardCharsets.UTF_8,
+        TestRecords.write(
+                inbox,
+                CITY,
+                4,
+                Kind.DELTA,
+                StandardCharsets.UTF_8,
                 new Object[][] {rec(RecordType.H, badHousehold)});
         String storedAs = awaitQuarantined("012319_JUKI_000000004_DELTA.kexp");
         Path stored = quarantine.resolve(storedAs);
@@ -259,20 +379,36 @@ class QuarantineOperationsTest extends HubTestBase {
         assertThat(a.get("outcome").asText()).isEqualTo("REFUSED");
         assertThat(a.get("message").asText()).contains("at-rest check");
         JsonNode reasonFile = json.readTree(quarantine.resolve(storedAs + ".reason.json").toFile());
-        assertThat(reasonFile.get("reason").asText()).isEqualTo("BAD_RECORD"); // unchanged, not "TRUNCATED"
+        assertThat(reasonFile.get("reason").asText())
+                .isEqualTo("BAD_RECORD"); // unchanged, not "TRUNCATED"
         assertThat(reasonFile.path("retries").asInt()).isZero();
         assertThat(appliedFiles(CITY)).isEqualTo(applied);
-        assertThat(QuarantineCommand.run(new String[] {"retry", storedAs, "--operator", "tanaka", "--url", baseUrl()}))
+        assertThat(
+                        QuarantineCommand.run(
+                                new String[] {
+                                    "retry", storedAs, "--operator", "tanaka", "--url", baseUrl()
+                                }))
                 .isNotZero();
-        assertThat(delete("/actuator/quarantine/" + storedAs + "?operator=tanaka&why=changed%20on%20disk").statusCode())
+        assertThat(
+                        delete(
+                                        "/actuator/quarantine/"
+                                                + storedAs
+                                                + "?operator=tanaka&why=changed%20on%20disk")
+                                .statusCode())
                 .isEqualTo(200);
     }
 
     private static Object[][] fullRecords(String[] household) {
         return new Object[][] {
             rec(RecordType.H, household),
-            rec(RecordType.R, resident(A1, 1, "500", "恵庭", "一郎", "世帯主", LocalDate.of(1970, 5, 5), "RESIDENT")),
-            rec(RecordType.R, resident(A2, 1, "500", "恵庭", "花子", "妻", LocalDate.of(1972, 6, 6), "RESIDENT"))};
+            rec(
+                    RecordType.R,
+                    resident(
+                            A1, 1, "500", "恵庭", "一郎", "世帯主", LocalDate.of(1970, 5, 5), "RESIDENT")),
+            rec(
+                    RecordType.R,
+                    resident(A2, 1, "500", "恵庭", "花子", "妻", LocalDate.of(1972, 6, 6), "RESIDENT"))
+        };
     }
 
     /** Waits for the reason file of {@code fileName} and returns the stored name. */
@@ -294,9 +430,12 @@ class QuarantineOperationsTest extends HubTestBase {
     }
 
     private HttpResponse<String> retry(String storedAs, String operator) throws Exception {
-        return send(HttpRequest.newBuilder(URI.create(baseUrl() + "/actuator/quarantine/" + storedAs))
-                .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString("{\"operator\":\"" + operator + "\"}")));
+        return send(
+                HttpRequest.newBuilder(URI.create(baseUrl() + "/actuator/quarantine/" + storedAs))
+                        .header("Content-Type", "application/json")
+                        .POST(
+                                HttpRequest.BodyPublishers.ofString(
+                                        "{\"operator\":\"" + operator + "\"}")));
     }
 
     private HttpResponse<String> delete(String path) throws Exception {
@@ -304,6 +443,7 @@ class QuarantineOperationsTest extends HubTestBase {
     }
 
     private static HttpResponse<String> send(HttpRequest.Builder b) throws Exception {
-        return HTTP.send(b.timeout(Duration.ofSeconds(60)).build(), HttpResponse.BodyHandlers.ofString());
+        return HTTP.send(
+                b.timeout(Duration.ofSeconds(60)).build(), HttpResponse.BodyHandlers.ofString());
     }
 }

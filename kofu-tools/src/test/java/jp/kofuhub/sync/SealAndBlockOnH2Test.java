@@ -4,5 +4,4 @@ import jp.kofuhub.support.TestHub;
 import org.springframework.test.context.ContextConfiguration;
 
 @ContextConfiguration(initializers = TestHub.H2.class)
-class SealAndBlockOnH2Test extends SealAndBlockScenarios {
-}
+class SealAndBlockOnH2Test extends SealAndBlockScenarios {}

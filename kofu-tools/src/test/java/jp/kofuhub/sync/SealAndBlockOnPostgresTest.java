@@ -4,5 +4,4 @@ import jp.kofuhub.support.TestHub;
 import org.springframework.test.context.ContextConfiguration;
 
 @ContextConfiguration(initializers = TestHub.Postgres.class)
-class SealAndBlockOnPostgresTest extends SealAndBlockScenarios {
-}
+class SealAndBlockOnPostgresTest extends SealAndBlockScenarios {}

@@ -4,5 +4,4 @@ import jp.kofuhub.support.TestHub;
 import org.springframework.test.context.ContextConfiguration;
 
 @ContextConfiguration(initializers = TestHub.H2.class)
-class SyncOnH2Test extends SyncScenarios {
-}
+class SyncOnH2Test extends SyncScenarios {}

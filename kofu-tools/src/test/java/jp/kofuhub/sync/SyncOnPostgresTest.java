@@ -4,5 +4,4 @@ import jp.kofuhub.support.TestHub;
 import org.springframework.test.context.ContextConfiguration;
 
 @ContextConfiguration(initializers = TestHub.Postgres.class)
-class SyncOnPostgresTest extends SyncScenarios {
-}
+class SyncOnPostgresTest extends SyncScenarios {}

@@ -12,9 +12,9 @@ import jp.kofuhub.support.TestHub;
 /**
  * The tenant tests' own hub: the shipped and test profiles plus two tenants of
  * src/test/resources/tenant-municipalities (990011 テナントA市, 990012 テナントB市), a templates folder with
- * 990012's own 住民票 shell (src/test/resources/tenant-templates), and 990012 signing with a key of its own
- * (the hub key of a second demo key set, another CA) while 990011 signs with the hub's. Its own database
- * on H2; on PostgreSQL the run's server, where only this hub serves 990011 and 990012.
+ * 990012's own 住民票 shell (src/test/resources/tenant-templates), and 990012 signing with a key of
+ * its own (the hub key of a second demo key set, another CA) while 990011 signs with the hub's. Its
+ * own database on H2; on PostgreSQL the run's server, where only this hub serves 990011 and 990012.
  */
 final class TenantHub {
 
@@ -24,8 +24,7 @@ final class TenantHub {
     /** A second demo key set: its hub.p12 is 990012's own signing key. */
     static final Path OTHER_KEYS = otherKeys();
 
-    private TenantHub() {
-    }
+    private TenantHub() {}
 
     private static Path otherKeys() {
         try {
@@ -47,11 +46,16 @@ final class TenantHub {
             throw new UncheckedIOException(e);
         }
         return Map.of(
-                "kofu.templates.dir", templates.toString(),
-                "kofu.signing.municipalities." + B + ".keystore", OTHER_KEYS.resolve("hub.p12").toString(),
-                "kofu.signing.municipalities." + B + ".password", DemoKeys.DEFAULT_PASSWORD,
-                "kofu.coupling.check-period", "300",
-                "kofu.coupling.route-timeout-seconds", "5");
+                "kofu.templates.dir",
+                templates.toString(),
+                "kofu.signing.municipalities." + B + ".keystore",
+                OTHER_KEYS.resolve("hub.p12").toString(),
+                "kofu.signing.municipalities." + B + ".password",
+                DemoKeys.DEFAULT_PASSWORD,
+                "kofu.coupling.check-period",
+                "300",
+                "kofu.coupling.route-timeout-seconds",
+                "5");
     }
 
     private static void copyTree(Path from, Path to) throws IOException {

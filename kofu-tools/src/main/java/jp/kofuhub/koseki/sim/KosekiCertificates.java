@@ -29,12 +29,12 @@ import org.apache.fop.apps.MimeConstants;
  * Renders the simulator's 戸籍 certificates to PDF with Apache FOP and its own small XSL-FO, built
  * here (A4, IPAex Mincho from the font file given; IPAmj Mincho as a fallback when installed at
  * {@link #IPAMJ_FONT}). One layout per {@link Kind}: a title, the rows of the 戸籍, the certification
- * line, the date and the issuer ({@code cityPrefix + "長　模擬"}), and the 発行番号 (requestId) at the
- * foot of every page.
+ * line, the date and the issuer ({@code cityPrefix + "長　模擬"}), and the 発行番号 (requestId) at the foot
+ * of every page.
  *
- * <p>The PDF's document information carries {@code /Subject} = {@link #subjectHash} and
- * {@code /Keywords} = {@code requestId + " " + kind}, as the contract asks. A character no font can
- * draw fails the render ({@link IllegalStateException}): the simulator never prints FOP's {@code #}.
+ * <p>The PDF's document information carries {@code /Subject} = {@link #subjectHash} and {@code
+ * /Keywords} = {@code requestId + " " + kind}, as the contract asks. A character no font can draw
+ * fails the render ({@link IllegalStateException}): the simulator never prints FOP's {@code #}.
  * Thread-safe: one FOP factory, {@code newFop} serialised.
  */
 public final class KosekiCertificates {
@@ -57,24 +57,30 @@ public final class KosekiCertificates {
         }
     }
 
-    /** Where Debian's fonts-ipamj-mincho puts IPAmj Mincho; used as a fallback font when present. */
+    /**
+     * Where Debian's fonts-ipamj-mincho puts IPAmj Mincho; used as a fallback font when present.
+     */
     public static final Path IPAMJ_FONT = Path.of("/usr/share/fonts/truetype/ipamj/ipamjm.ttf");
 
     /** The address printed on a 附票 (the simulator keeps no addresses). */
     public static final String FUHYO_ADDRESS = "（附票の住所：模擬）";
 
-    private static final String GLYPH_EVENT = "org.apache.fop.fonts.FontEventProducer.glyphNotAvailable";
+    private static final String GLYPH_EVENT =
+            "org.apache.fop.fonts.FontEventProducer.glyphNotAvailable";
     private static final ZoneId JAPAN = ZoneId.of("Asia/Tokyo");
 
     private final FopFactory fopFactory;
     private final String fontFamily;
     private final String issuer;
     private final Object newFopLock = new Object();
-    /** Looked up once: newInstance() scans the class path each call; Saxon's factory is thread-safe. */
+
+    /**
+     * Looked up once: newInstance() scans the class path each call; Saxon's factory is thread-safe.
+     */
     private static final TransformerFactory IDENTITY = TransformerFactory.newInstance();
 
     /**
-     * @param font       IPAex Mincho ({@code fonts/ipaexm.ttf}), must exist
+     * @param font IPAex Mincho ({@code fonts/ipaexm.ttf}), must exist
      * @param cityPrefix the city, e.g. {@code 北海道北広島市}: the issuer printed is {@code 北海道北広島市長　模擬}
      */
     public KosekiCertificates(Path font, String cityPrefix) {
@@ -91,13 +97,17 @@ public final class KosekiCertificates {
             families.add("IPAmjMincho");
         }
         this.fontFamily = String.join(",", families);
-        String xconf = "<?xml version=\"1.0\" encoding=\"UTF-8\"?><fop version=\"1.0\">"
-                + "<complex-scripts disabled=\"true\"/><use-cache>false</use-cache>"
-                + "<renderers><renderer mime=\"application/pdf\"><fonts>" + fonts
-                + "</fonts></renderer></renderers></fop>";
+        String xconf =
+                "<?xml version=\"1.0\" encoding=\"UTF-8\"?><fop version=\"1.0\">"
+                        + "<complex-scripts disabled=\"true\"/><use-cache>false</use-cache>"
+                        + "<renderers><renderer mime=\"application/pdf\"><fonts>"
+                        + fonts
+                        + "</fonts></renderer></renderers></fop>";
         try {
-            FopConfParser parser = new FopConfParser(new ByteArrayInputStream(xconf.getBytes(StandardCharsets.UTF_8)),
-                    Path.of(".").toAbsolutePath().toUri());
+            FopConfParser parser =
+                    new FopConfParser(
+                            new ByteArrayInputStream(xconf.getBytes(StandardCharsets.UTF_8)),
+                            Path.of(".").toAbsolutePath().toUri());
             this.fopFactory = parser.getFopFactoryBuilder().build();
         } catch (Exception e) {
             throw new IllegalStateException("cannot configure Apache FOP", e);
@@ -106,13 +116,22 @@ public final class KosekiCertificates {
 
     private static String fontXml(Path file, String family) {
         return "<font kerning=\"yes\" embedding-mode=\"subset\" embed-url=\""
-                + escape(file.toAbsolutePath().normalize().toUri().toString()) + "\">"
-                + "<font-triplet name=\"" + family + "\" style=\"normal\" weight=\"normal\"/>"
-                + "<font-triplet name=\"" + family + "\" style=\"normal\" weight=\"bold\"/></font>";
+                + escape(file.toAbsolutePath().normalize().toUri().toString())
+                + "\">"
+                + "<font-triplet name=\""
+                + family
+                + "\" style=\"normal\" weight=\"normal\"/>"
+                + "<font-triplet name=\""
+                + family
+                + "\" style=\"normal\" weight=\"bold\"/></font>";
     }
 
-    /** SHA-256 (lower-case hex) of {@code honseki\nhittosha\nname\nbirthDate} (birthDate {@code yyyy-MM-dd}). */
-    public static String subjectHash(String honseki, String hittosha, String name, LocalDate birthDate) {
+    /**
+     * SHA-256 (lower-case hex) of {@code honseki\nhittosha\nname\nbirthDate} (birthDate {@code
+     * yyyy-MM-dd}).
+     */
+    public static String subjectHash(
+            String honseki, String hittosha, String name, LocalDate birthDate) {
         try {
             MessageDigest sha = MessageDigest.getInstance("SHA-256");
             String s = honseki + "\n" + hittosha + "\n" + name + "\n" + birthDate;
@@ -123,11 +142,15 @@ public final class KosekiCertificates {
     }
 
     /**
-     * The certificate of {@code person} in {@code koseki} as PDF. {@code honsekiHittosha} matters for
-     * {@link Kind#KOSEKI_FUHYO} only: print 本籍・筆頭者.
+     * The certificate of {@code person} in {@code koseki} as PDF. {@code honsekiHittosha} matters
+     * for {@link Kind#KOSEKI_FUHYO} only: print 本籍・筆頭者.
      */
-    public byte[] render(Kind kind, KosekiBook.Koseki koseki, KosekiBook.Member person, String requestId,
-                         boolean honsekiHittosha) {
+    public byte[] render(
+            Kind kind,
+            KosekiBook.Koseki koseki,
+            KosekiBook.Member person,
+            String requestId,
+            boolean honsekiHittosha) {
         String fo = fo(kind, koseki, person, requestId, honsekiHittosha, LocalDate.now(JAPAN));
         StringBuffer missing = new StringBuffer();
         ByteArrayOutputStream pdf = new ByteArrayOutputStream(32 * 1024);
@@ -136,48 +159,68 @@ public final class KosekiCertificates {
             agent.setProducer("Kofu Hub koseki-server simulator");
             agent.setCreator("Kofu Hub koseki-server simulator");
             agent.setTitle(kind.title);
-            agent.setSubject(subjectHash(koseki.honseki(), koseki.hittosha(), person.name(), person.birthDate()));
+            agent.setSubject(
+                    subjectHash(
+                            koseki.honseki(),
+                            koseki.hittosha(),
+                            person.name(),
+                            person.birthDate()));
             agent.setKeywords(requestId + " " + kind.name());
             agent.setCreationDate(new Date());
-            agent.getEventBroadcaster().addEventListener(event -> {
-                if (GLYPH_EVENT.equals(event.getEventID())) {
-                    missing.append('?');
-                }
-            });
+            agent.getEventBroadcaster()
+                    .addEventListener(
+                            event -> {
+                                if (GLYPH_EVENT.equals(event.getEventID())) {
+                                    missing.append('?');
+                                }
+                            });
             Fop fop;
             synchronized (newFopLock) {
                 fop = fopFactory.newFop(MimeConstants.MIME_PDF, agent, pdf);
             }
             Transformer identity = IDENTITY.newTransformer();
-            identity.transform(new StreamSource(new StringReader(fo)), new SAXResult(fop.getDefaultHandler()));
+            identity.transform(
+                    new StreamSource(new StringReader(fo)), new SAXResult(fop.getDefaultHandler()));
         } catch (Exception e) {
             throw new IllegalStateException("FOP could not render the certificate", e);
         }
         if (missing.length() > 0) {
-            throw new IllegalStateException("a character of the certificate has no glyph in " + fontFamily);
+            throw new IllegalStateException(
+                    "a character of the certificate has no glyph in " + fontFamily);
         }
         return pdf.toByteArray();
     }
 
     /** The XSL-FO of one certificate (package-private for tests). */
-    String fo(Kind kind, KosekiBook.Koseki koseki, KosekiBook.Member person, String requestId,
-              boolean honsekiHittosha, LocalDate issued) {
+    String fo(
+            Kind kind,
+            KosekiBook.Koseki koseki,
+            KosekiBook.Member person,
+            String requestId,
+            boolean honsekiHittosha,
+            LocalDate issued) {
         StringBuilder b = new StringBuilder(8 * 1024);
         b.append("<?xml version=\"1.0\" encoding=\"UTF-8\"?>")
                 .append("<fo:root xmlns:fo=\"http://www.w3.org/1999/XSL/Format\" font-family=\"")
-                .append(fontFamily).append("\" font-size=\"10.5pt\" language=\"ja\">")
-                .append("<fo:layout-master-set><fo:simple-page-master master-name=\"A4\" page-width=\"210mm\""
-                        + " page-height=\"297mm\" margin=\"15mm 18mm 12mm 18mm\">"
-                        + "<fo:region-body margin-bottom=\"14mm\"/><fo:region-after extent=\"10mm\"/>"
-                        + "</fo:simple-page-master></fo:layout-master-set>")
+                .append(fontFamily)
+                .append("\" font-size=\"10.5pt\" language=\"ja\">")
+                .append(
+                        "<fo:layout-master-set><fo:simple-page-master master-name=\"A4\" page-width=\"210mm\""
+                                + " page-height=\"297mm\" margin=\"15mm 18mm 12mm 18mm\">"
+                                + "<fo:region-body margin-bottom=\"14mm\"/><fo:region-after extent=\"10mm\"/>"
+                                + "</fo:simple-page-master></fo:layout-master-set>")
                 .append("<fo:page-sequence master-reference=\"A4\">")
                 .append("<fo:static-content flow-name=\"xsl-region-after\">")
-                .append("<fo:block font-size=\"8.5pt\" text-align=\"end\">発行番号　").append(escape(requestId))
+                .append("<fo:block font-size=\"8.5pt\" text-align=\"end\">発行番号　")
+                .append(escape(requestId))
                 .append("　（<fo:page-number/>／<fo:page-number-citation ref-id=\"end\"/>）</fo:block>")
                 .append("</fo:static-content>")
                 .append("<fo:flow flow-name=\"xsl-region-body\">")
-                .append("<fo:block font-size=\"18pt\" text-align=\"center\" letter-spacing=\"2pt\""
-                        + " space-after=\"8mm\">").append(kind.title).append("</fo:block>");
+                .append(
+                        "<fo:block font-size=\"18pt\" text-align=\"center\" letter-spacing=\"2pt\""
+                                + " space-after=\"8mm\">")
+                .append(kind.title)
+                .append("</fo:block>");
         b.append(TABLE_START);
         switch (kind) {
             case KOSEKI_ZENBU -> {
@@ -203,34 +246,53 @@ public final class KosekiCertificates {
             }
         }
         b.append("</fo:table-body></fo:table>");
-        b.append("<fo:block space-before=\"10mm\">").append(kind.certification).append("</fo:block>")
-                .append("<fo:block space-before=\"6mm\">").append(EraDate.wareki(issued)).append("</fo:block>")
+        b.append("<fo:block space-before=\"10mm\">")
+                .append(kind.certification)
+                .append("</fo:block>")
+                .append("<fo:block space-before=\"6mm\">")
+                .append(EraDate.wareki(issued))
+                .append("</fo:block>")
                 .append("<fo:block space-before=\"6mm\" text-align=\"end\" font-size=\"13pt\">")
-                .append(escape(issuer)).append("</fo:block>")
+                .append(escape(issuer))
+                .append("</fo:block>")
                 .append("<fo:block id=\"end\"/>")
                 .append("</fo:flow></fo:page-sequence></fo:root>");
         return b.toString();
     }
 
-    private static final String TABLE_START = "<fo:table table-layout=\"fixed\" width=\"100%\""
-            + " border=\"0.8pt solid black\" border-collapse=\"collapse\">"
-            + "<fo:table-column column-width=\"46mm\"/><fo:table-column column-width=\"proportional-column-width(1)\"/>"
-            + "<fo:table-body>";
+    private static final String TABLE_START =
+            "<fo:table table-layout=\"fixed\" width=\"100%\""
+                    + " border=\"0.8pt solid black\" border-collapse=\"collapse\">"
+                    + "<fo:table-column column-width=\"46mm\"/><fo:table-column column-width=\"proportional-column-width(1)\"/>"
+                    + "<fo:table-body>";
 
     private static void row(StringBuilder b, String label, String value) {
         b.append("<fo:table-row keep-together.within-page=\"always\">")
-                .append(cell()).append("<fo:block>").append(escape(label)).append("</fo:block></fo:table-cell>")
-                .append(cell()).append("<fo:block>").append(escape(value)).append("</fo:block></fo:table-cell>")
+                .append(cell())
+                .append("<fo:block>")
+                .append(escape(label))
+                .append("</fo:block></fo:table-cell>")
+                .append(cell())
+                .append("<fo:block>")
+                .append(escape(value))
+                .append("</fo:block></fo:table-cell>")
                 .append("</fo:table-row>");
     }
 
     private static void memberRow(StringBuilder b, KosekiBook.Member m) {
         b.append("<fo:table-row keep-together.within-page=\"always\">")
-                .append(cell()).append("<fo:block>戸籍に記録されている者</fo:block></fo:table-cell>")
                 .append(cell())
-                .append("<fo:block>【氏名】").append(escape(m.name())).append("</fo:block>")
-                .append("<fo:block>【生年月日】").append(EraDate.wareki(m.birthDate())).append("</fo:block>")
-                .append("<fo:block>【性別】").append(m.sexLabel()).append("</fo:block>");
+                .append("<fo:block>戸籍に記録されている者</fo:block></fo:table-cell>")
+                .append(cell())
+                .append("<fo:block>【氏名】")
+                .append(escape(m.name()))
+                .append("</fo:block>")
+                .append("<fo:block>【生年月日】")
+                .append(EraDate.wareki(m.birthDate()))
+                .append("</fo:block>")
+                .append("<fo:block>【性別】")
+                .append(m.sexLabel())
+                .append("</fo:block>");
         if (m.deceased()) {
             b.append("<fo:block>【除籍】死亡</fo:block>");
         }

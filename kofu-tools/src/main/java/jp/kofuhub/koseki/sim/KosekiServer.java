@@ -41,48 +41,58 @@ import org.slf4j.LoggerFactory;
  * {@link KosekiCertificates}. The JDK's HTTP server on a fixed thread pool.
  *
  * <ul>
- * <li>{@code 200} the PDF, headers {@code X-Koseki-Request-Id}, {@code X-Koseki-Kind},
- * {@code X-Koseki-Subject};</li>
- * <li>{@code 422} {@code {"code","message"}}: {@code UNKNOWN_PERSON} (no such 戸籍, or the person is not
- * in it — checked first, so a stranger learns nothing of a 戸籍's state), then the 戸籍's state
- * {@code JOSEKI}, {@code KAISEI_GENKOSEKI}, {@code NOTIFICATION_PENDING};</li>
- * <li>{@code 400} {@code MALFORMED_REQUEST}: not JSON of {@code application/json} in UTF-8, over
- * {@link #MAX_BODY} bytes, a field missing, of the wrong type or format, a field the contract does not
- * name, or a {@code municipality} other than the book's;</li>
- * <li>{@code 405} for any method but POST, {@code 404} for any other path, {@code 500} when the
- * certificate cannot be rendered.</li>
+ *   <li>{@code 200} the PDF, headers {@code X-Koseki-Request-Id}, {@code X-Koseki-Kind}, {@code
+ *       X-Koseki-Subject};
+ *   <li>{@code 422} {@code {"code","message"}}: {@code UNKNOWN_PERSON} (no such 戸籍, or the person
+ *       is not in it — checked first, so a stranger learns nothing of a 戸籍's state), then the 戸籍's
+ *       state {@code JOSEKI}, {@code KAISEI_GENKOSEKI}, {@code NOTIFICATION_PENDING};
+ *   <li>{@code 400} {@code MALFORMED_REQUEST}: not JSON of {@code application/json} in UTF-8, over
+ *       {@link #MAX_BODY} bytes, a field missing, of the wrong type or format, a field the contract
+ *       does not name, or a {@code municipality} other than the book's;
+ *   <li>{@code 405} for any method but POST, {@code 404} for any other path, {@code 500} when the
+ *       certificate cannot be rendered.
  * </ul>
- * <p>Optionally (interface v1.1) {@link #tls TLS} with a client certificate required, and
- * {@link #pgp OpenPGP} on the bodies: a request must be {@code application/pgp-encrypted}, encrypted to the
- * server's key and signed by the hub's (party {@code hub}), else {@code 400} with the plain JSON code
- * {@code UNSIGNED}, {@code UNKNOWN_SIGNER}, {@code BAD_SIGNATURE}, {@code KEY_EXPIRED_OR_REVOKED} or
- * {@code NOT_ENCRYPTED_FOR_SERVER} and nothing of the request is read. Every answer to an opened
- * request (PDF or JSON refusal) is then signed by the server and encrypted to the hub.
- * Logs request ids, kinds and codes only, never names, 本籍 or dates.
+ *
+ * <p>Optionally (interface v1.1) {@link #tls TLS} with a client certificate required, and {@link
+ * #pgp OpenPGP} on the bodies: a request must be {@code application/pgp-encrypted}, encrypted to
+ * the server's key and signed by the hub's (party {@code hub}), else {@code 400} with the plain
+ * JSON code {@code UNSIGNED}, {@code UNKNOWN_SIGNER}, {@code BAD_SIGNATURE}, {@code
+ * KEY_EXPIRED_OR_REVOKED} or {@code NOT_ENCRYPTED_FOR_SERVER} and nothing of the request is read.
+ * Every answer to an opened request (PDF or JSON refusal) is then signed by the server and
+ * encrypted to the hub. Logs request ids, kinds and codes only, never names, 本籍 or dates.
  */
 public final class KosekiServer implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(KosekiServer.class);
 
     public static final String PATH = "/koseki/v1/certificates";
+
     /** The largest request body accepted, in bytes. */
     public static final int MAX_BODY = 8 * 1024;
-    /** The largest sealed request body accepted, in bytes (a sealed {@link #MAX_BODY} request fits). */
+
+    /**
+     * The largest sealed request body accepted, in bytes (a sealed {@link #MAX_BODY} request fits).
+     */
     public static final int MAX_SEALED_BODY = 16 * 1024;
+
     /** The party whose signature a sealed request must carry, and to whom answers are sealed. */
     public static final String HUB = "hub";
-    /** {@code requestId}: ASCII letters, digits and {@code -}, 1–64 characters (the hub's 発行番号 fit). */
+
+    /**
+     * {@code requestId}: ASCII letters, digits and {@code -}, 1–64 characters (the hub's 発行番号 fit).
+     */
     static final Pattern REQUEST_ID = Pattern.compile("[0-9A-Za-z][0-9A-Za-z-]{0,63}");
+
     static final Pattern MUNICIPALITY = Pattern.compile("[0-9]{6}");
     static final Pattern ISO_DATE = Pattern.compile("[0-9]{4}-[0-9]{2}-[0-9]{2}");
 
-    private static final Set<String> TOP_FIELDS = Set.of("requestId", "municipality", "kind", "honseki", "hittosha",
-            "person", "options");
+    private static final Set<String> TOP_FIELDS =
+            Set.of("requestId", "municipality", "kind", "honseki", "hittosha", "person", "options");
     private static final Set<String> PERSON_FIELDS = Set.of("name", "birthDate");
     private static final Set<String> OPTION_FIELDS = Set.of("honsekiHittosha");
 
-    private final ObjectMapper json = new ObjectMapper()
-            .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
+    private final ObjectMapper json =
+            new ObjectMapper().enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
     private final KosekiBook book;
     private final KosekiCertificates certificates;
     private final InetSocketAddress address;
@@ -97,7 +107,11 @@ public final class KosekiServer implements AutoCloseable {
         this(book, certificates, new InetSocketAddress(port), 8);
     }
 
-    public KosekiServer(KosekiBook book, KosekiCertificates certificates, InetSocketAddress address, int threads) {
+    public KosekiServer(
+            KosekiBook book,
+            KosekiCertificates certificates,
+            InetSocketAddress address,
+            int threads) {
         this.book = book;
         this.certificates = certificates;
         this.address = address;
@@ -114,9 +128,9 @@ public final class KosekiServer implements AutoCloseable {
     }
 
     /**
-     * OpenPGP on the bodies with {@code messages} (the server's own key, and the {@value #HUB}'s public
-     * key): requests opened and verified before they are read, answers sealed to the hub. Before
-     * {@link #start()}.
+     * OpenPGP on the bodies with {@code messages} (the server's own key, and the {@value #HUB}'s
+     * public key): requests opened and verified before they are read, answers sealed to the hub.
+     * Before {@link #start()}.
      */
     public synchronized KosekiServer pgp(PgpMessages messages) {
         this.pgp = messages;
@@ -130,30 +144,38 @@ public final class KosekiServer implements AutoCloseable {
         HttpServer s;
         if (tls != null) {
             HttpsServer https = HttpsServer.create(address, 64);
-            https.setHttpsConfigurator(new HttpsConfigurator(tls) {
-                @Override
-                public void configure(HttpsParameters params) {
-                    SSLParameters p = getSSLContext().getDefaultSSLParameters();
-                    p.setProtocols(new String[] {"TLSv1.3", "TLSv1.2"});
-                    p.setNeedClientAuth(true);
-                    params.setSSLParameters(p);
-                }
-            });
+            https.setHttpsConfigurator(
+                    new HttpsConfigurator(tls) {
+                        @Override
+                        public void configure(HttpsParameters params) {
+                            SSLParameters p = getSSLContext().getDefaultSSLParameters();
+                            p.setProtocols(new String[] {"TLSv1.3", "TLSv1.2"});
+                            p.setNeedClientAuth(true);
+                            params.setSSLParameters(p);
+                        }
+                    });
             s = https;
         } else {
             s = HttpServer.create(address, 64);
         }
         s.createContext("/", this::handle);
-        pool = Executors.newFixedThreadPool(threads, r -> {
-            Thread t = new Thread(r, "koseki-server");
-            t.setDaemon(true);
-            return t;
-        });
+        pool =
+                Executors.newFixedThreadPool(
+                        threads,
+                        r -> {
+                            Thread t = new Thread(r, "koseki-server");
+                            t.setDaemon(true);
+                            return t;
+                        });
         s.setExecutor(pool);
         s.start();
         server = s;
-        LOG.info("koseki server listening on port {} for municipality {} ({} 戸籍, {}, {})", port(),
-                book.municipality(), book.size(), tls != null ? "https with client certificates" : "plain http",
+        LOG.info(
+                "koseki server listening on port {} for municipality {} ({} 戸籍, {}, {})",
+                port(),
+                book.municipality(),
+                book.size(),
+                tls != null ? "https with client certificates" : "plain http",
                 pgp != null ? "OpenPGP bodies" : "plain bodies");
     }
 
@@ -204,9 +226,14 @@ public final class KosekiServer implements AutoCloseable {
         return new Refusal(400, "MALFORMED_REQUEST", message);
     }
 
-    private record Request(String requestId, KosekiCertificates.Kind kind, String honseki, String hittosha,
-                           String name, LocalDate birthDate, boolean honsekiHittosha) {
-    }
+    private record Request(
+            String requestId,
+            KosekiCertificates.Kind kind,
+            String honseki,
+            String hittosha,
+            String name,
+            LocalDate birthDate,
+            boolean honsekiHittosha) {}
 
     private void handle(HttpExchange ex) throws IOException {
         String requestId = null;
@@ -227,13 +254,21 @@ public final class KosekiServer implements AutoCloseable {
                 if (r.status == 422) {
                     LOG.info("koseki {}: 422 {}", requestId, r.code);
                 } else {
-                    LOG.info("koseki request{}: {} {} ({})", requestId == null ? "" : " " + requestId, r.status,
-                            r.code, r.getMessage());
+                    LOG.info(
+                            "koseki request{}: {} {} ({})",
+                            requestId == null ? "" : " " + requestId,
+                            r.status,
+                            r.code,
+                            r.getMessage());
                 }
                 send(ex, r.status, "application/json", error(r.code, r.getMessage()), opened[0]);
             } catch (RuntimeException e) {
                 LOG.error("koseki {}: 500 ({})", requestId, e.getClass().getSimpleName(), e);
-                send(ex, 500, "application/json", error("INTERNAL_ERROR", "the certificate could not be made"),
+                send(
+                        ex,
+                        500,
+                        "application/json",
+                        error("INTERNAL_ERROR", "the certificate could not be made"),
                         opened[0]);
             }
         }
@@ -241,25 +276,32 @@ public final class KosekiServer implements AutoCloseable {
 
     private void answer(HttpExchange ex, Request req, boolean sealed) throws Refusal, IOException {
         Optional<KosekiBook.Koseki> koseki = book.find(req.honseki(), req.hittosha());
-        Optional<KosekiBook.Member> person = koseki.flatMap(k -> k.member(req.name(), req.birthDate()));
+        Optional<KosekiBook.Member> person =
+                koseki.flatMap(k -> k.member(req.name(), req.birthDate()));
         if (person.isEmpty()) {
             throw new Refusal(422, "UNKNOWN_PERSON", "no such 戸籍, or the person is not in it");
         }
         KosekiBook.Koseki k = koseki.get();
         switch (k.state()) {
             case JOSEKI -> throw new Refusal(422, "JOSEKI", "the 戸籍 is closed (除籍)");
-            case KAISEI_GENKOSEKI -> throw new Refusal(422, "KAISEI_GENKOSEKI", "only a 改製原戸籍 holds it");
-            case NOTIFICATION_PENDING -> throw new Refusal(422, "NOTIFICATION_PENDING",
-                    "a 届出 for it is received but not yet reflected");
-            case ACTIVE -> {
-            }
+            case KAISEI_GENKOSEKI ->
+                    throw new Refusal(422, "KAISEI_GENKOSEKI", "only a 改製原戸籍 holds it");
+            case NOTIFICATION_PENDING ->
+                    throw new Refusal(
+                            422,
+                            "NOTIFICATION_PENDING",
+                            "a 届出 for it is received but not yet reflected");
+            case ACTIVE -> {}
         }
         KosekiBook.Member m = person.get();
         byte[] pdf = certificates.render(req.kind(), k, m, req.requestId(), req.honsekiHittosha());
         ex.getResponseHeaders().set("X-Koseki-Request-Id", req.requestId());
         ex.getResponseHeaders().set("X-Koseki-Kind", req.kind().name());
-        ex.getResponseHeaders().set("X-Koseki-Subject",
-                KosekiCertificates.subjectHash(k.honseki(), k.hittosha(), m.name(), m.birthDate()));
+        ex.getResponseHeaders()
+                .set(
+                        "X-Koseki-Subject",
+                        KosekiCertificates.subjectHash(
+                                k.honseki(), k.hittosha(), m.name(), m.birthDate()));
         send(ex, 200, "application/pdf", pdf, sealed);
         LOG.info("koseki {} {}: 200 ({} bytes)", req.requestId(), req.kind(), pdf.length);
     }
@@ -290,18 +332,31 @@ public final class KosekiServer implements AutoCloseable {
         return parse(body(ex, MAX_BODY));
     }
 
-    /** The sealed request body opened: encrypted to this server and signed by the hub, else refused. */
+    /**
+     * The sealed request body opened: encrypted to this server and signed by the hub, else refused.
+     */
     private byte[] open(HttpExchange ex, String contentType) throws Refusal, IOException {
-        if (contentType == null || !contentType.toLowerCase(Locale.ROOT).split(";")[0].strip()
-                .equals(PgpMessages.MEDIA_TYPE)) {
-            throw new Refusal(400, "UNSIGNED", "the body must be " + PgpMessages.MEDIA_TYPE
-                    + ", signed by the hub and encrypted to this server");
+        if (contentType == null
+                || !contentType
+                        .toLowerCase(Locale.ROOT)
+                        .split(";")[0]
+                        .strip()
+                        .equals(PgpMessages.MEDIA_TYPE)) {
+            throw new Refusal(
+                    400,
+                    "UNSIGNED",
+                    "the body must be "
+                            + PgpMessages.MEDIA_TYPE
+                            + ", signed by the hub and encrypted to this server");
         }
         byte[] sealed = body(ex, MAX_SEALED_BODY);
         try {
             return pgp.open(sealed, HUB);
         } catch (PgpRefusedException e) {
-            String code = "NOT_ENCRYPTED_FOR_HUB".equals(e.code()) ? "NOT_ENCRYPTED_FOR_SERVER" : e.code();
+            String code =
+                    "NOT_ENCRYPTED_FOR_HUB".equals(e.code())
+                            ? "NOT_ENCRYPTED_FOR_SERVER"
+                            : e.code();
             throw new Refusal(400, code, "the OpenPGP message is refused");
         }
     }
@@ -330,8 +385,13 @@ public final class KosekiServer implements AutoCloseable {
     private Request parse(byte[] body) throws Refusal {
         String text;
         try {
-            text = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(body)).toString();
+            text =
+                    StandardCharsets.UTF_8
+                            .newDecoder()
+                            .onMalformedInput(CodingErrorAction.REPORT)
+                            .onUnmappableCharacter(CodingErrorAction.REPORT)
+                            .decode(ByteBuffer.wrap(body))
+                            .toString();
         } catch (CharacterCodingException e) {
             throw malformed("the body is not UTF-8");
         }
@@ -354,7 +414,8 @@ public final class KosekiServer implements AutoCloseable {
             throw malformed("municipality must be a 6-digit 団体コード");
         }
         if (!municipality.equals(book.municipality())) {
-            throw malformed("this server holds the 戸籍 of municipality " + book.municipality() + " only");
+            throw malformed(
+                    "this server holds the 戸籍 of municipality " + book.municipality() + " only");
         }
         String kindName = string(root, "kind", 20, "");
         KosekiCertificates.Kind kind;
@@ -399,19 +460,27 @@ public final class KosekiServer implements AutoCloseable {
         return new Request(requestId, kind, honseki, hittosha, name, birthDate, honsekiHittosha);
     }
 
-    private static void onlyFields(JsonNode object, Set<String> known, String prefix) throws Refusal {
+    private static void onlyFields(JsonNode object, Set<String> known, String prefix)
+            throws Refusal {
         for (Iterator<String> it = object.fieldNames(); it.hasNext(); ) {
             String f = it.next();
             if (!known.contains(f)) {
                 // the name of an unknown field is the client's text: not echoed
-                throw malformed("the request has a field the contract does not name (in " + (prefix.isEmpty()
-                        ? "the request" : prefix.substring(0, prefix.length() - 1)) + ")");
+                throw malformed(
+                        "the request has a field the contract does not name (in "
+                                + (prefix.isEmpty()
+                                        ? "the request"
+                                        : prefix.substring(0, prefix.length() - 1))
+                                + ")");
             }
         }
     }
 
-    /** A required, non-blank string of at most {@code max} characters without control characters. */
-    private static String string(JsonNode object, String field, int max, String prefix) throws Refusal {
+    /**
+     * A required, non-blank string of at most {@code max} characters without control characters.
+     */
+    private static String string(JsonNode object, String field, int max, String prefix)
+            throws Refusal {
         JsonNode v = object.get(field);
         if (v == null || v.isNull()) {
             throw malformed(prefix + field + " is required");
@@ -431,7 +500,8 @@ public final class KosekiServer implements AutoCloseable {
             if (c < 0x20 || (c >= 0x7F && c < 0xA0) || c == '\uFFFE' || c == '\uFFFF') {
                 throw malformed(prefix + field + " has a control character");
             }
-            if (Character.isHighSurrogate(c) ? i + 1 >= s.length() || !Character.isLowSurrogate(s.charAt(++i))
+            if (Character.isHighSurrogate(c)
+                    ? i + 1 >= s.length() || !Character.isLowSurrogate(s.charAt(++i))
                     : Character.isLowSurrogate(c)) {
                 throw malformed(prefix + field + " has a broken surrogate pair");
             }
@@ -451,9 +521,16 @@ public final class KosekiServer implements AutoCloseable {
     }
 
     /** Sends {@code body}; {@code sealed}: signed by this server and encrypted to the hub. */
-    private void send(HttpExchange ex, int status, String contentType, byte[] body, boolean sealed) throws IOException {
+    private void send(HttpExchange ex, int status, String contentType, byte[] body, boolean sealed)
+            throws IOException {
         if (sealed) {
-            body = pgp.seal(body, contentType.equals("application/pdf") ? "certificate.pdf" : "answer.json", HUB);
+            body =
+                    pgp.seal(
+                            body,
+                            contentType.equals("application/pdf")
+                                    ? "certificate.pdf"
+                                    : "answer.json",
+                            HUB);
             contentType = PgpMessages.MEDIA_TYPE;
         }
         ex.getResponseHeaders().set("Content-Type", contentType);
