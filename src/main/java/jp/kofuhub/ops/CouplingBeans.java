@@ -95,8 +95,13 @@ public class CouplingBeans {
     }
 
     @Bean
-    CouplingEndpoint couplingEndpoint(CouplingSwitch coupling, CamelCouplingRoutes routes) {
-        return new CouplingEndpoint(coupling, routes.routeIds(), CouplingBeans::certificateCaller);
+    CouplingEndpoint couplingEndpoint(
+            CouplingSwitch coupling, CamelCouplingRoutes routes, JdbcTemplate jdbc) {
+        return new CouplingEndpoint(
+                coupling,
+                routes.routeIds(),
+                CouplingBeans::certificateCaller,
+                new CouplingHistory(jdbc));
     }
 
     /** The console user logged in on this request's thread, as {@code console:<login>}. */

@@ -20,6 +20,7 @@ import java.util.Set;
  * coupling status [--municipality 012343]
  * coupling suspend [--municipality 012343] --why TEXT
  * coupling resume [--municipality 012343] --why TEXT
+ * coupling history [--municipality 012343] [--limit 50]
  *   [--url https://localhost:8443]   (default: environment KOFU_URL, else https://localhost:8443; https: with
  *   the operator client certificate of the key folder, KOFU_KEYS_DIR else data/keys)
  * </pre>
@@ -36,18 +37,20 @@ public final class CouplingCommand {
             usage: coupling status [--municipality CODE] [--url URL]
                    coupling suspend [--municipality CODE] --why TEXT [--url URL]
                    coupling resume [--municipality CODE] --why TEXT [--url URL]
+                   coupling history [--municipality CODE] [--limit N] [--url URL]
               suspend stops every route crossing the hub's boundary on every instance and refuses the
               issuance centre's requests (503 COUPLING_SUSPENDED) until resume; both are recorded in the
               issuance history with the operator — the subject of the client certificate this command
               presents (cert:<CN>), not a typed name — and the reason (no personal data, at most 400
               characters). With --municipality (6-digit 団体コード) only that municipality is suspended:
               its requests are refused, its registry files wait in the inbox, its settlement waits, the
-              others go on; recorded in its own history only.
+              others go on; recorded in its own history only. history lists every suspend and resume,
+              newest first: when, what, whole hub or which municipalities, who and why.
               URL defaults to $KOFU_URL, else https://localhost:8443 (client certificate: operator.p12 of
               $KOFU_KEYS_DIR, else data/keys; an http:// URL for a dev-profile hub)""";
 
     private static final Set<String> OPTIONS =
-            Set.of("--url", "--operator", "--why", "--municipality");
+            Set.of("--url", "--operator", "--why", "--municipality", "--limit");
 
     private CouplingCommand() {}
 
@@ -71,6 +74,12 @@ public final class CouplingCommand {
                         return usage();
                     }
                     return status(url, o.get("--municipality"));
+                }
+                case "history" -> {
+                    if (o.containsKey("--operator") || o.containsKey("--why")) {
+                        return usage();
+                    }
+                    return history(url, o.get("--municipality"), o.get("--limit"));
                 }
                 case "suspend", "resume" -> {
                     if (blank(o.get("--why"))) {
@@ -104,6 +113,49 @@ public final class CouplingCommand {
             return refused(res);
         }
         print(new ObjectMapper().readTree(res.body()));
+        return 0;
+    }
+
+    private static int history(String url, String municipality, String limit)
+            throws IOException, InterruptedException {
+        if ((municipality != null && !municipality.matches("\\d{6}"))
+                || (limit != null && !limit.matches("\\d{1,3}"))) {
+            return usage();
+        }
+        String query =
+                (municipality == null ? "" : "&municipality=" + municipality)
+                        + (limit == null ? "" : "&limit=" + limit);
+        HttpResponse<String> res =
+                send(
+                        HttpRequest.newBuilder(
+                                        URI.create(
+                                                url
+                                                        + "/actuator/coupling/history"
+                                                        + query.replaceFirst("^&", "?")))
+                                .GET());
+        if (res.statusCode() != 200) {
+            return refused(res);
+        }
+        JsonNode events = new ObjectMapper().readTree(res.body()).path("events");
+        if (events.isEmpty()) {
+            System.out.println("no suspend or resume recorded");
+        }
+        for (JsonNode e : events) {
+            List<String> codes = new java.util.ArrayList<>();
+            e.path("municipalities").forEach(c -> codes.add(c.asText()));
+            System.out.println(
+                    e.path("at").asText()
+                            + "  "
+                            + e.path("action").asText()
+                            + "  "
+                            + ("HUB".equals(e.path("scope").asText())
+                                    ? "whole hub (" + String.join(" ", codes) + ")"
+                                    : "municipality " + String.join(" ", codes))
+                            + "  by "
+                            + e.path("operator").asText()
+                            + "\n    reason: "
+                            + e.path("reason").asText());
+        }
         return 0;
     }
 

@@ -432,6 +432,105 @@ abstract class CouplingScenarios extends HubTestBase {
     }
 
     @Test
+    void theHistoryCommandAndEndpointShowWhoWhenWhyAndWhere() throws Exception {
+        // issue #19: the audit of the switch is readable by an operator, newest first
+        String who = tls ? "cert:operator" : CouplingEndpoint.NO_TLS;
+        assertThat(
+                        run(
+                                "suspend",
+                                "--municipality",
+                                CITY,
+                                "--why",
+                                "history drill one city",
+                                "--url",
+                                baseUrl()))
+                .startsWith("0\n");
+        assertThat(
+                        run(
+                                "resume",
+                                "--municipality",
+                                CITY,
+                                "--why",
+                                "city drill over",
+                                "--url",
+                                baseUrl()))
+                .startsWith("0\n");
+        assertThat(run("suspend", "--why", "history drill whole hub", "--url", baseUrl()))
+                .startsWith("0\n");
+        assertThat(run("resume", "--why", "hub drill over", "--url", baseUrl())).startsWith("0\n");
+
+        HttpResponse<String> res =
+                HTTP.send(
+                        HttpRequest.newBuilder(
+                                        URI.create(
+                                                baseUrl() + "/actuator/coupling/history?limit=4"))
+                                .GET()
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+        assertThat(res.statusCode()).isEqualTo(200);
+        JsonNode events = JSON.readTree(res.body()).path("events");
+        assertThat(events).hasSize(4);
+        // newest first: the hub's resume, its suspend, the city's resume, its suspend
+        assertThat(events.get(0).path("action").asText()).isEqualTo("RESUMED");
+        assertThat(events.get(0).path("scope").asText()).isEqualTo("HUB");
+        assertThat(events.get(0).path("reason").asText()).isEqualTo("hub drill over");
+        assertThat(events.get(1).path("action").asText()).isEqualTo("SUSPENDED");
+        assertThat(events.get(1).path("reason").asText()).isEqualTo("history drill whole hub");
+        List<String> chains = new java.util.ArrayList<>();
+        events.get(1).path("municipalities").forEach(c -> chains.add(c.asText()));
+        assertThat(chains).isEqualTo(served());
+        assertThat(events.get(2).path("scope").asText()).isEqualTo("MUNICIPALITY");
+        assertThat(events.get(2).path("reason").asText()).isEqualTo("city drill over");
+        assertThat(events.get(3).path("action").asText()).isEqualTo("SUSPENDED");
+        assertThat(events.get(3).path("municipalities").get(0).asText()).isEqualTo(CITY);
+        for (JsonNode e : events) {
+            assertThat(e.path("operator").asText()).isEqualTo(who);
+            assertThat(OffsetDateTime.parse(e.path("at").asText()))
+                    .isAfter(OffsetDateTime.now().minusHours(1));
+        }
+        // one other municipality sees the hub's events, not the city's own
+        String other = served().stream().filter(c -> !c.equals(CITY)).findFirst().orElseThrow();
+        JsonNode theirs =
+                JSON.readTree(
+                                HTTP.send(
+                                                HttpRequest.newBuilder(
+                                                                URI.create(
+                                                                        baseUrl()
+                                                                                + "/actuator/coupling/history?municipality="
+                                                                                + other))
+                                                        .GET()
+                                                        .build(),
+                                                HttpResponse.BodyHandlers.ofString())
+                                        .body())
+                        .path("events");
+        theirs.forEach(e -> assertThat(e.path("reason").asText()).doesNotStartWith("city"));
+        assertThat(theirs.get(0).path("reason").asText()).isEqualTo("hub drill over");
+
+        // the command prints the same, one event per entry
+        String printed = run("history", "--limit", "4", "--url", baseUrl());
+        assertThat(printed)
+                .startsWith("0\n")
+                .contains("RESUMED  whole hub (")
+                .contains("SUSPENDED  municipality " + CITY + "  by " + who)
+                .contains("reason: history drill one city");
+        assertThat(printed.indexOf("hub drill over"))
+                .isLessThan(printed.indexOf("history drill one city"));
+        // bad arguments are refused, by the command and the endpoint
+        assertThat(run("history", "--limit", "x", "--url", baseUrl())).startsWith("2\n");
+        assertThat(
+                        HTTP.send(
+                                        HttpRequest.newBuilder(
+                                                        URI.create(
+                                                                baseUrl()
+                                                                        + "/actuator/coupling/history?limit=9999"))
+                                                .GET()
+                                                .build(),
+                                        HttpResponse.BodyHandlers.ofString())
+                                .statusCode())
+                .isEqualTo(400);
+    }
+
+    @Test
     void aSuspendedStateInTheDatabaseIsFollowedAtStartAndByTheWatcher() throws Exception {
         // another instance (or the hub before a restart) suspended the coupling: only the row says
         // so
