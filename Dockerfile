@@ -35,6 +35,8 @@ EXPOSE 8443 9090
 FROM base
 # the hub only: kofu-hub-exec.jar holds none of the tools (kofu-tools)
 COPY --chown=root:root kofu-hub/target/kofu-hub-exec.jar /opt/kofu-hub/kofu-hub.jar
+# the stop switch's fast command: java -jar /opt/kofu-hub/kofu-operator.jar suspend --why … (issue #19)
+COPY --chown=root:root kofu-hub/target/kofu-hub-operator.jar /opt/kofu-hub/kofu-operator.jar
 COPY --chown=root:root routes/ /opt/kofu-hub/routes/
 COPY --chown=root:root config/ /opt/kofu-hub/config/
 COPY --chown=root:root xslt-templates/ /opt/kofu-hub/xslt-templates/

@@ -432,6 +432,60 @@ abstract class CouplingScenarios extends HubTestBase {
     }
 
     @Test
+    void theCommandIsAPlainJdkClient() throws Exception {
+        // issue #19: the emergency stop must not wait for a framework to start. The command runs
+        // in a class loader that sees the JDK and the hub's own classes only: no Spring, no
+        // Jackson, nothing else (kofu-hub-operator.jar holds just these classes)
+        java.net.URL classes =
+                CouplingCommand.class.getProtectionDomain().getCodeSource().getLocation();
+        try (java.net.URLClassLoader jdkOnly =
+                new java.net.URLClassLoader(
+                        new java.net.URL[] {classes}, ClassLoader.getPlatformClassLoader())) {
+            Class<?> command = Class.forName(CouplingCommand.class.getName(), true, jdkOnly);
+            assertThat(command.getClassLoader()).isSameAs(jdkOnly);
+            java.lang.reflect.Method run = command.getMethod("run", String[].class);
+            java.util.function.ToIntFunction<String[]> isolated =
+                    a -> {
+                        try {
+                            return (int) run.invoke(null, (Object) a);
+                        } catch (ReflectiveOperationException e) {
+                            throw new IllegalStateException(e.getCause());
+                        }
+                    };
+            assertThat(jp.kofuhub.support.Commands.run(isolated, "status", "--url", baseUrl()))
+                    .startsWith("0\n")
+                    .contains("coupling ACTIVE");
+            assertThat(
+                            jp.kofuhub.support.Commands.run(
+                                    isolated,
+                                    "suspend",
+                                    "--why",
+                                    "jdk-only \"client\" drill\tone",
+                                    "--url",
+                                    baseUrl()))
+                    .startsWith("0\n")
+                    .contains("SUSPENDED");
+            assertThat(boundaryDown()).isTrue();
+            assertThat(
+                            jp.kofuhub.support.Commands.run(
+                                    isolated,
+                                    "resume",
+                                    "--why",
+                                    "jdk-only over",
+                                    "--url",
+                                    baseUrl()))
+                    .startsWith("0\n")
+                    .contains("RESUMED");
+            assertThat(
+                            jp.kofuhub.support.Commands.run(
+                                    isolated, "history", "--limit", "2", "--url", baseUrl()))
+                    .startsWith("0\n")
+                    .contains("reason: jdk-only over")
+                    .contains("reason: jdk-only \"client\" drill one");
+        }
+    }
+
+    @Test
     void theHistoryCommandAndEndpointShowWhoWhenWhyAndWhere() throws Exception {
         // issue #19: the audit of the switch is readable by an operator, newest first
         String who = tls ? "cert:operator" : CouplingEndpoint.NO_TLS;
