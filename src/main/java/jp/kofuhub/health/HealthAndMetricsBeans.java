@@ -153,6 +153,15 @@ public class HealthAndMetricsBeans {
         return new KeysHealth(KeysHealth.configured(env), new KeyExpiry(), clock, warning);
     }
 
+    /** Quarantine, stop switch and key expiry as gauges for the alert rules (deploy/monitoring). */
+    @Bean
+    OpsMeters opsMeters(
+            ObjectProvider<jp.kofuhub.sync.Quarantine> quarantine,
+            ObjectProvider<jp.kofuhub.ops.CouplingSwitch> coupling,
+            KeysHealth keys) {
+        return new OpsMeters(quarantine::getIfAvailable, coupling::getIfAvailable, keys);
+    }
+
     @Bean
     ReplicaBlocker replicaBlocker(ReplicaFreshness freshness, MunicipalityRegistry municipalities) {
         return ReplicaBlocker.of(

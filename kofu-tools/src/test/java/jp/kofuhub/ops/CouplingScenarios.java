@@ -81,6 +81,8 @@ abstract class CouplingScenarios extends HubTestBase {
 
     @Autowired MunicipalityRegistry municipalities;
 
+    @Autowired io.micrometer.core.instrument.MeterRegistry meters;
+
     @BeforeEach
     void cityLoaded() throws Exception {
         if (LOADED.get()) {
@@ -483,6 +485,10 @@ abstract class CouplingScenarios extends HubTestBase {
                     .contains("reason: jdk-only over")
                     .contains("reason: jdk-only \"client\" drill one");
         }
+        assertThat(meters.get("kofu.coupling.suspended").gauge().value()).isEqualTo(0.0);
+        assertThat(meters.get("kofu.sync.quarantined").gauge().value()).isNotNegative();
+        assertThat(meters.find("kofu.keys.expires").gauges()).isNotEmpty();
+        assertThat(meters.get("kofu.keys.unusable").gauge().value()).isZero();
     }
 
     @Test
