@@ -63,6 +63,22 @@ public class HealthAndMetricsBeans {
         };
     }
 
+    /**
+     * Only the hub's own meters ({@code kofu.*}) go to JMX (domain {@code kofu.metrics}, Hawtio's
+     * JMX tab): sync freshness, issuance outcomes, the inbox, the breaker. Spring's and the JVM's
+     * own are in the console already (java.lang, Tomcat, Camel).
+     */
+    @Bean
+    org.springframework.boot.actuate.autoconfigure.metrics.MeterRegistryCustomizer<
+                    io.micrometer.jmx.JmxMeterRegistry>
+            kofuMetersOnlyInJmx() {
+        return r ->
+                r.config()
+                        .meterFilter(
+                                io.micrometer.core.instrument.config.MeterFilter.denyUnless(
+                                        id -> id.getName().startsWith("kofu.")));
+    }
+
     /** What the hub knows of its inboxes' polls (component {@code inbox}, kofu.sync.inbox.*). */
     @Bean
     InboxWatch inboxWatch(MeterRegistry registry, Clock clock) {
