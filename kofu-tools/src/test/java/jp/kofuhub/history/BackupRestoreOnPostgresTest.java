@@ -157,7 +157,7 @@ class BackupRestoreOnPostgresTest {
                 jdbc,
                 "select last_sequence from sync_source_state where municipality_code = '"
                         + CITY
-                        + "' and source = 'JUKI'");
+                        + "' and source_system = 'JUKI'");
     }
 
     private static List<Map<String, Object>> heads(JdbcTemplate jdbc) {
