@@ -166,6 +166,15 @@ async function hubInTheConsole(page) {
     throw new Error('the Health page failed: ' + bad.join(' | '));
   }
   step('health page: Overall status shown');
+  // the route diagram's statistics (Hawtio: dumpRoutesStatsAsXml on the Camel context), read-only
+  const stats = await jolokia(page, { type: 'exec',
+    mbean: `org.apache.camel:context=${cfg.camel},type=context,name="${cfg.camel}"`,
+    operation: 'dumpRoutesStatsAsXml(boolean,boolean)', arguments: [true, true] });
+  const statsValue = (JSON.parse(stats.body) || {}).value;
+  if (stats.status !== 200 || typeof statsValue !== 'string' || !statsValue.includes('registry-sync')) {
+    throw new Error('route statistics failed: HTTP ' + stats.status + ' ' + stats.body.slice(0, 400));
+  }
+  step('route statistics: ' + (statsValue.match(/<routeStat /g) || []).length + ' routes');
   await shot(page, 'console-health-' + cfg.role + '.png');
 }
 

@@ -64,6 +64,12 @@ public class CouplingBeans {
         return s;
     }
 
+    /** The switch's route steps (a bean apart from the managed switch: issue #19). */
+    @Bean
+    CouplingSteps couplingSteps(CouplingSwitch coupling) {
+        return new CouplingSteps(coupling);
+    }
+
     /** After Camel has started the routes: a hub that was suspended suspends them again at once. */
     @Bean
     CamelContextConfiguration couplingAtStart(CouplingSwitch coupling) {

@@ -112,6 +112,7 @@ class ConsoleBrowserTest {
                         "logged in as operator",
                         "kofu meters in JMX: ",
                         "health page: Overall status shown",
+                        "route statistics: ",
                         "exec suspend: HTTP 200",
                         "exec resume: HTTP 200");
         assertThat(r.output).doesNotContain("is not a function");
@@ -145,6 +146,7 @@ class ConsoleBrowserTest {
                         "logged in as viewer",
                         "kofu meters in JMX: ",
                         "health page: Overall status shown",
+                        "route statistics: ",
                         "exec suspend: HTTP 403",
                         "CONSOLE_OPERATOR_ONLY");
         assertThat(couplingSwitch.suspended()).isFalse();
