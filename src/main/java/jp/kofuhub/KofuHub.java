@@ -41,6 +41,6 @@ public class KofuHub {
               serve                      run the hub (default)
               preview --template juminhyo --data FIXTURE.xml [--out FILE.pdf]
               quarantine list | retry STORED_AS --operator NAME | discard STORED_AS --operator NAME --why TEXT [--url URL]
-              coupling status | suspend --operator NAME --why TEXT | resume --operator NAME --why TEXT [--municipality CODE] [--url URL]
+              coupling status | suspend --why TEXT | resume --why TEXT | history [--limit N] [--municipality CODE] [--url URL]
               koseki-registration list | approve ID --operator NAME | reject ID --operator NAME --why TEXT [--url URL]""";
 }

@@ -82,6 +82,14 @@ public class ConsoleSecurity {
         return new PathPatternRequestMatcherBuilderFactoryBean();
     }
 
+    /** Spring Boot's health MBean answered in the shape Hawtio's Health page reads (issue #19). */
+    @Bean
+    HawtioHealth hawtioHealth(
+            org.springframework.boot.actuate.health.HealthEndpoint health,
+            com.fasterxml.jackson.databind.ObjectMapper json) {
+        return new HawtioHealth(health, json);
+    }
+
     @Bean
     PasswordEncoder consolePasswordEncoder() {
         return new BCryptPasswordEncoder(12);

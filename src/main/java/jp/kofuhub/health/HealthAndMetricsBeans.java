@@ -23,11 +23,11 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.core.env.Environment;
 
 /**
- * Health components ({@code koseki}, {@code keys}, {@code issuing}; {@code replica} is {@link
- * jp.kofuhub.issuance.ReplicaHealth}) and the {@code kofu.*} meters (docs/health-and-metrics.md).
- * The readiness group ({@code management.endpoint.health.group.readiness} in
- * config/application.yaml) is readinessState, db, keys and issuing; issuing asks every {@link
- * IssueBlocker} bean.
+ * Health components ({@code koseki}, {@code keys}, {@code issuing}, {@code inbox}; {@code replica}
+ * is {@link jp.kofuhub.issuance.ReplicaHealth}) and the {@code kofu.*} meters
+ * (docs/health-and-metrics.md). The readiness group ({@code
+ * management.endpoint.health.group.readiness} in config/application.yaml) is readinessState, db,
+ * keys and issuing; issuing asks every {@link IssueBlocker} bean.
  */
 @Configuration(proxyBeanMethods = false)
 public class HealthAndMetricsBeans {
@@ -61,6 +61,51 @@ public class HealthAndMetricsBeans {
                 // nothing
             }
         };
+    }
+
+    /**
+     * Only the hub's own meters ({@code kofu.*}) go to JMX (domain {@code kofu.metrics}, Hawtio's
+     * JMX tab): sync freshness, issuance outcomes, the inbox, the breaker. Spring's and the JVM's
+     * own are in the console already (java.lang, Tomcat, Camel).
+     */
+    @Bean
+    org.springframework.boot.actuate.autoconfigure.metrics.MeterRegistryCustomizer<
+                    io.micrometer.jmx.JmxMeterRegistry>
+            kofuMetersOnlyInJmx() {
+        return r ->
+                r.config()
+                        .meterFilter(
+                                io.micrometer.core.instrument.config.MeterFilter.denyUnless(
+                                        id -> id.getName().startsWith("kofu.")));
+    }
+
+    /** What the hub knows of its inboxes' polls (component {@code inbox}, kofu.sync.inbox.*). */
+    @Bean
+    InboxWatch inboxWatch(MeterRegistry registry, Clock clock) {
+        return new InboxWatch(registry, clock);
+    }
+
+    /** The inbox endpoint reports its polls to the watch; hooked in before the routes start. */
+    @Bean
+    org.apache.camel.spring.boot.CamelContextConfiguration kofuInboxPolls(
+            InboxWatch watch, @Value("${kofu.sync.inbox-uri}") String inboxUri) {
+        InboxPolls polls = new InboxPolls(watch, inboxUri);
+        return new org.apache.camel.spring.boot.CamelContextConfiguration() {
+            @Override
+            public void beforeApplicationStart(org.apache.camel.CamelContext camelContext) {
+                camelContext.getCamelContextExtension().registerEndpointCallback(polls);
+            }
+
+            @Override
+            public void afterApplicationStart(org.apache.camel.CamelContext camelContext) {
+                // nothing
+            }
+        };
+    }
+
+    @Bean("inbox")
+    InboxHealth inboxHealth(InboxWatch watch) {
+        return new InboxHealth(watch);
     }
 
     @Bean
@@ -122,6 +167,15 @@ public class HealthAndMetricsBeans {
             Clock clock,
             @Value("${kofu.health.key-expiry-warning:P30D}") Duration warning) {
         return new KeysHealth(KeysHealth.configured(env), new KeyExpiry(), clock, warning);
+    }
+
+    /** Quarantine, stop switch and key expiry as gauges for the alert rules (deploy/monitoring). */
+    @Bean
+    OpsMeters opsMeters(
+            ObjectProvider<jp.kofuhub.sync.Quarantine> quarantine,
+            ObjectProvider<jp.kofuhub.ops.CouplingSwitch> coupling,
+            KeysHealth keys) {
+        return new OpsMeters(quarantine::getIfAvailable, coupling::getIfAvailable, keys);
     }
 
     @Bean

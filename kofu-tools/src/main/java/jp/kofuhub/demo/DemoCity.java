@@ -57,6 +57,9 @@ public class DemoCity
 
     private final boolean kosekiPgp;
 
+    /** The hub's listen address (server.address, env SERVER_ADDRESS): the simulator's too. */
+    private final String address;
+
     public DemoCity(
             JdbcTemplate jdbc,
             Clock clock,
@@ -73,7 +76,9 @@ public class DemoCity
             @Value("${kofu.keys.password:" + jp.kofuhub.demo.DemoKeys.DEFAULT_PASSWORD + "}")
                     String keysPassword,
             @Value("${kofu.koseki.url:}") String kosekiUrl,
-            @Value("${kofu.koseki.pgp:false}") boolean kosekiPgp) {
+            @Value("${kofu.koseki.pgp:false}") boolean kosekiPgp,
+            @Value("${server.address:}") String address) {
+        this.address = address;
         this.kosekiTls = kosekiUrl.regionMatches(true, 0, "https:", 0, 6);
         this.kosekiPgp = kosekiPgp;
         this.keys = keys;
@@ -168,7 +173,8 @@ public class DemoCity
                             book,
                             new jp.kofuhub.koseki.sim.KosekiCertificates(
                                     Path.of("fonts/ipaexm.ttf"), prefix),
-                            kosekiPort);
+                            jp.kofuhub.koseki.sim.KosekiServer.listenAddress(address, kosekiPort),
+                            8);
             // consistent with the hub's own settings: https + client certificates when
             // kofu.koseki.url
             // is https, OpenPGP bodies when kofu.koseki.pgp; the keys of the demo key set
@@ -188,7 +194,8 @@ public class DemoCity
             }
             koseki.start();
             LOG.info(
-                    "demo koseki server simulator on port {} with {} 戸籍 ({}, {})",
+                    "demo koseki server simulator on {}:{} with {} 戸籍 ({}, {})",
+                    address.isBlank() ? "*" : address,
                     kosekiPort,
                     book.size(),
                     kosekiTls ? "https + client certificates" : "plain http",

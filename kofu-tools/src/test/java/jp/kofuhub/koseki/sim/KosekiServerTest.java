@@ -569,6 +569,31 @@ class KosekiServerTest {
     }
 
     @Test
+    void listensOnlyOnTheHubsAddress() throws Exception {
+        // issue #19: with SERVER_ADDRESS (server.address) set, the simulator binds there only, as
+        // the demo starts it (DemoCity) and as koseki-server --address does
+        KosekiServer local =
+                new KosekiServer(
+                        KosekiBook.load(juki, PREFIX, null, null),
+                        certificates,
+                        KosekiServer.listenAddress("127.0.0.2", 0),
+                        1);
+        local.start();
+        try {
+            try (java.net.Socket ok = new java.net.Socket("127.0.0.2", local.port())) {
+                assertThat(ok.isConnected()).isTrue();
+            }
+            assertThatThrownBy(() -> new java.net.Socket("127.0.0.1", local.port()).close())
+                    .isInstanceOf(java.net.ConnectException.class);
+        } finally {
+            local.stop();
+        }
+        assertThat(KosekiServer.listenAddress(" ", 8091).getAddress().isAnyLocalAddress()).isTrue();
+        assertThat(KosekiServer.listenAddress(null, 8091).getAddress().isAnyLocalAddress())
+                .isTrue();
+    }
+
+    @Test
     void theBookCountsItsKoseki() throws Exception {
         KosekiBook book = KosekiBook.load(juki, PREFIX, null, null);
         // 北野, 南田, 東山 (three 戸籍 of the city); 札幌 and the moved 本籍 are elsewhere
