@@ -439,14 +439,27 @@ public final class IssuanceBench {
                             + " clients …");
             load.drive(warmup, false);
             String loads = o.getOrDefault("load", "closed");
-            record Window(String phase, String clients, Load.Stats stats, OffsetDateTime from, OffsetDateTime to, long rssKb) {}
+            record Window(
+                    String phase,
+                    String clients,
+                    Load.Stats stats,
+                    OffsetDateTime from,
+                    OffsetDateTime to,
+                    long rssKb) {}
             List<Window> windows = new ArrayList<>();
             if (!loads.equals("open")) {
                 hub.resetPeakRss();
                 OffsetDateTime from = OffsetDateTime.now();
                 err.println("bench-issuance: " + mode + ": measuring " + duration + " s …");
                 Load.Stats stats = load.drive(duration, true);
-                windows.add(new Window(mode + " end to end", Integer.toString(clients), stats, from, OffsetDateTime.now(), hub.peakRssKb()));
+                windows.add(
+                        new Window(
+                                mode + " end to end",
+                                Integer.toString(clients),
+                                stats,
+                                from,
+                                OffsetDateTime.now(),
+                                hub.peakRssKb()));
                 throughput.put(mode, stats.perSecond());
             }
             if (!loads.equals("closed")) {
@@ -471,16 +484,37 @@ public final class IssuanceBench {
                     double rate = Double.parseDouble(r);
                     hub.resetPeakRss();
                     OffsetDateTime from = OffsetDateTime.now();
-                    err.println("bench-issuance: " + mode + ": open loop, " + r + " arrivals/s for " + duration + " s …");
+                    err.println(
+                            "bench-issuance: "
+                                    + mode
+                                    + ": open loop, "
+                                    + r
+                                    + " arrivals/s for "
+                                    + duration
+                                    + " s …");
                     Load.Stats stats = load.open(rate, duration, feed, every, inbox, secure);
-                    windows.add(new Window(mode + " open loop", r + "/s", stats, from, OffsetDateTime.now(), hub.peakRssKb()));
+                    windows.add(
+                            new Window(
+                                    mode + " open loop",
+                                    r + "/s",
+                                    stats,
+                                    from,
+                                    OffsetDateTime.now(),
+                                    hub.peakRssKb()));
                 }
                 if (feed != null) {
                     Map<String, Long> after = new TreeMap<>(expected);
                     after.merge(feed.source(), feed.lastSequence(), Math::max);
                     hub.awaitApplied(base, after);
-                    notes.add(mode + ": open loop: " + load.deltas.get() + " JUKI DELTAs of " + o.getOrDefault("delta-size", "100")
-                            + " households delivered (one every " + every + " s), all applied; delta apply ms p50/p99 from the hub: see the hub log");
+                    notes.add(
+                            mode
+                                    + ": open loop: "
+                                    + load.deltas.get()
+                                    + " JUKI DELTAs of "
+                                    + o.getOrDefault("delta-size", "100")
+                                    + " households delivered (one every "
+                                    + every
+                                    + " s), all applied; delta apply ms p50/p99 from the hub: see the hub log");
                 }
             }
             hub.stop();
@@ -714,7 +748,8 @@ public final class IssuanceBench {
                         wall,
                         errs);
             }
-            return new Stats(all.size(), all.size() / wall, total, issue, errs, busy.get() - busyBefore);
+            return new Stats(
+                    all.size(), all.size() / wall, total, issue, errs, busy.get() - busyBefore);
         }
 
         /**
@@ -732,7 +767,11 @@ public final class IssuanceBench {
             long busyBefore = busy.get();
             java.util.concurrent.ThreadPoolExecutor ex =
                     new java.util.concurrent.ThreadPoolExecutor(
-                            0, 1024, 30, TimeUnit.SECONDS, new java.util.concurrent.SynchronousQueue<>());
+                            0,
+                            1024,
+                            30,
+                            TimeUnit.SECONDS,
+                            new java.util.concurrent.SynchronousQueue<>());
             java.util.concurrent.ScheduledExecutorService deltaTimer =
                     Executors.newSingleThreadScheduledExecutor();
             if (feed != null && every > 0) {
@@ -742,10 +781,10 @@ public final class IssuanceBench {
                                 if (feed.deliver(
                                         inbox,
                                         secure
-                                                ? (plain, sealed) ->
+                                                ? (plain, target) ->
                                                         PgpFiles.sealForHub(
                                                                 plain,
-                                                                sealed,
+                                                                target,
                                                                 keys,
                                                                 feed.source(),
                                                                 PASSWORD.toCharArray())
@@ -754,14 +793,16 @@ public final class IssuanceBench {
                                 }
                             } catch (Exception e) {
                                 errors.add("delta: " + e.getClass().getSimpleName());
-                                failures.add(mode + " delta delivery: " + e.getClass().getSimpleName());
+                                failures.add(
+                                        mode + " delta delivery: " + e.getClass().getSimpleName());
                             }
                         },
                         0,
                         every,
                         TimeUnit.SECONDS);
             }
-            Random arrivals = new Random(Long.parseLong(o.getOrDefault("seed", "1")) * 31 + (long) rate);
+            Random arrivals =
+                    new Random(Long.parseLong(o.getOrDefault("seed", "1")) * 31 + (long) rate);
             List<Future<long[]>> fs = new ArrayList<>();
             long at = start;
             while (true) {
@@ -804,7 +845,13 @@ public final class IssuanceBench {
                     wall,
                     errs,
                     busy.get() - busyBefore);
-            return new Stats(all.size(), all.size() / (double) seconds, total, issue, errs, busy.get() - busyBefore);
+            return new Stats(
+                    all.size(),
+                    all.size() / (double) seconds,
+                    total,
+                    issue,
+                    errs,
+                    busy.get() - busyBefore);
         }
 
         /**
@@ -837,9 +884,15 @@ public final class IssuanceBench {
                 CentreClient.Answer issued = centre.post(api + "/certificates", body);
                 // 503 BUSY (issue #20): nothing was numbered; the same transaction asks again after
                 // Retry-After, as the centre would (counted apart from errors)
-                for (int tries = 0; issued.status() == 503 && "BUSY".equals(code(issued)) && tries < 20; tries++) {
+                for (int tries = 0;
+                        issued.status() == 503 && "BUSY".equals(code(issued)) && tries < 20;
+                        tries++) {
                     busy.incrementAndGet();
-                    long after = issued.headers().firstValue("Retry-After").map(Long::parseLong).orElse(1L);
+                    long after =
+                            issued.headers()
+                                    .firstValue("Retry-After")
+                                    .map(Long::parseLong)
+                                    .orElse(1L);
                     TimeUnit.SECONDS.sleep(Math.min(after, 5));
                     issued = centre.post(api + "/certificates", body);
                 }
