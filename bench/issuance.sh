@@ -14,6 +14,7 @@
 #   BENCH_ARGS='--bare fop --pool 2000' bench/issuance.sh             # more bench-issuance options (./kofu help)
 #   LOAD=open RATES=10,20 bench/issuance.sh         # open loop (issue #20): Poisson arrivals/s, JUKI DELTAs every 5 s
 #   LOAD=both bench/issuance.sh                     # closed loop, then the open-loop rates, in the same hub
+#   BENCH_ARGS='--client-steps 4,8,16' bench/issuance.sh   # closed loop also at 4, 8, 16 clients (before CLIENTS)
 #
 # The city is generated once into $BENCH_WORK (default /tmp/kofu-bench-issuance) and reused; each run makes
 # its own key set, hub folders and GC log in a run-* folder there, removed at the end. The last results are

@@ -117,7 +117,8 @@ public final class IssuanceBench {
                     + " [--port 18080] [--secure-port 18443] [--hub-java-opts '-Xmx512m'] [--jar target/kofu-hub.jar]"
                     + " [--work /tmp/kofu-bench-issuance] [--bare both|fop|signed|no] [--check-threads 2]"
                     + " [--load closed|open|both] [--rates 10,20 (open loop: Poisson arrivals/s)]"
-                    + " [--delta-every 5 (s between JUKI DELTAs in the open loop, 0: none)] [--delta-size 100]";
+                    + " [--delta-every 5 (s between JUKI DELTAs in the open loop, 0: none)] [--delta-size 100]"
+                    + " [--client-steps 4,8,16 (closed loop: also measured at these client counts, before --clients)]";
 
     private static final Set<String> OPTIONS =
             Set.of(
@@ -144,7 +145,8 @@ public final class IssuanceBench {
                     "load",
                     "rates",
                     "delta-every",
-                    "delta-size");
+                    "delta-size",
+                    "client-steps");
     static final Set<String> KINDS =
             Set.of("JUMINHYO", "INKAN", "SHOTOKU", "KAZEI", "SHOTOKU_KAZEI");
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -448,6 +450,31 @@ public final class IssuanceBench {
                     long rssKb) {}
             List<Window> windows = new ArrayList<>();
             if (!loads.equals("open")) {
+                for (String step : o.getOrDefault("client-steps", "").split(",")) {
+                    if (step.isBlank()) {
+                        continue;
+                    }
+                    int n = Integer.parseInt(step.trim());
+                    hub.resetPeakRss();
+                    OffsetDateTime from = OffsetDateTime.now();
+                    err.println(
+                            "bench-issuance: "
+                                    + mode
+                                    + ": measuring "
+                                    + duration
+                                    + " s with "
+                                    + n
+                                    + " clients …");
+                    Load.Stats stats = load.drive(duration, true, n);
+                    windows.add(
+                            new Window(
+                                    mode + " end to end",
+                                    Integer.toString(n),
+                                    stats,
+                                    from,
+                                    OffsetDateTime.now(),
+                                    hub.peakRssKb()));
+                }
                 hub.resetPeakRss();
                 OffsetDateTime from = OffsetDateTime.now();
                 err.println("bench-issuance: " + mode + ": measuring " + duration + " s …");
@@ -507,14 +534,12 @@ public final class IssuanceBench {
                     after.merge(feed.source(), feed.lastSequence(), Math::max);
                     hub.awaitApplied(base, after);
                     notes.add(
-                            mode
-                                    + ": open loop: "
-                                    + load.deltas.get()
-                                    + " JUKI DELTAs of "
-                                    + o.getOrDefault("delta-size", "100")
-                                    + " households delivered (one every "
-                                    + every
-                                    + " s), all applied; delta apply ms p50/p99 from the hub: see the hub log");
+                            deltaNote(
+                                    mode,
+                                    dir.resolve("hub.log"),
+                                    expected.getOrDefault(feed.source(), 0L),
+                                    load.deltas.get(),
+                                    every));
                 }
             }
             hub.stop();
@@ -550,6 +575,34 @@ public final class IssuanceBench {
         } finally {
             hub.stop();
         }
+    }
+
+    /** The DELTAs of the open loop as the hub's log reports them applied (records, ms). */
+    private static String deltaNote(String mode, Path hubLog, long after, int delivered, int every)
+            throws IOException {
+        Pattern applied =
+                Pattern.compile("seq (\\d+) DELTA: APPLIED \\((\\d+) records, (\\d+) ms\\)");
+        List<Long> ms = new ArrayList<>();
+        long records = 0;
+        for (String line : Files.readAllLines(hubLog, StandardCharsets.UTF_8)) {
+            Matcher m = applied.matcher(line);
+            if (m.find() && Long.parseLong(m.group(1)) > after) {
+                records += Long.parseLong(m.group(2));
+                ms.add(Long.parseLong(m.group(3)));
+            }
+        }
+        long[] sorted = ms.stream().mapToLong(Long::longValue).sorted().toArray();
+        return String.format(
+                Locale.ROOT,
+                "%s: open loop: %d JUKI DELTAs delivered (one every %d s), %d applied (%d records),"
+                        + " apply ms p50 %s, max %s",
+                mode,
+                delivered,
+                every,
+                sorted.length,
+                records,
+                sorted.length == 0 ? "-" : Long.toString(sorted[sorted.length / 2]),
+                sorted.length == 0 ? "-" : Long.toString(sorted[sorted.length - 1]));
     }
 
     private String dbUrl(String mode, Path dir) {
@@ -710,6 +763,10 @@ public final class IssuanceBench {
          * counted.
          */
         Stats drive(int seconds, boolean measured) throws Exception {
+            return drive(seconds, measured, clients);
+        }
+
+        Stats drive(int seconds, boolean measured, int clients) throws Exception {
             long start = System.nanoTime();
             long end = start + seconds * 1_000_000_000L;
             int errorsBefore = errors.size();
