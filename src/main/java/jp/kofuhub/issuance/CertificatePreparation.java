@@ -6,7 +6,9 @@ import java.time.ZonedDateTime;
 import java.util.Optional;
 import jp.kofuhub.certificate.CertificateKind;
 import jp.kofuhub.municipality.MunicipalityProfile;
+import jp.kofuhub.render.BusyException;
 import jp.kofuhub.render.PdfRenderer;
+import jp.kofuhub.render.RenderPool;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -26,6 +28,7 @@ public class CertificatePreparation {
     private final IssueNumbers numbers;
     private final DocumentStore documents;
     private final TransactionEnds ends;
+    private final RenderPool pool;
 
     public CertificatePreparation(
             IssuanceRules rules,
@@ -33,7 +36,9 @@ public class CertificatePreparation {
             Transactions transactions,
             IssueNumbers numbers,
             DocumentStore documents,
-            TransactionEnds ends) {
+            TransactionEnds ends,
+            RenderPool pool) {
+        this.pool = pool;
         this.rules = rules;
         this.coupling = coupling;
         this.transactions = transactions;
@@ -63,6 +68,9 @@ public class CertificatePreparation {
             LocalDate today = now.toLocalDate();
             CertificateKind.Draft draft = rules.draft(kind, city, req, today);
             String terminal = req.terminal() != null ? req.terminal() : city.terminalCode();
+            // the render pool's admission comes before the number is spent: a BUSY refusal numbers
+            // nothing and forgets the claim, so the same transaction may ask again (issue #20)
+            admit(req, kind.template());
             String number =
                     numbers.next(
                             city.code(),
@@ -97,6 +105,21 @@ public class CertificatePreparation {
         } catch (RuntimeException e) {
             transactions.forget(req.transaction(), "ISSUING");
             throw e;
+        }
+    }
+
+    /**
+     * Admits the transaction to the render pool (a document the hub lays out itself; 戸籍 are made by
+     * the koseki server), or BUSY.
+     */
+    private void admit(IssuanceRequest req, String template) {
+        if ("koseki".equals(template)) {
+            return;
+        }
+        try {
+            pool.admit(req.transaction());
+        } catch (BusyException e) {
+            throw IssuanceErrors.busy(e);
         }
     }
 
@@ -192,6 +215,8 @@ public class CertificatePreparation {
         if (!sha.equals(t.dataSha256()) || !draft.holderAtena().equals(t.holderAtena())) {
             throw IssuanceErrors.unavailable(t, "the data printed changed");
         }
+        // BUSY here leaves the transaction ISSUED as it was: the retry may ask again
+        admit(req, kind.template());
         LOG.info(
                 "issue {} {} tx {}: retry on an instance without the document, making {} again",
                 city.code(),

@@ -7,6 +7,7 @@ import jp.kofuhub.metrics.HubMetrics;
 import jp.kofuhub.ops.CouplingSwitch;
 import jp.kofuhub.render.PdfRenderer;
 import jp.kofuhub.render.PdfSigners;
+import jp.kofuhub.render.RenderPool;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.annotation.Bean;
@@ -55,19 +56,34 @@ public class IssuanceBeans {
             Transactions transactions,
             IssueNumbers numbers,
             DocumentStore documents,
-            TransactionEnds ends) {
-        return new CertificatePreparation(rules, coupling, transactions, numbers, documents, ends);
+            TransactionEnds ends,
+            RenderPool pool) {
+        return new CertificatePreparation(
+                rules, coupling, transactions, numbers, documents, ends, pool);
+    }
+
+    /**
+     * Rendering and signing on {@code threads} workers (0: the processors), at most {@code queue}
+     * more transactions admitted, none admitted whose estimated wait is over {@code deadline}: BUSY
+     * (issue #20, docs/interfaces/issuance-centre.md).
+     */
+    @Bean(destroyMethod = "close")
+    RenderPool renderPool(
+            @Value("${kofu.render.pool.threads:0}") int threads,
+            @Value("${kofu.render.pool.queue:64}") int queue,
+            @Value("${kofu.render.pool.deadline:PT5S}") Duration deadline) {
+        return new RenderPool(threads > 0 ? threads : RenderPool.defaultThreads(), queue, deadline);
     }
 
     @Bean
     CertificateRendering certificateRendering(
-            PdfRenderer renderer, TransactionEnds ends, HubMetrics metrics) {
-        return new CertificateRendering(renderer, ends, metrics);
+            PdfRenderer renderer, TransactionEnds ends, HubMetrics metrics, RenderPool pool) {
+        return new CertificateRendering(renderer, ends, metrics, pool);
     }
 
     @Bean
-    CertificateSigning certificateSigning(PdfSigners signers) {
-        return new CertificateSigning(signers);
+    CertificateSigning certificateSigning(PdfSigners signers, RenderPool pool) {
+        return new CertificateSigning(signers, pool);
     }
 
     @Bean
