@@ -27,7 +27,7 @@ import org.springframework.context.annotation.Configuration;
                     + "file:routes/common/error-handling.camel.yaml",
             "kofu.coupling.check-period=50"
         })
-class CouplingWatchRouteTest {
+public class CouplingWatchRouteTest {
 
     /** Stands in for jp.kofuhub.ops.CouplingSwitch: the one method the route calls. */
     public static class CouplingStandIn {

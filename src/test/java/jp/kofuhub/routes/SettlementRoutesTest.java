@@ -39,9 +39,9 @@ import org.springframework.jdbc.core.JdbcTemplate;
  * daily-settlement}, {@code settle-pending}, {@code settle-day}): only that file, its three beans
  * (the real {@link DailySettlement}, {@link Settlement}, {@link SettlementFiles} without OpenPGP)
  * on an in-memory H2 migrated by Flyway, and a fixed clock; the outbox ({@code
- * kofu.settlement.outbox-uri}) is {@code mock:outbox}. The timer route is kept from firing by a long
- * check period. The whole-hub settlement tests (kofu-tools' {@code SettlementOnH2Test}) stay for
- * what crosses flows (history rows made by issuances, the OpenPGP file, the stop switch).
+ * kofu.settlement.outbox-uri}) is {@code mock:outbox}. The timer route is kept from firing by a
+ * long check period. The whole-hub settlement tests (kofu-tools' {@code SettlementOnH2Test}) stay
+ * for what crosses flows (history rows made by issuances, the OpenPGP file, the stop switch).
  */
 @RouteTestBase.RouteTest
 @ImportAutoConfiguration({
@@ -177,9 +177,7 @@ class SettlementRoutesTest {
         settleDay(CITY, "2024-06-03"); // written already: not again
         outbox.reset();
         int municipalities =
-                new MunicipalityRegistry(Path.of("src/test/resources/municipalities"))
-                        .all()
-                        .size();
+                new MunicipalityRegistry(Path.of("src/test/resources/municipalities")).all().size();
         outbox.expectedMessageCount(2 * municipalities - 1); // 06-03 and 06-04, but 990002's 06-03
 
         producer.sendBodyAndHeader("direct:settle-pending", null, "until", "2024-06-04");
