@@ -15,9 +15,10 @@ import org.springframework.context.annotation.Configuration;
 /**
  * Route-level test of {@code routes/ops/coupling-watch.camel.yaml} with its error policy {@code
  * watch-errors} ({@code routes/common/error-handling.camel.yaml}): the timer calls {@code
- * couplingSwitch.align} every period; a failing period is one WARN line naming the route and the
- * exception's class, and the next period tries again. The bean is a stand-in that counts and fails
- * on demand: what align does is {@code CouplingSwitch}'s (whole-hub {@code CouplingOnH2Test}).
+ * couplingSwitch.align} every period; a failing period is one WARN line naming route, step (file
+ * and line), exception class and message (jp.kofuhub.ops.RouteFailures), and the next period tries
+ * again. The bean is a stand-in that counts and fails on demand: what align does is {@code
+ * CouplingSwitch}'s (whole-hub {@code CouplingOnH2Test}).
  */
 @RouteTestBase.RouteTest
 @SpringBootTest(
@@ -65,14 +66,20 @@ public class CouplingWatchRouteTest {
             await().atMost(Duration.ofSeconds(10)).until(() -> coupling.calls.get() > healed + 1);
 
             var failures =
-                    log.lines().stream()
-                            .filter(l -> l.text().contains("coupling-watch: this period failed"))
-                            .toList();
+                    log.lines().stream().filter(l -> l.logger().equals("kofu.failures")).toList();
             assertThat(failures)
                     .hasSizeBetween(2, coupling.calls.get() - before)
                     .allMatch(l -> l.level() == ch.qos.logback.classic.Level.WARN)
                     .allMatch(l -> !l.stackTrace())
-                    .allMatch(l -> l.text().contains("java.lang.IllegalStateException"));
+                    .allMatch(
+                            l ->
+                                    l.text()
+                                            .matches(
+                                                    "route coupling-watch step align-coupling"
+                                                            + " \\(coupling-watch.camel.yaml:\\d+\\)"
+                                                            + " failed \\(exchange .*\\):"
+                                                            + " java.lang.IllegalStateException:"
+                                                            + " database unreachable"));
         }
     }
 }

@@ -4,12 +4,14 @@ import java.lang.annotation.ElementType;
 import java.lang.annotation.Retention;
 import java.lang.annotation.RetentionPolicy;
 import java.lang.annotation.Target;
+import jp.kofuhub.ops.RouteDiagnosticsBeans;
 import org.apache.camel.CamelContext;
 import org.apache.camel.component.file.cluster.FileLockClusterService;
 import org.apache.camel.spring.boot.CamelAutoConfiguration;
 import org.apache.camel.spring.boot.CamelContextConfiguration;
 import org.apache.camel.test.spring.junit5.CamelSpringBootTest;
 import org.springframework.boot.autoconfigure.ImportAutoConfiguration;
+import org.springframework.context.annotation.Import;
 import org.springframework.test.context.TestPropertySource;
 
 /**
@@ -49,13 +51,15 @@ public final class RouteTestBase {
     }
 
     /**
-     * Camel's Spring Boot set-up only; the test class adds {@code @SpringBootTest(classes = its
-     * beans, properties = its route files and edges)}.
+     * Camel's Spring Boot set-up and the hub's route diagnostics (bean {@code routeFailures}, the
+     * endpoint options check) only; the test class adds {@code @SpringBootTest(classes = its beans,
+     * properties = its route files and edges)}.
      */
     @Target(ElementType.TYPE)
     @Retention(RetentionPolicy.RUNTIME)
     @CamelSpringBootTest
     @ImportAutoConfiguration(CamelAutoConfiguration.class)
+    @Import(RouteDiagnosticsBeans.class)
     @TestPropertySource(
             properties = {
                 "camel.main.routes-exclude-pattern=",
