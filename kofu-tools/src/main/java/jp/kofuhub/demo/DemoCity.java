@@ -64,7 +64,7 @@ public class DemoCity
             JdbcTemplate jdbc,
             Clock clock,
             jp.kofuhub.municipality.MunicipalityRegistry municipalities,
-            @Value("${kofu.demo.koseki-port:0}") int kosekiPort,
+            @Value("${kofu.demo.koseki-port:8091}") int kosekiPort,
             @Value("${kofu.demo.inbox-dir}") String inbox,
             @Value("${kofu.demo.cards-file}") String cards,
             @Value("${kofu.demo.municipality}") String municipality,
@@ -75,8 +75,8 @@ public class DemoCity
             @Value("${kofu.keys.dir:" + jp.kofuhub.demo.DemoKeys.DEFAULT_DIR + "}") String keysDir,
             @Value("${kofu.keys.password:" + jp.kofuhub.demo.DemoKeys.DEFAULT_PASSWORD + "}")
                     String keysPassword,
-            @Value("${kofu.koseki.url:}") String kosekiUrl,
-            @Value("${kofu.koseki.pgp:false}") boolean kosekiPgp,
+            @Value("${kofu.koseki.url:https://localhost:8091/koseki/v1}") String kosekiUrl,
+            @Value("${kofu.koseki.pgp:true}") boolean kosekiPgp,
             @Value("${server.address:}") String address) {
         this.address = address;
         this.kosekiTls = kosekiUrl.regionMatches(true, 0, "https:", 0, 6);
