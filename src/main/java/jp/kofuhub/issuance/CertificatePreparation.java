@@ -62,6 +62,7 @@ public class CertificatePreparation {
             rules.stale(city, kind);
             LocalDate today = now.toLocalDate();
             CertificateKind.Draft draft = rules.draft(kind, city, req, today);
+            rules.reachable(city, kind);
             String terminal = req.terminal() != null ? req.terminal() : city.terminalCode();
             String number =
                     numbers.next(
