@@ -292,6 +292,7 @@ public class HubBeans {
             Clock clock,
             JdbcTemplate jdbc,
             ObjectProvider<KosekiRegistrations> registrations,
+            jp.kofuhub.issuance.KosekiServers kosekiServers,
             @Value("${kofu.calendar.ignore-hours:false}") boolean ignoreHours) {
         KosekiRegistrations koseki =
                 registrations.getIfAvailable(() -> new KosekiRegistrations(jdbc, clock));
@@ -306,6 +307,7 @@ public class HubBeans {
                         new KosekiKind("KOSEKI_ZENBU", replica, koseki),
                         new KosekiKind("KOSEKI_KOJIN", replica, koseki),
                         new KosekiKind("KOSEKI_FUHYO", replica, koseki));
-        return new IssuanceRules(municipalities, kinds, freshness, clock, ignoreHours);
+        return new IssuanceRules(
+                municipalities, kinds, freshness, clock, ignoreHours, kosekiServers::down);
     }
 }

@@ -14,7 +14,6 @@ import jp.kofuhub.municipality.MunicipalityProfile;
 import jp.kofuhub.municipality.MunicipalityRegistry;
 import jp.kofuhub.ops.IssueBlocker;
 import jp.kofuhub.replica.ReplicaFreshness;
-import org.apache.camel.CamelContext;
 import org.apache.camel.spi.InterceptStrategy;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Value;
@@ -109,13 +108,28 @@ public class HealthAndMetricsBeans {
     }
 
     @Bean
-    KosekiBreaker kosekiBreaker(CamelContext camel) {
-        return new KosekiBreaker(camel);
+    KosekiBreaker kosekiBreaker(
+            jp.kofuhub.issuance.KosekiServers servers, MunicipalityRegistry municipalities) {
+        return new KosekiBreaker(servers, () -> kosekiMunicipalities(municipalities));
+    }
+
+    private static java.util.List<String> kosekiMunicipalities(
+            MunicipalityRegistry municipalities) {
+        return municipalities.all().stream()
+                .filter(
+                        p ->
+                                p.offeredKinds() != null
+                                        && p.offeredKinds().stream()
+                                                .anyMatch(k -> k.startsWith("KOSEKI_")))
+                .map(MunicipalityProfile::code)
+                .sorted()
+                .toList();
     }
 
     /**
-     * {@code kofu.koseki.breaker.state} (1 for the breaker's current state, 0 for the others) and
-     * {@code kofu.koseki.breaker.not.permitted} (calls refused at once while open).
+     * {@code kofu.koseki.breaker.state} (1 for the current state of the worst of the
+     * municipalities' breakers, 0 for the others) and {@code kofu.koseki.breaker.not.permitted}
+     * (calls refused at once while open).
      */
     @Bean
     MeterBinder kosekiBreakerMeters(KosekiBreaker breaker) {
@@ -128,18 +142,17 @@ public class HealthAndMetricsBeans {
                                         b.state()
                                                 .map(now -> now.equals(s.name()) ? 1.0 : 0.0)
                                                 .orElse(Double.NaN))
-                        .description("state of the circuit breaker koseki-breaker: 1 = current")
+                        .description(
+                                "state of the worst of the koseki servers' circuit breakers: 1 ="
+                                        + " current")
                         .tag("state", s.name())
                         .register(registry);
             }
             FunctionCounter.builder(
                             "kofu.koseki.breaker.not.permitted",
                             breaker,
-                            b ->
-                                    b.processor()
-                                            .map(p -> (double) p.getNumberOfNotPermittedCalls())
-                                            .orElse(0.0))
-                    .description("koseki calls refused at once by the open breaker")
+                            b -> (double) b.notPermitted())
+                    .description("koseki calls refused at once by an open breaker")
                     .register(registry);
         };
     }
@@ -148,17 +161,10 @@ public class HealthAndMetricsBeans {
     KosekiHealth kosekiHealth(
             MunicipalityRegistry municipalities, KosekiBreaker breaker, HubMetrics metrics) {
         return new KosekiHealth(
-                () ->
-                        municipalities.all().stream()
-                                .filter(
-                                        p ->
-                                                p.offeredKinds().stream()
-                                                        .anyMatch(k -> k.startsWith("KOSEKI_")))
-                                .map(MunicipalityProfile::code)
-                                .sorted()
-                                .toList(),
+                () -> kosekiMunicipalities(municipalities),
                 breaker::state,
-                metrics::lastKosekiCall);
+                metrics::lastKosekiCall,
+                breaker::states);
     }
 
     @Bean("keys")

@@ -142,6 +142,7 @@ public class AvailabilityPhase {
                         kind.draft(city, req.serial(), options, rules.sealUri(city), today)
                                 .orElseThrow(() -> IssuanceErrors.unknownCard(city));
                 cardKnown = true;
+                rules.reachable(city, kind);
                 k.put("available", true);
                 k.put("fee", fee);
                 k.put("sheets", draft.sheets());

@@ -67,6 +67,7 @@ public class CertificatePreparation {
             rules.stale(city, kind);
             LocalDate today = now.toLocalDate();
             CertificateKind.Draft draft = rules.draft(kind, city, req, today);
+            rules.reachable(city, kind);
             String terminal = req.terminal() != null ? req.terminal() : city.terminalCode();
             // the render pool's admission comes before the number is spent: a BUSY refusal numbers
             // nothing and forgets the claim, so the same transaction may ask again (issue #20)

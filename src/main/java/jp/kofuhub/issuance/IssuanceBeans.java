@@ -4,6 +4,7 @@ import java.time.Clock;
 import java.time.Duration;
 import jp.kofuhub.history.IssuanceHistory;
 import jp.kofuhub.metrics.HubMetrics;
+import jp.kofuhub.municipality.MunicipalityRegistry;
 import jp.kofuhub.ops.CouplingSwitch;
 import jp.kofuhub.render.PdfRenderer;
 import jp.kofuhub.render.PdfSigners;
@@ -98,8 +99,27 @@ public class IssuanceBeans {
     }
 
     @Bean
-    KosekiRelay kosekiRelay(CouplingGuard coupling, TransactionEnds ends) {
-        return new KosekiRelay(coupling, ends);
+    KosekiRelay kosekiRelay(CouplingGuard coupling, TransactionEnds ends, KosekiServers servers) {
+        return new KosekiRelay(coupling, ends, servers);
+    }
+
+    /**
+     * Each municipality's koseki server: URL and circuit breaker, from its profile's {@code koseki}
+     * block over the hub-wide {@code kofu.koseki.*} (docs/interfaces/koseki-server.md).
+     */
+    @Bean
+    KosekiServers kosekiServers(
+            MunicipalityRegistry municipalities,
+            @Value("${kofu.koseki.url}") String url,
+            @Value("${kofu.koseki.breaker-window:10}") int window,
+            @Value("${kofu.koseki.breaker-minimum-calls:3}") int minimumCalls,
+            @Value("${kofu.koseki.breaker-failure-rate:50}") int failureRate,
+            @Value("${kofu.koseki.breaker-wait-seconds:30}") int waitSeconds,
+            @Value("${kofu.koseki.breaker-half-open-calls:10}") int halfOpenCalls) {
+        return new KosekiServers(
+                municipalities,
+                new KosekiServers.Defaults(
+                        url, window, minimumCalls, failureRate, waitSeconds, halfOpenCalls));
     }
 
     @Bean

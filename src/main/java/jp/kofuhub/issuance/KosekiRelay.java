@@ -28,10 +28,12 @@ public class KosekiRelay {
 
     private final CouplingGuard coupling;
     private final TransactionEnds ends;
+    private final KosekiServers servers;
 
-    public KosekiRelay(CouplingGuard coupling, TransactionEnds ends) {
+    public KosekiRelay(CouplingGuard coupling, TransactionEnds ends, KosekiServers servers) {
         this.coupling = coupling;
         this.ends = ends;
+        this.servers = servers;
     }
 
     /**
@@ -110,13 +112,24 @@ public class KosekiRelay {
         throw ends.voided(prepared, RefusalCode.KOSEKI_UNAVAILABLE);
     }
 
-    /** The circuit breaker's fallback: the koseki server is down, slow, or the breaker is open. */
-    public void unavailable(PreparedCertificate prepared) {
+    /**
+     * Step {@code koseki-unavailable}, the catch of the call: the koseki server refused the
+     * connection, did not answer in time, failed, its answer's envelope was refused, or its breaker
+     * is open. A permitted call counts against the municipality's breaker; the centre and the log
+     * are told which of these it was (issue #18: a refused connection was reported as "does not
+     * answer in time").
+     */
+    public void unavailable(PreparedCertificate prepared, Throwable error, Long started) {
+        servers.failed(prepared.getMunicipality(), started, error);
+        String why = KosekiServers.why(error);
         LOG.warn(
-                "koseki tx {} {}: koseki server unavailable (timeout, error or open breaker)",
+                "koseki tx {} {}: KOSEKI_UNAVAILABLE: {} ({})",
                 prepared.getTransaction(),
-                prepared.getIssueNumber());
-        throw ends.voided(prepared, RefusalCode.KOSEKI_UNAVAILABLE);
+                prepared.getIssueNumber(),
+                why,
+                error == null ? "-" : error.getClass().getSimpleName());
+        throw ends.voided(
+                prepared, IssuanceException.refused(RefusalCode.KOSEKI_UNAVAILABLE.name(), why));
     }
 
     /** SHA-256 of 本籍, 筆頭者, name and birth date, as docs/interfaces/koseki-server.md defines it. */

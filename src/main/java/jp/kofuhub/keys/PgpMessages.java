@@ -67,6 +67,19 @@ public class PgpMessages {
         return new PgpMessages(keysDir.resolve(party + ".pgp.sec"), password, files, null);
     }
 
+    /**
+     * The same own key, with {@code more} peers besides these (e.g. a municipality's own koseki
+     * server, {@code koseki-server@<code>}); a party named in both takes the new file.
+     */
+    public PgpMessages withPeers(Map<String, Path> more) {
+        if (more.isEmpty()) {
+            return this;
+        }
+        Map<String, Path> all = new LinkedHashMap<>(peerKeyFiles);
+        all.putAll(more);
+        return new PgpMessages(secretKeyFile, password, all, beforeKeys);
+    }
+
     /** True when a public key file is configured for {@code party}. */
     public boolean knows(String party) {
         return peerKeyFiles.containsKey(party);

@@ -38,6 +38,8 @@ class EligibilityTest {
                 false,
                 null,
                 null,
+                null,
+                null,
                 null);
     }
 

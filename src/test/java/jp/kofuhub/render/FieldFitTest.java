@@ -366,6 +366,8 @@ class FieldFitTest {
                 false,
                 null,
                 null,
+                null,
+                null,
                 null);
     }
 
