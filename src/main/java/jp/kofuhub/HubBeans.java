@@ -80,6 +80,16 @@ public class HubBeans {
         return new PdfRenderer(fonts, Path.of(home), fallbackConcurrency);
     }
 
+    /** The sheets a certificate takes, counted by laying it out (phase 1 announces them). */
+    @Bean
+    jp.kofuhub.render.LayoutPages layoutPages(
+            @Value("${kofu.templates.dir}") String templates,
+            jp.kofuhub.render.CertificateTemplates certificateTemplates,
+            PdfRenderer renderer) {
+        return new jp.kofuhub.render.LayoutPages(
+                Path.of(templates), certificateTemplates, renderer);
+    }
+
     @Bean
     RegistrySync registrySync(
             JdbcTemplate jdbc,

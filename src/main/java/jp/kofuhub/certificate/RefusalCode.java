@@ -18,6 +18,10 @@ public enum RefusalCode {
     UNDER_15("the card holder is under 15"),
     ADULT_GUARDIANSHIP("the municipality does not issue to adults under guardianship at kiosks"),
     NO_VALID_SEAL("the card holder has no valid seal registration"),
+    SEAL_SIZE_UNKNOWN(
+            "the seal registration carries no physical size of its impression (registry export before 1.5)"),
+    SEAL_SIZE_UNPRINTABLE(
+            "the seal impression is larger than the certificate's 印影 frame and cannot print at its real size"),
     NOT_RESIDENT_ON_JAN_1("the card holder was not a resident on 1 January of the tax year"),
     NO_TAX_DATA("there is no tax data for the card holder in the tax year offered"),
     TAX_YEAR_NOT_OFFERED("the municipality does not offer this tax year at kiosks"),

@@ -45,9 +45,17 @@ public class IssuanceBeans {
     }
 
     @Bean
+    AnnouncedSheets announcedSheets(jp.kofuhub.render.LayoutPages pages) {
+        return new AnnouncedSheets(pages);
+    }
+
+    @Bean
     AvailabilityPhase availabilityPhase(
-            IssuanceRules rules, CouplingGuard coupling, Transactions transactions) {
-        return new AvailabilityPhase(rules, coupling, transactions);
+            IssuanceRules rules,
+            CouplingGuard coupling,
+            Transactions transactions,
+            AnnouncedSheets sheets) {
+        return new AvailabilityPhase(rules, coupling, transactions, sheets);
     }
 
     @Bean

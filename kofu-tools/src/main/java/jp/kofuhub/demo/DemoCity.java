@@ -120,6 +120,7 @@ public class DemoCity
             LOG.info("demo city {} already loaded or waiting in the inbox", municipality);
             startKoseki();
             heartbeat();
+            announceReady();
             return;
         }
         // generated beside the inbox first, so the JUKI FULL can be kept for the koseki simulator
@@ -154,6 +155,70 @@ public class DemoCity
                 cards);
         startKoseki();
         heartbeat();
+        announceReady();
+    }
+
+    /**
+     * Logs {@code demo city <code> ready (JUKI seq N applied)} once the JUKI files written so far
+     * (this start's, or those of an earlier start still waiting in the inbox) are applied: the
+     * README's ready line, on the first start and on every restart (issue #18). Waits on a daemon
+     * thread, at most ten minutes.
+     */
+    private void announceReady() throws java.io.IOException {
+        long target = appliedJuki();
+        try (var files = Files.list(inbox)) {
+            for (Path p : files.toList()) {
+                String[] parts = p.getFileName().toString().split("_");
+                if (parts.length == 4 && parts[0].equals(municipality) && parts[1].equals("JUKI")) {
+                    target = Math.max(target, Long.parseLong(parts[2]));
+                }
+            }
+        }
+        if (target == 0) {
+            return;
+        }
+        long wanted = target;
+        Thread t =
+                new Thread(
+                        () -> {
+                            long deadline = System.nanoTime() + 600_000_000_000L;
+                            try {
+                                while (appliedJuki() < wanted) {
+                                    if (System.nanoTime() > deadline) {
+                                        LOG.warn(
+                                                "demo city {} not ready after 10 minutes: see the"
+                                                        + " quarantine",
+                                                municipality);
+                                        return;
+                                    }
+                                    Thread.sleep(500);
+                                }
+                                LOG.info(
+                                        "demo city {} ready (JUKI seq {} applied)",
+                                        municipality,
+                                        appliedJuki());
+                            } catch (InterruptedException e) {
+                                Thread.currentThread().interrupt();
+                            } catch (RuntimeException e) {
+                                LOG.warn(
+                                        "demo city {} readiness not known: {}",
+                                        municipality,
+                                        e.getClass().getSimpleName());
+                            }
+                        },
+                        "demo-city-ready");
+        t.setDaemon(true);
+        t.start();
+    }
+
+    private long appliedJuki() {
+        Long n =
+                jdbc.queryForObject(
+                        "select coalesce(max(last_sequence), 0) from sync_source_state"
+                                + " where municipality_code = ? and source_system = 'JUKI'",
+                        Long.class,
+                        municipality);
+        return n == null ? 0 : n;
     }
 
     /**
