@@ -55,8 +55,19 @@ public class IssuanceBeans {
             Transactions transactions,
             IssueNumbers numbers,
             DocumentStore documents,
-            TransactionEnds ends) {
-        return new CertificatePreparation(rules, coupling, transactions, numbers, documents, ends);
+            TransactionEnds ends,
+            InstanceLease lease) {
+        return new CertificatePreparation(
+                rules, coupling, transactions, numbers, documents, ends, lease);
+    }
+
+    @Bean(destroyMethod = "end")
+    InstanceLease instanceLease(
+            org.springframework.jdbc.core.JdbcTemplate jdbc,
+            DocumentStore documents,
+            @Value("${kofu.cluster.lease.timeout}") Duration timeout,
+            @Value("${kofu.cluster.lease.claim-limit}") Duration claimLimit) {
+        return new InstanceLease(jdbc, documents.instanceId(), timeout, claimLimit);
     }
 
     @Bean
