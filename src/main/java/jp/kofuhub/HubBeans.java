@@ -246,8 +246,8 @@ public class HubBeans {
     }
 
     @Bean
-    Transactions transactions(JdbcTemplate jdbc) {
-        return new Transactions(jdbc);
+    Transactions transactions(JdbcTemplate jdbc, DocumentStore documents) {
+        return new Transactions(jdbc, documents.instanceId());
     }
 
     /** The detached signature of certificate answers' metadata (route sign-answer, crypto:sign). */

@@ -5,6 +5,7 @@ import java.time.OffsetDateTime;
 import java.time.ZonedDateTime;
 import java.util.Optional;
 import jp.kofuhub.certificate.CertificateKind;
+import jp.kofuhub.certificate.RefusalCode;
 import jp.kofuhub.municipality.MunicipalityProfile;
 import jp.kofuhub.render.BusyException;
 import jp.kofuhub.render.PdfRenderer;
@@ -29,6 +30,7 @@ public class CertificatePreparation {
     private final DocumentStore documents;
     private final TransactionEnds ends;
     private final RenderPool pool;
+    private final InstanceLease lease;
 
     public CertificatePreparation(
             IssuanceRules rules,
@@ -37,8 +39,10 @@ public class CertificatePreparation {
             IssueNumbers numbers,
             DocumentStore documents,
             TransactionEnds ends,
-            RenderPool pool) {
+            RenderPool pool,
+            InstanceLease lease) {
         this.pool = pool;
+        this.lease = lease;
         this.rules = rules;
         this.coupling = coupling;
         this.transactions = transactions;
@@ -72,13 +76,24 @@ public class CertificatePreparation {
             // the render pool's admission comes before the number is spent: a BUSY refusal numbers
             // nothing and forgets the claim, so the same transaction may ask again (issue #20)
             admit(req, kind.template());
+            String dataSha = IssuanceRules.sha256(draft.dataXml());
             String number =
                     numbers.next(
                             city.code(),
                             today,
                             terminal,
                             city.printerCode(),
-                            n -> transactions.numbered(req.transaction(), n, draft.holderAtena()));
+                            n -> {
+                                // rolls the number back when the claim lapsed meanwhile (#22)
+                                if (!transactions.numbered(
+                                        req.transaction(),
+                                        n,
+                                        draft.holderAtena(),
+                                        new Transactions.Made(dataSha, null, today),
+                                        fee)) {
+                                    throw IssuanceErrors.inProgress();
+                                }
+                            });
             LOG.info(
                     "issue {} {} tx {}: prepared {}",
                     city.code(),
@@ -89,7 +104,7 @@ public class CertificatePreparation {
                     req,
                     kind.template(),
                     draft.dataXml(),
-                    IssuanceRules.sha256(draft.dataXml()),
+                    dataSha,
                     number,
                     draft.holderAtena(),
                     fee,
@@ -181,12 +196,58 @@ public class CertificatePreparation {
                                 req, t.issueNumber(), t.holderAtena(), t.fee(), pdf));
             }
             case "REFUSED", "VOIDED" -> throw IssuanceErrors.refusalAgain(t.refusalCode());
-            case "ISSUING" ->
-                    throw IssuanceException.conflict(
-                            "TRANSACTION_IN_PROGRESS",
-                            "the issue phase of this transaction is still running; ask again");
+            case "ISSUING" -> {
+                return takeOver(req, city, t);
+            }
             default -> throw IssuanceErrors.documentGone(req.transaction());
         }
+    }
+
+    /**
+     * A retry of a transaction still in its issue phase: TRANSACTION_IN_PROGRESS while the instance
+     * that claimed it lives; once its lease lapsed ({@link InstanceLease}: killed, frozen, stopped,
+     * or the claim older than the claim limit) this instance takes the claim over. Not numbered
+     * yet: the issue phase starts afresh here. Numbered: the document is drafted again as of the
+     * day it was numbered and made under that 発行番号 when the draft is the one numbered (its
+     * SHA-256); otherwise the number is VOIDED (history) and the retry refused REPLICA_CHANGED (or
+     * the code the holder is refused with now) — never a number skipped, never another document
+     * under it.
+     */
+    private Optional<PreparedCertificate> takeOver(
+            IssuanceRequest req, MunicipalityProfile city, Transactions.Tx t) {
+        if (!lease.lapsed(t.id()) || !transactions.takeOver(t)) {
+            throw IssuanceErrors.inProgress();
+        }
+        LOG.warn(
+                "issue {} {} tx {}: issue phase taken over from lapsed instance {} ({})",
+                city.code(),
+                req.kind(),
+                req.transaction(),
+                t.instanceId(),
+                t.issueNumber() == null ? "not numbered" : t.issueNumber());
+        if (t.issueNumber() == null) {
+            return Optional.empty();
+        }
+        CertificateKind kind = rules.kind(req.kind());
+        if (kind == null || t.dataSha256() == null || t.issueDate() == null) {
+            // numbered before V80 recorded the digest: cannot be made the same
+            ends.end(req, "ISSUING", "VOIDED", "INTERNAL_ERROR", null, null);
+            throw IssuanceErrors.refusalAgain("INTERNAL_ERROR");
+        }
+        CertificateKind.Draft draft;
+        try {
+            draft = rules.draft(kind, city, req, t.issueDate());
+        } catch (IssuanceException e) {
+            ends.end(req, "ISSUING", "VOIDED", e.getCode(), null, null);
+            throw e;
+        }
+        String sha = IssuanceRules.sha256(draft.dataXml());
+        if (!sha.equals(t.dataSha256()) || !draft.holderAtena().equals(t.holderAtena())) {
+            ends.end(req, "ISSUING", "VOIDED", RefusalCode.REPLICA_CHANGED.name(), null, null);
+            throw IssuanceErrors.refused(RefusalCode.REPLICA_CHANGED);
+        }
+        return Optional.of(
+                PreparedCertificate.resumed(req, kind.template(), draft.dataXml(), sha, t));
     }
 
     /**

@@ -66,9 +66,10 @@ public class IssuanceBeans {
             IssueNumbers numbers,
             DocumentStore documents,
             TransactionEnds ends,
-            RenderPool pool) {
+            RenderPool pool,
+            InstanceLease lease) {
         return new CertificatePreparation(
-                rules, coupling, transactions, numbers, documents, ends, pool);
+                rules, coupling, transactions, numbers, documents, ends, pool, lease);
     }
 
     /**
@@ -82,6 +83,15 @@ public class IssuanceBeans {
             @Value("${kofu.render.pool.queue:64}") int queue,
             @Value("${kofu.render.pool.deadline:PT5S}") Duration deadline) {
         return new RenderPool(threads > 0 ? threads : RenderPool.defaultThreads(), queue, deadline);
+    }
+
+    @Bean(destroyMethod = "end")
+    InstanceLease instanceLease(
+            org.springframework.jdbc.core.JdbcTemplate jdbc,
+            DocumentStore documents,
+            @Value("${kofu.cluster.lease.timeout}") Duration timeout,
+            @Value("${kofu.cluster.lease.claim-limit}") Duration claimLimit) {
+        return new InstanceLease(jdbc, documents.instanceId(), timeout, claimLimit);
     }
 
     @Bean

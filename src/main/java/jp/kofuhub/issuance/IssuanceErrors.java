@@ -42,6 +42,12 @@ final class IssuanceErrors {
                 "PHASE_OUT_OF_ORDER", "this phase does not follow the transaction's state");
     }
 
+    static IssuanceException inProgress() {
+        return IssuanceException.conflict(
+                "TRANSACTION_IN_PROGRESS",
+                "the issue phase of this transaction is still running; ask again");
+    }
+
     static IssuanceException documentGone(String transaction) {
         return new IssuanceException(
                 "TRANSACTION_COMPLETED",

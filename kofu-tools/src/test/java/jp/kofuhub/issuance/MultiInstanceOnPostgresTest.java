@@ -307,4 +307,117 @@ class MultiInstanceOnPostgresTest {
                 .singleElement()
                 .satisfies(r -> assertThat(r).containsEntry("outcome", "PRINTED"));
     }
+
+    /**
+     * Issue #22: B dies in the middle of the issue phase, after the number was taken (simulated by
+     * putting an issued transaction back into ISSUING, claimed by an instance whose heartbeat is a
+     * minute old, its document gone). Before the lease a retry got 409 TRANSACTION_IN_PROGRESS
+     * until the time-to-live; now A takes the claim over and makes the document under the same
+     * 発行番号, spending no number and writing no history.
+     */
+    @Test
+    void aDeadInstancesClaimLapsesAndARetryMakesTheDocumentUnderTheSameNumber() throws Exception {
+        String tx = Http.newTransaction();
+        HttpResponse<byte[]> issued = post(b, "certificates", issue(tx));
+        assertThat(issued.statusCode()).as(Http.body(issued)).isEqualTo(200);
+        String number = header(issued, "X-Kofu-Issue-Number");
+        diedWhileIssuing(tx, "dead-" + tx);
+        long counter = count("select last_no from issue_counter where municipality_code = ?", CITY);
+
+        HttpResponse<byte[]> retried = post(a, "certificates", issue(tx));
+        assertThat(retried.statusCode()).as(Http.body(retried)).isEqualTo(200);
+        assertThat(header(retried, "X-Kofu-Issue-Number")).isEqualTo(number);
+        assertThat(Pdfs.text(retried.body())).isEqualTo(Pdfs.text(issued.body()));
+        assertThat(row(tx))
+                .containsEntry("state", "ISSUED")
+                .containsEntry("issue_number", number)
+                .containsEntry("instance_id", documents(a).instanceId());
+        assertThat(count("select last_no from issue_counter where municipality_code = ?", CITY))
+                .isEqualTo(counter);
+        assertThat(count("select count(*) from issuance_history where transaction_id = ?", tx))
+                .isZero();
+        assertThat(post(a, "completions", completion(tx, "PRINTED")).statusCode()).isEqualTo(200);
+    }
+
+    /** A live claimant's issue phase is not taken: the retry is told to ask again. */
+    @Test
+    void aLiveInstancesClaimHolds() throws Exception {
+        String tx = Http.newTransaction();
+        HttpResponse<byte[]> issued = post(b, "certificates", issue(tx));
+        assertThat(issued.statusCode()).as(Http.body(issued)).isEqualTo(200);
+        documents(b).remove(tx);
+        jdbc.update(
+                "update issuance_transaction set state = 'ISSUING', claimed_at = current_timestamp,"
+                        + " layout_sha256 = null, document_sha256 = null, issued_at = null where transaction_id = ?",
+                tx);
+
+        HttpResponse<byte[]> retried = post(a, "certificates", issue(tx));
+        assertThat(retried.statusCode()).as(Http.body(retried)).isEqualTo(409);
+        assertThat(code(retried)).isEqualTo("TRANSACTION_IN_PROGRESS");
+        assertThat(row(tx))
+                .containsEntry("state", "ISSUING")
+                .containsEntry("instance_id", documents(b).instanceId());
+        // a claimant without a lease row (stopped normally: its row is deleted) lapses at once
+        jdbc.update(
+                "update issuance_transaction set instance_id = ? where transaction_id = ?",
+                "stopped-" + tx,
+                tx);
+        HttpResponse<byte[]> after = post(a, "certificates", issue(tx));
+        assertThat(after.statusCode()).as(Http.body(after)).isEqualTo(200);
+        assertThat(header(after, "X-Kofu-Issue-Number"))
+                .isEqualTo(header(issued, "X-Kofu-Issue-Number"));
+        assertThat(post(b, "completions", completion(tx, "CANCELLED")).statusCode()).isEqualTo(200);
+    }
+
+    /**
+     * Taken over after the data printed changed: the number is VOIDED with a history row and the
+     * retry refused REPLICA_CHANGED; never another document under that number.
+     */
+    @Test
+    void aTakeOverAfterAChangeVoidsTheNumberWithAHistoryRow() throws Exception {
+        String tx = Http.newTransaction();
+        HttpResponse<byte[]> issued = post(b, "certificates", issue(tx));
+        assertThat(issued.statusCode()).as(Http.body(issued)).isEqualTo(200);
+        String number = header(issued, "X-Kofu-Issue-Number");
+        diedWhileIssuing(tx, "dead-" + tx);
+        jdbc.update(
+                "update issuance_transaction set data_sha256 = ? where transaction_id = ?",
+                "0".repeat(64),
+                tx);
+
+        HttpResponse<byte[]> retried = post(a, "certificates", issue(tx));
+        assertThat(retried.statusCode()).as(Http.body(retried)).isEqualTo(422);
+        assertThat(code(retried)).isEqualTo("REPLICA_CHANGED");
+        assertThat(row(tx)).containsEntry("state", "VOIDED");
+        assertThat(
+                        jdbc.queryForList(
+                                "select outcome, refusal_code, issue_number from issuance_history"
+                                        + " where transaction_id = ?",
+                                tx))
+                .singleElement()
+                .satisfies(
+                        r ->
+                                assertThat(r)
+                                        .containsEntry("outcome", "VOIDED")
+                                        .containsEntry("issue_number", number));
+        HttpResponse<byte[]> again = post(b, "certificates", issue(tx));
+        assertThat(code(again)).isEqualTo("REPLICA_CHANGED");
+    }
+
+    /**
+     * What a SIGKILL between numbering and keeping leaves: ISSUING with its number, claimed by an
+     * instance whose last heartbeat is a minute old, the document held nowhere.
+     */
+    private static void diedWhileIssuing(String tx, String dead) {
+        documents(b).remove(tx);
+        jdbc.update(
+                "insert into hub_instance (instance_id, started_at, heartbeat_at) values"
+                        + " (?, current_timestamp - interval '2' minute, current_timestamp - interval '1' minute)",
+                dead);
+        jdbc.update(
+                "update issuance_transaction set state = 'ISSUING', instance_id = ?, claimed_at = current_timestamp,"
+                        + " layout_sha256 = null, document_sha256 = null, issued_at = null where transaction_id = ?",
+                dead,
+                tx);
+    }
 }
