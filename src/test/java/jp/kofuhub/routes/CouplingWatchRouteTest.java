@@ -15,8 +15,8 @@ import org.springframework.context.annotation.Configuration;
 /**
  * Route-level test of {@code routes/ops/coupling-watch.camel.yaml} with its error policy {@code
  * watch-errors} ({@code routes/common/error-handling.camel.yaml}): the timer calls {@code
- * couplingSwitch.align} every period; a failing period is one WARN line naming route, step (file
- * and line), exception class and message (jp.kofuhub.ops.RouteFailures), and the next period tries
+ * couplingSteps.align} every period; a failing period is one WARN line naming route, step (file and
+ * line), exception class and message (jp.kofuhub.ops.RouteFailures), and the next period tries
  * again. The bean is a stand-in that counts and fails on demand: what align does is {@code
  * CouplingSwitch}'s (whole-hub {@code CouplingOnH2Test}).
  */
@@ -46,7 +46,7 @@ public class CouplingWatchRouteTest {
     @Configuration(proxyBeanMethods = false)
     static class Beans {
         @Bean
-        CouplingStandIn couplingSwitch() {
+        CouplingStandIn couplingSteps() {
             return new CouplingStandIn();
         }
     }

@@ -7,15 +7,19 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.util.concurrent.atomic.AtomicInteger;
 import jp.kofuhub.issuance.ErrorResponses;
 import jp.kofuhub.issuance.IssuanceException;
+import jp.kofuhub.issuance.KosekiServers;
 import jp.kofuhub.koseki.KosekiHop;
+import jp.kofuhub.municipality.MunicipalityRegistry;
 import org.apache.camel.Exchange;
 import org.apache.camel.ProducerTemplate;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -88,9 +92,19 @@ public class KosekiRelayRouteTest {
         public String getTransaction() {
             return "tx-route-test";
         }
+
+        public String getMunicipality() {
+            return "012343";
+        }
     }
 
     public static class KosekiRelayStandIn {
+        private final KosekiServers servers;
+
+        KosekiRelayStandIn(KosekiServers servers) {
+            this.servers = servers;
+        }
+
         public String request(Object prepared) {
             return "{\"issueNumber\":\"R6-000123\"}";
         }
@@ -99,7 +113,8 @@ public class KosekiRelayRouteTest {
             return "answered:" + exchange.getMessage().getBody(String.class);
         }
 
-        public void unavailable(Object prepared) {
+        public void unavailable(Object prepared, Throwable error, Long started) {
+            servers.failed("012343", started, error);
             throw IssuanceException.refused("KOSEKI_UNAVAILABLE", "koseki server unavailable");
         }
     }
@@ -113,8 +128,16 @@ public class KosekiRelayRouteTest {
     @Configuration(proxyBeanMethods = false)
     static class Beans {
         @Bean
-        KosekiRelayStandIn kosekiRelay() {
-            return new KosekiRelayStandIn();
+        KosekiServers kosekiServers(@Value("${kofu.koseki.url}") String url) throws IOException {
+            // the real per-municipality servers and breakers, with no profiles: the hub-wide URL
+            return new KosekiServers(
+                    new MunicipalityRegistry(Files.createTempDirectory("kofu-no-profiles")),
+                    new KosekiServers.Defaults(url, 10, 3, 50, 60, 10));
+        }
+
+        @Bean
+        KosekiRelayStandIn kosekiRelay(KosekiServers servers) {
+            return new KosekiRelayStandIn(servers);
         }
 
         @Bean

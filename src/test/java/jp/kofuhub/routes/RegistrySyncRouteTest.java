@@ -126,7 +126,7 @@ public class RegistrySyncRouteTest {
         }
 
         @Bean
-        CouplingStandIn couplingSwitch() {
+        CouplingStandIn couplingSteps() {
             return new CouplingStandIn();
         }
 

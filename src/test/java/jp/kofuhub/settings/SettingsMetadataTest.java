@@ -51,7 +51,16 @@ class SettingsMetadataTest {
     static final String END = "<!-- settings:end -->";
 
     /** kofu.* tokens in docs that are no setting and no code literal: file and Maven names. */
-    static final Set<String> NOT_SETTINGS = Set.of("kofu.mv.db", "kofu.image", "kofu.image.base");
+    // not settings: a file name, the image's Maven properties, the JMX domain of the kofu.* meters,
+    // and
+    // the hub-wide breaker family (kofu.koseki.breaker-*) as a comment names it
+    static final Set<String> NOT_SETTINGS =
+            Set.of(
+                    "kofu.mv.db",
+                    "kofu.image",
+                    "kofu.image.base",
+                    "kofu.metrics",
+                    "kofu.koseki.breaker");
 
     private static final Pattern KEY =
             Pattern.compile("kofu\\.[a-z][a-z0-9-]*(?:\\.[a-zA-Z0-9-]+)*");

@@ -75,7 +75,8 @@ public class DemoCity
             @Value("${kofu.keys.dir:" + jp.kofuhub.demo.DemoKeys.DEFAULT_DIR + "}") String keysDir,
             @Value("${kofu.keys.password:" + jp.kofuhub.demo.DemoKeys.DEFAULT_PASSWORD + "}")
                     String keysPassword,
-            @Value("${kofu.koseki.url:https://localhost:8091/koseki/v1}") String kosekiUrl,
+            @Value("${kofu.koseki.url:https://localhost:${kofu.demo.koseki-port}/koseki/v1}")
+                    String kosekiUrl,
             @Value("${kofu.koseki.pgp:true}") boolean kosekiPgp,
             @Value("${server.address:}") String address) {
         this.address = address;
