@@ -58,7 +58,8 @@ public class ClientCertificateFilter extends OncePerRequestFilter {
             @Value("${server.ssl.enabled:false}") boolean tls,
             @Value("${kofu.issuance.api-path:/api/v1}") String apiPath,
             @Value("${kofu.tls.api-clients:centre}") String apiClients,
-            @Value("${kofu.tls.management-clients:operator}") String managementClients,
+            @Value("${kofu.tls.management-clients:operator,operator-aoki,operator-baba}")
+                    String managementClients,
             @Value("${kofu.probe.port:0}") int probePort,
             @Value("${kofu.probe.paths:" + ProbeAccess.DEFAULT_PATHS + "}") String probePaths) {
         this.tls = tls;

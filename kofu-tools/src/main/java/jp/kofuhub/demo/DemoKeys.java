@@ -95,7 +95,16 @@ public final class DemoKeys {
                     "koseki-server",
                     "centre",
                     "finance",
-                    "operator");
+                    "operator",
+                    "operator-aoki",
+                    "operator-baba");
+
+    /**
+     * The demo's personal operator certificates (client auth only), one per named operator: the
+     * stop switch records the person ({@code cert:operator-aoki}); {@code operator} is the shared
+     * one (KOFU_OPERATOR chooses which the operators' tools present).
+     */
+    public static final List<String> PERSONAL_OPERATORS = List.of("operator-aoki", "operator-baba");
 
     /** The at-rest key file: AES-256 keys for data the hub holds between steps (docs/keys.md). */
     public static final String AT_REST_KEYS = "at-rest.keys";
