@@ -61,6 +61,13 @@ public class IssuanceBeans {
                 rules, coupling, transactions, numbers, documents, ends, lease);
     }
 
+    @Bean
+    PhaseDeadline phaseDeadline(
+            @Value("${kofu.issuance.phase-deadline}") Duration deadline,
+            Transactions transactions) {
+        return new PhaseDeadline(deadline, transactions);
+    }
+
     @Bean(destroyMethod = "end")
     InstanceLease instanceLease(
             org.springframework.jdbc.core.JdbcTemplate jdbc,
