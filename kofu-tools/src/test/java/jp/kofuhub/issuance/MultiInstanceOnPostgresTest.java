@@ -448,7 +448,7 @@ class MultiInstanceOnPostgresTest {
                                     // this phase's deadline passed before it began
                                     e.setProperty(PhaseDeadline.PROPERTY, System.nanoTime() - 1);
                                     e.getMessage().setHeader("Content-Type", "application/json");
-                                    e.getMessage().setBody(issue(tx));
+                                    e.getMessage().setBody(Http.stamped(issue(tx)));
                                 });
         assertThat(late.getMessage().getHeader("CamelHttpResponseCode", Integer.class))
                 .as(late.getMessage().getBody(String.class))
