@@ -85,6 +85,13 @@ public class IssuanceBeans {
         return new RenderPool(threads > 0 ? threads : RenderPool.defaultThreads(), queue, deadline);
     }
 
+    @Bean
+    PhaseDeadline phaseDeadline(
+            @Value("${kofu.issuance.phase-deadline}") Duration deadline,
+            Transactions transactions) {
+        return new PhaseDeadline(deadline, transactions);
+    }
+
     @Bean(destroyMethod = "end")
     InstanceLease instanceLease(
             org.springframework.jdbc.core.JdbcTemplate jdbc,
