@@ -95,7 +95,15 @@ public class SafeRouteReload extends RouteWatcherReloadStrategy {
                 }
             }
         } catch (Exception e) {
-            problems.add(e.getClass().getSimpleName() + ": " + RouteFailures.message(e));
+            Throwable root = e;
+            while (root.getCause() != null && root.getCause() != root) {
+                root = root.getCause();
+            }
+            problems.add(
+                    "does not load: "
+                            + root.getClass().getSimpleName()
+                            + ": "
+                            + RouteFailures.message(root));
             return problems;
         }
         for (RouteDefinition route : routes) {
