@@ -343,16 +343,18 @@ class CityGeneratorTest {
     }
 
     /**
-     * Issue #18: every resident refused for a registry flag (支援措置, provisional too; 発行抑止;
-     * 成年被後見人) or with a cancelled seal registration has a card with a role in cards.csv, so the
-     * demo can show every refusal (before: 11 of 1,464 rows had a role).
+     * Issue #18: every resident refused for a registry flag (支援措置, provisional too; 発行抑止; 成年被後見人)
+     * or with a cancelled seal registration has a card with a role in cards.csv, so the demo can
+     * show every refusal (before: 11 of 1,464 rows had a role).
      */
     @Test
     void everyRefusedCaseHasACardWithARole() throws IOException {
         CityGenerator.Result r = generate("roles", StandardCharsets.UTF_8);
         List<ExportFile> files = readAll(r);
         Map<String, String> roles = new java.util.HashMap<>();
-        for (String line : Files.readAllLines(r.cardsCsv()).subList(1, Files.readAllLines(r.cardsCsv()).size())) {
+        for (String line :
+                Files.readAllLines(r.cardsCsv())
+                        .subList(1, Files.readAllLines(r.cardsCsv()).size())) {
             String[] f = line.split(",", -1);
             if (!f[4].isEmpty()) {
                 roles.merge(f[2], f[4], (a, b) -> a);
@@ -391,7 +393,10 @@ class CityGeneratorTest {
         // the impression's size is on every valid registration (registry export 1.5)
         assertThat(files.get(6).all(RecordType.S))
                 .filteredOn(s -> s.get("status").equals("VALID"))
-                .allSatisfy(s -> assertThat(s.get("impression_mm")).matches("\\d{1,2}(\\.\\d)?x\\d{1,2}(\\.\\d)?"));
+                .allSatisfy(
+                        s ->
+                                assertThat(s.get("impression_mm"))
+                                        .matches("\\d{1,2}(\\.\\d)?x\\d{1,2}(\\.\\d)?"));
     }
 
     @Test

@@ -188,7 +188,8 @@ abstract class CentreHopScenarios extends HubTestBase {
     /**
      * Issue #18: the kiosk's first screen shows every kind the city offers, each with its fee and
      * sheets or its refusal code, and the household listing with the positions to choose members by
-     * (and how to send them); {@code --list} stops there. A refused holder sees the code of each kind.
+     * (and how to send them); {@code --list} stops there. A refused holder sees the code of each
+     * kind.
      */
     @Test
     void theKioskShowsEveryKindAndTheHouseholdListing() throws Exception {
@@ -221,7 +222,12 @@ abstract class CentreHopScenarios extends HubTestBase {
             java.util.List<String> args =
                     new java.util.ArrayList<>(
                             java.util.List.of(
-                                    "--url", baseUrl(), "--seal", "--municipality", CITY, "--serial",
+                                    "--url",
+                                    baseUrl(),
+                                    "--seal",
+                                    "--municipality",
+                                    CITY,
+                                    "--serial",
                                     serial));
             args.addAll(java.util.List.of(more));
             assertThat(jp.kofuhub.kiosk.KioskCommand.run(args.toArray(new String[0]))).isZero();
