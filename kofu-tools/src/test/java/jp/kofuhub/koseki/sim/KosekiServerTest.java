@@ -381,6 +381,13 @@ class KosekiServerTest {
                 .isPositive();
         // the 筆頭者 is the first member
         assertThat(text.indexOf("【氏名】北野一郎")).isLessThan(text.indexOf("【氏名】北野梅"));
+        sample("koseki-zenbu.pdf", r.body());
+    }
+
+    /** Keeps a made certificate under target/koseki-samples to look at (pdftoppm -r 80). */
+    private static void sample(String name, byte[] pdf) throws java.io.IOException {
+        Path dir = Files.createDirectories(Path.of("target", "koseki-samples"));
+        Files.write(dir.resolve(name), pdf);
     }
 
     @Test
@@ -389,6 +396,7 @@ class KosekiServerTest {
         HttpResponse<byte[]> r =
                 post(request(id, "KOSEKI_KOJIN", KITANO, "北野　一郎", "北野　次郎", "2001-07-07", null));
         String text = certificate(r, id, "KOSEKI_KOJIN", KITANO, "北野　一郎", "北野　次郎", "2001-07-07");
+        sample("koseki-kojin.pdf", r.body());
         assertThat(text)
                 .contains("戸籍個人事項証明書")
                 .contains(KITANO)
@@ -405,23 +413,11 @@ class KosekiServerTest {
     @Test
     void fuhyoPrintsHonsekiAndHittoshaOnlyWhenAsked() throws Exception {
         String id = "20261126-012343-K1-P1-000003";
+        HttpResponse<byte[]> fuhyo =
+                post(request(id, "KOSEKI_FUHYO", KITANO, "北野　一郎", "北野　花子", "1972-05-02", null));
+        sample("koseki-fuhyo.pdf", fuhyo.body());
         String plain =
-                certificate(
-                        post(
-                                request(
-                                        id,
-                                        "KOSEKI_FUHYO",
-                                        KITANO,
-                                        "北野　一郎",
-                                        "北野　花子",
-                                        "1972-05-02",
-                                        null)),
-                        id,
-                        "KOSEKI_FUHYO",
-                        KITANO,
-                        "北野　一郎",
-                        "北野　花子",
-                        "1972-05-02");
+                certificate(fuhyo, id, "KOSEKI_FUHYO", KITANO, "北野　一郎", "北野　花子", "1972-05-02");
         assertThat(plain)
                 .contains("戸籍の附票の写し")
                 // issue #18: the address of the JUKI export, 住所を定めた年月日 and 性別
