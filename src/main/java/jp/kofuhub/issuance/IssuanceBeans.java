@@ -85,6 +85,13 @@ public class IssuanceBeans {
         return new RenderPool(threads > 0 ? threads : RenderPool.defaultThreads(), queue, deadline);
     }
 
+    @Bean
+    PhaseDeadline phaseDeadline(
+            @Value("${kofu.issuance.phase-deadline}") Duration deadline,
+            Transactions transactions) {
+        return new PhaseDeadline(deadline, transactions);
+    }
+
     @Bean(destroyMethod = "end")
     InstanceLease instanceLease(
             org.springframework.jdbc.core.JdbcTemplate jdbc,
@@ -117,8 +124,9 @@ public class IssuanceBeans {
     }
 
     @Bean
-    KosekiRelay kosekiRelay(CouplingGuard coupling, TransactionEnds ends, KosekiServers servers) {
-        return new KosekiRelay(coupling, ends, servers);
+    KosekiRelay kosekiRelay(
+            CouplingGuard coupling, TransactionEnds ends, KosekiServers servers, Clock clock) {
+        return new KosekiRelay(coupling, ends, servers, clock);
     }
 
     /**
@@ -133,11 +141,20 @@ public class IssuanceBeans {
             @Value("${kofu.koseki.breaker-minimum-calls:3}") int minimumCalls,
             @Value("${kofu.koseki.breaker-failure-rate:50}") int failureRate,
             @Value("${kofu.koseki.breaker-wait-seconds:30}") int waitSeconds,
-            @Value("${kofu.koseki.breaker-half-open-calls:10}") int halfOpenCalls) {
+            @Value("${kofu.koseki.breaker-half-open-calls:10}") int halfOpenCalls,
+            @Value("${kofu.koseki.signing-certificate:koseki-server.crt}") String certificate,
+            @Value("${kofu.keys.dir:data/keys}") String keysDir) {
         return new KosekiServers(
                 municipalities,
                 new KosekiServers.Defaults(
-                        url, window, minimumCalls, failureRate, waitSeconds, halfOpenCalls));
+                        url,
+                        window,
+                        minimumCalls,
+                        failureRate,
+                        waitSeconds,
+                        halfOpenCalls,
+                        certificate,
+                        java.nio.file.Path.of(keysDir)));
     }
 
     @Bean

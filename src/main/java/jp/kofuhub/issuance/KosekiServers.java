@@ -4,11 +4,17 @@ import io.github.resilience4j.circuitbreaker.CallNotPermittedException;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.InterruptedIOException;
 import java.net.ConnectException;
 import java.net.NoRouteToHostException;
 import java.net.SocketTimeoutException;
 import java.net.UnknownHostException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.cert.CertificateFactory;
+import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
@@ -37,7 +43,29 @@ public class KosekiServers {
             int minimumCalls,
             int failureRate,
             int waitSeconds,
-            int halfOpenCalls) {}
+            int halfOpenCalls,
+            String signingCertificate,
+            Path keysDir) {
+
+        /** Without a signing certificate (tests of the breaker). */
+        public Defaults(
+                String url,
+                int window,
+                int minimumCalls,
+                int failureRate,
+                int waitSeconds,
+                int halfOpenCalls) {
+            this(
+                    url,
+                    window,
+                    minimumCalls,
+                    failureRate,
+                    waitSeconds,
+                    halfOpenCalls,
+                    null,
+                    Path.of("."));
+        }
+    }
 
     /** The call was not made: this municipality's breaker is open. */
     public static class BreakerOpen extends IOException {
@@ -66,6 +94,54 @@ public class KosekiServers {
                         .orElse(defaults.url());
         return url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
     }
+
+    /**
+     * The certificate of the municipality's 戸籍 key, which must have signed (PAdES) every PDF its
+     * koseki server answers: the profile's {@code koseki.signingCertificate}, else {@code
+     * kofu.koseki.signing-certificate}; a relative file under {@code kofu.keys.dir}. Read again
+     * when the file changes (rotation without a restart).
+     *
+     * @throws IllegalStateException when none is configured or the file cannot be read
+     */
+    public X509Certificate signingCertificate(String municipality) {
+        String file =
+                Optional.ofNullable(profile(municipality).signingCertificate())
+                        .filter(f -> !f.isBlank())
+                        .orElse(defaults.signingCertificate());
+        if (file == null || file.isBlank()) {
+            throw new IllegalStateException(
+                    "no signing certificate of the koseki server is configured for "
+                            + municipality);
+        }
+        Path path = defaults.keysDir().resolve(file);
+        try {
+            long modified = Files.getLastModifiedTime(path).toMillis();
+            Loaded l = certificates.get(path);
+            if (l == null || l.modified() != modified) {
+                try (InputStream in = Files.newInputStream(path)) {
+                    l =
+                            new Loaded(
+                                    modified,
+                                    (X509Certificate)
+                                            CertificateFactory.getInstance("X.509")
+                                                    .generateCertificate(in));
+                }
+                certificates.put(path, l);
+            }
+            return l.certificate();
+        } catch (IOException | GeneralSecurityException e) {
+            throw new IllegalStateException(
+                    "cannot read the koseki server's signing certificate "
+                            + path.getFileName()
+                            + ": "
+                            + e.getMessage(),
+                    e);
+        }
+    }
+
+    private record Loaded(long modified, X509Certificate certificate) {}
+
+    private final Map<Path, Loaded> certificates = new ConcurrentHashMap<>();
 
     /** The municipality's breaker; made on first use from its profile and the defaults. */
     public CircuitBreaker breaker(String municipality) {
@@ -164,6 +240,10 @@ public class KosekiServers {
             if (t instanceof ConnectException) {
                 return "the koseki certificate server refused the connection (not running, or"
                         + " another port)";
+            }
+            if (t.getClass().getSimpleName().equals("NoHttpResponseException")) {
+                return "the koseki certificate server closed the connection without an answer"
+                        + " (stopped or restarting)";
             }
             if (t instanceof UnknownHostException || t instanceof NoRouteToHostException) {
                 return "the koseki certificate server cannot be reached (host unknown or no route)";

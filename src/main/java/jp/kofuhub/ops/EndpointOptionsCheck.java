@@ -44,8 +44,15 @@ public class EndpointOptionsCheck extends LifecycleStrategySupport {
 
     /** The problems of every route of the context, one per unknown option. */
     public static List<String> check(CamelContext context) {
+        return check(context, ((ModelCamelContext) context).getRouteDefinitions());
+    }
+
+    /**
+     * The problems of the given routes (a reloaded file's, before they replace the running ones).
+     */
+    public static List<String> check(CamelContext context, List<RouteDefinition> routes) {
         List<String> problems = new ArrayList<>();
-        for (RouteDefinition route : ((ModelCamelContext) context).getRouteDefinitions()) {
+        for (RouteDefinition route : routes) {
             FromDefinition from = route.getInput();
             if (from != null) {
                 check(context, route, from, from.getEndpointUri(), problems);

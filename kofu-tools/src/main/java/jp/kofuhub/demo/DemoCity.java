@@ -234,19 +234,20 @@ public class DemoCity
             var city = municipalities.find(municipality).orElseThrow();
             String prefix = city.prefecture() + city.name();
             var book = jp.kofuhub.koseki.sim.KosekiBook.load(kosekiBook(), prefix, null, null);
+            // the PDFs are PAdES-signed with the demo 戸籍 key (koseki-server.p12), whose certificate
+            // the hub checks (kofu.koseki.signing-certificate); https + client certificates when
+            // kofu.koseki.url is https, OpenPGP bodies when kofu.koseki.pgp; the demo key set
+            keys.ensure();
             koseki =
                     new jp.kofuhub.koseki.sim.KosekiServer(
                             book,
                             new jp.kofuhub.koseki.sim.KosekiCertificates(
-                                    Path.of("fonts/ipaexm.ttf"), prefix),
+                                    Path.of("fonts/ipaexm.ttf"),
+                                    prefix,
+                                    jp.kofuhub.koseki.sim.KosekiCertificates.demoSigner(
+                                            keysDir, keysPassword, prefix)),
                             jp.kofuhub.koseki.sim.KosekiServer.listenAddress(address, kosekiPort),
                             8);
-            // consistent with the hub's own settings: https + client certificates when
-            // kofu.koseki.url
-            // is https, OpenPGP bodies when kofu.koseki.pgp; the keys of the demo key set
-            if (kosekiTls || kosekiPgp) {
-                keys.ensure();
-            }
             if (kosekiTls) {
                 koseki.tls(jp.kofuhub.keys.Tls.context(keysDir, "koseki-server", keysPassword));
             }

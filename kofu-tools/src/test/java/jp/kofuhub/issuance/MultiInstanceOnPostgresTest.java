@@ -322,7 +322,10 @@ class MultiInstanceOnPostgresTest {
         assertThat(issued.statusCode()).as(Http.body(issued)).isEqualTo(200);
         String number = header(issued, "X-Kofu-Issue-Number");
         diedWhileIssuing(tx, "dead-" + tx);
-        long counter = count("select last_no from issue_counter where municipality_code = ?", CITY);
+        long counter =
+                count(
+                        "select coalesce(sum(last_no), 0) from issue_counter where municipality_code = ?",
+                        CITY);
 
         HttpResponse<byte[]> retried = post(a, "certificates", issue(tx));
         assertThat(retried.statusCode()).as(Http.body(retried)).isEqualTo(200);
@@ -332,7 +335,10 @@ class MultiInstanceOnPostgresTest {
                 .containsEntry("state", "ISSUED")
                 .containsEntry("issue_number", number)
                 .containsEntry("instance_id", documents(a).instanceId());
-        assertThat(count("select last_no from issue_counter where municipality_code = ?", CITY))
+        assertThat(
+                        count(
+                                "select coalesce(sum(last_no), 0) from issue_counter where municipality_code = ?",
+                                CITY))
                 .isEqualTo(counter);
         assertThat(count("select count(*) from issuance_history where transaction_id = ?", tx))
                 .isZero();
@@ -419,5 +425,58 @@ class MultiInstanceOnPostgresTest {
                         + " layout_sha256 = null, document_sha256 = null, issued_at = null where transaction_id = ?",
                 dead,
                 tx);
+    }
+
+    /**
+     * Issue #22, a phase past its deadline: the issue phase on A stops after numbering with 503
+     * DEADLINE_PASSED (a documented code, not the web server's 503) and lets go of its claim; the
+     * retry on B at once makes the document under the same 発行番号, spending no other number.
+     */
+    @Test
+    void aPhasePastItsDeadlineAnswersItsCodeAndTheRetryGetsTheDocument() throws Exception {
+        String tx = Http.newTransaction();
+        long counter =
+                count(
+                        "select coalesce(sum(last_no), 0) from issue_counter where municipality_code = ?",
+                        CITY);
+        org.apache.camel.CamelContext camel = a.bean(org.apache.camel.CamelContext.class);
+        org.apache.camel.Exchange late =
+                camel.createProducerTemplate()
+                        .send(
+                                "direct:issue-certificate",
+                                e -> {
+                                    // this phase's deadline passed before it began
+                                    e.setProperty(PhaseDeadline.PROPERTY, System.nanoTime() - 1);
+                                    e.getMessage().setHeader("Content-Type", "application/json");
+                                    e.getMessage().setBody(Http.stamped(issue(tx)));
+                                });
+        assertThat(late.getMessage().getHeader("CamelHttpResponseCode", Integer.class))
+                .as(late.getMessage().getBody(String.class))
+                .isEqualTo(503);
+        com.fasterxml.jackson.databind.JsonNode answer =
+                JSON.readTree(late.getMessage().getBody(String.class));
+        assertThat(answer.path("code").asText()).isEqualTo("DEADLINE_PASSED");
+        assertThat(answer.path("retryAfter").asText()).isEqualTo("2");
+        Map<String, Object> left = row(tx);
+        assertThat(left).containsEntry("state", "ISSUING").containsEntry("instance_id", null);
+        String number = (String) left.get("issue_number");
+        assertThat(number).isNotNull();
+
+        HttpResponse<byte[]> retried = post(b, "certificates", issue(tx));
+        assertThat(retried.statusCode()).as(Http.body(retried)).isEqualTo(200);
+        assertThat(header(retried, "X-Kofu-Issue-Number")).isEqualTo(number);
+        assertThat(Pdfs.text(retried.body())).contains(number, "分散");
+        assertThat(
+                        count(
+                                "select coalesce(sum(last_no), 0) from issue_counter where municipality_code = ?",
+                                CITY))
+                .isEqualTo(counter + 1);
+        assertThat(post(a, "completions", completion(tx, "PRINTED")).statusCode()).isEqualTo(200);
+        assertThat(
+                        jdbc.queryForList(
+                                "select outcome, issue_number from issuance_history where transaction_id = ?",
+                                tx))
+                .singleElement()
+                .satisfies(r -> assertThat(r).containsEntry("issue_number", number));
     }
 }

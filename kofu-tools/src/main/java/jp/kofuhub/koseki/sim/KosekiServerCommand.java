@@ -84,15 +84,20 @@ public final class KosekiServerCommand {
                             prefix,
                             o.containsKey("overrides") ? Path.of(o.get("overrides")) : null,
                             o.containsKey("extra") ? Path.of(o.get("extra")) : null);
+            Path keys = o.containsKey("keys") ? Path.of(o.get("keys")) : Tls.configuredDir();
+            // every PDF PAdES-signed with the city's 戸籍 key: koseki-server.p12 of the key folder
             server =
                     new KosekiServer(
                             book,
-                            new KosekiCertificates(FONT, book.cityPrefix()),
+                            new KosekiCertificates(
+                                    FONT,
+                                    book.cityPrefix(),
+                                    KosekiCertificates.demoSigner(
+                                            keys, Tls.configuredPassword(), book.cityPrefix())),
                             KosekiServer.listenAddress(
                                     o.getOrDefault("address", System.getenv("SERVER_ADDRESS")),
                                     port),
                             8);
-            Path keys = o.containsKey("keys") ? Path.of(o.get("keys")) : Tls.configuredDir();
             if (tls) {
                 server.tls(Tls.context(keys, "koseki-server", Tls.configuredPassword()));
             }
