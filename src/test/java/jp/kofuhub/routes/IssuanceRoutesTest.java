@@ -158,6 +158,12 @@ public class IssuanceRoutesTest {
     @Configuration(proxyBeanMethods = false)
     static class Beans {
         @Bean
+        jp.kofuhub.issuance.PhaseDeadline phaseDeadline() {
+            // the real deadline (issue #22); never passed here, so no transaction store is needed
+            return new jp.kofuhub.issuance.PhaseDeadline(java.time.Duration.ofSeconds(20), null);
+        }
+
+        @Bean
         Object centreMessages() {
             return STEPS;
         }
