@@ -170,12 +170,7 @@ final class Bombs {
         if (keyAlgorithm != 1) {
             return randomEdSignature(keyId, keyAlgorithm);
         }
-        ByteArrayOutputStream body = new ByteArrayOutputStream();
-        body.writeBytes(new byte[] {4, 0x00, 1, (byte) HashAlgorithmTags.SHA256});
-        body.writeBytes(new byte[] {0, 6, 5, 2});
-        body.writeBytes(intBytes((int) (System.currentTimeMillis() / 1000)));
-        body.writeBytes(new byte[] {0, 10, 9, 16});
-        body.writeBytes(longBytes(keyId));
+        ByteArrayOutputStream body = signatureHeader(keyId, 1);
         byte[] random = new byte[384 + 2];
         new SecureRandom().nextBytes(random);
         random[2] |= (byte) 0x80;
@@ -191,14 +186,23 @@ final class Bombs {
         return b.toByteArray();
     }
 
-    /** The same for an EdDSA key: two random MPIs of 256 bits (r, s). */
-    private static byte[] randomEdSignature(long keyId, int keyAlgorithm) {
+    /**
+     * A version 4 signature's fields before its value: binary document, the key's algorithm,
+     * SHA-256, creation time (hashed) and issuer key id (unhashed).
+     */
+    private static ByteArrayOutputStream signatureHeader(long keyId, int keyAlgorithm) {
         ByteArrayOutputStream body = new ByteArrayOutputStream();
         body.writeBytes(new byte[] {4, 0x00, (byte) keyAlgorithm, (byte) HashAlgorithmTags.SHA256});
         body.writeBytes(new byte[] {0, 6, 5, 2});
         body.writeBytes(intBytes((int) (System.currentTimeMillis() / 1000)));
         body.writeBytes(new byte[] {0, 10, 9, 16});
         body.writeBytes(longBytes(keyId));
+        return body;
+    }
+
+    /** The same for an EdDSA key: two random MPIs of 256 bits (r, s). */
+    private static byte[] randomEdSignature(long keyId, int keyAlgorithm) {
+        ByteArrayOutputStream body = signatureHeader(keyId, keyAlgorithm);
         byte[] random = new byte[2 + 64];
         new SecureRandom().nextBytes(random);
         random[2] |= (byte) 0x80;
