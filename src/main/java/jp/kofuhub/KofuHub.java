@@ -24,6 +24,7 @@ public class KofuHub {
             case "koseki-registration" ->
                     System.exit(jp.kofuhub.koseki.KosekiRegistrationCommand.run(rest));
             case "coupling" -> System.exit(jp.kofuhub.ops.CouplingCommand.run(rest));
+            case "settle" -> System.exit(jp.kofuhub.settlement.SettleCommand.run(rest));
             case "help", "--help", "-h" -> {
                 System.out.println(USAGE);
                 System.exit(0);
@@ -42,5 +43,6 @@ public class KofuHub {
               preview --template juminhyo --data FIXTURE.xml [--out FILE.pdf]
               quarantine list | retry STORED_AS --operator NAME | discard STORED_AS --operator NAME --why TEXT [--url URL]
               coupling status | suspend --why TEXT | resume --why TEXT | history [--limit N] [--municipality CODE] [--url URL]
+              settle --municipality CODE --date yyyy-MM-dd [--url URL]
               koseki-registration list | approve ID --operator NAME | reject ID --operator NAME --why TEXT [--url URL]""";
 }

@@ -33,8 +33,9 @@ import org.jolokia.server.core.util.RequestType;
  *       else; {@code exec} only of read-only operations on Camel's and Hawtio's MBeans whose names
  *       match {@code kofu.console.viewer-operations} ({@code dump*}, {@code canInvoke}, …);
  *   <li><b>OPERATOR</b>: what a viewer may, and {@code exec} of the stop switch ({@code
- *       jp.kofuhub:type=CouplingSwitch}), a Camel route's start/stop/suspend/resume/reset, {@code
- *       java.lang:type=Memory gc} and the thread dump of {@code java.lang:type=Threading}.
+ *       jp.kofuhub:type=CouplingSwitch}), the settlement on demand ({@code
+ *       jp.kofuhub:type=Settlement remake}), a Camel route's start/stop/suspend/resume/reset,
+ *       {@code java.lang:type=Memory gc} and the thread dump of {@code java.lang:type=Threading}.
  * </ul>
  *
  * Plain class: no Servlet or Spring types.
@@ -256,6 +257,9 @@ public final class JolokiaAccess {
                         || ("jp.kofuhub".equals(domain)
                                 && "CouplingSwitch".equals(type)
                                 && SWITCH_OPERATIONS.contains(op))
+                        || ("jp.kofuhub".equals(domain)
+                                && "Settlement".equals(type)
+                                && "remake".equals(op))
                         || ("java.lang".equals(domain) && "Memory".equals(type) && "gc".equals(op))
                         || ("java.lang".equals(domain)
                                 && "Threading".equals(type)

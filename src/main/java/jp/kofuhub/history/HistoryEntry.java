@@ -20,8 +20,8 @@ import java.time.OffsetDateTime;
  * @param fee fee charged in yen (0 when nothing was charged)
  * @param outcome one of {@link IssuanceHistory#OUTCOMES}
  * @param refusalCode refusal code, or null
- * @param operator who acted, on operator rows only (kind {@code COUPLING}: the stop switch), else
- *     null
+ * @param operator who acted, on operator rows only (kind {@code COUPLING}: the stop switch; kind
+ *     {@code SETTLEMENT}: a settlement file re-made on demand), else null
  * @param reason why, in the operator's words (control characters stripped, at most 400 characters),
  *     on operator rows only, else null
  */

@@ -42,13 +42,27 @@ public class IssuanceHistory {
                     "REFUSED",
                     "VOIDED",
                     "SUSPENDED",
-                    "RESUMED");
+                    "RESUMED",
+                    "REMADE");
 
     /**
      * The kind of the stop switch's rows (outcome SUSPENDED or RESUMED): no fee, no sheets, not
      * settled.
      */
     public static final String COUPLING = "COUPLING";
+
+    /**
+     * The kind of the rows that audit a settlement file re-made on demand (outcome {@code REMADE},
+     * the operator, the day and the file's SHA-256 in the reason): no fee, no sheets, not settled.
+     */
+    public static final String SETTLEMENT = "SETTLEMENT";
+
+    /**
+     * The operators' kinds: in the chain, but not issuances — a settlement counts none of them
+     * ({@code kind not in (?, ?)} with these two).
+     */
+    public static final java.util.List<String> OPERATOR_KINDS =
+            java.util.List.of(COUPLING, SETTLEMENT);
 
     /** Problems {@link #verify} reports. */
     public static final String ALTERED = "ALTERED";
@@ -388,12 +402,17 @@ public class IssuanceHistory {
             throw new IllegalArgumentException(
                     "history outcomes SUSPENDED and RESUMED belong to kind COUPLING only");
         }
-        if (coupling) {
+        boolean settlement = SETTLEMENT.equals(e.kind());
+        if (settlement != "REMADE".equals(e.outcome())) {
+            throw new IllegalArgumentException(
+                    "history outcome REMADE belongs to kind SETTLEMENT only");
+        }
+        if (coupling || settlement) {
             required("operator", e.operator());
             required("reason", e.reason());
             if (e.fee() != 0 || e.sheets() != 0) {
                 throw new IllegalArgumentException(
-                        "history COUPLING rows carry no fee and no sheets");
+                        "history " + e.kind() + " rows carry no fee and no sheets");
             }
         }
     }

@@ -3,9 +3,7 @@ package jp.kofuhub.ops;
 import java.time.Clock;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Optional;
 import jp.kofuhub.history.IssuanceHistory;
-import jp.kofuhub.keys.ClientCertificateFilter;
 import jp.kofuhub.municipality.MunicipalityProfile;
 import jp.kofuhub.municipality.MunicipalityRegistry;
 import org.apache.camel.CamelContext;
@@ -16,12 +14,7 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.Ordered;
 import org.springframework.jdbc.core.JdbcTemplate;
-import org.springframework.security.authentication.AnonymousAuthenticationToken;
-import org.springframework.security.core.Authentication;
-import org.springframework.security.core.context.SecurityContextHolder;
 import org.springframework.transaction.support.TransactionTemplate;
-import org.springframework.web.context.request.RequestContextHolder;
-import org.springframework.web.context.request.ServletRequestAttributes;
 
 /**
  * The stop switch of the online coupling: {@link CouplingSwitch} (also the JMX MBean {@code
@@ -58,7 +51,7 @@ public class CouplingBeans {
                         clock,
                         deployment,
                         routes,
-                        CouplingBeans::consoleUser);
+                        Callers::consoleUser);
         // the filter refuses from the first request on: read the state before the listener opens
         s.load();
         return s;
@@ -104,36 +97,7 @@ public class CouplingBeans {
     CouplingEndpoint couplingEndpoint(
             CouplingSwitch coupling, CamelCouplingRoutes routes, JdbcTemplate jdbc) {
         return new CouplingEndpoint(
-                coupling,
-                routes.routeIds(),
-                CouplingBeans::certificateCaller,
-                new CouplingHistory(jdbc));
-    }
-
-    /** The console user logged in on this request's thread, as {@code console:<login>}. */
-    static Optional<String> consoleUser() {
-        Authentication a = SecurityContextHolder.getContext().getAuthentication();
-        if (a == null || !a.isAuthenticated() || a instanceof AnonymousAuthenticationToken) {
-            return Optional.empty();
-        }
-        return Optional.of("console:" + a.getName());
-    }
-
-    /**
-     * The caller of {@code /actuator/coupling}: {@code cert:<CN>} of the client certificate the TLS
-     * handshake verified (ClientCertificateFilter let it through as a management client); without
-     * TLS (dev profile, test hubs) there is no one to name: {@link CouplingEndpoint#NO_TLS}.
-     */
-    static String certificateCaller() {
-        if (RequestContextHolder.getRequestAttributes() instanceof ServletRequestAttributes a) {
-            String cn =
-                    ClientCertificateFilter.commonName(
-                            a.getRequest().getAttribute(ClientCertificateFilter.CERTIFICATES));
-            if (cn != null && !cn.isBlank()) {
-                return "cert:" + cn;
-            }
-        }
-        return CouplingEndpoint.NO_TLS;
+                coupling, routes.routeIds(), Callers::certificateCaller, new CouplingHistory(jdbc));
     }
 
     static List<String> ids(String csv) {

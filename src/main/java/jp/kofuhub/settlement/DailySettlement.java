@@ -203,14 +203,21 @@ public class DailySettlement {
         return new Settled(municipality, d, Settlement.fileName(municipality, d), csv, sha);
     }
 
+    /** Whether the stop switch holds this municipality's settlement back now. */
+    boolean suspended(String municipality) {
+        return suspended.test(municipality);
+    }
+
     private LocalDate firstHistoryDay(String municipality) {
         OffsetDateTime first =
                 jdbc.queryForObject(
                         "select min(recorded_at) from issuance_history where municipality_code = ?"
-                                + " and kind <> ?", // the stop switch's rows are not issuances
+                                + " and kind not in (?, ?)", // the operators' rows are not
+                        // issuances
                         (rs, n) -> rs.getObject(1, OffsetDateTime.class),
                         municipality,
-                        IssuanceHistory.COUPLING);
+                        IssuanceHistory.OPERATOR_KINDS.get(0),
+                        IssuanceHistory.OPERATOR_KINDS.get(1));
         return first == null ? null : first.atZoneSameInstant(zone).toLocalDate();
     }
 

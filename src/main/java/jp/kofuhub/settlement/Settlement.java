@@ -56,7 +56,7 @@ public class Settlement {
                         jdbc.query(
                                 "select kind, outcome, count(*), coalesce(sum(sheets), 0),"
                                         + " coalesce(sum(fee), 0) from issuance_history where municipality_code = ? and recorded_at >= ?"
-                                        + " and recorded_at < ? and kind <> ? group by kind, outcome",
+                                        + " and recorded_at < ? and kind not in (?, ?) group by kind, outcome",
                                 (rs, n) ->
                                         new Line(
                                                 rs.getString(1),
@@ -67,7 +67,10 @@ public class Settlement {
                                 municipality,
                                 IssuanceHistory.startOf(day, zone),
                                 IssuanceHistory.startOf(day.plusDays(1), zone),
-                                IssuanceHistory.COUPLING));
+                                // the operators' rows (stop switch, settlement re-made) are not
+                                // issuances
+                                IssuanceHistory.OPERATOR_KINDS.get(0),
+                                IssuanceHistory.OPERATOR_KINDS.get(1)));
         // sorted here, not by the database: PostgreSQL's collation may order "_" differently
         lines.sort(Comparator.comparing(Line::kind).thenComparing(Line::outcome));
         return lines;

@@ -49,6 +49,28 @@ public class SettlementBeans {
     }
 
     @Bean
+    SettlementRemake settlementRemake(
+            JdbcTemplate jdbc,
+            Settlement settlement,
+            DailySettlement daily,
+            jp.kofuhub.history.IssuanceHistory history,
+            MunicipalityRegistry municipalities,
+            Clock clock) {
+        return new SettlementRemake(jdbc, settlement, daily, history, municipalities, clock);
+    }
+
+    /** Also the console's MBean jp.kofuhub:type=Settlement. */
+    @Bean
+    SettlementOnDemand settlementOnDemand(org.apache.camel.ProducerTemplate producer) {
+        return new SettlementOnDemand(producer, jp.kofuhub.ops.Callers::consoleUser);
+    }
+
+    @Bean
+    SettlementEndpoint settlementEndpoint(SettlementOnDemand onDemand) {
+        return new SettlementEndpoint(onDemand, jp.kofuhub.ops.Callers::certificateCaller);
+    }
+
+    @Bean
     SettlementFiles settlementFiles(
             jp.kofuhub.keys.PgpMessages pgpMessages,
             @Value("${kofu.settlement.pgp:true}") boolean pgp,

@@ -11,10 +11,12 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneId;
 import java.util.Map;
+import jp.kofuhub.history.IssuanceHistory;
 import jp.kofuhub.municipality.MunicipalityRegistry;
 import jp.kofuhub.settlement.DailySettlement;
 import jp.kofuhub.settlement.Settlement;
 import jp.kofuhub.settlement.SettlementFiles;
+import jp.kofuhub.settlement.SettlementRemake;
 import org.apache.camel.CamelExecutionException;
 import org.apache.camel.EndpointInject;
 import org.apache.camel.ProducerTemplate;
@@ -36,9 +38,10 @@ import org.springframework.jdbc.core.JdbcTemplate;
 
 /**
  * Route-level test of {@code routes/settlement/daily-settlement.camel.yaml} (routes {@code
- * daily-settlement}, {@code settle-pending}, {@code settle-day}): only that file, its three beans
- * (the real {@link DailySettlement}, {@link Settlement}, {@link SettlementFiles} without OpenPGP)
- * on an in-memory H2 migrated by Flyway, and a fixed clock; the outbox ({@code
+ * daily-settlement}, {@code settle-pending}, {@code settle-day}, {@code remake-settlement-day},
+ * {@code write-settlement-file}): only that file, its beans (the real {@link DailySettlement},
+ * {@link Settlement}, {@link SettlementRemake}, {@link IssuanceHistory}, {@link SettlementFiles}
+ * without OpenPGP) on an in-memory H2 migrated by Flyway, and a fixed clock; the outbox ({@code
  * kofu.settlement.outbox-uri}) is {@code mock:outbox}. The timer route is kept from firing by a
  * long check period. The whole-hub settlement tests (kofu-tools' {@code SettlementOnH2Test}) stay
  * for what crosses flows (history rows made by issuances, the OpenPGP file, the stop switch).
@@ -106,6 +109,22 @@ class SettlementRoutesTest {
         }
 
         @Bean
+        IssuanceHistory issuanceHistory(JdbcTemplate jdbc) {
+            return new IssuanceHistory(jdbc, ZONE);
+        }
+
+        @Bean
+        SettlementRemake settlementRemake(
+                JdbcTemplate jdbc,
+                Settlement settlement,
+                DailySettlement daily,
+                IssuanceHistory history,
+                MunicipalityRegistry m,
+                Clock clock) {
+            return new SettlementRemake(jdbc, settlement, daily, history, m, clock);
+        }
+
+        @Bean
         SettlementFiles settlementFiles() {
             return new SettlementFiles(null, "finance");
         }
@@ -120,6 +139,8 @@ class SettlementRoutesTest {
     @AfterEach
     void clean() {
         jdbc.update("delete from settlement_run");
+        jdbc.update("delete from issuance_history");
+        jdbc.update("delete from issuance_history_head");
         outbox.reset();
         outbox.whenAnyExchangeReceived(null);
     }
@@ -187,6 +208,86 @@ class SettlementRoutesTest {
                 .extracting(e -> e.getIn().getHeader("CamelFileName", String.class))
                 .contains("settlement_990002_20240604.csv")
                 .doesNotContain("settlement_990002_20240603.csv");
+    }
+
+    @Test
+    void aDayReMadeOnDemandIsTheSameFileAgainAndEachCallIsAudited() throws Exception {
+        outbox.expectedMessageCount(3);
+        settleDay(CITY, "2024-06-04"); // the daily run's file
+
+        Object again = remake(CITY, "2024-06-04", "cert:operator-aoki");
+        // a day never written: written now, as the daily run would have
+        Object first = remake(CITY, "2024-06-03", "console:operator");
+
+        outbox.assertIsSatisfied();
+        assertThat(again).isEqualTo(SettlementRemake.REWRITTEN);
+        assertThat(first).isEqualTo(SettlementRemake.WRITTEN);
+        var files = outbox.getExchanges();
+        assertThat(files.get(1).getIn().getHeader("CamelFileName"))
+                .isEqualTo(files.get(0).getIn().getHeader("CamelFileName"));
+        assertThat(files.get(1).getIn().getBody(byte[].class))
+                .isEqualTo(files.get(0).getIn().getBody(byte[].class));
+        assertThat(
+                        jdbc.queryForList(
+                                "select operator from issuance_history where kind = 'SETTLEMENT'"
+                                        + " and outcome = 'REMADE' order by seq",
+                                String.class))
+                .containsExactly("cert:operator-aoki", "console:operator");
+        // the audit rows are no issuances: the day they were recorded in settles none of them
+        assertThat(new Settlement(jdbc, ZONE).lines(CITY, LocalDate.parse("2024-06-05"))).isEmpty();
+    }
+
+    @Test
+    void aDayWhoseHistoryChangedIsReMadeWithItsNewContentAndSaysSo() throws Exception {
+        settleDay(CITY, "2024-06-04");
+        jdbc.update(
+                "update settlement_run set sha256 = ? where settlement_day = ?",
+                "0".repeat(64),
+                LocalDate.parse("2024-06-04"));
+
+        Object r = remake(CITY, "2024-06-04", "cert:operator");
+
+        assertThat(r).isEqualTo(SettlementRemake.REWRITTEN_CHANGED);
+        String csv =
+                new String(
+                        outbox.getExchanges().get(1).getIn().getBody(byte[].class),
+                        StandardCharsets.UTF_8);
+        assertThat(
+                        jdbc.queryForObject(
+                                "select sha256 from settlement_run where settlement_day = ?",
+                                String.class,
+                                LocalDate.parse("2024-06-04")))
+                .isEqualTo(DailySettlement.sha256(csv));
+    }
+
+    @Test
+    void aReMakeThatFailsOrIsRefusedRecordsNothing() {
+        assertThatThrownBy(() -> remake(CITY, "2024-06-05", "cert:operator"))
+                .hasRootCauseInstanceOf(IllegalArgumentException.class)
+                .hasRootCauseMessage(
+                        "settlement day 2024-06-05 is not finished yet (last finished day 2024-06-04)");
+        assertThatThrownBy(() -> remake("999999", "2024-06-04", "cert:operator"))
+                .hasRootCauseInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> remake(CITY, "2024-06-04", ""))
+                .hasRootCauseInstanceOf(IllegalArgumentException.class);
+        outbox.whenAnyExchangeReceived(
+                e -> {
+                    throw new java.io.IOException("outbox down");
+                });
+        assertThatThrownBy(() -> remake(CITY, "2024-06-04", "cert:operator"))
+                .hasRootCauseMessage("outbox down");
+
+        assertThat(jdbc.queryForObject("select count(*) from settlement_run", Integer.class))
+                .isZero();
+        assertThat(jdbc.queryForObject("select count(*) from issuance_history", Integer.class))
+                .isZero();
+    }
+
+    private Object remake(String municipality, String day, String operator) {
+        return producer.requestBodyAndHeaders(
+                "direct:remake-settlement-day",
+                null,
+                Map.of("municipality", municipality, "day", day, "operator", operator));
     }
 
     private Object settleDay(String municipality, String day) {

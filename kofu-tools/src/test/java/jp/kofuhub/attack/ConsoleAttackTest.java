@@ -51,6 +51,10 @@ class ConsoleAttackTest {
 
     @Autowired JdbcTemplate jdbc;
 
+    @Autowired jp.kofuhub.municipality.MunicipalityRegistry municipalities;
+
+    @Autowired IssuanceHistory history;
+
     @AfterEach
     void resumeAndQuiet() {
         if (coupling.suspended()) {
@@ -623,6 +627,114 @@ class ConsoleAttackTest {
         assertThat(operatorsOf("drill by a named operator")).containsExactly("cert:operator-aoki");
         assertThat(operatorsOf("named drill over")).containsExactly("cert:operator-aoki");
         assertThat(coupling.suspended()).isFalse();
+    }
+
+    @Test
+    void onlyAnOperatorReMakesASettlementDayAndTheHistoryNamesWhoDid() throws Exception {
+        // issue #24: a day's settlement file re-made on demand — the console's operation for an
+        // OPERATOR, ./kofu settle with an operator's certificate; never a viewer, never the centre
+        String city =
+                municipalities.all().stream()
+                        .map(jp.kofuhub.municipality.MunicipalityProfile::code)
+                        .sorted()
+                        .findFirst()
+                        .orElseThrow();
+        // finished whatever the grace after midnight
+        String day =
+                java.time.LocalDate.now(java.time.ZoneId.of("Asia/Tokyo")).minusDays(2).toString();
+        String remake =
+                "{\"type\":\"exec\",\"mbean\":\""
+                        + jp.kofuhub.settlement.SettlementOnDemand.OBJECT_NAME
+                        + "\",\"operation\":\"remake(java.lang.String,java.lang.String)\",\"arguments\":[\""
+                        + city
+                        + "\",\""
+                        + day
+                        + "\"]}";
+        refused(post(viewer(), "/actuator/jolokia", remake), "viewer exec settlement remake");
+        HttpResponse<String> centre =
+                wrongCertificate()
+                        .send(
+                                "/actuator/settlement",
+                                b ->
+                                        b.header("Content-Type", "application/json")
+                                                .POST(
+                                                        HttpRequest.BodyPublishers.ofString(
+                                                                "{\"municipality\":\""
+                                                                        + city
+                                                                        + "\",\"day\":\""
+                                                                        + day
+                                                                        + "\"}")));
+        assertThat(centre.statusCode()).as("the centre's certificate").isEqualTo(403);
+        assertThat(settlementOperators(city, day)).isEmpty();
+
+        HttpResponse<String> r = post(operator(), "/actuator/jolokia", remake);
+        assertThat(ran(r)).as(r.body()).isTrue();
+        assertThat(JSON.readTree(r.body()).path("value").asText()).matches("(RE)?WRITTEN: .*");
+
+        String url = "https://localhost:" + port;
+        System.setProperty("kofu.keys.dir", jp.kofuhub.support.TestHub.KEYS.toString());
+        System.setProperty("kofu.operator", "operator-baba");
+        try {
+            // the same day again: the same file under the same name
+            assertThat(
+                            jp.kofuhub.support.Commands.run(
+                                    jp.kofuhub.settlement.SettleCommand::run,
+                                    "--municipality",
+                                    city,
+                                    "--date",
+                                    day,
+                                    "--url",
+                                    url))
+                    .startsWith("0\n")
+                    .contains("REWRITTEN: ")
+                    .contains("settlement_" + city + "_" + day.replace("-", "") + ".csv");
+            // a day not finished, a municipality not served: refused, nothing recorded
+            String today =
+                    java.time.LocalDate.now(java.time.ZoneId.of("Asia/Tokyo"))
+                            .plusDays(1)
+                            .toString();
+            assertThat(
+                            jp.kofuhub.support.Commands.run(
+                                    jp.kofuhub.settlement.SettleCommand::run,
+                                    "--municipality",
+                                    city,
+                                    "--date",
+                                    today,
+                                    "--url",
+                                    url))
+                    .startsWith("3\n")
+                    .contains("REFUSED: settlement day " + today + " is not finished yet");
+            assertThat(
+                            jp.kofuhub.support.Commands.run(
+                                    jp.kofuhub.settlement.SettleCommand::run,
+                                    "--municipality",
+                                    "999999",
+                                    "--date",
+                                    day,
+                                    "--url",
+                                    url))
+                    .startsWith("3\n")
+                    .contains("REFUSED");
+            assertThat(settlementOperators(city, today)).isEmpty();
+        } finally {
+            System.clearProperty("kofu.operator");
+            System.clearProperty("kofu.keys.dir");
+        }
+        assertThat(settlementOperators(city, day))
+                .containsExactly("console:operator", "cert:operator-baba");
+        // the audit rows are in the chain, and the chain still verifies
+        assertThat(history.verify(city).ok()).isTrue();
+    }
+
+    /** Who re-made {@code day}'s settlement of {@code city}, oldest first. */
+    private List<String> settlementOperators(String city, String day) {
+        return jdbc.queryForList(
+                "select operator from issuance_history where municipality_code = ? and kind = ?"
+                        + " and reason like ? order by seq",
+                String.class,
+                city,
+                IssuanceHistory.SETTLEMENT,
+                "settlement " + day + " %");
     }
 
     /** The operators of the history rows with this reason (one row per municipality served). */
