@@ -24,7 +24,7 @@ import javax.xml.transform.stream.StreamSource;
 public final class LayoutPages {
 
     /** Stands in for the 発行番号 (the format of IssueNumbers: day-city-terminal-printer-number). */
-    static final String PLACEHOLDER_NUMBER = "00000000-000000-K1-P1-000000";
+    public static final String PLACEHOLDER_NUMBER = "00000000-000000-K1-P1-000000";
 
     private final Path dir;
     private final CertificateTemplates templates;

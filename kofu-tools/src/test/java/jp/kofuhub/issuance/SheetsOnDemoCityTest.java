@@ -67,6 +67,7 @@ class SheetsOnDemoCityTest extends HubTestBase {
     @Autowired CertificateTemplates templates;
     @Autowired PdfRenderer renderer;
     @Autowired ProducerTemplate producer;
+    @Autowired jp.kofuhub.render.LayoutPages layout;
 
     @Value("${kofu.templates.dir}")
     String templatesDir;
@@ -274,6 +275,98 @@ class SheetsOnDemoCityTest extends HubTestBase {
                 .anyMatch(k -> k.startsWith("JUMINHYO ") && !k.endsWith(" 1p"));
     }
 
+    /**
+     * EVERY document of the demo city, not a sample: each card holder × each replica kind × each
+     * option the city offers for it is drafted as phase 1 drafts it, and the layout phase 1 counts
+     * ({@link jp.kofuhub.render.LayoutPages#fo}, with its placeholder 発行番号) is compared with the
+     * layout route issue-certificate prints (the xslt-saxon component with the real number). They
+     * are the same FO but for the number, which has the placeholder's length in a one-line footer;
+     * the test above renders the tallest of them both ways to show that the number never moves a
+     * page. So for every document of the city the announced sheets are the printed pages. (Laying
+     * every one of them out with FOP twice would take ≈ 25 min of CPU; comparing the layouts takes
+     * seconds.)
+     */
+    @Test
+    void everyDocumentOfTheDemoCityIsAnnouncedFromTheLayoutItPrints() throws Exception {
+        MunicipalityProfile city = rules.city(CITY);
+        String number =
+                TODAY.format(java.time.format.DateTimeFormatter.BASIC_ISO_DATE)
+                        + "-"
+                        + CITY
+                        + "-K1-P1-000123";
+        assertThat(number).hasSameSizeAs(jp.kofuhub.render.LayoutPages.PLACEHOLDER_NUMBER);
+        List<CertificateOptions> juminhyoOptions = new ArrayList<>();
+        for (String members : List.of(CertificateOptions.ALL, CertificateOptions.SELF)) {
+            for (int o = 0; o < 4; o++) {
+                juminhyoOptions.add(
+                        new CertificateOptions(
+                                members,
+                                List.of(),
+                                null,
+                                o % 2 == 1,
+                                o / 2 == 1,
+                                false,
+                                false,
+                                null,
+                                null));
+            }
+        }
+        Map<String, Integer> compared = new TreeMap<>();
+        List<String> different = new ArrayList<>();
+        Set<String> seen = new HashSet<>();
+        for (String[] card : cards) {
+            for (String code :
+                    List.of(
+                            "JUMINHYO",
+                            "JUMINHYO_KISAI",
+                            "INKAN",
+                            "SHOTOKU",
+                            "KAZEI",
+                            "SHOTOKU_KAZEI")) {
+                CertificateKind kind = rules.kind(code);
+                List<CertificateOptions> options =
+                        code.startsWith("JUMINHYO")
+                                ? juminhyoOptions
+                                : List.of(CertificateOptions.NONE);
+                for (CertificateOptions o : options) {
+                    CertificateKind.Draft draft;
+                    try {
+                        var d = kind.draft(city, card[0], o, rules.sealUri(city), TODAY);
+                        if (d.isEmpty()) {
+                            continue;
+                        }
+                        draft = d.get();
+                    } catch (CertificateKind.Refusal refused) {
+                        compared.merge("refused", 1, Integer::sum);
+                        continue;
+                    }
+                    if (!seen.add(code + "|" + IssuanceRules.sha256(draft.dataXml()))) {
+                        continue;
+                    }
+                    String counted =
+                            layout.fo(
+                                    CITY,
+                                    kind.template(),
+                                    draft.dataXml(),
+                                    jp.kofuhub.render.LayoutPages.PLACEHOLDER_NUMBER);
+                    String printed = printedFo(kind, draft, number);
+                    compared.merge(code, 1, Integer::sum);
+                    if (!counted.equals(
+                            printed.replace(
+                                    number, jp.kofuhub.render.LayoutPages.PLACEHOLDER_NUMBER))) {
+                        different.add(code + " " + o);
+                    }
+                }
+            }
+        }
+        LOG.info("demo city: {} card rows; distinct documents compared {}", cards.size(), compared);
+        assertThat(different).isEmpty();
+        assertThat(compared)
+                .containsKeys(
+                        "JUMINHYO", "JUMINHYO_KISAI", "INKAN", "SHOTOKU", "KAZEI", "SHOTOKU_KAZEI");
+        assertThat(compared.get("JUMINHYO")).isGreaterThan(cards.size());
+    }
+
     private void compare(
             MunicipalityProfile city,
             String code,
@@ -307,20 +400,28 @@ class SheetsOnDemoCityTest extends HubTestBase {
     /** As route issue-certificate lays it out and renders it, counted in the PDF itself. */
     private int printedPages(CertificateKind kind, CertificateKind.Draft draft) throws Exception {
         String fo =
-                producer.requestBodyAndHeader(
-                        "xslt-saxon:file:"
-                                + templatesDir
-                                + "/"
-                                + templates.path(CITY, kind.template())
-                                + ".xsl",
-                        draft.dataXml(),
-                        "X-Kofu-Issue-Number",
+                printedFo(
+                        kind,
+                        draft,
                         TODAY.format(java.time.format.DateTimeFormatter.BASIC_ISO_DATE)
                                 + "-"
                                 + CITY
-                                + "-K1-P1-000123",
-                        String.class);
+                                + "-K1-P1-000123");
         return Pdfs.pages(renderer.render(fo).getBytes());
+    }
+
+    /** The FO as route issue-certificate's layout-fo step makes it. */
+    private String printedFo(CertificateKind kind, CertificateKind.Draft draft, String number) {
+        return producer.requestBodyAndHeader(
+                "xslt-saxon:file:"
+                        + templatesDir
+                        + "/"
+                        + templates.path(CITY, kind.template())
+                        + ".xsl",
+                draft.dataXml(),
+                "X-Kofu-Issue-Number",
+                number,
+                String.class);
     }
 
     private String holderOfHouseholdOfSize(int size) {
