@@ -72,6 +72,15 @@ public class HubBeans {
         return new jp.kofuhub.render.CertificateTemplates(Path.of(templates));
     }
 
+    /** The signed 2D code on every page (issue #21): the printout keys and the per-page codes. */
+    @Bean
+    jp.kofuhub.printout.PrintoutCodes printoutCodes(
+            @Value("${kofu.printout.keys-dir}") String dir,
+            @Value("${kofu.keys.password}") String password,
+            Clock clock) {
+        return new jp.kofuhub.printout.PrintoutCodes(Path.of(dir), password, clock);
+    }
+
     @Bean
     PdfRenderer pdfRenderer(
             FontChain fonts,

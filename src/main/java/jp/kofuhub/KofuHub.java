@@ -24,6 +24,9 @@ public class KofuHub {
             case "koseki-registration" ->
                     System.exit(jp.kofuhub.koseki.KosekiRegistrationCommand.run(rest));
             case "coupling" -> System.exit(jp.kofuhub.ops.CouplingCommand.run(rest));
+            case "verify-printout" ->
+                    System.exit(jp.kofuhub.printout.PrintoutCommand.verify(rest));
+            case "printout-keys" -> System.exit(jp.kofuhub.printout.PrintoutCommand.keys(rest));
             case "help", "--help", "-h" -> {
                 System.out.println(USAGE);
                 System.exit(0);
@@ -42,5 +45,7 @@ public class KofuHub {
               preview --template juminhyo --data FIXTURE.xml [--out FILE.pdf]
               quarantine list | retry STORED_AS --operator NAME | discard STORED_AS --operator NAME --why TEXT [--url URL]
               coupling status | suspend --operator NAME --why TEXT | resume --operator NAME --why TEXT [--municipality CODE] [--url URL]
-              koseki-registration list | approve ID --operator NAME | reject ID --operator NAME --why TEXT [--url URL]""";
+              koseki-registration list | approve ID --operator NAME | reject ID --operator NAME --why TEXT [--url URL]
+              verify-printout FILE.png|.jpg|.pdf [--keys KEYSET.json|DIR]   check a printout's signed codes (exit 0 valid, 1 invalid, 2 none, 3 usage)
+              printout-keys new --municipality CODE [--from yyyy-MM-dd] [--days N] [--dir DIR] | publish --municipality CODE [--out FILE]""";
 }

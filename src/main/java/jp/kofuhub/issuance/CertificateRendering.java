@@ -2,6 +2,7 @@ package jp.kofuhub.issuance;
 
 import jp.kofuhub.certificate.RefusalCode;
 import jp.kofuhub.metrics.HubMetrics;
+import jp.kofuhub.printout.PrintoutCodes;
 import jp.kofuhub.render.FieldOverflowException;
 import jp.kofuhub.render.GlyphUnavailableException;
 import jp.kofuhub.render.PdfRenderer;
@@ -9,17 +10,21 @@ import jp.kofuhub.render.PdfRenderer;
 /**
  * Phase 2, layout (route {@code issue-certificate}, step {@code render-pdf}): XSL-FO → PDF with
  * FOP. The renderer's own backstops (a glyph FOP cannot draw, content beyond its box) void the
- * numbered document with the refusal the checks would have given. The PDF is signed by the next
- * step.
+ * numbered document with the refusal the checks would have given. Where the municipality has the
+ * printout code on (its data document says so), every page gets its signed code ({@link
+ * PrintoutCodes}, issue #21). The PDF is signed by the next step.
  */
 public class CertificateRendering {
 
     private final PdfRenderer renderer;
+    private final PrintoutCodes codes;
     private final TransactionEnds ends;
     private final HubMetrics metrics;
 
-    public CertificateRendering(PdfRenderer renderer, TransactionEnds ends, HubMetrics metrics) {
+    public CertificateRendering(
+            PdfRenderer renderer, PrintoutCodes codes, TransactionEnds ends, HubMetrics metrics) {
         this.renderer = renderer;
+        this.codes = codes;
         this.ends = ends;
         this.metrics = metrics;
     }
@@ -35,7 +40,17 @@ public class CertificateRendering {
         }
         try {
             long started = System.nanoTime();
-            PdfRenderer.RenderedPdf pdf = renderer.render(fo);
+            PdfRenderer.RenderedPdf pdf =
+                    renderer.render(
+                            fo,
+                            codes.stamps(
+                                    prepared.getMunicipality(),
+                                    prepared.getIssueNumber(),
+                                    prepared.getDay() == null
+                                            ? java.time.LocalDate.now(
+                                                    java.time.ZoneId.of("Asia/Tokyo"))
+                                            : prepared.getDay(),
+                                    prepared.getDataXml()));
             metrics.rendered(prepared.getRequest().kind(), System.nanoTime() - started);
             return new RenderedCertificate(pdf, layout);
         } catch (GlyphUnavailableException e) {

@@ -61,8 +61,11 @@ public class IssuanceBeans {
 
     @Bean
     CertificateRendering certificateRendering(
-            PdfRenderer renderer, TransactionEnds ends, HubMetrics metrics) {
-        return new CertificateRendering(renderer, ends, metrics);
+            PdfRenderer renderer,
+            jp.kofuhub.printout.PrintoutCodes codes,
+            TransactionEnds ends,
+            HubMetrics metrics) {
+        return new CertificateRendering(renderer, codes, ends, metrics);
     }
 
     @Bean

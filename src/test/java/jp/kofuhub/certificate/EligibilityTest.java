@@ -38,6 +38,7 @@ class EligibilityTest {
                 false,
                 null,
                 null,
+                null,
                 null);
     }
 

@@ -366,6 +366,7 @@ class FieldFitTest {
                 false,
                 null,
                 null,
+                null,
                 null);
     }
 
