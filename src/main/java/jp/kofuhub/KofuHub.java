@@ -24,8 +24,7 @@ public class KofuHub {
             case "koseki-registration" ->
                     System.exit(jp.kofuhub.koseki.KosekiRegistrationCommand.run(rest));
             case "coupling" -> System.exit(jp.kofuhub.ops.CouplingCommand.run(rest));
-            case "verify-printout" ->
-                    System.exit(jp.kofuhub.printout.PrintoutCommand.verify(rest));
+            case "verify-printout" -> System.exit(jp.kofuhub.printout.PrintoutCommand.verify(rest));
             case "printout-keys" -> System.exit(jp.kofuhub.printout.PrintoutCommand.keys(rest));
             case "help", "--help", "-h" -> {
                 System.out.println(USAGE);

@@ -18,14 +18,14 @@ import jp.kofuhub.cli.CommandOptions;
  * The printout code's commands (docs/interfaces/printout-code.md §6, docs/keys.md "Printout keys"):
  *
  * <ul>
- *   <li>{@code verify-printout FILE [--keys PATH]}: finds every code in a PNG/JPEG scan or photo
- *       or a PDF, checks each against the published key sets ({@code PATH}: a key-set document or
- *       a folder of them, default the printout key folder) and prints its fields and VALID or
- *       INVALID with the reason. Exit 0: codes found, all valid; 1: a code is invalid; 2: no code
- *       found; 3: bad usage or an unreadable file or key set.
+ *   <li>{@code verify-printout FILE [--keys PATH]}: finds every code in a PNG/JPEG scan or photo or
+ *       a PDF, checks each against the published key sets ({@code PATH}: a key-set document or a
+ *       folder of them, default the printout key folder) and prints its fields and VALID or INVALID
+ *       with the reason. Exit 0: codes found, all valid; 1: a code is invalid; 2: no code found; 3:
+ *       bad usage or an unreadable file or key set.
  *   <li>{@code printout-keys new --municipality CODE [--from yyyy-MM-dd] [--days N] [--dir DIR]}:
- *       adds a key (default from today, 1096 days) to {@code DIR/<CODE>.p12} and writes the
- *       key-set document beside it;
+ *       adds a key (default from today, 1096 days) to {@code DIR/<CODE>.p12} and writes the key-set
+ *       document beside it;
  *   <li>{@code printout-keys publish --municipality CODE [--dir DIR] [--out FILE]}: writes the
  *       key-set document (stdout without {@code --out}).
  * </ul>
@@ -225,8 +225,7 @@ public final class PrintoutCommand {
                     return USAGE;
                 }
             }
-        } catch (IOException
-                | RuntimeException e) {
+        } catch (IOException | RuntimeException e) {
             err.println("printout-keys: " + e.getMessage());
             return USAGE;
         }

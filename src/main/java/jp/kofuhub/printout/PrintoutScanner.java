@@ -67,6 +67,9 @@ public final class PrintoutScanner {
             // a low-resolution scan (150 dpi): ZXing finds small modules better enlarged
             found.addAll(decode(scaled(image, 2.0)));
         }
+        if (found.isEmpty() && side < 2000) {
+            found.addAll(decode(smoothed(scaled(image, 2.0))));
+        }
         if (found.isEmpty() && side > 1200) {
             found.addAll(decode(scaled(image, 0.5)));
         }
@@ -101,6 +104,19 @@ public final class PrintoutScanner {
             // no code in this image
         }
         return out;
+    }
+
+    /** A 3×3 Gaussian against sensor noise. */
+    private static BufferedImage smoothed(BufferedImage image) {
+        float[] k = {1, 2, 1, 2, 4, 2, 1, 2, 1};
+        for (int i = 0; i < k.length; i++) {
+            k[i] /= 16f;
+        }
+        return new java.awt.image.ConvolveOp(
+                        new java.awt.image.Kernel(3, 3, k),
+                        java.awt.image.ConvolveOp.EDGE_NO_OP,
+                        null)
+                .filter(image, null);
     }
 
     private static BufferedImage scaled(BufferedImage image, double factor) {

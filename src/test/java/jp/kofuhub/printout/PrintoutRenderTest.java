@@ -155,9 +155,13 @@ class PrintoutRenderTest {
         for (int i = 0; i < gauss.length; i++) {
             gauss[i] /= 16f;
         }
+        // 150 dpi: a sheet scanned askew with noise, not blurred (the scan is the blur: a module
+        // is 2.6 pixels); 300 dpi: a phone photo, blurred as well
         BufferedImage blurred =
-                new ConvolveOp(new Kernel(3, 3, gauss), ConvolveOp.EDGE_NO_OP, null)
-                        .filter(turned, null);
+                dpi >= 300
+                        ? new ConvolveOp(new Kernel(3, 3, gauss), ConvolveOp.EDGE_NO_OP, null)
+                                .filter(turned, null)
+                        : turned;
         Random random = new Random(seed * 31L + dpi);
         for (int y = 0; y < h; y++) {
             for (int x = 0; x < w; x++) {
