@@ -12,7 +12,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import jp.kofuhub.cli.CommandOptions;
 
 /**
  * The printout code's commands (docs/interfaces/printout-code.md §6, docs/keys.md "Printout keys"):
@@ -165,9 +164,8 @@ public final class PrintoutCommand {
     }
 
     static int keys(String[] args, PrintStream out, PrintStream err) {
-        CommandOptions.Parsed parsed =
-                CommandOptions.parseWords(
-                        args, Set.of("--municipality", "--from", "--days", "--dir", "--out"));
+        Parsed parsed =
+                parseWords(args, Set.of("--municipality", "--from", "--days", "--dir", "--out"));
         String usage =
                 "usage: kofu printout-keys new --municipality CODE [--from yyyy-MM-dd] [--days N] [--dir DIR]\n"
                         + "       kofu printout-keys publish --municipality CODE [--dir DIR] [--out FILE]";
@@ -229,6 +227,25 @@ public final class PrintoutCommand {
             err.println("printout-keys: " + e.getMessage());
             return USAGE;
         }
+    }
+
+    private record Parsed(List<String> words, Map<String, String> options) {}
+
+    /** Words and {@code --name value} options; null for an unknown name or one without a value. */
+    private static Parsed parseWords(String[] args, Set<String> known) {
+        List<String> words = new ArrayList<>();
+        Map<String, String> options = new java.util.HashMap<>();
+        for (int i = 0; i < args.length; i++) {
+            if (args[i].startsWith("--")) {
+                if (!known.contains(args[i]) || i + 1 >= args.length) {
+                    return null;
+                }
+                options.put(args[i], args[++i]);
+            } else {
+                words.add(args[i]);
+            }
+        }
+        return new Parsed(words, options);
     }
 
     /** The key-set document of the keys in the municipality's file that have not expired. */
