@@ -4,7 +4,12 @@
 # Stage `base` (docker build --target base -t REGISTRY/kofu-hub-base:17 .) is also the base image of the
 # Jib build (./mvnw -Pimage jib:build, pom.xml): Debian 12, OpenJDK 17 JRE, the Mincho fonts from Debian's
 # packages, the user kofu (10001) and the hub's folder /opt/kofu-hub with a writable data/.
-FROM debian:bookworm-slim AS base
+# The base by digest for a release (docs/deploy.md "Pinning by digest"): a tag is moved by every Debian point
+# release, a digest names the bytes that were tested. Look it up when you update it and pass it:
+#   docker buildx imagetools inspect debian:bookworm-slim --format '{{json .Manifest.Digest}}'
+#   docker build --build-arg DEBIAN_IMAGE=debian:bookworm-slim@sha256:<digest> -t kofu-hub:TAG .
+ARG DEBIAN_IMAGE=debian:bookworm-slim
+FROM ${DEBIAN_IMAGE} AS base
 
 # fonts-ipamj-mincho: IPAmj Mincho for 文字情報基盤 (MJ) characters at /usr/share/fonts/truetype/ipamj/ipamjm.ttf
 # (config/fop.xconf); fonts-ipaexfont-mincho: the system copy of IPAex Mincho (the hub draws with the one in
@@ -35,6 +40,8 @@ EXPOSE 8443 9090
 FROM base
 # the hub only: kofu-hub-exec.jar holds none of the tools (kofu-tools)
 COPY --chown=root:root kofu-hub/target/kofu-hub-exec.jar /opt/kofu-hub/kofu-hub.jar
+# the stop switch's fast command: java -jar /opt/kofu-hub/kofu-operator.jar suspend --why … (issue #19)
+COPY --chown=root:root kofu-hub/target/kofu-hub-operator.jar /opt/kofu-hub/kofu-operator.jar
 COPY --chown=root:root routes/ /opt/kofu-hub/routes/
 COPY --chown=root:root config/ /opt/kofu-hub/config/
 COPY --chown=root:root xslt-templates/ /opt/kofu-hub/xslt-templates/

@@ -12,6 +12,9 @@
 #   KINDS=JUMINHYO,INKAN,SHOTOKU_KAZEI bench/issuance.sh              # a mix of kinds
 #   HUB_JAVA_OPTS='-Xmx512m -XX:StartFlightRecording=filename=/tmp/hub.jfr' bench/issuance.sh
 #   BENCH_ARGS='--bare fop --pool 2000' bench/issuance.sh             # more bench-issuance options (./kofu help)
+#   LOAD=open RATES=10,20 bench/issuance.sh         # open loop (issue #20): Poisson arrivals/s, JUKI DELTAs every 5 s
+#   LOAD=both bench/issuance.sh                     # closed loop, then the open-loop rates, in the same hub
+#   BENCH_ARGS='--client-steps 4,8,16' bench/issuance.sh   # closed loop also at 4, 8, 16 clients (before CLIENTS)
 #
 # The city is generated once into $BENCH_WORK (default /tmp/kofu-bench-issuance) and reused; each run makes
 # its own key set, hub folders and GC log in a run-* folder there, removed at the end. The last results are
@@ -29,6 +32,8 @@ DURATION=${DURATION:-60}
 RESIDENTS=${RESIDENTS:-20000}
 SEED=${SEED:-1}
 KINDS=${KINDS:-JUMINHYO}
+LOAD=${LOAD:-closed}
+RATES=${RATES:-10,20}
 MUNICIPALITY=${MUNICIPALITY:-012343}
 JAVA_OPTS=${BENCH_JAVA_OPTS:--Xmx512m}
 HUB_JAVA_OPTS=${HUB_JAVA_OPTS:--Xmx512m}
@@ -54,7 +59,7 @@ results="$WORK/last-run.txt"
 {
   echo "machine: $(nproc) cpus, $(awk '/MemTotal/ {printf "%.1f", $2 / 1048576}' /proc/meminfo) GiB RAM, $(uname -sr)"
   echo "java: $(java -version 2>&1 | head -1), bench options $JAVA_OPTS, hub options $HUB_JAVA_OPTS"
-  echo "command: BENCH_MODE=$MODE BENCH_DBS=$BENCH_DBS CLIENTS=$CLIENTS WARMUP=$WARMUP DURATION=$DURATION RESIDENTS=$RESIDENTS KINDS=$KINDS bench/issuance.sh $BENCH_ARGS"
+  echo "command: BENCH_MODE=$MODE BENCH_DBS=$BENCH_DBS CLIENTS=$CLIENTS WARMUP=$WARMUP DURATION=$DURATION RESIDENTS=$RESIDENTS KINDS=$KINDS LOAD=$LOAD RATES=$RATES bench/issuance.sh $BENCH_ARGS"
 } > "$results"
 
 db_args=()
@@ -87,6 +92,7 @@ status=0
 java $JAVA_OPTS -Djava.awt.headless=true -jar "$jar" bench-issuance --mode "$MODE" --clients "$CLIENTS" \
   --warmup "$WARMUP" --duration "$DURATION" --residents "$RESIDENTS" --seed "$SEED" --kinds "$KINDS" \
   --municipality "$MUNICIPALITY" --work "$WORK" --jar "$jar" --hub-java-opts "$HUB_JAVA_OPTS" \
+  --load "$LOAD" --rates "$RATES" \
   "${db_args[@]}" $BENCH_ARGS >> "$results" || status=$?
 
 echo "bench: results (also in $results):" >&2

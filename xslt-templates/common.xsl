@@ -56,9 +56,10 @@
     </fo:root>
   </xsl:template>
 
-  <!-- 認証文, date, issuer line and seal, kept together on the last page -->
+  <!-- 認証文, date, issuer line and seal, kept together on the last page, and kept with the content
+       before them (the last member block): a page never holds the 認証文 alone (issue #18) -->
   <xsl:template name="closing">
-    <fo:block-container keep-together.within-page="always">
+    <fo:block-container keep-together.within-page="always" keep-with-previous.within-page="always">
       <fo:block xsl:use-attribute-sets="certification">
         <xsl:value-of select="/certificate/certification"/>
       </fo:block>
@@ -120,15 +121,32 @@
   <xsl:template match="*" mode="fit">
     <xsl:choose>
       <xsl:when test="@pt">
-        <fo:inline font-size="{@pt}pt"><xsl:value-of select="."/></fo:inline>
+        <fo:inline font-size="{@pt}pt"><xsl:call-template name="kept"/></fo:inline>
       </xsl:when>
       <xsl:otherwise>
-        <xsl:value-of select="."/>
+        <xsl:call-template name="kept"/>
       </xsl:otherwise>
     </xsl:choose>
   </xsl:template>
 
   <xsl:template match="text() | @*" mode="fit">
-    <xsl:value-of select="."/>
+    <xsl:call-template name="kept"/>
+  </xsl:template>
+
+  <!-- An address number with its suffix (１丁目２番地３, ２−１０１号室) never breaks across lines, so 「号」,
+       「室」 or a last digit never sits alone on a line (issue #18). The same pattern is jp.kofuhub.render.TextMeasure.KEPT,
+       which measures the lines a value takes (FieldFitTest holds them equal). -->
+  <xsl:variable name="kept-pattern" select="'([0-9０-９]+(丁目|番地の|番地|番の|番|号室|号|室|階|棟|[−－‐\-]))*[0-9０-９]+(丁目|番地|番|号室|号|室|階|棟)?'"/>
+
+  <xsl:template name="kept">
+    <xsl:param name="text" select="string(.)"/>
+    <xsl:analyze-string select="$text" regex="{$kept-pattern}">
+      <xsl:matching-substring>
+        <fo:inline keep-together.within-line="always"><xsl:value-of select="."/></fo:inline>
+      </xsl:matching-substring>
+      <xsl:non-matching-substring>
+        <xsl:value-of select="."/>
+      </xsl:non-matching-substring>
+    </xsl:analyze-string>
   </xsl:template>
 </xsl:stylesheet>

@@ -10,8 +10,10 @@
   <xsl:import href="common.xsl"/>
   <xsl:output method="xml" encoding="UTF-8" indent="no"/>
 
-  <!-- the frame the 印影 is printed in -->
+  <!-- the frame the 印影 is printed in; the impression prints at its real size (registration/@width-mm,
+       @height-mm), at most impression-max (InkanDocument.IMPRESSION_MAX_MM refuses a larger one) -->
   <xsl:variable name="impression-box">40mm</xsl:variable>
+  <xsl:variable name="impression-max">35mm</xsl:variable>
 
   <xsl:template match="/certificate">
     <xsl:call-template name="document">
@@ -29,8 +31,9 @@
               <fo:table-cell xsl:use-attribute-sets="cell" number-rows-spanned="5" text-align="center">
                 <fo:block xsl:use-attribute-sets="kana">印影</fo:block>
                 <fo:block>
-                  <fo:external-graphic src="url('{registration/@image}')" content-width="35mm" content-height="35mm"
-                                       width="35mm" height="35mm" scaling="uniform"/>
+                  <fo:external-graphic src="url('{registration/@image}')"
+                                       content-width="{registration/@width-mm}mm" content-height="{registration/@height-mm}mm"
+                                       width="{registration/@width-mm}mm" height="{registration/@height-mm}mm" scaling="non-uniform"/>
                 </fo:block>
               </fo:table-cell>
               <xsl:call-template name="cell">

@@ -20,9 +20,19 @@
     </xsl:call-template>
   </xsl:template>
 
+  <!-- the width of the 住所 and 世帯主 values: the three columns right of the labels -->
+  <xsl:variable name="rest-column"
+                select="concat(number(substring-before(k:column('member.name'), 'mm')) + 28
+                               + number(substring-before(k:column('member.relationship'), 'mm')), 'mm')"/>
+
+  <!-- One block per member: the four-column table of the personal items, then 住所 (and 世帯主) in a
+       two-column table right under it, sharing its inner rule. FOP draws the collapsed border of a
+       cell spanning three columns twice where the spanned columns meet, so one rule printed thicker
+       than the others (issue #18); no cell spans columns now. -->
   <xsl:template match="member">
-    <fo:table xsl:use-attribute-sets="person-grid" keep-together.within-page="always">
+    <fo:block space-after="3mm" keep-together.within-page="always">
       <xsl:call-template name="code-id"><xsl:with-param name="part" select="concat('member-', @position)"/></xsl:call-template>
+    <fo:table xsl:use-attribute-sets="grid" border-after-width="0.4pt">
       <fo:table-column column-width="28mm"/>
       <fo:table-column column-width="{k:column('member.name')}"/>
       <fo:table-column column-width="28mm"/>
@@ -48,11 +58,19 @@
             <xsl:with-param name="value" select="string-join((sex, relationship), '　')"/>
           </xsl:call-template>
         </fo:table-row>
+      </fo:table-body>
+    </fo:table>
+    <fo:table xsl:use-attribute-sets="grid" border-before-style="none">
+      <xsl:if test="honseki or hittosha">
+        <xsl:attribute name="border-after-width">0.4pt</xsl:attribute>
+      </xsl:if>
+      <fo:table-column column-width="28mm"/>
+      <fo:table-column column-width="{$rest-column}"/>
+      <fo:table-body>
         <fo:table-row>
           <xsl:call-template name="cell">
             <xsl:with-param name="label">住所</xsl:with-param>
             <xsl:with-param name="value" select="/certificate/household/address"/>
-            <xsl:with-param name="span" select="3"/>
           </xsl:call-template>
         </fo:table-row>
         <xsl:if test="/certificate/household/head">
@@ -60,11 +78,18 @@
             <xsl:call-template name="cell">
               <xsl:with-param name="label">世帯主</xsl:with-param>
               <xsl:with-param name="value" select="/certificate/household/head"/>
-              <xsl:with-param name="span" select="3"/>
             </xsl:call-template>
           </fo:table-row>
         </xsl:if>
-        <xsl:if test="honseki or hittosha">
+      </fo:table-body>
+    </fo:table>
+    <xsl:if test="honseki or hittosha">
+      <fo:table xsl:use-attribute-sets="grid" border-before-style="none">
+        <fo:table-column column-width="28mm"/>
+        <fo:table-column column-width="{k:column('member.name')}"/>
+        <fo:table-column column-width="28mm"/>
+        <fo:table-column column-width="{k:column('member.relationship')}"/>
+        <fo:table-body>
           <fo:table-row>
             <xsl:call-template name="cell">
               <xsl:with-param name="label">本籍</xsl:with-param>
@@ -75,8 +100,9 @@
               <xsl:with-param name="value" select="hittosha"/>
             </xsl:call-template>
           </fo:table-row>
-        </xsl:if>
-      </fo:table-body>
-    </fo:table>
+        </fo:table-body>
+      </fo:table>
+    </xsl:if>
+    </fo:block>
   </xsl:template>
 </xsl:stylesheet>

@@ -128,8 +128,59 @@ async function execDirect(page, operation) {
   return { status: r.status(), body };
 }
 
+// Issue #19: what an operator watches is in the console. The kofu.* meters are MBeans (domain kofu.metrics,
+// Micrometer's JMX registry); Spring Boot → Health renders (Hawtio reads the health MBean, which the hub
+// answers in Hawtio's shape) for operators and viewers alike.
+const pageErrors = [];
+
+async function jolokia(page, request) {
+  const cookies = await page.context().cookies(cfg.base);
+  const xsrf = (cookies.find(c => c.name === 'XSRF-TOKEN') || {}).value || '';
+  const r = await page.request.post(cfg.base + '/actuator/jolokia', {
+    headers: { 'Content-Type': 'application/json', 'X-XSRF-TOKEN': xsrf },
+    data: JSON.stringify(request)
+  });
+  return { status: r.status(), body: await r.text() };
+}
+
+async function hubInTheConsole(page) {
+  const meters = await jolokia(page, { type: 'search', mbean: 'kofu.metrics:*' });
+  const found = JSON.parse(meters.body).value || [];
+  if (meters.status !== 200 || found.length === 0) {
+    throw new Error('no kofu.* meters in JMX: HTTP ' + meters.status + ' ' + meters.body.slice(0, 300));
+  }
+  step('kofu meters in JMX: ' + found.length + ' MBeans, e.g. '
+      + found.filter(n => /kofuSync|kofuIssuances|kofuCoupling/.test(n)).slice(0, 3).join(' '));
+  const health = await jolokia(page, { type: 'exec', mbean: 'org.springframework.boot:type=Endpoint,name=Health',
+    operation: 'health' });
+  const value = (JSON.parse(health.body) || {}).value || {};
+  if (health.status !== 200 || !value.components) {
+    throw new Error('health MBean: HTTP ' + health.status + ' ' + health.body.slice(0, 300));
+  }
+  step('health MBean: ' + value.status + ' components ' + Object.keys(value.components).sort().join(','));
+  await page.goto(cfg.base + '/actuator/hawtio/springboot/health');
+  await page.getByText(/Overall status/).first().waitFor();
+  await page.getByText(/Replica/).first().waitFor();
+  const bad = pageErrors.filter(e => /is not a function/.test(e));
+  if (bad.length > 0) {
+    throw new Error('the Health page failed: ' + bad.join(' | '));
+  }
+  step('health page: Overall status shown');
+  // the route diagram's statistics (Hawtio: dumpRoutesStatsAsXml on the Camel context), read-only
+  const stats = await jolokia(page, { type: 'exec',
+    mbean: `org.apache.camel:context=${cfg.camel},type=context,name="${cfg.camel}"`,
+    operation: 'dumpRoutesStatsAsXml(boolean,boolean)', arguments: [true, true] });
+  const statsValue = (JSON.parse(stats.body) || {}).value;
+  if (stats.status !== 200 || typeof statsValue !== 'string' || !statsValue.includes('registry-sync')) {
+    throw new Error('route statistics failed: HTTP ' + stats.status + ' ' + stats.body.slice(0, 400));
+  }
+  step('route statistics: ' + (statsValue.match(/<routeStat /g) || []).length + ' routes');
+  await shot(page, 'console-health-' + cfg.role + '.png');
+}
+
 async function operatorRun(page) {
   await login(page);
+  await hubInTheConsole(page);
   await openRoutes(page);
   await expectRoutes(page, ['Started']);
   await shot(page, 'console-routes.png');
@@ -155,6 +206,7 @@ async function operatorRun(page) {
 
 async function viewerRun(page) {
   await login(page);
+  await hubInTheConsole(page);
   await openRoutes(page);
   await expectRoutes(page, ['Started']);
   const suspend = await openOperation(page, 'suspend');
@@ -193,7 +245,10 @@ async function viewerRun(page) {
     });
     context.setDefaultTimeout(TIMEOUT);
     const page = await context.newPage();
-    page.on('pageerror', e => console.log('PAGEERROR ' + e.message));
+    page.on('pageerror', e => {
+      pageErrors.push(e.message);
+      console.log('PAGEERROR ' + e.message);
+    });
     page.on('response', r => {
       if (r.url().includes('jolokia') && r.status() !== 200) {
         console.log('JOLOKIA HTTP ' + r.status() + ' ' + (r.request().postData() || r.url()).slice(0, 4000));

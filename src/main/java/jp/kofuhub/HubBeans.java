@@ -89,6 +89,16 @@ public class HubBeans {
         return new PdfRenderer(fonts, Path.of(home), fallbackConcurrency);
     }
 
+    /** The sheets a certificate takes, counted by laying it out (phase 1 announces them). */
+    @Bean
+    jp.kofuhub.render.LayoutPages layoutPages(
+            @Value("${kofu.templates.dir}") String templates,
+            jp.kofuhub.render.CertificateTemplates certificateTemplates,
+            PdfRenderer renderer) {
+        return new jp.kofuhub.render.LayoutPages(
+                Path.of(templates), certificateTemplates, renderer);
+    }
+
     @Bean
     RegistrySync registrySync(
             JdbcTemplate jdbc,
@@ -245,8 +255,8 @@ public class HubBeans {
     }
 
     @Bean
-    Transactions transactions(JdbcTemplate jdbc) {
-        return new Transactions(jdbc);
+    Transactions transactions(JdbcTemplate jdbc, DocumentStore documents) {
+        return new Transactions(jdbc, documents.instanceId());
     }
 
     /** The detached signature of certificate answers' metadata (route sign-answer, crypto:sign). */
@@ -301,6 +311,7 @@ public class HubBeans {
             Clock clock,
             JdbcTemplate jdbc,
             ObjectProvider<KosekiRegistrations> registrations,
+            jp.kofuhub.issuance.KosekiServers kosekiServers,
             @Value("${kofu.calendar.ignore-hours:false}") boolean ignoreHours) {
         KosekiRegistrations koseki =
                 registrations.getIfAvailable(() -> new KosekiRegistrations(jdbc, clock));
@@ -315,6 +326,7 @@ public class HubBeans {
                         new KosekiKind("KOSEKI_ZENBU", replica, koseki),
                         new KosekiKind("KOSEKI_KOJIN", replica, koseki),
                         new KosekiKind("KOSEKI_FUHYO", replica, koseki));
-        return new IssuanceRules(municipalities, kinds, freshness, clock, ignoreHours);
+        return new IssuanceRules(
+                municipalities, kinds, freshness, clock, ignoreHours, kosekiServers::down);
     }
 }

@@ -43,7 +43,7 @@ public class KofuHub {
               serve                      run the hub (default)
               preview --template juminhyo --data FIXTURE.xml [--out FILE.pdf]
               quarantine list | retry STORED_AS --operator NAME | discard STORED_AS --operator NAME --why TEXT [--url URL]
-              coupling status | suspend --operator NAME --why TEXT | resume --operator NAME --why TEXT [--municipality CODE] [--url URL]
+              coupling status | suspend --why TEXT | resume --why TEXT | history [--limit N] [--municipality CODE] [--url URL]
               koseki-registration list | approve ID --operator NAME | reject ID --operator NAME --why TEXT [--url URL]
               verify-printout FILE.png|.jpg|.pdf [--keys KEYSET.json|DIR]   check a printout's signed codes (exit 0 valid, 1 invalid, 2 none, 3 usage)
               printout-keys new --municipality CODE [--from yyyy-MM-dd] [--days N] [--dir DIR] | publish --municipality CODE [--out FILE]""";

@@ -142,13 +142,15 @@ public class Eligibility {
 
     /**
      * The 戸籍 kinds' table for a card holder who is a resident: the card, death, protection and
-     * blocks (a 附票 shows the address: a 支援措置 must stop it), age. Whether the 本籍 is in the city and
-     * whether a non-resident is registered are decided by the kind (KosekiKind).
+     * blocks (a 附票 shows the address: a 支援措置 must stop it), the day of a move-in (the koseki server
+     * does not know the newcomer yet, DOMAIN §3.8), age. Whether the 本籍 is in the city and whether
+     * a non-resident is registered are decided by the kind (KosekiKind).
      */
     static final List<Rule> KOSEKI =
             List.of(
                     HOLDER.get(0),
                     HOLDER.get(1),
+                    new Rule(RefusalCode.MOVE_IN_TODAY, (c, p) -> p.movedInOn(c.today())),
                     new Rule(
                             RefusalCode.SUPPORT_MEASURE,
                             (c, p) ->
@@ -161,8 +163,20 @@ public class Eligibility {
                             RefusalCode.UNDER_15,
                             (c, p) -> Period.between(p.birthDate(), c.today()).getYears() < 15));
 
+    /**
+     * The 戸籍 kinds' table for a card holder whose resident record is removed (moved away, died):
+     * the card and death. Someone who moved away may still hold an approved 本籍地利用登録; a deceased
+     * holder never gets a 戸籍 (issue #18: was KOSEKI_NOT_REGISTERED).
+     */
+    static final List<Rule> KOSEKI_REMOVED = List.of(HOLDER.get(0), HOLDER.get(1));
+
     public static Eligibility koseki() {
         return new Eligibility(KOSEKI);
+    }
+
+    /** The table of {@link #KOSEKI_REMOVED}. */
+    public static Eligibility kosekiRemoved() {
+        return new Eligibility(KOSEKI_REMOVED);
     }
 
     private final List<Rule> table;

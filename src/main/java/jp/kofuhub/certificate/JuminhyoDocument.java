@@ -69,7 +69,7 @@ public class JuminhyoDocument {
         int i = 0;
         for (Person p : members) {
             i++;
-            member(x, p, "member[" + i + "].", i, options);
+            member(x, p, "member[" + i + "].", i, options, city);
         }
         x.end();
         x.text(
@@ -84,7 +84,12 @@ public class JuminhyoDocument {
     }
 
     private static void member(
-            CertificateXml x, Person p, String f, int position, CertificateOptions options) {
+            CertificateXml x,
+            Person p,
+            String f,
+            int position,
+            CertificateOptions options,
+            MunicipalityProfile city) {
         x.start("member")
                 .attr("position", Integer.toString(position))
                 .attr("type", p.foreign() ? "F" : "J");
@@ -113,14 +118,16 @@ public class JuminhyoDocument {
         if (options.householdHead()) {
             x.boxed("relationship", f + "relationship", "member.relationship", p.relationship());
         }
-        x.date("became-resident", f + "becameResidentDate", p.becameResidentDate(), false)
-                .date("address-since", f + "addressSince", p.addressSince(), false)
-                .date("notified", f + "notifiedDate", p.notifiedDate(), false)
+        // a foreign resident's dates are all in 西暦, a Japanese resident's in 和暦 (STD §5; issue #18:
+        // the sheet mixed them); the 証明日 of the issuer stays 和暦
+        x.date("became-resident", f + "becameResidentDate", p.becameResidentDate(), p.foreign())
+                .date("address-since", f + "addressSince", p.addressSince(), p.foreign())
+                .date("notified", f + "notifiedDate", p.notifiedDate(), p.foreign())
                 .boxed(
                         "previous-address",
                         f + "previousAddress",
                         "member.previous-address",
-                        p.previousAddress());
+                        beforeMovingIn(p.previousAddress(), city));
         if (options.honseki() && !p.foreign()) {
             x.boxed("honseki", f + "honseki", "member.honseki", p.honseki())
                     .boxed("hittosha", f + "hittosha", "member.hittosha", p.hittosha());
@@ -141,6 +148,20 @@ public class JuminhyoDocument {
                             true);
         }
         x.end();
+    }
+
+    /**
+     * 前住所 is the address before the person moved into the city, or blank (DOMAIN §5, issue #18):
+     * the reader takes it from the latest 転入 snapshot; an address inside the city itself (a
+     * registry's 異動前住所 of a 転居, when the history holds no 転入) is never a 転入前住所 and prints blank.
+     */
+    static String beforeMovingIn(String previousAddress, MunicipalityProfile city) {
+        if (previousAddress == null || city.prefecture() == null || city.name() == null) {
+            return previousAddress;
+        }
+        String here = city.prefecture() + city.name();
+        String compact = previousAddress.replace("　", "").replace(" ", "");
+        return compact.startsWith(here) ? "" : previousAddress;
     }
 
     static void issuer(CertificateXml x, MunicipalityProfile city, String sealUri) {

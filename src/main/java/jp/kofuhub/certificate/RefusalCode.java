@@ -18,6 +18,10 @@ public enum RefusalCode {
     UNDER_15("the card holder is under 15"),
     ADULT_GUARDIANSHIP("the municipality does not issue to adults under guardianship at kiosks"),
     NO_VALID_SEAL("the card holder has no valid seal registration"),
+    SEAL_SIZE_UNKNOWN(
+            "the seal registration carries no physical size of its impression (registry export before 1.5)"),
+    SEAL_SIZE_UNPRINTABLE(
+            "the seal impression is larger than the certificate's 印影 frame and cannot print at its real size"),
     NOT_RESIDENT_ON_JAN_1("the card holder was not a resident on 1 January of the tax year"),
     NO_TAX_DATA("there is no tax data for the card holder in the tax year offered"),
     TAX_YEAR_NOT_OFFERED("the municipality does not offer this tax year at kiosks"),
@@ -28,8 +32,12 @@ public enum RefusalCode {
     KOSEKI_REMOVED("the 戸籍 is closed (除籍) or held only in a 改製原戸籍: counter only"),
     KOSEKI_NOTIFICATION_PENDING("a notification (届出) for the 戸籍 is not yet reflected"),
     KOSEKI_UNKNOWN_PERSON("the koseki server does not find the card holder in the 戸籍"),
-    KOSEKI_UNAVAILABLE("the koseki certificate server does not answer in time"),
+    KOSEKI_UNAVAILABLE(
+            "the koseki certificate server refused the connection, did not answer in time or failed"),
     KOSEKI_MISMATCH("the koseki server answered with a document other than the one asked for"),
+    KOSEKI_SIGNATURE_INVALID(
+            "the koseki server's PDF is not signed by the city's 戸籍 key, was changed after signing, or"
+                    + " carries no 公印; it is not relayed"),
     OPTION_NOT_OFFERED(
             "the municipality does not print the item asked for (住民票コード or 個人番号) at kiosks"),
     GLYPH_UNAVAILABLE(

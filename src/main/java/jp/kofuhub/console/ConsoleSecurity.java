@@ -82,6 +82,14 @@ public class ConsoleSecurity {
         return new PathPatternRequestMatcherBuilderFactoryBean();
     }
 
+    /** Spring Boot's health MBean answered in the shape Hawtio's Health page reads (issue #19). */
+    @Bean
+    HawtioHealth hawtioHealth(
+            org.springframework.boot.actuate.health.HealthEndpoint health,
+            com.fasterxml.jackson.databind.ObjectMapper json) {
+        return new HawtioHealth(health, json);
+    }
+
     @Bean
     PasswordEncoder consolePasswordEncoder() {
         return new BCryptPasswordEncoder(12);
@@ -89,9 +97,11 @@ public class ConsoleSecurity {
 
     @Bean
     ConsoleUsers consoleUsers(
-            @Value("${kofu.console.users-file:}") String usersFile,
-            @Value("${kofu.console.passwords-file:}") String passwordsFile,
-            @Value("${kofu.demo.enabled:false}") boolean demo,
+            @Value("${kofu.console.users-file:${kofu.keys.dir}/console-users.properties}")
+                    String usersFile,
+            @Value("${kofu.console.passwords-file:${kofu.keys.dir}/console-passwords.txt}")
+                    String passwordsFile,
+            @Value("${kofu.demo.enabled:true}") boolean demo,
             PasswordEncoder encoder) {
         if (usersFile.isBlank()) {
             LOG.warn(
@@ -139,7 +149,9 @@ public class ConsoleSecurity {
 
     @Bean
     JolokiaAccess jolokiaAccess(
-            @Value("${kofu.console.viewer-operations:}") List<String> viewerOperations) {
+            @Value(
+                            "${kofu.console.viewer-operations:dump*,canInvoke,explain*,list*,get*,is*,count*}")
+                    List<String> viewerOperations) {
         return new JolokiaAccess(viewerOperations);
     }
 

@@ -194,6 +194,9 @@ public final class JolokiaAccess {
             return false;
         }
         String domain = name.getDomain();
+        if (isHealthEndpoint(name)) {
+            return false; // read-only, for Hawtio's Spring Boot → Health (issue #19)
+        }
         if (HIDDEN_DOMAINS.contains(domain)) {
             return true;
         }
@@ -237,6 +240,10 @@ public final class JolokiaAccess {
         }
         String domain = name.getDomain();
         String type = name.getKeyProperty("type");
+        if (isHealthEndpoint(name)) {
+            // Spring Boot's health endpoint: the one read-only operation, for every console user
+            return "health".equals(op) ? Verdict.ALLOWED : Verdict.FORBIDDEN;
+        }
         boolean camel = "org.apache.camel".equals(domain);
         if (camel && matches(NEVER_OPERATIONS, op)) {
             return Verdict.FORBIDDEN;
@@ -257,6 +264,19 @@ public final class JolokiaAccess {
             return Verdict.FORBIDDEN;
         }
         return role == Role.OPERATOR ? Verdict.ALLOWED : Verdict.OPERATOR_ONLY;
+    }
+
+    /**
+     * {@code org.springframework.boot:type=Endpoint,name=Health}: the one MBean of Spring Boot's
+     * domain the console reaches (its {@code health} operation, the same answer as {@code
+     * /actuator/health}; {@link HawtioHealth}); the rest of the domain (loggers, …) stays hidden.
+     */
+    static boolean isHealthEndpoint(ObjectName name) {
+        return "org.springframework.boot".equals(name.getDomain())
+                && "Endpoint".equals(name.getKeyProperty("type"))
+                && "Health".equals(name.getKeyProperty("name"))
+                && name.getKeyPropertyList().size() == 2
+                && !name.isPattern();
     }
 
     private static boolean matches(List<Pattern> patterns, String name) {

@@ -14,7 +14,6 @@ import jp.kofuhub.municipality.MunicipalityProfile;
 import jp.kofuhub.municipality.MunicipalityRegistry;
 import jp.kofuhub.ops.IssueBlocker;
 import jp.kofuhub.replica.ReplicaFreshness;
-import org.apache.camel.CamelContext;
 import org.apache.camel.spi.InterceptStrategy;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Value;
@@ -23,11 +22,11 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.core.env.Environment;
 
 /**
- * Health components ({@code koseki}, {@code keys}, {@code issuing}; {@code replica} is {@link
- * jp.kofuhub.issuance.ReplicaHealth}) and the {@code kofu.*} meters (docs/health-and-metrics.md).
- * The readiness group ({@code management.endpoint.health.group.readiness} in
- * config/application.yaml) is readinessState, db, keys and issuing; issuing asks every {@link
- * IssueBlocker} bean.
+ * Health components ({@code koseki}, {@code keys}, {@code issuing}, {@code inbox}; {@code replica}
+ * is {@link jp.kofuhub.issuance.ReplicaHealth}) and the {@code kofu.*} meters
+ * (docs/health-and-metrics.md). The readiness group ({@code
+ * management.endpoint.health.group.readiness} in config/application.yaml) is readinessState, db,
+ * keys and issuing; issuing asks every {@link IssueBlocker} bean.
  */
 @Configuration(proxyBeanMethods = false)
 public class HealthAndMetricsBeans {
@@ -63,14 +62,74 @@ public class HealthAndMetricsBeans {
         };
     }
 
+    /**
+     * Only the hub's own meters ({@code kofu.*}) go to JMX (domain {@code kofu.metrics}, Hawtio's
+     * JMX tab): sync freshness, issuance outcomes, the inbox, the breaker. Spring's and the JVM's
+     * own are in the console already (java.lang, Tomcat, Camel).
+     */
     @Bean
-    KosekiBreaker kosekiBreaker(CamelContext camel) {
-        return new KosekiBreaker(camel);
+    org.springframework.boot.actuate.autoconfigure.metrics.MeterRegistryCustomizer<
+                    io.micrometer.jmx.JmxMeterRegistry>
+            kofuMetersOnlyInJmx() {
+        return r ->
+                r.config()
+                        .meterFilter(
+                                io.micrometer.core.instrument.config.MeterFilter.denyUnless(
+                                        id -> id.getName().startsWith("kofu.")));
+    }
+
+    /** What the hub knows of its inboxes' polls (component {@code inbox}, kofu.sync.inbox.*). */
+    @Bean
+    InboxWatch inboxWatch(MeterRegistry registry, Clock clock) {
+        return new InboxWatch(registry, clock);
+    }
+
+    /** The inbox endpoint reports its polls to the watch; hooked in before the routes start. */
+    @Bean
+    org.apache.camel.spring.boot.CamelContextConfiguration kofuInboxPolls(
+            InboxWatch watch, @Value("${kofu.sync.inbox-uri}") String inboxUri) {
+        InboxPolls polls = new InboxPolls(watch, inboxUri);
+        return new org.apache.camel.spring.boot.CamelContextConfiguration() {
+            @Override
+            public void beforeApplicationStart(org.apache.camel.CamelContext camelContext) {
+                camelContext.getCamelContextExtension().registerEndpointCallback(polls);
+            }
+
+            @Override
+            public void afterApplicationStart(org.apache.camel.CamelContext camelContext) {
+                // nothing
+            }
+        };
+    }
+
+    @Bean("inbox")
+    InboxHealth inboxHealth(InboxWatch watch) {
+        return new InboxHealth(watch);
+    }
+
+    @Bean
+    KosekiBreaker kosekiBreaker(
+            jp.kofuhub.issuance.KosekiServers servers, MunicipalityRegistry municipalities) {
+        return new KosekiBreaker(servers, () -> kosekiMunicipalities(municipalities));
+    }
+
+    private static java.util.List<String> kosekiMunicipalities(
+            MunicipalityRegistry municipalities) {
+        return municipalities.all().stream()
+                .filter(
+                        p ->
+                                p.offeredKinds() != null
+                                        && p.offeredKinds().stream()
+                                                .anyMatch(k -> k.startsWith("KOSEKI_")))
+                .map(MunicipalityProfile::code)
+                .sorted()
+                .toList();
     }
 
     /**
-     * {@code kofu.koseki.breaker.state} (1 for the breaker's current state, 0 for the others) and
-     * {@code kofu.koseki.breaker.not.permitted} (calls refused at once while open).
+     * {@code kofu.koseki.breaker.state} (1 for the current state of the worst of the
+     * municipalities' breakers, 0 for the others) and {@code kofu.koseki.breaker.not.permitted}
+     * (calls refused at once while open).
      */
     @Bean
     MeterBinder kosekiBreakerMeters(KosekiBreaker breaker) {
@@ -83,18 +142,17 @@ public class HealthAndMetricsBeans {
                                         b.state()
                                                 .map(now -> now.equals(s.name()) ? 1.0 : 0.0)
                                                 .orElse(Double.NaN))
-                        .description("state of the circuit breaker koseki-breaker: 1 = current")
+                        .description(
+                                "state of the worst of the koseki servers' circuit breakers: 1 ="
+                                        + " current")
                         .tag("state", s.name())
                         .register(registry);
             }
             FunctionCounter.builder(
                             "kofu.koseki.breaker.not.permitted",
                             breaker,
-                            b ->
-                                    b.processor()
-                                            .map(p -> (double) p.getNumberOfNotPermittedCalls())
-                                            .orElse(0.0))
-                    .description("koseki calls refused at once by the open breaker")
+                            b -> (double) b.notPermitted())
+                    .description("koseki calls refused at once by an open breaker")
                     .register(registry);
         };
     }
@@ -103,17 +161,10 @@ public class HealthAndMetricsBeans {
     KosekiHealth kosekiHealth(
             MunicipalityRegistry municipalities, KosekiBreaker breaker, HubMetrics metrics) {
         return new KosekiHealth(
-                () ->
-                        municipalities.all().stream()
-                                .filter(
-                                        p ->
-                                                p.offeredKinds().stream()
-                                                        .anyMatch(k -> k.startsWith("KOSEKI_")))
-                                .map(MunicipalityProfile::code)
-                                .sorted()
-                                .toList(),
+                () -> kosekiMunicipalities(municipalities),
                 breaker::state,
-                metrics::lastKosekiCall);
+                metrics::lastKosekiCall,
+                breaker::states);
     }
 
     @Bean("keys")
@@ -122,6 +173,15 @@ public class HealthAndMetricsBeans {
             Clock clock,
             @Value("${kofu.health.key-expiry-warning:P30D}") Duration warning) {
         return new KeysHealth(KeysHealth.configured(env), new KeyExpiry(), clock, warning);
+    }
+
+    /** Quarantine, stop switch and key expiry as gauges for the alert rules (deploy/monitoring). */
+    @Bean
+    OpsMeters opsMeters(
+            ObjectProvider<jp.kofuhub.sync.Quarantine> quarantine,
+            ObjectProvider<jp.kofuhub.ops.CouplingSwitch> coupling,
+            KeysHealth keys) {
+        return new OpsMeters(quarantine::getIfAvailable, coupling::getIfAvailable, keys);
     }
 
     @Bean

@@ -1,65 +1,58 @@
 package jp.kofuhub.health;
 
-import java.util.ArrayDeque;
-import java.util.Deque;
-import java.util.HashSet;
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
-import org.apache.camel.CamelContext;
-import org.apache.camel.Navigate;
-import org.apache.camel.Processor;
-import org.apache.camel.component.resilience4j.ResilienceProcessor;
+import java.util.function.Supplier;
+import jp.kofuhub.issuance.KosekiServers;
 
 /**
- * The state of the circuit breaker {@value #ID} around the koseki certificate server (route
- * issue-certificate): camel-resilience4j keeps the resilience4j {@code CircuitBreaker} on its
- * processor, found here by the step id. Empty while Camel has not built the route.
+ * The circuit breakers around the koseki certificate servers, one per municipality offering 戸籍
+ * ({@link KosekiServers}, issue #24), seen together: {@link #state()} is the worst of them (OPEN
+ * over HALF_OPEN over CLOSED), {@link #states()} each one. Empty when no municipality offers 戸籍.
  */
 public class KosekiBreaker {
 
-    public static final String ID = "koseki-breaker";
+    private static final List<String> WORST_FIRST =
+            List.of("FORCED_OPEN", "OPEN", "HALF_OPEN", "CLOSED");
 
-    private final CamelContext camel;
-    private volatile ResilienceProcessor found;
+    private final KosekiServers servers;
+    private final Supplier<List<String>> municipalities;
 
-    public KosekiBreaker(CamelContext camel) {
-        this.camel = camel;
+    public KosekiBreaker(KosekiServers servers, Supplier<List<String>> municipalities) {
+        this.servers = servers;
+        this.municipalities = municipalities;
     }
 
-    /** CLOSED, OPEN, HALF_OPEN, FORCED_OPEN, DISABLED, METRICS_ONLY; empty when not (yet) there. */
+    /** Each koseki municipality's breaker state (CLOSED, OPEN, HALF_OPEN, FORCED_OPEN, …). */
+    public Map<String, String> states() {
+        Map<String, String> states = new LinkedHashMap<>();
+        for (String m : municipalities.get()) {
+            states.put(m, servers.breaker(m).getState().name());
+        }
+        return states;
+    }
+
+    /** The worst state of them; empty when no municipality offers 戸籍. */
     public Optional<String> state() {
-        return processor().map(ResilienceProcessor::getCircuitBreakerState);
+        Map<String, String> states = states();
+        for (String s : WORST_FIRST) {
+            if (states.containsValue(s)) {
+                return Optional.of(s);
+            }
+        }
+        return states.values().stream().findFirst();
     }
 
-    /** The breaker's processor, or empty. */
-    public Optional<ResilienceProcessor> processor() {
-        ResilienceProcessor p = found;
-        if (p == null) {
-            p = find(camel.getProcessor(ID));
-            found = p;
+    /** Calls refused at once by an open breaker, over every municipality. */
+    public long notPermitted() {
+        long n = 0;
+        for (String m : municipalities.get()) {
+            CircuitBreaker b = servers.breaker(m);
+            n += b.getMetrics().getNumberOfNotPermittedCalls();
         }
-        return Optional.ofNullable(p).filter(r -> r.getCircuitBreaker() != null);
-    }
-
-    /** The processor itself, or the first one inside wrappers (channels, interceptors). */
-    static ResilienceProcessor find(Processor start) {
-        Deque<Object> todo = new ArrayDeque<>();
-        Set<Object> seen = new HashSet<>();
-        if (start != null) {
-            todo.add(start);
-        }
-        while (!todo.isEmpty()) {
-            Object p = todo.poll();
-            if (!seen.add(p)) {
-                continue;
-            }
-            if (p instanceof ResilienceProcessor r) {
-                return r;
-            }
-            if (p instanceof Navigate<?> n && n.hasNext()) {
-                todo.addAll(n.next());
-            }
-        }
-        return null;
+        return n;
     }
 }

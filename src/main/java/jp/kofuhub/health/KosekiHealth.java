@@ -22,14 +22,28 @@ public class KosekiHealth implements HealthIndicator {
     private final Supplier<List<String>> kosekiMunicipalities;
     private final Supplier<Optional<String>> breakerState;
     private final Supplier<HubMetrics.KosekiCall> lastCall;
+    private final Supplier<Map<String, String>> breakers;
 
     public KosekiHealth(
             Supplier<List<String>> kosekiMunicipalities,
             Supplier<Optional<String>> breakerState,
             Supplier<HubMetrics.KosekiCall> lastCall) {
+        this(kosekiMunicipalities, breakerState, lastCall, Map::of);
+    }
+
+    /**
+     * @param breakerState the worst of the municipalities' breakers
+     * @param breakers each municipality's breaker (issue #24: one koseki server per municipality)
+     */
+    public KosekiHealth(
+            Supplier<List<String>> kosekiMunicipalities,
+            Supplier<Optional<String>> breakerState,
+            Supplier<HubMetrics.KosekiCall> lastCall,
+            Supplier<Map<String, String>> breakers) {
         this.kosekiMunicipalities = kosekiMunicipalities;
         this.breakerState = breakerState;
         this.lastCall = lastCall;
+        this.breakers = breakers;
     }
 
     @Override
@@ -45,6 +59,10 @@ public class KosekiHealth implements HealthIndicator {
         Map<String, Object> details = new LinkedHashMap<>();
         details.put("municipalities", municipalities);
         details.put("breaker", state.orElse("NOT_STARTED"));
+        Map<String, String> each = breakers.get();
+        if (!each.isEmpty()) {
+            details.put("breakers", each);
+        }
         if (last != null) {
             details.put(
                     "lastCall",
@@ -64,13 +82,27 @@ public class KosekiHealth implements HealthIndicator {
                     Health.down()
                             .withDetail(
                                     "reason",
-                                    "circuit breaker open: 戸籍 are refused KOSEKI_UNAVAILABLE until the"
-                                            + " server answers again");
+                                    "circuit breaker open: 戸籍 of "
+                                            + opened(each)
+                                            + " are refused KOSEKI_UNAVAILABLE (in phase 1,"
+                                            + " no number taken) until the server answers again");
         } else if (last == null) {
             b = Health.unknown().withDetail("reason", "no call to the koseki server since start");
         } else {
             b = Health.up();
         }
         return b.withDetails(details).build();
+    }
+
+    private static String opened(Map<String, String> each) {
+        List<String> open =
+                each.entrySet().stream()
+                        .filter(
+                                e ->
+                                        e.getValue().contains("OPEN")
+                                                && !e.getValue().equals("HALF_OPEN"))
+                        .map(Map.Entry::getKey)
+                        .toList();
+        return open.isEmpty() ? "the municipality" : String.join(", ", open);
     }
 }

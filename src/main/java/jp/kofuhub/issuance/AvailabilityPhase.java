@@ -30,12 +30,17 @@ public class AvailabilityPhase {
     private final IssuanceRules rules;
     private final CouplingGuard coupling;
     private final Transactions transactions;
+    private final AnnouncedSheets sheets;
 
     public AvailabilityPhase(
-            IssuanceRules rules, CouplingGuard coupling, Transactions transactions) {
+            IssuanceRules rules,
+            CouplingGuard coupling,
+            Transactions transactions,
+            AnnouncedSheets sheets) {
         this.rules = rules;
         this.coupling = coupling;
         this.transactions = transactions;
+        this.sheets = sheets;
     }
 
     /**
@@ -142,9 +147,11 @@ public class AvailabilityPhase {
                         kind.draft(city, req.serial(), options, rules.sealUri(city), today)
                                 .orElseThrow(() -> IssuanceErrors.unknownCard(city));
                 cardKnown = true;
+                rules.reachable(city, kind);
+                int announced = sheets.of(city, kind, draft);
                 k.put("available", true);
                 k.put("fee", fee);
-                k.put("sheets", draft.sheets());
+                k.put("sheets", announced);
                 householdAvailable |= kind instanceof JuminhyoKind;
             } catch (CertificateKind.Refusal r) {
                 cardKnown = true;

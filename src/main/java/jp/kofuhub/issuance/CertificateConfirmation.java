@@ -57,7 +57,9 @@ public class CertificateConfirmation {
                             kind,
                             city,
                             req,
-                            prepared.isAgain() ? prepared.getDay() : LocalDate.now(rules.clock()));
+                            prepared.isAgain() || prepared.isResumed()
+                                    ? prepared.getDay()
+                                    : LocalDate.now(rules.clock()));
         } catch (IssuanceException e) {
             throw ends.voided(prepared, e);
         }
@@ -90,8 +92,15 @@ public class CertificateConfirmation {
                         prepared.getDataSha256(), rendered.layoutSha256(), prepared.getDay()),
                 OffsetDateTime.now(rules.clock()))) {
             documents.remove(req.transaction());
-            throw new IllegalStateException(
-                    "transaction " + req.transaction() + " left its issue phase meanwhile");
+            // the claim lapsed (this instance was frozen or slow) and a retry took it over
+            // elsewhere: that instance answers; this document is not kept (issue #22)
+            LOG.warn(
+                    "issue {} {} tx {}: {} not kept, the issue phase was taken over meanwhile",
+                    city.code(),
+                    req.kind(),
+                    req.transaction(),
+                    prepared.getIssueNumber());
+            throw IssuanceErrors.inProgress();
         }
         LOG.info(
                 "issue {} {} tx {}: issued {} ({} sheets)",

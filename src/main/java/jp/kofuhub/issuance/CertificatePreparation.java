@@ -5,8 +5,11 @@ import java.time.OffsetDateTime;
 import java.time.ZonedDateTime;
 import java.util.Optional;
 import jp.kofuhub.certificate.CertificateKind;
+import jp.kofuhub.certificate.RefusalCode;
 import jp.kofuhub.municipality.MunicipalityProfile;
+import jp.kofuhub.render.BusyException;
 import jp.kofuhub.render.PdfRenderer;
+import jp.kofuhub.render.RenderPool;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -26,6 +29,8 @@ public class CertificatePreparation {
     private final IssueNumbers numbers;
     private final DocumentStore documents;
     private final TransactionEnds ends;
+    private final RenderPool pool;
+    private final InstanceLease lease;
 
     public CertificatePreparation(
             IssuanceRules rules,
@@ -33,7 +38,11 @@ public class CertificatePreparation {
             Transactions transactions,
             IssueNumbers numbers,
             DocumentStore documents,
-            TransactionEnds ends) {
+            TransactionEnds ends,
+            RenderPool pool,
+            InstanceLease lease) {
+        this.pool = pool;
+        this.lease = lease;
         this.rules = rules;
         this.coupling = coupling;
         this.transactions = transactions;
@@ -62,14 +71,29 @@ public class CertificatePreparation {
             rules.stale(city, kind);
             LocalDate today = now.toLocalDate();
             CertificateKind.Draft draft = rules.draft(kind, city, req, today);
+            rules.reachable(city, kind);
             String terminal = req.terminal() != null ? req.terminal() : city.terminalCode();
+            // the render pool's admission comes before the number is spent: a BUSY refusal numbers
+            // nothing and forgets the claim, so the same transaction may ask again (issue #20)
+            admit(req, kind.template());
+            String dataSha = IssuanceRules.sha256(draft.dataXml());
             String number =
                     numbers.next(
                             city.code(),
                             today,
                             terminal,
                             city.printerCode(),
-                            n -> transactions.numbered(req.transaction(), n, draft.holderAtena()));
+                            n -> {
+                                // rolls the number back when the claim lapsed meanwhile (#22)
+                                if (!transactions.numbered(
+                                        req.transaction(),
+                                        n,
+                                        draft.holderAtena(),
+                                        new Transactions.Made(dataSha, null, today),
+                                        fee)) {
+                                    throw IssuanceErrors.inProgress();
+                                }
+                            });
             LOG.info(
                     "issue {} {} tx {}: prepared {}",
                     city.code(),
@@ -80,7 +104,7 @@ public class CertificatePreparation {
                     req,
                     kind.template(),
                     draft.dataXml(),
-                    IssuanceRules.sha256(draft.dataXml()),
+                    dataSha,
                     number,
                     draft.holderAtena(),
                     fee,
@@ -97,6 +121,21 @@ public class CertificatePreparation {
         } catch (RuntimeException e) {
             transactions.forget(req.transaction(), "ISSUING");
             throw e;
+        }
+    }
+
+    /**
+     * Admits the transaction to the render pool (a document the hub lays out itself; 戸籍 are made by
+     * the koseki server), or BUSY.
+     */
+    private void admit(IssuanceRequest req, String template) {
+        if ("koseki".equals(template)) {
+            return;
+        }
+        try {
+            pool.admit(req.transaction());
+        } catch (BusyException e) {
+            throw IssuanceErrors.busy(e);
         }
     }
 
@@ -157,12 +196,58 @@ public class CertificatePreparation {
                                 req, t.issueNumber(), t.holderAtena(), t.fee(), pdf));
             }
             case "REFUSED", "VOIDED" -> throw IssuanceErrors.refusalAgain(t.refusalCode());
-            case "ISSUING" ->
-                    throw IssuanceException.conflict(
-                            "TRANSACTION_IN_PROGRESS",
-                            "the issue phase of this transaction is still running; ask again");
+            case "ISSUING" -> {
+                return takeOver(req, city, t);
+            }
             default -> throw IssuanceErrors.documentGone(req.transaction());
         }
+    }
+
+    /**
+     * A retry of a transaction still in its issue phase: TRANSACTION_IN_PROGRESS while the instance
+     * that claimed it lives; once its lease lapsed ({@link InstanceLease}: killed, frozen, stopped,
+     * or the claim older than the claim limit) this instance takes the claim over. Not numbered
+     * yet: the issue phase starts afresh here. Numbered: the document is drafted again as of the
+     * day it was numbered and made under that 発行番号 when the draft is the one numbered (its
+     * SHA-256); otherwise the number is VOIDED (history) and the retry refused REPLICA_CHANGED (or
+     * the code the holder is refused with now) — never a number skipped, never another document
+     * under it.
+     */
+    private Optional<PreparedCertificate> takeOver(
+            IssuanceRequest req, MunicipalityProfile city, Transactions.Tx t) {
+        if (!lease.lapsed(t.id()) || !transactions.takeOver(t)) {
+            throw IssuanceErrors.inProgress();
+        }
+        LOG.warn(
+                "issue {} {} tx {}: issue phase taken over from lapsed instance {} ({})",
+                city.code(),
+                req.kind(),
+                req.transaction(),
+                t.instanceId(),
+                t.issueNumber() == null ? "not numbered" : t.issueNumber());
+        if (t.issueNumber() == null) {
+            return Optional.empty();
+        }
+        CertificateKind kind = rules.kind(req.kind());
+        if (kind == null || t.dataSha256() == null || t.issueDate() == null) {
+            // numbered before V80 recorded the digest: cannot be made the same
+            ends.end(req, "ISSUING", "VOIDED", "INTERNAL_ERROR", null, null);
+            throw IssuanceErrors.refusalAgain("INTERNAL_ERROR");
+        }
+        CertificateKind.Draft draft;
+        try {
+            draft = rules.draft(kind, city, req, t.issueDate());
+        } catch (IssuanceException e) {
+            ends.end(req, "ISSUING", "VOIDED", e.getCode(), null, null);
+            throw e;
+        }
+        String sha = IssuanceRules.sha256(draft.dataXml());
+        if (!sha.equals(t.dataSha256()) || !draft.holderAtena().equals(t.holderAtena())) {
+            ends.end(req, "ISSUING", "VOIDED", RefusalCode.REPLICA_CHANGED.name(), null, null);
+            throw IssuanceErrors.refused(RefusalCode.REPLICA_CHANGED);
+        }
+        return Optional.of(
+                PreparedCertificate.resumed(req, kind.template(), draft.dataXml(), sha, t));
     }
 
     /**
@@ -192,6 +277,8 @@ public class CertificatePreparation {
         if (!sha.equals(t.dataSha256()) || !draft.holderAtena().equals(t.holderAtena())) {
             throw IssuanceErrors.unavailable(t, "the data printed changed");
         }
+        // BUSY here leaves the transaction ISSUED as it was: the retry may ask again
+        admit(req, kind.template());
         LOG.info(
                 "issue {} {} tx {}: retry on an instance without the document, making {} again",
                 city.code(),

@@ -70,7 +70,7 @@ public class DocumentSweeps {
         }
         for (Transactions.Tx t : transactions.olderThan("ISSUING", before)) {
             if (t.issueNumber() == null) {
-                transactions.forget(t.id(), "ISSUING");
+                transactions.forgetClaimedBy(t.instanceId(), t.id(), "ISSUING");
             } else if (ends.voidStuck(t, now)) {
                 LOG.warn(
                         "sweep {} {} tx {}: {} numbered but never issued, VOIDED",

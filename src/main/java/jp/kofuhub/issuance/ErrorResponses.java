@@ -55,6 +55,16 @@ public class ErrorResponses {
     }
 
     /**
+     * The {@code Retry-After} header's seconds for a BUSY answer (issue #20); null (no header) for
+     * any other.
+     */
+    public String retryAfter(Throwable thrown) {
+        return thrown instanceof IssuanceException ie && IssuanceErrors.BUSY.equals(ie.getCode())
+                ? ie.getDetails().get("retryAfter")
+                : null;
+    }
+
+    /**
      * Logs an unexpected failure by type and exchange id; the message may quote data, so only at
      * DEBUG.
      */

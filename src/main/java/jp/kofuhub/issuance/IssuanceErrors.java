@@ -42,6 +42,12 @@ final class IssuanceErrors {
                 "PHASE_OUT_OF_ORDER", "this phase does not follow the transaction's state");
     }
 
+    static IssuanceException inProgress() {
+        return IssuanceException.conflict(
+                "TRANSACTION_IN_PROGRESS",
+                "the issue phase of this transaction is still running; ask again");
+    }
+
     static IssuanceException documentGone(String transaction) {
         return new IssuanceException(
                 "TRANSACTION_COMPLETED",
@@ -87,6 +93,22 @@ final class IssuanceErrors {
                         + "); ask again, or complete it and start a new"
                         + " transaction");
     }
+
+    /**
+     * 503 BUSY (v1.4): the render pool admits no more work now (issue #20); nothing was numbered,
+     * the same transaction may ask again after {@code retryAfter} seconds (also the {@code
+     * Retry-After} header).
+     */
+    static IssuanceException busy(jp.kofuhub.render.BusyException e) {
+        return new IssuanceException(
+                BUSY,
+                503,
+                "the hub is busy; nothing was issued, ask again after retryAfter seconds",
+                java.util.Map.of("retryAfter", Long.toString(e.retryAfterSeconds())));
+    }
+
+    /** The code of {@link #busy}. */
+    static final String BUSY = "BUSY";
 
     static IssuanceException unavailableAgain(PreparedCertificate prepared, String why) {
         return unavailable(prepared.getIssued(), why);

@@ -15,6 +15,7 @@ import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.Set;
 import java.util.function.Function;
+import java.util.function.Predicate;
 import java.util.stream.Collectors;
 import jp.kofuhub.certificate.CertificateKind;
 import jp.kofuhub.certificate.CertificateOptions;
@@ -53,6 +54,7 @@ public class IssuanceRules {
     private final ReplicaFreshness freshness;
     private final Clock clock;
     private final boolean ignoreHours;
+    private final Predicate<String> kosekiDown;
 
     /**
      * @param ignoreHours for test hubs only ({@code kofu.calendar.ignore-hours}): opening hours and
@@ -65,6 +67,21 @@ public class IssuanceRules {
             ReplicaFreshness freshness,
             Clock clock,
             boolean ignoreHours) {
+        this(municipalities, kinds, freshness, clock, ignoreHours, m -> false);
+    }
+
+    /**
+     * @param kosekiDown whether a municipality's koseki server is known down (its breaker open,
+     *     {@link KosekiServers#down}): its 戸籍 kinds are then refused before any 発行番号
+     */
+    public IssuanceRules(
+            MunicipalityRegistry municipalities,
+            List<CertificateKind> kinds,
+            ReplicaFreshness freshness,
+            Clock clock,
+            boolean ignoreHours,
+            Predicate<String> kosekiDown) {
+        this.kosekiDown = kosekiDown;
         this.municipalities = municipalities;
         this.kinds =
                 kinds.stream()
@@ -145,6 +162,20 @@ public class IssuanceRules {
                     "KIND_NOT_OFFERED", "no fee is set for " + code + " today");
         }
         return fee.getAsInt();
+    }
+
+    /**
+     * KOSEKI_UNAVAILABLE for a 戸籍 kind while the municipality's koseki server is known down (its
+     * circuit breaker open): decided in phase 1 and before numbering, so no 発行番号 is spent and
+     * voided (issue #18).
+     */
+    void reachable(MunicipalityProfile city, CertificateKind kind) {
+        if (kind.code().startsWith("KOSEKI_") && kosekiDown.test(city.code())) {
+            throw IssuanceException.refused(
+                    RefusalCode.KOSEKI_UNAVAILABLE.name(),
+                    "the koseki certificate server failed repeatedly and is not called for now"
+                            + " (circuit breaker open); no number was taken");
+        }
     }
 
     /** REPLICA_STALE when a source the kind reads is not fresh enough. */

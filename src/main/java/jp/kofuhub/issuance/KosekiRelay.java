@@ -5,10 +5,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.charset.StandardCharsets;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
+import java.time.Clock;
+import java.util.Date;
 import jp.kofuhub.certificate.RefusalCode;
 import jp.kofuhub.render.PdfRenderer;
+import jp.kofuhub.render.PdfSignatureCheck;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.slf4j.Logger;
@@ -24,14 +25,18 @@ public class KosekiRelay {
 
     private static final Logger LOG = LoggerFactory.getLogger(KosekiRelay.class);
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final Pattern PAGE = Pattern.compile("/Type\\s*/Page[^s]");
 
     private final CouplingGuard coupling;
     private final TransactionEnds ends;
+    private final KosekiServers servers;
+    private final Clock clock;
 
-    public KosekiRelay(CouplingGuard coupling, TransactionEnds ends) {
+    public KosekiRelay(
+            CouplingGuard coupling, TransactionEnds ends, KosekiServers servers, Clock clock) {
         this.coupling = coupling;
         this.ends = ends;
+        this.servers = servers;
+        this.clock = clock;
     }
 
     /**
@@ -62,6 +67,7 @@ public class KosekiRelay {
         byte[] body = m.getBody(byte[].class);
         String tx = prepared.getTransaction();
         if (status != null && status == 200) {
+            PdfSignatureCheck.Checked checked = verified(prepared, body);
             String subject = subject(prepared);
             boolean same =
                     prepared.getIssueNumber()
@@ -79,7 +85,8 @@ public class KosekiRelay {
                         prepared.getIssueNumber());
                 throw ends.voided(prepared, RefusalCode.KOSEKI_MISMATCH);
             }
-            return new RenderedCertificate(new PdfRenderer.RenderedPdf(body, pages(body)), null);
+            return new RenderedCertificate(
+                    new PdfRenderer.RenderedPdf(body, checked.pages()), null);
         }
         if (status != null && status == 422) {
             String code = "";
@@ -110,13 +117,46 @@ public class KosekiRelay {
         throw ends.voided(prepared, RefusalCode.KOSEKI_UNAVAILABLE);
     }
 
-    /** The circuit breaker's fallback: the koseki server is down, slow, or the breaker is open. */
-    public void unavailable(PreparedCertificate prepared) {
+    /**
+     * The server's PDF must be PAdES-signed by the certificate of the municipality's 戸籍 key, over
+     * the whole file, and carry the 公印 (issue #18): else it is never relayed, the issuance is
+     * voided KOSEKI_SIGNATURE_INVALID. The log names the reason, never the content.
+     */
+    private PdfSignatureCheck.Checked verified(PreparedCertificate prepared, byte[] body) {
+        try {
+            return PdfSignatureCheck.check(
+                    body,
+                    servers.signingCertificate(prepared.getMunicipality()),
+                    Date.from(clock.instant()));
+        } catch (PdfSignatureCheck.Refused | IllegalStateException e) {
+            LOG.error(
+                    "koseki tx {} {}: the server's PDF is refused KOSEKI_SIGNATURE_INVALID ({}):"
+                            + " voided, not relayed",
+                    prepared.getTransaction(),
+                    prepared.getIssueNumber(),
+                    e.getMessage());
+            throw ends.voided(prepared, RefusalCode.KOSEKI_SIGNATURE_INVALID);
+        }
+    }
+
+    /**
+     * Step {@code koseki-unavailable}, the catch of the call: the koseki server refused the
+     * connection, did not answer in time, failed, its answer's envelope was refused, or its breaker
+     * is open. A permitted call counts against the municipality's breaker; the centre and the log
+     * are told which of these it was (issue #18: a refused connection was reported as "does not
+     * answer in time").
+     */
+    public void unavailable(PreparedCertificate prepared, Throwable error, Long started) {
+        servers.failed(prepared.getMunicipality(), started, error);
+        String why = KosekiServers.why(error);
         LOG.warn(
-                "koseki tx {} {}: koseki server unavailable (timeout, error or open breaker)",
+                "koseki tx {} {}: KOSEKI_UNAVAILABLE: {} ({})",
                 prepared.getTransaction(),
-                prepared.getIssueNumber());
-        throw ends.voided(prepared, RefusalCode.KOSEKI_UNAVAILABLE);
+                prepared.getIssueNumber(),
+                why,
+                error == null ? "-" : error.getClass().getSimpleName());
+        throw ends.voided(
+                prepared, IssuanceException.refused(RefusalCode.KOSEKI_UNAVAILABLE.name(), why));
     }
 
     /** SHA-256 of 本籍, 筆頭者, name and birth date, as docs/interfaces/koseki-server.md defines it. */
@@ -134,14 +174,5 @@ public class KosekiRelay {
         } catch (JsonProcessingException e) {
             throw new IllegalStateException(e);
         }
-    }
-
-    private static int pages(byte[] pdf) {
-        Matcher m = PAGE.matcher(new String(pdf, StandardCharsets.ISO_8859_1));
-        int n = 0;
-        while (m.find()) {
-            n++;
-        }
-        return Math.max(1, n);
     }
 }

@@ -29,6 +29,12 @@ public class PreparedCertificate {
      */
     private final Transactions.Tx again;
 
+    /**
+     * Set when this instance took over a numbered issue phase whose claimant's lease lapsed (issue
+     * #22): the document is made under the number already taken, as of the day it was drafted.
+     */
+    private final boolean resumed;
+
     public PreparedCertificate(
             IssuanceRequest request,
             String template,
@@ -47,7 +53,8 @@ public class PreparedCertificate {
                 fee,
                 null,
                 null,
-                null);
+                null,
+                false);
     }
 
     public PreparedCertificate(
@@ -69,7 +76,8 @@ public class PreparedCertificate {
                 fee,
                 null,
                 day,
-                null);
+                null,
+                false);
     }
 
     private PreparedCertificate(
@@ -82,7 +90,8 @@ public class PreparedCertificate {
             int fee,
             PdfRenderer.RenderedPdf replay,
             LocalDate day,
-            Transactions.Tx again) {
+            Transactions.Tx again,
+            boolean resumed) {
         this.request = request;
         this.template = template;
         this.dataXml = dataXml;
@@ -93,6 +102,7 @@ public class PreparedCertificate {
         this.replay = replay;
         this.day = day;
         this.again = again;
+        this.resumed = resumed;
     }
 
     /** The answer already given to this transaction's issue phase: the same document and number. */
@@ -103,7 +113,7 @@ public class PreparedCertificate {
             int fee,
             PdfRenderer.RenderedPdf pdf) {
         return new PreparedCertificate(
-                request, null, null, null, issueNumber, holderAtena, fee, pdf, null, null);
+                request, null, null, null, issueNumber, holderAtena, fee, pdf, null, null, false);
     }
 
     /**
@@ -127,7 +137,38 @@ public class PreparedCertificate {
                 t.fee() == null ? 0 : t.fee(),
                 null,
                 t.issueDate(),
-                t);
+                t,
+                false);
+    }
+
+    /**
+     * A numbered issue phase of transaction {@code t} taken over from an instance whose lease
+     * lapsed (issue #22): the data drafted again as of its day, its 発行番号 and fee; laid out,
+     * confirmed and kept like a first document.
+     */
+    static PreparedCertificate resumed(
+            IssuanceRequest request,
+            String template,
+            String dataXml,
+            String dataSha256,
+            Transactions.Tx t) {
+        return new PreparedCertificate(
+                request,
+                template,
+                dataXml,
+                dataSha256,
+                t.issueNumber(),
+                t.holderAtena(),
+                t.fee() == null ? 0 : t.fee(),
+                null,
+                t.issueDate(),
+                null,
+                true);
+    }
+
+    /** Whether this is a numbered issue phase taken over from a dead instance. */
+    public boolean isResumed() {
+        return resumed;
     }
 
     /** The day the document is drafted as of (its 発行日); null for documents made before V9. */

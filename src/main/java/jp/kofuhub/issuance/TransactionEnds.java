@@ -126,7 +126,8 @@ public class TransactionEnds {
         return Boolean.TRUE.equals(
                 tx.execute(
                         s -> {
-                            if (!transactions.finish(
+                            if (!transactions.finishClaimedBy(
+                                    t.instanceId(),
                                     t.id(),
                                     "ISSUING",
                                     "VOIDED",

@@ -57,8 +57,14 @@ public class Transactions {
 
     private final JdbcTemplate jdbc;
 
-    public Transactions(JdbcTemplate jdbc) {
+    /**
+     * This instance ({@link DocumentStore#instanceId}): the claimant of the issue phases it runs.
+     */
+    private final String me;
+
+    public Transactions(JdbcTemplate jdbc, String instanceId) {
         this.jdbc = jdbc;
+        this.me = instanceId;
     }
 
     public Optional<Tx> find(String id) {
@@ -85,7 +91,8 @@ public class Transactions {
         try {
             return jdbc.update(
                             "insert into issuance_transaction (transaction_id, municipality_code, kind, store_code,"
-                                    + " terminal, request_sha256, state, availability_answer, created_at) values (?,?,?,?,?,?,?,?,?)",
+                                    + " terminal, request_sha256, state, availability_answer, created_at, instance_id,"
+                                    + " claimed_at) values (?,?,?,?,?,?,?,?,?,?,current_timestamp)",
                             id,
                             municipality,
                             kind == null ? "-" : kind,
@@ -94,7 +101,8 @@ public class Transactions {
                             sha256,
                             state,
                             answer,
-                            now)
+                            now,
+                            "ISSUING".equals(state) ? me : null)
                     == 1;
         } catch (DuplicateKeyException e) {
             return false;
@@ -126,28 +134,64 @@ public class Transactions {
             OffsetDateTime now) {
         return jdbc.update(
                         "update issuance_transaction set state = 'ISSUING', kind = ?, store_code = ?, terminal = ?,"
-                                + " request_sha256 = ?, availability_answer = null, created_at = ? where transaction_id = ? and state = 'CHECKED'",
+                                + " request_sha256 = ?, availability_answer = null, created_at = ?, instance_id = ?,"
+                                + " claimed_at = current_timestamp where transaction_id = ? and state = 'CHECKED'",
                         kind,
                         store,
                         terminal,
                         sha256,
                         now,
+                        me,
                         id)
                 == 1;
     }
 
     /**
-     * Records the 発行番号 on a transaction in its issue phase, in the caller's database transaction
-     * (the one that takes the number from the counter): a number is never spent without a row that
-     * names it, even when the instance dies right after.
+     * Records the 発行番号 on a transaction in its issue phase claimed by this instance, in the
+     * caller's database transaction (the one that takes the number from the counter): a number is
+     * never spent without a row that names it, even when the instance dies right after. With it
+     * what a take-over needs to make the same document under that number (issue #22): the data's
+     * digest, the day drafted as of, and the fee. False when the claim is no longer this instance's
+     * (it lapsed and another took it over): the caller must not spend the number.
      */
-    public void numbered(String id, String issueNumber, String holderAtena) {
+    public boolean numbered(String id, String issueNumber, String holderAtena, Made made, int fee) {
+        return jdbc.update(
+                        "update issuance_transaction set issue_number = ?, holder_atena = ?, data_sha256 = ?,"
+                                + " issue_date = ?, fee = ? where transaction_id = ? and state = 'ISSUING' and instance_id = ?",
+                        issueNumber,
+                        holderAtena,
+                        made.dataSha256(),
+                        made.issueDate() == null ? null : java.sql.Date.valueOf(made.issueDate()),
+                        fee,
+                        id,
+                        me)
+                == 1;
+    }
+
+    /**
+     * Takes over the issue phase of {@code t} (ISSUING) from its claimant, whose lease lapsed
+     * ({@link InstanceLease#lapsed}); false when another retry took it first or it moved on.
+     */
+    public boolean takeOver(Tx t) {
+        return jdbc.update(
+                        "update issuance_transaction set instance_id = ?, claimed_at = current_timestamp"
+                                + " where transaction_id = ? and state = 'ISSUING' and instance_id is not distinct from ?",
+                        me,
+                        t.id(),
+                        t.instanceId())
+                == 1;
+    }
+
+    /**
+     * Lets go of this instance's claim on an issue phase that passed its deadline ({@link
+     * PhaseDeadline}): the next retry, on any instance, takes it over at once.
+     */
+    public void release(String id) {
         jdbc.update(
-                "update issuance_transaction set issue_number = ?, holder_atena = ? where transaction_id = ?"
-                        + " and state = 'ISSUING'",
-                issueNumber,
-                holderAtena,
-                id);
+                "update issuance_transaction set instance_id = null where transaction_id = ?"
+                        + " and state = 'ISSUING' and instance_id = ?",
+                id,
+                me);
     }
 
     /**
@@ -168,7 +212,8 @@ public class Transactions {
         return jdbc.update(
                         "update issuance_transaction set state = 'ISSUED', holder_atena = ?, issue_number = ?, fee = ?,"
                                 + " pages = ?, printed_options = ?, document_sha256 = ?, instance_id = ?, issued_at = ?,"
-                                + " data_sha256 = ?, layout_sha256 = ?, issue_date = ? where transaction_id = ? and state = 'ISSUING'",
+                                + " data_sha256 = ?, layout_sha256 = ?, issue_date = ? where transaction_id = ? and state = 'ISSUING'"
+                                + " and instance_id = ?",
                         holderAtena,
                         issueNumber,
                         fee,
@@ -180,7 +225,8 @@ public class Transactions {
                         made.dataSha256(),
                         made.layoutSha256(),
                         made.issueDate() == null ? null : java.sql.Date.valueOf(made.issueDate()),
-                        id)
+                        id,
+                        instanceId)
                 == 1;
     }
 
@@ -236,26 +282,54 @@ public class Transactions {
             String holderAtena,
             String issueNumber,
             OffsetDateTime now) {
+        return finishClaimedBy(me, id, from, to, refusalCode, holderAtena, issueNumber, now);
+    }
+
+    /**
+     * {@link #finish}, where an issue phase (ISSUING) ends only while {@code claimant} holds it:
+     * this instance for its own ends, the claimant seen by the time-to-live sweep for a stuck one.
+     */
+    public boolean finishClaimedBy(
+            String claimant,
+            String id,
+            String from,
+            String to,
+            String refusalCode,
+            String holderAtena,
+            String issueNumber,
+            OffsetDateTime now) {
         return jdbc.update(
                         "update issuance_transaction set state = ?, refusal_code = ?,"
                                 + " holder_atena = coalesce(?, holder_atena), issue_number = coalesce(?, issue_number),"
-                                + " availability_answer = null, completed_at = ? where transaction_id = ? and state = ?",
+                                + " availability_answer = null, completed_at = ? where transaction_id = ? and state = ?"
+                                + " and (state <> 'ISSUING' or instance_id is null or instance_id = ?)",
                         to,
                         refusalCode,
                         holderAtena,
                         issueNumber,
                         now,
                         id,
-                        from)
+                        from,
+                        claimant)
                 == 1;
     }
 
-    /** Forgets a transaction that spent nothing (an unexpected failure before its 発行番号). */
+    /**
+     * Forgets a transaction that spent nothing (an unexpected failure before its 発行番号); an issue
+     * phase only while this instance holds its claim and before it was numbered.
+     */
     public void forget(String id, String state) {
+        forgetClaimedBy(me, id, state);
+    }
+
+    /** {@link #forget} of an issue phase claimed by {@code claimant} (the sweep's stuck ones). */
+    public void forgetClaimedBy(String claimant, String id, String state) {
         jdbc.update(
-                "delete from issuance_transaction where transaction_id = ? and state = ?",
+                "delete from issuance_transaction where transaction_id = ? and state = ?"
+                        + " and (state <> 'ISSUING' or (issue_number is null and (instance_id is null or instance_id = ?)))",
                 id,
-                state);
+                state,
+                claimant);
     }
 
     /**

@@ -57,8 +57,9 @@ public class ClientCertificateFilter extends OncePerRequestFilter {
     public ClientCertificateFilter(
             @Value("${server.ssl.enabled:false}") boolean tls,
             @Value("${kofu.issuance.api-path:/api/v1}") String apiPath,
-            @Value("${kofu.tls.api-clients:}") String apiClients,
-            @Value("${kofu.tls.management-clients:}") String managementClients,
+            @Value("${kofu.tls.api-clients:centre}") String apiClients,
+            @Value("${kofu.tls.management-clients:operator,operator-aoki,operator-baba}")
+                    String managementClients,
             @Value("${kofu.probe.port:0}") int probePort,
             @Value("${kofu.probe.paths:" + ProbeAccess.DEFAULT_PATHS + "}") String probePaths) {
         this.tls = tls;

@@ -9,8 +9,9 @@ import java.time.Duration;
 
 /**
  * What the operators' tools (quarantine, koseki-registration, coupling) share when they call the
- * hub's management endpoints: the call with the {@code operator} client certificate, the answer to
- * a refusal, and the exit codes of a failed call (1: hub not reached, 2: bad URL or no client
+ * hub's management endpoints: the call with the operator's client certificate ({@link #operator()}:
+ * a personal one, e.g. {@code operator-aoki.p12}, names the person in the history), the answer to a
+ * refusal, and the exit codes of a failed call (1: hub not reached, 2: bad URL or no client
  * certificate, 3: the hub refused).
  */
 public final class OperatorCalls {
@@ -23,10 +24,28 @@ public final class OperatorCalls {
      */
     public static HttpResponse<String> send(HttpRequest.Builder b, Duration timeout)
             throws IOException, InterruptedException {
-        return Tls.httpClient(b.build().uri().toString(), "operator")
+        return Tls.httpClient(b.build().uri().toString(), operator())
                 .send(
                         b.timeout(timeout).build(),
                         HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+    }
+
+    /**
+     * The client certificate the operators' tools present, by its name in the key folder: system
+     * property {@code kofu.operator}, else KOFU_OPERATOR, else the shared {@code operator}. The hub
+     * records that certificate's subject ({@code cert:<CN>}) as who suspended or resumed, so a
+     * personal certificate per operator names the person (issue #19).
+     */
+    public static String operator() {
+        String name = System.getProperty("kofu.operator");
+        if (name == null || name.isBlank()) {
+            name = System.getenv().getOrDefault("KOFU_OPERATOR", "operator");
+        }
+        if (!name.matches("[a-z0-9][a-z0-9-]{0,63}")) {
+            throw new IllegalArgumentException(
+                    "KOFU_OPERATOR: a key-folder name such as operator-aoki");
+        }
+        return name;
     }
 
     /** Prints the hub's refusal (and a hint when the endpoint is not exposed); exit code 3. */
@@ -49,6 +68,11 @@ public final class OperatorCalls {
         if (e instanceof InterruptedException) {
             Thread.currentThread().interrupt();
             return 1;
+        }
+        if (e instanceof IllegalArgumentException
+                && String.valueOf(e.getMessage()).startsWith("KOFU_OPERATOR")) {
+            System.err.println(e.getMessage());
+            return 2;
         }
         if (e instanceof IllegalArgumentException) {
             System.err.println("bad --url " + url);

@@ -194,6 +194,29 @@ public final class PgpFiles {
             PGPPublicKey recipient,
             boolean armor)
             throws IOException {
+        seal(in, name, target, signer, recipient, armor, -1, true);
+    }
+
+    /**
+     * {@link #seal(InputStream, String, OutputStream, PGPPrivateKey, PGPPublicKey, boolean)} for
+     * content of about {@code sizeHint} bytes (-1: unknown; the buffers are then 64 KiB, else the
+     * power of two that holds it, at least 512 bytes), compressed (ZIP) or not: content that is
+     * compressed already (a PDF's streams are deflated) gains nothing but costs CPU (issue #20).
+     */
+    public static void seal(
+            InputStream in,
+            String name,
+            OutputStream target,
+            PGPPrivateKey signer,
+            PGPPublicKey recipient,
+            boolean armor,
+            long sizeHint,
+            boolean compress)
+            throws IOException {
+        int buffer =
+                sizeHint < 0 || sizeHint >= (1 << 16)
+                        ? 1 << 16
+                        : Math.max(512, Integer.highestOneBit((int) sizeHint + 511) << 1);
         try {
             OutputStream out =
                     armor
@@ -208,9 +231,12 @@ public final class PgpFiles {
                                     .setSecureRandom(new SecureRandom())
                                     .setProvider(BC));
             enc.addMethod(new JcePublicKeyKeyEncryptionMethodGenerator(recipient).setProvider(BC));
-            try (OutputStream encOut = enc.open(new NonClosing(out), new byte[1 << 16])) {
+            try (OutputStream encOut = enc.open(new NonClosing(out), new byte[buffer])) {
                 PGPCompressedDataGenerator comp =
-                        new PGPCompressedDataGenerator(CompressionAlgorithmTags.ZIP);
+                        new PGPCompressedDataGenerator(
+                                compress
+                                        ? CompressionAlgorithmTags.ZIP
+                                        : CompressionAlgorithmTags.UNCOMPRESSED);
                 try (OutputStream compOut = comp.open(encOut)) {
                     PGPSignatureGenerator sig = null;
                     if (signer != null) {
@@ -230,8 +256,8 @@ public final class PgpFiles {
                                     PGPLiteralData.BINARY,
                                     name,
                                     new Date(),
-                                    new byte[1 << 16])) {
-                        byte[] buf = new byte[1 << 16];
+                                    new byte[buffer])) {
+                        byte[] buf = new byte[buffer];
                         int n;
                         while ((n = in.read(buf)) > 0) {
                             litOut.write(buf, 0, n);

@@ -67,6 +67,19 @@ public class PgpMessages {
         return new PgpMessages(keysDir.resolve(party + ".pgp.sec"), password, files, null);
     }
 
+    /**
+     * The same own key, with {@code more} peers besides these (e.g. a municipality's own koseki
+     * server, {@code koseki-server@<code>}); a party named in both takes the new file.
+     */
+    public PgpMessages withPeers(Map<String, Path> more) {
+        if (more.isEmpty()) {
+            return this;
+        }
+        Map<String, Path> all = new LinkedHashMap<>(peerKeyFiles);
+        all.putAll(more);
+        return new PgpMessages(secretKeyFile, password, all, beforeKeys);
+    }
+
     /** True when a public key file is configured for {@code party}. */
     public boolean knows(String party) {
         return peerKeyFiles.containsKey(party);
@@ -79,22 +92,26 @@ public class PgpMessages {
     public byte[] seal(byte[] plain, String name, String recipient) throws IOException {
         beforeKeys.run();
         PGPSecretKeyRingCollection own = secretKeys();
-        PGPPrivateKey signer;
-        try {
-            signer = PgpFiles.unlock(PgpFiles.signingKey(own), password);
-        } catch (PGPException e) {
-            throw new IOException(
-                    "cannot unlock the own OpenPGP key " + secretKeyFile.getFileName());
-        }
+        PGPPrivateKey signer = unlock(PgpFiles.signingKey(own));
         PGPPublicKeyRingCollection to = peerKeys(recipient);
-        ByteArrayOutputStream out = new ByteArrayOutputStream(plain.length / 2 + 1024);
+        // a PDF is deflated already: stored, not compressed again (issue #20)
+        boolean pdf =
+                plain.length > 4
+                        && plain[0] == '%'
+                        && plain[1] == 'P'
+                        && plain[2] == 'D'
+                        && plain[3] == 'F';
+        ByteArrayOutputStream out =
+                new ByteArrayOutputStream(pdf ? plain.length + 1024 : plain.length / 2 + 1024);
         PgpFiles.seal(
                 new ByteArrayInputStream(plain),
                 name,
                 out,
                 signer,
                 PgpFiles.encryptionKey(to),
-                false);
+                false,
+                plain.length,
+                !pdf);
         return out.toByteArray();
     }
 
@@ -131,9 +148,25 @@ public class PgpMessages {
         return out.toByteArray();
     }
 
+    /**
+     * The own private keys, unlocked once per version of the key file (issue #20: unlocking — the
+     * iterated S2K hash and the key's decryption — cost every message before).
+     */
+    private final Map<PGPSecretKey, PGPPrivateKey> unlocked =
+            java.util.Collections.synchronizedMap(new java.util.IdentityHashMap<>());
+
     private PGPPrivateKey unlock(PGPSecretKey key) throws IOException {
+        PGPPrivateKey k = unlocked.get(key);
+        if (k != null) {
+            return k;
+        }
         try {
-            return PgpFiles.unlock(key, password);
+            k = PgpFiles.unlock(key, password);
+            if (unlocked.size() > 16) {
+                unlocked.clear(); // keys of replaced key files
+            }
+            unlocked.put(key, k);
+            return k;
         } catch (PGPException e) {
             throw new IOException(
                     "cannot unlock the own OpenPGP key " + secretKeyFile.getFileName());

@@ -26,9 +26,16 @@ public class ProbeListener implements WebServerFactoryCustomizer<TomcatServletWe
     private static final Logger LOG = LoggerFactory.getLogger(ProbeListener.class);
 
     private final int port;
+    private final String address;
 
-    public ProbeListener(@Value("${kofu.probe.port:0}") int port) {
+    /**
+     * @param address the hub's {@code server.address} (env {@code SERVER_ADDRESS}): the probe
+     *     listener binds there too; blank: every interface, like Tomcat's own listener
+     */
+    public ProbeListener(
+            @Value("${kofu.probe.port:0}") int port, @Value("${server.address:}") String address) {
         this.port = port;
+        this.address = address == null ? "" : address.trim();
     }
 
     @Override
@@ -40,7 +47,13 @@ public class ProbeListener implements WebServerFactoryCustomizer<TomcatServletWe
         probes.setPort(port);
         probes.setScheme("http");
         probes.setSecure(false);
+        if (!address.isEmpty()) {
+            probes.setProperty("address", address); // Tomcat's own listener: server.address
+        }
         factory.addAdditionalTomcatConnectors(probes);
-        LOG.info("probe listener: plain HTTP on port {} for the health probes only", port);
+        LOG.info(
+                "probe listener: plain HTTP on {}:{} for the health probes only",
+                address.isEmpty() ? "*" : address,
+                port);
     }
 }

@@ -70,8 +70,32 @@ public class KosekiHop {
 
     /** The request body: the JSON request, sealed to the koseki server when OpenPGP is on. */
     public byte[] request(String json, String issueNumber) throws IOException {
+        return request(json, issueNumber, null, null);
+    }
+
+    /**
+     * The request body, sealed to the koseki server of {@code municipality}: its own key ({@code
+     * koseki.pgpKey} of its profile, party {@code koseki-server@<code>}) or the hub-wide one.
+     */
+    public byte[] request(String json, String issueNumber, String transaction, String municipality)
+            throws IOException {
         byte[] plain = json.getBytes(StandardCharsets.UTF_8);
-        return pgp == null ? plain : pgp.seal(plain, issueNumber + ".json", SERVER);
+        return pgp == null ? plain : pgp.seal(plain, issueNumber + ".json", party(municipality));
+    }
+
+    /**
+     * The party of a municipality's koseki server: {@code koseki-server@<code>} when its profile
+     * names a key of its own, else {@value #SERVER}.
+     */
+    public String party(String municipality) {
+        return pgp != null && municipality != null && pgp.knows(ownParty(municipality))
+                ? ownParty(municipality)
+                : SERVER;
+    }
+
+    /** The party name of a municipality's own koseki server key. */
+    public static String ownParty(String municipality) {
+        return SERVER + "@" + municipality;
     }
 
     /**
@@ -94,6 +118,21 @@ public class KosekiHop {
      */
     public byte[] answer(
             byte[] body, String contentType, Integer status, String issueNumber, String transaction)
+            throws IOException {
+        return answer(body, contentType, status, issueNumber, transaction, null);
+    }
+
+    /**
+     * {@link #answer(byte[], String, Integer, String, String)}, the signer being the koseki server
+     * of {@code municipality} ({@link #party}).
+     */
+    public byte[] answer(
+            byte[] body,
+            String contentType,
+            Integer status,
+            String issueNumber,
+            String transaction,
+            String municipality)
             throws IOException {
         String id = transaction == null ? issueNumber : "tx " + transaction + " " + issueNumber;
         if (pgp == null) {
@@ -118,7 +157,7 @@ public class KosekiHop {
             return body;
         }
         try {
-            return pgp.open(body == null ? new byte[0] : body, SERVER, limit);
+            return pgp.open(body == null ? new byte[0] : body, party(municipality), limit);
         } catch (PgpRefusedException e) {
             LOG.warn(
                     "koseki {}: answer HTTP {} ({} bytes) refused {} ({})",

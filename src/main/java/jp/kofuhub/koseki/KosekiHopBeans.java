@@ -1,6 +1,11 @@
 package jp.kofuhub.koseki;
 
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import jp.kofuhub.keys.PgpMessages;
+import jp.kofuhub.municipality.MunicipalityProfile;
+import jp.kofuhub.municipality.MunicipalityRegistry;
 import org.apache.camel.CamelContext;
 import org.apache.camel.component.http.HttpComponent;
 import org.apache.camel.spring.boot.CamelContextConfiguration;
@@ -24,14 +29,28 @@ import org.springframework.context.annotation.Configuration;
 @Configuration(proxyBeanMethods = false)
 public class KosekiHopBeans {
 
+    /**
+     * A municipality whose profile names its own koseki server key ({@code koseki.pgpKey}, a
+     * relative file under {@code kofu.keys.dir}) gets it as party {@code koseki-server@<code>}.
+     */
     @Bean
     KosekiHop kosekiHop(
             PgpMessages pgpMessages,
+            MunicipalityRegistry municipalities,
+            @Value("${kofu.keys.dir:data/keys}") String keysDir,
             @Value("${kofu.koseki.pgp:true}") boolean pgp,
             @Value("${kofu.inflation.koseki.max-bytes:16777216}") long maxBytes,
             @Value("${kofu.inflation.koseki.max-ratio:100}") long maxRatio) {
+        Map<String, Path> own = new LinkedHashMap<>();
+        for (MunicipalityProfile p : municipalities.all()) {
+            String key = p.kosekiServer().pgpKey();
+            if (key != null && !key.isBlank()) {
+                own.put(KosekiHop.ownParty(p.code()), Path.of(keysDir).resolve(key));
+            }
+        }
         return new KosekiHop(
-                pgp ? pgpMessages : null, new jp.kofuhub.keys.InflationLimit(maxBytes, maxRatio));
+                pgp ? pgpMessages.withPeers(own) : null,
+                new jp.kofuhub.keys.InflationLimit(maxBytes, maxRatio));
     }
 
     /**

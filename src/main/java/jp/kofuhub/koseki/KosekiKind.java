@@ -31,6 +31,7 @@ public class KosekiKind implements CertificateKind {
     private final ReplicaReader replica;
     private final KosekiRegistrations registrations;
     private final Eligibility eligibility = Eligibility.koseki();
+    private final Eligibility removed = Eligibility.kosekiRemoved();
 
     public KosekiKind(String code, ReplicaReader replica, KosekiRegistrations registrations) {
         if (!List.of("KOSEKI_ZENBU", "KOSEKI_KOJIN", "KOSEKI_FUHYO").contains(code)) {
@@ -111,6 +112,12 @@ public class KosekiKind implements CertificateKind {
             }
         } else {
             atena = resident.map(c -> c.holder().atenaNo()).orElse(null);
+            // a removed record (died, moved away) is still the holder's: its refusals come first
+            resident.flatMap(card -> removed.decide(card, city, today))
+                    .ifPresent(
+                            c -> {
+                                throw new Refusal(c, atena, c.meaning());
+                            });
             subject =
                     registrations
                             .approved(city.code(), serial)

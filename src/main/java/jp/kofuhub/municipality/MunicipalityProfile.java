@@ -43,10 +43,35 @@ public record MunicipalityProfile(
         String antiForgeryBand,
         List<FeeSchedule.FeePeriod> fees,
         ServiceCalendar.Config calendar,
+        Koseki koseki,
+        Map<String, String> sourceKeys,
         PrintoutCode printoutCode) {
 
     public MunicipalityProfile {
         fees = fees == null ? null : Collections.unmodifiableList(new ArrayList<>(fees));
+        sourceKeys = sourceKeys == null ? Map.of() : Map.copyOf(sourceKeys);
+    }
+
+    /**
+     * The municipality's own koseki certificate server (issue #24), each field optional: absent,
+     * the hub-wide {@code kofu.koseki.*} setting applies. {@code pgpKey}: the server's OpenPGP
+     * public key; {@code signingCertificate}: the certificate of its 戸籍 key that signs the PDFs
+     * (PAdES); a relative file is read from {@code kofu.keys.dir}. {@code breaker}: the thresholds
+     * of this server's own circuit breaker.
+     */
+    @JsonIgnoreProperties(ignoreUnknown = false)
+    public record Koseki(String url, String pgpKey, String signingCertificate, Breaker breaker) {}
+
+    /**
+     * Circuit breaker thresholds; a null field takes the hub-wide {@code kofu.koseki.breaker-*}.
+     */
+    @JsonIgnoreProperties(ignoreUnknown = false)
+    public record Breaker(
+            Integer window, Integer minimumCalls, Integer failureRate, Integer waitSeconds) {}
+
+    /** The profile's {@code koseki} block, or one with every field absent. */
+    public Koseki kosekiServer() {
+        return koseki == null ? new Koseki(null, null, null, null) : koseki;
     }
 
     /*

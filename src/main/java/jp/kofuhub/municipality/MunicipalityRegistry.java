@@ -44,6 +44,11 @@ public class MunicipalityRegistry {
                 Object raw;
                 try (Reader r = Files.newBufferedReader(f)) {
                     raw = new Yaml(new TimestampsAsText(new LoaderOptions())).load(r);
+                } catch (org.yaml.snakeyaml.error.YAMLException e) {
+                    // SnakeYAML names "reader", line and column, never the file (issue #24)
+                    throw new IllegalStateException(
+                            "municipality profile " + f + " is not valid YAML: " + e.getMessage(),
+                            e);
                 }
                 MunicipalityProfile p;
                 try {

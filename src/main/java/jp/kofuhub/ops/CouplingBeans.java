@@ -64,6 +64,12 @@ public class CouplingBeans {
         return s;
     }
 
+    /** The switch's route steps (a bean apart from the managed switch: issue #19). */
+    @Bean
+    CouplingSteps couplingSteps(CouplingSwitch coupling) {
+        return new CouplingSteps(coupling);
+    }
+
     /** After Camel has started the routes: a hub that was suspended suspends them again at once. */
     @Bean
     CamelContextConfiguration couplingAtStart(CouplingSwitch coupling) {
@@ -95,8 +101,13 @@ public class CouplingBeans {
     }
 
     @Bean
-    CouplingEndpoint couplingEndpoint(CouplingSwitch coupling, CamelCouplingRoutes routes) {
-        return new CouplingEndpoint(coupling, routes.routeIds(), CouplingBeans::certificateCaller);
+    CouplingEndpoint couplingEndpoint(
+            CouplingSwitch coupling, CamelCouplingRoutes routes, JdbcTemplate jdbc) {
+        return new CouplingEndpoint(
+                coupling,
+                routes.routeIds(),
+                CouplingBeans::certificateCaller,
+                new CouplingHistory(jdbc));
     }
 
     /** The console user logged in on this request's thread, as {@code console:<login>}. */

@@ -1,7 +1,8 @@
 package jp.kofuhub.ops;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import static jp.kofuhub.cli.JsonText.get;
+import static jp.kofuhub.cli.JsonText.text;
+
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpRequest;
@@ -20,6 +21,7 @@ import java.util.Set;
  * coupling status [--municipality 012343]
  * coupling suspend [--municipality 012343] --why TEXT
  * coupling resume [--municipality 012343] --why TEXT
+ * coupling history [--municipality 012343] [--limit 50]
  *   [--url https://localhost:8443]   (default: environment KOFU_URL, else https://localhost:8443; https: with
  *   the operator client certificate of the key folder, KOFU_KEYS_DIR else data/keys)
  * </pre>
@@ -28,6 +30,12 @@ import java.util.Set;
  * {@code --operator NAME} is accepted and ignored (said on stderr), so runbooks keep working. Exit
  * code 0 = done (status shown, suspended or resumed, or already so), 3 = refused by the hub, 1 =
  * the hub could not be reached, 2 = bad arguments.
+ *
+ * <p>A plain Java client: it uses the JDK only (no Spring, no JSON library; {@link
+ * jp.kofuhub.cli.JsonText}), so that the emergency stop reaches the hub within a fraction of a
+ * second of its own start. {@code ./kofu coupling} runs it from {@code kofu-operator.jar} (these
+ * few classes, no nested jars) rather than through the hub's Spring Boot jar (issue #19;
+ * docs/benchmarks.md "Emergency stop").
  */
 public final class CouplingCommand {
 
@@ -36,20 +44,27 @@ public final class CouplingCommand {
             usage: coupling status [--municipality CODE] [--url URL]
                    coupling suspend [--municipality CODE] --why TEXT [--url URL]
                    coupling resume [--municipality CODE] --why TEXT [--url URL]
+                   coupling history [--municipality CODE] [--limit N] [--url URL]
               suspend stops every route crossing the hub's boundary on every instance and refuses the
               issuance centre's requests (503 COUPLING_SUSPENDED) until resume; both are recorded in the
               issuance history with the operator — the subject of the client certificate this command
               presents (cert:<CN>), not a typed name — and the reason (no personal data, at most 400
               characters). With --municipality (6-digit 団体コード) only that municipality is suspended:
               its requests are refused, its registry files wait in the inbox, its settlement waits, the
-              others go on; recorded in its own history only.
+              others go on; recorded in its own history only. history lists every suspend and resume,
+              newest first: when, what, whole hub or which municipalities, who and why.
               URL defaults to $KOFU_URL, else https://localhost:8443 (client certificate: operator.p12 of
               $KOFU_KEYS_DIR, else data/keys; an http:// URL for a dev-profile hub)""";
 
     private static final Set<String> OPTIONS =
-            Set.of("--url", "--operator", "--why", "--municipality");
+            Set.of("--url", "--operator", "--why", "--municipality", "--limit");
 
     private CouplingCommand() {}
+
+    /** {@code java -jar kofu-operator.jar status|suspend|resume|history …}. */
+    public static void main(String[] args) {
+        System.exit(run(args));
+    }
 
     public static int run(String[] args) {
         jp.kofuhub.cli.CommandOptions.Parsed parsed =
@@ -71,6 +86,12 @@ public final class CouplingCommand {
                         return usage();
                     }
                     return status(url, o.get("--municipality"));
+                }
+                case "history" -> {
+                    if (o.containsKey("--operator") || o.containsKey("--why")) {
+                        return usage();
+                    }
+                    return history(url, o.get("--municipality"), o.get("--limit"));
                 }
                 case "suspend", "resume" -> {
                     if (blank(o.get("--why"))) {
@@ -103,7 +124,52 @@ public final class CouplingCommand {
         if (res.statusCode() != 200) {
             return refused(res);
         }
-        print(new ObjectMapper().readTree(res.body()));
+        print(json(res.body()));
+        return 0;
+    }
+
+    private static int history(String url, String municipality, String limit)
+            throws IOException, InterruptedException {
+        if ((municipality != null && !municipality.matches("\\d{6}"))
+                || (limit != null && !limit.matches("\\d{1,3}"))) {
+            return usage();
+        }
+        String query =
+                (municipality == null ? "" : "&municipality=" + municipality)
+                        + (limit == null ? "" : "&limit=" + limit);
+        HttpResponse<String> res =
+                send(
+                        HttpRequest.newBuilder(
+                                        URI.create(
+                                                url
+                                                        + "/actuator/coupling/history"
+                                                        + query.replaceFirst("^&", "?")))
+                                .GET());
+        if (res.statusCode() != 200) {
+            return refused(res);
+        }
+        List<?> events = get(json(res.body()), "events") instanceof List<?> l ? l : List.of();
+        if (events.isEmpty()) {
+            System.out.println("no suspend or resume recorded");
+        }
+        for (Object e : events) {
+            List<String> codes = new java.util.ArrayList<>();
+            if (get(e, "municipalities") instanceof List<?> l) {
+                l.forEach(c -> codes.add(String.valueOf(c)));
+            }
+            System.out.println(
+                    text(e, "at")
+                            + "  "
+                            + text(e, "action")
+                            + "  "
+                            + ("HUB".equals(text(e, "scope"))
+                                    ? "whole hub (" + String.join(" ", codes) + ")"
+                                    : "municipality " + String.join(" ", codes))
+                            + "  by "
+                            + text(e, "operator")
+                            + "\n    reason: "
+                            + text(e, "reason"));
+        }
         return 0;
     }
 
@@ -112,12 +178,16 @@ public final class CouplingCommand {
         if (municipality != null && !municipality.matches("\\d{6}")) {
             return usage();
         }
-        com.fasterxml.jackson.databind.node.ObjectNode n =
-                new ObjectMapper().createObjectNode().put("action", action).put("reason", why);
-        if (municipality != null) {
-            n.put("municipality", municipality);
-        }
-        String body = n.toString();
+        String body =
+                "{\"action\":"
+                        + jp.kofuhub.cli.JsonText.quote(action)
+                        + ",\"reason\":"
+                        + jp.kofuhub.cli.JsonText.quote(why)
+                        + (municipality == null
+                                ? ""
+                                : ",\"municipality\":"
+                                        + jp.kofuhub.cli.JsonText.quote(municipality))
+                        + "}";
         HttpResponse<String> res =
                 send(
                         HttpRequest.newBuilder(URI.create(url + "/actuator/coupling"))
@@ -128,69 +198,69 @@ public final class CouplingCommand {
         if (res.statusCode() != 200) {
             return refused(res);
         }
-        JsonNode a = new ObjectMapper().readTree(res.body());
-        System.out.println(a.path("outcome").asText("?") + ": " + a.path("message").asText(""));
+        Object a = json(res.body());
+        System.out.println(
+                (text(a, "outcome") == null ? "?" : text(a, "outcome"))
+                        + ": "
+                        + (text(a, "message") == null ? "" : text(a, "message")));
         print(a);
         return 0;
     }
 
-    private static void print(JsonNode s) {
-        boolean suspended = s.path("suspended").asBoolean();
-        if (s.path("municipality").isTextual()) {
+    private static void print(Object s) {
+        boolean suspended = Boolean.TRUE.equals(get(s, "suspended"));
+        String since = text(s, "since") == null ? "" : " since " + text(s, "since");
+        String by = text(s, "operator") == null ? "" : " by " + text(s, "operator");
+        if (text(s, "municipality") != null) {
             System.out.println(
                     "coupling of "
-                            + s.path("municipality").asText()
+                            + text(s, "municipality")
                             + " "
                             + (suspended ? "SUSPENDED" : "ACTIVE")
-                            + (s.path("since").isTextual()
-                                    ? " since " + s.path("since").asText()
-                                    : "")
-                            + (s.path("operator").isTextual()
-                                    ? " by " + s.path("operator").asText()
-                                    : ""));
-            if (s.path("reason").isTextual()) {
-                System.out.println("reason: " + s.path("reason").asText());
+                            + since
+                            + by);
+            if (text(s, "reason") != null) {
+                System.out.println("reason: " + text(s, "reason"));
             }
-            if (s.path("hubSuspended").asBoolean()) {
+            if (Boolean.TRUE.equals(get(s, "hubSuspended"))) {
                 System.out.println("the whole hub's coupling is SUSPENDED too");
             }
             return;
         }
-        System.out.println(
-                "coupling "
-                        + (suspended ? "SUSPENDED" : "ACTIVE")
-                        + (s.path("since").isTextual() ? " since " + s.path("since").asText() : "")
-                        + (s.path("operator").isTextual()
-                                ? " by " + s.path("operator").asText()
-                                : ""));
-        if (s.path("reason").isTextual()) {
-            System.out.println("reason: " + s.path("reason").asText());
+        System.out.println("coupling " + (suspended ? "SUSPENDED" : "ACTIVE") + since + by);
+        if (text(s, "reason") != null) {
+            System.out.println("reason: " + text(s, "reason"));
         }
         List<String> routes = new java.util.ArrayList<>();
-        s.path("routes").forEach(r -> routes.add(r.asText()));
+        if (get(s, "routes") instanceof List<?> l) {
+            l.forEach(r -> routes.add(String.valueOf(r)));
+        }
         if (!routes.isEmpty()) {
             System.out.println("boundary routes: " + String.join(", ", routes));
         }
-        s.path("municipalities")
-                .fields()
-                .forEachRemaining(
-                        e ->
-                                System.out.println(
-                                        "municipality "
-                                                + e.getKey()
-                                                + " SUSPENDED"
-                                                + (e.getValue().path("since").isTextual()
-                                                        ? " since "
-                                                                + e.getValue()
-                                                                        .path("since")
-                                                                        .asText()
-                                                        : "")
-                                                + (e.getValue().path("operator").isTextual()
-                                                        ? " by "
-                                                                + e.getValue()
-                                                                        .path("operator")
-                                                                        .asText()
-                                                        : "")));
+        if (get(s, "municipalities") instanceof Map<?, ?> m) {
+            m.forEach(
+                    (code, v) ->
+                            System.out.println(
+                                    "municipality "
+                                            + code
+                                            + " SUSPENDED"
+                                            + (text(v, "since") == null
+                                                    ? ""
+                                                    : " since " + text(v, "since"))
+                                            + (text(v, "operator") == null
+                                                    ? ""
+                                                    : " by " + text(v, "operator"))));
+        }
+    }
+
+    /** The hub's answer; an answer that is not JSON counts as a failed call. */
+    private static Object json(String body) throws IOException {
+        try {
+            return jp.kofuhub.cli.JsonText.parse(body);
+        } catch (IllegalArgumentException e) {
+            throw new IOException("the hub's answer is not JSON", e);
+        }
     }
 
     private static HttpResponse<String> send(HttpRequest.Builder b)

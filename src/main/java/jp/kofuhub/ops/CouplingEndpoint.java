@@ -5,6 +5,7 @@ import java.util.Locale;
 import java.util.Map;
 import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
 import org.springframework.boot.actuate.endpoint.annotation.ReadOperation;
+import org.springframework.boot.actuate.endpoint.annotation.Selector;
 import org.springframework.boot.actuate.endpoint.annotation.WriteOperation;
 import org.springframework.boot.actuate.endpoint.web.WebEndpointResponse;
 import org.springframework.lang.Nullable;
@@ -24,7 +25,12 @@ import org.springframework.lang.Nullable;
  *       caller's client certificate ({@code cert:<CN>}), never a name in the body (an {@code
  *       "operator"} there is ignored) — {@code 200 SUSPENDED / RESUMED}, {@code 200
  *       ALREADY_SUSPENDED / NOT_SUSPENDED} (nothing recorded), {@code 400 REFUSED} for a missing
- *       reason or action or a municipality this hub does not serve.
+ *       reason or action or a municipality this hub does not serve;
+ *   <li>{@code GET /history[?municipality=012343][&limit=50]} — the audit (issue #19): every
+ *       suspend and resume, newest first, {@code {"events": [{"at", "action": "SUSPENDED" |
+ *       "RESUMED", "scope": "HUB" | "MUNICIPALITY", "operator", "reason", "municipalities": […],
+ *       "transactionId"}, …]}} from the history rows ({@link CouplingHistory}); limit 1…500,
+ *       default 50.
  * </ul>
  */
 @Endpoint(id = "coupling")
@@ -39,6 +45,7 @@ public class CouplingEndpoint {
     private final CouplingSwitch coupling;
     private final java.util.List<String> routes;
     private final java.util.function.Supplier<String> caller;
+    private final CouplingHistory history;
 
     /**
      * @param caller the authenticated caller of the current request ({@code cert:<CN>})
@@ -46,8 +53,10 @@ public class CouplingEndpoint {
     public CouplingEndpoint(
             CouplingSwitch coupling,
             java.util.List<String> routes,
-            java.util.function.Supplier<String> caller) {
+            java.util.function.Supplier<String> caller,
+            CouplingHistory history) {
         this.coupling = coupling;
+        this.history = history;
         this.routes = java.util.List.copyOf(routes);
         this.caller = caller;
     }
@@ -63,6 +72,36 @@ public class CouplingEndpoint {
             return refused("municipality must be a 6-digit code");
         }
         return new WebEndpointResponse<>(describe(code), 200);
+    }
+
+    /** {@code GET /actuator/coupling/history}: the audit of the switch, newest first. */
+    @ReadOperation
+    public WebEndpointResponse<Map<String, Object>> history(
+            @Selector String what, @Nullable String municipality, @Nullable String limit) {
+        if (!"history".equals(what)) {
+            return new WebEndpointResponse<>(404);
+        }
+        String code = municipality == null || municipality.isBlank() ? null : municipality.trim();
+        if (code != null && !code.matches("\\d{6}")) {
+            return refused("municipality must be a 6-digit code");
+        }
+        int n = 50;
+        if (limit != null && !limit.isBlank()) {
+            if (!limit.trim().matches("\\d{1,3}")
+                    || Integer.parseInt(limit.trim()) < 1
+                    || Integer.parseInt(limit.trim()) > CouplingHistory.MAX_LIMIT) {
+                return refused("limit must be 1 to " + CouplingHistory.MAX_LIMIT);
+            }
+            n = Integer.parseInt(limit.trim());
+        }
+        Map<String, Object> body = new LinkedHashMap<>();
+        if (code != null) {
+            body.put("municipality", code);
+        }
+        body.put(
+                "events",
+                history.events(code, n).stream().map(CouplingHistory.Event::describe).toList());
+        return new WebEndpointResponse<>(body, 200);
     }
 
     @WriteOperation

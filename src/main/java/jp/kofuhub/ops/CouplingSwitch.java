@@ -483,8 +483,10 @@ public class CouplingSwitch implements IssueBlocker {
         String reason = cleanReason(reasonText);
         String verb = suspend ? "SUSPENDED" : "RESUMED";
         OffsetDateTime now = OffsetDateTime.now(clock);
-        String transaction = "COUPLING-" + UUID.randomUUID();
         boolean hub = municipality == null;
+        String transaction =
+                (hub ? CouplingHistory.HUB_PREFIX : CouplingHistory.MUNICIPALITY_PREFIX)
+                        + UUID.randomUUID();
         State after = store.change(municipality, suspend, now, operator, reason, transaction, verb);
         boolean changed = after == null;
         State s = changed ? new State(suspend, now, operator, reason) : after;

@@ -81,7 +81,8 @@ public final class ExportReader implements AutoCloseable {
                     throw new ExportFileException("UNKNOWN_RECORD_TYPE", "payload line " + lineNo);
                 }
                 String[] fields = line.substring(tab + 1).split("\t", -1);
-                if (fields.length != type.columns().size()) {
+                if (fields.length > type.columns().size()
+                        || fields.length < type.requiredColumns()) {
                     throw new ExportFileException(
                             "BAD_RECORD",
                             "payload line "
@@ -89,9 +90,18 @@ public final class ExportReader implements AutoCloseable {
                                     + ": "
                                     + type
                                     + " needs "
+                                    + (type.requiredColumns() == type.columns().size()
+                                            ? ""
+                                            : type.requiredColumns() + " or ")
                                     + type.columns().size()
                                     + " fields, has "
                                     + fields.length);
+                }
+                if (fields.length < type.columns().size()) {
+                    // a record of an earlier contract version: the later columns read as empty
+                    String[] all = java.util.Arrays.copyOf(fields, type.columns().size());
+                    java.util.Arrays.fill(all, fields.length, all.length, "");
+                    fields = all;
                 }
                 for (int i = 0; i < fields.length; i++) {
                     fields[i] = TextNormalizer.canonical(fields[i]);

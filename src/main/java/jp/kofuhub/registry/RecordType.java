@@ -5,7 +5,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Record types of the registry export, contract version 1.2 (docs/interfaces/registry-export.md).
+ * Record types of the registry export, contract version 1.5 (docs/interfaces/registry-export.md).
  * Every payload line is {@code TYPE<TAB>field<TAB>field…}; the column order below is the contract.
  * The first column after the type is always {@code op}: {@code U} upsert, {@code D} delete.
  */
@@ -77,7 +77,10 @@ public enum RecordType {
                     "valid_from",
                     "valid_until")),
 
-    /** 印鑑登録 — one seal registration with its image (base64 PNG) and status. */
+    /**
+     * 印鑑登録 — one seal registration with its image (base64 PNG), status and (contract 1.6) the
+     * impression's physical size; a record of an earlier contract (8 fields) is still read.
+     */
     S(
             List.of(
                     "op",
@@ -87,7 +90,9 @@ public enum RecordType {
                     "name_form",
                     "registered_date",
                     "cancelled_date",
-                    "seal_image")),
+                    "seal_image",
+                    "impression_mm"),
+            8),
 
     /** 課税 — one person's income and tax for one 年度. Amounts in yen. */
     T(
@@ -130,10 +135,20 @@ public enum RecordType {
     N(List.of("op", "atena_no", "my_number"));
 
     private final List<String> columns;
+    private final int required;
     private final Map<String, Integer> index = new HashMap<>();
 
     RecordType(List<String> columns) {
+        this(columns, columns.size());
+    }
+
+    /**
+     * {@code required}: the fields a record must have; the columns after it were added by a later
+     * contract version and are read as empty when a record of an earlier version lacks them.
+     */
+    RecordType(List<String> columns, int required) {
         this.columns = columns;
+        this.required = required;
         for (int i = 0; i < columns.size(); i++) {
             index.put(columns.get(i), i);
         }
@@ -141,6 +156,11 @@ public enum RecordType {
 
     public List<String> columns() {
         return columns;
+    }
+
+    /** The fewest fields a record of this type may have (earlier contract versions). */
+    public int requiredColumns() {
+        return required;
     }
 
     /** Column index in the fields after the type tag. */

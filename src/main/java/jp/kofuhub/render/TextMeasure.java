@@ -26,6 +26,15 @@ import org.apache.fop.text.linebreak.LineBreakStatus;
  */
 final class TextMeasure {
 
+    /**
+     * An address number with its suffix (１丁目２番地３, ２−１０１号室), which the templates keep on one line
+     * (common.xsl, {@code kept-pattern}: the same regular expression).
+     */
+    static final String KEPT_PATTERN =
+            "([0-9０-９]+(丁目|番地の|番地|番の|番|号室|号|室|階|棟|[−－‐\\-]))*[0-9０-９]+(丁目|番地|番|号室|号|室|階|棟)?";
+
+    static final java.util.regex.Pattern KEPT = java.util.regex.Pattern.compile(KEPT_PATTERN);
+
     /** Fractional metrics, no hinting transform: the unhinted design advances. */
     private static final FontRenderContext FRC = new FontRenderContext(null, false, true);
 
@@ -75,6 +84,15 @@ final class TextMeasure {
         if (text.isEmpty()) {
             return 1;
         }
+        // no break inside an address number with its suffix: the templates keep it together (an
+        // fo:inline); FOP does not break at the inline's edges either (seen: 「…三３号」 moves whole)
+        boolean[] kept = new boolean[text.length() + 1];
+        java.util.regex.Matcher m = KEPT.matcher(text);
+        while (m.find()) {
+            for (int k = m.start(); k <= m.end(); k++) {
+                kept[k] = true;
+            }
+        }
         LineBreakStatus breaks = new LineBreakStatus();
         int lines = 1;
         double line = 0; // width of the line so far, committed pieces only
@@ -89,9 +107,10 @@ final class TextMeasure {
                 byte action = breaks.nextChar(text.charAt(i + k));
                 if (k == 0 && i > 0) {
                     opportunity =
-                            action == LineBreakStatus.DIRECT_BREAK
-                                    || action == LineBreakStatus.INDIRECT_BREAK
-                                    || action == LineBreakStatus.COMBINING_INDIRECT_BREAK;
+                            !kept[i]
+                                    && (action == LineBreakStatus.DIRECT_BREAK
+                                            || action == LineBreakStatus.INDIRECT_BREAK
+                                            || action == LineBreakStatus.COMBINING_INDIRECT_BREAK);
                 }
             }
             i += n;

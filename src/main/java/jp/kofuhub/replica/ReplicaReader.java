@@ -29,7 +29,18 @@ public class ReplicaReader {
             "m.atena_no, m.household_no, m.resident_type, m.family_name,"
                     + " m.given_name, m.family_name_kana, m.given_name_kana, m.kana_confirmed, m.kyu_uji, m.kyu_uji_kana,"
                     + " m.alpha_name, m.tsusho, m.tsusho_kana, m.nationality, m.residence_status, m.residence_period_end,"
-                    + " m.birth_date, m.sex, m.relationship, m.honseki, m.hittosha, m.address_since, m.previous_address,"
+                    + " m.birth_date, m.sex, m.relationship, m.honseki, m.hittosha, m.address_since,"
+                    // 前住所: the address before moving INTO the city, from the latest 転入 snapshot of
+                    // the
+                    // history (issue #18); the row's own when the history has no 転入
+                    // (JuminhyoDocument
+                    // prints an address inside the city as blank)
+                    + " coalesce((select h.previous_address from resident_history h"
+                    + " where h.municipality_code = m.municipality_code and h.atena_no = m.atena_no"
+                    + " and h.change_reason = '転入' and h.history_no = (select max(h2.history_no)"
+                    + " from resident_history h2 where h2.municipality_code = m.municipality_code"
+                    + " and h2.atena_no = m.atena_no and h2.change_reason = '転入'"
+                    + " and h2.previous_address is not null)), m.previous_address) as previous_address,"
                     + " m.became_resident_date, m.notified_date, m.status, m.person_block, m.support_measure,"
                     + " m.adult_guardianship, m.change_reason, m.juminhyo_code, m.residence_card_no, m.change_notified_date,"
                     + " m.processed_date,"
@@ -88,7 +99,8 @@ public class ReplicaReader {
                     + HOUSEHOLD_COLUMNS
                     + ", "
                     + PERSON_COLUMNS
-                    + ", s.registration_no, s.name_form, s.registered_date, s.seal_image"
+                    + ", s.registration_no, s.name_form, s.registered_date, s.seal_image,"
+                    + " s.impression_width_mm, s.impression_height_mm"
                     + " from card_serial c"
                     + " join resident m on m.municipality_code = c.municipality_code and m.atena_no = c.atena_no"
                     + " join household h on h.municipality_code = m.municipality_code and h.household_no = m.household_no"
@@ -174,7 +186,9 @@ public class ReplicaReader {
                                                     no,
                                                     rs.getString("name_form"),
                                                     date(rs, "registered_date"),
-                                                    rs.getBytes("seal_image")));
+                                                    rs.getBytes("seal_image"),
+                                                    rs.getBigDecimal("impression_width_mm"),
+                                                    rs.getBigDecimal("impression_height_mm")));
                         },
                         d,
                         d,

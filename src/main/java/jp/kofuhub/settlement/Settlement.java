@@ -17,9 +17,17 @@ import org.springframework.jdbc.core.JdbcTemplate;
  * 2024-06-03,012343,JUMINHYO,PRINTED,12,15,3600
  * 2024-06-03,012343,JUMINHYO,REFUSED,2,0,0
  * 2024-06-03,012343,TOTAL,,14,15,3600
+ * 2024-06-03,012343,CHAIN_HEAD,3f5a…(64 hex),118,0,0
  * </pre>
  *
- * The stop switch's rows (kind {@code COUPLING}: suspended, resumed) are not issuances: not
+ * <p>The last row, {@code CHAIN_HEAD}, is the municipality's history chain head at the end of the
+ * day (issue #19): in {@code outcome} the row hash, in {@code count} the sequence number of the
+ * last history row recorded before midnight (0 and 64 zeros before the first). Finance keeps the
+ * signed files, so someone other than the hub holds each day's head: a history rewritten later no
+ * longer ends a day in that hash ({@code ./kofu verify-history} recomputes the chain; compare the
+ * row of that sequence number with the file).
+ *
+ * <p>The stop switch's rows (kind {@code COUPLING}: suspended, resumed) are not issuances: not
  * counted. Codes and integers only, no personal data; lines end with CRLF (RFC 4180); a day without
  * history has the header and a TOTAL row of zeros.
  */
@@ -78,7 +86,27 @@ public class Settlement {
             fees += l.fees();
         }
         row(b, day, municipality, "TOTAL", "", count, sheets, fees);
+        String[] head = chainHead(municipality, day);
+        row(b, day, municipality, "CHAIN_HEAD", head[1], Long.parseLong(head[0]), 0, 0);
         return b.toString();
+    }
+
+    /**
+     * The sequence number and row hash of the last history row of {@code municipality} recorded
+     * before the end of {@code day} (every kind, the stop switch's rows too: they are in the
+     * chain).
+     */
+    public String[] chainHead(String municipality, LocalDate day) {
+        List<String[]> head =
+                jdbc.query(
+                        "select seq, row_hash from issuance_history where municipality_code = ?"
+                                + " and recorded_at < ? order by seq desc limit 1",
+                        (rs, n) -> new String[] {Long.toString(rs.getLong(1)), rs.getString(2)},
+                        municipality,
+                        IssuanceHistory.startOf(day.plusDays(1), zone));
+        return head.isEmpty()
+                ? new String[] {"0", jp.kofuhub.history.HistoryChain.GENESIS}
+                : head.get(0);
     }
 
     /** {@code settlement_<municipality>_<yyyyMMdd>.csv} */

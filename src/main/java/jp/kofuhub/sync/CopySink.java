@@ -99,7 +99,7 @@ final class CopySink implements FullSink {
         if (staged) {
             String cols =
                     "municipality_code, atena_no, history_no, household_no, status, change_reason, change_date,"
-                            + " change_notified_date, processed_date, source_sequence";
+                            + " change_notified_date, processed_date, previous_address, source_sequence";
             jdbc.update(
                     "insert into resident_history ("
                             + cols

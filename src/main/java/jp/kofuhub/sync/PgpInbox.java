@@ -71,7 +71,8 @@ public class PgpInbox {
     private record Cached<T>(long modified, long size, T value) {}
 
     /**
-     * @param sourceKeyFiles the public key file of each source system ({@code JUKI}, …)
+     * @param sourceKeyFiles the public key file of each source system ({@code JUKI}, …), and of a
+     *     municipality's own source system ({@code <団体コード>/JUKI}), which wins for its files
      * @param beforeKeys run before key files are read (the demo writes its key set on first use)
      * @param limit how far a file may inflate ({@code kofu.inflation.export.*}): counted while it
      *     streams to the temporary file, refused MESSAGE_TOO_LARGE past it
@@ -129,7 +130,13 @@ public class PgpInbox {
             return body;
         }
         String source = sourceOf(plainName(fileName));
-        Path sourceKey = sourceKeyFiles.get(source);
+        // a municipality's own key for the source (its profile's sourceKeys, issue #24) replaces
+        // the
+        // hub-wide one: another city's registry key is then refused on this city's files
+        Path sourceKey =
+                sourceKeyFiles.getOrDefault(
+                        municipalityOf(plainName(fileName)) + "/" + source,
+                        sourceKeyFiles.get(source));
         if (sourceKey == null) {
             // the name names no source this hub has a key for: nobody it trusts can have signed it
             throw new ExportFileException(
@@ -288,6 +295,11 @@ public class PgpInbox {
      * The source of {@code <municipality>_<source>_<sequence>_<kind>.kexp}, or "" when the name has
      * no such part.
      */
+    static String municipalityOf(String plainName) {
+        String[] parts = plainName.split("_");
+        return parts.length == 4 ? parts[0] : "";
+    }
+
     static String sourceOf(String plainName) {
         String[] parts = plainName.split("_");
         return parts.length == 4 ? parts[1] : "";

@@ -6,6 +6,8 @@ import java.util.Locale;
 import java.util.Map;
 import jp.kofuhub.keys.InflationLimit;
 import jp.kofuhub.keys.KeysOnFirstRun;
+import jp.kofuhub.municipality.MunicipalityProfile;
+import jp.kofuhub.municipality.MunicipalityRegistry;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.context.properties.bind.Bindable;
@@ -26,6 +28,7 @@ public class PgpInboxBeans {
     @Bean
     PgpInbox pgpInbox(
             Environment env,
+            MunicipalityRegistry municipalities,
             ObjectProvider<KeysOnFirstRun> keys,
             @Value("${kofu.sync.pgp.required:true}") boolean required,
             @Value("${kofu.sync.pgp.secret-key:${kofu.keys.dir:data/keys}/hub.pgp.sec}")
@@ -41,6 +44,17 @@ public class PgpInboxBeans {
                 .forEach(
                         (source, file) ->
                                 sourceKeys.put(source.toUpperCase(Locale.ROOT), Path.of(file)));
+        // a municipality's own source keys (its profile's sourceKeys; relative: under
+        // kofu.keys.dir)
+        Path keysDir = Path.of(env.getProperty("kofu.keys.dir", "data/keys"));
+        for (MunicipalityProfile m : municipalities.all()) {
+            m.sourceKeys()
+                    .forEach(
+                            (source, file) ->
+                                    sourceKeys.put(
+                                            m.code() + "/" + source.toUpperCase(Locale.ROOT),
+                                            keysDir.resolve(file)));
+        }
         KeysOnFirstRun firstRun = keys.getIfAvailable();
         return new PgpInbox(
                 required,

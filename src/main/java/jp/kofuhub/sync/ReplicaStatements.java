@@ -25,22 +25,24 @@ final class ReplicaStatements {
                     + " source_sequence) values (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)";
     static final String INSERT_HISTORY =
             "insert into resident_history (municipality_code, atena_no, history_no,"
-                    + " household_no, status, change_reason, change_date, change_notified_date, processed_date, source_sequence)"
-                    + " values (?,?,?,?,?,?,?,?,?,?)";
+                    + " household_no, status, change_reason, change_date, change_notified_date, processed_date,"
+                    + " previous_address, source_sequence) values (?,?,?,?,?,?,?,?,?,?,?)";
     static final String INSERT_CARD =
             "insert into card_serial (municipality_code, serial, atena_no, cert_kind,"
                     + " valid_until, status, source_sequence) values (?,?,?,?,?,?,?)";
     static final String INSERT_HISTORY_IF_NEW =
             "insert into resident_history (municipality_code, atena_no, history_no,"
-                    + " household_no, status, change_reason, change_date, change_notified_date, processed_date, source_sequence)"
-                    + " select ?,?,?,?,?,?,?,?,?,? where not exists (select 1 from resident_history"
+                    + " household_no, status, change_reason, change_date, change_notified_date, processed_date,"
+                    + " previous_address, source_sequence)"
+                    + " select ?,?,?,?,?,?,?,?,?,?,? where not exists (select 1 from resident_history"
                     + " where municipality_code = ? and atena_no = ? and history_no = ?)";
     static final String INSERT_BLOCK =
             "insert into issuance_block (municipality_code, block_id, atena_no, household_no,"
                     + " block_kind, valid_from, valid_until, source_sequence) values (?,?,?,?,?,?,?,?)";
     static final String INSERT_SEAL =
             "insert into seal_registration (municipality_code, registration_no, atena_no,"
-                    + " status, name_form, registered_date, cancelled_date, seal_image, source_sequence) values (?,?,?,?,?,?,?,?,?)";
+                    + " status, name_form, registered_date, cancelled_date, seal_image, impression_width_mm,"
+                    + " impression_height_mm, source_sequence) values (?,?,?,?,?,?,?,?,?,?,?)";
     static final String INSERT_TAX =
             "insert into tax_record (municipality_code, fiscal_year, atena_no, address_jan1,"
                     + " resident_jan1, filing_kind, income_salary, income_pension, income_business, income_other, total_income,"

@@ -298,6 +298,7 @@ class ReplicaWriter implements AutoCloseable {
             row[34],
             row[35],
             row[36],
+            row[26],
             header.sequence()
         };
         if (full) {
@@ -375,6 +376,7 @@ class ReplicaWriter implements AutoCloseable {
             throw r.bad("cancelled_date", "a cancelled registration needs its cancellation date");
         }
         byte[] image = r.base64("seal_image", MAX_SEAL_IMAGE_BYTES, status.equals("VALID"));
+        java.math.BigDecimal[] size = impression(r);
         upsert(
                 INSERT_SEAL,
                 "seal_registration",
@@ -389,8 +391,31 @@ class ReplicaWriter implements AutoCloseable {
                     r.requiredDate("registered_date"),
                     cancelled,
                     image,
+                    size[0],
+                    size[1],
                     header.sequence()
                 });
+    }
+
+    /**
+     * {@code impression_mm} (contract 1.6): {@code <width>x<height>} in millimetres, 1.0–99.9 with
+     * at most one decimal, e.g. {@code 15x15} or {@code 12.5x18.0}; empty (or a record of an
+     * earlier contract) gives no size, and the certificate is refused SEAL_SIZE_UNKNOWN.
+     */
+    static java.math.BigDecimal[] impression(RecordFields r) {
+        String v =
+                r.matching("impression_mm", "[0-9]{1,2}(\\.[0-9])?x[0-9]{1,2}(\\.[0-9])?", false);
+        if (v == null || v.isEmpty()) {
+            return new java.math.BigDecimal[2];
+        }
+        String[] wh = v.split("x");
+        java.math.BigDecimal w = new java.math.BigDecimal(wh[0]);
+        java.math.BigDecimal h = new java.math.BigDecimal(wh[1]);
+        if (w.compareTo(java.math.BigDecimal.ONE) < 0
+                || h.compareTo(java.math.BigDecimal.ONE) < 0) {
+            throw r.bad("impression_mm", "an impression is at least 1 mm wide and high");
+        }
+        return new java.math.BigDecimal[] {w, h};
     }
 
     private void tax(RecordFields r) {

@@ -39,6 +39,8 @@ class EligibilityTest {
                 null,
                 null,
                 null,
+                null,
+                null,
                 null);
     }
 

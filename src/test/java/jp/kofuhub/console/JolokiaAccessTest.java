@@ -46,6 +46,40 @@ class JolokiaAccessTest {
     }
 
     @Test
+    void everyConsoleUserReadsSpringBootsHealthAndNothingElseOfItsDomain() throws Exception {
+        // issue #19: Hawtio's Spring Boot → Health runs exec health on this MBean; before, the
+        // whole domain was hidden and the page stayed empty
+        JolokiaRequest health =
+                post(
+                        "{\"type\":\"exec\",\"mbean\":\"org.springframework.boot:type=Endpoint,name=Health\","
+                                + "\"operation\":\"health\"}");
+        assertThat(viewer(health, "POST")).isEqualTo(Verdict.ALLOWED);
+        assertThat(operator(health, "POST")).isEqualTo(Verdict.ALLOWED);
+        javax.management.ObjectName name =
+                new javax.management.ObjectName(
+                        "org.springframework.boot:type=Endpoint,name=Health");
+        assertThat(access.hidden(name)).isFalse();
+        assertThat(access.operation(Role.VIEWER, name, "healthForPath"))
+                .isEqualTo(Verdict.FORBIDDEN);
+        javax.management.ObjectName loggers =
+                new javax.management.ObjectName(
+                        "org.springframework.boot:type=Endpoint,name=Loggers");
+        assertThat(access.hidden(loggers)).isTrue();
+        assertThat(
+                        operator(
+                                post(
+                                        "{\"type\":\"exec\",\"mbean\":\"org.springframework.boot:type=Endpoint,name=Loggers\","
+                                                + "\"operation\":\"configureLogLevel\",\"arguments\":[\"ROOT\",\"TRACE\"]}"),
+                                "POST"))
+                .isEqualTo(Verdict.FORBIDDEN);
+        assertThat(
+                        access.hidden(
+                                new javax.management.ObjectName(
+                                        "org.springframework.boot:type=Endpoint,name=Health,x=y")))
+                .isTrue();
+    }
+
+    @Test
     void jolokiaTakesThePathOverPSoTheFilterMustToo() throws Exception {
         // the finding: the old filter read p, Jolokia runs the path
         JolokiaRequest r =

@@ -372,6 +372,77 @@ class KubernetesManifestsTest {
 
     // ---- helpers ----
 
+    @Test
+    void egressIsLimitedToWhatTheHubNeeds() {
+        // issue #19: DNS, PostgreSQL, the SFTP hosts, the koseki server, the API server (Leases)
+        Map<String, Object> egress =
+                all("NetworkPolicy").stream()
+                        .filter(p -> strings(map(p, "spec").get("policyTypes")).contains("Egress"))
+                        .findFirst()
+                        .orElseThrow(() -> new AssertionError("no egress NetworkPolicy"));
+        assertThat(map(map(egress, "spec"), "podSelector").get("matchLabels"))
+                .isEqualTo(podLabels());
+        List<Map<String, Object>> rules = maps(map(egress, "spec").get("egress"));
+        Set<String> ports = new HashSet<>();
+        for (Map<String, Object> r : rules) {
+            assertThat(r).as("every rule names where to").containsKey("to");
+            assertThat(r).as("every rule names its ports").containsKey("ports");
+            maps(r.get("ports"))
+                    .forEach(pt -> ports.add(pt.get("port") + "/" + pt.get("protocol")));
+        }
+        assertThat(ports)
+                .contains("53/UDP", "53/TCP", "5432/TCP", "22/TCP", "443/TCP")
+                .allSatisfy(pt -> assertThat(pt).matches("\\d+/(TCP|UDP)"));
+        // the DNS rule selects the cluster's DNS pods, not the whole world
+        assertThat(
+                        rules.stream()
+                                .filter(r -> r.toString().contains("port=53"))
+                                .flatMap(r -> maps(r.get("to")).stream())
+                                .allMatch(t -> t.containsKey("podSelector")))
+                .isTrue();
+    }
+
+    @Test
+    void ephemeralStorageCoversTheWorkFolders() {
+        // issue #19: data/ holds a decrypted FULL (~1 GB); the scheduler must know
+        Map<String, Object> res = map(container(), "resources");
+        String request = (String) map(res, "requests").get("ephemeral-storage");
+        String limit = (String) map(res, "limits").get("ephemeral-storage");
+        assertThat(request).isNotNull();
+        assertThat(limit).isNotNull();
+        long volumes = 0;
+        for (Map<String, Object> v : maps(podSpec().get("volumes"))) {
+            if (v.get("emptyDir") instanceof Map<?, ?> e && e.get("sizeLimit") != null) {
+                volumes += mebibytes((String) e.get("sizeLimit"));
+            }
+        }
+        assertThat(mebibytes(request)).isGreaterThanOrEqualTo(volumes);
+        assertThat(mebibytes(limit)).isGreaterThanOrEqualTo(mebibytes(request));
+    }
+
+    @Test
+    void theImageIsPinnedByDigest() throws IOException {
+        // issue #19: a tag can be moved; the kustomization pins the image by its digest
+        Map<String, Object> k =
+                new Yaml().load(Files.readString(DIR.resolve("kustomization.yaml")));
+        String image = (String) container().get("image");
+        List<Map<String, Object>> images = maps(k.get("images"));
+        Map<String, Object> pin =
+                images.stream()
+                        .filter(i -> image.equals(i.get("name")))
+                        .findFirst()
+                        .orElseThrow(() -> new AssertionError("no images entry for " + image));
+        assertThat((String) pin.get("digest")).matches("sha256:[0-9a-f]{64}");
+        assertThat(pin).doesNotContainKey("newTag");
+        assertThat(image.substring(image.lastIndexOf('/') + 1)).doesNotContain(":");
+    }
+
+    private static long mebibytes(String quantity) {
+        Matcher m = Pattern.compile("(\\d+)(Mi|Gi)").matcher(quantity);
+        assertThat(m.matches()).as(quantity).isTrue();
+        return Long.parseLong(m.group(1)) * (m.group(2).equals("Gi") ? 1024 : 1);
+    }
+
     private static Set<String> kinds() {
         Set<String> k = new HashSet<>();
         DOCS.forEach(d -> k.add((String) d.get("kind")));

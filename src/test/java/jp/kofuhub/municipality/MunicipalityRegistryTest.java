@@ -184,6 +184,21 @@ class MunicipalityRegistryTest {
     }
 
     @Test
+    void aYamlErrorStopsTheStartNamingTheFileAndLine(@TempDir Path dir) throws IOException {
+        write(
+                dir,
+                """
+                fees:
+                  - {kinds: [JUMINHYO], yen: 300, from: 2020-01-01
+                hours: [
+                """);
+        assertThatThrownBy(() -> new MunicipalityRegistry(dir))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("990009-test.yaml is not valid YAML")
+                .hasMessageContaining("line ");
+    }
+
+    @Test
     void aBadFeeStopsTheStartNamingTheFile(@TempDir Path dir) throws IOException {
         write(
                 dir,

@@ -96,6 +96,48 @@ class ExportReaderTest {
         assertReason(changed, "UNKNOWN_RECORD_TYPE");
     }
 
+    /**
+     * Contract 1.5 added {@code impression_mm} to S: a record of the earlier contract (8 fields) is
+     * read with it empty; fewer or more fields are BAD_RECORD (issue #18).
+     */
+    @Test
+    void aSealRecordOfAnEarlierContractIsReadWithoutItsSize() throws IOException {
+        String[] nine =
+                TestRecords.seal(
+                        "IK-1",
+                        TestRecords.atena(5),
+                        "VALID",
+                        LocalDate.of(2020, 1, 1),
+                        null,
+                        "AA==");
+        assertThat(nine).hasSize(9);
+        Path file =
+                TestRecords.write(
+                        dir,
+                        "012343",
+                        "INKAN",
+                        1,
+                        ExportHeader.Kind.FULL,
+                        new Object[][] {TestRecords.rec(RecordType.S, nine)});
+        String text = Files.readString(file, StandardCharsets.UTF_8);
+        assertThat(text).contains("\tAA==\t15x15\n");
+        // as a producer of contract 1.4 wrote it: 8 fields (records are read before the hash check)
+        List<String[]> records = new ArrayList<>();
+        try (ExportReader r =
+                new ExportReader(
+                        new ByteArrayInputStream(
+                                text.replace("\tAA==\t15x15\n", "\tAA==\n")
+                                        .getBytes(StandardCharsets.UTF_8)))) {
+            r.readRecords((t, f, line) -> records.add(f));
+        }
+        assertThat(records).hasSize(1);
+        assertThat(records.get(0)).hasSize(9);
+        assertThat(records.get(0)[RecordType.S.col("impression_mm")]).isEmpty();
+        assertThat(records.get(0)[RecordType.S.col("seal_image")]).isEqualTo("AA==");
+        assertReason(text.replace("\tAA==\t15x15\n", "\tAA==\t15x15\textra\n"), "BAD_RECORD");
+        assertReason(text.replace("\tAA==\t15x15\n", "\n"), "BAD_RECORD");
+    }
+
     private static void assertReason(String content, String reason) {
         assertThatThrownBy(() -> read(content.getBytes(StandardCharsets.UTF_8)))
                 .isInstanceOfSatisfying(

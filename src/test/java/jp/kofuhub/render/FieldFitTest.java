@@ -256,6 +256,209 @@ class FieldFitTest {
         assertThat(m.lines("𠮟一二三四五六七八九十", 10, line)).isEqualTo(2);
     }
 
+    // ---- address numbers (issue #18 item 7) ----
+
+    /**
+     * 「号」 (or 「室」) never sits alone on a line: the number and its suffix are kept together, in the
+     * FO and in our measure. inkan.address holds 31 full-width characters a line at 10pt: 30 more
+     * then 「３号」 used to print 「…３」 and 「号」 alone on the second line.
+     */
+    @Test
+    void anAddressNumberKeepsItsSuffix() throws Exception {
+        String filler = "北海道北広島市中央" + "コーポ北広島".repeat(3) + "一二三";
+        assertThat(filler).hasSize(30);
+        String address = filler + "３号";
+        String xml = inkan(person("見本", "花子"), address);
+        assertThat(pt(xml, "address")).isNull();
+        String text = Pdfs.text(render("inkan", xml).getBytes());
+        List<String> lines = text.lines().map(Pdfs::compact).toList();
+        assertThat(lines).as(text).noneMatch(l -> l.equals("号") || l.startsWith("号"));
+        // the number moves to the second line with its suffix (FOP does not break at the edge of
+        // the kept piece either: the character before it comes along)
+        assertThat(lines).as(text).anyMatch(l -> l.endsWith("三３号"));
+        assertThat(linesOf(text, address)).isEqualTo(2);
+        // 101号室 of a 方書 too
+        String room = filler + "１０１号室";
+        text = Pdfs.text(render("inkan", inkan(person("見本", "花子"), room)).getBytes());
+        assertThat(text.lines().map(Pdfs::compact).toList())
+                .as(text)
+                .noneMatch(l -> l.startsWith("室") || l.startsWith("号室"))
+                .anyMatch(l -> l.endsWith("１０１号室"));
+    }
+
+    @Test
+    void theMeasureKeepsTheSamePiecesAsTheTemplates() throws Exception {
+        assertThat(Files.readString(Path.of("xslt-templates/common.xsl")))
+                .contains("'" + TextMeasure.KEPT_PATTERN + "'");
+        TextMeasure m = new TextMeasure(List.of(fonts.entries().get(0).awtFont()));
+        double line = 10 * 10 + 1; // ten full-width characters at 10pt
+        // 「１丁目２番３号」 is one piece: it moves to the next line whole
+        assertThat(m.lines("一二三四五六１丁目２番３号", 10, line)).isEqualTo(2);
+        assertThat(m.lines("一二三四五六七八九十１丁目２番３号", 10, line)).isEqualTo(2);
+        assertThat(m.lines("一二三四五六七八九十一１丁目２番３号", 10, line)).isEqualTo(2);
+    }
+
+    // ---- a foreign resident's dates (issue #18 item 7) ----
+
+    /**
+     * Every date of a foreign resident's entry is in 西暦 (the sheet used to mix: 生年月日 and 在留期間 in
+     * 西暦, 住民となった年月日, 住所を定めた年月日 and 届出日 in 和暦); a Japanese resident's stay in 和暦, and the 証明日 is the
+     * issuer's (和暦).
+     */
+    @Test
+    void aForeignResidentsDatesAreAllInTheWesternCalendar() {
+        Person f = foreigner("NGUYEN VAN AN");
+        Person p =
+                new Person(
+                        f.atenaNo(),
+                        f.householdNo(),
+                        "F",
+                        f.familyName(),
+                        f.givenName(),
+                        null,
+                        null,
+                        false,
+                        null,
+                        null,
+                        f.alphaName(),
+                        null,
+                        null,
+                        "ベトナム",
+                        "特定技能",
+                        LocalDate.of(2028, 9, 30),
+                        LocalDate.of(1990, 2, 2),
+                        "1",
+                        "世帯主",
+                        null,
+                        null,
+                        LocalDate.of(2024, 4, 1),
+                        "ベトナム",
+                        LocalDate.of(2023, 10, 1),
+                        LocalDate.of(2024, 4, 5),
+                        "RESIDENT",
+                        false,
+                        "NONE",
+                        false,
+                        null,
+                        null,
+                        null,
+                        null,
+                        null,
+                        null);
+        String xml =
+                new jp.kofuhub.certificate.JuminhyoDocument(fonts)
+                        .build(
+                                "JUMINHYO",
+                                card(p, ADDRESS),
+                                List.of(p),
+                                true,
+                                city(),
+                                jp.kofuhub.certificate.CertificateOptions.NONE,
+                                sealUri,
+                                TODAY);
+        assertThat(xml)
+                .contains("<birth>1990年2月2日</birth>")
+                .contains("<became-resident>2023年10月1日</became-resident>")
+                .contains("<address-since>2024年4月1日</address-since>")
+                .contains("<notified>2024年4月5日</notified>")
+                .contains("<residence-period-end>2028年9月30日</residence-period-end>")
+                .contains("<date>令和8年11月25日</date>")
+                .doesNotContain("<became-resident>令和");
+    }
+
+    // ---- the 印影 at its real size (issue #18 item 2) ----
+
+    @Test
+    void theImpressionPrintsAtTheSizeTheRegistrySent() throws Exception {
+        String xml = inkan(person("見本", "花子"), ADDRESS);
+        assertThat(xml).contains("width-mm=\"15\"").contains("height-mm=\"15\"");
+        List<float[]> images = ImageSizes.of(render("inkan", xml).getBytes());
+        // the 公印 (22 mm) and the 印影 (15 mm = 42.52 pt), no longer enlarged to 35 mm
+        assertThat(images)
+                .anySatisfy(
+                        s -> {
+                            assertThat(s[0])
+                                    .isCloseTo(42.52f, org.assertj.core.data.Offset.offset(0.3f));
+                            assertThat(s[1])
+                                    .isCloseTo(42.52f, org.assertj.core.data.Offset.offset(0.3f));
+                        })
+                .noneSatisfy(s -> assertThat(s[0]).isGreaterThan(90f));
+    }
+
+    @Test
+    void anImpressionWithoutSizeOrTooLargeIsRefused() {
+        Person p = person("見本", "花子");
+        CardHolder noSize =
+                card(p, ADDRESS)
+                        .withSeal(
+                                new SealRegistration(
+                                        "IN-1", "NAME", LocalDate.of(2020, 5, 1), sealPng));
+        assertThatThrownBy(() -> new InkanDocument(fonts).build(noSize, city(), sealUri, TODAY))
+                .isInstanceOfSatisfying(
+                        jp.kofuhub.certificate.CertificateKind.Refusal.class,
+                        r ->
+                                assertThat(r.code())
+                                        .isEqualTo(
+                                                jp.kofuhub.certificate.RefusalCode
+                                                        .SEAL_SIZE_UNKNOWN));
+        CardHolder large =
+                card(p, ADDRESS)
+                        .withSeal(
+                                new SealRegistration(
+                                        "IN-1",
+                                        "NAME",
+                                        LocalDate.of(2020, 5, 1),
+                                        sealPng,
+                                        new java.math.BigDecimal("15"),
+                                        new java.math.BigDecimal("35.5")));
+        assertThatThrownBy(() -> new InkanDocument(fonts).build(large, city(), sealUri, TODAY))
+                .isInstanceOfSatisfying(
+                        jp.kofuhub.certificate.CertificateKind.Refusal.class,
+                        r ->
+                                assertThat(r.code())
+                                        .isEqualTo(
+                                                jp.kofuhub.certificate.RefusalCode
+                                                        .SEAL_SIZE_UNPRINTABLE));
+    }
+
+    /** The size (pt) each image of a PDF's first page is drawn at. */
+    static final class ImageSizes extends org.apache.pdfbox.contentstream.PDFStreamEngine {
+        final List<float[]> sizes = new java.util.ArrayList<>();
+
+        ImageSizes() {
+            addOperator(new org.apache.pdfbox.contentstream.operator.state.Concatenate(this));
+            addOperator(new org.apache.pdfbox.contentstream.operator.state.Save(this));
+            addOperator(new org.apache.pdfbox.contentstream.operator.state.Restore(this));
+            addOperator(new org.apache.pdfbox.contentstream.operator.state.SetMatrix(this));
+        }
+
+        static List<float[]> of(byte[] pdf) throws java.io.IOException {
+            try (var doc = org.apache.pdfbox.Loader.loadPDF(pdf)) {
+                ImageSizes s = new ImageSizes();
+                s.processPage(doc.getPage(0));
+                return s.sizes;
+            }
+        }
+
+        @Override
+        protected void processOperator(
+                org.apache.pdfbox.contentstream.operator.Operator op,
+                List<org.apache.pdfbox.cos.COSBase> operands)
+                throws java.io.IOException {
+            if ("Do".equals(op.getName())) {
+                var x = getResources().getXObject((org.apache.pdfbox.cos.COSName) operands.get(0));
+                if (x instanceof org.apache.pdfbox.pdmodel.graphics.image.PDImageXObject) {
+                    var m = getGraphicsState().getCurrentTransformationMatrix();
+                    sizes.add(new float[] {m.getScalingFactorX(), m.getScalingFactorY()});
+                } else if (x instanceof org.apache.pdfbox.pdmodel.graphics.form.PDFormXObject f) {
+                    showForm(f);
+                }
+            } else {
+                super.processOperator(op, operands);
+            }
+        }
+    }
+
     // ---- characters that stand in for others ----
 
     @Test
@@ -343,7 +546,13 @@ class FieldFitTest {
                 p,
                 h,
                 List.of(p),
-                new SealRegistration("IN-0000123", "NAME", LocalDate.of(2020, 5, 1), sealPng));
+                new SealRegistration(
+                        "IN-0000123",
+                        "NAME",
+                        LocalDate.of(2020, 5, 1),
+                        sealPng,
+                        new java.math.BigDecimal("15"),
+                        new java.math.BigDecimal("15")));
     }
 
     static MunicipalityProfile city() {
@@ -364,6 +573,8 @@ class FieldFitTest {
                 null,
                 false,
                 false,
+                null,
+                null,
                 null,
                 null,
                 null,

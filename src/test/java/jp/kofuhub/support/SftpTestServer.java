@@ -46,7 +46,11 @@ public final class SftpTestServer {
 
     private static SftpTestServer instance;
 
-    private final SshServer sshd;
+    private SshServer sshd;
+    private final int port;
+    private final SimpleGeneratorHostKeyProvider hostKeys;
+    private final Path keysDir;
+    private volatile boolean refuseClient;
     private final Path root;
     private final Path privateKeyFile;
     private final Path knownHostsFile;
@@ -78,28 +82,70 @@ public final class SftpTestServer {
         List<KeyPair> loaded = hostKeys.loadKeys(null);
         hostKey = loaded.get(0).getPublic();
 
-        sshd = SshServer.setUpDefaultServer();
-        sshd.setHost("127.0.0.1");
-        sshd.setPort(0);
-        sshd.setKeyPairProvider(hostKeys);
-        // public key only: no password, keyboard-interactive, GSS or host-based method is offered
-        sshd.setUserAuthFactories(List.of(UserAuthPublicKeyFactory.INSTANCE));
-        sshd.setPasswordAuthenticator(null);
-        sshd.setKeyboardInteractiveAuthenticator(null);
-        sshd.setGSSAuthenticator(null);
-        sshd.setHostBasedAuthenticator(null);
-        PublicKey accepted = clientKey.getPublic();
-        sshd.setPublickeyAuthenticator(
-                (user, key, session) -> USER.equals(user) && KeyUtils.compareKeys(accepted, key));
-        sshd.setSubsystemFactories(List.of(new SftpSubsystemFactory()));
-        sshd.setFileSystemFactory(new VirtualFileSystemFactory(root));
-        sshd.start();
+        this.hostKeys = hostKeys;
+        this.keysDir = keys;
+        sshd = server(hostKeys, 0);
+        port = sshd.getPort();
 
         knownHostsFile = keys.resolve("known_hosts");
         Files.writeString(
                 knownHostsFile,
-                "[127.0.0.1]:" + sshd.getPort() + " " + PublicKeyEntry.toString(hostKey) + "\n",
+                "[127.0.0.1]:" + port + " " + PublicKeyEntry.toString(hostKey) + "\n",
                 StandardCharsets.US_ASCII);
+    }
+
+    private SshServer server(
+            org.apache.sshd.common.keyprovider.KeyPairProvider keys, int listenPort)
+            throws IOException {
+        SshServer s = SshServer.setUpDefaultServer();
+        s.setHost("127.0.0.1");
+        s.setPort(listenPort);
+        s.setKeyPairProvider(keys);
+        // public key only: no password, keyboard-interactive, GSS or host-based method is offered
+        s.setUserAuthFactories(List.of(UserAuthPublicKeyFactory.INSTANCE));
+        s.setPasswordAuthenticator(null);
+        s.setKeyboardInteractiveAuthenticator(null);
+        s.setGSSAuthenticator(null);
+        s.setHostBasedAuthenticator(null);
+        PublicKey accepted = clientKey.getPublic();
+        s.setPublickeyAuthenticator(
+                (user, key, session) ->
+                        !refuseClient && USER.equals(user) && KeyUtils.compareKeys(accepted, key));
+        s.setSubsystemFactories(List.of(new SftpSubsystemFactory()));
+        s.setFileSystemFactory(new VirtualFileSystemFactory(root));
+        s.start();
+        return s;
+    }
+
+    /** Stops the server: nothing listens on its port until {@link #start}. */
+    public synchronized void stop() throws IOException {
+        sshd.stop(true);
+    }
+
+    /** Starts the server again on the same port with its own host key. */
+    public synchronized void start() throws IOException {
+        if (!sshd.isStarted()) {
+            sshd = server(hostKeys, port);
+        }
+    }
+
+    /**
+     * Restarts the server on the same port presenting another host key than the one in {@link
+     * #knownHostsFile()} (a man in the middle, or a re-installed server). {@link #start} after
+     * {@link #stop} brings the right key back.
+     */
+    public synchronized void startWithAnotherHostKey() throws IOException {
+        sshd.stop(true);
+        SimpleGeneratorHostKeyProvider other =
+                new SimpleGeneratorHostKeyProvider(keysDir.resolve("other-host-key.ser"));
+        other.setAlgorithm(KeyUtils.EC_ALGORITHM);
+        other.setKeySize(256);
+        sshd = server(other, port);
+    }
+
+    /** Whether the server refuses the client's key (an authentication failure) from now on. */
+    public void refuseClient(boolean refuse) {
+        this.refuseClient = refuse;
     }
 
     /** The server, started at the first call. */
@@ -134,7 +180,7 @@ public final class SftpTestServer {
     }
 
     public int port() {
-        return sshd.getPort();
+        return port;
     }
 
     /** The local folder the server serves as "/"; the hub's inbox is its {@code inbox} folder. */

@@ -145,7 +145,8 @@ public final class TestRecords {
             "NAME",
             EraDate.format(registered),
             cancelled == null ? "" : EraDate.format(cancelled),
-            pngBase64 == null ? "" : pngBase64
+            pngBase64 == null ? "" : pngBase64,
+            pngBase64 == null ? "" : "15x15"
         };
     }
 

@@ -115,7 +115,10 @@ public final class IssuanceBench {
                     + " [--duration 60] [--residents 20000] [--seed 1] [--municipality 012343] [--kinds JUMINHYO[,INKAN,SHOTOKU_KAZEI]]"
                     + " [--pool 1000] [--db h2|postgres] [--db-url JDBC_URL ({mode} → plain|secure)] [--db-user U] [--db-password P]"
                     + " [--port 18080] [--secure-port 18443] [--hub-java-opts '-Xmx512m'] [--jar target/kofu-hub.jar]"
-                    + " [--work /tmp/kofu-bench-issuance] [--bare both|fop|signed|no] [--check-threads 2]";
+                    + " [--work /tmp/kofu-bench-issuance] [--bare both|fop|signed|no] [--check-threads 2]"
+                    + " [--load closed|open|both] [--rates 10,20 (open loop: Poisson arrivals/s)]"
+                    + " [--delta-every 5 (s between JUKI DELTAs in the open loop, 0: none)] [--delta-size 100]"
+                    + " [--client-steps 4,8,16 (closed loop: also measured at these client counts, before --clients)]";
 
     private static final Set<String> OPTIONS =
             Set.of(
@@ -138,7 +141,12 @@ public final class IssuanceBench {
                     "jar",
                     "work",
                     "bare",
-                    "check-threads");
+                    "check-threads",
+                    "load",
+                    "rates",
+                    "delta-every",
+                    "delta-size",
+                    "client-steps");
     static final Set<String> KINDS =
             Set.of("JUMINHYO", "INKAN", "SHOTOKU", "KAZEI", "SHOTOKU_KAZEI");
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -432,34 +440,133 @@ public final class IssuanceBench {
                             + clients
                             + " clients …");
             load.drive(warmup, false);
-            hub.resetPeakRss();
-            OffsetDateTime from = OffsetDateTime.now();
-            err.println("bench-issuance: " + mode + ": measuring " + duration + " s …");
-            Load.Stats stats = load.drive(duration, true);
-            OffsetDateTime to = OffsetDateTime.now();
-            long rssKb = hub.peakRssKb();
+            String loads = o.getOrDefault("load", "closed");
+            record Window(
+                    String phase,
+                    String clients,
+                    Load.Stats stats,
+                    OffsetDateTime from,
+                    OffsetDateTime to,
+                    long rssKb) {}
+            List<Window> windows = new ArrayList<>();
+            if (!loads.equals("open")) {
+                for (String step : o.getOrDefault("client-steps", "").split(",")) {
+                    if (step.isBlank()) {
+                        continue;
+                    }
+                    int n = Integer.parseInt(step.trim());
+                    hub.resetPeakRss();
+                    OffsetDateTime from = OffsetDateTime.now();
+                    err.println(
+                            "bench-issuance: "
+                                    + mode
+                                    + ": measuring "
+                                    + duration
+                                    + " s with "
+                                    + n
+                                    + " clients …");
+                    Load.Stats stats = load.drive(duration, true, n);
+                    windows.add(
+                            new Window(
+                                    mode + " end to end",
+                                    Integer.toString(n),
+                                    stats,
+                                    from,
+                                    OffsetDateTime.now(),
+                                    hub.peakRssKb()));
+                }
+                hub.resetPeakRss();
+                OffsetDateTime from = OffsetDateTime.now();
+                err.println("bench-issuance: " + mode + ": measuring " + duration + " s …");
+                Load.Stats stats = load.drive(duration, true);
+                windows.add(
+                        new Window(
+                                mode + " end to end",
+                                Integer.toString(clients),
+                                stats,
+                                from,
+                                OffsetDateTime.now(),
+                                hub.peakRssKb()));
+                throughput.put(mode, stats.perSecond());
+            }
+            if (!loads.equals("closed")) {
+                int every = Integer.parseInt(o.getOrDefault("delta-every", "5"));
+                DeltaFeed feed = null;
+                if (every > 0) {
+                    Set<String> busyAtena = new java.util.HashSet<>();
+                    pool.forEach(pr -> busyAtena.add(atenaBySerial.get(pr[0])));
+                    int files = 0;
+                    for (String r : o.getOrDefault("rates", "10,20").split(",")) {
+                        files += duration / every + 1;
+                    }
+                    feed =
+                            new DeltaFeed(
+                                    jukiFiles(),
+                                    busyAtena,
+                                    Files.createDirectories(dir.resolve("deltas")),
+                                    files,
+                                    Integer.parseInt(o.getOrDefault("delta-size", "100")));
+                }
+                for (String r : o.getOrDefault("rates", "10,20").split(",")) {
+                    double rate = Double.parseDouble(r);
+                    hub.resetPeakRss();
+                    OffsetDateTime from = OffsetDateTime.now();
+                    err.println(
+                            "bench-issuance: "
+                                    + mode
+                                    + ": open loop, "
+                                    + r
+                                    + " arrivals/s for "
+                                    + duration
+                                    + " s …");
+                    Load.Stats stats = load.open(rate, duration, feed, every, inbox, secure);
+                    windows.add(
+                            new Window(
+                                    mode + " open loop",
+                                    r + "/s",
+                                    stats,
+                                    from,
+                                    OffsetDateTime.now(),
+                                    hub.peakRssKb()));
+                }
+                if (feed != null) {
+                    Map<String, Long> after = new TreeMap<>(expected);
+                    after.merge(feed.source(), feed.lastSequence(), Math::max);
+                    hub.awaitApplied(base, after);
+                    notes.add(
+                            deltaNote(
+                                    mode,
+                                    dir.resolve("hub.log"),
+                                    expected.getOrDefault(feed.source(), 0L),
+                                    load.deltas.get(),
+                                    every));
+                }
+            }
             hub.stop();
-            long[] heap = hub.heapFromGcLog(from, to);
-            throughput.put(mode, stats.perSecond());
-            rows.add(
-                    new String[] {
-                        mode + " end to end",
-                        Integer.toString(clients),
-                        Long.toString(stats.count()),
-                        String.format(Locale.ROOT, "%.1f", stats.perSecond()),
-                        ms(stats.total(), 50),
-                        ms(stats.total(), 95),
-                        ms(stats.total(), 99),
-                        ms(stats.total(), 100),
-                        ms(stats.issue(), 50),
-                        ms(stats.issue(), 95),
-                        ms(stats.issue(), 99),
-                        ms(stats.issue(), 100),
-                        Long.toString(stats.errors()),
-                        heap[0] < 0 ? "-" : Long.toString(heap[0]),
-                        heap[1] < 0 ? "-" : Long.toString(heap[1]),
-                        rssKb < 0 ? "-" : Long.toString(rssKb >> 10)
-                    });
+            for (Window w : windows) {
+                long[] heap = hub.heapFromGcLog(w.from(), w.to());
+                Load.Stats stats = w.stats();
+                rows.add(
+                        new String[] {
+                            w.phase(),
+                            w.clients(),
+                            Long.toString(stats.count()),
+                            String.format(Locale.ROOT, "%.1f", stats.perSecond()),
+                            ms(stats.total(), 50),
+                            ms(stats.total(), 95),
+                            ms(stats.total(), 99),
+                            ms(stats.total(), 100),
+                            ms(stats.issue(), 50),
+                            ms(stats.issue(), 95),
+                            ms(stats.issue(), 99),
+                            ms(stats.issue(), 100),
+                            Long.toString(stats.errors()),
+                            Long.toString(stats.busy()),
+                            heap[0] < 0 ? "-" : Long.toString(heap[0]),
+                            heap[1] < 0 ? "-" : Long.toString(heap[1]),
+                            w.rssKb() < 0 ? "-" : Long.toString(w.rssKb() >> 10)
+                        });
+            }
             if (!load.errors.isEmpty()) {
                 notes.add(mode + " errors by phase and code: " + new TreeMap<>(load.errorCounts()));
             }
@@ -468,6 +575,34 @@ public final class IssuanceBench {
         } finally {
             hub.stop();
         }
+    }
+
+    /** The DELTAs of the open loop as the hub's log reports them applied (records, ms). */
+    private static String deltaNote(String mode, Path hubLog, long after, int delivered, int every)
+            throws IOException {
+        Pattern applied =
+                Pattern.compile("seq (\\d+) DELTA: APPLIED \\((\\d+) records, (\\d+) ms\\)");
+        List<Long> ms = new ArrayList<>();
+        long records = 0;
+        for (String line : Files.readAllLines(hubLog, StandardCharsets.UTF_8)) {
+            Matcher m = applied.matcher(line);
+            if (m.find() && Long.parseLong(m.group(1)) > after) {
+                records += Long.parseLong(m.group(2));
+                ms.add(Long.parseLong(m.group(3)));
+            }
+        }
+        long[] sorted = ms.stream().mapToLong(Long::longValue).sorted().toArray();
+        return String.format(
+                Locale.ROOT,
+                "%s: open loop: %d JUKI DELTAs delivered (one every %d s), %d applied (%d records),"
+                        + " apply ms p50 %s, max %s",
+                mode,
+                delivered,
+                every,
+                sorted.length,
+                records,
+                sorted.length == 0 ? "-" : Long.toString(sorted[sorted.length / 2]),
+                sorted.length == 0 ? "-" : Long.toString(sorted[sorted.length - 1]));
     }
 
     private String dbUrl(String mode, Path dir) {
@@ -602,6 +737,8 @@ public final class IssuanceBench {
         final AtomicInteger next = new AtomicInteger();
         final ConcurrentLinkedQueue<String> errors = new ConcurrentLinkedQueue<>();
         final ConcurrentLinkedQueue<Pending> pending = new ConcurrentLinkedQueue<>();
+        final AtomicLong busy = new AtomicLong();
+        final AtomicInteger deltas = new AtomicInteger();
 
         Load(String mode, CentreClient centre, String api, Path spool) {
             this.mode = mode;
@@ -612,7 +749,8 @@ public final class IssuanceBench {
 
         record Pending(String tx, String serial, String kind, String number, Path file) {}
 
-        record Stats(long count, double perSecond, long[] total, long[] issue, long errors) {}
+        record Stats(
+                long count, double perSecond, long[] total, long[] issue, long errors, long busy) {}
 
         Map<String, Integer> errorCounts() {
             Map<String, Integer> m = new HashMap<>();
@@ -625,9 +763,14 @@ public final class IssuanceBench {
          * counted.
          */
         Stats drive(int seconds, boolean measured) throws Exception {
+            return drive(seconds, measured, clients);
+        }
+
+        Stats drive(int seconds, boolean measured, int clients) throws Exception {
             long start = System.nanoTime();
             long end = start + seconds * 1_000_000_000L;
             int errorsBefore = errors.size();
+            long busyBefore = busy.get();
             ExecutorService ex = Executors.newFixedThreadPool(clients);
             List<Future<long[][]>> fs = new ArrayList<>();
             for (int c = 0; c < clients; c++) {
@@ -662,7 +805,110 @@ public final class IssuanceBench {
                         wall,
                         errs);
             }
-            return new Stats(all.size(), all.size() / wall, total, issue, errs);
+            return new Stats(
+                    all.size(), all.size() / wall, total, issue, errs, busy.get() - busyBefore);
+        }
+
+        /**
+         * Open loop (issue #20 item 5): conversations start at Poisson arrivals of {@code rate} per
+         * second for {@code seconds}, whatever the hub's speed (no coordinated omission: a
+         * conversation's time runs from its planned arrival); with {@code feed}, a JUKI DELTA goes
+         * into the hub's inbox every {@code every} seconds meanwhile. Conversations planned inside
+         * the window are counted, however late they end.
+         */
+        Stats open(double rate, int seconds, DeltaFeed feed, int every, Path inbox, boolean secure)
+                throws Exception {
+            long start = System.nanoTime();
+            long end = start + seconds * 1_000_000_000L;
+            int errorsBefore = errors.size();
+            long busyBefore = busy.get();
+            java.util.concurrent.ThreadPoolExecutor ex =
+                    new java.util.concurrent.ThreadPoolExecutor(
+                            0,
+                            1024,
+                            30,
+                            TimeUnit.SECONDS,
+                            new java.util.concurrent.SynchronousQueue<>());
+            java.util.concurrent.ScheduledExecutorService deltaTimer =
+                    Executors.newSingleThreadScheduledExecutor();
+            if (feed != null && every > 0) {
+                deltaTimer.scheduleAtFixedRate(
+                        () -> {
+                            try {
+                                if (feed.deliver(
+                                        inbox,
+                                        secure
+                                                ? (plain, target) ->
+                                                        PgpFiles.sealForHub(
+                                                                plain,
+                                                                target,
+                                                                keys,
+                                                                feed.source(),
+                                                                PASSWORD.toCharArray())
+                                                : null)) {
+                                    deltas.incrementAndGet();
+                                }
+                            } catch (Exception e) {
+                                errors.add("delta: " + e.getClass().getSimpleName());
+                                failures.add(
+                                        mode + " delta delivery: " + e.getClass().getSimpleName());
+                            }
+                        },
+                        0,
+                        every,
+                        TimeUnit.SECONDS);
+            }
+            Random arrivals =
+                    new Random(Long.parseLong(o.getOrDefault("seed", "1")) * 31 + (long) rate);
+            List<Future<long[]>> fs = new ArrayList<>();
+            long at = start;
+            while (true) {
+                at += (long) (-Math.log(1 - arrivals.nextDouble()) / rate * 1e9);
+                if (at >= end) {
+                    break;
+                }
+                long wait = at - System.nanoTime();
+                if (wait > 0) {
+                    TimeUnit.NANOSECONDS.sleep(wait);
+                }
+                long planned = at;
+                fs.add(
+                        ex.submit(
+                                () -> {
+                                    long[] t = conversation();
+                                    return t == null ? null : new long[] {planned, t[1], t[2]};
+                                }));
+            }
+            List<long[]> all = new ArrayList<>();
+            for (Future<long[]> f : fs) {
+                long[] t = f.get();
+                if (t != null) {
+                    all.add(t);
+                }
+            }
+            deltaTimer.shutdownNow();
+            ex.shutdown();
+            long[] total = all.stream().mapToLong(t -> t[2] - t[0]).sorted().toArray();
+            long[] issue = all.stream().mapToLong(t -> t[1]).sorted().toArray();
+            double wall = (System.nanoTime() - start) / 1e9;
+            long errs = errors.size() - errorsBefore;
+            err.printf(
+                    Locale.ROOT,
+                    "bench-issuance: %s: open loop %.0f/s: %d arrivals, %d conversations in %.1f s, %d errors, %d busy%n",
+                    mode,
+                    rate,
+                    fs.size(),
+                    all.size(),
+                    wall,
+                    errs,
+                    busy.get() - busyBefore);
+            return new Stats(
+                    all.size(),
+                    all.size() / (double) seconds,
+                    total,
+                    issue,
+                    errs,
+                    busy.get() - busyBefore);
         }
 
         /**
@@ -693,6 +939,20 @@ public final class IssuanceBench {
                 phase = "issue";
                 long t1 = System.nanoTime();
                 CentreClient.Answer issued = centre.post(api + "/certificates", body);
+                // 503 BUSY (issue #20): nothing was numbered; the same transaction asks again after
+                // Retry-After, as the centre would (counted apart from errors)
+                for (int tries = 0;
+                        issued.status() == 503 && "BUSY".equals(code(issued)) && tries < 20;
+                        tries++) {
+                    busy.incrementAndGet();
+                    long after =
+                            issued.headers()
+                                    .firstValue("Retry-After")
+                                    .map(Long::parseLong)
+                                    .orElse(1L);
+                    TimeUnit.SECONDS.sleep(Math.min(after, 5));
+                    issued = centre.post(api + "/certificates", body);
+                }
                 long t2 = System.nanoTime();
                 if (issued.status() != 200) {
                     return failed(tx, pair, phase, "HTTP " + issued.status() + " " + code(issued));
@@ -979,6 +1239,7 @@ public final class IssuanceBench {
                     "-",
                     "-",
                     Integer.toString(failed.get()),
+                    "-",
                     Long.toString(heap.peakUsed() >> 20),
                     Long.toString(heap.peakAfterGc() >> 20),
                     rss < 0 ? "-" : Long.toString(rss >> 10)
@@ -1257,6 +1518,7 @@ public final class IssuanceBench {
         "issue p99",
         "issue max",
         "errors",
+        "busy",
         "peak heap MB",
         "heap after GC MB",
         "peak RSS MB"
@@ -1275,6 +1537,23 @@ public final class IssuanceBench {
         }
         if (!Set.of("h2", "postgres").contains(v.getOrDefault("db", "h2"))) {
             throw new IllegalArgumentException("--db must be h2 or postgres");
+        }
+        if (!Set.of("closed", "open", "both").contains(v.getOrDefault("load", "closed"))) {
+            throw new IllegalArgumentException("--load must be closed, open or both");
+        }
+        try {
+            for (String r : v.getOrDefault("rates", "10,20").split(",")) {
+                if (!(Double.parseDouble(r) > 0)) {
+                    throw new NumberFormatException(r);
+                }
+            }
+            if (Integer.parseInt(v.getOrDefault("delta-every", "5")) < 0
+                    || Integer.parseInt(v.getOrDefault("delta-size", "100")) < 1) {
+                throw new NumberFormatException();
+            }
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(
+                    "--rates: positive numbers (arrivals/s); --delta-every ≥ 0, --delta-size ≥ 1");
         }
         if (!Set.of("both", "fop", "signed", "no").contains(v.getOrDefault("bare", "both"))) {
             throw new IllegalArgumentException("--bare must be both, fop, signed or no");

@@ -57,11 +57,14 @@ public class DemoCity
 
     private final boolean kosekiPgp;
 
+    /** The hub's listen address (server.address, env SERVER_ADDRESS): the simulator's too. */
+    private final String address;
+
     public DemoCity(
             JdbcTemplate jdbc,
             Clock clock,
             jp.kofuhub.municipality.MunicipalityRegistry municipalities,
-            @Value("${kofu.demo.koseki-port:0}") int kosekiPort,
+            @Value("${kofu.demo.koseki-port:8091}") int kosekiPort,
             @Value("${kofu.demo.inbox-dir}") String inbox,
             @Value("${kofu.demo.cards-file}") String cards,
             @Value("${kofu.demo.municipality}") String municipality,
@@ -72,8 +75,11 @@ public class DemoCity
             @Value("${kofu.keys.dir:" + jp.kofuhub.demo.DemoKeys.DEFAULT_DIR + "}") String keysDir,
             @Value("${kofu.keys.password:" + jp.kofuhub.demo.DemoKeys.DEFAULT_PASSWORD + "}")
                     String keysPassword,
-            @Value("${kofu.koseki.url:}") String kosekiUrl,
-            @Value("${kofu.koseki.pgp:false}") boolean kosekiPgp) {
+            @Value("${kofu.koseki.url:https://localhost:${kofu.demo.koseki-port}/koseki/v1}")
+                    String kosekiUrl,
+            @Value("${kofu.koseki.pgp:true}") boolean kosekiPgp,
+            @Value("${server.address:}") String address) {
+        this.address = address;
         this.kosekiTls = kosekiUrl.regionMatches(true, 0, "https:", 0, 6);
         this.kosekiPgp = kosekiPgp;
         this.keys = keys;
@@ -115,6 +121,7 @@ public class DemoCity
             LOG.info("demo city {} already loaded or waiting in the inbox", municipality);
             startKoseki();
             heartbeat();
+            announceReady();
             return;
         }
         // generated beside the inbox first, so the JUKI FULL can be kept for the koseki simulator
@@ -149,6 +156,70 @@ public class DemoCity
                 cards);
         startKoseki();
         heartbeat();
+        announceReady();
+    }
+
+    /**
+     * Logs {@code demo city <code> ready (JUKI seq N applied)} once the JUKI files written so far
+     * (this start's, or those of an earlier start still waiting in the inbox) are applied: the
+     * README's ready line, on the first start and on every restart (issue #18). Waits on a daemon
+     * thread, at most ten minutes.
+     */
+    private void announceReady() throws java.io.IOException {
+        long target = appliedJuki();
+        try (var files = Files.list(inbox)) {
+            for (Path p : files.toList()) {
+                String[] parts = p.getFileName().toString().split("_");
+                if (parts.length == 4 && parts[0].equals(municipality) && parts[1].equals("JUKI")) {
+                    target = Math.max(target, Long.parseLong(parts[2]));
+                }
+            }
+        }
+        if (target == 0) {
+            return;
+        }
+        long wanted = target;
+        Thread t =
+                new Thread(
+                        () -> {
+                            long deadline = System.nanoTime() + 600_000_000_000L;
+                            try {
+                                while (appliedJuki() < wanted) {
+                                    if (System.nanoTime() > deadline) {
+                                        LOG.warn(
+                                                "demo city {} not ready after 10 minutes: see the"
+                                                        + " quarantine",
+                                                municipality);
+                                        return;
+                                    }
+                                    Thread.sleep(500);
+                                }
+                                LOG.info(
+                                        "demo city {} ready (JUKI seq {} applied)",
+                                        municipality,
+                                        appliedJuki());
+                            } catch (InterruptedException e) {
+                                Thread.currentThread().interrupt();
+                            } catch (RuntimeException e) {
+                                LOG.warn(
+                                        "demo city {} readiness not known: {}",
+                                        municipality,
+                                        e.getClass().getSimpleName());
+                            }
+                        },
+                        "demo-city-ready");
+        t.setDaemon(true);
+        t.start();
+    }
+
+    private long appliedJuki() {
+        Long n =
+                jdbc.queryForObject(
+                        "select coalesce(max(last_sequence), 0) from sync_source_state"
+                                + " where municipality_code = ? and source_system = 'JUKI'",
+                        Long.class,
+                        municipality);
+        return n == null ? 0 : n;
     }
 
     /**
@@ -163,18 +234,20 @@ public class DemoCity
             var city = municipalities.find(municipality).orElseThrow();
             String prefix = city.prefecture() + city.name();
             var book = jp.kofuhub.koseki.sim.KosekiBook.load(kosekiBook(), prefix, null, null);
+            // the PDFs are PAdES-signed with the demo 戸籍 key (koseki-server.p12), whose certificate
+            // the hub checks (kofu.koseki.signing-certificate); https + client certificates when
+            // kofu.koseki.url is https, OpenPGP bodies when kofu.koseki.pgp; the demo key set
+            keys.ensure();
             koseki =
                     new jp.kofuhub.koseki.sim.KosekiServer(
                             book,
                             new jp.kofuhub.koseki.sim.KosekiCertificates(
-                                    Path.of("fonts/ipaexm.ttf"), prefix),
-                            kosekiPort);
-            // consistent with the hub's own settings: https + client certificates when
-            // kofu.koseki.url
-            // is https, OpenPGP bodies when kofu.koseki.pgp; the keys of the demo key set
-            if (kosekiTls || kosekiPgp) {
-                keys.ensure();
-            }
+                                    Path.of("fonts/ipaexm.ttf"),
+                                    prefix,
+                                    jp.kofuhub.koseki.sim.KosekiCertificates.demoSigner(
+                                            keysDir, keysPassword, prefix)),
+                            jp.kofuhub.koseki.sim.KosekiServer.listenAddress(address, kosekiPort),
+                            8);
             if (kosekiTls) {
                 koseki.tls(jp.kofuhub.keys.Tls.context(keysDir, "koseki-server", keysPassword));
             }
@@ -188,7 +261,8 @@ public class DemoCity
             }
             koseki.start();
             LOG.info(
-                    "demo koseki server simulator on port {} with {} 戸籍 ({}, {})",
+                    "demo koseki server simulator on {}:{} with {} 戸籍 ({}, {})",
+                    address.isBlank() ? "*" : address,
                     kosekiPort,
                     book.size(),
                     kosekiTls ? "https + client certificates" : "plain http",

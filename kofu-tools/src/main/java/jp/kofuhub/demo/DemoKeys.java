@@ -76,9 +76,11 @@ import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
  * <p>Files: {@code ca.crt}, {@code truststore.p12} (the CA), per party {@code <party>.p12} (key and
  * chain), {@code <party>.crt}, {@code <party>.pgp.pub}, {@code <party>.pgp.sec} (armored, the
  * secret key protected by the password), {@code public-keyring.asc} (all public keys) and {@code
- * README.txt}. X.509 keys are EC P-256; OpenPGP keys are RSA 3072 (a signing primary key and an
- * encryption subkey) as every gpg 2.2 imports them. Passwords and private keys are never logged or
- * returned.
+ * README.txt}. X.509 keys are EC P-256 (the TLS, the answer signature and the PAdES signature);
+ * OpenPGP keys are, by default, an Ed25519 signing primary key and an X25519 encryption subkey (the
+ * keys gpg 2.2+ makes by default; issue #20: a fraction of RSA's cost per message), or RSA 3072 for
+ * both ({@link PgpAlgorithm#RSA3072}, system property {@code kofu.demo.pgp-algorithm=rsa3072}); the
+ * hub accepts either. Passwords and private keys are never logged or returned.
  */
 public final class DemoKeys {
 
@@ -93,7 +95,16 @@ public final class DemoKeys {
                     "koseki-server",
                     "centre",
                     "finance",
-                    "operator");
+                    "operator",
+                    "operator-aoki",
+                    "operator-baba");
+
+    /**
+     * The demo's personal operator certificates (client auth only), one per named operator: the
+     * stop switch records the person ({@code cert:operator-aoki}); {@code operator} is the shared
+     * one (KOFU_OPERATOR chooses which the operators' tools present).
+     */
+    public static final List<String> PERSONAL_OPERATORS = List.of("operator-aoki", "operator-baba");
 
     /** The at-rest key file: AES-256 keys for data the hub holds between steps (docs/keys.md). */
     public static final String AT_REST_KEYS = "at-rest.keys";
@@ -112,6 +123,40 @@ public final class DemoKeys {
     public static final Duration PARTY_VALIDITY = Duration.ofDays(1826);
 
     private static final BouncyCastleProvider BC = new BouncyCastleProvider();
+
+    /** The OpenPGP keys of a demo set (issue #20). */
+    public enum PgpAlgorithm {
+        /** Ed25519 signing primary key, X25519 (cv25519) encryption subkey: the default. */
+        ED25519,
+        /** RSA 3072 for both, as before issue #20. */
+        RSA3072;
+
+        /** {@code kofu.demo.pgp-algorithm} (ed25519 | rsa3072), else ED25519. */
+        public static PgpAlgorithm configured() {
+            return valueOf(
+                    System.getProperty("kofu.demo.pgp-algorithm", "ed25519")
+                            .toUpperCase(java.util.Locale.ROOT));
+        }
+
+        KeyPair signing(SecureRandom random) throws GeneralSecurityException {
+            return generator(this == ED25519 ? "Ed25519" : "RSA", random).generateKeyPair();
+        }
+
+        KeyPair encryption(SecureRandom random) throws GeneralSecurityException {
+            return generator(this == ED25519 ? "X25519" : "RSA", random).generateKeyPair();
+        }
+
+        private static KeyPairGenerator generator(String algorithm, SecureRandom random)
+                throws GeneralSecurityException {
+            KeyPairGenerator g = KeyPairGenerator.getInstance(algorithm, BC);
+            if (algorithm.equals("RSA")) {
+                g.initialize(3072, random);
+            } else {
+                g.initialize(255, random);
+            }
+            return g;
+        }
+    }
 
     private DemoKeys() {}
 
@@ -173,12 +218,18 @@ public final class DemoKeys {
      * before {@code clock}'s now (for clock skew): the CA ten years, the parties five.
      */
     public static Result generate(Path dir, char[] password, boolean force, Clock clock) {
+        return generate(dir, password, force, clock, PgpAlgorithm.configured());
+    }
+
+    /** {@link #generate(Path, char[], boolean, Clock)} with the OpenPGP keys of {@code pgp}. */
+    public static Result generate(
+            Path dir, char[] password, boolean force, Clock clock, PgpAlgorithm pgp) {
         if (!force && isComplete(dir)) {
             return new Result(dir, false, List.of(), "", List.of());
         }
         try {
             Files.createDirectories(dir);
-            return write(dir, password, clock.instant().minus(Duration.ofHours(1)));
+            return write(dir, password, clock.instant().minus(Duration.ofHours(1)), pgp);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write the demo keys to " + dir, e);
         } catch (GeneralSecurityException | OperatorCreationException | PGPException e) {
@@ -186,7 +237,7 @@ public final class DemoKeys {
         }
     }
 
-    private static Result write(Path dir, char[] password, Instant notBefore)
+    private static Result write(Path dir, char[] password, Instant notBefore, PgpAlgorithm pgp)
             throws IOException, GeneralSecurityException, OperatorCreationException, PGPException {
         SecureRandom random = new SecureRandom();
         List<String> files = new ArrayList<>();
@@ -219,8 +270,6 @@ public final class DemoKeys {
 
         Map<String, PGPPublicKeyRing> publicRings = new LinkedHashMap<>();
         List<PartyKeys> parties = new ArrayList<>();
-        KeyPairGenerator rsa = KeyPairGenerator.getInstance("RSA");
-        rsa.initialize(3072, random);
         for (String party : PARTIES) {
             KeyPair keys = ecKeyPair(random);
             X509v3CertificateBuilder b =
@@ -275,8 +324,8 @@ public final class DemoKeys {
             PGPKeyRingGenerator gen =
                     pgpKeyRing(
                             userId,
-                            rsa.generateKeyPair(),
-                            rsa.generateKeyPair(),
+                            pgp.signing(random),
+                            pgp.encryption(random),
                             Date.from(notBefore),
                             password,
                             random);
@@ -326,8 +375,20 @@ public final class DemoKeys {
             char[] password,
             SecureRandom random)
             throws PGPException {
-        PGPKeyPair primary = new JcaPGPKeyPair(PGPPublicKey.RSA_GENERAL, signing, created);
-        PGPKeyPair sub = new JcaPGPKeyPair(PGPPublicKey.RSA_GENERAL, encryption, created);
+        // RSA, or Ed25519 (EdDSA, as gpg 2.2 writes it) with an X25519 ECDH subkey
+        boolean rsa = "RSA".equals(signing.getPublic().getAlgorithm());
+        PGPKeyPair primary =
+                new JcaPGPKeyPair(
+                        rsa ? PGPPublicKey.RSA_GENERAL : PGPPublicKey.EDDSA_LEGACY,
+                        signing,
+                        created);
+        PGPKeyPair sub =
+                new JcaPGPKeyPair(
+                        "RSA".equals(encryption.getPublic().getAlgorithm())
+                                ? PGPPublicKey.RSA_GENERAL
+                                : PGPPublicKey.ECDH,
+                        encryption,
+                        created);
         var digests = new JcaPGPDigestCalculatorProviderBuilder().setProvider(BC).build();
         PGPDigestCalculator sha1 = digests.get(HashAlgorithmTags.SHA1);
 

@@ -32,8 +32,8 @@ public class DemoKeysOnFirstRun implements KeysOnFirstRun, ApplicationRunner {
     public DemoKeysOnFirstRun(
             @Value("${kofu.keys.dir:" + DemoKeys.DEFAULT_DIR + "}") String dir,
             @Value("${kofu.keys.password:" + DemoKeys.DEFAULT_PASSWORD + "}") String password,
-            @Value("${kofu.keys.generate-if-missing:false}") boolean generateIfMissing,
-            @Value("${kofu.demo.enabled:false}") boolean demo) {
+            @Value("${kofu.keys.generate-if-missing:true}") boolean generateIfMissing,
+            @Value("${kofu.demo.enabled:true}") boolean demo) {
         this.dir = Path.of(dir);
         this.password = password;
         this.generateIfMissing = generateIfMissing;

@@ -348,6 +348,9 @@ public final class CityGenerator {
                 files.add(zei.commit());
                 Person cancelled = inkan.cancelled();
                 cancelledSeal = cancelled == null ? "" : serial(cancelled.atenaNo, "CARD");
+                if (cancelled != null && cancelled.cardRole.isEmpty()) {
+                    csv.role(cancelled.atenaNo, "sealCancelledToday");
+                }
             } else {
                 cancelledSeal = "";
             }
@@ -558,6 +561,7 @@ public final class CityGenerator {
         if (sealsAndTax) {
             seals.household(h, randomHouseholds > 0);
             taxes.household(h);
+            sealRoles(w, h);
         }
     }
 
@@ -1243,16 +1247,70 @@ public final class CityGenerator {
     }
 
     private void writeCards(ExportWriter w, Person p) throws IOException {
+        String flagged = flagRole(p);
         if (!p.card) {
+            if (!flagged.isEmpty()) {
+                // every refused case of the demo gets a card to try it with (issue #18); no random
+                // draw, so the rest of the city is the same as before
+                writeForcedCard(w, p, flagged);
+            }
             return;
         }
         LocalDate validUntil = today.plusDays(between(365, 5 * 365));
         if (p.residencePeriodEnd != null) {
             validUntil = min(validUntil, p.residencePeriodEnd);
         }
-        writeCard(w, p, "CARD", validUntil, p.cardRole);
+        writeCard(w, p, "CARD", validUntil, p.cardRole.isEmpty() ? flagged : p.cardRole);
         if (p.phone) {
             writeCard(w, p, "PHONE", validUntil, p.phoneRole);
+        }
+    }
+
+    /**
+     * The card role of a resident refused for a flag of the registry (DOMAIN §3): 支援措置 (also the
+     * provisional one), 発行抑止, 成年被後見人; empty for everyone else.
+     */
+    private static String flagRole(Person p) {
+        if ("ACTIVE".equals(p.supportMeasure)) {
+            return "supportMeasure";
+        }
+        if ("PROVISIONAL".equals(p.supportMeasure)) {
+            return "supportMeasureProvisional";
+        }
+        if ("1".equals(p.personBlock)) {
+            return "personBlock";
+        }
+        if ("1".equals(p.adultGuardianship)) {
+            return "adultGuardianship";
+        }
+        return "";
+    }
+
+    /** A card for a resident who has none, valid for three years (or the residence period). */
+    private void writeForcedCard(ExportWriter w, Person p, String role) throws IOException {
+        LocalDate validUntil = today.plusYears(3);
+        if (p.residencePeriodEnd != null) {
+            validUntil = min(validUntil, p.residencePeriodEnd);
+        }
+        writeCard(w, p, "CARD", validUntil, role);
+    }
+
+    /**
+     * After the seal snapshot of a household: the role of each member whose seal registration was
+     * cancelled (廃止) — with only cancelled registrations, or re-registered (改印) — in cards.csv,
+     * giving a card to one who has none.
+     */
+    private void sealRoles(ExportWriter w, Household h) throws IOException {
+        for (Person p : h.members) {
+            String role = seals.sealRole(p);
+            if (role.isEmpty() || !p.cardRole.isEmpty() || !flagRole(p).isEmpty()) {
+                continue;
+            }
+            if (cards.hasCard(p.atenaNo)) {
+                cards.role(p.atenaNo, role);
+            } else {
+                writeForcedCard(w, p, role);
+            }
         }
     }
 
@@ -1661,6 +1719,9 @@ public final class CityGenerator {
     private static final class CardsCsv implements AutoCloseable {
         private final BufferedWriter out;
 
+        /** Rows in order (serial, kind, atena, household, role), written at the end. */
+        private final List<String[]> rows = new ArrayList<>();
+
         CardsCsv(Path path) throws IOException {
             Path parent = path.toAbsolutePath().getParent();
             if (parent != null) {
@@ -1670,14 +1731,30 @@ public final class CityGenerator {
             out.write("serial,cert_kind,atena_no,household_no,role\n");
         }
 
-        void add(String serial, String kind, String atenaNo, String householdNo, String role)
-                throws IOException {
-            out.write(serial + "," + kind + "," + atenaNo + "," + householdNo + "," + role + "\n");
+        void add(String serial, String kind, String atenaNo, String householdNo, String role) {
+            rows.add(new String[] {serial, kind, atenaNo, householdNo, role});
+        }
+
+        boolean hasCard(String atenaNo) {
+            return rows.stream().anyMatch(r -> r[2].equals(atenaNo));
+        }
+
+        /** A role for the person's card rows that have none yet (known after their cards). */
+        void role(String atenaNo, String role) {
+            for (String[] r : rows) {
+                if (r[2].equals(atenaNo) && r[4].isEmpty()) {
+                    r[4] = role;
+                }
+            }
         }
 
         @Override
         public void close() throws IOException {
-            out.close();
+            try (out) {
+                for (String[] r : rows) {
+                    out.write(String.join(",", r) + "\n");
+                }
+            }
         }
     }
 

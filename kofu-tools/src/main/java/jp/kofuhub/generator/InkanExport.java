@@ -122,6 +122,7 @@ final class InkanExport implements AutoCloseable {
         if (!forced && r >= VALID_SHARE) {
             LocalDate registered = between(lo, hi);
             writeCancelled(p, form[0], registered, between(min(registered.plusDays(1), hi), hi));
+            sealRoles.put(p.atenaNo, "sealCancelledOnly");
             return;
         }
         LocalDate registered = between(lo, hi);
@@ -130,6 +131,7 @@ final class InkanExport implements AutoCloseable {
         if (reregistered) {
             // 改印: the old seal was cancelled the day the new one was registered
             writeCancelled(p, form[0], between(lo, registered.minusDays(1)), registered);
+            sealRoles.put(p.atenaNo, "sealReRegistered");
         }
         String no = nextNo();
         full.write(
@@ -141,7 +143,8 @@ final class InkanExport implements AutoCloseable {
                 form[0],
                 CityGenerator.date(registered),
                 "",
-                SealImages.base64(adapt.apply(form[1]), font));
+                SealImages.base64(adapt.apply(form[1]), font),
+                impression(no));
         records++;
         Registration reg = new Registration(p, no, form[0], registered);
         if (p.cardRole.equals("householdMemberOfMoveOutPlanned")) {
@@ -172,6 +175,7 @@ final class InkanExport implements AutoCloseable {
                 nameForm,
                 CityGenerator.date(registered),
                 CityGenerator.date(cancelled),
+                "",
                 "");
         records++;
     }
@@ -195,6 +199,17 @@ final class InkanExport implements AutoCloseable {
         return new String[] {"NAME", p.familyName};
     }
 
+    /**
+     * The impression's physical size (registry-export 1.6, {@code impression_mm}): the square seal
+     * image of {@link SealImages} measured at one of the usual seal sizes, 10.5–18 mm, chosen from
+     * the registration number (no random draw: the seal files stay as before).
+     */
+    static String impression(String registrationNo) {
+        String[] sizes = {"10.5", "12", "13.5", "15", "16.5", "18"};
+        String s = sizes[Math.floorMod(registrationNo.hashCode(), sizes.length)];
+        return s + "x" + s;
+    }
+
     private String nextNo() {
         lastNo += rng.nextInt(25) == 0 ? 2 + rng.nextInt(3) : 1;
         return "IN-" + CityGenerator.pad(lastNo, 7);
@@ -203,6 +218,18 @@ final class InkanExport implements AutoCloseable {
     /** Number of S records in the FULL snapshot. */
     long records() {
         return records;
+    }
+
+    /** atena → seal role of people whose registration was cancelled in the FULL. */
+    private final java.util.Map<String, String> sealRoles = new java.util.HashMap<>();
+
+    /**
+     * The cards.csv role of a person's seal history in the FULL: {@code sealCancelledOnly} (only
+     * cancelled registrations: INKAN refused), {@code sealReRegistered} (改印: a cancelled and a
+     * valid one, the valid one is certified); empty otherwise.
+     */
+    String sealRole(Person p) {
+        return sealRoles.getOrDefault(p.atenaNo, "");
     }
 
     /** The person whose seal the DELTA cancels (known once the FULL is complete), or null. */
@@ -237,6 +264,7 @@ final class InkanExport implements AutoCloseable {
                         reg.nameForm(),
                         CityGenerator.date(reg.registered()),
                         CityGenerator.date(today),
+                        "",
                         "");
             }
             return w.commit();

@@ -51,6 +51,7 @@ public final class KioskCommand {
                                 "--store", "S0001"));
         List<String> words = new java.util.ArrayList<>(Arrays.asList(args));
         boolean sealFlag = words.remove("--seal");
+        boolean listOnly = words.remove("--list");
         args = words.toArray(new String[0]);
         for (int i = 0; i < args.length; i += 2) {
             if (!args[i].startsWith("--") || i + 1 >= args.length) {
@@ -106,7 +107,14 @@ public final class KioskCommand {
                     "transaction "
                             + transaction
                             + (centre.sealed() ? " (sealed: OpenPGP)" : " (plain JSON)"));
-            CentreClient.Answer a = centre.post(url + "/availability", body);
+            // as a kiosk's first screen: every kind the city offers, with its fee and sheets or its
+            // refusal code, and the household listing; options apply to one kind, so with --options
+            // the availability asks that kind alone (its sheets then count the options)
+            ObjectNode ask = body.deepCopy();
+            if (!o.containsKey("--options")) {
+                ask.remove("kind");
+            }
+            CentreClient.Answer a = centre.post(url + "/availability", ask);
             if (a.status() != 200) {
                 return refused("availability", a);
             }
@@ -127,6 +135,11 @@ public final class KioskCommand {
                                                                 + k.get("nextOpening").asText()
                                                                 + ")"
                                                         : "")));
+            }
+            printHousehold(answer.path("household"));
+            if (listOnly) {
+                System.out.println("--list: nothing issued");
+                return 0;
             }
             CentreClient.Answer issued = centre.post(url + "/certificates", body);
             if (issued.status() != 200) {
@@ -205,6 +218,31 @@ public final class KioskCommand {
         }
     }
 
+    /**
+     * The household listing of the availability answer, as a kiosk shows it for choosing members:
+     * position, name, 続柄, and the version to send back with the chosen positions.
+     */
+    static void printHousehold(JsonNode household) {
+        if (household.isMissingNode() || household.isNull()) {
+            return;
+        }
+        String version = household.path("version").asText();
+        System.out.println("  household listing (version " + version + "):");
+        for (JsonNode m : household.path("members")) {
+            System.out.println(
+                    "    "
+                            + m.path("position").asInt()
+                            + "  "
+                            + m.path("name").asText()
+                            + "  "
+                            + m.path("relationship").asText());
+        }
+        System.out.println(
+                "  choose members by position: --options '{\"members\":[1,2],\"household\":\""
+                        + version
+                        + "\"}'");
+    }
+
     private static int refused(String phase, CentreClient.Answer r) {
         System.out.println(
                 phase
@@ -218,5 +256,5 @@ public final class KioskCommand {
     static final String USAGE =
             "usage: kiosk --serial SERIAL [--municipality 012343] [--kind JUMINHYO]"
                     + " [--options JSON] [--transaction ID] [--store S0001] [--terminal K1]"
-                    + " [--outcome PRINTED|PRINT_FAILED|CANCELLED|NONE] [--retry N] [--url https://localhost:8443] [--seal] [--out FILE]";
+                    + " [--outcome PRINTED|PRINT_FAILED|CANCELLED|NONE] [--retry N] [--url https://localhost:8443] [--seal] [--list] [--out FILE]";
 }

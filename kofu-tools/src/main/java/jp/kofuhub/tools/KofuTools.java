@@ -44,7 +44,7 @@ public final class KofuTools {
               make-seal --text 北広島市長之印 --out FILE [--font fonts/ipaexm.ttf] [--size 600]
               bench-sync --db-url JDBC_URL [--residents 3800000] [--seed 1] (see bench/sync.sh)
               bench-issuance [--mode plain|secure|both] [--clients 32] [--duration 60] (see bench/issuance.sh)
-              koseki-server --juki FILE.kexp [--city-prefix 北海道北広島市] [--overrides FILE.tsv] [--extra FILE.tsv] [--port 8091] [--keys DIR] [--tls] [--pgp]
+              koseki-server --juki FILE.kexp [--city-prefix 北海道北広島市] [--overrides FILE.tsv] [--extra FILE.tsv] [--port 8091] [--address ADDR (default $SERVER_ADDRESS, else every interface)] [--keys DIR] [--tls] [--pgp]
             """
                             .stripTrailing();
 }

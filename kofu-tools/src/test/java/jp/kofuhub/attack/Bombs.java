@@ -96,13 +96,21 @@ final class Bombs {
                 algo + "/" + zeros + "/forged-" + party,
                 k -> {
                     try {
-                        long keyId =
+                        var publicKey =
                                 PgpFiles.publicKeys(TestHub.KEYS.resolve(party + ".pgp.pub"))
                                         .getKeyRings()
                                         .next()
-                                        .getPublicKey()
-                                        .getKeyID();
-                        return seal(algo, zeros, onePass(keyId), randomSignature(keyId));
+                                        .getPublicKey();
+                        long keyId = publicKey.getKeyID();
+                        // the key's own algorithm (Ed25519 in the demo key set since issue #20,
+                        // RSA on request): a forgery the hub cannot tell from a real one by its
+                        // headers
+                        int keyAlgorithm = publicKey.getAlgorithm();
+                        return seal(
+                                algo,
+                                zeros,
+                                onePass(keyId, keyAlgorithm),
+                                randomSignature(keyId, keyAlgorithm));
                     } catch (IOException e) {
                         throw new UncheckedIOException(e);
                     }
@@ -144,11 +152,11 @@ final class Bombs {
      * A version 3 one-pass signature packet (RFC 4880 §5.4): binary document, SHA-256, RSA, the key
      * id, last.
      */
-    private static byte[] onePass(long keyId) {
+    private static byte[] onePass(long keyId, int keyAlgorithm) {
         ByteArrayOutputStream b = new ByteArrayOutputStream();
         b.write(0xC4);
         b.write(13);
-        b.writeBytes(new byte[] {3, 0x00, (byte) HashAlgorithmTags.SHA256, 1});
+        b.writeBytes(new byte[] {3, 0x00, (byte) HashAlgorithmTags.SHA256, (byte) keyAlgorithm});
         b.writeBytes(longBytes(keyId));
         b.write(1);
         return b.toByteArray();
@@ -158,13 +166,11 @@ final class Bombs {
      * A version 4 signature packet (RFC 4880 §5.2.3) naming {@code keyId} as issuer, its RSA value
      * random.
      */
-    private static byte[] randomSignature(long keyId) {
-        ByteArrayOutputStream body = new ByteArrayOutputStream();
-        body.writeBytes(new byte[] {4, 0x00, 1, (byte) HashAlgorithmTags.SHA256});
-        body.writeBytes(new byte[] {0, 6, 5, 2});
-        body.writeBytes(intBytes((int) (System.currentTimeMillis() / 1000)));
-        body.writeBytes(new byte[] {0, 10, 9, 16});
-        body.writeBytes(longBytes(keyId));
+    private static byte[] randomSignature(long keyId, int keyAlgorithm) {
+        if (keyAlgorithm != 1) {
+            return randomEdSignature(keyId, keyAlgorithm);
+        }
+        ByteArrayOutputStream body = signatureHeader(keyId, 1);
         byte[] random = new byte[384 + 2];
         new SecureRandom().nextBytes(random);
         random[2] |= (byte) 0x80;
@@ -176,6 +182,40 @@ final class Bombs {
         b.write(0xC2);
         b.write(((len - 192) >> 8) + 192);
         b.write((len - 192) & 0xff);
+        b.writeBytes(body.toByteArray());
+        return b.toByteArray();
+    }
+
+    /**
+     * A version 4 signature's fields before its value: binary document, the key's algorithm,
+     * SHA-256, creation time (hashed) and issuer key id (unhashed).
+     */
+    private static ByteArrayOutputStream signatureHeader(long keyId, int keyAlgorithm) {
+        ByteArrayOutputStream body = new ByteArrayOutputStream();
+        body.writeBytes(new byte[] {4, 0x00, (byte) keyAlgorithm, (byte) HashAlgorithmTags.SHA256});
+        body.writeBytes(new byte[] {0, 6, 5, 2});
+        body.writeBytes(intBytes((int) (System.currentTimeMillis() / 1000)));
+        body.writeBytes(new byte[] {0, 10, 9, 16});
+        body.writeBytes(longBytes(keyId));
+        return body;
+    }
+
+    /** The same for an EdDSA key: two random MPIs of 256 bits (r, s). */
+    private static byte[] randomEdSignature(long keyId, int keyAlgorithm) {
+        ByteArrayOutputStream body = signatureHeader(keyId, keyAlgorithm);
+        byte[] random = new byte[2 + 64];
+        new SecureRandom().nextBytes(random);
+        random[2] |= (byte) 0x80;
+        random[34] |= (byte) 0x80;
+        body.write(random, 0, 2); // the left 16 bits of the (unknown) hash
+        body.writeBytes(new byte[] {0x01, 0x00}); // r: an MPI of 256 bits
+        body.write(random, 2, 32);
+        body.writeBytes(new byte[] {0x01, 0x00}); // s: an MPI of 256 bits
+        body.write(random, 34, 32);
+        int len = body.size();
+        ByteArrayOutputStream b = new ByteArrayOutputStream();
+        b.write(0xC2);
+        b.write(len);
         b.writeBytes(body.toByteArray());
         return b.toByteArray();
     }

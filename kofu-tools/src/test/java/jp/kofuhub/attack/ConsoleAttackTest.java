@@ -435,7 +435,7 @@ class ConsoleAttackTest {
                                     + ",type=endpoints,*\",\"operation\":\"browseAllMessagesAsXml\","
                                     + "\"arguments\":[true]}"),
                     "Camel browse (message bodies)");
-            HttpResponse<String> list = s.get("/actuator/jolokia/list");
+            HttpResponse<String> list = s.get("/actuator/jolokia/list?maxDepth=2");
             assertThat(ran(list)).isTrue();
             assertThat(list.body())
                     .as("list hides the diagnostics")
@@ -576,6 +576,52 @@ class ConsoleAttackTest {
                                                 "{\"action\":\"resume\",\"reason\":\"drill by API over\"}")));
         assertThat(operatorsOf("drill by API")).containsExactly("cert:operator");
         assertThat(operatorsOf("drill by API over")).containsExactly("cert:operator");
+        assertThat(coupling.suspended()).isFalse();
+    }
+
+    @Test
+    void aPersonalOperatorCertificateNamesThePersonInTheHistory() throws Exception {
+        // issue #19: the demo key set makes one certificate per named operator; the operators'
+        // command presents the one KOFU_OPERATOR (here kofu.operator) names, and the hub records
+        // that certificate's subject, not a typed name
+        String url = "https://localhost:" + port;
+        System.setProperty("kofu.keys.dir", jp.kofuhub.support.TestHub.KEYS.toString());
+        System.setProperty("kofu.operator", "operator-aoki");
+        try {
+            assertThat(
+                            jp.kofuhub.support.Commands.run(
+                                    jp.kofuhub.ops.CouplingCommand::run,
+                                    "suspend",
+                                    "--operator",
+                                    "someone-else",
+                                    "--why",
+                                    "drill by a named operator",
+                                    "--url",
+                                    url))
+                    .startsWith("0\n")
+                    .contains("by cert:operator-aoki");
+            assertThat(coupling.getSuspendedBy()).isEqualTo("cert:operator-aoki");
+            assertThat(
+                            jp.kofuhub.support.Commands.run(
+                                    jp.kofuhub.ops.CouplingCommand::run,
+                                    "resume",
+                                    "--why",
+                                    "named drill over",
+                                    "--url",
+                                    url))
+                    .startsWith("0\n");
+            // a name that is not a key-folder name is refused before any call
+            System.setProperty("kofu.operator", "../centre");
+            assertThat(
+                            jp.kofuhub.support.Commands.run(
+                                    jp.kofuhub.ops.CouplingCommand::run, "status", "--url", url))
+                    .startsWith("2\n");
+        } finally {
+            System.clearProperty("kofu.operator");
+            System.clearProperty("kofu.keys.dir");
+        }
+        assertThat(operatorsOf("drill by a named operator")).containsExactly("cert:operator-aoki");
+        assertThat(operatorsOf("named drill over")).containsExactly("cert:operator-aoki");
         assertThat(coupling.suspended()).isFalse();
     }
 

@@ -110,8 +110,12 @@ class ConsoleBrowserTest {
                         "RESULT ok",
                         "login page at /actuator/console/login",
                         "logged in as operator",
+                        "kofu meters in JMX: ",
+                        "health page: Overall status shown",
+                        "route statistics: ",
                         "exec suspend: HTTP 200",
                         "exec resume: HTTP 200");
+        assertThat(r.output).doesNotContain("is not a function");
         assertThat(r.output)
                 .containsPattern("route registry-sync registry-sync (Suspended|Stopped)");
         assertThat(r.output)
@@ -140,6 +144,9 @@ class ConsoleBrowserTest {
                 .contains(
                         "RESULT ok",
                         "logged in as viewer",
+                        "kofu meters in JMX: ",
+                        "health page: Overall status shown",
+                        "route statistics: ",
                         "exec suspend: HTTP 403",
                         "CONSOLE_OPERATOR_ONLY");
         assertThat(couplingSwitch.suspended()).isFalse();

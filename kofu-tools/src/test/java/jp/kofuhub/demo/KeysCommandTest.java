@@ -193,7 +193,10 @@ class KeysCommandTest {
                     list.out.contains("fpr:::::::::" + p.pgpFingerprint() + ":"),
                     p.party() + " fingerprint");
         }
-        assertTrue(list.out.contains(":3072:1:"), "RSA 3072 keys");
+        // issue #20: Ed25519 signing primary keys (algorithm 22), cv25519 encryption subkeys (18)
+        assertTrue(list.out.contains("pub:-:255:22:"), "Ed25519 primary keys\n" + list.out);
+        assertTrue(list.out.contains(":255:18:"), "X25519 (cv25519) subkeys\n" + list.out);
+        assertFalse(list.out.contains(":3072:1:"), "no RSA by default");
 
         // the secret key opens with the password and signs; gpg verifies the signature
         String party = "finance";
@@ -246,6 +249,38 @@ class KeysCommandTest {
         assertEquals(0, packets.code, packets.out);
         assertTrue(packets.out.contains("secret key packet"), packets.out);
         assertTrue(packets.out.contains("protected"), "the secret key is protected");
+    }
+
+    /** RSA 3072 key sets (the demo's before issue #20) are still made on request and import. */
+    @Test
+    void anRsaKeySetStillImportsIntoGpg() throws Exception {
+        Assumptions.assumeTrue(installed("gpg", "--version"), "gpg is not installed");
+        Path rsa = work.resolve("rsa-keys");
+        DemoKeys.generate(
+                rsa, PASSWORD, false, java.time.Clock.systemUTC(), DemoKeys.PgpAlgorithm.RSA3072);
+        Path home = Files.createTempDirectory(work, "gnupg-rsa");
+        Files.setPosixFilePermissions(
+                home, java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
+        Run imported =
+                exec(
+                        rsa,
+                        "gpg",
+                        "--homedir",
+                        home.toString(),
+                        "--batch",
+                        "--import",
+                        "public-keyring.asc");
+        assertEquals(0, imported.code, imported.out);
+        Run list =
+                exec(
+                        rsa,
+                        "gpg",
+                        "--homedir",
+                        home.toString(),
+                        "--batch",
+                        "--with-colons",
+                        "--list-keys");
+        assertTrue(list.out.contains(":3072:1:"), "RSA 3072 keys\n" + list.out);
     }
 
     @Test

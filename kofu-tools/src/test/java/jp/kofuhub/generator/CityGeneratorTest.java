@@ -342,6 +342,63 @@ class CityGeneratorTest {
                                         && p.get("family_name_kana").isEmpty());
     }
 
+    /**
+     * Issue #18: every resident refused for a registry flag (支援措置, provisional too; 発行抑止; 成年被後見人)
+     * or with a cancelled seal registration has a card with a role in cards.csv, so the demo can
+     * show every refusal (before: 11 of 1,464 rows had a role).
+     */
+    @Test
+    void everyRefusedCaseHasACardWithARole() throws IOException {
+        CityGenerator.Result r = generate("roles", StandardCharsets.UTF_8);
+        List<ExportFile> files = readAll(r);
+        Map<String, String> roles = new java.util.HashMap<>();
+        for (String line :
+                Files.readAllLines(r.cardsCsv())
+                        .subList(1, Files.readAllLines(r.cardsCsv()).size())) {
+            String[] f = line.split(",", -1);
+            if (!f[4].isEmpty()) {
+                roles.merge(f[2], f[4], (a, b) -> a);
+            }
+        }
+        List<Rec> flagged =
+                files.get(0).all(RecordType.R).stream()
+                        .filter(
+                                p ->
+                                        !p.get("support_measure").equals("NONE")
+                                                || p.get("person_block").equals("1")
+                                                || p.get("adult_guardianship").equals("1"))
+                        .toList();
+        assertThat(flagged).isNotEmpty();
+        assertThat(flagged).allSatisfy(p -> assertThat(roles).containsKey(p.get("atena_no")));
+        Set<String> validSeal =
+                files.get(6).all(RecordType.S).stream()
+                        .filter(s -> s.get("status").equals("VALID"))
+                        .map(s -> s.get("atena_no"))
+                        .collect(java.util.stream.Collectors.toSet());
+        List<String> cancelled =
+                files.get(6).all(RecordType.S).stream()
+                        .filter(s -> s.get("status").equals("CANCELLED"))
+                        .map(s -> s.get("atena_no"))
+                        .distinct()
+                        .toList();
+        assertThat(cancelled).isNotEmpty();
+        assertThat(cancelled).allSatisfy(a -> assertThat(roles).containsKey(a));
+        assertThat(cancelled)
+                .filteredOn(a -> !validSeal.contains(a))
+                .anySatisfy(a -> assertThat(roles.get(a)).isEqualTo("sealCancelledOnly"));
+        assertThat(roles).containsValue("sealReRegistered");
+        // the seal the INKAN DELTA cancels today
+        String today = files.get(7).first(RecordType.S).get("atena_no");
+        assertThat(roles).containsKey(today);
+        // the impression's size is on every valid registration (registry export 1.5)
+        assertThat(files.get(6).all(RecordType.S))
+                .filteredOn(s -> s.get("status").equals("VALID"))
+                .allSatisfy(
+                        s ->
+                                assertThat(s.get("impression_mm"))
+                                        .matches("\\d{1,2}(\\.\\d)?x\\d{1,2}(\\.\\d)?"));
+    }
+
     @Test
     void sealExportHasPlausibleRegistrationsForAdultResidents() throws IOException {
         CityGenerator.Result r = generate("seals", StandardCharsets.UTF_8);

@@ -254,7 +254,7 @@ class HealthAndMetricsOnH2Test extends HubTestBase {
         assertThat(ready.statusCode()).as(ready.body()).isEqualTo(200);
         assertThat(JSON.readTree(ready.body()).path("components").fieldNames())
                 .toIterable()
-                .containsExactlyInAnyOrder("readinessState", "db", "keys", "issuing");
+                .containsExactlyInAnyOrder("readinessState", "db", "keys", "issuing", "routes");
         Blocker.REASON.set("TEST_STOP: stopped by the test");
         try {
             HttpResponse<String> blocked = get("/actuator/health/readiness");

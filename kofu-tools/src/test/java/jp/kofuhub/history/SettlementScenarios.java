@@ -149,7 +149,7 @@ abstract class SettlementScenarios extends HubTestBase {
         assertThat(csv).isEqualTo(expected(DAY, found));
         // the numbers, by hand: 13 rows, 12 sheets, 2500 yen
         assertThat(csv.split("\r\n"))
-                .hasSize(1 + 9 + 1)
+                .hasSize(1 + 9 + 1 + 1)
                 .startsWith("date,municipality,kind,outcome,count,sheets,fee_total")
                 .contains(
                         "2024-06-03,990012,JUMINHYO,PRINTED,4,7,1200",
@@ -311,7 +311,8 @@ abstract class SettlementScenarios extends HubTestBase {
                                 outbox.resolve("settlement_990012_20240606.csv"),
                                 StandardCharsets.UTF_8))
                 .isEqualTo(
-                        "date,municipality,kind,outcome,count,sheets,fee_total\r\n2024-06-06,990012,TOTAL,,0,0,0\r\n");
+                        "date,municipality,kind,outcome,count,sheets,fee_total\r\n2024-06-06,990012,TOTAL,,0,0,0\r\n"
+                                + chainHead(LocalDate.of(2024, 6, 6)));
 
         // the next check writes it; then nothing is due up to that day
         Files.delete(blocker.resolve("keep"));
@@ -319,7 +320,8 @@ abstract class SettlementScenarios extends HubTestBase {
         camel.requestBodyAndHeader("direct:settle-pending", null, "until", "2024-06-06");
         assertThat(written()).hasSize(5).contains(LocalDate.of(2024, 6, 5));
         assertThat(Files.readString(blocker, StandardCharsets.UTF_8))
-                .endsWith("2024-06-05,990012,TOTAL,,0,0,0\r\n");
+                .endsWith(
+                        "2024-06-05,990012,TOTAL,,0,0,0\r\n" + chainHead(LocalDate.of(2024, 6, 5)));
         assertThat(dailySettlement.pending("2024-06-06")).isEmpty();
         // only this class's municipality had days due: no other file in the outbox (06-03's was
         // deleted
@@ -353,7 +355,35 @@ abstract class SettlementScenarios extends HubTestBase {
     }
 
     /** The file as it must be, computed from the rows {@code find} returns. */
-    static String expected(LocalDate day, List<HistoryEntry> rows) {
+    /** The file of {@code day}: the rows' sums, TOTAL, and the chain head at the end of the day. */
+    String expected(LocalDate day, List<HistoryEntry> rows) {
+        return sums(day, rows) + chainHead(day);
+    }
+
+    /**
+     * The CHAIN_HEAD row (issue #19): the last history row recorded before the end of the day, read
+     * here from the table; {@code history.verify} proves that row is in the intact chain.
+     */
+    String chainHead(LocalDate day) {
+        Map<String, Object> last =
+                jdbc.queryForMap(
+                        "select seq, row_hash from issuance_history where municipality_code = ?"
+                                + " and recorded_at < ? order by seq desc limit 1",
+                        CITY,
+                        IssuanceHistory.startOf(
+                                day.plusDays(1), java.time.ZoneId.of("Asia/Tokyo")));
+        assertThat(history.verify(CITY).ok()).isTrue();
+        return day
+                + ","
+                + CITY
+                + ",CHAIN_HEAD,"
+                + last.get("row_hash")
+                + ","
+                + last.get("seq")
+                + ",0,0\r\n";
+    }
+
+    static String sums(LocalDate day, List<HistoryEntry> rows) {
         Map<String, long[]> sums = new TreeMap<>();
         long[] total = new long[3];
         for (HistoryEntry e : rows) {

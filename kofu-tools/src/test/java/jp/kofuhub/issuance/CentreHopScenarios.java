@@ -186,6 +186,63 @@ abstract class CentreHopScenarios extends HubTestBase {
     }
 
     /**
+     * Issue #18: the kiosk's first screen shows every kind the city offers, each with its fee and
+     * sheets or its refusal code, and the household listing with the positions to choose members by
+     * (and how to send them); {@code --list} stops there. A refused holder sees the code of each
+     * kind.
+     */
+    @Test
+    void theKioskShowsEveryKindAndTheHouseholdListing() throws Exception {
+        String showcase = kiosk(city.showcaseSerial(), "--list");
+        assertThat(showcase)
+                .contains("  JUMINHYO: 300 yen")
+                .contains("  JUMINHYO_KISAI: 300 yen")
+                .contains("  INKAN: ")
+                .contains("  SHOTOKU_KAZEI: ")
+                .contains("household listing (version ")
+                .containsPattern("\n    1  \\S+.*世帯主")
+                .contains("\"members\":[1,2]")
+                .contains("--list: nothing issued");
+        String refused = kiosk(city.moveOutPlannedSerial(), "--list");
+        assertThat(refused)
+                .contains("  JUMINHYO: MOVE_OUT_FILED")
+                .contains("  JUMINHYO_KISAI: MOVE_OUT_FILED")
+                .contains("  INKAN: MOVE_OUT_FILED")
+                .contains("  SHOTOKU: MOVE_OUT_FILED")
+                .doesNotContain("household listing");
+    }
+
+    private String kiosk(String serial, String... more) throws Exception {
+        String before = System.getProperty("kofu.keys.dir");
+        System.setProperty("kofu.keys.dir", TestHub.KEYS.toString());
+        java.io.PrintStream stdout = System.out;
+        java.io.ByteArrayOutputStream captured = new java.io.ByteArrayOutputStream();
+        try {
+            System.setOut(new java.io.PrintStream(captured, true, StandardCharsets.UTF_8));
+            java.util.List<String> args =
+                    new java.util.ArrayList<>(
+                            java.util.List.of(
+                                    "--url",
+                                    baseUrl(),
+                                    "--seal",
+                                    "--municipality",
+                                    CITY,
+                                    "--serial",
+                                    serial));
+            args.addAll(java.util.List.of(more));
+            assertThat(jp.kofuhub.kiosk.KioskCommand.run(args.toArray(new String[0]))).isZero();
+        } finally {
+            System.setOut(stdout);
+            if (before == null) {
+                System.clearProperty("kofu.keys.dir");
+            } else {
+                System.setProperty("kofu.keys.dir", before);
+            }
+        }
+        return captured.toString(StandardCharsets.UTF_8);
+    }
+
+    /**
      * The centre's check of X-Kofu-Signature (issuance-centre.md "Answer signature") with
      * camel-crypto's {@code crypto:verify} and the hub's certificate; {@code fee} replaces the
      * received fee (tampering).

@@ -158,15 +158,18 @@ class InternalErrorOnH2Test extends HubTestBase {
                 .containsEntry("holder_atena", HOLDER);
         assertThat(documents.get(tx)).as("no document held for a retry").isEmpty();
 
-        // logged by type and exchange id (errorResponses.logUnexpected): no stack trace, no
-        // message, no resident
+        // logged once with route, step, exception class and message (routeFailures.error, issue
+        // #24): no stack trace, no resident
         assertThat(lines)
-                .anySatisfy(
+                .filteredOn(l -> l.logger().equals("kofu.failures"))
+                .singleElement()
+                .satisfies(
                         l -> {
                             assertThat(l.level()).isEqualTo(Level.ERROR);
                             assertThat(l.text())
-                                    .startsWith("issuance failed unexpectedly in exchange ")
-                                    .endsWith(": java.lang.IllegalStateException");
+                                    .startsWith("route issue-certificate step render-pdf (")
+                                    .contains("failed (exchange ")
+                                    .contains("java.lang.IllegalStateException: ");
                         });
         assertThat(lines)
                 .as("stack traces")

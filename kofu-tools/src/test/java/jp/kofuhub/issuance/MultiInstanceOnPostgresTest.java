@@ -307,4 +307,176 @@ class MultiInstanceOnPostgresTest {
                 .singleElement()
                 .satisfies(r -> assertThat(r).containsEntry("outcome", "PRINTED"));
     }
+
+    /**
+     * Issue #22: B dies in the middle of the issue phase, after the number was taken (simulated by
+     * putting an issued transaction back into ISSUING, claimed by an instance whose heartbeat is a
+     * minute old, its document gone). Before the lease a retry got 409 TRANSACTION_IN_PROGRESS
+     * until the time-to-live; now A takes the claim over and makes the document under the same
+     * 発行番号, spending no number and writing no history.
+     */
+    @Test
+    void aDeadInstancesClaimLapsesAndARetryMakesTheDocumentUnderTheSameNumber() throws Exception {
+        String tx = Http.newTransaction();
+        HttpResponse<byte[]> issued = post(b, "certificates", issue(tx));
+        assertThat(issued.statusCode()).as(Http.body(issued)).isEqualTo(200);
+        String number = header(issued, "X-Kofu-Issue-Number");
+        diedWhileIssuing(tx, "dead-" + tx);
+        long counter =
+                count(
+                        "select coalesce(sum(last_no), 0) from issue_counter where municipality_code = ?",
+                        CITY);
+
+        HttpResponse<byte[]> retried = post(a, "certificates", issue(tx));
+        assertThat(retried.statusCode()).as(Http.body(retried)).isEqualTo(200);
+        assertThat(header(retried, "X-Kofu-Issue-Number")).isEqualTo(number);
+        assertThat(Pdfs.text(retried.body())).isEqualTo(Pdfs.text(issued.body()));
+        assertThat(row(tx))
+                .containsEntry("state", "ISSUED")
+                .containsEntry("issue_number", number)
+                .containsEntry("instance_id", documents(a).instanceId());
+        assertThat(
+                        count(
+                                "select coalesce(sum(last_no), 0) from issue_counter where municipality_code = ?",
+                                CITY))
+                .isEqualTo(counter);
+        assertThat(count("select count(*) from issuance_history where transaction_id = ?", tx))
+                .isZero();
+        assertThat(post(a, "completions", completion(tx, "PRINTED")).statusCode()).isEqualTo(200);
+    }
+
+    /** A live claimant's issue phase is not taken: the retry is told to ask again. */
+    @Test
+    void aLiveInstancesClaimHolds() throws Exception {
+        String tx = Http.newTransaction();
+        HttpResponse<byte[]> issued = post(b, "certificates", issue(tx));
+        assertThat(issued.statusCode()).as(Http.body(issued)).isEqualTo(200);
+        documents(b).remove(tx);
+        jdbc.update(
+                "update issuance_transaction set state = 'ISSUING', claimed_at = current_timestamp,"
+                        + " layout_sha256 = null, document_sha256 = null, issued_at = null where transaction_id = ?",
+                tx);
+
+        HttpResponse<byte[]> retried = post(a, "certificates", issue(tx));
+        assertThat(retried.statusCode()).as(Http.body(retried)).isEqualTo(409);
+        assertThat(code(retried)).isEqualTo("TRANSACTION_IN_PROGRESS");
+        assertThat(row(tx))
+                .containsEntry("state", "ISSUING")
+                .containsEntry("instance_id", documents(b).instanceId());
+        // a claimant without a lease row (stopped normally: its row is deleted) lapses at once
+        jdbc.update(
+                "update issuance_transaction set instance_id = ? where transaction_id = ?",
+                "stopped-" + tx,
+                tx);
+        HttpResponse<byte[]> after = post(a, "certificates", issue(tx));
+        assertThat(after.statusCode()).as(Http.body(after)).isEqualTo(200);
+        assertThat(header(after, "X-Kofu-Issue-Number"))
+                .isEqualTo(header(issued, "X-Kofu-Issue-Number"));
+        assertThat(post(b, "completions", completion(tx, "CANCELLED")).statusCode()).isEqualTo(200);
+    }
+
+    /**
+     * Taken over after the data printed changed: the number is VOIDED with a history row and the
+     * retry refused REPLICA_CHANGED; never another document under that number.
+     */
+    @Test
+    void aTakeOverAfterAChangeVoidsTheNumberWithAHistoryRow() throws Exception {
+        String tx = Http.newTransaction();
+        HttpResponse<byte[]> issued = post(b, "certificates", issue(tx));
+        assertThat(issued.statusCode()).as(Http.body(issued)).isEqualTo(200);
+        String number = header(issued, "X-Kofu-Issue-Number");
+        diedWhileIssuing(tx, "dead-" + tx);
+        jdbc.update(
+                "update issuance_transaction set data_sha256 = ? where transaction_id = ?",
+                "0".repeat(64),
+                tx);
+
+        HttpResponse<byte[]> retried = post(a, "certificates", issue(tx));
+        assertThat(retried.statusCode()).as(Http.body(retried)).isEqualTo(422);
+        assertThat(code(retried)).isEqualTo("REPLICA_CHANGED");
+        assertThat(row(tx)).containsEntry("state", "VOIDED");
+        assertThat(
+                        jdbc.queryForList(
+                                "select outcome, refusal_code, issue_number from issuance_history"
+                                        + " where transaction_id = ?",
+                                tx))
+                .singleElement()
+                .satisfies(
+                        r ->
+                                assertThat(r)
+                                        .containsEntry("outcome", "VOIDED")
+                                        .containsEntry("issue_number", number));
+        HttpResponse<byte[]> again = post(b, "certificates", issue(tx));
+        assertThat(code(again)).isEqualTo("REPLICA_CHANGED");
+    }
+
+    /**
+     * What a SIGKILL between numbering and keeping leaves: ISSUING with its number, claimed by an
+     * instance whose last heartbeat is a minute old, the document held nowhere.
+     */
+    private static void diedWhileIssuing(String tx, String dead) {
+        documents(b).remove(tx);
+        jdbc.update(
+                "insert into hub_instance (instance_id, started_at, heartbeat_at) values"
+                        + " (?, current_timestamp - interval '2' minute, current_timestamp - interval '1' minute)",
+                dead);
+        jdbc.update(
+                "update issuance_transaction set state = 'ISSUING', instance_id = ?, claimed_at = current_timestamp,"
+                        + " layout_sha256 = null, document_sha256 = null, issued_at = null where transaction_id = ?",
+                dead,
+                tx);
+    }
+
+    /**
+     * Issue #22, a phase past its deadline: the issue phase on A stops after numbering with 503
+     * DEADLINE_PASSED (a documented code, not the web server's 503) and lets go of its claim; the
+     * retry on B at once makes the document under the same 発行番号, spending no other number.
+     */
+    @Test
+    void aPhasePastItsDeadlineAnswersItsCodeAndTheRetryGetsTheDocument() throws Exception {
+        String tx = Http.newTransaction();
+        long counter =
+                count(
+                        "select coalesce(sum(last_no), 0) from issue_counter where municipality_code = ?",
+                        CITY);
+        org.apache.camel.CamelContext camel = a.bean(org.apache.camel.CamelContext.class);
+        org.apache.camel.Exchange late =
+                camel.createProducerTemplate()
+                        .send(
+                                "direct:issue-certificate",
+                                e -> {
+                                    // this phase's deadline passed before it began
+                                    e.setProperty(PhaseDeadline.PROPERTY, System.nanoTime() - 1);
+                                    e.getMessage().setHeader("Content-Type", "application/json");
+                                    e.getMessage().setBody(Http.stamped(issue(tx)));
+                                });
+        assertThat(late.getMessage().getHeader("CamelHttpResponseCode", Integer.class))
+                .as(late.getMessage().getBody(String.class))
+                .isEqualTo(503);
+        com.fasterxml.jackson.databind.JsonNode answer =
+                JSON.readTree(late.getMessage().getBody(String.class));
+        assertThat(answer.path("code").asText()).isEqualTo("DEADLINE_PASSED");
+        assertThat(answer.path("retryAfter").asText()).isEqualTo("2");
+        Map<String, Object> left = row(tx);
+        assertThat(left).containsEntry("state", "ISSUING").containsEntry("instance_id", null);
+        String number = (String) left.get("issue_number");
+        assertThat(number).isNotNull();
+
+        HttpResponse<byte[]> retried = post(b, "certificates", issue(tx));
+        assertThat(retried.statusCode()).as(Http.body(retried)).isEqualTo(200);
+        assertThat(header(retried, "X-Kofu-Issue-Number")).isEqualTo(number);
+        assertThat(Pdfs.text(retried.body())).contains(number, "分散");
+        assertThat(
+                        count(
+                                "select coalesce(sum(last_no), 0) from issue_counter where municipality_code = ?",
+                                CITY))
+                .isEqualTo(counter + 1);
+        assertThat(post(a, "completions", completion(tx, "PRINTED")).statusCode()).isEqualTo(200);
+        assertThat(
+                        jdbc.queryForList(
+                                "select outcome, issue_number from issuance_history where transaction_id = ?",
+                                tx))
+                .singleElement()
+                .satisfies(r -> assertThat(r).containsEntry("issue_number", number));
+    }
 }

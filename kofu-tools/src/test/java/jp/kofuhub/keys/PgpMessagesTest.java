@@ -44,6 +44,49 @@ class PgpMessagesTest {
                 .isEqualTo("%PDF-1.7");
     }
 
+    /**
+     * Issue #20: the demo set's OpenPGP keys are Ed25519 (signing) and X25519 (encryption); an RSA
+     * 3072 party still talks to them both ways.
+     */
+    @Test
+    void ed25519KeysByDefaultAndRsaStillAccepted(@TempDir Path dir) throws Exception {
+        org.bouncycastle.openpgp.PGPPublicKeyRing ring =
+                PgpFiles.publicKeys(TestHub.KEYS.resolve("hub.pgp.pub")).getKeyRings().next();
+        assertThat(ring.getPublicKey().getAlgorithm())
+                .isEqualTo(org.bouncycastle.bcpg.PublicKeyAlgorithmTags.EDDSA_LEGACY);
+        assertThat(
+                        PgpFiles.encryptionKey(
+                                        PgpFiles.publicKeys(TestHub.KEYS.resolve("hub.pgp.pub")))
+                                .getAlgorithm())
+                .isEqualTo(org.bouncycastle.bcpg.PublicKeyAlgorithmTags.ECDH);
+
+        DemoKeys.generate(
+                dir, PASSWORD, false, java.time.Clock.systemUTC(), DemoKeys.PgpAlgorithm.RSA3072);
+        assertThat(
+                        PgpFiles.publicKeys(dir.resolve("centre.pgp.pub"))
+                                .getKeyRings()
+                                .next()
+                                .getPublicKey()
+                                .getAlgorithm())
+                .isEqualTo(org.bouncycastle.bcpg.PublicKeyAlgorithmTags.RSA_GENERAL);
+        PgpMessages rsaCentre =
+                new PgpMessages(
+                        dir.resolve("centre.pgp.sec"),
+                        PASSWORD,
+                        Map.of("hub", TestHub.KEYS.resolve("hub.pgp.pub")),
+                        null);
+        PgpMessages edHub =
+                new PgpMessages(
+                        TestHub.KEYS.resolve("hub.pgp.sec"),
+                        PASSWORD,
+                        Map.of("centre", dir.resolve("centre.pgp.pub")),
+                        null);
+        assertThat(edHub.open(rsaCentre.seal(JSON, "request.json", "hub"), "centre"))
+                .isEqualTo(JSON);
+        assertThat(rsaCentre.open(edHub.seal(JSON, "answer.json", "centre"), "hub"))
+                .isEqualTo(JSON);
+    }
+
     @Test
     void signedByAnotherPartyIsUnknownSigner() throws Exception {
         byte[] byKoseki = koseki.seal(JSON, "request.json", "hub");

@@ -15,6 +15,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.LocalDate;
+import java.util.List;
 import jp.kofuhub.koseki.sim.KosekiBook;
 import jp.kofuhub.koseki.sim.KosekiCertificates;
 import jp.kofuhub.koseki.sim.KosekiServer;
@@ -48,10 +49,15 @@ class KosekiIssuanceOnH2Test extends HubTestBase {
     static final String HEAD = atena(9601),
             WIFE = atena(9602),
             ELSEWHERE = atena(9603),
-            CLOSED = atena(9604);
+            CLOSED = atena(9604),
+            DEAD = atena(9605),
+            NEWCOMER = atena(9606);
     static final String HEAD_CARD = "KS00000000000001",
             ELSEWHERE_CARD = "KS00000000000003",
-            CLOSED_CARD = "KS00000000000004";
+            CLOSED_CARD = "KS00000000000004",
+            DEAD_CARD = "KS00000000000006",
+            NEWCOMER_CARD = "KS00000000000007";
+    static final LocalDate TODAY = LocalDate.now(java.time.ZoneId.of("Asia/Tokyo"));
     private static final ObjectMapper JSON = new ObjectMapper();
     private static Path juki;
     private static Path overrides;
@@ -112,6 +118,36 @@ class KosekiIssuanceOnH2Test extends HubTestBase {
                                 "RESIDENT");
                 set(closed, "honseki", "北海道戸籍市本町二丁目2番地");
                 set(closed, "hittosha", "除籍　四郎");
+                // issue #18: a holder who died (record removed, 死亡) and one who moved in today,
+                // both
+                // with their 本籍 here
+                String[] dead =
+                        resident(
+                                DEAD,
+                                2,
+                                "4",
+                                "故人",
+                                "六郎",
+                                "世帯主",
+                                LocalDate.of(1940, 1, 1),
+                                "REMOVED");
+                set(dead, "honseki", "北海道戸籍市本町六丁目6番地");
+                set(dead, "hittosha", "故人　六郎");
+                set(dead, "change_reason", "死亡");
+                String[] newcomer =
+                        resident(
+                                NEWCOMER,
+                                1,
+                                "5",
+                                "新参",
+                                "七郎",
+                                "世帯主",
+                                LocalDate.of(1990, 1, 1),
+                                "RESIDENT");
+                set(newcomer, "honseki", "北海道戸籍市本町七丁目7番地");
+                set(newcomer, "hittosha", "新参　七郎");
+                set(newcomer, "change_reason", "転入");
+                set(newcomer, "change_notified_date", jp.kofuhub.registry.EraDate.format(TODAY));
                 Object[][] records = {
                     rec(RecordType.H, household("1", HEAD, "北海道戸籍市本町一丁目1番地")),
                     rec(RecordType.H, household("2", ELSEWHERE, "北海道戸籍市本町三丁目3番地")),
@@ -123,6 +159,12 @@ class KosekiIssuanceOnH2Test extends HubTestBase {
                     rec(RecordType.C, card(HEAD_CARD, HEAD)),
                     rec(RecordType.C, card(ELSEWHERE_CARD, ELSEWHERE)),
                     rec(RecordType.C, card(CLOSED_CARD, CLOSED)),
+                    rec(RecordType.H, household("4", DEAD, "北海道戸籍市本町六丁目6番地")),
+                    rec(RecordType.H, household("5", NEWCOMER, "北海道戸籍市本町七丁目7番地")),
+                    rec(RecordType.R, dead),
+                    rec(RecordType.R, newcomer),
+                    rec(RecordType.C, card(DEAD_CARD, DEAD)),
+                    rec(RecordType.C, card(NEWCOMER_CARD, NEWCOMER)),
                 };
                 Path book = Files.createTempDirectory("koseki-book-");
                 juki = TestRecords.write(book, CITY, "JUKI", 1, Kind.FULL, records);
@@ -141,12 +183,29 @@ class KosekiIssuanceOnH2Test extends HubTestBase {
         }
     }
 
+    /**
+     * The simulator's certificates, PAdES-signed with the demo 戸籍 key of the run's key set (whose
+     * certificate the test hubs check: kofu.koseki.signing-certificate under kofu.keys.dir).
+     */
+    static KosekiCertificates signedCertificates(String prefix) {
+        return new KosekiCertificates(
+                Path.of("fonts/ipaexm.ttf"),
+                prefix,
+                KosekiCertificates.demoSigner(
+                        TestHub.KEYS,
+                        jp.kofuhub.demo.DemoKeys.DEFAULT_PASSWORD.toCharArray(),
+                        prefix));
+    }
+
     static void startServer() throws Exception {
-        server =
-                new KosekiServer(
-                        KosekiBook.load(juki, "北海道戸籍市", overrides, extra),
-                        new KosekiCertificates(Path.of("fonts/ipaexm.ttf"), "北海道戸籍市"),
-                        TestHub.KOSEKI_PORT);
+        KosekiBook book = KosekiBook.load(juki, "北海道戸籍市", overrides, extra);
+        KosekiCertificates certificates = signedCertificates("北海道戸籍市");
+        // FOP's first document takes seconds on a busy machine, longer than the test hubs' koseki
+        // timeout: made once here so the first relayed one is not refused KOSEKI_UNAVAILABLE
+        KosekiBook.Koseki any = book.all().get(0);
+        certificates.render(
+                KosekiCertificates.Kind.KOSEKI_KOJIN, any, any.members().get(0), "WARM-UP", false);
+        server = new KosekiServer(book, certificates, TestHub.KOSEKI_PORT);
         server.start();
     }
 
@@ -187,6 +246,33 @@ class KosekiIssuanceOnH2Test extends HubTestBase {
                     .contains(r.headers().firstValue("X-Kofu-Issue-Number").orElseThrow());
             assertThat(r.headers().firstValue("X-Kofu-Fee"))
                     .contains(k[0].equals("KOSEKI_FUHYO") ? "300" : "450");
+            // issue #18: a computerised 戸籍 (戸籍事項 編製, 身分事項 出生 and 婚姻, 父母 and 続柄) and a 附票
+            // with 住所を定めた年月日 and 性別, PAdES-signed with the city's 戸籍 key, with its 公印
+            if (k[0].equals("KOSEKI_FUHYO")) {
+                assertThat(text)
+                        .contains("【住所を定めた年月日】")
+                        .contains("【性別】男")
+                        .contains("北海道戸籍市本町一丁目1番地");
+            } else {
+                assertThat(text)
+                        .contains("戸籍事項")
+                        .contains("【編製日】")
+                        .contains("身分事項")
+                        .contains("【出生日】")
+                        .contains("【婚姻日】")
+                        .contains("【配偶者氏名】戸籍花子")
+                        .contains("【父】")
+                        .contains("【母】")
+                        .contains("【続柄】長男");
+            }
+            assertThat(
+                            jp.kofuhub.render.PdfSignatureCheck.check(
+                                            r.body(),
+                                            certificate("koseki-server"),
+                                            new java.util.Date())
+                                    .pages())
+                    .isEqualTo(
+                            Integer.parseInt(r.headers().firstValue("X-Kofu-Pages").orElseThrow()));
             Path dir = Path.of("target/certificates");
             Files.createDirectories(dir);
             Files.write(dir.resolve("990006-" + k[0].toLowerCase() + ".pdf"), r.body());
@@ -224,6 +310,62 @@ class KosekiIssuanceOnH2Test extends HubTestBase {
                                         "application/json",
                                         badOption)))
                 .isEqualTo("MALFORMED_REQUEST");
+    }
+
+    /**
+     * Issue #18 item 4: the person-level refusals of a 戸籍 kind are decided in phase 1, before any
+     * 発行番号 is taken — a deceased holder is DECEASED (was KOSEKI_NOT_REGISTERED), a holder who moved
+     * in today MOVE_IN_TODAY (was offered, then refused KOSEKI_UNKNOWN_PERSON by the server after a
+     * number was spent and voided). The issue phase refuses the same, again without a number.
+     */
+    @Test
+    @Order(2)
+    void personLevelRefusalsOfKosekiAreDecidedInPhaseOneWithoutANumber() throws Exception {
+        Long numbersBefore = issuedNumbers();
+        for (String[] c :
+                new String[][] {{DEAD_CARD, "DECEASED"}, {NEWCOMER_CARD, "MOVE_IN_TODAY"}}) {
+            HttpResponse<byte[]> a =
+                    Http.post(
+                            baseUrl() + "/api/v1/availability",
+                            "application/json",
+                            "{\"transaction\":\""
+                                    + Http.newTransaction()
+                                    + "\",\"municipality\":\""
+                                    + CITY
+                                    + "\",\"serial\":\""
+                                    + c[0]
+                                    + "\"}");
+            assertThat(a.statusCode()).as(Http.body(a)).isEqualTo(200);
+            for (com.fasterxml.jackson.databind.JsonNode k : JSON.readTree(a.body()).get("kinds")) {
+                if (k.get("kind").asText().startsWith("KOSEKI_")) {
+                    assertThat(k.get("available").asBoolean()).as(c[1] + " " + k).isFalse();
+                    assertThat(k.get("code").asText()).as(k.toString()).isEqualTo(c[1]);
+                }
+            }
+            for (String kind : new String[] {"KOSEKI_ZENBU", "KOSEKI_KOJIN", "KOSEKI_FUHYO"}) {
+                HttpResponse<byte[]> r = issue(c[0], kind);
+                assertThat(r.statusCode()).as(Http.body(r)).isEqualTo(422);
+                assertThat(code(r)).isEqualTo(c[1]);
+            }
+        }
+        assertThat(issuedNumbers()).isEqualTo(numbersBefore);
+        assertThat(
+                        jdbc.queryForObject(
+                                "select count(*) from issuance_history where municipality_code = ?"
+                                        + " and refusal_code in ('DECEASED', 'MOVE_IN_TODAY',"
+                                        + " 'KOSEKI_UNKNOWN_PERSON', 'KOSEKI_NOT_REGISTERED')"
+                                        + " and outcome = 'VOIDED'",
+                                Integer.class,
+                                CITY))
+                .isZero();
+    }
+
+    /** The 発行番号 taken so far in the test city (every day). */
+    private Long issuedNumbers() {
+        return jdbc.queryForObject(
+                "select coalesce(sum(last_no), 0) from issue_counter where municipality_code = ?",
+                Long.class,
+                CITY);
     }
 
     @org.springframework.beans.factory.annotation.Autowired
@@ -294,6 +436,162 @@ class KosekiIssuanceOnH2Test extends HubTestBase {
         assertThat(Pdfs.compact(Pdfs.text(r.body()))).contains("戸籍個人事項証明書").contains("遠方五郎");
     }
 
+    static java.security.cert.X509Certificate certificate(String party) throws Exception {
+        try (var in = Files.newInputStream(TestHub.KEYS.resolve(party + ".crt"))) {
+            return (java.security.cert.X509Certificate)
+                    java.security.cert.CertificateFactory.getInstance("X.509")
+                            .generateCertificate(in);
+        }
+    }
+
+    /**
+     * Issue #18 item 5, the attack: a koseki server (here a fake on the server's port that makes
+     * each PDF with the simulator's own code) answering with a PDF that is unsigned, signed by
+     * another key (the centre's), changed after signing by an incremental update, or with one byte
+     * of the signed range flipped — each with the right request id, kind and subject. The hub
+     * refuses every one KOSEKI_SIGNATURE_INVALID: no PDF relayed, the numbered issuance voided.
+     */
+    @Test
+    @Order(5)
+    void aPdfNotSignedByTheCitysKosekiKeyOrChangedAfterSigningIsNeverRelayed() throws Exception {
+        if (server != null) {
+            server.stop();
+            server = null;
+        }
+        KosekiBook book = KosekiBook.load(juki, "北海道戸籍市", overrides, extra);
+        char[] pw = jp.kofuhub.demo.DemoKeys.DEFAULT_PASSWORD.toCharArray();
+        KosekiCertificates unsigned = new KosekiCertificates(Path.of("fonts/ipaexm.ttf"), "北海道戸籍市");
+        KosekiCertificates otherKey =
+                new KosekiCertificates(
+                        Path.of("fonts/ipaexm.ttf"),
+                        "北海道戸籍市",
+                        new jp.kofuhub.render.PdfSigner(
+                                TestHub.KEYS.resolve("centre.p12"),
+                                pw,
+                                "centre",
+                                "北海道戸籍市",
+                                java.time.Clock.systemUTC()));
+        KosekiCertificates signed = signedCertificates("北海道戸籍市");
+        // each maker's first document is slow (FOP): made once before the hub asks
+        KosekiBook.Koseki any = book.all().get(0);
+        for (KosekiCertificates c : List.of(unsigned, otherKey, signed)) {
+            c.render(KosekiCertificates.Kind.KOSEKI_KOJIN, any, any.members().get(0), "W", false);
+        }
+        java.util.Map<String, java.util.function.Function<Render, byte[]>> attacks =
+                new java.util.LinkedHashMap<>();
+        attacks.put("unsigned", r -> r.with(unsigned));
+        attacks.put("another key", r -> r.with(otherKey));
+        attacks.put("incremental update after signing", r -> appended(r.with(signed)));
+        attacks.put("a byte flipped in the signed range", r -> flipped(r.with(signed)));
+        long voidedBefore = voided("KOSEKI_SIGNATURE_INVALID");
+        java.util.concurrent.atomic.AtomicReference<java.util.function.Function<Render, byte[]>>
+                attack = new java.util.concurrent.atomic.AtomicReference<>();
+        com.sun.net.httpserver.HttpServer fake =
+                com.sun.net.httpserver.HttpServer.create(
+                        new java.net.InetSocketAddress("127.0.0.1", TestHub.KOSEKI_PORT), 0);
+        fake.createContext(
+                "/koseki/v1/certificates",
+                exchange -> {
+                    try (exchange) {
+                        var req = JSON.readTree(exchange.getRequestBody().readAllBytes());
+                        KosekiBook.Koseki k =
+                                book.find(
+                                                req.path("honseki").asText(),
+                                                req.path("hittosha").asText())
+                                        .orElseThrow();
+                        KosekiBook.Member m =
+                                k.member(
+                                                req.path("person").path("name").asText(),
+                                                LocalDate.parse(
+                                                        req.path("person")
+                                                                .path("birthDate")
+                                                                .asText()))
+                                        .orElseThrow();
+                        String id = req.path("requestId").asText();
+                        String kind = req.path("kind").asText();
+                        KosekiCertificates.Kind kk = KosekiCertificates.Kind.valueOf(kind);
+                        byte[] pdf = attack.get().apply(c -> c.render(kk, k, m, id, false));
+                        exchange.getResponseHeaders().set("Content-Type", "application/pdf");
+                        exchange.getResponseHeaders().set("X-Koseki-Request-Id", id);
+                        exchange.getResponseHeaders().set("X-Koseki-Kind", kind);
+                        exchange.getResponseHeaders()
+                                .set(
+                                        "X-Koseki-Subject",
+                                        KosekiCertificates.subjectHash(
+                                                k.honseki(),
+                                                k.hittosha(),
+                                                m.name(),
+                                                m.birthDate()));
+                        exchange.sendResponseHeaders(200, pdf.length);
+                        exchange.getResponseBody().write(pdf);
+                    }
+                });
+        fake.start();
+        try {
+            // the fake took the simulator's port: the hub's pooled connection to the stopped
+            // simulator, or a breaker an earlier test opened, may refuse the first calls
+            // (KOSEKI_UNAVAILABLE); the city's properly signed PDF first, until it is relayed
+            attack.set(r -> r.with(signed));
+            await().atMost(java.time.Duration.ofSeconds(90))
+                    .pollInterval(java.time.Duration.ofSeconds(1))
+                    .until(() -> issue(HEAD_CARD, "KOSEKI_KOJIN").statusCode() == 200);
+            for (var a : attacks.entrySet()) {
+                attack.set(a.getValue());
+                HttpResponse<byte[]> r = issue(HEAD_CARD, "KOSEKI_KOJIN");
+                assertThat(r.statusCode()).as(a.getKey() + " " + Http.body(r)).isEqualTo(422);
+                assertThat(code(r)).as(a.getKey()).isEqualTo("KOSEKI_SIGNATURE_INVALID");
+                assertThat(r.headers().firstValue("X-Kofu-Issue-Number")).isEmpty();
+                assertThat(new String(r.body(), java.nio.charset.StandardCharsets.ISO_8859_1))
+                        .doesNotContain("%PDF");
+            }
+            assertThat(voided("KOSEKI_SIGNATURE_INVALID")).isEqualTo(voidedBefore + 4);
+            // the same fake with the city's key and nothing changed: relayed
+            attack.set(r -> r.with(signed));
+            HttpResponse<byte[]> ok = issue(HEAD_CARD, "KOSEKI_KOJIN");
+            assertThat(ok.statusCode()).as(Http.body(ok)).isEqualTo(200);
+        } finally {
+            fake.stop(0);
+        }
+    }
+
+    /** The certificate asked for, made by one maker. */
+    interface Render {
+        byte[] with(KosekiCertificates maker);
+    }
+
+    private long voided(String code) {
+        return jdbc.queryForObject(
+                "select count(*) from issuance_history where municipality_code = ? and outcome ="
+                        + " 'VOIDED' and refusal_code = ?",
+                Long.class,
+                CITY,
+                code);
+    }
+
+    /** The signed PDF with an incremental update after the signature (its title changed). */
+    private static byte[] appended(byte[] signed) {
+        try (var doc = org.apache.pdfbox.Loader.loadPDF(signed)) {
+            doc.getDocumentInformation().setTitle("戸籍全部事項証明書");
+            doc.getDocumentInformation().getCOSObject().setNeedToBeUpdated(true);
+            doc.getDocument().getTrailer().setNeedToBeUpdated(true);
+            var out = new java.io.ByteArrayOutputStream();
+            doc.saveIncremental(out);
+            return out.toByteArray();
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    /** The signed PDF with one byte of its /Producer (inside the signed range) changed. */
+    private static byte[] flipped(byte[] signed) {
+        byte[] copy = signed.clone();
+        String s = new String(copy, java.nio.charset.StandardCharsets.ISO_8859_1);
+        int at = s.indexOf("koseki-server simulator");
+        assertThat(at).isPositive();
+        copy[at] = (byte) 'K';
+        return copy;
+    }
+
     @Test
     @Order(4)
     void aStoppedServerIsAFastRefusalAndTheHubRecoversByItself() throws Exception {
@@ -305,6 +603,13 @@ class KosekiIssuanceOnH2Test extends HubTestBase {
             long ms = (System.nanoTime() - start) / 1_000_000;
             assertThat(r.statusCode()).as(Http.body(r)).isEqualTo(422);
             assertThat(code(r)).isEqualTo("KOSEKI_UNAVAILABLE");
+            // issue #18: a refused connection is told as such, never as a timeout
+            assertThat(JSON.readTree(r.body()).path("message").asText())
+                    .doesNotContain("in time")
+                    .containsAnyOf(
+                            "refused the connection",
+                            "closed the connection",
+                            "circuit breaker open");
             // within the configured timeout (1.5 s in test hubs), with room for a slow machine
             assertThat(ms).isLessThan(1500 + 3000);
         }

@@ -34,7 +34,6 @@ import javax.net.ssl.SSLParameters;
 import jp.kofuhub.keys.PgpMessages;
 import jp.kofuhub.keys.Tls;
 import jp.kofuhub.koseki.sim.KosekiBook;
-import jp.kofuhub.koseki.sim.KosekiCertificates;
 import jp.kofuhub.koseki.sim.KosekiServer;
 import jp.kofuhub.registry.ExportHeader.Kind;
 import jp.kofuhub.registry.RecordType;
@@ -130,7 +129,7 @@ class KosekiSecureOnH2Test extends HubTestBase {
         server =
                 new KosekiServer(
                                 KosekiBook.load(juki, "北海道戸籍市", overrides, null),
-                                new KosekiCertificates(Path.of("fonts/ipaexm.ttf"), "北海道戸籍市"),
+                                KosekiIssuanceOnH2Test.signedCertificates("北海道戸籍市"),
                                 SecureKosekiHub.KOSEKI_PORT)
                         .tls(Tls.context(TestHub.KEYS, "koseki-server", PASSWORD))
                         .pgp(

@@ -81,6 +81,8 @@ abstract class CouplingScenarios extends HubTestBase {
 
     @Autowired MunicipalityRegistry municipalities;
 
+    @Autowired io.micrometer.core.instrument.MeterRegistry meters;
+
     @BeforeEach
     void cityLoaded() throws Exception {
         if (LOADED.get()) {
@@ -429,6 +431,163 @@ abstract class CouplingScenarios extends HubTestBase {
                                 CITY,
                                 who))
                 .containsExactly("SUSPENDED", "RESUMED");
+    }
+
+    @Test
+    void theCommandIsAPlainJdkClient() throws Exception {
+        // issue #19: the emergency stop must not wait for a framework to start. The command runs
+        // in a class loader that sees the JDK and the hub's own classes only: no Spring, no
+        // Jackson, nothing else (kofu-hub-operator.jar holds just these classes)
+        java.net.URL classes =
+                CouplingCommand.class.getProtectionDomain().getCodeSource().getLocation();
+        try (java.net.URLClassLoader jdkOnly =
+                new java.net.URLClassLoader(
+                        new java.net.URL[] {classes}, ClassLoader.getPlatformClassLoader())) {
+            Class<?> command = Class.forName(CouplingCommand.class.getName(), true, jdkOnly);
+            assertThat(command.getClassLoader()).isSameAs(jdkOnly);
+            java.lang.reflect.Method run = command.getMethod("run", String[].class);
+            java.util.function.ToIntFunction<String[]> isolated =
+                    a -> {
+                        try {
+                            return (int) run.invoke(null, (Object) a);
+                        } catch (ReflectiveOperationException e) {
+                            throw new IllegalStateException(e.getCause());
+                        }
+                    };
+            assertThat(jp.kofuhub.support.Commands.run(isolated, "status", "--url", baseUrl()))
+                    .startsWith("0\n")
+                    .contains("coupling ACTIVE");
+            assertThat(
+                            jp.kofuhub.support.Commands.run(
+                                    isolated,
+                                    "suspend",
+                                    "--why",
+                                    "jdk-only \"client\" drill\tone",
+                                    "--url",
+                                    baseUrl()))
+                    .startsWith("0\n")
+                    .contains("SUSPENDED");
+            assertThat(boundaryDown()).isTrue();
+            assertThat(
+                            jp.kofuhub.support.Commands.run(
+                                    isolated,
+                                    "resume",
+                                    "--why",
+                                    "jdk-only over",
+                                    "--url",
+                                    baseUrl()))
+                    .startsWith("0\n")
+                    .contains("RESUMED");
+            assertThat(
+                            jp.kofuhub.support.Commands.run(
+                                    isolated, "history", "--limit", "2", "--url", baseUrl()))
+                    .startsWith("0\n")
+                    .contains("reason: jdk-only over")
+                    .contains("reason: jdk-only \"client\" drill one");
+        }
+        assertThat(meters.get("kofu.coupling.suspended").gauge().value()).isEqualTo(0.0);
+        assertThat(meters.get("kofu.sync.quarantined").gauge().value()).isNotNegative();
+        assertThat(meters.find("kofu.keys.expires").gauges()).isNotEmpty();
+        assertThat(meters.get("kofu.keys.unusable").gauge().value()).isZero();
+    }
+
+    @Test
+    void theHistoryCommandAndEndpointShowWhoWhenWhyAndWhere() throws Exception {
+        // issue #19: the audit of the switch is readable by an operator, newest first
+        String who = tls ? "cert:operator" : CouplingEndpoint.NO_TLS;
+        assertThat(
+                        run(
+                                "suspend",
+                                "--municipality",
+                                CITY,
+                                "--why",
+                                "history drill one city",
+                                "--url",
+                                baseUrl()))
+                .startsWith("0\n");
+        assertThat(
+                        run(
+                                "resume",
+                                "--municipality",
+                                CITY,
+                                "--why",
+                                "city drill over",
+                                "--url",
+                                baseUrl()))
+                .startsWith("0\n");
+        assertThat(run("suspend", "--why", "history drill whole hub", "--url", baseUrl()))
+                .startsWith("0\n");
+        assertThat(run("resume", "--why", "hub drill over", "--url", baseUrl())).startsWith("0\n");
+
+        HttpResponse<String> res =
+                HTTP.send(
+                        HttpRequest.newBuilder(
+                                        URI.create(
+                                                baseUrl() + "/actuator/coupling/history?limit=4"))
+                                .GET()
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+        assertThat(res.statusCode()).isEqualTo(200);
+        JsonNode events = JSON.readTree(res.body()).path("events");
+        assertThat(events).hasSize(4);
+        // newest first: the hub's resume, its suspend, the city's resume, its suspend
+        assertThat(events.get(0).path("action").asText()).isEqualTo("RESUMED");
+        assertThat(events.get(0).path("scope").asText()).isEqualTo("HUB");
+        assertThat(events.get(0).path("reason").asText()).isEqualTo("hub drill over");
+        assertThat(events.get(1).path("action").asText()).isEqualTo("SUSPENDED");
+        assertThat(events.get(1).path("reason").asText()).isEqualTo("history drill whole hub");
+        List<String> chains = new java.util.ArrayList<>();
+        events.get(1).path("municipalities").forEach(c -> chains.add(c.asText()));
+        assertThat(chains).isEqualTo(served());
+        assertThat(events.get(2).path("scope").asText()).isEqualTo("MUNICIPALITY");
+        assertThat(events.get(2).path("reason").asText()).isEqualTo("city drill over");
+        assertThat(events.get(3).path("action").asText()).isEqualTo("SUSPENDED");
+        assertThat(events.get(3).path("municipalities").get(0).asText()).isEqualTo(CITY);
+        for (JsonNode e : events) {
+            assertThat(e.path("operator").asText()).isEqualTo(who);
+            assertThat(OffsetDateTime.parse(e.path("at").asText()))
+                    .isAfter(OffsetDateTime.now().minusHours(1));
+        }
+        // one other municipality sees the hub's events, not the city's own
+        String other = served().stream().filter(c -> !c.equals(CITY)).findFirst().orElseThrow();
+        JsonNode theirs =
+                JSON.readTree(
+                                HTTP.send(
+                                                HttpRequest.newBuilder(
+                                                                URI.create(
+                                                                        baseUrl()
+                                                                                + "/actuator/coupling/history?municipality="
+                                                                                + other))
+                                                        .GET()
+                                                        .build(),
+                                                HttpResponse.BodyHandlers.ofString())
+                                        .body())
+                        .path("events");
+        theirs.forEach(e -> assertThat(e.path("reason").asText()).doesNotStartWith("city"));
+        assertThat(theirs.get(0).path("reason").asText()).isEqualTo("hub drill over");
+
+        // the command prints the same, one event per entry
+        String printed = run("history", "--limit", "4", "--url", baseUrl());
+        assertThat(printed)
+                .startsWith("0\n")
+                .contains("RESUMED  whole hub (")
+                .contains("SUSPENDED  municipality " + CITY + "  by " + who)
+                .contains("reason: history drill one city");
+        assertThat(printed.indexOf("hub drill over"))
+                .isLessThan(printed.indexOf("history drill one city"));
+        // bad arguments are refused, by the command and the endpoint
+        assertThat(run("history", "--limit", "x", "--url", baseUrl())).startsWith("2\n");
+        assertThat(
+                        HTTP.send(
+                                        HttpRequest.newBuilder(
+                                                        URI.create(
+                                                                baseUrl()
+                                                                        + "/actuator/coupling/history?limit=9999"))
+                                                .GET()
+                                                .build(),
+                                        HttpResponse.BodyHandlers.ofString())
+                                .statusCode())
+                .isEqualTo(400);
     }
 
     @Test

@@ -54,6 +54,9 @@ public class ConsoleHub extends TestHub {
                                         // @SpringBootTest turns JMX off; the console needs the stop
                                         // switch's MBean
                                         "spring.jmx.enabled", "true",
+                                        // and metrics export off: the kofu.* meters in JMX
+                                        // (kofu.metrics) as config/application.yaml has them
+                                        "management.jmx.metrics.export.enabled", "true",
                                         "kofu.coupling.check-period", "500",
                                         "kofu.coupling.route-timeout-seconds", "5")));
     }

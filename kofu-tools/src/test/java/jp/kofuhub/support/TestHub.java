@@ -245,6 +245,12 @@ public class TestHub implements ApplicationContextInitializer<ConfigurableApplic
      */
     public static final int KOSEKI_PORT = freePort();
 
+    /**
+     * The ports of the own koseki servers of the two 戸籍 cities 990071 and 990072 (their profiles'
+     * {@code koseki.url}, issue #24).
+     */
+    public static final int KOSEKI_PORT_A = freePort(), KOSEKI_PORT_B = freePort();
+
     private static int freePort() {
         try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
             return s.getLocalPort();
@@ -284,6 +290,14 @@ public class TestHub implements ApplicationContextInitializer<ConfigurableApplic
                     Path target = to.resolve(from.relativize(f).toString());
                     Files.createDirectories(target.getParent());
                     Files.copy(f, target, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+                    if (target.toString().endsWith(".yaml")) {
+                        String yaml = Files.readString(target, StandardCharsets.UTF_8);
+                        Files.writeString(
+                                target,
+                                yaml.replace("{{test.koseki-port-a}}", "" + KOSEKI_PORT_A)
+                                        .replace("{{test.koseki-port-b}}", "" + KOSEKI_PORT_B),
+                                StandardCharsets.UTF_8);
+                    }
                 }
             }
         }

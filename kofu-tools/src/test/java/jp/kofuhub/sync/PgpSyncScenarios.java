@@ -402,6 +402,129 @@ abstract class PgpSyncScenarios extends HubTestBase {
         noDecryptedFileLeft();
     }
 
+    // ---- one registry key per city (issue #24) ----
+
+    /**
+     * The own JUKI keys of the 戸籍 cities 990071 and 990072 (their profiles' {@code sourceKeys}):
+     * the juki and zei keys of a second demo key set, their public halves put under the run's key
+     * folder as {@code 990071-juki.pgp.pub} and {@code 990072-juki.pgp.pub}.
+     */
+    private static Path cityKeys;
+
+    static synchronized Path cityKeys() throws IOException {
+        if (cityKeys == null) {
+            Path dir = Files.createTempDirectory("kofu-city-keys-");
+            jp.kofuhub.demo.DemoKeys.generate(dir, PASSWORD, false);
+            Files.copy(
+                    dir.resolve("juki.pgp.pub"),
+                    TestHub.KEYS.resolve("990071-juki.pgp.pub"),
+                    StandardCopyOption.REPLACE_EXISTING);
+            Files.copy(
+                    dir.resolve("zei.pgp.pub"),
+                    TestHub.KEYS.resolve("990072-juki.pgp.pub"),
+                    StandardCopyOption.REPLACE_EXISTING);
+            cityKeys = dir;
+        }
+        return cityKeys;
+    }
+
+    private static PGPPrivateKey citySecret(String party) throws Exception {
+        return PgpFiles.unlock(
+                PgpFiles.signingKey(PgpFiles.secretKeys(cityKeys().resolve(party + ".pgp.sec"))),
+                PASSWORD);
+    }
+
+    /** A FULL JUKI file of {@code city}, one resident with a card, above its last sequence. */
+    private Path fullOf(String city, String atena) throws IOException {
+        long seq =
+                count(
+                                "select coalesce(max(sequence_no), 0) from sync_file where"
+                                        + " municipality_code = ? and source_system = 'JUKI'",
+                                city)
+                        + 1;
+        return TestRecords.write(
+                scratch,
+                city,
+                seq,
+                Kind.FULL,
+                StandardCharsets.UTF_8,
+                new Object[][] {
+                    rec(RecordType.H, household("1", atena, "北海道戸籍甲市本町一丁目1番地")),
+                    rec(
+                            RecordType.R,
+                            resident(
+                                    atena,
+                                    1,
+                                    "1",
+                                    "鍵",
+                                    "一郎",
+                                    "世帯主",
+                                    LocalDate.of(1980, 1, 1),
+                                    "RESIDENT")),
+                    rec(RecordType.C, card("KEY" + city + "0000001", atena))
+                });
+    }
+
+    private long filesOf(String city) {
+        return count("select count(*) from sync_file where municipality_code = ?", city);
+    }
+
+    private void assertRefused(Path delivered, String city, long filesBefore, String atena)
+            throws IOException {
+        Path reasonFile = awaitReasonFile(delivered.getFileName().toString());
+        JsonNode r = json.readTree(reasonFile.toFile());
+        assertThat(r.path("reason").asText()).as(r.toString()).isEqualTo("UNKNOWN_SIGNER");
+        assertThat(filesOf(city)).isEqualTo(filesBefore);
+        assertThat(
+                        count(
+                                "select count(*) from resident where municipality_code = ? and"
+                                        + " atena_no = ?",
+                                city,
+                                atena))
+                .isZero();
+        noDecryptedFileLeft();
+    }
+
+    /**
+     * Issue #24 item 7: each city's registry signs with its own key (profile {@code sourceKeys}
+     * over {@code kofu.sync.pgp.source-keys}). 甲市's file signed with the hub-wide JUKI key, or with
+     * 乙市's registry key, is quarantined UNKNOWN_SIGNER and nothing of it applied; 甲市's own key on
+     * another city's file likewise; 甲市's own key on its own file is applied.
+     */
+    @Test
+    @Order(30)
+    void eachCitysRegistryKeyIsRefusedOnAnotherCitysExportFile() throws Exception {
+        cityKeys();
+        String a = atena(71901), b = atena(71902), c = atena(71903);
+        long filesA = filesOf("990071");
+        assertRefused(
+                deliver(fullOf("990071", a), secret("juki"), encryptTo("hub"), false),
+                "990071",
+                filesA,
+                a);
+        assertRefused(
+                deliver(fullOf("990071", b), citySecret("zei"), encryptTo("hub"), false),
+                "990071",
+                filesA,
+                b);
+        long files = filesOf(CITY);
+        assertRefused(
+                deliver(plain(90, Kind.FULL, c), citySecret("juki"), encryptTo("hub"), false),
+                CITY,
+                files,
+                c);
+        deliver(fullOf("990071", a), citySecret("juki"), encryptTo("hub"), false);
+        await().atMost(SYNC_WAIT).until(() -> filesOf("990071") == filesA + 1);
+        assertThat(
+                        count(
+                                "select count(*) from resident where municipality_code = ? and"
+                                        + " atena_no = ?",
+                                "990071",
+                                a))
+                .isEqualTo(1);
+        noDecryptedFileLeft();
+    }
+
     // ---- gpg ----
 
     static boolean gpgAvailable() {

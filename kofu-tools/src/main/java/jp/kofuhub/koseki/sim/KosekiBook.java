@@ -71,8 +71,22 @@ public final class KosekiBook {
         NOTIFICATION_PENDING
     }
 
-    /** One person recorded in a 戸籍. {@code sex} is {@code 1} 男 or {@code 2} 女. */
-    public record Member(String name, LocalDate birthDate, String sex, boolean deceased) {
+    /**
+     * One person recorded in a 戸籍. {@code sex} is {@code 1} 男 or {@code 2} 女. {@code address} and
+     * {@code addressSince} (住所を定めた年月日) are what the 附票 prints: from the resident's household in the
+     * JUKI export, null for a person the export does not hold.
+     */
+    public record Member(
+            String name,
+            LocalDate birthDate,
+            String sex,
+            boolean deceased,
+            String address,
+            LocalDate addressSince) {
+
+        public Member(String name, LocalDate birthDate, String sex, boolean deceased) {
+            this(name, birthDate, sex, deceased, null, null);
+        }
 
         /** 男 or 女. */
         public String sexLabel() {
@@ -179,11 +193,13 @@ public final class KosekiBook {
 
     // ---- JUKI FULL ----
 
-    private record Snapshot(int historyNo, String honseki, String hittosha, Member member) {}
+    private record Snapshot(
+            int historyNo, String honseki, String hittosha, Member member, String household) {}
 
     private static String readResidents(
             Path file, String prefix, Map<Key, Map<String, Member>> members) throws IOException {
         Map<String, Snapshot> latest = new LinkedHashMap<>();
+        Map<String, String> addresses = new HashMap<>();
         String municipality;
         try (InputStream in = new BufferedInputStream(Files.newInputStream(file), 1 << 16);
                 ExportReader reader = new ExportReader(in)) {
@@ -196,6 +212,15 @@ public final class KosekiBook {
             RecordType r = RecordType.R;
             reader.readRecords(
                     (type, f, line) -> {
+                        if (type == RecordType.H) {
+                            RecordType hh = RecordType.H;
+                            String katagaki = f[hh.col("katagaki")];
+                            addresses.put(
+                                    f[hh.col("household_no")],
+                                    f[hh.col("address")]
+                                            + (katagaki.isEmpty() ? "" : "\u3000" + katagaki));
+                            return;
+                        }
                         if (type != RecordType.R) {
                             return;
                         }
@@ -215,7 +240,7 @@ public final class KosekiBook {
                         if (!"J".equals(f[r.col("resident_type")])
                                 || honseki.isEmpty()
                                 || !honseki.startsWith(prefix)) {
-                            latest.put(atena, new Snapshot(historyNo, null, null, null));
+                            latest.put(atena, new Snapshot(historyNo, null, null, null, null));
                             return;
                         }
                         LocalDate birth;
@@ -233,18 +258,51 @@ public final class KosekiBook {
                                         f[r.col("family_name")] + "\u3000" + f[r.col("given_name")],
                                         birth,
                                         "1".equals(f[r.col("sex")]) ? "1" : "2",
-                                        deceased);
+                                        deceased,
+                                        null,
+                                        since(f, r));
                         latest.put(
-                                atena, new Snapshot(historyNo, honseki, f[r.col("hittosha")], m));
+                                atena,
+                                new Snapshot(
+                                        historyNo,
+                                        honseki,
+                                        f[r.col("hittosha")],
+                                        m,
+                                        f[r.col("household_no")]));
                     });
             reader.finish();
         }
         for (Snapshot s : latest.values()) {
             if (s.member() != null) {
-                add(members, new Key(s.honseki(), s.hittosha()), s.member());
+                Member m = s.member();
+                add(
+                        members,
+                        new Key(s.honseki(), s.hittosha()),
+                        new Member(
+                                m.name(),
+                                m.birthDate(),
+                                m.sex(),
+                                m.deceased(),
+                                addresses.get(s.household()),
+                                m.addressSince()));
             }
         }
         return municipality;
+    }
+
+    /** 住所を定めた年月日: address_since, else the day the person became a resident; null if neither. */
+    private static LocalDate since(String[] f, RecordType r) {
+        for (String col : new String[] {"address_since", "became_resident_date"}) {
+            String v = f[r.col(col)];
+            if (!v.isEmpty()) {
+                try {
+                    return EraDate.parse(v);
+                } catch (IllegalArgumentException e) {
+                    return null;
+                }
+            }
+        }
+        return null;
     }
 
     private static void add(Map<Key, Map<String, Member>> members, Key key, Member m) {

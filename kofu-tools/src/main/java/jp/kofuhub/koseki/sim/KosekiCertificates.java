@@ -2,12 +2,14 @@ package jp.kofuhub.koseki.sim;
 
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.io.StringReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.time.Clock;
 import java.time.LocalDate;
 import java.time.ZoneId;
 import java.util.ArrayList;
@@ -19,6 +21,8 @@ import javax.xml.transform.TransformerFactory;
 import javax.xml.transform.sax.SAXResult;
 import javax.xml.transform.stream.StreamSource;
 import jp.kofuhub.registry.EraDate;
+import jp.kofuhub.render.PdfSigner;
+import jp.kofuhub.render.SealImageMaker;
 import org.apache.fop.apps.FOUserAgent;
 import org.apache.fop.apps.Fop;
 import org.apache.fop.apps.FopConfParser;
@@ -72,6 +76,9 @@ public final class KosekiCertificates {
     private final FopFactory fopFactory;
     private final String fontFamily;
     private final String issuer;
+    private final String cityPrefix;
+    private final PdfSigner signer;
+    private final Path seal;
     private final Object newFopLock = new Object();
 
     /**
@@ -84,10 +91,21 @@ public final class KosekiCertificates {
      * @param cityPrefix the city, e.g. {@code 北海道北広島市}: the issuer printed is {@code 北海道北広島市長　模擬}
      */
     public KosekiCertificates(Path font, String cityPrefix) {
+        this(font, cityPrefix, null);
+    }
+
+    /**
+     * @param signer the city's 戸籍 key: every PDF is PAdES-signed with it (null: unsigned, which a
+     *     hub refuses KOSEKI_SIGNATURE_INVALID — for tests of that refusal)
+     */
+    public KosekiCertificates(Path font, String cityPrefix, PdfSigner signer) {
         if (!Files.isRegularFile(font)) {
             throw new IllegalArgumentException("font file not found: " + font);
         }
+        this.signer = signer;
+        this.cityPrefix = cityPrefix;
         this.issuer = cityPrefix + "長\u3000模擬";
+        this.seal = seal(font, cityPrefix);
         StringBuilder fonts = new StringBuilder();
         List<String> families = new ArrayList<>();
         fonts.append(fontXml(font, "IPAexMincho"));
@@ -188,7 +206,34 @@ public final class KosekiCertificates {
             throw new IllegalStateException(
                     "a character of the certificate has no glyph in " + fontFamily);
         }
-        return pdf.toByteArray();
+        return signer == null ? pdf.toByteArray() : signer.sign(pdf.toByteArray(), kind.title);
+    }
+
+    /**
+     * The demo's 戸籍 key: the koseki server's key of the demo key set ({@code koseki-server.p12} in
+     * {@code keysDir}), whose certificate the hub is configured with ({@code
+     * kofu.koseki.signing-certificate}).
+     */
+    public static PdfSigner demoSigner(Path keysDir, char[] password, String cityPrefix) {
+        return new PdfSigner(
+                keysDir.resolve("koseki-server.p12"),
+                password,
+                "koseki-server",
+                cityPrefix,
+                Clock.systemUTC());
+    }
+
+    /** The 公印 (e.g. 北広島市長之印), drawn once into a temporary PNG. */
+    private static Path seal(Path font, String cityPrefix) {
+        String city = cityPrefix.replaceFirst("^(北海道|東京都|京都府|大阪府|.{2,3}県)", "");
+        try {
+            Path png = Files.createTempFile("koseki-seal-", ".png");
+            png.toFile().deleteOnExit();
+            SealImageMaker.make(city + "長之印", font, 300, png);
+            return png;
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot draw the 公印: " + e.getMessage(), e);
+        }
     }
 
     /** The XSL-FO of one certificate (package-private for tests). */
@@ -223,26 +268,44 @@ public final class KosekiCertificates {
                 .append("</fo:block>");
         b.append(TABLE_START);
         switch (kind) {
-            case KOSEKI_ZENBU -> {
+            case KOSEKI_ZENBU, KOSEKI_KOJIN -> {
+                KosekiFamily family = new KosekiFamily(koseki, cityPrefix, issued);
                 row(b, "本籍", koseki.honseki());
                 row(b, "氏名", koseki.hittosha());
-                for (KosekiBook.Member m : koseki.members()) {
-                    memberRow(b, m);
+                rows(
+                        b,
+                        "戸籍事項",
+                        List.of(
+                                "戸籍編製\u3000【編製日】" + EraDate.wareki(family.compiled()),
+                                "戸籍改製\u3000【改製日】" + EraDate.wareki(COMPUTERISED)));
+                for (KosekiBook.Member m :
+                        kind == Kind.KOSEKI_ZENBU ? koseki.members() : List.of(person)) {
+                    memberRow(b, family, m);
                 }
-            }
-            case KOSEKI_KOJIN -> {
-                row(b, "本籍", koseki.honseki());
-                row(b, "氏名", koseki.hittosha());
-                memberRow(b, person);
             }
             case KOSEKI_FUHYO -> {
                 if (honsekiHittosha) {
                     row(b, "本籍", koseki.honseki());
                     row(b, "筆頭者", koseki.hittosha());
                 }
-                row(b, "氏名", person.name());
-                row(b, "生年月日", EraDate.wareki(person.birthDate()));
-                row(b, "住所", FUHYO_ADDRESS);
+                rows(
+                        b,
+                        "附票に記録されている者",
+                        List.of(
+                                "【氏名】" + person.name(),
+                                "【生年月日】"
+                                        + EraDate.wareki(person.birthDate())
+                                        + "\u3000【性別】"
+                                        + person.sexLabel()));
+                rows(
+                        b,
+                        "住所",
+                        List.of(
+                                person.address() != null ? person.address() : FUHYO_ADDRESS,
+                                "【住所を定めた年月日】"
+                                        + (person.addressSince() != null
+                                                ? EraDate.wareki(person.addressSince())
+                                                : "")));
             }
         }
         b.append("</fo:table-body></fo:table>");
@@ -252,8 +315,13 @@ public final class KosekiCertificates {
                 .append("<fo:block space-before=\"6mm\">")
                 .append(EraDate.wareki(issued))
                 .append("</fo:block>")
-                .append("<fo:block space-before=\"6mm\" text-align=\"end\" font-size=\"13pt\">")
+                .append("<fo:block space-before=\"4mm\" text-align=\"end\" font-size=\"13pt\">")
                 .append(escape(issuer))
+                .append("\u3000<fo:external-graphic src=\"url('")
+                .append(escape(seal.toUri().toString()))
+                .append(
+                        "')\" content-width=\"21mm\" content-height=\"21mm\" width=\"21mm\""
+                                + " height=\"21mm\" scaling=\"uniform\" alignment-baseline=\"middle\"/>")
                 .append("</fo:block>")
                 .append("<fo:block id=\"end\"/>")
                 .append("</fo:flow></fo:page-sequence></fo:root>");
@@ -279,22 +347,53 @@ public final class KosekiCertificates {
                 .append("</fo:table-row>");
     }
 
-    private static void memberRow(StringBuilder b, KosekiBook.Member m) {
+    /** The day the demo city's 戸籍 were computerised (改製); the simulator's own choice. */
+    static final LocalDate COMPUTERISED = LocalDate.of(2004, 11, 6);
+
+    /**
+     * One person of the 戸籍: 氏名, 生年月日 (with 配偶者区分), 父母 and 続柄, then the 身分事項 出生 and, for a married
+     * couple, 婚姻; a deceased member marked 除籍.
+     */
+    private static void memberRow(StringBuilder b, KosekiFamily family, KosekiBook.Member m) {
+        List<String> person = new ArrayList<>();
+        person.add("【氏名】" + m.name());
+        String spouse = family.spouseLabel(m);
+        person.add(
+                "【生年月日】"
+                        + EraDate.wareki(m.birthDate())
+                        + (spouse == null ? "" : "\u3000【配偶者区分】" + spouse));
+        person.add("【父】" + family.father(m));
+        person.add("【母】" + family.mother(m));
+        person.add("【続柄】" + family.relation(m));
+        if (m.deceased()) {
+            person.add("【除籍】死亡");
+        }
+        rows(b, "戸籍に記録されている者", person);
+        List<String> events = new ArrayList<>();
+        events.add("出生\u3000【出生日】" + EraDate.wareki(m.birthDate()));
+        events.add("\u3000\u3000\u3000【出生地】" + family.birthPlace());
+        events.add("\u3000\u3000\u3000【届出日】" + EraDate.wareki(family.notified(m.birthDate())));
+        events.add("\u3000\u3000\u3000【届出人】父");
+        if (spouse != null) {
+            events.add("婚姻\u3000【婚姻日】" + EraDate.wareki(family.married()));
+            events.add("\u3000\u3000\u3000【配偶者氏名】" + family.partnerOf(m).name());
+            if (family.joinedByMarriage(m)) {
+                events.add("\u3000\u3000\u3000【従前戸籍】" + family.formerKoseki(m));
+            }
+        }
+        rows(b, "身分事項", events);
+    }
+
+    /** A row with a label and several lines. */
+    private static void rows(StringBuilder b, String label, List<String> lines) {
         b.append("<fo:table-row keep-together.within-page=\"always\">")
                 .append(cell())
-                .append("<fo:block>戸籍に記録されている者</fo:block></fo:table-cell>")
-                .append(cell())
-                .append("<fo:block>【氏名】")
-                .append(escape(m.name()))
-                .append("</fo:block>")
-                .append("<fo:block>【生年月日】")
-                .append(EraDate.wareki(m.birthDate()))
-                .append("</fo:block>")
-                .append("<fo:block>【性別】")
-                .append(m.sexLabel())
-                .append("</fo:block>");
-        if (m.deceased()) {
-            b.append("<fo:block>【除籍】死亡</fo:block>");
+                .append("<fo:block>")
+                .append(escape(label))
+                .append("</fo:block></fo:table-cell>")
+                .append(cell());
+        for (String line : lines) {
+            b.append("<fo:block>").append(escape(line)).append("</fo:block>");
         }
         b.append("</fo:table-cell></fo:table-row>");
     }

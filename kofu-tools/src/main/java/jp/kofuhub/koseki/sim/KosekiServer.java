@@ -102,6 +102,16 @@ public final class KosekiServer implements AutoCloseable {
     private HttpServer server;
     private ExecutorService pool;
 
+    /**
+     * The address to listen on: {@code host} (the hub's {@code server.address}, env {@code
+     * SERVER_ADDRESS}) when set, else every interface; {@code port} 0: any free port.
+     */
+    public static InetSocketAddress listenAddress(String host, int port) {
+        return host == null || host.isBlank()
+                ? new InetSocketAddress(port)
+                : new InetSocketAddress(host.trim(), port);
+    }
+
     /** A server on {@code port} of every interface (0: any free port), 8 threads. */
     public KosekiServer(KosekiBook book, KosekiCertificates certificates, int port) {
         this(book, certificates, new InetSocketAddress(port), 8);

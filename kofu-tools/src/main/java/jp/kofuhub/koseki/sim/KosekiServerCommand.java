@@ -12,21 +12,22 @@ import org.slf4j.LoggerFactory;
 
 /**
  * {@code koseki-server --juki FILE.kexp [--city-prefix 北海道北広島市] [--overrides FILE.tsv] [--extra
- * FILE.tsv] [--port 8091] [--keys DIR] [--tls] [--pgp]}: runs the koseki certificate server
- * simulator until killed. {@code --tls}: HTTPS with {@code koseki-server.p12} of the key folder, a
- * client certificate of a CA in its {@code truststore.p12} required; {@code --pgp}: request bodies
- * signed by the hub and encrypted to {@code koseki-server.pgp.sec}, answers sealed to {@code
- * hub.pgp.pub} (docs/interfaces/koseki-server.md v1.1). The key folder is {@code --keys}, else the
- * configured one ({@code -Dkofu.keys.dir}, KOFU_KEYS_DIR, data/keys), its password {@code
- * kofu.keys.password} / KOFU_KEYS_PASSWORD. The font is {@code fonts/ipaexm.ttf} of the working
- * directory (the project root, as {@code ./kofu} runs it). Exit codes: 2 bad arguments, 1 the book
- * or the server could not be set up.
+ * FILE.tsv] [--port 8091] [--address ADDR (default $SERVER_ADDRESS, else every interface)] [--keys
+ * DIR] [--tls] [--pgp]}: runs the koseki certificate server simulator until killed. {@code --tls}:
+ * HTTPS with {@code koseki-server.p12} of the key folder, a client certificate of a CA in its
+ * {@code truststore.p12} required; {@code --pgp}: request bodies signed by the hub and encrypted to
+ * {@code koseki-server.pgp.sec}, answers sealed to {@code hub.pgp.pub}
+ * (docs/interfaces/koseki-server.md v1.1). The key folder is {@code --keys}, else the configured
+ * one ({@code -Dkofu.keys.dir}, KOFU_KEYS_DIR, data/keys), its password {@code kofu.keys.password}
+ * / KOFU_KEYS_PASSWORD. The font is {@code fonts/ipaexm.ttf} of the working directory (the project
+ * root, as {@code ./kofu} runs it). Exit codes: 2 bad arguments, 1 the book or the server could not
+ * be set up.
  */
 public final class KosekiServerCommand {
 
     public static final String USAGE =
             "usage: koseki-server --juki FILE.kexp [--city-prefix 北海道北広島市]"
-                    + " [--overrides FILE.tsv] [--extra FILE.tsv] [--port 8091] [--keys DIR] [--tls] [--pgp]";
+                    + " [--overrides FILE.tsv] [--extra FILE.tsv] [--port 8091] [--address ADDR (default $SERVER_ADDRESS, else every interface)] [--keys DIR] [--tls] [--pgp]";
     public static final String DEFAULT_CITY_PREFIX = "北海道北広島市";
     public static final int DEFAULT_PORT = 8091;
     public static final Path FONT = Path.of("fonts", "ipaexm.ttf");
@@ -50,7 +51,14 @@ public final class KosekiServerCommand {
             o =
                     CommandOptions.parse(
                             rest.toArray(String[]::new),
-                            Set.of("juki", "city-prefix", "overrides", "extra", "port", "keys"));
+                            Set.of(
+                                    "juki",
+                                    "city-prefix",
+                                    "overrides",
+                                    "extra",
+                                    "port",
+                                    "keys",
+                                    "address"));
             if (!o.containsKey("juki")) {
                 throw new IllegalArgumentException("--juki is required");
             }
@@ -76,8 +84,20 @@ public final class KosekiServerCommand {
                             prefix,
                             o.containsKey("overrides") ? Path.of(o.get("overrides")) : null,
                             o.containsKey("extra") ? Path.of(o.get("extra")) : null);
-            server = new KosekiServer(book, new KosekiCertificates(FONT, book.cityPrefix()), port);
             Path keys = o.containsKey("keys") ? Path.of(o.get("keys")) : Tls.configuredDir();
+            // every PDF PAdES-signed with the city's 戸籍 key: koseki-server.p12 of the key folder
+            server =
+                    new KosekiServer(
+                            book,
+                            new KosekiCertificates(
+                                    FONT,
+                                    book.cityPrefix(),
+                                    KosekiCertificates.demoSigner(
+                                            keys, Tls.configuredPassword(), book.cityPrefix())),
+                            KosekiServer.listenAddress(
+                                    o.getOrDefault("address", System.getenv("SERVER_ADDRESS")),
+                                    port),
+                            8);
             if (tls) {
                 server.tls(Tls.context(keys, "koseki-server", Tls.configuredPassword()));
             }

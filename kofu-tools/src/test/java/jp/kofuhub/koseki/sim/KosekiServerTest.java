@@ -233,7 +233,14 @@ class KosekiServerTest {
                                 KITANO + "\t北野　一郎\t北野　春子\t1999-04-04\t2",
                                 ""));
         KosekiBook book = KosekiBook.load(juki, PREFIX, overrides, extra);
-        certificates = new KosekiCertificates(Path.of("fonts/ipaexm.ttf"), PREFIX);
+        certificates =
+                new KosekiCertificates(
+                        Path.of("fonts/ipaexm.ttf"),
+                        PREFIX,
+                        KosekiCertificates.demoSigner(
+                                jp.kofuhub.support.TestHub.KEYS,
+                                jp.kofuhub.demo.DemoKeys.DEFAULT_PASSWORD.toCharArray(),
+                                PREFIX));
         server = new KosekiServer(book, certificates, 0);
         server.start();
         url = "http://127.0.0.1:" + server.port() + KosekiServer.PATH;
@@ -328,6 +335,16 @@ class KosekiServerTest {
         return text;
     }
 
+    static java.security.cert.X509Certificate kosekiCertificate() throws Exception {
+        try (var in =
+                java.nio.file.Files.newInputStream(
+                        jp.kofuhub.support.TestHub.KEYS.resolve("koseki-server.crt"))) {
+            return (java.security.cert.X509Certificate)
+                    java.security.cert.CertificateFactory.getInstance("X.509")
+                            .generateCertificate(in);
+        }
+    }
+
     @Test
     void zenbuHoldsTheWholeKoseki() throws Exception {
         String id = "20261126-012343-K1-P1-000001";
@@ -342,11 +359,35 @@ class KosekiServerTest {
                 .contains("北野春子")
                 .contains("北野梅")
                 .contains("【除籍】死亡")
-                .contains("【生年月日】昭和47年5月2日")
-                .contains("【性別】女")
+                .contains("【生年月日】昭和47年5月2日【配偶者区分】妻")
+                // issue #18: a computerised 戸籍 — 戸籍事項 with 編製, 身分事項 with 出生 and 婚姻, 父母 and 続柄
+                .contains("戸籍事項")
+                .contains("【編製日】")
+                .contains("身分事項")
+                .contains("【出生日】昭和45年3月10日")
+                .contains("【婚姻日】")
+                .contains("【配偶者氏名】北野花子")
+                .contains("【従前戸籍】")
+                .contains("【父】北野一郎")
+                .contains("【母】北野花子")
+                .contains("【続柄】長男")
+                .contains("【続柄】長女")
                 .contains("これは、戸籍に記録されている事項の全部を証明した書面である。");
+        // PAdES-signed with the city's 戸籍 key over the whole file, with the 公印 on the last page
+        assertThat(
+                        jp.kofuhub.render.PdfSignatureCheck.check(
+                                        r.body(), kosekiCertificate(), new java.util.Date())
+                                .pages())
+                .isPositive();
         // the 筆頭者 is the first member
         assertThat(text.indexOf("【氏名】北野一郎")).isLessThan(text.indexOf("【氏名】北野梅"));
+        sample("koseki-zenbu.pdf", r.body());
+    }
+
+    /** Keeps a made certificate under target/koseki-samples to look at (pdftoppm -r 80). */
+    private static void sample(String name, byte[] pdf) throws java.io.IOException {
+        Path dir = Files.createDirectories(Path.of("target", "koseki-samples"));
+        Files.write(dir.resolve(name), pdf);
     }
 
     @Test
@@ -355,40 +396,34 @@ class KosekiServerTest {
         HttpResponse<byte[]> r =
                 post(request(id, "KOSEKI_KOJIN", KITANO, "北野　一郎", "北野　次郎", "2001-07-07", null));
         String text = certificate(r, id, "KOSEKI_KOJIN", KITANO, "北野　一郎", "北野　次郎", "2001-07-07");
+        sample("koseki-kojin.pdf", r.body());
         assertThat(text)
                 .contains("戸籍個人事項証明書")
                 .contains(KITANO)
                 .contains("北野一郎")
                 .contains("【生年月日】平成13年7月7日")
-                .contains("【性別】男")
+                .contains("【父】北野一郎")
+                .contains("【母】北野花子")
+                .contains("【続柄】長男")
                 .contains("これは、戸籍に記録されている事項の一部を証明した書面である。")
-                .doesNotContain("北野花子")
+                .doesNotContain("【氏名】北野花子")
                 .doesNotContain("北野梅");
     }
 
     @Test
     void fuhyoPrintsHonsekiAndHittoshaOnlyWhenAsked() throws Exception {
         String id = "20261126-012343-K1-P1-000003";
+        HttpResponse<byte[]> fuhyo =
+                post(request(id, "KOSEKI_FUHYO", KITANO, "北野　一郎", "北野　花子", "1972-05-02", null));
+        sample("koseki-fuhyo.pdf", fuhyo.body());
         String plain =
-                certificate(
-                        post(
-                                request(
-                                        id,
-                                        "KOSEKI_FUHYO",
-                                        KITANO,
-                                        "北野　一郎",
-                                        "北野　花子",
-                                        "1972-05-02",
-                                        null)),
-                        id,
-                        "KOSEKI_FUHYO",
-                        KITANO,
-                        "北野　一郎",
-                        "北野　花子",
-                        "1972-05-02");
+                certificate(fuhyo, id, "KOSEKI_FUHYO", KITANO, "北野　一郎", "北野　花子", "1972-05-02");
         assertThat(plain)
                 .contains("戸籍の附票の写し")
-                .contains("（附票の住所：模擬）")
+                // issue #18: the address of the JUKI export, 住所を定めた年月日 and 性別
+                .contains("北海道北広島市中央一丁目5番地3")
+                .contains("【住所を定めた年月日】")
+                .contains("【性別】女")
                 .contains("この写しは、戸籍の附票の原本と相違ないことを証明する。")
                 .doesNotContain(KITANO)
                 .doesNotContain("北野一郎");
@@ -566,6 +601,31 @@ class KosekiServerTest {
         HttpResponse<byte[]> other =
                 Http.post(url.replace("/certificates", "/other"), "application/json", "{}");
         assertThat(other.statusCode()).isEqualTo(404);
+    }
+
+    @Test
+    void listensOnlyOnTheHubsAddress() throws Exception {
+        // issue #19: with SERVER_ADDRESS (server.address) set, the simulator binds there only, as
+        // the demo starts it (DemoCity) and as koseki-server --address does
+        KosekiServer local =
+                new KosekiServer(
+                        KosekiBook.load(juki, PREFIX, null, null),
+                        certificates,
+                        KosekiServer.listenAddress("127.0.0.2", 0),
+                        1);
+        local.start();
+        try {
+            try (java.net.Socket ok = new java.net.Socket("127.0.0.2", local.port())) {
+                assertThat(ok.isConnected()).isTrue();
+            }
+            assertThatThrownBy(() -> new java.net.Socket("127.0.0.1", local.port()).close())
+                    .isInstanceOf(java.net.ConnectException.class);
+        } finally {
+            local.stop();
+        }
+        assertThat(KosekiServer.listenAddress(" ", 8091).getAddress().isAnyLocalAddress()).isTrue();
+        assertThat(KosekiServer.listenAddress(null, 8091).getAddress().isAnyLocalAddress())
+                .isTrue();
     }
 
     @Test
