@@ -81,6 +81,14 @@ public class HubBeans {
         return new jp.kofuhub.printout.PrintoutCodes(Path.of(dir), password, clock);
     }
 
+    /** The printout key sets and the verification page (route printout-publication, issue #21). */
+    @Bean
+    jp.kofuhub.printout.PrintoutPublication printoutPublication(
+            jp.kofuhub.printout.PrintoutCodes codes, MunicipalityRegistry municipalities) {
+        return new jp.kofuhub.printout.PrintoutPublication(
+                codes, code -> municipalities.find(code).map(p -> p.name()).orElse(null));
+    }
+
     @Bean
     PdfRenderer pdfRenderer(
             FontChain fonts,
