@@ -29,13 +29,16 @@ import org.junit.jupiter.api.Test;
  * The offline verification page (issue #21 item 5, src/main/resources/printout-page/verify.html) in
  * real headless Chromium (Debian's {@code /usr/bin/chromium}; .ci/run installs it): the page and
  * jsQR.js are copied to a folder as a user would save them, with a PNG of a code and the key set
- * beside them, and opened as {@code file://…/verify.html#image=…&keys=…}; the DOM Chromium dumps
- * after the page's work holds the verdict. A good code → VALID with its fields; the same code with
- * one payload field changed (signature kept) → INVALID (BAD_SIGNATURE); a code of a key not in the
- * set → INVALID (UNKNOWN_KEY). Skipped only on a machine without chromium; under CI (env CI set) a
- * missing chromium fails.
+ * beside them, and opened as {@code file://…/verify.html#image=…&keys=…}; through the DevTools
+ * protocol the test waits until the page shows its verdict and reads the document. A good code →
+ * VALID with its fields; the same code with one payload field changed (signature kept) → INVALID
+ * (BAD_SIGNATURE); a code of a key not in the set → INVALID (UNKNOWN_KEY). Skipped only on a
+ * machine without chromium; under CI (env CI set) a missing chromium fails.
  */
 class PrintoutPageBrowserTest {
+
+    static final com.fasterxml.jackson.databind.ObjectMapper JSON =
+            new com.fasterxml.jackson.databind.ObjectMapper();
 
     static String chromium;
     static Path dir;
@@ -155,10 +158,18 @@ class PrintoutPageBrowserTest {
         ImageIO.write(img, "png", dir.resolve(name).toFile());
     }
 
-    /** The DOM after the page verified {@code image} with the key set beside it. */
+    /**
+     * The DOM once the page has verified {@code image} with the key set beside it: Chromium is
+     * started with its DevTools port, and one {@code Runtime.evaluate} (JDK's WebSocket client)
+     * waits in the page until its status line has a verdict and returns the document.
+     */
     static String open(String image) throws Exception {
         Path profile = Files.createTempDirectory("kofu-chromium-");
-        Path out = Files.createTempFile("kofu-page-", ".html");
+        String url =
+                dir.toAbsolutePath().resolve("verify.html").toUri()
+                        + "#image="
+                        + image
+                        + "&keys=990110.json";
         Process p =
                 new ProcessBuilder(
                                 chromium,
@@ -167,20 +178,114 @@ class PrintoutPageBrowserTest {
                                 "--disable-gpu",
                                 "--user-data-dir=" + profile,
                                 "--allow-file-access-from-files",
-                                "--virtual-time-budget=60000",
-                                "--dump-dom",
-                                dir.toAbsolutePath().resolve("verify.html").toUri()
-                                        + "#image="
-                                        + image
-                                        + "&keys=990110.json")
-                        .redirectOutput(out.toFile())
-                        .redirectError(ProcessBuilder.Redirect.DISCARD)
+                                "--remote-debugging-port=0",
+                                url)
+                        .redirectOutput(ProcessBuilder.Redirect.DISCARD)
                         .start();
-        if (!p.waitFor(3, TimeUnit.MINUTES)) {
+        try {
+            java.io.BufferedReader err =
+                    new java.io.BufferedReader(
+                            new java.io.InputStreamReader(
+                                    p.getErrorStream(), StandardCharsets.UTF_8));
+            String port = null;
+            for (String line; port == null && (line = err.readLine()) != null; ) {
+                Matcher m =
+                        Pattern.compile("DevTools listening on ws://[^:]+:(\\d+)/").matcher(line);
+                if (m.find()) {
+                    port = m.group(1);
+                }
+            }
+            assertNotNull(port, "chromium did not open its DevTools port");
+            Thread drain = new Thread(() -> err.lines().forEach(l -> {}));
+            drain.setDaemon(true);
+            drain.start();
+            java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+            String ws = null;
+            for (com.fasterxml.jackson.databind.JsonNode t :
+                    JSON.readTree(
+                            http.send(
+                                            java.net.http.HttpRequest.newBuilder(
+                                                            java.net.URI.create(
+                                                                    "http://127.0.0.1:"
+                                                                            + port
+                                                                            + "/json/list"))
+                                                    .build(),
+                                            java.net.http.HttpResponse.BodyHandlers.ofString())
+                                    .body())) {
+                if ("page".equals(t.path("type").asText())) {
+                    ws = t.path("webSocketDebuggerUrl").asText();
+                }
+            }
+            assertNotNull(ws, "no page in chromium");
+            Map<Integer, java.util.concurrent.CompletableFuture<String>> answers =
+                    new java.util.concurrent.ConcurrentHashMap<>();
+            StringBuilder text = new StringBuilder();
+            java.net.http.WebSocket socket =
+                    http.newWebSocketBuilder()
+                            .buildAsync(
+                                    java.net.URI.create(ws),
+                                    new java.net.http.WebSocket.Listener() {
+                                        @Override
+                                        public java.util.concurrent.CompletionStage<?> onText(
+                                                java.net.http.WebSocket w,
+                                                CharSequence data,
+                                                boolean last) {
+                                            text.append(data);
+                                            if (last) {
+                                                String msg = text.toString();
+                                                text.setLength(0);
+                                                Matcher id =
+                                                        Pattern.compile("^\\{\"id\":(\\d+),")
+                                                                .matcher(msg);
+                                                if (id.find()) {
+                                                    answers.computeIfAbsent(
+                                                                    Integer.parseInt(id.group(1)),
+                                                                    k ->
+                                                                            new java.util.concurrent
+                                                                                    .CompletableFuture<>())
+                                                            .complete(msg);
+                                                }
+                                            }
+                                            w.request(1);
+                                            return null;
+                                        }
+                                    })
+                            .get(30, TimeUnit.SECONDS);
+            String wait =
+                    "new Promise(done => { const f = () => { const s ="
+                            + " document.getElementById('status'); if (s && s.dataset.verdict)"
+                            + " done(document.documentElement.outerHTML); else setTimeout(f, 50);"
+                            + " }; f(); })";
+            Map<String, Object> params = new LinkedHashMap<>();
+            params.put("expression", wait);
+            params.put("awaitPromise", true);
+            params.put("returnByValue", true);
+            // the first evaluation may meet the blank page before the navigation, whose context
+            // is then destroyed: ask again until the page itself answers
+            String last = "";
+            for (int id = 1; id <= 20; id++) {
+                Map<String, Object> call = new LinkedHashMap<>();
+                call.put("id", id);
+                call.put("method", "Runtime.evaluate");
+                call.put("params", params);
+                java.util.concurrent.CompletableFuture<String> answer =
+                        answers.computeIfAbsent(
+                                id, k -> new java.util.concurrent.CompletableFuture<>());
+                socket.sendText(JSON.writeValueAsString(call), true).get(30, TimeUnit.SECONDS);
+                last = answer.get(2, TimeUnit.MINUTES);
+                String dom =
+                        JSON.readTree(last).path("result").path("result").path("value").asText();
+                if (dom.contains("data-verdict")) {
+                    socket.abort();
+                    return dom;
+                }
+            }
+            socket.abort();
+            return last;
+        } finally {
+            p.descendants().forEach(ProcessHandle::destroyForcibly);
             p.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-            throw new AssertionError("chromium did not finish in 3 minutes");
         }
-        return Files.readString(out, StandardCharsets.UTF_8);
     }
 
     /** The page's overall verdict: the {@code data-verdict} of its status line. */
