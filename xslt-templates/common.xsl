@@ -9,6 +9,7 @@
 
   <xsl:import href="settings.xsl"/>
   <xsl:include href="attrs.xsl"/>
+  <xsl:include href="printout-code.xsl"/>
 
   <!-- the 発行番号, given by the hub for each copy (a Camel header of the same name) -->
   <xsl:param name="X-Kofu-Issue-Number" select="''"/>
@@ -22,16 +23,17 @@
                                margin-top="{$margin-top}" margin-bottom="{$margin-bottom}"
                                margin-left="{$margin-side}" margin-right="{$margin-side}">
           <!-- a band under the top margin left free for the centre's anti-forgery overlay, if asked -->
-          <fo:region-body margin-bottom="{$footer-extent}">
+          <fo:region-body margin-bottom="{$page-footer-extent}">
             <xsl:if test="/certificate/@anti-forgery-band">
               <xsl:attribute name="margin-top" select="/certificate/@anti-forgery-band"/>
             </xsl:if>
           </fo:region-body>
-          <fo:region-after extent="{$footer-extent}"/>
+          <fo:region-after extent="{$page-footer-extent}"/>
         </fo:simple-page-master>
       </fo:layout-master-set>
       <fo:page-sequence master-reference="a4">
         <fo:static-content flow-name="xsl-region-after">
+          <xsl:call-template name="printout-code-slot"/>
           <fo:block xsl:use-attribute-sets="footer">
             <xsl:text>発行番号 </xsl:text>
             <xsl:value-of select="$X-Kofu-Issue-Number"/>

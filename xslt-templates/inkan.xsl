@@ -20,6 +20,7 @@
       <xsl:with-param name="title">印鑑登録証明書</xsl:with-param>
       <xsl:with-param name="body">
         <fo:table xsl:use-attribute-sets="grid">
+          <xsl:call-template name="code-id"><xsl:with-param name="part">main</xsl:with-param></xsl:call-template>
           <!-- fixed widths adding up to the 180mm content width: the value column is the box name and
                address are fitted to (settings.xsl, inkan.name / inkan.address) -->
           <fo:table-column column-width="{$impression-box}"/>

@@ -59,6 +59,7 @@
 
   <xsl:template match="member">
     <fo:table xsl:use-attribute-sets="person-grid" keep-together.within-page="always">
+      <xsl:call-template name="code-id"><xsl:with-param name="part" select="concat('member-', @position)"/></xsl:call-template>
       <fo:table-column column-width="28mm"/>
       <fo:table-column column-width="{k:column('member.name')}"/>
       <fo:table-column column-width="28mm"/>

@@ -31,6 +31,7 @@
        than the others (issue #18); no cell spans columns now. -->
   <xsl:template match="member">
     <fo:block space-after="3mm" keep-together.within-page="always">
+      <xsl:call-template name="code-id"><xsl:with-param name="part" select="concat('member-', @position)"/></xsl:call-template>
     <fo:table xsl:use-attribute-sets="grid" border-after-width="0.4pt">
       <fo:table-column column-width="28mm"/>
       <fo:table-column column-width="{k:column('member.name')}"/>

@@ -65,6 +65,12 @@
     <xsl:sequence select="concat(number(substring-before($box/@width, 'mm')) + 2 * $cell-padding-mm, 'mm')"/>
   </xsl:function>
 
+  <!-- the printout code (printout-code.xsl): its default size, the gap above the 発行番号 line, and the
+       placeholder image of its slot (jp.kofuhub.render.PageStamps.SLOT_URI) -->
+  <xsl:variable name="printout-code-size">36mm</xsl:variable>
+  <xsl:variable name="printout-code-gap-mm" select="1"/>
+  <xsl:variable name="printout-code-slot">data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABAQAAAAA3bvkkAAAACklEQVR4nGNoAAAAggCBd81ytgAAAABJRU5ErkJggg==</xsl:variable>
+
   <!-- persons on one sheet of a 世帯連記式 住民票 -->
   <xsl:variable name="persons-per-page" select="4"/>
 </xsl:stylesheet>

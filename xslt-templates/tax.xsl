@@ -26,6 +26,7 @@
 
   <xsl:template match="person">
     <fo:table xsl:use-attribute-sets="grid" space-after="4mm">
+      <xsl:call-template name="code-id"><xsl:with-param name="part">main</xsl:with-param></xsl:call-template>
       <!-- fixed widths adding up to the 180mm content width: the value column is the box name and
            addresses are fitted to (settings.xsl, tax.name / tax.address / tax.address-jan1) -->
       <fo:table-column column-width="35mm"/>
@@ -62,8 +63,10 @@
   <xsl:template name="amounts">
     <xsl:param name="heading"/>
     <xsl:param name="rows"/>
+    <xsl:param name="code-part"/>
     <fo:block font-size="11pt" space-before="2mm" space-after="1mm"><xsl:value-of select="$heading"/></fo:block>
     <fo:table xsl:use-attribute-sets="grid" space-after="4mm">
+      <xsl:call-template name="code-id"><xsl:with-param name="part" select="$code-part"/></xsl:call-template>
       <fo:table-column column-width="proportional-column-width(1)"/>
       <fo:table-column column-width="50mm"/>
       <fo:table-body>
@@ -84,6 +87,7 @@
   <xsl:template match="income">
     <xsl:call-template name="amounts">
       <xsl:with-param name="heading">所得の状況</xsl:with-param>
+      <xsl:with-param name="code-part">income</xsl:with-param>
       <xsl:with-param name="rows" as="element()*">
         <row label="給与所得"><xsl:value-of select="salary"/></row>
         <row label="公的年金等所得"><xsl:value-of select="pension"/></row>
@@ -99,6 +103,7 @@
   <xsl:template match="levy">
     <xsl:call-template name="amounts">
       <xsl:with-param name="heading" select="if (@non-taxed = 'true') then '課税の状況（非課税）' else '課税の状況'"/>
+      <xsl:with-param name="code-part">levy</xsl:with-param>
       <xsl:with-param name="rows" as="element()*">
         <row label="市町村民税　均等割額"><xsl:value-of select="city-per-capita"/></row>
         <row label="市町村民税　所得割額"><xsl:value-of select="city-income"/></row>

@@ -72,6 +72,23 @@ public class HubBeans {
         return new jp.kofuhub.render.CertificateTemplates(Path.of(templates));
     }
 
+    /** The signed 2D code on every page (issue #21): the printout keys and the per-page codes. */
+    @Bean
+    jp.kofuhub.printout.PrintoutCodes printoutCodes(
+            @Value("${kofu.printout.keys-dir}") String dir,
+            @Value("${kofu.keys.password}") String password,
+            Clock clock) {
+        return new jp.kofuhub.printout.PrintoutCodes(Path.of(dir), password, clock);
+    }
+
+    /** The printout key sets and the verification page (route printout-publication, issue #21). */
+    @Bean
+    jp.kofuhub.printout.PrintoutPublication printoutPublication(
+            jp.kofuhub.printout.PrintoutCodes codes, MunicipalityRegistry municipalities) {
+        return new jp.kofuhub.printout.PrintoutPublication(
+                codes, code -> municipalities.find(code).map(p -> p.name()).orElse(null));
+    }
+
     @Bean
     PdfRenderer pdfRenderer(
             FontChain fonts,

@@ -25,6 +25,8 @@ public class KofuHub {
                     System.exit(jp.kofuhub.koseki.KosekiRegistrationCommand.run(rest));
             case "coupling" -> System.exit(jp.kofuhub.ops.CouplingCommand.run(rest));
             case "settle" -> System.exit(jp.kofuhub.settlement.SettleCommand.run(rest));
+            case "verify-printout" -> System.exit(jp.kofuhub.printout.PrintoutCommand.verify(rest));
+            case "printout-keys" -> System.exit(jp.kofuhub.printout.PrintoutCommand.keys(rest));
             case "help", "--help", "-h" -> {
                 System.out.println(USAGE);
                 System.exit(0);
@@ -44,5 +46,7 @@ public class KofuHub {
               quarantine list | retry STORED_AS --operator NAME | discard STORED_AS --operator NAME --why TEXT [--url URL]
               coupling status | suspend --why TEXT | resume --why TEXT | history [--limit N] [--municipality CODE] [--url URL]
               settle --municipality CODE --date yyyy-MM-dd [--url URL]
-              koseki-registration list | approve ID --operator NAME | reject ID --operator NAME --why TEXT [--url URL]""";
+              koseki-registration list | approve ID --operator NAME | reject ID --operator NAME --why TEXT [--url URL]
+              verify-printout FILE.png|.jpg|.pdf [--keys KEYSET.json|DIR]   check a printout's signed codes (exit 0 valid, 1 invalid, 2 none, 3 usage)
+              printout-keys new --municipality CODE [--from yyyy-MM-dd] [--days N] [--dir DIR] | publish --municipality CODE [--out FILE]""";
 }

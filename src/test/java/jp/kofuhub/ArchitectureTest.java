@@ -94,6 +94,7 @@ public class ArchitectureTest {
                             "jp.kofuhub.certificate..",
                             "jp.kofuhub.municipality..",
                             "jp.kofuhub.render..",
+                            "jp.kofuhub.printout..",
                             "jp.kofuhub.registry..")
                     .layer("Data")
                     .definedBy("jp.kofuhub.replica..")

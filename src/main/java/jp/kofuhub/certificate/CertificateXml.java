@@ -53,13 +53,17 @@ final class CertificateXml {
     /**
      * Opens the root {@code <certificate>} with what the layout needs besides the data: the kind,
      * the font chain, and the municipality's print settings (the anti-forgery band, when it asks
-     * for one).
+     * for one; the printout code's position and size, when it has the code on).
      */
     CertificateXml root(String kind, jp.kofuhub.municipality.MunicipalityProfile city) {
         return start("certificate")
                 .attr("kind", kind)
                 .attr("font-family", fonts.foFamilyList())
-                .attr("anti-forgery-band", city.antiForgeryBand());
+                .attr("anti-forgery-band", city.antiForgeryBand())
+                .attr("printout-code", city.printoutCodePosition())
+                .attr(
+                        "printout-code-size",
+                        city.printoutCodePosition() == null ? null : city.printoutCode().size());
     }
 
     /** An attribute that is not printed (ids, codes, URLs): not glyph-checked. */

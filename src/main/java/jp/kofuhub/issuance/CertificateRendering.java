@@ -2,6 +2,7 @@ package jp.kofuhub.issuance;
 
 import jp.kofuhub.certificate.RefusalCode;
 import jp.kofuhub.metrics.HubMetrics;
+import jp.kofuhub.printout.PrintoutCodes;
 import jp.kofuhub.render.FieldOverflowException;
 import jp.kofuhub.render.GlyphUnavailableException;
 import jp.kofuhub.render.PdfRenderer;
@@ -12,18 +13,25 @@ import jp.kofuhub.render.RenderPool;
  * FOP, on the {@link RenderPool} the transaction was admitted to before it was numbered (issue
  * #20). The renderer's own backstops (a glyph FOP cannot draw, content beyond its box) void the
  * numbered document with the refusal the checks would have given. The PDF is signed by the next
- * step.
+ * step. Where the municipality has the printout code on (its data document says so), every page
+ * gets its signed code ({@link PrintoutCodes}, issue #21).
  */
 public class CertificateRendering {
 
     private final PdfRenderer renderer;
+    private final PrintoutCodes codes;
     private final TransactionEnds ends;
     private final HubMetrics metrics;
     private final RenderPool pool;
 
     public CertificateRendering(
-            PdfRenderer renderer, TransactionEnds ends, HubMetrics metrics, RenderPool pool) {
+            PdfRenderer renderer,
+            PrintoutCodes codes,
+            TransactionEnds ends,
+            HubMetrics metrics,
+            RenderPool pool) {
         this.renderer = renderer;
+        this.codes = codes;
         this.ends = ends;
         this.metrics = metrics;
         this.pool = pool;
@@ -42,7 +50,22 @@ public class CertificateRendering {
         }
         try {
             long started = System.nanoTime();
-            PdfRenderer.RenderedPdf pdf = pool.run(tx, false, () -> renderer.render(fo));
+            PdfRenderer.RenderedPdf pdf =
+                    pool.run(
+                            tx,
+                            false,
+                            () ->
+                                    renderer.render(
+                                            fo,
+                                            codes.stamps(
+                                                    prepared.getMunicipality(),
+                                                    prepared.getIssueNumber(),
+                                                    prepared.getDay() == null
+                                                            ? java.time.LocalDate.now(
+                                                                    java.time.ZoneId.of(
+                                                                            "Asia/Tokyo"))
+                                                            : prepared.getDay(),
+                                                    prepared.getDataXml())));
             metrics.rendered(prepared.getRequest().kind(), System.nanoTime() - started);
             return new RenderedCertificate(pdf, layout);
         } catch (GlyphUnavailableException e) {

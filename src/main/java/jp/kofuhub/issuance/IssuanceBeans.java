@@ -103,8 +103,12 @@ public class IssuanceBeans {
 
     @Bean
     CertificateRendering certificateRendering(
-            PdfRenderer renderer, TransactionEnds ends, HubMetrics metrics, RenderPool pool) {
-        return new CertificateRendering(renderer, ends, metrics, pool);
+            PdfRenderer renderer,
+            jp.kofuhub.printout.PrintoutCodes codes,
+            TransactionEnds ends,
+            HubMetrics metrics,
+            RenderPool pool) {
+        return new CertificateRendering(renderer, codes, ends, metrics, pool);
     }
 
     @Bean

@@ -44,7 +44,8 @@ public record MunicipalityProfile(
         List<FeeSchedule.FeePeriod> fees,
         ServiceCalendar.Config calendar,
         Koseki koseki,
-        Map<String, String> sourceKeys) {
+        Map<String, String> sourceKeys,
+        PrintoutCode printoutCode) {
 
     public MunicipalityProfile {
         fees = fees == null ? null : Collections.unmodifiableList(new ArrayList<>(fees));
@@ -97,6 +98,28 @@ public record MunicipalityProfile(
      */
     public String antiForgeryBand() {
         return antiForgeryBand;
+    }
+
+    /**
+     * The signed 2D code on every page (issue #21, docs/interfaces/printout-code.md §7): off unless
+     * {@code enabled} (a city may need the issuance centre's agreement first); {@code position}
+     * {@code bottom-left} (default) or {@code bottom-right}, {@code size} its square's side in mm
+     * (default 36mm, 20–40mm).
+     */
+    public record PrintoutCode(boolean enabled, String position, String size) {
+        public static final java.util.Set<String> POSITIONS =
+                java.util.Set.of("bottom-left", "bottom-right");
+
+        public String positionOrDefault() {
+            return position == null ? "bottom-left" : position;
+        }
+    }
+
+    /** The printout code's position when the profile turns it on, else null. */
+    public String printoutCodePosition() {
+        return printoutCode != null && printoutCode.enabled()
+                ? printoutCode.positionOrDefault()
+                : null;
     }
 
     /** 世帯連記式 unless the profile says 個人票. */

@@ -77,6 +77,18 @@ public class MunicipalityRegistry {
                                     + f
                                     + ": antiForgeryBand must be a length in mm, e.g. 20mm");
                 }
+                if (p.printoutCode() != null
+                        && ((p.printoutCode().position() != null
+                                        && !MunicipalityProfile.PrintoutCode.POSITIONS.contains(
+                                                p.printoutCode().position()))
+                                || (p.printoutCode().size() != null
+                                        && !p.printoutCode().size().matches("(2\\d|3\\d|40)mm")))) {
+                    throw new IllegalStateException(
+                            "municipality profile "
+                                    + f
+                                    + ": printoutCode.position must be bottom-left or bottom-right,"
+                                    + " printoutCode.size a length from 20mm to 40mm");
+                }
                 try {
                     p.feeSchedule();
                     p.serviceCalendar();

@@ -103,6 +103,7 @@ public class PdfRenderer {
     private final TransformerFactory identityFactory = TransformerFactory.newInstance();
 
     private final Semaphore fallbackRenders;
+    private final StampedRendering stamped;
 
     /** FOP's events for an image (the 公印, the 印影) it could not find, read or embed. */
     static final String RESOURCE_EVENTS = "org.apache.fop.ResourceEventProducer.";
@@ -152,6 +153,7 @@ public class PdfRenderer {
                     .addDocumentHandlerMaker(new SharedSetupPdfMaker(pdfConfig, parsedFonts));
             this.encodedImages = new EncodedImages();
             fopFactory.getImageHandlerRegistry().addHandler(encodedImages);
+            this.stamped = new StampedRendering(fopFactory, identityFactory);
         } catch (Exception e) {
             throw new IllegalStateException("cannot configure Apache FOP", e);
         }
@@ -185,15 +187,77 @@ public class PdfRenderer {
     }
 
     public RenderedPdf render(Source fo) {
-        // FOP reports a character outside the BMP as two events, one per UTF-16 half, in order
-        StringBuffer missingGlyphs = new StringBuffer();
-        List<String> overflows = Collections.synchronizedList(new ArrayList<>());
-        List<String> resourceProblems = Collections.synchronizedList(new ArrayList<>());
+        Problems problems = new Problems();
         ByteArrayOutputStream pdf = new ByteArrayOutputStream(64 * 1024);
         try {
-            FOUserAgent agent = fopFactory.newFOUserAgent();
-            agent.setProducer("Kofu Hub");
-            agent.setCreator("Kofu Hub");
+            FOUserAgent agent = problems.listenTo(newAgent());
+            Fop fop = fopFactory.newFop(MimeConstants.MIME_PDF, agent, pdf);
+            Transformer identity = identityFactory.newTransformer();
+            Result result = new SAXResult(fop.getDefaultHandler());
+            identity.transform(fo, result);
+            int pages = fop.getResults() == null ? 0 : fop.getResults().getPageCount();
+            problems.check();
+            return new RenderedPdf(pdf.toByteArray(), pages);
+        } catch (GlyphUnavailableException | FieldOverflowException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new IllegalStateException("FOP could not render the certificate", e);
+        }
+    }
+
+    /**
+     * Renders FO text whose code slots ({@link PageStamps#SLOT_URI}) are filled per page once the
+     * layout is known ({@link StampedRendering}: one layout, then the PDF). The same backstops as
+     * {@link #render(String)}; {@code stamps} null renders as {@link #render(String)} does.
+     */
+    public RenderedPdf render(String fo, PageStamps stamps) {
+        if (stamps == null) {
+            return render(fo);
+        }
+        boolean fallback = fonts.needsFallback(fo);
+        if (fallback) {
+            try {
+                fallbackRenders.acquire();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while waiting to render", e);
+            }
+        }
+        Problems problems = new Problems();
+        try {
+            byte[] ifXml = stamped.layout(fo, problems.listenTo(newAgent()));
+            problems.check();
+            java.util.List<java.util.Set<String>> pages = stamped.pageIds(ifXml);
+            byte[] pdf = stamped.toPdf(ifXml, pages, stamps, problems.listenTo(newAgent()));
+            problems.check();
+            return new RenderedPdf(pdf, pages.size());
+        } catch (GlyphUnavailableException | FieldOverflowException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new IllegalStateException("FOP could not render the certificate", e);
+        } finally {
+            if (fallback) {
+                fallbackRenders.release();
+            }
+        }
+    }
+
+    private FOUserAgent newAgent() {
+        FOUserAgent agent = fopFactory.newFOUserAgent();
+        agent.setProducer("Kofu Hub");
+        agent.setCreator("Kofu Hub");
+        return agent;
+    }
+
+    /** What FOP reported while rendering one document: the backstops of {@link #render(Source)}. */
+    private static final class Problems {
+        // FOP reports a character outside the BMP as two events, one per UTF-16 half, in order
+        private final StringBuffer missingGlyphs = new StringBuffer();
+        private final List<String> overflows = Collections.synchronizedList(new ArrayList<>());
+        private final List<String> resourceProblems =
+                Collections.synchronizedList(new ArrayList<>());
+
+        FOUserAgent listenTo(FOUserAgent agent) {
             agent.getEventBroadcaster()
                     .addEventListener(
                             (Event event) -> {
@@ -206,11 +270,10 @@ public class PdfRenderer {
                                     resourceProblems.add(event.getEventKey());
                                 }
                             });
-            Fop fop = fopFactory.newFop(MimeConstants.MIME_PDF, agent, pdf);
-            Transformer identity = identityFactory.newTransformer();
-            Result result = new SAXResult(fop.getDefaultHandler());
-            identity.transform(fo, result);
-            int pages = fop.getResults() == null ? 0 : fop.getResults().getPageCount();
+            return agent;
+        }
+
+        void check() {
             if (!resourceProblems.isEmpty()) {
                 // the 公印 or the 印影 could not be drawn: never a certificate without its seal
                 LOG.error(
@@ -230,11 +293,6 @@ public class PdfRenderer {
                         overflows.get(0));
                 throw new FieldOverflowException(overflows.get(0));
             }
-            return new RenderedPdf(pdf.toByteArray(), pages);
-        } catch (GlyphUnavailableException | FieldOverflowException e) {
-            throw e;
-        } catch (Exception e) {
-            throw new IllegalStateException("FOP could not render the certificate", e);
         }
     }
 

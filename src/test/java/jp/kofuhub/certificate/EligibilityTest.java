@@ -40,6 +40,7 @@ class EligibilityTest {
                 null,
                 null,
                 null,
+                null,
                 null);
     }
 

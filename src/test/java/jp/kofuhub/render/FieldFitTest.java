@@ -577,6 +577,7 @@ class FieldFitTest {
                 null,
                 null,
                 null,
+                null,
                 null);
     }
 

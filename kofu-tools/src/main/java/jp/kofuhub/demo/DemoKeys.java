@@ -225,11 +225,14 @@ public final class DemoKeys {
     public static Result generate(
             Path dir, char[] password, boolean force, Clock clock, PgpAlgorithm pgp) {
         if (!force && isComplete(dir)) {
+            printoutKeys(dir, password, clock.instant().minus(Duration.ofHours(1)));
             return new Result(dir, false, List.of(), "", List.of());
         }
         try {
             Files.createDirectories(dir);
-            return write(dir, password, clock.instant().minus(Duration.ofHours(1)), pgp);
+            Result r = write(dir, password, clock.instant().minus(Duration.ofHours(1)), pgp);
+            printoutKeys(dir, password, clock.instant().minus(Duration.ofHours(1)));
+            return r;
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write the demo keys to " + dir, e);
         } catch (GeneralSecurityException | OperatorCreationException | PGPException e) {
@@ -367,6 +370,39 @@ public final class DemoKeys {
         return new Result(dir, true, List.copyOf(files), sha256(ca), List.copyOf(parties));
     }
 
+    /** The shipped municipalities (config/municipalities): each gets a printout key. */
+    public static final List<String> PRINTOUT_MUNICIPALITIES =
+            List.of("011002", "012173", "012246", "012319", "012343", "012351");
+
+    /**
+     * The printout-code signing keys of the demo (issue #21, docs/keys.md "Printout keys"): {@code
+     * printout/<団体コード>.p12} with one EC P-256 key valid for {@link #PARTY_VALIDITY} and its key-set
+     * document {@code printout/<団体コード>.keys.json}, for each code that has no key file yet (a key
+     * set made before printout keys existed gets them on the next run; rotation is {@code ./kofu
+     * printout-keys new}).
+     */
+    public static void printoutKeys(
+            Path dir, char[] password, Instant notBefore, String... municipalities) {
+        Path printout = dir.resolve("printout");
+        for (String code :
+                municipalities.length == 0 ? PRINTOUT_MUNICIPALITIES : List.of(municipalities)) {
+            if (Files.isRegularFile(jp.kofuhub.printout.PrintoutKeyStore.file(printout, code))) {
+                continue;
+            }
+            jp.kofuhub.printout.PrintoutKey k =
+                    jp.kofuhub.printout.PrintoutKeyStore.add(
+                            printout, code, password, notBefore, notBefore.plus(PARTY_VALIDITY));
+            try {
+                Files.writeString(
+                        printout.resolve(code + ".keys.json"),
+                        jp.kofuhub.printout.PrintoutKeySet.write(
+                                code, null, List.of(k.publicOnly())));
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot write the printout key set of " + code, e);
+            }
+        }
+    }
+
     public static PGPKeyRingGenerator pgpKeyRing(
             String userId,
             KeyPair signing,
@@ -440,6 +476,8 @@ public final class DemoKeys {
                 <party>.pgp.pub/.sec  the party's OpenPGP key pair (ASCII armor; the secret key is
                                       protected by the password)
                 public-keyring.asc    every party's OpenPGP public key
+                printout/<code>.p12   each municipality's printout-code signing key (EC P-256) and
+                printout/<code>.keys.json  its published key set (docs/interfaces/printout-code.md)
 
                 Parties: %s
                 Run `./kofu keys --force` to make a new set.

@@ -67,7 +67,18 @@ class KeysCommandTest {
         assertTrue(DemoKeys.isComplete(keys));
         assertEquals(DemoKeys.PARTIES.size(), first.parties().size());
         try (var files = Files.list(keys)) {
-            assertEquals(DemoKeys.fileNames().size(), files.count(), "no temporary files left");
+            assertEquals(
+                    DemoKeys.fileNames().size(),
+                    files.filter(Files::isRegularFile).count(),
+                    "no temporary files left");
+        }
+        // and a printout key (issue #21) per shipped municipality, with its key-set document
+        for (String code : DemoKeys.PRINTOUT_MUNICIPALITIES) {
+            assertTrue(Files.size(keys.resolve("printout/" + code + ".p12")) > 0, code);
+            assertTrue(
+                    Files.readString(keys.resolve("printout/" + code + ".keys.json"))
+                            .contains("\"kofu-printout-keys/1\""),
+                    code);
         }
         assertTrue(Files.readString(keys.resolve("README.txt")).contains("./kofu keys"));
         assertTrue(Files.readString(keys.resolve("README.txt")).contains("NOT FOR PRODUCTION"));
@@ -364,7 +375,7 @@ class KeysCommandTest {
     private static Map<String, byte[]> contents(Path dir) throws IOException {
         Map<String, byte[]> m = new HashMap<>();
         try (var files = Files.list(dir)) {
-            for (Path p : files.toList()) {
+            for (Path p : files.filter(Files::isRegularFile).toList()) {
                 m.put(p.getFileName().toString(), Files.readAllBytes(p));
             }
         }

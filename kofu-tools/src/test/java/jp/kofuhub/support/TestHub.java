@@ -229,6 +229,9 @@ public class TestHub implements ApplicationContextInitializer<ConfigurableApplic
         }
     }
 
+    /** The test city whose profile has the printout code on (issue #21). */
+    public static final String PRINTOUT_CITY = "990110";
+
     /** A demo key set (./kofu keys) for the whole test run, outside the project's data/. */
     public static final Path KEYS = demoKeys();
 
@@ -237,6 +240,12 @@ public class TestHub implements ApplicationContextInitializer<ConfigurableApplic
             Path dir = Files.createTempDirectory("kofu-test-keys-");
             jp.kofuhub.demo.DemoKeys.generate(
                     dir, jp.kofuhub.demo.DemoKeys.DEFAULT_PASSWORD.toCharArray(), false);
+            // the printout key of the test city with the printout code on (990110, issue #21)
+            jp.kofuhub.demo.DemoKeys.printoutKeys(
+                    dir,
+                    jp.kofuhub.demo.DemoKeys.DEFAULT_PASSWORD.toCharArray(),
+                    java.time.Instant.now().minus(java.time.Duration.ofHours(1)),
+                    PRINTOUT_CITY);
             return dir;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
