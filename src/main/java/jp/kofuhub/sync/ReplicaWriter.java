@@ -185,6 +185,8 @@ class ReplicaWriter implements AutoCloseable {
         long t0 = System.nanoTime();
         if (sink != null) {
             sink.finish();
+        } else {
+            delta.flush();
         }
         long t1 = System.nanoTime();
         if (source != SourceSystem.JUKI || header.totalRecords() == 0) {
