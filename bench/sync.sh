@@ -8,6 +8,7 @@
 #   bench/sync.sh                      # 3.8M residents, seed 1, H2 and PostgreSQL, java -Xmx512m
 #   RESIDENTS=200000 bench/sync.sh     # smaller city
 #   BENCH_DBS=postgres bench/sync.sh   # one database only (h2, postgres)
+#   BENCH_ARGS='--deltas 5 --delta-size 2200' bench/sync.sh   # other bench-sync options (~5,000-record DELTAs)
 #   BENCH_REPLACE=no bench/sync.sh     # skip the second PostgreSQL pass (the FULL again, over the loaded replica)
 #   PG_OPTS='-c shared_buffers=2GB -c max_wal_size=8GB' bench/sync.sh   # server settings (default: initdb's)
 #   BENCH_JAVA_OPTS='-Xmx512m -XX:StartFlightRecording=filename=/tmp/sync.jfr' bench/sync.sh
@@ -26,6 +27,7 @@ MUNICIPALITY=${MUNICIPALITY:-011002}
 BENCH_DBS=${BENCH_DBS:-h2 postgres}
 JAVA_OPTS=${BENCH_JAVA_OPTS:--Xmx512m}
 BENCH_REPLACE=${BENCH_REPLACE:-yes}
+BENCH_ARGS=${BENCH_ARGS:-}
 PG_OPTS=${PG_OPTS:-}
 PGBIN=${PGBIN:-/usr/lib/postgresql/15/bin}
 PGPORT=${PGPORT:-55432}
@@ -61,7 +63,7 @@ run_bench() { # label, then bench-sync arguments
   local label=$1; shift
   echo "bench: $label …" >&2
   # shellcheck disable=SC2086
-  java $JAVA_OPTS -Djava.awt.headless=true -jar "$jar" bench-sync --label "$label" "${common[@]}" "$@" >> "$results"
+  java $JAVA_OPTS -Djava.awt.headless=true -jar "$jar" bench-sync --label "$label" "${common[@]}" $BENCH_ARGS "$@" >> "$results"
   echo >> "$results"
 }
 

@@ -75,23 +75,25 @@ final class ReferenceChecks {
                     "DANGLING_REFERENCE",
                     orphans + " resident(s) name a household the replica does not have");
         }
-        for (String no : deletedHouseholds) {
-            Integer left =
+        // a deleted household that still has current residents and was not written again
+        for (int i = 0; i < deletedHouseholds.size(); i += KEY_CHUNK) {
+            List<String> chunk =
+                    deletedHouseholds.subList(i, Math.min(deletedHouseholds.size(), i + KEY_CHUNK));
+            Object[] args = new Object[chunk.size() + 1];
+            args[0] = m;
+            for (int k = 0; k < chunk.size(); k++) {
+                args[k + 1] = chunk.get(k);
+            }
+            Long left =
                     jdbc.queryForObject(
-                            "select count(*) from resident where municipality_code = ?"
-                                    + " and household_no = ? and status <> 'REMOVED'",
-                            Integer.class,
-                            m,
-                            no);
-            boolean recreated =
-                    Boolean.TRUE.equals(
-                            jdbc.queryForObject(
-                                    "select count(*) > 0 from household"
-                                            + " where municipality_code = ? and household_no = ?",
-                                    Boolean.class,
-                                    m,
-                                    no));
-            if (left != null && left > 0 && !recreated) {
+                            "select count(*) from resident r where r.municipality_code = ?"
+                                    + " and r.household_no in ("
+                                    + "?,".repeat(chunk.size() - 1)
+                                    + "?) and r.status <> 'REMOVED' and not exists (select 1 from household h"
+                                    + " where h.municipality_code = r.municipality_code and h.household_no = r.household_no)",
+                            Long.class,
+                            args);
+            if (left != null && left > 0) {
                 throw new ExportFileException(
                         "DANGLING_REFERENCE", "a deleted household still has current residents");
             }

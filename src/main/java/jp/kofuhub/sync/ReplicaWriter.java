@@ -28,8 +28,9 @@ import org.springframework.jdbc.core.JdbcTemplate;
 /**
  * Writes the records of one export file into the replica tables. Called inside the file's
  * transaction by {@link RegistrySync}: it never commits and never reads the file itself. A FULL
- * snapshot replaces the municipality's rows; a DELTA upserts each record by its key. A resident
- * snapshot older than the stored one (lower 履歴番号) updates only the history, never the current row.
+ * snapshot replaces the municipality's rows; a DELTA upserts each record by its key, collected and
+ * written in batches by {@link DeltaApply} (flushed in {@link #end()}). A resident snapshot older
+ * than the stored one (lower 履歴番号) updates only the history, never the current row.
  *
  * <p>個人番号 ({@code N} records) are written only for a municipality whose profile prints them: for
  * any other the first {@code N} record rejects the file ({@code MY_NUMBER_NOT_ALLOWED}), and every
@@ -185,6 +186,8 @@ class ReplicaWriter implements AutoCloseable {
         long t0 = System.nanoTime();
         if (sink != null) {
             sink.finish();
+        } else {
+            delta.flush();
         }
         long t1 = System.nanoTime();
         if (source != SourceSystem.JUKI || header.totalRecords() == 0) {
