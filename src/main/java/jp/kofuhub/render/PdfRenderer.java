@@ -24,6 +24,7 @@ import org.apache.fop.apps.FopConfParser;
 import org.apache.fop.apps.FopFactory;
 import org.apache.fop.apps.MimeConstants;
 import org.apache.fop.events.Event;
+import org.apache.fop.fo.extensions.xmp.XMPMetadata;
 import org.apache.fop.fonts.DefaultFontConfigurator;
 import org.apache.fop.fonts.EmbedFontInfo;
 import org.apache.fop.fonts.FontCollection;
@@ -38,6 +39,7 @@ import org.apache.fop.render.pdf.PDFDocumentHandler;
 import org.apache.fop.render.pdf.PDFDocumentHandlerMaker;
 import org.apache.fop.render.pdf.PDFRendererConfig.PDFRendererConfigParser;
 import org.apache.fop.render.pdf.PDFRendererConfigurator;
+import org.apache.xmlgraphics.xmp.Metadata;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.xml.sax.Locator;
@@ -312,6 +314,22 @@ public class PdfRenderer {
                         @Override
                         public IFDocumentHandlerConfigurator getConfigurator() {
                             return new Configurator(getUserAgent());
+                        }
+
+                        @Override
+                        public void handleExtensionObject(Object extension) throws IFException {
+                            // as FOP: document metadata comes as XMPMetadata or bare Metadata
+                            XMPMetadata xmp =
+                                    extension instanceof XMPMetadata x
+                                            ? x
+                                            : extension instanceof Metadata m
+                                                    ? new XMPMetadata(m)
+                                                    : null;
+                            if (xmpFactory == null
+                                    || xmp == null
+                                    || !SharedXmp.render(this, xmp, xmpFactory)) {
+                                super.handleExtensionObject(extension);
+                            }
                         }
 
                         @Override

@@ -4,16 +4,22 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.lang.reflect.Field;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Date;
+import java.util.List;
 import javax.xml.transform.OutputKeys;
 import javax.xml.transform.Transformer;
 import javax.xml.transform.TransformerConfigurationException;
 import javax.xml.transform.sax.SAXTransformerFactory;
 import javax.xml.transform.sax.TransformerHandler;
 import javax.xml.transform.stream.StreamResult;
+import org.apache.fop.fo.extensions.xmp.XMPMetadata;
 import org.apache.fop.pdf.PDFDocument;
 import org.apache.fop.pdf.PDFMetadata;
 import org.apache.fop.render.pdf.PDFDocumentHandler;
 import org.apache.xmlgraphics.xmp.Metadata;
+import org.apache.xmlgraphics.xmp.schemas.DublinCoreSchema;
+import org.apache.xmlgraphics.xmp.schemas.XMPBasicSchema;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.xml.sax.SAXException;
@@ -57,32 +63,64 @@ final class SharedXmp {
      * has one (XMP given in the FO) or the document cannot be reached: then FOP writes its own.
      */
     static void install(PDFDocumentHandler handler, SAXTransformerFactory factory) {
-        PDFDocument doc = null;
-        try {
-            doc = PDF_DOC == null ? null : (PDFDocument) PDF_DOC.get(handler);
-        } catch (IllegalAccessException | RuntimeException e) {
-            doc = null;
-        }
-        if (doc == null) {
-            if (!warned) {
-                warned = true;
-                LOG.warn("FOP's PDF document is not reachable: FOP writes the XMP packet itself");
-            }
-            return;
-        }
-        if (doc.getRoot().getMetadata() == null) {
-            Packet packet = new Packet(PDFMetadata.createXMPFromPDFDocument(doc), factory);
+        PDFDocument doc = documentOf(handler);
+        if (doc != null && doc.getRoot().getMetadata() == null) {
+            Packet packet = new Packet(PDFMetadata.createXMPFromPDFDocument(doc), true, factory);
             doc.registerObject(packet);
             doc.getRoot().setMetadata(packet);
         }
     }
 
+    /**
+     * What FOP's {@code PDFRenderingUtil.renderXMPMetadata} (fop-core 2.11) does with the document
+     * metadata FOP's IF renderer hands over before the first page (always: FOP makes a default one
+     * when the FO has none) — merge FOP's own document information into it, date it, copy it back
+     * into the document information — but with the packet written by {@code factory}. False (and
+     * nothing done) when the document cannot be reached: then FOP does it.
+     */
+    static boolean render(
+            PDFDocumentHandler handler, XMPMetadata metadata, SAXTransformerFactory factory) {
+        PDFDocument doc = documentOf(handler);
+        if (doc == null) {
+            return false;
+        }
+        Metadata docXmp = metadata.getMetadata();
+        Metadata fopXmp = PDFMetadata.createXMPFromPDFDocument(doc);
+        List<Class> exclude = new ArrayList<>();
+        if (doc.getProfile().getPDFAMode().isPart1()) {
+            exclude.add(DublinCoreSchema.class);
+        }
+        fopXmp.mergeInto(docXmp, exclude);
+        XMPBasicSchema.getAdapter(docXmp).setMetadataDate(new Date());
+        PDFMetadata.updateInfoFromMetadata(docXmp, doc.getInfo());
+        Packet packet = new Packet(docXmp, metadata.isReadOnly(), factory);
+        doc.registerObject(packet);
+        doc.getRoot().setMetadata(packet);
+        return true;
+    }
+
+    private static PDFDocument documentOf(PDFDocumentHandler handler) {
+        PDFDocument doc;
+        try {
+            doc = PDF_DOC == null ? null : (PDFDocument) PDF_DOC.get(handler);
+        } catch (IllegalAccessException | RuntimeException e) {
+            doc = null;
+        }
+        if (doc == null && !warned) {
+            warned = true;
+            LOG.warn("FOP's PDF document is not reachable: FOP writes the XMP packet itself");
+        }
+        return doc;
+    }
+
     /** FOP's read-only XMP metadata stream, serialized with the shared factory. */
     static final class Packet extends PDFMetadata {
         private final SAXTransformerFactory factory;
+        private final boolean readOnly;
 
-        Packet(Metadata xmp, SAXTransformerFactory factory) {
-            super(xmp, true);
+        Packet(Metadata xmp, boolean readOnly, SAXTransformerFactory factory) {
+            super(xmp, readOnly);
+            this.readOnly = readOnly;
             this.factory = factory;
         }
 
@@ -103,7 +141,17 @@ final class SharedXmp {
                 handler.processingInstruction(
                         "xpacket", "begin=\"\uFEFF\" id=\"W5M0MpCehiHzreSzNTczkc9d\"");
                 getMetadata().toSAX(handler);
-                handler.processingInstruction("xpacket", "end=\"r\"");
+                if (readOnly) {
+                    handler.processingInstruction("xpacket", "end=\"r\"");
+                } else {
+                    // XMPSerializer's padding: 40 lines of 100 spaces, for in-place edits
+                    char[] line = ("\n" + " ".repeat(100)).toCharArray();
+                    for (int i = 0; i < 40; i++) {
+                        handler.characters(line, 0, line.length);
+                    }
+                    handler.characters(new char[] {'\n'}, 0, 1);
+                    handler.processingInstruction("xpacket", "end=\"w\"");
+                }
                 handler.endDocument();
             } catch (TransformerConfigurationException | SAXException e) {
                 throw new IOException("cannot write the XMP packet: " + e.getMessage(), e);
