@@ -2,10 +2,10 @@ package jp.kofuhub.render;
 
 import java.awt.Rectangle;
 import java.io.ByteArrayInputStream;
-import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
+import java.nio.file.Path;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
@@ -13,8 +13,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Semaphore;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.commons.io.IOUtils;
 import org.apache.fop.apps.io.InternalResourceResolver;
 import org.apache.fop.complexscripts.fonts.GlyphDefinitionTable;
@@ -29,7 +27,6 @@ import org.apache.fop.fonts.FontCollection;
 import org.apache.fop.fonts.FontInfo;
 import org.apache.fop.fonts.FontTriplet;
 import org.apache.fop.fonts.LazyFont;
-import org.apache.fop.fonts.MultiByteFont;
 import org.apache.fop.fonts.Typeface;
 import org.apache.fop.fonts.truetype.FontFileReader;
 import org.apache.fop.fonts.truetype.OFFontLoader;
@@ -188,20 +185,25 @@ final class ParsedFonts {
                 throw new IllegalStateException(
                         "The font " + uri + " is not embeddable due to a licensing restriction.");
             }
+            boolean keep = bytes.length <= KEEP_BYTES_MAX;
+            String ttc = info.getSubFontName();
+            FontCut cut =
+                    ttc == null || ttc.isEmpty()
+                            ? FontCut.of(
+                                    bytes,
+                                    keep,
+                                    "file".equals(uri.getScheme()) ? Path.of(uri) : null)
+                            : null;
             Template template =
-                    new Template(
-                            info,
-                            ttf,
-                            advanced,
-                            bytes.length <= KEEP_BYTES_MAX ? bytes : null,
-                            resolver,
-                            subsets);
+                    new Template(info, ttf, advanced, keep ? bytes : null, cut, resolver, subsets);
             LOG.info(
-                    "font {} parsed once for all documents in {} ms ({} glyphs, file {} in memory)",
+                    "font {} parsed once for all documents in {} ms ({} glyphs, file {} in memory,"
+                            + " subsets cut from {})",
                     uri,
                     (System.nanoTime() - t0) / 1_000_000,
                     template.widths.length,
-                    template.bytes != null ? "kept" : "not kept");
+                    template.bytes != null ? "kept" : "not kept",
+                    cut != null ? "a per-document cut" : "the whole file");
             return template;
         } catch (IOException e) {
             throw new IllegalStateException("cannot read font " + uri, e);
@@ -256,6 +258,8 @@ final class ParsedFonts {
         private final GlyphSubstitutionTable gsub;
         private final GlyphPositioningTable gpos;
         private final byte[] bytes;
+        private final FontCut cut;
+        private final GlyphIndex glyphIndex;
         private final Semaphore subsets;
 
         private Template(
@@ -263,9 +267,11 @@ final class ParsedFonts {
                 Parsed otf,
                 boolean advanced,
                 byte[] bytes,
+                FontCut cut,
                 InternalResourceResolver resolver,
                 Semaphore subsets) {
             this.subsets = subsets;
+            this.cut = cut;
             this.uri = info.getFontUris().getEmbed();
             this.ttcName = info.getSubFontName();
             EmbeddingMode mode = info.getEmbeddingMode();
@@ -297,6 +303,7 @@ final class ParsedFonts {
             this.widths = otf.getWidths();
             this.boundingBoxes = otf.getBoundingBoxes();
             this.cmap = otf.getCMaps().toArray(new CMapSegment[0]);
+            this.glyphIndex = GlyphIndex.of(cmap);
             this.svgs = otf.svgGlyphs();
             if (otf.getKerning() != null && info.getKerning()) {
                 Map<Integer, Map<Integer, Integer>> k = new HashMap<>();
@@ -315,7 +322,8 @@ final class ParsedFonts {
 
         /** A new font object for one document: its own subset, the shared metrics. */
         DocumentFont newFont() {
-            DocumentFont font = new DocumentFont(resolver, embeddingMode, bytes, subsets);
+            DocumentFont font =
+                    new DocumentFont(resolver, embeddingMode, bytes, cut, glyphIndex, subsets);
             font.setIsOTFFile(false);
             font.setTTCName(ttcName);
             font.setSimulateStyle(simulateStyle);
@@ -355,74 +363,6 @@ final class ParsedFonts {
             }
             font.setEmbedURI(uri);
             return font;
-        }
-    }
-
-    /**
-     * One document's font: FOP's {@link MultiByteFont} (so the PDF writer embeds its subset exactly
-     * as it does a loaded one), reading the kept bytes of the file, when kept, to cut the subset,
-     * and holding one of the renderer's subset permits while FOP has the file open.
-     */
-    static final class DocumentFont extends MultiByteFont {
-        private final byte[] bytes;
-        private final Semaphore subsets;
-
-        DocumentFont(
-                InternalResourceResolver resolver,
-                EmbeddingMode mode,
-                byte[] bytes,
-                Semaphore subsets) {
-            super(resolver, mode);
-            this.bytes = bytes;
-            this.subsets = subsets;
-        }
-
-        @Override
-        public InputStream getInputStream() throws IOException {
-            boolean held;
-            try {
-                held = subsets.tryAcquire(SUBSET_WAIT_SECONDS, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                held = false;
-            }
-            if (!held) {
-                LOG.warn(
-                        "no subset permit within {} s: cutting the font subset without one",
-                        SUBSET_WAIT_SECONDS);
-            }
-            try {
-                InputStream in =
-                        bytes != null ? new ByteArrayInputStream(bytes) : super.getInputStream();
-                return held ? new Permitted(in, subsets) : in;
-            } catch (IOException | RuntimeException e) {
-                if (held) {
-                    subsets.release();
-                }
-                throw e;
-            }
-        }
-    }
-
-    /** The font file as FOP reads it; closing it gives the subset permit back, once. */
-    private static final class Permitted extends FilterInputStream {
-        private final Semaphore subsets;
-        private final AtomicBoolean released = new AtomicBoolean();
-
-        Permitted(InputStream in, Semaphore subsets) {
-            super(in);
-            this.subsets = subsets;
-        }
-
-        @Override
-        public void close() throws IOException {
-            try {
-                super.close();
-            } finally {
-                if (released.compareAndSet(false, true)) {
-                    subsets.release();
-                }
-            }
         }
     }
 }

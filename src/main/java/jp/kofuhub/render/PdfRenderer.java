@@ -15,6 +15,7 @@ import javax.xml.transform.Transformer;
 import javax.xml.transform.TransformerFactory;
 import javax.xml.transform.dom.DOMSource;
 import javax.xml.transform.sax.SAXResult;
+import javax.xml.transform.sax.SAXTransformerFactory;
 import javax.xml.transform.stream.StreamResult;
 import javax.xml.transform.stream.StreamSource;
 import org.apache.fop.apps.FOUserAgent;
@@ -23,6 +24,7 @@ import org.apache.fop.apps.FopConfParser;
 import org.apache.fop.apps.FopFactory;
 import org.apache.fop.apps.MimeConstants;
 import org.apache.fop.events.Event;
+import org.apache.fop.fo.extensions.xmp.XMPMetadata;
 import org.apache.fop.fonts.DefaultFontConfigurator;
 import org.apache.fop.fonts.EmbedFontInfo;
 import org.apache.fop.fonts.FontCollection;
@@ -32,10 +34,12 @@ import org.apache.fop.render.RendererConfig;
 import org.apache.fop.render.intermediate.IFContext;
 import org.apache.fop.render.intermediate.IFDocumentHandler;
 import org.apache.fop.render.intermediate.IFDocumentHandlerConfigurator;
+import org.apache.fop.render.intermediate.IFException;
 import org.apache.fop.render.pdf.PDFDocumentHandler;
 import org.apache.fop.render.pdf.PDFDocumentHandlerMaker;
 import org.apache.fop.render.pdf.PDFRendererConfig.PDFRendererConfigParser;
 import org.apache.fop.render.pdf.PDFRendererConfigurator;
+import org.apache.xmlgraphics.xmp.Metadata;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.xml.sax.Locator;
@@ -56,7 +60,12 @@ import org.xml.sax.Locator;
  *   <li>each TrueType font is read and parsed once ({@link ParsedFonts}); each document gets its
  *       own font objects (its own subset) over the shared metrics;
  *   <li>the 公印's pixels are deflated once ({@link EncodedImages}, an image handler on this
- *       factory).
+ *       factory);
+ *   <li>the XMP metadata packet is written with the transformer factory looked up once ({@link
+ *       SharedXmp}; FOP looks one up, through a class path scan, for every document), each font's
+ *       cmap is searched through a table built once ({@link GlyphIndex}), and the font subset is
+ *       cut from a small per-document cut of the font file ({@link FontCut}) instead of the whole
+ *       file (issue #20 item 3).
  * </ul>
  *
  * The PDFs are FOP's, byte for byte (PdfRendererConcurrencyTest compares them with FOP's stock
@@ -150,7 +159,13 @@ public class PdfRenderer {
                             setup.isComplexScriptFeaturesEnabled());
             fopFactory
                     .getRendererFactory()
-                    .addDocumentHandlerMaker(new SharedSetupPdfMaker(pdfConfig, parsedFonts));
+                    .addDocumentHandlerMaker(
+                            new SharedSetupPdfMaker(
+                                    pdfConfig,
+                                    parsedFonts,
+                                    identityFactory instanceof SAXTransformerFactory sax
+                                            ? sax
+                                            : null));
             this.encodedImages = new EncodedImages();
             fopFactory.getImageHandlerRegistry().addHandler(encodedImages);
             this.stamped = new StampedRendering(fopFactory, identityFactory);
@@ -341,10 +356,13 @@ public class PdfRenderer {
     static final class SharedSetupPdfMaker extends PDFDocumentHandlerMaker {
         private final RendererConfig config;
         private final ParsedFonts fonts;
+        private final SAXTransformerFactory xmpFactory;
 
-        SharedSetupPdfMaker(RendererConfig config, ParsedFonts fonts) {
+        SharedSetupPdfMaker(
+                RendererConfig config, ParsedFonts fonts, SAXTransformerFactory xmpFactory) {
             this.config = config;
             this.fonts = fonts;
+            this.xmpFactory = xmpFactory;
         }
 
         @Override
@@ -354,6 +372,30 @@ public class PdfRenderer {
                         @Override
                         public IFDocumentHandlerConfigurator getConfigurator() {
                             return new Configurator(getUserAgent());
+                        }
+
+                        @Override
+                        public void handleExtensionObject(Object extension) throws IFException {
+                            // as FOP: document metadata comes as XMPMetadata or bare Metadata
+                            XMPMetadata xmp =
+                                    extension instanceof XMPMetadata x
+                                            ? x
+                                            : extension instanceof Metadata m
+                                                    ? new XMPMetadata(m)
+                                                    : null;
+                            if (xmpFactory == null
+                                    || xmp == null
+                                    || !SharedXmp.render(this, xmp, xmpFactory)) {
+                                super.handleExtensionObject(extension);
+                            }
+                        }
+
+                        @Override
+                        public void endDocumentHeader() throws IFException {
+                            if (xmpFactory != null) {
+                                SharedXmp.install(this, xmpFactory);
+                            }
+                            super.endDocumentHeader();
                         }
                     };
             FOUserAgent ua = context.getUserAgent();
