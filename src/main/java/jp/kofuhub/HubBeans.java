@@ -41,8 +41,8 @@ import org.springframework.transaction.support.TransactionTemplate;
 public class HubBeans {
 
     /**
-     * The hub's clock. {@code kofu.faults.clock-offset} (test only, issue #22: a clock stepped on one
-     * instance) shifts it; zero in every profile.
+     * The hub's clock. {@code kofu.faults.clock-offset} (test only, issue #22: a clock stepped on
+     * one instance) shifts it; zero in every profile.
      */
     @Bean
     Clock clock(
