@@ -2,6 +2,8 @@ package jp.kofuhub.issuance;
 
 import java.time.Duration;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.LongSupplier;
 import org.apache.camel.Exchange;
 import org.slf4j.Logger;
@@ -21,12 +23,16 @@ import org.slf4j.LoggerFactory;
 public class PhaseDeadline {
 
     static final String DEADLINE_PASSED = "DEADLINE_PASSED";
+    static final String UNAVAILABLE = "UNAVAILABLE";
     private static final Logger LOG = LoggerFactory.getLogger(PhaseDeadline.class);
     static final String PROPERTY = "kofu.phaseDeadline";
 
     private final Duration deadline;
     private final Transactions transactions;
     private final LongSupplier nanos;
+
+    /** Claims a phase let go of while the database was unreachable: released at the next beat. */
+    private final Set<String> pending = ConcurrentHashMap.newKeySet();
 
     public PhaseDeadline(Duration deadline, Transactions transactions) {
         this(deadline, transactions, System::nanoTime);
@@ -69,6 +75,49 @@ public class PhaseDeadline {
                 exchange.getFromRouteId(),
                 tx == null ? "" : ", tx " + tx + " released for a retry");
         throw passed();
+    }
+
+    /**
+     * The database failed under a phase (unreachable, restarting, a connection cut, a row lock held
+     * past {@code kofu.db.lock-timeout-ms}; issue #22): the phase stops with {@code 503
+     * UNAVAILABLE} and {@code retryAfter}, and an issue phase lets go of its claim as at its
+     * deadline — now, or, when the database cannot be reached for that either, at the next
+     * heartbeat that reaches it ({@link #releasePending}) — so the retry on any instance makes the
+     * document under the number already taken. The 発行番号 is not voided: nothing about the document
+     * is wrong.
+     */
+    public IssuanceException databaseUnavailable(Exchange exchange) {
+        Object prepared = exchange.getVariable("prepared");
+        String tx = null;
+        if (prepared instanceof PreparedCertificate p && !p.isReplay() && !p.isAgain()) {
+            tx = p.getTransaction();
+            try {
+                transactions.release(tx);
+            } catch (RuntimeException stillDown) {
+                pending.add(tx);
+            }
+        }
+        LOG.warn(
+                "database unavailable at route {}: UNAVAILABLE{}",
+                exchange.getFromRouteId(),
+                tx == null ? "" : ", tx " + tx + " released for a retry");
+        return new IssuanceException(
+                UNAVAILABLE,
+                503,
+                "the hub cannot reach its database now; ask again (a retry of the issue phase gets"
+                        + " the document under the same number, or a refusal)",
+                Map.of("retryAfter", "2"));
+    }
+
+    /**
+     * Releases the claims let go of while the database was down (route {@code instance-heartbeat},
+     * after the beat).
+     */
+    public void releasePending() {
+        for (String tx : pending) {
+            transactions.release(tx);
+            pending.remove(tx);
+        }
     }
 
     static IssuanceException passed() {

@@ -22,6 +22,16 @@ public class RouteDiagnosticsBeans {
         return new RouteFailures();
     }
 
+    /**
+     * Test only (issue #22): holds exchanges before the steps named in {@code
+     * kofu.faults.delay-steps}, so a fault-injection test can kill or freeze a hub at a known step.
+     */
+    @Bean
+    @ConditionalOnProperty(name = "kofu.faults.delay-steps")
+    FaultDelays faultDelays(@Value("${kofu.faults.delay-steps}") String steps) {
+        return new FaultDelays(steps);
+    }
+
     /** Health component {@code routes} (readiness): no route gone missing. */
     @Bean
     RoutesHealth routesHealthIndicator(CamelContext camel) {

@@ -123,6 +123,11 @@ public class KosekiRelayRouteTest {
         public void sealError(Exchange exchange) {}
 
         public void abort(Object prepared) {}
+
+        /** Stands in for PhaseDeadline in the database-failure policy of issuance-errors. */
+        public Object databaseUnavailable(Exchange exchange) {
+            return null;
+        }
     }
 
     @Configuration(proxyBeanMethods = false)
@@ -157,6 +162,11 @@ public class KosekiRelayRouteTest {
 
         @Bean
         Quiet transactionEnds() {
+            return new Quiet();
+        }
+
+        @Bean
+        Quiet phaseDeadline() { // named by the error policy issuance-database-unavailable
             return new Quiet();
         }
     }

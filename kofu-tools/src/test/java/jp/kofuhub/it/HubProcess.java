@@ -92,6 +92,21 @@ public final class HubProcess implements AutoCloseable {
         return process.isAlive();
     }
 
+    public long pid() {
+        return process.pid();
+    }
+
+    /**
+     * Sends a signal with the system's {@code kill} (STOP freezes the JVM as a stuck VM or a
+     * debugger would, CONT wakes it up; issue #22).
+     */
+    public void signal(String name) throws IOException, InterruptedException {
+        Process p = new ProcessBuilder("kill", "-" + name, Long.toString(process.pid())).start();
+        if (p.waitFor() != 0) {
+            throw new IOException("kill -" + name + " " + process.pid() + " failed");
+        }
+    }
+
     /** SIGKILL, as a power cut or an OOM killer would. */
     public void kill() throws InterruptedException {
         process.destroyForcibly();

@@ -1,0 +1,905 @@
+package jp.kofuhub.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Random;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import jp.kofuhub.bench.HolderCheck;
+import jp.kofuhub.generator.CityGenerator;
+import jp.kofuhub.municipality.MunicipalityRegistry;
+import jp.kofuhub.support.TestHub;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.datasource.DriverManagerDataSource;
+
+/**
+ * The fault-injection suite (issue #22, docs/faults.md): three packaged hubs in separate JVMs on
+ * one PostgreSQL of the test's own (so it can be restarted), a small centre load on the live hubs,
+ * and one fault after another on the same JVMs:
+ *
+ * <ol>
+ *   <li>hub {@code k}, held 4 s before three named steps ({@code kofu.faults.delay-steps}), is
+ *       killed (SIGKILL) with a conversation in flight in each phase: availability, issue
+ *       (numbered, rendering) and completion; the centre retries each on hub {@code b};
+ *   <li>hub {@code f} is frozen (SIGSTOP) while it renders a numbered document; the centre's retry
+ *       on {@code b} takes the claim over; then SIGCONT, and {@code f} must not spend or keep
+ *       anything of that transaction;
+ *   <li>{@code f}'s connection to PostgreSQL (through a {@link FaultProxy}) delayed, cut and
+ *       blackholed mid-load, then PostgreSQL itself restarted under both hubs.
+ * </ol>
+ *
+ * The centre plays by the protocol (docs/interfaces/issuance-centre.md): a phase that fails with a
+ * refused or broken connection, a timeout, 409 TRANSACTION_IN_PROGRESS or 503 (DEADLINE_PASSED,
+ * BUSY, UNAVAILABLE) is asked again, every second, on the live hubs. Every other answer is a
+ * failure of the test. At the end every document is checked for its card holder and its 発行番号
+ * ({@link HolderCheck}), a transaction's answers carry one number, no number is answered for two
+ * transactions, none is twice in the history, and every running number the counter handed out is
+ * recorded on a transaction row. What each fault did (detection, what the centre saw, recovery) is
+ * printed as a table (target/faultsuite.md) for docs/faults.md.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class FaultSuiteIT {
+
+    static final String CITY = "012343";
+    static final int RESIDENTS = 1_500;
+    static final Duration LEASE = Duration.ofSeconds(5);
+    static final Duration DEADLINE = Duration.ofSeconds(20);
+    static final Duration HOLD = Duration.ofSeconds(4);
+
+    /** What the centre waits for one answer (the centre's client waits 60 s). */
+    static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(60);
+
+    /** A phase must be done within this, retries included: lease timeout + deadline + a step. */
+    static final Duration PHASE_BUDGET = LEASE.plus(DEADLINE).plus(Duration.ofSeconds(10));
+
+    static final Set<String> TRANSIENT =
+            Set.of(
+                    "409 TRANSACTION_IN_PROGRESS",
+                    "503 DEADLINE_PASSED",
+                    "503 BUSY",
+                    "503 UNAVAILABLE");
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    Path work;
+    Path pgData;
+    int pgPort;
+    io.zonky.test.db.postgres.embedded.EmbeddedPostgres pg;
+    FaultProxy pgProxy;
+    JdbcTemplate db;
+    HubProcess b; // the survivor
+    HubProcess k; // killed
+    HubProcess f; // frozen; its database connection goes through pgProxy
+    final Map<HubProcess, String> names = new ConcurrentHashMap<>();
+
+    HolderCheck holders;
+    final Map<String, String> atenaBySerial = new HashMap<>();
+    final List<String> serials = new ArrayList<>();
+    final AtomicInteger nextTx = new AtomicInteger();
+    final String txBase = "FS" + Long.toString(System.currentTimeMillis() % 1_000_000_000L, 36);
+
+    /** Every document the centre received. */
+    final ConcurrentLinkedQueue<Doc> docs = new ConcurrentLinkedQueue<>();
+
+    final ConcurrentLinkedQueue<String> failures = new ConcurrentLinkedQueue<>();
+
+    /** Fault → {detection, what the centre saw, recovery}. */
+    final Map<String, String[]> table =
+            Collections.synchronizedMap(new java.util.LinkedHashMap<>());
+
+    final HttpClient http =
+            HttpClient.newBuilder()
+                    .version(HttpClient.Version.HTTP_1_1)
+                    .connectTimeout(Duration.ofSeconds(2))
+                    .build();
+
+    record Doc(String tx, String serial, String number, byte[] pdf, String hub) {}
+
+    record Reply(int status, String code, byte[] body, String number, String hub) {
+        String what() {
+            return status < 0 ? "IO " + code : status + (code.isEmpty() ? "" : " " + code);
+        }
+    }
+
+    // ------------------------------------------------------------------ set-up
+
+    @BeforeAll
+    void hubs() throws Exception {
+        work = Files.createDirectories(Path.of("kofu-tools/target/faultsuite"));
+        try (var old = Files.walk(work)) {
+            old.sorted(java.util.Comparator.reverseOrder())
+                    .filter(p -> !p.equals(work))
+                    .forEach(p -> p.toFile().delete());
+        }
+        pgData = work.resolve("pgdata");
+        pgPort = freePort();
+        startPostgres();
+        String url = "jdbc:postgresql://localhost:" + pgPort + "/postgres";
+        db = new JdbcTemplate(new DriverManagerDataSource(url, "postgres", ""));
+        pgProxy = new FaultProxy("postgres-f", pgPort);
+
+        Path staging = Files.createDirectories(work.resolve("staging"));
+        Path inbox = Files.createDirectories(work.resolve("inbox"));
+        CityGenerator.Result city =
+                CityGenerator.generate(
+                        staging.resolve("export"),
+                        CITY,
+                        RESIDENTS,
+                        31L,
+                        StandardCharsets.UTF_8,
+                        LocalDate.now(),
+                        staging.resolve("cards.csv"),
+                        CityGenerator.DEFAULT_SEAL_FONT,
+                        false);
+        Path full = city.files().get(0);
+        List<String> lines = Files.readAllLines(staging.resolve("cards.csv"));
+        for (String line : lines.subList(1, lines.size())) {
+            String[] c = line.split(",", -1);
+            atenaBySerial.put(c[0], c[2]);
+            if (c[4].isEmpty()) {
+                serials.add(c[0]); // the scenario samples are refused on purpose
+            }
+        }
+        Collections.shuffle(serials, new Random(5));
+        holders =
+                HolderCheck.fromExports(
+                        List.of(full),
+                        List.of(
+                                new MunicipalityRegistry(Path.of("config/municipalities"))
+                                        .find(CITY)
+                                        .orElseThrow()
+                                        .mayorName()));
+
+        Map<String, String> env = new HashMap<>();
+        env.put("SPRING_PROFILES_ACTIVE", "postgres,dev");
+        env.put("KOFU_KEYS_DIR", TestHub.KEYS.toString());
+        env.put("KOFU_DB_URL", url);
+        env.put("KOFU_DB_USER", "postgres");
+        env.put("KOFU_DB_PASSWORD", "");
+        env.put("KOFU_DEMO", "false");
+        env.put(
+                "KOFU_SYNC_INBOX_URI",
+                "file:" + inbox + "?include=.*\\.kexp&sortBy=file:name&delete=true&delay=200");
+        env.put("KOFU_QUARANTINE_DIR", work.resolve("quarantine").toString());
+        env.put("KOFU_SYNC_MAX_AGE", "P3650D");
+        env.put("KOFU_SYNC_PGP_REQUIRED", "false");
+        env.put("KOFU_CLUSTER_FILE_ROOT", work.resolve("cluster").toString());
+        env.put("KOFU_SETTLEMENT_OUTBOX_URI", "file:" + work.resolve("settlement"));
+        env.put("KOFU_SYNC_PGP_WORK_DIR", work.resolve("sync-work").toString());
+        if ("off".equals(System.getProperty("kofu.it.faults.db-timeouts"))) {
+            // the hub without its lock and idle-in-transaction bounds (0 = none), to see the fault
+            env.put("KOFU_DB_LOCK_TIMEOUT_MS", "0");
+            env.put("KOFU_DB_IDLE_IN_TRANSACTION_TIMEOUT_MS", "0");
+        }
+        Map<String, String> envF = new HashMap<>(env);
+        // no server-side prepared statements: the proxy sees every statement's SQL
+        // (holdAnswersAfter)
+        envF.put(
+                "KOFU_DB_URL",
+                "jdbc:postgresql://localhost:" + pgProxy.port() + "/postgres?prepareThreshold=0");
+        long hold = HOLD.toMillis();
+        b = HubProcess.start(work, "fault-b", env, List.of());
+        k =
+                HubProcess.start(
+                        work,
+                        "fault-k",
+                        env,
+                        List.of(
+                                "-Dkofu.faults.delay-steps=answer-availability="
+                                        + hold
+                                        + ",render-pdf="
+                                        + hold
+                                        + ",record-completion="
+                                        + hold));
+        f =
+                HubProcess.start(
+                        work,
+                        "fault-f",
+                        envF,
+                        List.of("-Dkofu.faults.delay-steps=render-pdf=" + hold));
+        names.put(b, "b");
+        names.put(k, "k");
+        names.put(f, "f");
+        for (HubProcess h : List.of(b, k, f)) {
+            h.awaitLog("Started KofuHub", Duration.ofMinutes(5));
+        }
+        Path part = inbox.resolve(full.getFileName() + ".part");
+        Files.copy(full, part);
+        Files.move(part, inbox.resolve(full.getFileName()));
+        await().atMost(Duration.ofSeconds(90))
+                .pollInterval(Duration.ofMillis(200))
+                .until(
+                        () ->
+                                List.of(b, k, f).stream()
+                                        .anyMatch(h -> h.log().contains("seq 1 FULL: APPLIED")));
+    }
+
+    void startPostgres() throws IOException {
+        pg =
+                io.zonky.test.db.postgres.embedded.EmbeddedPostgres.builder()
+                        .setDataDirectory(pgData)
+                        .setCleanDataDirectory(false)
+                        .setPort(pgPort)
+                        .setServerConfig("fsync", "off")
+                        .setServerConfig("log_error_verbosity", "terse")
+                        .setServerConfig("synchronous_commit", "off")
+                        .setServerConfig("full_page_writes", "off")
+                        .start();
+    }
+
+    @AfterAll
+    void stop() throws Exception {
+        Files.writeString(work.resolve("faultsuite.md"), markdown(), StandardCharsets.UTF_8);
+        System.out.println(markdown());
+        for (HubProcess h : new HubProcess[] {b, k, f}) {
+            if (h != null) {
+                if (h.alive()) {
+                    h.signal("CONT");
+                }
+                h.close();
+            }
+        }
+        if (pgProxy != null) {
+            pgProxy.close();
+        }
+        if (pg != null) {
+            pg.close();
+        }
+    }
+
+    // ------------------------------------------------------------------ faults
+
+    /**
+     * SIGKILL of hub k with a conversation held in each phase; the centre's retries on b get the
+     * availability, the document under the number k took, and the completion.
+     */
+    @Test
+    @Order(1)
+    void anInstanceKilledInEachPhase() throws Exception {
+        try (Load load = new Load(List.of(b), 1)) {
+            ObjectNode c1 = available(false), c2 = available(true), c3 = available(true);
+            keep(c3, expect200(post(b, "/certificates", c3)));
+            int[] before = {
+                holds(k, "answer-availability"),
+                holds(k, "render-pdf"),
+                holds(k, "record-completion")
+            };
+            ExecutorService centre = Executors.newFixedThreadPool(3);
+            centre.submit(() -> post(k, "/availability", c1));
+            centre.submit(() -> post(k, "/certificates", c2));
+            centre.submit(() -> post(k, "/completions", completion(c3)));
+            await().atMost(Duration.ofSeconds(60))
+                    .pollInterval(Duration.ofMillis(50))
+                    .until(
+                            () ->
+                                    holds(k, "answer-availability") > before[0]
+                                            && holds(k, "render-pdf") > before[1]
+                                            && holds(k, "record-completion") > before[2]);
+            String takenOnK = number(c2);
+            assertThat(takenOnK).as("k numbered c2 before rendering").isNotNull();
+            long killedAt = System.nanoTime();
+            k.kill();
+            centre.shutdownNow();
+
+            CompletableFuture<Timed> availability =
+                    CompletableFuture.supplyAsync(
+                            () -> phase("/availability", c1, List.of(k, b), killedAt));
+            CompletableFuture<Timed> issue =
+                    CompletableFuture.supplyAsync(
+                            () -> phase("/certificates", c2, List.of(b), killedAt));
+            CompletableFuture<Timed> completion =
+                    CompletableFuture.supplyAsync(
+                            () -> phase("/completions", completion(c3), List.of(b), killedAt));
+            Timed a = availability.get(), i = issue.get(), c = completion.get();
+            expect200(a.reply());
+            Reply doc = expect200(i.reply());
+            keep(c2, doc);
+            assertThat(doc.number()).as("the retry's 発行番号 is the one k took").isEqualTo(takenOnK);
+            expect200(c.reply());
+            // c1 and c2 finish on b
+            keep(c1, expect200(phase("/certificates", c1, List.of(b), System.nanoTime()).reply()));
+            expect200(phase("/completions", completion(c1), List.of(b), System.nanoTime()).reply());
+            expect200(phase("/completions", completion(c2), List.of(b), System.nanoTime()).reply());
+            row("SIGKILL, availability phase (held before answer-availability)", a, "the retry");
+            row("SIGKILL, issue phase (numbered, held before render-pdf)", i, "the retry");
+            row("SIGKILL, completion phase (held before record-completion)", c, "the retry");
+            assertThat(i.ms())
+                    .as("document within lease timeout + deadline")
+                    .isLessThan(PHASE_BUDGET.toMillis());
+            assertThat(load.done.get()).as("the load on b went on").isPositive();
+        }
+    }
+
+    /**
+     * SIGSTOP of hub f while it renders a numbered document: the retry on b takes the claim over
+     * after the lease timeout and makes the document under the same 発行番号; after SIGCONT, f answers
+     * that transaction with a documented code and keeps nothing of it, then serves again.
+     */
+    @Test
+    @Order(2)
+    void anInstanceFrozenInTheIssuePhase() throws Exception {
+        try (Load load = new Load(List.of(b), 1)) {
+            ObjectNode c = available(true);
+            int before = holds(f, "render-pdf");
+            CompletableFuture<Reply> onF =
+                    CompletableFuture.supplyAsync(() -> post(f, "/certificates", c));
+            await().atMost(Duration.ofSeconds(60))
+                    .pollInterval(Duration.ofMillis(50))
+                    .until(() -> holds(f, "render-pdf") > before);
+            String takenOnF = number(c);
+            assertThat(takenOnF).isNotNull();
+            long frozenAt = System.nanoTime();
+            f.signal("STOP");
+            Timed retry;
+            try {
+                retry = phase("/certificates", c, List.of(b), frozenAt);
+            } finally {
+                f.signal("CONT");
+            }
+            long wokeAt = System.nanoTime();
+            Reply doc = expect200(retry.reply());
+            keep(c, doc);
+            assertThat(doc.number()).isEqualTo(takenOnF);
+            Reply late = onF.get(REQUEST_TIMEOUT.toSeconds() + 10, TimeUnit.SECONDS);
+            assertThat(late.what())
+                    .as("f, woken up, answers the taken-over transaction with a documented code")
+                    .isIn("409 TRANSACTION_IN_PROGRESS", "503 DEADLINE_PASSED");
+            // f serves again, without an operator: a whole conversation on f
+            ObjectNode d = available(false);
+            Timed fresh = phase("/availability", d, List.of(f), wokeAt);
+            expect200(fresh.reply());
+            keep(d, expect200(phase("/certificates", d, List.of(f), wokeAt).reply()));
+            expect200(phase("/completions", completion(d), List.of(f), wokeAt).reply());
+            expect200(phase("/completions", completion(c), List.of(f), wokeAt).reply());
+            assertThat(
+                            db.queryForObject(
+                                    "select count(*) from issuance_transaction where transaction_id = ?"
+                                            + " and issue_number = ?",
+                                    Long.class,
+                                    c.path("transaction").asText(),
+                                    takenOnF))
+                    .isEqualTo(1);
+            row(
+                    "SIGSTOP, issue phase (numbered, held before render-pdf), SIGCONT after the"
+                            + " retry's document",
+                    retry,
+                    "the retry; f after SIGCONT: " + late.what());
+            table.put(
+                    "SIGCONT: the frozen hub serves again",
+                    new String[] {
+                        "—", "availability on f " + fresh.reply().what(), fresh.ms() + " ms"
+                    });
+            assertThat(load.done.get()).isPositive();
+        }
+    }
+
+    /**
+     * Hub f frozen (SIGSTOP) inside its numbering transaction, holding the issue_counter row lock
+     * (the proxy holds PostgreSQL's answers to f's {@code update issue_counter}, so f's session
+     * sits idle in the transaction, then f is frozen): numbering on b waits at most {@code
+     * kofu.db.lock-timeout-ms} per try (503 UNAVAILABLE, asked again), and PostgreSQL ends f's
+     * session after {@code kofu.db.idle-in-transaction-timeout-ms}: b numbers again, f's number is
+     * never spent.
+     */
+    @Test
+    @Order(3)
+    void aFrozenInstanceHoldingTheCounterLock() throws Exception {
+        try (Load load = new Load(List.of(b), 1)) {
+            ObjectNode c = available(true);
+            long heldBefore = pgProxy.holds();
+            pgProxy.holdAnswersAfter("update issue_counter");
+            CompletableFuture<Reply> onF =
+                    CompletableFuture.supplyAsync(() -> post(f, "/certificates", c));
+            await().atMost(Duration.ofSeconds(60))
+                    .pollInterval(Duration.ofMillis(50))
+                    .until(() -> pgProxy.holds() > heldBefore);
+            long frozenAt = System.nanoTime();
+            f.signal("STOP");
+            Timed elsewhere;
+            Timed retry;
+            try {
+                ObjectNode d = available(true);
+                elsewhere = phase("/certificates", d, List.of(b), frozenAt);
+                keep(d, expect200(elsewhere.reply()));
+                expect200(
+                        phase("/completions", completion(d), List.of(b), System.nanoTime())
+                                .reply());
+                retry = phase("/certificates", c, List.of(b), frozenAt);
+                keep(c, expect200(retry.reply()));
+            } finally {
+                f.signal("CONT");
+                pgProxy.releaseHeld();
+            }
+            Reply late = onF.get(REQUEST_TIMEOUT.toSeconds() + 10, TimeUnit.SECONDS);
+            assertThat(late.what())
+                    .as("f, woken up, answers its lost numbering with a documented code")
+                    .isIn("503 UNAVAILABLE", "409 TRANSACTION_IN_PROGRESS", "503 DEADLINE_PASSED");
+            expect200(
+                    phase("/completions", completion(c), List.of(b, f), System.nanoTime()).reply());
+            row(
+                    "SIGSTOP inside the numbering transaction (issue_counter row locked): a new"
+                            + " conversation numbered on b",
+                    elsewhere,
+                    "numbering on b");
+            row(
+                    "the same: the frozen hub's transaction retried on b",
+                    retry,
+                    "the retry; f after SIGCONT: " + late.what());
+            assertThat(load.done.get()).isPositive();
+        }
+    }
+
+    /** f's connection to PostgreSQL delayed by 150 ms each way, under load on b and f. */
+    @Test
+    @Order(4)
+    void theDatabaseConnectionDelayed() throws Exception {
+        try (Load load = new Load(List.of(b, f), 2)) {
+            await().atMost(Duration.ofSeconds(60)).until(() -> load.doneOn("f") >= 1);
+            pgProxy.delay(150);
+            int before = load.doneOn("f");
+            long from = System.nanoTime();
+            await().atMost(Duration.ofSeconds(120)).until(() -> load.doneOn("f") >= before + 2);
+            long ms = (System.nanoTime() - from) / 1_000_000;
+            pgProxy.pass();
+            table.put(
+                    "PostgreSQL link of f delayed 150 ms per chunk",
+                    new String[] {
+                        "none needed",
+                        "slower answers: " + load.seen(),
+                        "2 conversations on f in " + ms + " ms"
+                    });
+        }
+    }
+
+    /** f's connections to PostgreSQL cut mid-load (all at once); Hikari must reconnect. */
+    @Test
+    @Order(5)
+    void theDatabaseConnectionCut() throws Exception {
+        try (Load load = new Load(List.of(b, f), 2)) {
+            await().atMost(Duration.ofSeconds(60)).until(() -> load.doneOn("f") >= 1);
+            int before = load.doneOn("f");
+            long cutAt = System.nanoTime();
+            pgProxy.cut();
+            await().atMost(Duration.ofSeconds(90)).until(() -> load.doneOn("f") > before);
+            long ms = (System.nanoTime() - cutAt) / 1_000_000;
+            table.put(
+                    "PostgreSQL connections of f cut (all, mid-load)",
+                    new String[] {
+                        "at the next statement",
+                        load.seen().toString(),
+                        ms + " ms to the next conversation done on f"
+                    });
+        }
+    }
+
+    /**
+     * f's PostgreSQL link blackholed for 8 s (bytes held, new connections unanswered): its
+     * heartbeat stops, its claims lapse; the centre's retries on b go on.
+     */
+    @Test
+    @Order(6)
+    void theDatabaseConnectionBlackholed() throws Exception {
+        try (Load load = new Load(List.of(b, f), 2)) {
+            await().atMost(Duration.ofSeconds(60)).until(() -> load.doneOn("f") >= 1);
+            pgProxy.blackhole();
+            long at = System.nanoTime();
+            await().pollDelay(Duration.ofSeconds(8))
+                    .atMost(Duration.ofSeconds(9))
+                    .until(() -> true);
+            pgProxy.pass();
+            int before = load.doneOn("f");
+            await().atMost(Duration.ofSeconds(90)).until(() -> load.doneOn("f") > before);
+            long ms = (System.nanoTime() - at) / 1_000_000 - 8_000;
+            table.put(
+                    "PostgreSQL link of f blackholed 8 s",
+                    new String[] {
+                        "f's heartbeat stale after 5 s",
+                        load.seen().toString(),
+                        ms + " ms after the link is back"
+                    });
+        }
+    }
+
+    /** PostgreSQL restarted under both hubs mid-load. */
+    @Test
+    @Order(7)
+    void postgresRestarted() throws Exception {
+        try (Load load = new Load(List.of(b, f), 2)) {
+            await().atMost(Duration.ofSeconds(60)).until(() -> load.doneOn("b") >= 1);
+            long at = System.nanoTime();
+            pg.close();
+            startPostgres();
+            long upMs = (System.nanoTime() - at) / 1_000_000;
+            int beforeB = load.doneOn("b"), beforeF = load.doneOn("f");
+            await().atMost(Duration.ofSeconds(120))
+                    .until(() -> load.doneOn("b") > beforeB && load.doneOn("f") > beforeF);
+            long ms = (System.nanoTime() - at) / 1_000_000;
+            table.put(
+                    "PostgreSQL restarted (fast shutdown, " + upMs + " ms down)",
+                    new String[] {
+                        "at the next statement",
+                        load.seen().toString(),
+                        ms + " ms from the stop to a conversation done on each hub"
+                    });
+        }
+    }
+
+    /** What every fault must leave: the right holder, one number per transaction, no gap. */
+    @Test
+    @Order(99)
+    void everyDocumentAndEveryNumber() throws Exception {
+        assertThat(failures).as("answers the protocol does not allow").isEmpty();
+        assertThat(docs).isNotEmpty();
+        Map<String, String> numberOfTx = new HashMap<>();
+        Set<String> txOfNumber = new HashSet<>();
+        for (Doc d : docs) {
+            Optional<String> why =
+                    holders.check(d.pdf(), atenaBySerial.get(d.serial()), d.number());
+            assertThat(why)
+                    .as("document of tx %s (%s) from %s", d.tx(), d.number(), d.hub())
+                    .isEmpty();
+            String was = numberOfTx.putIfAbsent(d.tx(), d.number());
+            assertThat(was == null || was.equals(d.number()))
+                    .as("tx %s answered %s and %s", d.tx(), was, d.number())
+                    .isTrue();
+            if (was == null) {
+                assertThat(txOfNumber.add(d.number()))
+                        .as("発行番号 %s for two transactions", d.number())
+                        .isTrue();
+            }
+        }
+        assertThat(
+                        db.queryForList(
+                                "select issue_number from issuance_history where municipality_code = ? and"
+                                        + " issue_number is not null group by issue_number having count(*) > 1",
+                                String.class,
+                                CITY))
+                .as("発行番号 twice in the history")
+                .isEmpty();
+        // every running number the counter handed out is on one transaction row (spent where it was
+        // recorded: issued, voided with its history row, or still held)
+        for (Map<String, Object> c :
+                db.queryForList(
+                        "select issue_date, last_no from issue_counter where municipality_code = ?",
+                        CITY)) {
+            long last = ((Number) c.get("last_no")).longValue();
+            List<String> numbers =
+                    db.queryForList(
+                            "select issue_number from issuance_transaction where municipality_code = ?"
+                                    + " and issue_number like ?",
+                            String.class,
+                            CITY,
+                            c.get("issue_date").toString().replace("-", "") + "-%");
+            Set<Long> running = new HashSet<>();
+            for (String n : numbers) {
+                assertThat(running.add(Long.parseLong(n.substring(n.lastIndexOf('-') + 1))))
+                        .as("running number of %s twice", n)
+                        .isTrue();
+            }
+            assertThat(running).as("numbers 1..%d on transaction rows", last).hasSize((int) last);
+        }
+        System.out.printf(
+                Locale.ROOT,
+                "FaultSuiteIT: %d documents checked, %d transactions%n",
+                docs.size(),
+                numberOfTx.size());
+    }
+
+    // ------------------------------------------------------------------ the centre
+
+    ObjectNode conversation() {
+        int n = nextTx.getAndIncrement();
+        return JSON.createObjectNode()
+                .put("transaction", txBase + "x" + n)
+                .put("municipality", CITY)
+                .put("serial", serials.get(n % serials.size()))
+                .put("kind", "JUMINHYO")
+                .put("store", "S0001");
+    }
+
+    /**
+     * A conversation whose card holder may have the document (phase 1 asked on b; with {@code
+     * asked} false under another transaction id, so the conversation's own phase 1 is still to do).
+     */
+    ObjectNode available(boolean asked) {
+        while (true) {
+            ObjectNode c = conversation();
+            ObjectNode probe =
+                    asked
+                            ? c
+                            : c.deepCopy().put("transaction", c.path("transaction").asText() + "p");
+            Reply r = post(b, "/availability", probe);
+            if (r.status() == 200 && r.code().isEmpty()) {
+                return c;
+            }
+        }
+    }
+
+    static ObjectNode completion(ObjectNode c) {
+        return JSON.createObjectNode()
+                .put("transaction", c.path("transaction").asText())
+                .put("outcome", "PRINTED");
+    }
+
+    Reply post(HubProcess hub, String path, ObjectNode body) {
+        String name = names.get(hub);
+        try {
+            HttpResponse<byte[]> r =
+                    http.send(
+                            HttpRequest.newBuilder(URI.create(hub.baseUrl() + "/api/v1" + path))
+                                    .timeout(REQUEST_TIMEOUT)
+                                    .header("Content-Type", "application/json")
+                                    .POST(
+                                            HttpRequest.BodyPublishers.ofString(
+                                                    body.deepCopy()
+                                                            .put(
+                                                                    "sentAt",
+                                                                    java.time.OffsetDateTime.now()
+                                                                            .toString())
+                                                            .put(
+                                                                    "nonce",
+                                                                    java.util
+                                                                            .UUID
+                                                                            .randomUUID()
+                                                                            .toString()
+                                                                            .replace("-", ""))
+                                                            .toString()))
+                                    .build(),
+                            HttpResponse.BodyHandlers.ofByteArray());
+            String code = "";
+            if (r.statusCode() != 200 || path.equals("/availability")) {
+                try {
+                    JsonNode j = JSON.readTree(r.body());
+                    code = j.path("code").asText("");
+                    if (path.equals("/availability") && r.statusCode() == 200) {
+                        JsonNode kind = j.path("kinds").path(0);
+                        code = kind.path("available").asBoolean() ? "" : kind.path("code").asText();
+                    }
+                } catch (IOException notJson) {
+                    code = "(not JSON)";
+                }
+            }
+            return new Reply(
+                    r.statusCode(),
+                    code,
+                    r.body(),
+                    r.headers().firstValue("X-Kofu-Issue-Number").orElse(null),
+                    name);
+        } catch (IOException e) {
+            return new Reply(-1, e.getClass().getSimpleName(), new byte[0], null, name);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return new Reply(-1, "interrupted", new byte[0], null, name);
+        }
+    }
+
+    record Timed(Reply reply, long ms, Map<String, Integer> seen) {}
+
+    /**
+     * One phase as the centre runs it: asked on the first hub, then again every second on the
+     * others in turn while the answer is a broken connection or a transient code, within {@link
+     * #PHASE_BUDGET}. The time is counted from {@code since} to the final answer.
+     */
+    Timed phase(String path, ObjectNode body, List<HubProcess> hubs, long since) {
+        AtomicReference<Reply> last = new AtomicReference<>();
+        AtomicInteger attempt = new AtomicInteger();
+        Map<String, Integer> seen = new TreeMap<>();
+        await().atMost(PHASE_BUDGET)
+                .pollDelay(Duration.ZERO)
+                .pollInterval(Duration.ofSeconds(1))
+                .until(
+                        () -> {
+                            HubProcess h = hubs.get(attempt.getAndIncrement() % hubs.size());
+                            Reply r = post(h, path, body);
+                            last.set(r);
+                            if (r.status() != 200) {
+                                seen.merge(r.what() + " (" + r.hub() + ")", 1, Integer::sum);
+                            }
+                            if (r.status() < 0 || TRANSIENT.contains(r.what())) {
+                                return false;
+                            }
+                            if (r.status() != 200 && r.status() != 422) {
+                                if (failures.size() > 50) {
+                                    throw new IllegalStateException(
+                                            "too many failures: " + failures);
+                                }
+                                failures.add(
+                                        body.path("transaction").asText()
+                                                + " "
+                                                + path
+                                                + " on "
+                                                + r.hub()
+                                                + ": "
+                                                + r.what());
+                            }
+                            return true;
+                        });
+        return new Timed(last.get(), (System.nanoTime() - since) / 1_000_000, seen);
+    }
+
+    Reply expect200(Reply r) {
+        assertThat(r.status()).as("%s on %s", r.what(), r.hub()).isEqualTo(200);
+        assertThat(r.code()).as("available").isEmpty();
+        return r;
+    }
+
+    void keep(ObjectNode c, Reply doc) {
+        docs.add(
+                new Doc(
+                        c.path("transaction").asText(),
+                        c.path("serial").asText(),
+                        doc.number(),
+                        doc.body(),
+                        doc.hub()));
+    }
+
+    String number(ObjectNode c) {
+        return db.queryForObject(
+                "select issue_number from issuance_transaction where transaction_id = ?",
+                String.class,
+                c.path("transaction").asText());
+    }
+
+    static int holds(HubProcess h, String step) {
+        String log = h.log();
+        String needle = "before step " + step + " ";
+        int n = 0;
+        for (int i = log.indexOf(needle); i >= 0; i = log.indexOf(needle, i + 1)) {
+            n++;
+        }
+        return n;
+    }
+
+    void row(String fault, Timed t, String what) {
+        table.put(
+                fault,
+                new String[] {
+                    "the centre's connection breaks at the kill or freeze",
+                    t.seen() + " then " + t.reply().what() + " (" + what + ")",
+                    t.ms() + " ms"
+                });
+    }
+
+    String markdown() {
+        StringBuilder s =
+                new StringBuilder(
+                        "| fault | detection | what the centre sees | recovery (from the fault) |\n|---|---|---|---|\n");
+        table.forEach(
+                (k, v) ->
+                        s.append("| ")
+                                .append(k)
+                                .append(" | ")
+                                .append(String.join(" | ", v))
+                                .append(" |\n"));
+        return s.toString();
+    }
+
+    /** The centre's background conversations on some hubs, every phase on the next hub. */
+    final class Load implements AutoCloseable {
+        final List<HubProcess> hubs;
+        final AtomicBoolean stop = new AtomicBoolean();
+        final AtomicInteger done = new AtomicInteger();
+        final Map<String, AtomicInteger> donePerHub = new ConcurrentHashMap<>();
+        final Map<String, Integer> seen = new ConcurrentHashMap<>();
+        final ExecutorService threads;
+        final List<Future<?>> running = new CopyOnWriteArrayList<>();
+        final AtomicInteger turn = new AtomicInteger();
+
+        Load(List<HubProcess> hubs, int clients) {
+            this.hubs = hubs;
+            threads = Executors.newFixedThreadPool(clients);
+            for (int i = 0; i < clients; i++) {
+                running.add(threads.submit(this::drive));
+            }
+        }
+
+        int doneOn(String hub) {
+            return donePerHub.computeIfAbsent(hub, x -> new AtomicInteger()).get();
+        }
+
+        Map<String, Integer> seen() {
+            return new TreeMap<>(seen);
+        }
+
+        private List<HubProcess> order() {
+            int t = turn.getAndIncrement();
+            List<HubProcess> o = new ArrayList<>();
+            for (int i = 0; i < hubs.size(); i++) {
+                o.add(hubs.get((t + i) % hubs.size()));
+            }
+            return o;
+        }
+
+        void drive() {
+            while (!stop.get()) {
+                try {
+                    conversationWithRetries();
+                } catch (org.awaitility.core.ConditionTimeoutException e) {
+                    failures.add("a phase not done within " + PHASE_BUDGET + ": " + e.getMessage());
+                }
+            }
+        }
+
+        void conversationWithRetries() {
+            {
+                ObjectNode c = conversation();
+                long t = System.nanoTime();
+                Timed a = phase("/availability", c, order(), t);
+                a.seen().forEach((k, v) -> seen.merge(k, v, Integer::sum));
+                if (a.reply().status() != 200 || !a.reply().code().isEmpty()) {
+                    return;
+                }
+                Timed i = phase("/certificates", c, order(), t);
+                i.seen().forEach((k, v) -> seen.merge(k, v, Integer::sum));
+                if (i.reply().status() == 200) {
+                    keep(c, i.reply());
+                } else {
+                    return;
+                }
+                Timed d = phase("/completions", completion(c), order(), t);
+                d.seen().forEach((k, v) -> seen.merge(k, v, Integer::sum));
+                if (d.reply().status() == 200) {
+                    done.incrementAndGet();
+                    donePerHub
+                            .computeIfAbsent(i.reply().hub(), x -> new AtomicInteger())
+                            .incrementAndGet();
+                }
+            }
+        }
+
+        @Override
+        public void close() throws Exception {
+            stop.set(true);
+            for (Future<?> r : running) {
+                r.get(3, TimeUnit.MINUTES);
+            }
+            threads.shutdownNow();
+        }
+    }
+
+    static int freePort() throws IOException {
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
+            return s.getLocalPort();
+        }
+    }
+}
