@@ -71,7 +71,13 @@ class OpenApiContractTest extends HubTestBase {
                 camel.getCamelContextExtension()
                         .getContextPlugin(Model.class)
                         .getRestDefinitions()) {
-            assertThat(camel.resolvePropertyPlaceholders(rest.getPath())).isEqualTo("/api/v1");
+            String path = camel.resolvePropertyPlaceholders(rest.getPath());
+            if (!"/api/v1".equals(path)) {
+                // the one other REST API: the printout key sets and page, documented in
+                // docs/interfaces/printout-code.md (issue #21), not part of the centre's API
+                assertThat(rest.getId()).as(path).isEqualTo("printout-api");
+                continue;
+            }
             for (VerbDefinition v : rest.getVerbs()) {
                 running.add(v.asVerb().toUpperCase() + " " + v.getPath());
             }
