@@ -118,6 +118,14 @@ class FaultSuiteIT {
     final AtomicInteger nextTx = new AtomicInteger();
     final String txBase = "FS" + Long.toString(System.currentTimeMillis() % 1_000_000_000L, 36);
 
+    /** The test (fault) running now, for the failure messages. */
+    volatile String fault = "set-up";
+
+    @org.junit.jupiter.api.BeforeEach
+    void name(org.junit.jupiter.api.TestInfo test) {
+        fault = test.getTestMethod().map(java.lang.reflect.Method::getName).orElse("?");
+    }
+
     /** Every document the centre received. */
     final ConcurrentLinkedQueue<Doc> docs = new ConcurrentLinkedQueue<>();
 
@@ -724,13 +732,62 @@ class FaultSuiteIT {
         AtomicReference<Reply> last = new AtomicReference<>();
         AtomicInteger attempt = new AtomicInteger();
         Map<String, Integer> seen = new TreeMap<>();
+        // every attempt: hub, answer, ms from the phase's start to the answer; the one in flight
+        List<String> trace = new CopyOnWriteArrayList<>();
+        AtomicReference<String> inFlight = new AtomicReference<>("");
+        long start = System.nanoTime();
+        try {
+            phaseAttempts(path, body, hubs, last, attempt, seen, trace, inFlight, start);
+        } catch (org.awaitility.core.ConditionTimeoutException e) {
+            throw new IllegalStateException(
+                    String.format(
+                            "during %s, %s of tx %s not done within %s: attempts %s; in flight: %s",
+                            fault,
+                            path,
+                            body.path("transaction").asText(),
+                            PHASE_BUDGET,
+                            trace,
+                            inFlight.get()),
+                    e);
+        }
+        long took = (System.nanoTime() - start) / 1_000_000;
+        if (took > PHASE_BUDGET.toMillis() / 2) {
+            System.out.printf(
+                    "slow phase during %s: %s of tx %s %d ms: %s%n",
+                    fault, path, body.path("transaction").asText(), took, trace);
+        }
+        return new Timed(last.get(), (System.nanoTime() - since) / 1_000_000, seen);
+    }
+
+    private void phaseAttempts(
+            String path,
+            ObjectNode body,
+            List<HubProcess> hubs,
+            AtomicReference<Reply> last,
+            AtomicInteger attempt,
+            Map<String, Integer> seen,
+            List<String> trace,
+            AtomicReference<String> inFlight,
+            long start) {
         await().atMost(PHASE_BUDGET)
                 .pollDelay(Duration.ZERO)
                 .pollInterval(Duration.ofSeconds(1))
                 .until(
                         () -> {
                             HubProcess h = hubs.get(attempt.getAndIncrement() % hubs.size());
+                            long at = (System.nanoTime() - start) / 1_000_000;
+                            inFlight.set("on " + names.get(h) + " since " + at + " ms");
                             Reply r = post(h, path, body);
+                            inFlight.set("");
+                            trace.add(
+                                    r.hub()
+                                            + " "
+                                            + r.what()
+                                            + " "
+                                            + at
+                                            + "-"
+                                            + (System.nanoTime() - start) / 1_000_000
+                                            + " ms");
                             last.set(r);
                             if (r.status() != 200) {
                                 seen.merge(r.what() + " (" + r.hub() + ")", 1, Integer::sum);
@@ -754,7 +811,6 @@ class FaultSuiteIT {
                             }
                             return true;
                         });
-        return new Timed(last.get(), (System.nanoTime() - since) / 1_000_000, seen);
     }
 
     Reply expect200(Reply r) {
@@ -854,8 +910,11 @@ class FaultSuiteIT {
             while (!stop.get()) {
                 try {
                     conversationWithRetries();
-                } catch (org.awaitility.core.ConditionTimeoutException e) {
-                    failures.add("a phase not done within " + PHASE_BUDGET + ": " + e.getMessage());
+                } catch (IllegalStateException e) {
+                    if (!(e.getCause() instanceof org.awaitility.core.ConditionTimeoutException)) {
+                        throw e;
+                    }
+                    failures.add(e.getMessage());
                 }
             }
         }
