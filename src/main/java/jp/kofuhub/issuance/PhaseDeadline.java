@@ -12,7 +12,7 @@ import org.slf4j.LoggerFactory;
 /**
  * Every phase of the centre's conversation has a deadline (issue #22): {@code
  * kofu.issuance.phase-deadline} (20 s) from the moment the route starts, below the web server's
- * async timeout ({@code spring.mvc.async.request-timeout}, 45 s) and the centre's own (60 s). The
+ * async timeout ({@code spring.mvc.async.request-timeout}, 30 s) and the centre's own (60 s). The
  * route calls {@link #start} first and {@link #check} between its steps; past the deadline the
  * phase stops there and answers {@code 503 DEADLINE_PASSED} with {@code retryAfter}. An issue phase
  * that stops so lets go of its claim on the transaction ({@link Transactions#release}): the
