@@ -16,15 +16,8 @@ import jp.kofuhub.render.CertificateTemplates;
 import jp.kofuhub.render.PdfRenderer.RenderedPdf;
 import org.apache.camel.Exchange;
 import org.apache.camel.builder.RouteBuilder;
-import org.apache.camel.component.platform.http.springboot.PlatformHttpComponentAutoConfiguration;
-import org.apache.camel.component.platform.http.springboot.SpringBootPlatformHttpAutoConfiguration;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.springframework.boot.autoconfigure.ImportAutoConfiguration;
-import org.springframework.boot.autoconfigure.task.TaskExecutionAutoConfiguration;
-import org.springframework.boot.autoconfigure.web.servlet.DispatcherServletAutoConfiguration;
-import org.springframework.boot.autoconfigure.web.servlet.ServletWebServerFactoryAutoConfiguration;
-import org.springframework.boot.autoconfigure.web.servlet.WebMvcAutoConfiguration;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.context.annotation.Bean;
@@ -42,25 +35,22 @@ import org.springframework.context.annotation.Configuration;
  * tests ({@code IssuanceOnH2Test} and others) keep the real beans end to end.
  */
 @RouteTestBase.RouteTest
-@ImportAutoConfiguration({
-    ServletWebServerFactoryAutoConfiguration.class,
-    DispatcherServletAutoConfiguration.class,
-    TaskExecutionAutoConfiguration.class,
-    WebMvcAutoConfiguration.class,
-    PlatformHttpComponentAutoConfiguration.class,
-    SpringBootPlatformHttpAutoConfiguration.class
-})
+@RouteTestBase.OverHttp
 @SpringBootTest(
         classes = IssuanceRoutesTest.Beans.class,
         webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
         properties = {
-            "camel.main.routes-include-pattern=file:routes/issuance/issue-certificate.camel.yaml,"
-                    + "file:routes/issuance/sign-answer.camel.yaml,"
-                    + "file:routes/common/error-handling.camel.yaml",
+            IssuanceRoutesTest.ROUTES,
             "kofu.templates.dir=src/test/resources/route-tests/templates",
             "server.ssl.enabled=false"
         })
 public class IssuanceRoutesTest {
+
+    /** The route files under test (WebGuardRouteTest loads the same). */
+    static final String ROUTES =
+            "camel.main.routes-include-pattern=file:routes/issuance/issue-certificate.camel.yaml,"
+                    + "file:routes/issuance/sign-answer.camel.yaml,"
+                    + "file:routes/common/error-handling.camel.yaml";
 
     /** The numbered certificate as PreparedCertificate offers it to the route. */
     public static class Prepared {

@@ -69,4 +69,26 @@ public final class RouteTestBase {
                 "kofu.demo.enabled=false"
             })
     public @interface RouteTest {}
+
+    /**
+     * A route test over real HTTP: Tomcat on a free port, Spring MVC, Spring's error path (the
+     * hub's {@code JsonErrorController} answers there when a test imports it) and Camel's
+     * platform-http, so the routes' {@code rest:} definitions serve as in the hub. Use with {@code
+     * webEnvironment = RANDOM_PORT} and {@code server.ssl.enabled=false}.
+     */
+    @Target(ElementType.TYPE)
+    @Retention(RetentionPolicy.RUNTIME)
+    @ImportAutoConfiguration({
+        org.springframework.boot.autoconfigure.web.servlet.ServletWebServerFactoryAutoConfiguration
+                .class,
+        org.springframework.boot.autoconfigure.web.servlet.DispatcherServletAutoConfiguration.class,
+        org.springframework.boot.autoconfigure.task.TaskExecutionAutoConfiguration.class,
+        org.springframework.boot.autoconfigure.web.servlet.WebMvcAutoConfiguration.class,
+        org.springframework.boot.autoconfigure.web.servlet.error.ErrorMvcAutoConfiguration.class,
+        org.apache.camel.component.platform.http.springboot.PlatformHttpComponentAutoConfiguration
+                .class,
+        org.apache.camel.component.platform.http.springboot.SpringBootPlatformHttpAutoConfiguration
+                .class
+    })
+    public @interface OverHttp {}
 }

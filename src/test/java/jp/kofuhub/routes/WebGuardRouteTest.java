@@ -12,15 +12,8 @@ import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import jp.kofuhub.edge.JsonErrorController;
-import org.apache.camel.component.platform.http.springboot.PlatformHttpComponentAutoConfiguration;
-import org.apache.camel.component.platform.http.springboot.SpringBootPlatformHttpAutoConfiguration;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.springframework.boot.autoconfigure.ImportAutoConfiguration;
-import org.springframework.boot.autoconfigure.task.TaskExecutionAutoConfiguration;
-import org.springframework.boot.autoconfigure.web.servlet.DispatcherServletAutoConfiguration;
-import org.springframework.boot.autoconfigure.web.servlet.ServletWebServerFactoryAutoConfiguration;
-import org.springframework.boot.autoconfigure.web.servlet.WebMvcAutoConfiguration;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.context.annotation.Bean;
@@ -36,22 +29,12 @@ import org.springframework.context.annotation.Import;
  * with IssuanceRoutesTest's stand-in steps; the timeout shortened to 1 s.
  */
 @RouteTestBase.RouteTest
-@ImportAutoConfiguration({
-    ServletWebServerFactoryAutoConfiguration.class,
-    DispatcherServletAutoConfiguration.class,
-    TaskExecutionAutoConfiguration.class,
-    WebMvcAutoConfiguration.class,
-    org.springframework.boot.autoconfigure.web.servlet.error.ErrorMvcAutoConfiguration.class,
-    PlatformHttpComponentAutoConfiguration.class,
-    SpringBootPlatformHttpAutoConfiguration.class
-})
+@RouteTestBase.OverHttp
 @SpringBootTest(
         classes = WebGuardRouteTest.Beans.class,
         webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
         properties = {
-            "camel.main.routes-include-pattern=file:routes/issuance/issue-certificate.camel.yaml,"
-                    + "file:routes/issuance/sign-answer.camel.yaml,"
-                    + "file:routes/common/error-handling.camel.yaml",
+            IssuanceRoutesTest.ROUTES,
             "kofu.templates.dir=src/test/resources/route-tests/templates",
             "server.ssl.enabled=false",
             "spring.mvc.async.request-timeout=1s",

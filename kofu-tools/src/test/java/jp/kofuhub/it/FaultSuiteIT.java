@@ -95,9 +95,9 @@ class FaultSuiteIT {
 
     /**
      * A phase must be done within this, retries included: an attempt answered at the latest at the
-     * web server's bound (a phase past its deadline answers DEADLINE_PASSED at its next step, before
-     * that; one blocked inside a call, UNAVAILABLE at the bound), a claim lapsing with the lease,
-     * and the retry's own work.
+     * web server's bound (a phase past its deadline answers DEADLINE_PASSED at its next step,
+     * before that; one blocked inside a call, UNAVAILABLE at the bound), a claim lapsing with the
+     * lease, and the retry's own work.
      */
     static final Duration PHASE_BUDGET = WEB_GUARD.plus(LEASE).plus(Duration.ofSeconds(10));
 
