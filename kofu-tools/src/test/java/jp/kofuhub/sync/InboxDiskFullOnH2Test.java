@@ -69,7 +69,8 @@ import org.springframework.test.context.ContextConfiguration;
  * another file taking most of it (always run), and a real full disk — a 1.5 MiB tmpfs mounted over
  * the work folder, "no space left on device" from the kernel, then remounted larger (only where
  * {@code mount} is permitted: root with CAP_SYS_ADMIN; skipped otherwise). Municipality 990081 (a
- * copy of 札幌市's profile) is this class's own; ordered, FULL 1, 2, 3.
+ * copy of 札幌市's profile) is this class's own; ordered, FULL 1, 2, 3. Last, an operator's retry of a
+ * quarantined file while there is no room answers {@code WORK_DIR_FULL} and keeps it.
  */
 @ContextConfiguration(initializers = InboxDiskFullOnH2Test.InboxFullHub.class)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -120,6 +121,9 @@ class InboxDiskFullOnH2Test extends HubTestBase {
 
     Path scratch;
 
+    /** The plaintext size of the last file {@link #full} made. */
+    long plainBytes;
+
     @BeforeAll
     static void startCapturing() {
         LOGS.setName("inbox-disk-full");
@@ -148,6 +152,13 @@ class InboxDiskFullOnH2Test extends HubTestBase {
     static void stopCapturing() {
         root().detachAppender(LOGS);
         LOGS.stop();
+    }
+
+    /** A copy of the captured events (the appender adds to its list under its own lock). */
+    private static List<ILoggingEvent> logs() {
+        synchronized (LOGS) {
+            return new ArrayList<>(LOGS.list);
+        }
     }
 
     private static Logger root() {
@@ -202,6 +213,7 @@ class InboxDiskFullOnH2Test extends HubTestBase {
                         Kind.FULL,
                         StandardCharsets.UTF_8,
                         r.toArray(new Object[0][]));
+        plainBytes = Files.size(plain);
         return PgpFiles.seal(
                 plain,
                 scratch.resolve(plain.getFileName() + ".pgp"),
@@ -325,7 +337,7 @@ class InboxDiskFullOnH2Test extends HubTestBase {
         // adds its "Rollback file strategy" WARN at every poll, as for every file left in the
         // inbox); no ERROR, no stack trace; no personal data
         List<String> warns =
-                LOGS.list.stream()
+                logs().stream()
                         .filter(e -> e.getLevel() == ch.qos.logback.classic.Level.WARN)
                         .filter(e -> e.getLoggerName().equals(SyncWorkSpace.class.getName()))
                         .map(ILoggingEvent::getFormattedMessage)
@@ -333,7 +345,7 @@ class InboxDiskFullOnH2Test extends HubTestBase {
                         .toList();
         assertThat(warns).hasSize(1);
         assertThat(
-                        LOGS.list.stream()
+                        logs().stream()
                                 .filter(e -> e.getFormattedMessage().contains(name))
                                 .filter(
                                         e ->
@@ -342,7 +354,7 @@ class InboxDiskFullOnH2Test extends HubTestBase {
                                 .map(ILoggingEvent::getFormattedMessage))
                 .isEmpty();
         assertThat(warns.get(0)).contains("WORK_DIR_FULL").contains("stays in the inbox");
-        assertThat(LOGS.list.stream().map(ILoggingEvent::getFormattedMessage))
+        assertThat(logs().stream().map(ILoggingEvent::getFormattedMessage))
                 .noneMatch(m -> m.contains("満杯") || m.contains("容量") || m.contains(HEAD))
                 .noneMatch(m -> m.contains(bulkAtena) || m.contains(CARD));
     }
@@ -355,14 +367,16 @@ class InboxDiskFullOnH2Test extends HubTestBase {
         await().atMost(SYNC_WAIT).until(() -> applied(1));
         await().atMost(SYNC_WAIT).until(() -> !Files.exists(first));
 
-        // another file takes 2 of the folder's 3 MiB; FULL 2 (~2.3 MiB of plaintext, far less
-        // received) starts, and runs out of room after about 1 MiB
+        // another file takes 2 of the folder's 3 MiB; FULL 2 (more than 1 MiB of plaintext, far
+        // less received) starts, and runs out of room after 1 MiB
         Files.createDirectories(space.dir());
         Path other = space.dir().resolve("other-use.bin");
         Files.write(other, new byte[2 << 20]);
         String bulkAtena = atena(820000);
         Path sealed = full(2, ADDRESS_2, 5000, 820000);
         long received = Files.size(sealed);
+        long plain2 = plainBytes;
+        assertThat(plain2).isGreaterThan(1L << 20); // more than the room left under the cap
         assertThat(received).isLessThan(1L << 20);
         long t0;
         try (Issuing issuing = new Issuing(ADDRESS_1)) {
@@ -375,21 +389,24 @@ class InboxDiskFullOnH2Test extends HubTestBase {
             // room again: the other file goes, no operator step
             Files.delete(other);
             t0 = System.nanoTime();
+            await().atMost(SYNC_WAIT).until(() -> space.waiting().isEmpty());
+            long decryptedMs = (System.nanoTime() - t0) / 1_000_000;
             await().atMost(SYNC_WAIT).until(() -> applied(2));
             long ms = (System.nanoTime() - t0) / 1_000_000;
             await().atMost(SYNC_WAIT).until(() -> !Files.exists(delivered));
             System.out.printf(
-                    "InboxDiskFullOnH2Test: cap: FULL 2 (%d bytes received) applied %d ms after"
+                    "InboxDiskFullOnH2Test: cap: FULL 2 (%d bytes plain, %d received) decrypted"
+                            + " %d ms and applied %d ms after"
                             + " the room came back; %d refusals; %d certificates issued"
                             + " meanwhile%n",
-                    received, ms, space.refusals(), issuing.issued.get());
+                    plain2, received, decryptedMs, ms, space.refusals(), issuing.issued.get());
         }
         assertThat(residents(bulkAtena)).isEqualTo(1);
         assertThat(workFiles()).isEmpty();
         assertThat(space.waiting()).isEmpty();
         assertThat(syncWorkHealth().path("status").asText()).isEqualTo("UP");
         assertThat(
-                        LOGS.list.stream()
+                        logs().stream()
                                 .filter(e -> e.getLevel() == ch.qos.logback.classic.Level.INFO)
                                 .map(ILoggingEvent::getFormattedMessage))
                 .anyMatch(m -> m.contains("room in the work folder again"));
@@ -413,17 +430,29 @@ class InboxDiskFullOnH2Test extends HubTestBase {
                 "mount is not permitted here (needs root with CAP_SYS_ADMIN)");
         try {
             String bulkAtena = atena(830000);
-            Path sealed = full(3, ADDRESS_3, 5000, 830000);
+            Path sealed = full(3, ADDRESS_3, 12000, 830000);
+            assertThat(plainBytes).isGreaterThan(2L << 20); // more than the tmpfs holds
             try (Issuing issuing = new Issuing(ADDRESS_2)) {
                 Path delivered = deliver(sealed);
                 assertWaitsUntouched(delivered, 3, bulkAtena);
-                String why =
-                        space.waiting().stream()
-                                .filter(w -> w.file().equals(delivered.getFileName().toString()))
-                                .findFirst()
-                                .get()
-                                .why();
-                assertThat(why).contains("the disk is full");
+                // the first refusal was the kernel's (the later ones: before decrypting)
+                String name = delivered.getFileName().toString();
+                assertThat(
+                                logs().stream()
+                                        .filter(
+                                                e ->
+                                                        e.getLoggerName()
+                                                                .equals(
+                                                                        SyncWorkSpace.class
+                                                                                .getName()))
+                                        .map(ILoggingEvent::getFormattedMessage)
+                                        .filter(
+                                                m ->
+                                                        m.contains(name)
+                                                                && m.contains("WORK_DIR_FULL")))
+                        .singleElement()
+                        .asString()
+                        .contains("the disk is full (No space left on device)");
                 int before = issuing.issued.get();
                 await().atMost(SYNC_WAIT).until(() -> issuing.issued.get() >= before + 2);
                 assertThat(issuing.wrong).isEmpty();
@@ -433,9 +462,9 @@ class InboxDiskFullOnH2Test extends HubTestBase {
                 long t0 = System.nanoTime();
                 await().atMost(SYNC_WAIT).until(() -> applied(3));
                 System.out.printf(
-                        "InboxDiskFullOnH2Test: tmpfs: FULL 3 applied %d ms after the remount;"
-                                + " %d certificates issued meanwhile%n",
-                        (System.nanoTime() - t0) / 1_000_000, issuing.issued.get());
+                        "InboxDiskFullOnH2Test: tmpfs: FULL 3 (%d bytes plain) applied %d ms after"
+                                + " the remount; %d certificates issued meanwhile%n",
+                        plainBytes, (System.nanoTime() - t0) / 1_000_000, issuing.issued.get());
                 await().atMost(SYNC_WAIT).until(() -> !Files.exists(delivered));
             }
             assertThat(residents(bulkAtena)).isEqualTo(1);
@@ -444,6 +473,61 @@ class InboxDiskFullOnH2Test extends HubTestBase {
         } finally {
             run("umount", dir.toString());
         }
+    }
+
+    @Test
+    @Order(3)
+    void anOperatorsRetryOfAQuarantinedFileWithoutRoomAnswersWorkDirFullAndKeepsIt()
+            throws Exception {
+        // signed and encrypted, but named sequence 10 while its manifest says 9: NAME_MISMATCH
+        Path sealed = full(9, ADDRESS_3, 0, 0);
+        String name = CITY + "_JUKI_000000010_FULL.kexp.pgp";
+        Files.move(sealed, inbox.resolve(name), StandardCopyOption.ATOMIC_MOVE);
+        Path reasonFile = awaitReasonFile(name);
+        JsonNode reason = JSON.readTree(reasonFile.toFile());
+        assertThat(reason.path("reason").asText()).isEqualTo("NAME_MISMATCH");
+        String storedAs = reason.path("storedAs").asText();
+
+        Files.createDirectories(space.dir());
+        Path other = space.dir().resolve("other-use.bin");
+        Files.write(other, new byte[(int) CAP]);
+        try {
+            JsonNode answer = retry(storedAs);
+            assertThat(answer.path("outcome").asText()).isEqualTo("WORK_DIR_FULL");
+            assertThat(answer.path("detail").asText()).contains("kofu.sync.pgp.work-max-bytes");
+            // kept as it was
+            assertThat(JSON.readTree(reasonFile.toFile()).path("reason").asText())
+                    .isEqualTo("NAME_MISMATCH");
+            assertThat(reasonFile.resolveSibling(storedAs)).exists();
+            assertThat(workFiles()).containsExactly("other-use.bin");
+        } finally {
+            Files.delete(other);
+        }
+        // room again: decrypted and checked again — still NAME_MISMATCH, nothing waits any more
+        JsonNode again = retry(storedAs);
+        assertThat(again.path("outcome").asText()).isEqualTo("STILL_QUARANTINED");
+        assertThat(again.path("reason").asText()).isEqualTo("NAME_MISMATCH");
+        assertThat(workFiles()).isEmpty();
+        assertThat(space.waiting()).isEmpty();
+    }
+
+    private JsonNode retry(String storedAs) throws Exception {
+        HttpResponse<String> r =
+                HttpClient.newHttpClient()
+                        .send(
+                                HttpRequest.newBuilder(
+                                                URI.create(
+                                                        baseUrl()
+                                                                + "/actuator/quarantine/"
+                                                                + storedAs))
+                                        .header("Content-Type", "application/json")
+                                        .POST(
+                                                HttpRequest.BodyPublishers.ofString(
+                                                        "{\"operator\":\"tanaka\"}"))
+                                        .build(),
+                                HttpResponse.BodyHandlers.ofString());
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        return JSON.readTree(r.body());
     }
 
     private static boolean run(String... cmd) {
