@@ -373,8 +373,9 @@ public final class SyncWorkSpace {
         waiting.put(file, w);
         if (first) {
             LOG.warn(
-                    "sync {}: {} — {}; not applied, not quarantined: the file stays in the inbox"
-                            + " and is decrypted again once there is room for {} bytes",
+                    "sync {}: {} — {}; nothing applied, not quarantined for it: the file stays"
+                            + " where it is (the inbox) and is decrypted again once there is room"
+                            + " for {} bytes",
                     file,
                     WorkDirFullException.CODE,
                     why,

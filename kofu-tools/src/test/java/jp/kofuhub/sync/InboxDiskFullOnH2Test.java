@@ -353,7 +353,10 @@ class InboxDiskFullOnH2Test extends HubTestBase {
                                                         || e.getThrowableProxy() != null)
                                 .map(ILoggingEvent::getFormattedMessage))
                 .isEmpty();
-        assertThat(warns.get(0)).contains("WORK_DIR_FULL").contains("stays in the inbox");
+        assertThat(warns.get(0))
+                .contains("WORK_DIR_FULL")
+                .contains("not quarantined")
+                .contains("stays where it is");
         assertThat(logs().stream().map(ILoggingEvent::getFormattedMessage))
                 .noneMatch(m -> m.contains("満杯") || m.contains("容量") || m.contains(HEAD))
                 .noneMatch(m -> m.contains(bulkAtena) || m.contains(CARD));
