@@ -333,6 +333,16 @@ class InboxDiskFullOnH2Test extends HubTestBase {
         assertThat(h.path("status").asText()).isEqualTo("DOWN");
         assertThat(h.path("details").path("waiting").path(name).path("code").asText())
                 .isEqualTo("WORK_DIR_FULL");
+        // not part of readiness: the instance stays in the centre's pool
+        HttpResponse<String> ready =
+                HttpClient.newHttpClient()
+                        .send(
+                                HttpRequest.newBuilder(
+                                                URI.create(
+                                                        baseUrl() + "/actuator/health/readiness"))
+                                        .build(),
+                                HttpResponse.BodyHandlers.ofString());
+        assertThat(ready.statusCode()).as(ready.body()).isEqualTo(200);
         // the log: the hub's own WARN line for the file once, with its code (Camel's file consumer
         // adds its "Rollback file strategy" WARN at every poll, as for every file left in the
         // inbox); no ERROR, no stack trace; no personal data
