@@ -180,6 +180,13 @@ public class PgpInbox {
             space.checkRoom(fileName, receivedBytes);
             tmp = Files.createTempFile(workDir, TEMP_PREFIX, ".kexp", ownerOnlyFile());
         } catch (IOException e) {
+            // not started: the received stream is closed here (refused at every poll while there is
+            // no room, it must not leave an open file behind each time)
+            try {
+                body.close();
+            } catch (IOException closing) {
+                e.addSuppressed(closing);
+            }
             throw space.translate(e, fileName, receivedBytes);
         }
         boolean ok = false;
