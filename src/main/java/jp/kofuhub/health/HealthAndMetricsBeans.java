@@ -22,9 +22,9 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.core.env.Environment;
 
 /**
- * Health components ({@code koseki}, {@code keys}, {@code issuing}, {@code inbox}; {@code replica}
- * is {@link jp.kofuhub.issuance.ReplicaHealth}) and the {@code kofu.*} meters
- * (docs/health-and-metrics.md). The readiness group ({@code
+ * Health components ({@code koseki}, {@code keys}, {@code issuing}, {@code inbox}, {@code
+ * syncWork}; {@code replica} is {@link jp.kofuhub.issuance.ReplicaHealth}) and the {@code kofu.*}
+ * meters (docs/health-and-metrics.md). The readiness group ({@code
  * management.endpoint.health.group.readiness} in config/application.yaml) is readinessState, db,
  * keys and issuing; issuing asks every {@link IssueBlocker} bean.
  */
@@ -105,6 +105,35 @@ public class HealthAndMetricsBeans {
     @Bean("inbox")
     InboxHealth inboxHealth(InboxWatch watch) {
         return new InboxHealth(watch);
+    }
+
+    /**
+     * Component {@code syncWork}: room to decrypt registry export files, the files waiting for it
+     * (WORK_DIR_FULL).
+     */
+    @Bean("syncWork")
+    SyncWorkHealth syncWorkHealth(jp.kofuhub.sync.SyncWorkSpace space) {
+        return new SyncWorkHealth(space);
+    }
+
+    /**
+     * {@code kofu.sync.work.waiting} (files waiting for room in the work folder) and {@code
+     * kofu.sync.work.full} (attempts refused WORK_DIR_FULL).
+     */
+    @Bean
+    MeterBinder syncWorkMeters(jp.kofuhub.sync.SyncWorkSpace space) {
+        return registry -> {
+            Gauge.builder("kofu.sync.work.waiting", space, s -> s.waiting().size())
+                    .description(
+                            "registry export files waiting in the inbox for room to be decrypted"
+                                    + " (WORK_DIR_FULL)")
+                    .register(registry);
+            FunctionCounter.builder("kofu.sync.work.full", space, s -> (double) s.refusals())
+                    .description(
+                            "attempts to decrypt a registry export file refused for want of room"
+                                    + " (WORK_DIR_FULL)")
+                    .register(registry);
+        };
     }
 
     @Bean

@@ -49,8 +49,12 @@ import org.slf4j.LoggerFactory;
  * streams, so a bomb costs one buffer of memory and at most the limit on disk); the route
  * quarantines the received file whole. A missing or unreadable key file, a wrong password or a full
  * disk are not the file's fault: they are thrown as other exceptions and the file stays in the
- * inbox. Key files are read again when they change (key rotation without a restart). Logs name
- * files, reason codes and key ids, never key material, passwords or content.
+ * inbox. The work folder's room ({@link SyncWorkSpace}: a byte cap, a reserve kept free on its
+ * volume, the disk's own "no space left") is checked before a file is decrypted and while it is
+ * written; without room the file is not decrypted or its partial plaintext is deleted, and {@link
+ * WorkDirFullException} ({@code WORK_DIR_FULL}) leaves it in the inbox for the next poll. Key files
+ * are read again when they change (key rotation without a restart). Logs name files, reason codes
+ * and key ids, never key material, passwords or content.
  */
 public class PgpInbox {
 
@@ -66,6 +70,7 @@ public class PgpInbox {
     private final Path workDir;
     private final Runnable beforeKeys;
     private final InflationLimit limit;
+    private final SyncWorkSpace space;
     private final Map<Path, Cached<?>> cache = new ConcurrentHashMap<>();
 
     private record Cached<T>(long modified, long size, T value) {}
@@ -76,6 +81,9 @@ public class PgpInbox {
      * @param beforeKeys run before key files are read (the demo writes its key set on first use)
      * @param limit how far a file may inflate ({@code kofu.inflation.export.*}): counted while it
      *     streams to the temporary file, refused MESSAGE_TOO_LARGE past it
+     * @param space the room the work folder may use ({@code kofu.sync.pgp.work-max-bytes}, {@code
+     *     work-reserve-bytes}): checked before a file is started and while it is written, {@code
+     *     WORK_DIR_FULL} past it; null: the inflation limit and no reserve
      */
     public PgpInbox(
             boolean required,
@@ -84,8 +92,14 @@ public class PgpInbox {
             Map<String, Path> sourceKeyFiles,
             Path workDir,
             Runnable beforeKeys,
-            InflationLimit limit) {
+            InflationLimit limit,
+            SyncWorkSpace space) {
         this.limit = limit;
+        this.space =
+                space != null
+                        ? space
+                        : new SyncWorkSpace(
+                                workDir, limit.maxBytes(), 0, java.time.Clock.systemUTC());
         this.required = required;
         this.secretKeyFile = secretKeyFile;
         this.password = password.clone();
@@ -120,6 +134,16 @@ public class PgpInbox {
      * decrypts.
      */
     public InputStream open(InputStream body, String fileName) throws IOException {
+        return open(body, fileName, -1);
+    }
+
+    /**
+     * {@link #open(InputStream, String)} for a received file of {@code receivedBytes} (-1:
+     * unknown): decrypted only when the work folder has room for it ({@link SyncWorkSpace}), else
+     * {@link WorkDirFullException} — not the file's fault, it stays in the inbox.
+     */
+    public InputStream open(InputStream body, String fileName, long receivedBytes)
+            throws IOException {
         if (!isPgp(fileName)) {
             if (required) {
                 throw new ExportFileException(
@@ -149,11 +173,33 @@ public class PgpInbox {
         PGPSecretKeyRingCollection hubKeys = cached(secretKeyFile, PgpFiles::secretKeys);
         PGPPublicKeyRingCollection sourceKeys = cached(sourceKey, PgpFiles::publicKeys);
 
-        Files.createDirectories(workDir, ownerOnlyDir());
-        Path tmp = Files.createTempFile(workDir, TEMP_PREFIX, ".kexp", ownerOnlyFile());
+        Path tmp;
+        try {
+            Files.createDirectories(workDir, ownerOnlyDir());
+            // decided before the work is done: no room, no decryption (the file stays in the inbox)
+            space.checkRoom(fileName, receivedBytes);
+            tmp = Files.createTempFile(workDir, TEMP_PREFIX, ".kexp", ownerOnlyFile());
+        } catch (IOException e) {
+            // not started: the received stream is closed here (refused at every poll while there is
+            // no room, it must not leave an open file behind each time)
+            try {
+                body.close();
+            } catch (IOException closing) {
+                e.addSuppressed(closing);
+            }
+            throw space.translate(e, fileName, receivedBytes);
+        }
         boolean ok = false;
         try (InputStream in = body) {
-            decryptAndVerify(in, fileName, source, hubKeys, sourceKeys, tmp);
+            try {
+                decryptAndVerify(in, fileName, source, hubKeys, sourceKeys, tmp, receivedBytes);
+            } catch (ExportFileException e) {
+                space.done(fileName); // refused for its own fault: it leaves the inbox
+                throw e;
+            } catch (IOException e) {
+                throw space.translate(e, fileName, receivedBytes);
+            }
+            space.done(fileName);
             InputStream plain =
                     Files.newInputStream(
                             tmp, StandardOpenOption.READ, StandardOpenOption.DELETE_ON_CLOSE);
@@ -209,8 +255,11 @@ public class PgpInbox {
             throws IOException, org.apache.camel.InvalidPayloadException {
         String fileName =
                 exchange.getMessage().getHeader(org.apache.camel.Exchange.FILE_NAME, String.class);
+        Long length =
+                exchange.getMessage().getHeader(org.apache.camel.Exchange.FILE_LENGTH, Long.class);
         InputStream body = exchange.getMessage().getMandatoryBody(InputStream.class);
-        Plain plain = new Plain(open(body, fileName), plainName(fileName));
+        Plain plain =
+                new Plain(open(body, fileName, length == null ? -1 : length), plainName(fileName));
         exchange.setVariable("plain", plain);
         // closed when the exchange is done, applied or refused: no doTry/doFinally in the route,
         // which
@@ -250,12 +299,18 @@ public class PgpInbox {
             String source,
             PGPSecretKeyRingCollection hubKeys,
             PGPPublicKeyRingCollection sourceKeys,
-            Path tmp)
+            Path tmp,
+            long receivedBytes)
             throws IOException {
         long keyId;
         try (OutputStream out =
-                Files.newOutputStream(
-                        tmp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
+                space.guard(
+                        Files.newOutputStream(
+                                tmp,
+                                StandardOpenOption.WRITE,
+                                StandardOpenOption.TRUNCATE_EXISTING),
+                        fileName,
+                        receivedBytes)) {
             keyId =
                     PgpOpener.decryptAndVerify(
                             body,

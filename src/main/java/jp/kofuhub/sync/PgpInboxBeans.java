@@ -20,10 +20,23 @@ import org.springframework.core.env.Environment;
  * Wires {@link PgpInbox} ({@code pgpInbox}, used by route {@code registry-sync}) from {@code
  * kofu.sync.pgp}: {@code required}, the hub's {@code secret-key} and {@code password}, the {@code
  * work-dir} for decrypted files and {@code source-keys} (source system → public key file); how far
- * a file may inflate from {@code kofu.inflation.export} ({@code max-bytes}, {@code max-ratio}).
+ * a file may inflate from {@code kofu.inflation.export} ({@code max-bytes}, {@code max-ratio}); the
+ * room the work folder may use ({@link SyncWorkSpace}, {@code syncWorkSpace}) from {@code
+ * kofu.sync.pgp.work-max-bytes} (default: the inflation limit) and {@code work-reserve-bytes}.
  */
 @Configuration(proxyBeanMethods = false)
 public class PgpInboxBeans {
+
+    /** The work folder's room: read by PgpInbox, the health component syncWork and the meters. */
+    @Bean
+    SyncWorkSpace syncWorkSpace(
+            java.time.Clock clock,
+            @Value("${kofu.sync.pgp.work-dir:data/sync-work}") String workDir,
+            @Value("${kofu.sync.pgp.work-max-bytes:${kofu.inflation.export.max-bytes:4294967296}}")
+                    long maxBytes,
+            @Value("${kofu.sync.pgp.work-reserve-bytes:536870912}") long reserveBytes) {
+        return new SyncWorkSpace(Path.of(workDir), maxBytes, reserveBytes, clock);
+    }
 
     @Bean
     PgpInbox pgpInbox(
@@ -36,7 +49,8 @@ public class PgpInboxBeans {
             @Value("${kofu.sync.pgp.password:${kofu.keys.password:}}") String password,
             @Value("${kofu.sync.pgp.work-dir:data/sync-work}") String workDir,
             @Value("${kofu.inflation.export.max-bytes:4294967296}") long maxBytes,
-            @Value("${kofu.inflation.export.max-ratio:100}") long maxRatio) {
+            @Value("${kofu.inflation.export.max-ratio:100}") long maxRatio,
+            SyncWorkSpace space) {
         Map<String, Path> sourceKeys = new LinkedHashMap<>();
         Binder.get(env)
                 .bind("kofu.sync.pgp.source-keys", Bindable.mapOf(String.class, String.class))
@@ -63,6 +77,7 @@ public class PgpInboxBeans {
                 sourceKeys,
                 Path.of(workDir),
                 firstRun == null ? null : firstRun::ensure,
-                new InflationLimit(maxBytes, maxRatio));
+                new InflationLimit(maxBytes, maxRatio),
+                space);
     }
 }

@@ -175,6 +175,15 @@ public final class QuarantineCommand {
                                 + ": WAITING_FOR_PREDECESSOR (apply the missing earlier file, then retry)");
                 return 3;
             }
+            case "WORK_DIR_FULL" -> {
+                System.out.println(
+                        storedAs
+                                + ": WORK_DIR_FULL (no room to decrypt it in kofu.sync.pgp.work-dir:"
+                                + " make room, then retry; "
+                                + a.path("detail").asText()
+                                + ")");
+                return 3;
+            }
             default -> {
                 System.out.println(storedAs + ": " + outcome);
                 return 3;

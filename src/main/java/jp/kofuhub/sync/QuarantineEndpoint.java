@@ -2,6 +2,7 @@ package jp.kofuhub.sync;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -30,7 +31,7 @@ import org.springframework.stereotype.Component;
  *   <li>{@code POST /{storedAs}} with JSON {@code {"operator": …}} — applies the stored file again
  *       under its original name, checked as a new file: {@code APPLIED} / {@code DUPLICATE} remove
  *       it from quarantine, {@code STILL_QUARANTINED} rewrites its reason, {@code
- *       WAITING_FOR_PREDECESSOR} leaves it;
+ *       WAITING_FOR_PREDECESSOR} and {@code WORK_DIR_FULL} (no room to decrypt it now) leave it;
  *   <li>{@code DELETE /{storedAs}?operator=…&why=…} — discards it for good (both required).
  * </ul>
  *
@@ -93,7 +94,7 @@ public class QuarantineEndpoint {
                 return refusedAtRest(operator, storedAs, e);
             }
             try (raw;
-                    InputStream in = pgp.open(raw, file)) {
+                    InputStream in = pgp.open(raw, file, Files.size(stored.get()))) {
                 outcome = registrySync.apply(in, pgp.plainName(file));
             } catch (AtRestCipher.AtRestException e) {
                 return refusedAtRest(operator, storedAs, e);
@@ -116,6 +117,14 @@ public class QuarantineEndpoint {
                         e.reason(),
                         "detail",
                         e.detail());
+            } catch (WorkDirFullException e) {
+                // no room to decrypt it now (issue #22): not the file's fault, kept as it is
+                LOG.info(
+                        "quarantine: {} retried {}: no room to decrypt it ({})",
+                        Quarantine.clean(operator),
+                        storedAs,
+                        WorkDirFullException.CODE);
+                return answer(200, "outcome", WorkDirFullException.CODE, "detail", e.getMessage());
             } catch (SequenceGapException e) {
                 LOG.info(
                         "quarantine: {} retried {}: waits for its predecessor",

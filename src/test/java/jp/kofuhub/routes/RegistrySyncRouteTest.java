@@ -14,6 +14,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import jp.kofuhub.registry.ExportFileException;
 import jp.kofuhub.sync.SequenceGapException;
+import jp.kofuhub.sync.WorkDirFullException;
 import org.apache.camel.Exchange;
 import org.apache.camel.spring.boot.CamelContextConfiguration;
 import org.junit.jupiter.api.Test;
@@ -28,8 +29,9 @@ import org.springframework.context.annotation.Configuration;
  * and a master: consumer, stand-ins for the four beans the route calls. What the policy decides is
  * checked here: an applied file leaves the inbox; a bad file (ExportFileException) is handed to the
  * quarantine whole, with its reason, and nothing of it applied; a sequence gap leaves the file in
- * the inbox for the next poll. Decryption, verification and the replica are the whole-hub tests'
- * ({@code PgpHub}, {@code SyncOnH2Test}).
+ * the inbox for the next poll, and so does a file with no room to be decrypted (WORK_DIR_FULL).
+ * Decryption, verification and the replica are the whole-hub tests' ({@code PgpHub}, {@code
+ * SyncOnH2Test}).
  */
 @RouteTestBase.RouteTest
 @SpringBootTest(
@@ -51,6 +53,7 @@ public class RegistrySyncRouteTest {
         final List<String> applied = new CopyOnWriteArrayList<>();
         final List<String> quarantined = new CopyOnWriteArrayList<>();
         final AtomicInteger gapTries = new AtomicInteger();
+        final AtomicInteger fullTries = new AtomicInteger();
     }
 
     /** The decrypted file as PgpInbox.Plain offers it to the route. */
@@ -77,8 +80,18 @@ public class RegistrySyncRouteTest {
     }
 
     public static class PgpInboxStandIn {
-        public void receive(Exchange exchange) {
+        final Seen seen;
+
+        PgpInboxStandIn(Seen seen) {
+            this.seen = seen;
+        }
+
+        public void receive(Exchange exchange) throws IOException {
             String name = exchange.getMessage().getHeader(Exchange.FILE_NAME, String.class);
+            if (name.contains("nospace")) {
+                seen.fullTries.incrementAndGet();
+                throw new WorkDirFullException(name, 1000, "no room to start");
+            }
             if (name.contains("forged")) {
                 throw new ExportFileException("BAD_SIGNATURE", "not signed by its source");
             }
@@ -131,8 +144,8 @@ public class RegistrySyncRouteTest {
         }
 
         @Bean
-        PgpInboxStandIn pgpInbox() {
-            return new PgpInboxStandIn();
+        PgpInboxStandIn pgpInbox(Seen seen) {
+            return new PgpInboxStandIn(seen);
         }
 
         @Bean
@@ -160,9 +173,14 @@ public class RegistrySyncRouteTest {
         Files.writeString(inbox.resolve("990002_JUKI_000001_DELTA.kexp"), "one");
         Files.writeString(inbox.resolve("990002_JUKI_000002_forged.kexp"), "forged!");
         Files.writeString(inbox.resolve("990002_JUKI_000004_gap.kexp"), "four");
+        Files.writeString(inbox.resolve("990003_JUKI_000001_nospace.kexp"), "no room");
 
         await().atMost(Duration.ofSeconds(20))
-                .until(() -> seen.quarantined.size() == 1 && seen.gapTries.get() >= 2);
+                .until(
+                        () ->
+                                seen.quarantined.size() == 1
+                                        && seen.gapTries.get() >= 2
+                                        && seen.fullTries.get() >= 2);
 
         assertThat(seen.applied).containsExactly("990002_JUKI_000001_DELTA.kexp:one");
         assertThat(seen.quarantined)
@@ -171,6 +189,10 @@ public class RegistrySyncRouteTest {
         assertThat(inbox.resolve("990002_JUKI_000001_DELTA.kexp")).doesNotExist();
         assertThat(inbox.resolve("990002_JUKI_000002_forged.kexp")).doesNotExist();
         assertThat(inbox.resolve("990002_JUKI_000004_gap.kexp")).exists();
+        // no room to decrypt (WORK_DIR_FULL): not the file's fault, left for the next poll, not
+        // quarantined
+        assertThat(inbox.resolve("990003_JUKI_000001_nospace.kexp")).exists();
         Files.delete(inbox.resolve("990002_JUKI_000004_gap.kexp"));
+        Files.delete(inbox.resolve("990003_JUKI_000001_nospace.kexp"));
     }
 }

@@ -93,7 +93,12 @@ public abstract class HubTestBase {
                             }
                             return found[0] != null;
                         });
-        org.assertj.core.api.Assertions.assertThat(inbox.resolve(fileName)).doesNotExist();
+        // the reason file is written by the route's error policy, the inbox file deleted by the
+        // file consumer when the exchange completes, a moment later: wait for both (under load the
+        // assertion right after the reason file failed, PgpSyncOnH2Test, 2026-12-06)
+        org.awaitility.Awaitility.await()
+                .atMost(SYNC_WAIT)
+                .until(() -> !java.nio.file.Files.exists(inbox.resolve(fileName)));
         return found[0];
     }
 
