@@ -12,6 +12,7 @@ import jp.kofuhub.certificate.JuminhyoKind;
 import jp.kofuhub.certificate.TaxKind;
 import jp.kofuhub.issuance.DocumentStore;
 import jp.kofuhub.issuance.ErrorResponses;
+import jp.kofuhub.issuance.HubClock;
 import jp.kofuhub.issuance.IssuanceRules;
 import jp.kofuhub.issuance.IssueNumbers;
 import jp.kofuhub.issuance.OpenApiDocument;

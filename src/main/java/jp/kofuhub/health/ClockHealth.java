@@ -1,7 +1,7 @@
 package jp.kofuhub.health;
 
 import java.time.Duration;
-import jp.kofuhub.HubClock;
+import jp.kofuhub.issuance.HubClock;
 import org.springframework.boot.actuate.health.Health;
 import org.springframework.boot.actuate.health.HealthIndicator;
 

@@ -196,7 +196,7 @@ public class HealthAndMetricsBeans {
      * named so because {@code clock} is the clock itself (Spring drops the suffix).
      */
     @Bean("clockHealthIndicator")
-    ClockHealth clockHealth(jp.kofuhub.HubClock clock) {
+    ClockHealth clockHealth(jp.kofuhub.issuance.HubClock clock) {
         return new ClockHealth(clock);
     }
 
@@ -205,7 +205,7 @@ public class HealthAndMetricsBeans {
      * measured by the heartbeat (NaN before); the hub takes it out of its own time (issue #22).
      */
     @Bean
-    MeterBinder clockSkewMeter(jp.kofuhub.HubClock clock) {
+    MeterBinder clockSkewMeter(jp.kofuhub.issuance.HubClock clock) {
         return registry ->
                 Gauge.builder(
                                 "kofu.clock.skew",

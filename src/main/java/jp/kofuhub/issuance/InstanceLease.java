@@ -26,14 +26,14 @@ public class InstanceLease {
     private final String instanceId;
     private final Duration timeout;
     private final Duration claimLimit;
-    private final jp.kofuhub.HubClock clock;
+    private final HubClock clock;
 
     public InstanceLease(
             JdbcTemplate jdbc,
             String instanceId,
             Duration timeout,
             Duration claimLimit,
-            jp.kofuhub.HubClock clock) {
+            HubClock clock) {
         this.jdbc = jdbc;
         this.instanceId = instanceId;
         this.timeout = timeout;
@@ -47,9 +47,9 @@ public class InstanceLease {
 
     /**
      * Renews this instance's heartbeat (route {@code instance-heartbeat}), and with it compares the
-     * instance's clock with the database's ({@link jp.kofuhub.HubClock#measure}): the difference is
-     * corrected in the hub's clock and recorded in {@code hub_instance.clock_skew_ms} (V82), where
-     * the operator sees every instance's.
+     * instance's clock with the database's ({@link HubClock#measure}): the difference is corrected
+     * in the hub's clock and recorded in {@code hub_instance.clock_skew_ms} (V82), where the
+     * operator sees every instance's.
      */
     public void beat() {
         Long skewMs = clock.measure(jdbc).map(Duration::toMillis).orElse(null);

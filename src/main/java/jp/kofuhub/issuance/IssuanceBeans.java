@@ -98,7 +98,7 @@ public class IssuanceBeans {
             DocumentStore documents,
             @Value("${kofu.cluster.lease.timeout}") Duration timeout,
             @Value("${kofu.cluster.lease.claim-limit}") Duration claimLimit,
-            jp.kofuhub.HubClock clock) {
+            HubClock clock) {
         try {
             // the hub's clock agrees with the database's before the first request (issue #22)
             clock.measure(jdbc);

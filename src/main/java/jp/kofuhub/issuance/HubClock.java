@@ -1,4 +1,4 @@
-package jp.kofuhub;
+package jp.kofuhub.issuance;
 
 import java.time.Clock;
 import java.time.Duration;

@@ -1,4 +1,4 @@
-package jp.kofuhub;
+package jp.kofuhub.issuance;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
