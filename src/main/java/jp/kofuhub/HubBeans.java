@@ -12,6 +12,7 @@ import jp.kofuhub.certificate.JuminhyoKind;
 import jp.kofuhub.certificate.TaxKind;
 import jp.kofuhub.issuance.DocumentStore;
 import jp.kofuhub.issuance.ErrorResponses;
+import jp.kofuhub.issuance.HubClock;
 import jp.kofuhub.issuance.IssuanceRules;
 import jp.kofuhub.issuance.IssueNumbers;
 import jp.kofuhub.issuance.OpenApiDocument;
@@ -41,15 +42,16 @@ import org.springframework.transaction.support.TransactionTemplate;
 public class HubBeans {
 
     /**
-     * The hub's clock. {@code kofu.faults.clock-offset} (test only, issue #22: a clock stepped on
-     * one instance) shifts it; zero in every profile.
+     * The hub's clock: the instance's own, corrected to the database's by every heartbeat ({@link
+     * HubClock}, issue #22). {@code kofu.faults.clock-offset} (test only: a clock stepped on one
+     * instance) shifts the instance's own clock; zero in every profile.
      */
     @Bean
-    Clock clock(
+    HubClock clock(
             @Value("${kofu.time-zone}") String zone,
             @Value("${kofu.faults.clock-offset:0s}") java.time.Duration offset) {
         Clock system = Clock.system(ZoneId.of(zone));
-        return offset.isZero() ? system : Clock.offset(system, offset);
+        return new HubClock(offset.isZero() ? system : Clock.offset(system, offset));
     }
 
     @Bean

@@ -23,8 +23,8 @@ import org.springframework.core.env.Environment;
 
 /**
  * Health components ({@code koseki}, {@code keys}, {@code issuing}, {@code inbox}, {@code
- * syncWork}; {@code replica} is {@link jp.kofuhub.issuance.ReplicaHealth}) and the {@code kofu.*}
- * meters (docs/health-and-metrics.md). The readiness group ({@code
+ * syncWork}, {@code clock}; {@code replica} is {@link jp.kofuhub.issuance.ReplicaHealth}) and the
+ * {@code kofu.*} meters (docs/health-and-metrics.md). The readiness group ({@code
  * management.endpoint.health.group.readiness} in config/application.yaml) is readinessState, db,
  * keys and issuing; issuing asks every {@link IssueBlocker} bean.
  */
@@ -218,6 +218,33 @@ public class HealthAndMetricsBeans {
         return ReplicaBlocker.of(
                 freshness,
                 () -> municipalities.all().stream().map(MunicipalityProfile::code).toList());
+    }
+
+    /**
+     * Component {@code clock}: this instance's clock against the database's (issue #22); the bean
+     * named so because {@code clock} is the clock itself (Spring drops the suffix).
+     */
+    @Bean("clockHealthIndicator")
+    ClockHealth clockHealth(jp.kofuhub.issuance.HubClock clock) {
+        return new ClockHealth(clock);
+    }
+
+    /**
+     * {@code kofu.clock.skew}: this instance's clock minus the database's, seconds, as last
+     * measured by the heartbeat (NaN before); the hub takes it out of its own time (issue #22).
+     */
+    @Bean
+    MeterBinder clockSkewMeter(jp.kofuhub.issuance.HubClock clock) {
+        return registry ->
+                Gauge.builder(
+                                "kofu.clock.skew",
+                                clock,
+                                c -> c.skew().map(d -> d.toMillis() / 1000.0).orElse(Double.NaN))
+                        .description(
+                                "this instance's clock minus the database's, seconds (corrected by"
+                                        + " the hub)")
+                        .baseUnit("seconds")
+                        .register(registry);
     }
 
     @Bean("issuing")

@@ -26,29 +26,44 @@ public class InstanceLease {
     private final String instanceId;
     private final Duration timeout;
     private final Duration claimLimit;
+    private final HubClock clock;
 
     public InstanceLease(
-            JdbcTemplate jdbc, String instanceId, Duration timeout, Duration claimLimit) {
+            JdbcTemplate jdbc,
+            String instanceId,
+            Duration timeout,
+            Duration claimLimit,
+            HubClock clock) {
         this.jdbc = jdbc;
         this.instanceId = instanceId;
         this.timeout = timeout;
         this.claimLimit = claimLimit;
+        this.clock = clock;
     }
 
     public String instanceId() {
         return instanceId;
     }
 
-    /** Renews this instance's heartbeat (route {@code instance-heartbeat}). */
+    /**
+     * Renews this instance's heartbeat (route {@code instance-heartbeat}), and with it compares the
+     * instance's clock with the database's ({@link HubClock#measure}): the difference is corrected
+     * in the hub's clock and recorded in {@code hub_instance.clock_skew_ms} (V82), where the
+     * operator sees every instance's.
+     */
     public void beat() {
+        Long skewMs = clock.measure(jdbc).map(Duration::toMillis).orElse(null);
         if (jdbc.update(
-                        "update hub_instance set heartbeat_at = current_timestamp where instance_id = ?",
+                        "update hub_instance set heartbeat_at = current_timestamp,"
+                                + " clock_skew_ms = coalesce(?, clock_skew_ms) where instance_id = ?",
+                        skewMs,
                         instanceId)
                 == 0) {
             jdbc.update(
-                    "insert into hub_instance (instance_id, started_at, heartbeat_at)"
-                            + " values (?, current_timestamp, current_timestamp)",
-                    instanceId);
+                    "insert into hub_instance (instance_id, started_at, heartbeat_at, clock_skew_ms)"
+                            + " values (?, current_timestamp, current_timestamp, ?)",
+                    instanceId,
+                    skewMs);
             LOG.info("instance {} holds its lease", instanceId);
         }
     }

@@ -97,8 +97,15 @@ public class IssuanceBeans {
             org.springframework.jdbc.core.JdbcTemplate jdbc,
             DocumentStore documents,
             @Value("${kofu.cluster.lease.timeout}") Duration timeout,
-            @Value("${kofu.cluster.lease.claim-limit}") Duration claimLimit) {
-        return new InstanceLease(jdbc, documents.instanceId(), timeout, claimLimit);
+            @Value("${kofu.cluster.lease.claim-limit}") Duration claimLimit,
+            HubClock clock) {
+        try {
+            // the hub's clock agrees with the database's before the first request (issue #22)
+            clock.measure(jdbc);
+        } catch (org.springframework.dao.DataAccessException e) {
+            // the first heartbeat tries again
+        }
+        return new InstanceLease(jdbc, documents.instanceId(), timeout, claimLimit, clock);
     }
 
     @Bean

@@ -222,7 +222,17 @@ class HealthAndMetricsOnH2Test extends HubTestBase {
         JsonNode components = JSON.readTree(r.body()).path("components");
         assertThat(components.fieldNames())
                 .toIterable()
-                .contains("replica", "koseki", "keys", "issuing", "db", "diskSpace");
+                .contains("replica", "koseki", "keys", "issuing", "db", "diskSpace", "clock");
+        // issue #22: the instance's clock against the database's (H2 in this JVM: the same)
+        await().atMost(java.time.Duration.ofSeconds(10))
+                .until(
+                        () ->
+                                JSON.readTree(get("/actuator/health").body())
+                                        .path("components")
+                                        .path("clock")
+                                        .path("status")
+                                        .asText()
+                                        .equals("UP"));
         assertThat(components.path("replica").path("details").path("sources").has(CITY + "/JUKI"))
                 .isTrue();
         assertThat(components.path("replica").path("details").path("gaps").isArray()).isTrue();

@@ -22,6 +22,10 @@ import java.util.concurrent.atomic.AtomicLong;
  * <ul>
  *   <li>{@link Mode#PASS}: bytes go through;
  *   <li>{@link Mode#DELAY}: every chunk is delivered {@link #delayMs} later, in order (latency);
+ *   <li>{@link Mode#SLOW_ANSWER}: requests go through at once, the answers are held until {@link
+ *       #delayMs} after the connection's last request bytes were forwarded (a server that answers
+ *       in that time, whatever its own work took below it) — for "just under / just over a
+ *       timeout";
  *   <li>{@link Mode#BLACKHOLE}: new connections are accepted and never answered, bytes on open ones
  *       are held (not lost) until the mode changes — a hung peer, not a refusing one;
  *   <li>{@link Mode#DROP}: new connections are closed at once.
@@ -35,6 +39,7 @@ public final class FaultProxy implements AutoCloseable {
     public enum Mode {
         PASS,
         DELAY,
+        SLOW_ANSWER,
         BLACKHOLE,
         DROP
     }
@@ -63,9 +68,16 @@ public final class FaultProxy implements AutoCloseable {
     private final AtomicLong holds = new AtomicLong();
 
     public FaultProxy(String name, int targetPort) throws IOException {
+        this(name, 0, targetPort);
+    }
+
+    /** A proxy listening on {@code listenPort} (0: a free one) of the loopback address. */
+    public FaultProxy(String name, int listenPort, int targetPort) throws IOException {
         this.name = name;
         this.target = targetPort;
-        this.server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+        this.server = new ServerSocket();
+        this.server.setReuseAddress(true);
+        this.server.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), listenPort), 50);
         Thread t = new Thread(this::acceptLoop, "proxy-" + name + "-accept");
         t.setDaemon(true);
         t.start();
@@ -89,6 +101,11 @@ public final class FaultProxy implements AutoCloseable {
 
     public void delay(long ms) {
         set(Mode.DELAY, ms);
+    }
+
+    /** Answers arrive {@code ms} after the request (see {@link Mode#SLOW_ANSWER}). */
+    public void answerAfter(long ms) {
+        set(Mode.SLOW_ANSWER, ms);
     }
 
     public void blackhole() {
@@ -167,8 +184,9 @@ public final class FaultProxy implements AutoCloseable {
                 upstream.connect(
                         new InetSocketAddress(InetAddress.getLoopbackAddress(), target), 5_000);
                 open.add(upstream);
-                pump(client, upstream, "up", null);
-                pump(upstream, client, "down", client);
+                AtomicLong requestAt = new AtomicLong(System.nanoTime());
+                pump(client, upstream, "up", null, requestAt);
+                pump(upstream, client, "down", client, requestAt);
             } catch (IOException e) {
                 open.remove(client);
                 closeQuietly(client);
@@ -176,7 +194,8 @@ public final class FaultProxy implements AutoCloseable {
         }
     }
 
-    private void pump(Socket from, Socket to, String direction, Socket heldClient) {
+    private void pump(
+            Socket from, Socket to, String direction, Socket heldClient, AtomicLong requestAt) {
         Thread t =
                 new Thread(
                         () -> {
@@ -200,7 +219,31 @@ public final class FaultProxy implements AutoCloseable {
                                     if (heldClient != null) {
                                         holdWhileHeld(heldClient);
                                     }
-                                    if (mode == Mode.DELAY && delayMs > 0) {
+                                    if (heldClient == null) {
+                                        requestAt.set(System.nanoTime());
+                                    }
+                                    if (heldClient != null
+                                            && mode == Mode.SLOW_ANSWER
+                                            && delayMs > 0) {
+                                        long at =
+                                                Math.max(
+                                                        last[0],
+                                                        requestAt.get()
+                                                                + TimeUnit.MILLISECONDS.toNanos(
+                                                                        delayMs));
+                                        last[0] = at;
+                                        // this pump waits for each write: chunks due at the same
+                                        // time are never reordered
+                                        try {
+                                            later.schedule(
+                                                            () -> write(out, chunk, from, to),
+                                                            Math.max(0, at - System.nanoTime()),
+                                                            TimeUnit.NANOSECONDS)
+                                                    .get();
+                                        } catch (java.util.concurrent.ExecutionException e) {
+                                            throw new IOException(e.getCause());
+                                        }
+                                    } else if (mode == Mode.DELAY && delayMs > 0) {
                                         long at =
                                                 Math.max(
                                                         last[0],

@@ -395,4 +395,55 @@ class KosekiSecureOnH2Test extends HubTestBase {
             throw new java.io.UncheckedIOException(e);
         }
     }
+
+    /**
+     * Issue #22: a koseki server that accepts the TCP connection and never answers (hung, not
+     * refusing: {@link jp.kofuhub.it.FaultProxy} blackholed on the server's port) — over TLS the
+     * hub waits in the handshake, before any response timeout applies. The issuance is refused
+     * KOSEKI_UNAVAILABLE at the koseki timeout (8 s in this hub; HttpClient counts the handshake in
+     * the connect timeout), the number voided with its history row — never camel-http's default
+     * socket timeout (3 min), past the phase deadline (20 s) and the web server's own (45 s). The
+     * hub recovers by itself once the server answers.
+     */
+    @Test
+    @Order(4)
+    void aServerThatHangsInTheTlsHandshakeIsRefusedWithinTheTimeout() throws Exception {
+        server.stop();
+        server = null;
+        long voidedBefore = voided("KOSEKI_UNAVAILABLE");
+        int answered = 0;
+        try (jp.kofuhub.it.FaultProxy hung =
+                new jp.kofuhub.it.FaultProxy(
+                        "koseki-tls", SecureKosekiHub.KOSEKI_PORT, SecureKosekiHub.KOSEKI_PORT)) {
+            hung.blackhole();
+            for (int i = 0; i < 1; i++) {
+                long start = System.nanoTime();
+                HttpResponse<byte[]> r = issue(HEAD_CARD, "KOSEKI_KOJIN");
+                long ms = (System.nanoTime() - start) / 1_000_000;
+                System.out.println(
+                        "KosekiFaults: TLS handshake hung, call "
+                                + (i + 1)
+                                + ": "
+                                + r.statusCode()
+                                + " "
+                                + code(r)
+                                + " in "
+                                + ms
+                                + " ms");
+                assertThat(r.statusCode()).as(Http.body(r)).isEqualTo(422);
+                assertThat(code(r)).isEqualTo("KOSEKI_UNAVAILABLE");
+                assertThat(JSON.readTree(r.body()).path("message").asText()).contains("in time");
+                // SecureKosekiHub: kofu.koseki.timeout-ms 8000
+                assertThat(ms).isBetween(8000L - 100, 8000L + 3000);
+                answered++;
+            }
+            assertThat(hung.accepted()).isPositive();
+        }
+        assertThat(answered).isEqualTo(1);
+        assertThat(voided("KOSEKI_UNAVAILABLE")).isGreaterThanOrEqualTo(voidedBefore + 1);
+        startServer();
+        await().atMost(Duration.ofSeconds(30))
+                .pollInterval(Duration.ofMillis(500))
+                .until(() -> issue(HEAD_CARD, "KOSEKI_KOJIN").statusCode() == 200);
+    }
 }

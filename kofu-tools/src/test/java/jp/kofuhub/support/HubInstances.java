@@ -43,11 +43,25 @@ public final class HubInstances implements AutoCloseable {
      * every one (e.g. a short kofu.documents.release-period).
      */
     public HubInstances(String database, Map<String, Object> properties, String... names) {
+        this(database, properties, name -> Map.of(), names);
+    }
+
+    /**
+     * As above, with properties of each instance's own on top ({@code own} of its name), e.g. a
+     * clock stepped on one instance (kofu.faults.clock-offset).
+     */
+    public HubInstances(
+            String database,
+            Map<String, Object> properties,
+            java.util.function.Function<String, Map<String, Object>> own,
+            String... names) {
         EmbeddedPostgres.jdbcUrl(database); // made before the first instance starts
         Path shared = TestHub.workDir(database).resolve("municipalities");
         try {
             for (String name : names) {
-                TestHub instance = instance(database + "-" + name, database, shared, properties);
+                Map<String, Object> p = new HashMap<>(properties);
+                p.putAll(own.apply(name));
+                TestHub instance = instance(database + "-" + name, database, shared, p);
                 ConfigurableApplicationContext ctx =
                         new SpringApplicationBuilder(KofuHub.class).initializers(instance).run();
                 hubs.add(new Hub(name, ctx, TestHub.workDir(instance.name()).resolve("inbox")));
@@ -56,6 +70,14 @@ public final class HubInstances implements AutoCloseable {
             close();
             throw e;
         }
+    }
+
+    /**
+     * The municipality profiles folder every instance on {@code database} reads (write a test
+     * profile here before the instances start).
+     */
+    public static Path profiles(String database) {
+        return TestHub.workDir(database).resolve("municipalities");
     }
 
     public Hub get(int i) {
