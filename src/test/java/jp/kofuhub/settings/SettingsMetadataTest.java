@@ -51,14 +51,15 @@ class SettingsMetadataTest {
     static final String END = "<!-- settings:end -->";
 
     /** kofu.* tokens in docs that are no setting and no code literal: file and Maven names. */
-    // not settings: a file name, the image's Maven properties, the JMX domain of the kofu.* meters,
-    // and
-    // the hub-wide breaker family (kofu.koseki.breaker-*) as a comment names it
+    // not settings: a file name, the image's Maven properties, the build's switch to skip the hub's
+    // tests, the JMX domain of the kofu.* meters, and the hub-wide breaker family
+    // (kofu.koseki.breaker-*) as a comment names it
     static final Set<String> NOT_SETTINGS =
             Set.of(
                     "kofu.mv.db",
                     "kofu.image",
                     "kofu.image.base",
+                    "kofu.hub.skipTests",
                     "kofu.metrics",
                     "kofu.koseki.breaker");
 
