@@ -34,6 +34,9 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 class PrintoutRenderTest {
 
+    /** The code's default size (xslt-templates/settings.xsl): the fixtures give none. */
+    static final double SIZE_MM = 50;
+
     @TempDir static Path dir;
     static PdfRenderer renderer;
     static PrintoutCodes codes;
@@ -79,6 +82,14 @@ class PrintoutRenderTest {
                 BufferedImage photo = photo(pages.get(i), dpi, i);
                 List<String> found = PrintoutScanner.scan(photo);
                 assertThat(found).as("%s page %d at %d dpi", c, i + 1, dpi).hasSize(1);
+                // the default size (50mm, settings.xsl) gives these codes (versions 12–15) a module
+                // of at least 3.4 px at 150 dpi: what a reader needs of a blurred 150 dpi photo
+                int modules = PrintoutCodes.modules(found.get(0)).length + 8;
+                assertThat(SIZE_MM / 25.4 * dpi / modules)
+                        .as(
+                                "%s page %d: pixels a module at %d dpi (%d modules with the quiet zone)",
+                                c, i + 1, dpi, modules)
+                        .isGreaterThanOrEqualTo(dpi >= 300 ? 6.8 : 3.4);
                 PrintoutVerifier.Verdict v = verifier.verify(found.get(0), codes.clockNow());
                 assertThat(v.reason()).as(v.detail()).isNull();
                 Map<?, ?> p = v.payload();
@@ -134,8 +145,9 @@ class PrintoutRenderTest {
     }
 
     /**
-     * A phone photo of the printout, roughly: turned by 2–3°, blurred (3×3 box at 150 dpi, 5×5 at
-     * 300), with grey speckle noise; fixed seeds, so a failure repeats.
+     * A phone photo or an askew scan of the printout, roughly: turned (2.5° at 300 dpi, 1.2° at
+     * 150), blurred with a 3×3 Gaussian at both resolutions, with grey speckle noise (σ 12 of 255);
+     * fixed seeds, so a failure repeats.
      */
     static BufferedImage photo(BufferedImage page, int dpi, int seed) {
         double degrees = dpi >= 300 ? 2.5 : 1.2;
@@ -155,13 +167,9 @@ class PrintoutRenderTest {
         for (int i = 0; i < gauss.length; i++) {
             gauss[i] /= 16f;
         }
-        // 150 dpi: a sheet scanned askew with noise, not blurred (the scan is the blur: a module
-        // is 2.6 pixels); 300 dpi: a phone photo, blurred as well
         BufferedImage blurred =
-                dpi >= 300
-                        ? new ConvolveOp(new Kernel(3, 3, gauss), ConvolveOp.EDGE_NO_OP, null)
-                                .filter(turned, null)
-                        : turned;
+                new ConvolveOp(new Kernel(3, 3, gauss), ConvolveOp.EDGE_NO_OP, null)
+                        .filter(turned, null);
         Random random = new Random(seed * 31L + dpi);
         for (int y = 0; y < h; y++) {
             for (int x = 0; x < w; x++) {
