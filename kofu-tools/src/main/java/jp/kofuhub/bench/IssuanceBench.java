@@ -174,7 +174,7 @@ public final class IssuanceBench {
     /** (serial, kind) pairs the hub offered in the screening pass. */
     private List<String[]> pool;
 
-    private IssuanceBench(Map<String, String> o, PrintStream err) {
+    IssuanceBench(Map<String, String> o, PrintStream err) {
         this.o = o;
         this.err = err;
         this.municipality = o.getOrDefault("municipality", "012343");
