@@ -15,6 +15,8 @@
 #   LOAD=open RATES=10,20 bench/issuance.sh         # open loop (issue #20): Poisson arrivals/s, JUKI DELTAs every 5 s
 #   LOAD=both bench/issuance.sh                     # closed loop, then the open-loop rates, in the same hub
 #   BENCH_ARGS='--client-steps 4,8,16' bench/issuance.sh   # closed loop also at 4, 8, 16 clients (before CLIENTS)
+#   BENCH_ARGS='--printout-code bottom-left' bench/issuance.sh   # the municipality's signed 2D code on (issue #21;
+#                                                   # a copy of the profiles with printoutCode on, for the hub only)
 #
 # The city is generated once into $BENCH_WORK (default /tmp/kofu-bench-issuance) and reused; each run makes
 # its own key set, hub folders and GC log in a run-* folder there, removed at the end. The last results are

@@ -66,8 +66,9 @@
   </xsl:function>
 
   <!-- the printout code (printout-code.xsl): its default size, the gap above the 発行番号 line, and the
-       placeholder image of its slot (jp.kofuhub.render.PageStamps.SLOT_URI) -->
-  <xsl:variable name="printout-code-size">36mm</xsl:variable>
+       placeholder image of its slot (jp.kofuhub.render.PageStamps.SLOT_URI). 50mm: a module of ≥ 3.5 px in
+       a 150 dpi scan for codes up to version 15 (docs/interfaces/printout-code.md §1, version 1.1) -->
+  <xsl:variable name="printout-code-size">50mm</xsl:variable>
   <xsl:variable name="printout-code-gap-mm" select="1"/>
   <xsl:variable name="printout-code-slot">data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABAQAAAAA3bvkkAAAACklEQVR4nGNoAAAAggCBd81ytgAAAABJRU5ErkJggg==</xsl:variable>
 

@@ -104,7 +104,8 @@ public record MunicipalityProfile(
      * The signed 2D code on every page (issue #21, docs/interfaces/printout-code.md §7): off unless
      * {@code enabled} (a city may need the issuance centre's agreement first); {@code position}
      * {@code bottom-left} (default) or {@code bottom-right}, {@code size} its square's side in mm
-     * (default 36mm, 20–40mm).
+     * (default 50mm, 20–50mm: docs/interfaces/printout-code.md §1 says what a smaller code costs in
+     * a 150 dpi scan).
      */
     public record PrintoutCode(boolean enabled, String position, String size) {
         public static final java.util.Set<String> POSITIONS =

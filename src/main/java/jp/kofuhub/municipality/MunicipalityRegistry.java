@@ -82,12 +82,12 @@ public class MunicipalityRegistry {
                                         && !MunicipalityProfile.PrintoutCode.POSITIONS.contains(
                                                 p.printoutCode().position()))
                                 || (p.printoutCode().size() != null
-                                        && !p.printoutCode().size().matches("(2\\d|3\\d|40)mm")))) {
+                                        && !p.printoutCode().size().matches("([234]\\d|50)mm")))) {
                     throw new IllegalStateException(
                             "municipality profile "
                                     + f
                                     + ": printoutCode.position must be bottom-left or bottom-right,"
-                                    + " printoutCode.size a length from 20mm to 40mm");
+                                    + " printoutCode.size a length from 20mm to 50mm");
                 }
                 try {
                     p.feeSchedule();

@@ -70,6 +70,17 @@ public final class PrintoutScanner {
         if (found.isEmpty() && side < 2000) {
             found.addAll(decode(smoothed(scaled(image, 2.0))));
         }
+        if (found.isEmpty() && side < 2000) {
+            // a blurred 150 dpi image turned by a degree or two: some turns defeat the local
+            // threshold at every scale above; a global one, or another scale, reads them
+            found.addAll(decode(scaled(image, 2.0), false));
+            if (found.isEmpty()) {
+                found.addAll(decode(scaled(image, 1.5)));
+            }
+            if (found.isEmpty()) {
+                found.addAll(decode(scaled(image, 3.0)));
+            }
+        }
         if (found.isEmpty() && side > 1200) {
             found.addAll(decode(scaled(image, 0.5)));
         }
@@ -77,11 +88,19 @@ public final class PrintoutScanner {
     }
 
     private static List<String> decode(BufferedImage image) {
+        return decode(image, true);
+    }
+
+    private static List<String> decode(BufferedImage image, boolean local) {
         int w = image.getWidth();
         int h = image.getHeight();
         int[] rgb = image.getRGB(0, 0, w, h, null, 0, w);
+        RGBLuminanceSource source = new RGBLuminanceSource(w, h, rgb);
         BinaryBitmap bitmap =
-                new BinaryBitmap(new HybridBinarizer(new RGBLuminanceSource(w, h, rgb)));
+                new BinaryBitmap(
+                        local
+                                ? new HybridBinarizer(source)
+                                : new com.google.zxing.common.GlobalHistogramBinarizer(source));
         Map<DecodeHintType, Object> hints = new EnumMap<>(DecodeHintType.class);
         hints.put(DecodeHintType.TRY_HARDER, Boolean.TRUE);
         hints.put(DecodeHintType.POSSIBLE_FORMATS, List.of(BarcodeFormat.QR_CODE));

@@ -268,6 +268,24 @@ class MunicipalityRegistryTest {
                 .hasMessageContaining("990009-test.yaml");
     }
 
+    @Test
+    void thePrintoutCodeIs20To50mm(@TempDir Path dir) throws IOException {
+        // 50 mm (the default since printout-code.md 1.1) is what a 150 dpi scan of the fuller pages
+        // needs; larger would take more of the page than the code's band should
+        write(dir, "printoutCode: {enabled: true, position: bottom-right, size: 50mm}\n");
+        MunicipalityProfile p = new MunicipalityRegistry(dir).find("990009").orElseThrow();
+        assertThat(p.printoutCodePosition()).isEqualTo("bottom-right");
+        assertThat(p.printoutCode().size()).isEqualTo("50mm");
+        for (String size : new String[] {"19mm", "51mm", "60mm", "5cm"}) {
+            write(dir, "printoutCode: {enabled: true, size: " + size + "}\n");
+            assertThatThrownBy(() -> new MunicipalityRegistry(dir))
+                    .as(size)
+                    .isInstanceOf(IllegalStateException.class)
+                    .hasMessageContaining("990009-test.yaml")
+                    .hasMessageContaining("from 20mm to 50mm");
+        }
+    }
+
     static void write(Path dir, String extra) throws IOException {
         Files.writeString(
                 dir.resolve("990009-test.yaml"),

@@ -67,7 +67,19 @@ class PrintoutRenderTest {
     @ParameterizedTest
     @MethodSource("cases")
     void everyPageCarriesItsVerifiableCode(PrintoutFixtures.Case c) throws Exception {
-        PdfRenderer.RenderedPdf pdf = render(c);
+        String fo = PrintoutFixtures.fo(c.xml(), c.template());
+        // the square the layout prints the code in (the fixtures give no size: the default of
+        // xslt-templates/settings.xsl)
+        java.util.regex.Matcher slot =
+                java.util.regex.Pattern.compile(
+                                "<fo:external-graphic src=\"url\\('"
+                                        + java.util.regex.Pattern.quote(
+                                                jp.kofuhub.render.PageStamps.SLOT_URI)
+                                        + "'\\)\" width=\"([0-9.]+)mm\"")
+                        .matcher(fo);
+        assertThat(slot.find()).as("the code's slot in the FO").isTrue();
+        double sizeMm = Double.parseDouble(slot.group(1));
+        PdfRenderer.RenderedPdf pdf = render(c, fo);
         Path out = Path.of("target/printout");
         Files.createDirectories(out);
         Path file = out.resolve(c.name() + ".pdf");
@@ -79,6 +91,15 @@ class PrintoutRenderTest {
                 BufferedImage photo = photo(pages.get(i), dpi, i);
                 List<String> found = PrintoutScanner.scan(photo);
                 assertThat(found).as("%s page %d at %d dpi", c, i + 1, dpi).hasSize(1);
+                // the default size (50mm, settings.xsl) gives these codes (versions 12–15) a module
+                // of at least 3.4 px at 150 dpi, what a reader needs of a blurred 150 dpi image (at
+                // 36mm, 2.5–2.9 px, some did not read: printout-code.md §1)
+                int modules = PrintoutCodes.modules(found.get(0)).length + 8;
+                assertThat(sizeMm / 25.4 * dpi / modules)
+                        .as(
+                                "%s page %d: pixels a module at %d dpi (%d modules with the quiet zone)",
+                                c, i + 1, dpi, modules)
+                        .isGreaterThanOrEqualTo(dpi >= 300 ? 6.8 : 3.4);
                 PrintoutVerifier.Verdict v = verifier.verify(found.get(0), codes.clockNow());
                 assertThat(v.reason()).as(v.detail()).isNull();
                 Map<?, ?> p = v.payload();
@@ -92,8 +113,12 @@ class PrintoutRenderTest {
     }
 
     static PdfRenderer.RenderedPdf render(PrintoutFixtures.Case c) throws Exception {
+        return render(c, PrintoutFixtures.fo(c.xml(), c.template()));
+    }
+
+    static PdfRenderer.RenderedPdf render(PrintoutFixtures.Case c, String fo) throws Exception {
         return renderer.render(
-                PrintoutFixtures.fo(c.xml(), c.template()),
+                fo,
                 codes.stamps(
                         PrintoutFixtures.CITY,
                         PrintoutFixtures.NUMBER,
@@ -134,8 +159,9 @@ class PrintoutRenderTest {
     }
 
     /**
-     * A phone photo of the printout, roughly: turned by 2–3°, blurred (3×3 box at 150 dpi, 5×5 at
-     * 300), with grey speckle noise; fixed seeds, so a failure repeats.
+     * A phone photo or an askew scan of the printout, roughly: turned (2.5° at 300 dpi, 1.2° at
+     * 150), blurred with a 3×3 Gaussian at both resolutions, with grey speckle noise (σ 12 of 255);
+     * fixed seeds, so a failure repeats.
      */
     static BufferedImage photo(BufferedImage page, int dpi, int seed) {
         double degrees = dpi >= 300 ? 2.5 : 1.2;
@@ -155,13 +181,9 @@ class PrintoutRenderTest {
         for (int i = 0; i < gauss.length; i++) {
             gauss[i] /= 16f;
         }
-        // 150 dpi: a sheet scanned askew with noise, not blurred (the scan is the blur: a module
-        // is 2.6 pixels); 300 dpi: a phone photo, blurred as well
         BufferedImage blurred =
-                dpi >= 300
-                        ? new ConvolveOp(new Kernel(3, 3, gauss), ConvolveOp.EDGE_NO_OP, null)
-                                .filter(turned, null)
-                        : turned;
+                new ConvolveOp(new Kernel(3, 3, gauss), ConvolveOp.EDGE_NO_OP, null)
+                        .filter(turned, null);
         Random random = new Random(seed * 31L + dpi);
         for (int y = 0; y < h; y++) {
             for (int x = 0; x < w; x++) {

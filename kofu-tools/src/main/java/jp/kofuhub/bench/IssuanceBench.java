@@ -118,7 +118,8 @@ public final class IssuanceBench {
                     + " [--work /tmp/kofu-bench-issuance] [--bare both|fop|signed|no] [--check-threads 2]"
                     + " [--load closed|open|both] [--rates 10,20 (open loop: Poisson arrivals/s)]"
                     + " [--delta-every 5 (s between JUKI DELTAs in the open loop, 0: none)] [--delta-size 100]"
-                    + " [--client-steps 4,8,16 (closed loop: also measured at these client counts, before --clients)]";
+                    + " [--client-steps 4,8,16 (closed loop: also measured at these client counts, before --clients)]"
+                    + " [--printout-code off|bottom-left|bottom-right[:SIZE] (the municipality's signed 2D code, issue #21)]";
 
     private static final Set<String> OPTIONS =
             Set.of(
@@ -146,7 +147,8 @@ public final class IssuanceBench {
                     "rates",
                     "delta-every",
                     "delta-size",
-                    "client-steps");
+                    "client-steps",
+                    "printout-code");
     static final Set<String> KINDS =
             Set.of("JUMINHYO", "INKAN", "SHOTOKU", "KAZEI", "SHOTOKU_KAZEI");
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -172,7 +174,7 @@ public final class IssuanceBench {
     /** (serial, kind) pairs the hub offered in the screening pass. */
     private List<String[]> pool;
 
-    private IssuanceBench(Map<String, String> o, PrintStream err) {
+    IssuanceBench(Map<String, String> o, PrintStream err) {
         this.o = o;
         this.err = err;
         this.municipality = o.getOrDefault("municipality", "012343");
@@ -1249,6 +1251,47 @@ public final class IssuanceBench {
         }
     }
 
+    /**
+     * With {@code --printout-code POSITION[:SIZE]} (issue #21): a copy of the shipped municipality
+     * profiles in {@code dir/municipalities} where the bench's municipality has the signed 2D code
+     * on (the seal images stay where they are), for the hub's {@code KOFU_MUNICIPALITIES_DIR}; null
+     * when the code stays as shipped ({@code off}, the default). The key set made by {@link
+     * DemoKeys} already holds every shipped municipality's printout key.
+     */
+    Path printoutProfiles(Path dir) throws IOException {
+        String code = o.getOrDefault("printout-code", "off");
+        if (code.equals("off")) {
+            return null;
+        }
+        String[] ps = code.split(":", 2);
+        Path shipped = Path.of("config/municipalities").toAbsolutePath();
+        Path copy = dir.resolve("municipalities");
+        Files.createDirectories(copy);
+        boolean found = false;
+        try (var files = Files.list(shipped)) {
+            for (Path f : files.filter(f -> f.toString().endsWith(".yaml")).sorted().toList()) {
+                String yaml =
+                        Files.readString(f, StandardCharsets.UTF_8)
+                                .replaceAll(
+                                        "(?m)^sealImage: *(\\S+)", "sealImage: " + shipped + "/$1")
+                                .replaceAll("(?m)^printoutCode:.*$", "");
+                if (yaml.matches("(?s).*(?m:^code: *\"?" + municipality + "\"?\\s*$).*")) {
+                    yaml +=
+                            "\nprintoutCode: {enabled: true, position: "
+                                    + ps[0]
+                                    + (ps.length > 1 ? ", size: " + ps[1] : "")
+                                    + "}\n";
+                    found = true;
+                }
+                Files.writeString(copy.resolve(f.getFileName()), yaml, StandardCharsets.UTF_8);
+            }
+        }
+        if (!found) {
+            throw new IllegalStateException("no shipped profile for municipality " + municipality);
+        }
+        return copy;
+    }
+
     // ---- the hub process ----
 
     /** A hub started as its own process, with its own folders, port, database and GC log. */
@@ -1322,6 +1365,10 @@ public final class IssuanceBench {
             // its own lock folder for the singleton routes: a demo running from the same folder
             // keeps data/cluster
             env.put("KOFU_CLUSTER_FILE_ROOT", abs.resolve("cluster").toString());
+            Path profiles2 = bench.printoutProfiles(abs);
+            if (profiles2 != null) {
+                env.put("KOFU_MUNICIPALITIES_DIR", profiles2.toString());
+            }
             pb.redirectErrorStream(true);
             pb.redirectOutput(abs.resolve("hub.log").toFile());
             bench.err.println(
@@ -1587,6 +1634,12 @@ public final class IssuanceBench {
         } catch (NumberFormatException e) {
             throw new IllegalArgumentException(
                     "numbers expected for --clients, --warmup, --duration, --pool, --residents, --seed, ports");
+        }
+        if (!v.getOrDefault("printout-code", "off")
+                .matches("off|(bottom-left|bottom-right)(:[0-9]{2}mm)?")) {
+            throw new IllegalArgumentException(
+                    "--printout-code must be off, bottom-left or bottom-right, with :SIZE (e.g."
+                            + " bottom-left:44mm) if not the default");
         }
         if (!ExportFormat.MUNICIPALITY
                 .matcher(v.getOrDefault("municipality", "012343"))
