@@ -58,9 +58,10 @@ import org.springframework.jdbc.datasource.DriverManagerDataSource;
  * and one fault after another on the same JVMs:
  *
  * <ol>
- *   <li>hub {@code k}, held 4 s before three named steps ({@code kofu.faults.delay-steps}), is
- *       killed (SIGKILL) with a conversation in flight in each phase: availability, issue
- *       (numbered, rendering) and completion; the centre retries each on hub {@code b};
+ *   <li>hub {@code k}, held 8 s before five named steps ({@code kofu.faults.delay-steps}), is
+ *       killed (SIGKILL) with a conversation in flight in each phase: availability, issue (before
+ *       numbering, numbered while rendering, after keeping the document) and completion; the centre
+ *       retries each on hub {@code b};
  *   <li>hub {@code f} is frozen (SIGSTOP) while it renders a numbered document; the centre's retry
  *       on {@code b} takes the claim over; then SIGCONT, and {@code f} must not spend or keep
  *       anything of that transaction;
@@ -86,6 +87,12 @@ class FaultSuiteIT {
     static final Duration LEASE = Duration.ofSeconds(5);
     static final Duration DEADLINE = Duration.ofSeconds(20);
     static final Duration HOLD = Duration.ofSeconds(4);
+
+    /**
+     * k's hold before each of its five steps: long enough that one conversation sits at each of
+     * them at once, each having passed the holds before it.
+     */
+    static final Duration HOLD_K = Duration.ofSeconds(8);
 
     /** What the centre waits for one answer (the centre's client waits 60 s). */
     static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(60);
@@ -234,6 +241,7 @@ class FaultSuiteIT {
                 "KOFU_DB_URL",
                 "jdbc:postgresql://localhost:" + pgProxy.port() + "/postgres?prepareThreshold=0");
         long hold = HOLD.toMillis();
+        long holdK = HOLD_K.toMillis();
         b = HubProcess.start(work, "fault-b", env, List.of());
         k =
                 HubProcess.start(
@@ -242,11 +250,20 @@ class FaultSuiteIT {
                         env,
                         List.of(
                                 "-Dkofu.faults.delay-steps=answer-availability="
-                                        + hold
+                                        + holdK
+                                        + ",prepare-certificate="
+                                        + holdK
                                         + ",render-pdf="
-                                        + hold
+                                        + holdK
+                                        + ",seal-certificate="
+                                        + holdK
                                         + ",record-completion="
-                                        + hold));
+                                        + holdK,
+                                // an issue phase on k passes three holds (24 s): its deadline and
+                                // the
+                                // web server's bound must not end it before the kill
+                                "-Dkofu.issuance.phase-deadline=60s",
+                                "-Dspring.mvc.async.request-timeout=90s"));
         f =
                 HubProcess.start(
                         work,
@@ -306,33 +323,63 @@ class FaultSuiteIT {
     // ------------------------------------------------------------------ faults
 
     /**
-     * SIGKILL of hub k with a conversation held in each phase; the centre's retries on b get the
-     * availability, the document under the number k took, and the completion.
+     * SIGKILL of hub k with a conversation held in each phase — availability; issue before
+     * numbering, numbered while rendering, and after keeping the document; completion — the
+     * centre's retries on b get the availability, the document (under the number k took, where it
+     * took one), and the completion.
      */
     @Test
     @Order(1)
     void anInstanceKilledInEachPhase() throws Exception {
         try (Load load = new Load(List.of(b), 1)) {
             ObjectNode c1 = available(false), c2 = available(true), c3 = available(true);
+            ObjectNode kept = available(true), unnumbered = available(true);
             keep(c3, expect200(post(b, "/certificates", c3)));
-            int[] before = {
-                holds(k, "answer-availability"),
-                holds(k, "render-pdf"),
-                holds(k, "record-completion")
-            };
-            ExecutorService centre = Executors.newFixedThreadPool(3);
-            centre.submit(() -> post(k, "/availability", c1));
+            Map<String, Integer> before = new HashMap<>();
+            for (String step :
+                    List.of(
+                            "answer-availability",
+                            "prepare-certificate",
+                            "render-pdf",
+                            "seal-certificate",
+                            "record-completion")) {
+                before.put(step, holds(k, step));
+            }
+            ExecutorService centre = Executors.newFixedThreadPool(5);
+            // one issue conversation at each of k's three issue holds at once: each passes the
+            // holds before its own (prepare 8 s, render 8 s, seal), so they start a hold apart
+            centre.submit(() -> post(k, "/certificates", kept));
+            await().atMost(Duration.ofSeconds(60))
+                    .pollInterval(Duration.ofMillis(50))
+                    .until(() -> holds(k, "render-pdf") > before.get("render-pdf"));
             centre.submit(() -> post(k, "/certificates", c2));
+            await().atMost(Duration.ofSeconds(60))
+                    .pollInterval(Duration.ofMillis(50))
+                    .until(
+                            () ->
+                                    holds(k, "seal-certificate") > before.get("seal-certificate")
+                                            && holds(k, "render-pdf")
+                                                    > before.get("render-pdf") + 1);
+            centre.submit(() -> post(k, "/certificates", unnumbered));
+            centre.submit(() -> post(k, "/availability", c1));
             centre.submit(() -> post(k, "/completions", completion(c3)));
             await().atMost(Duration.ofSeconds(60))
                     .pollInterval(Duration.ofMillis(50))
                     .until(
                             () ->
-                                    holds(k, "answer-availability") > before[0]
-                                            && holds(k, "render-pdf") > before[1]
-                                            && holds(k, "record-completion") > before[2]);
+                                    holds(k, "answer-availability")
+                                                    > before.get("answer-availability")
+                                            && holds(k, "prepare-certificate")
+                                                    > before.get("prepare-certificate") + 2
+                                            && holds(k, "record-completion")
+                                                    > before.get("record-completion"));
             String takenOnK = number(c2);
             assertThat(takenOnK).as("k numbered c2 before rendering").isNotNull();
+            assertThat(state(c2)).as("c2 held while rendering").isEqualTo("ISSUING");
+            String keptOnK = number(kept);
+            assertThat(keptOnK).as("k numbered the kept one").isNotNull();
+            assertThat(state(kept)).as("k kept its document").isEqualTo("ISSUED");
+            assertThat(number(unnumbered)).as("k held this one before numbering").isNull();
             long killedAt = System.nanoTime();
             k.kill();
             centre.shutdownNow();
@@ -343,25 +390,52 @@ class FaultSuiteIT {
             CompletableFuture<Timed> issue =
                     CompletableFuture.supplyAsync(
                             () -> phase("/certificates", c2, List.of(b), killedAt));
+            CompletableFuture<Timed> beforeNumbering =
+                    CompletableFuture.supplyAsync(
+                            () -> phase("/certificates", unnumbered, List.of(b), killedAt));
+            CompletableFuture<Timed> afterKeeping =
+                    CompletableFuture.supplyAsync(
+                            () -> phase("/certificates", kept, List.of(b), killedAt));
             CompletableFuture<Timed> completion =
                     CompletableFuture.supplyAsync(
                             () -> phase("/completions", completion(c3), List.of(b), killedAt));
             Timed a = availability.get(), i = issue.get(), c = completion.get();
+            Timed u = beforeNumbering.get(), kp = afterKeeping.get();
             expect200(a.reply());
             Reply doc = expect200(i.reply());
             keep(c2, doc);
             assertThat(doc.number()).as("the retry's 発行番号 is the one k took").isEqualTo(takenOnK);
+            Reply again = expect200(kp.reply());
+            keep(kept, again);
+            assertThat(again.number())
+                    .as("the document k kept, made again under its number")
+                    .isEqualTo(keptOnK);
+            keep(unnumbered, expect200(u.reply()));
             expect200(c.reply());
-            // c1 and c2 finish on b
+            // the others finish on b
             keep(c1, expect200(phase("/certificates", c1, List.of(b), System.nanoTime()).reply()));
-            expect200(phase("/completions", completion(c1), List.of(b), System.nanoTime()).reply());
-            expect200(phase("/completions", completion(c2), List.of(b), System.nanoTime()).reply());
+            for (ObjectNode done : List.of(c1, c2, kept, unnumbered)) {
+                expect200(
+                        phase("/completions", completion(done), List.of(b), System.nanoTime())
+                                .reply());
+            }
             row("SIGKILL, availability phase (held before answer-availability)", a, "the retry");
+            row(
+                    "SIGKILL, issue phase before numbering (held before prepare-certificate)",
+                    u,
+                    "the retry, numbered on b");
             row("SIGKILL, issue phase (numbered, held before render-pdf)", i, "the retry");
+            row(
+                    "SIGKILL, issue phase after keeping the document (held before"
+                            + " seal-certificate)",
+                    kp,
+                    "the retry, made again under k's number");
             row("SIGKILL, completion phase (held before record-completion)", c, "the retry");
-            assertThat(i.ms())
-                    .as("document within lease timeout + deadline")
-                    .isLessThan(PHASE_BUDGET.toMillis());
+            for (Timed t : List.of(i, u, kp)) {
+                assertThat(t.ms())
+                        .as("document within the phase budget")
+                        .isLessThan(PHASE_BUDGET.toMillis());
+            }
             assertThat(load.done.get()).as("the load on b went on").isPositive();
         }
     }
@@ -837,11 +911,29 @@ class FaultSuiteIT {
                         doc.hub()));
     }
 
+    /** The transaction's state (ISSUING, ISSUED, …); null when it has no row yet. */
+    String state(ObjectNode c) {
+        return db
+                .queryForList(
+                        "select state from issuance_transaction where transaction_id = ?",
+                        String.class,
+                        c.path("transaction").asText())
+                .stream()
+                .findFirst()
+                .orElse(null);
+    }
+
+    /** The 発行番号 the transaction holds; null when it has none or no row yet. */
     String number(ObjectNode c) {
-        return db.queryForObject(
-                "select issue_number from issuance_transaction where transaction_id = ?",
-                String.class,
-                c.path("transaction").asText());
+        return db
+                .queryForList(
+                        "select issue_number from issuance_transaction where transaction_id = ?",
+                        String.class,
+                        c.path("transaction").asText())
+                .stream()
+                .filter(java.util.Objects::nonNull)
+                .findFirst()
+                .orElse(null);
     }
 
     static int holds(HubProcess h, String step) {
