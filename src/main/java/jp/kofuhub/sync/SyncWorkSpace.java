@@ -241,29 +241,18 @@ public final class SyncWorkSpace {
             @Override
             public void write(byte[] b, int off, int len) throws IOException {
                 if (written + len > capLeft) {
-                    throw refused(
-                            file,
-                            receivedBytes,
-                            written + len,
-                            written + len,
-                            "ran out of room after "
-                                    + written
-                                    + " bytes: the work folder may hold "
+                    throw ranOut(
+                            len,
+                            "the work folder may hold "
                                     + maxBytes
                                     + " bytes (kofu.sync.pgp.work-max-bytes)");
                 }
                 if (written + len >= nextCheck) {
                     long free = usable();
                     if (free != Long.MAX_VALUE && free - len < reserveBytes) {
-                        throw refused(
-                                file,
-                                receivedBytes,
-                                written + len,
-                                written + len,
-                                "ran out of room after "
-                                        + written
-                                        + " bytes: "
-                                        + free
+                        throw ranOut(
+                                len,
+                                free
                                         + " bytes free on the volume, "
                                         + reserveBytes
                                         + " are kept for others (kofu.sync.pgp.work-reserve-bytes)");
@@ -273,20 +262,19 @@ public final class SyncWorkSpace {
                 try {
                     out.write(b, off, len);
                 } catch (IOException e) {
-                    throw noSpace(e)
-                            ? refused(
-                                    file,
-                                    receivedBytes,
-                                    written + len,
-                                    written + len,
-                                    "ran out of room after "
-                                            + written
-                                            + " bytes: the disk is full ("
-                                            + e.getMessage()
-                                            + ")")
-                            : e;
+                    throw noSpace(e) ? ranOut(len, "the disk is full (" + e.getMessage() + ")") : e;
                 }
                 written += len;
+            }
+
+            /** Refused with {@code len} more bytes to write after {@code written}. */
+            private WorkDirFullException ranOut(int len, String why) {
+                return refused(
+                        file,
+                        receivedBytes,
+                        written + len,
+                        written + len,
+                        "ran out of room after " + written + " bytes: " + why);
             }
 
             @Override

@@ -678,36 +678,7 @@ class FaultSuiteIT {
                         .isTrue();
             }
         }
-        assertThat(
-                        db.queryForList(
-                                "select issue_number from issuance_history where municipality_code = ? and"
-                                        + " issue_number is not null group by issue_number having count(*) > 1",
-                                String.class,
-                                CITY))
-                .as("発行番号 twice in the history")
-                .isEmpty();
-        // every running number the counter handed out is on one transaction row (spent where it was
-        // recorded: issued, voided with its history row, or still held)
-        for (Map<String, Object> c :
-                db.queryForList(
-                        "select issue_date, last_no from issue_counter where municipality_code = ?",
-                        CITY)) {
-            long last = ((Number) c.get("last_no")).longValue();
-            List<String> numbers =
-                    db.queryForList(
-                            "select issue_number from issuance_transaction where municipality_code = ?"
-                                    + " and issue_number like ?",
-                            String.class,
-                            CITY,
-                            c.get("issue_date").toString().replace("-", "") + "-%");
-            Set<Long> running = new HashSet<>();
-            for (String n : numbers) {
-                assertThat(running.add(Long.parseLong(n.substring(n.lastIndexOf('-') + 1))))
-                        .as("running number of %s twice", n)
-                        .isTrue();
-            }
-            assertThat(running).as("numbers 1..%d on transaction rows", last).hasSize((int) last);
-        }
+        jp.kofuhub.support.IssueNumberChecks.noNumberTwiceOrSkipped(db, CITY);
         System.out.printf(
                 Locale.ROOT,
                 "FaultSuiteIT: %d documents checked, %d transactions%n",
@@ -913,21 +884,18 @@ class FaultSuiteIT {
 
     /** The transaction's state (ISSUING, ISSUED, …); null when it has no row yet. */
     String state(ObjectNode c) {
-        return db
-                .queryForList(
-                        "select state from issuance_transaction where transaction_id = ?",
-                        String.class,
-                        c.path("transaction").asText())
-                .stream()
-                .findFirst()
-                .orElse(null);
+        return transactionColumn(c, "state");
     }
 
     /** The 発行番号 the transaction holds; null when it has none or no row yet. */
     String number(ObjectNode c) {
+        return transactionColumn(c, "issue_number");
+    }
+
+    private String transactionColumn(ObjectNode c, String column) {
         return db
                 .queryForList(
-                        "select issue_number from issuance_transaction where transaction_id = ?",
+                        "select " + column + " from issuance_transaction where transaction_id = ?",
                         String.class,
                         c.path("transaction").asText())
                 .stream()
