@@ -119,7 +119,12 @@ public class CertificatePreparation {
                     null);
             throw e;
         } catch (RuntimeException e) {
-            transactions.forget(req.transaction(), "ISSUING");
+            try {
+                transactions.forget(req.transaction(), "ISSUING");
+            } catch (RuntimeException alsoFailed) {
+                // the database is down for this too: forgotten at the next heartbeat (issue #22)
+                e.addSuppressed(alsoFailed);
+            }
             throw e;
         }
     }

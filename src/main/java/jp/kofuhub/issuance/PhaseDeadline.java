@@ -118,6 +118,8 @@ public class PhaseDeadline {
             transactions.release(tx);
             pending.remove(tx);
         }
+        // and the claims of issue phases that failed before their number, forgotten now
+        transactions.forgetPending();
     }
 
     static IssuanceException passed() {

@@ -62,6 +62,10 @@ public class Transactions {
      */
     private final String me;
 
+    /** Claims {@link #forget} could not reach the database for: transaction → state. */
+    private final java.util.Map<String, String> toForget =
+            new java.util.concurrent.ConcurrentHashMap<>();
+
     public Transactions(JdbcTemplate jdbc, String instanceId) {
         this.jdbc = jdbc;
         this.me = instanceId;
@@ -319,7 +323,27 @@ public class Transactions {
      * phase only while this instance holds its claim and before it was numbered.
      */
     public void forget(String id, String state) {
-        forgetClaimedBy(me, id, state);
+        try {
+            forgetClaimedBy(me, id, state);
+        } catch (RuntimeException databaseDown) {
+            // the failure that brought us here was the database's, and this too: the claim would
+            // hold the transaction (409 on every instance while this one lives) until claim-limit;
+            // forgotten at the next heartbeat that reaches the database instead (issue #22)
+            toForget.put(id, state);
+            throw databaseDown;
+        }
+    }
+
+    /**
+     * Forgets the transactions {@link #forget} could not reach the database for (route {@code
+     * instance-heartbeat}, after the beat): the centre's retry then runs the issue phase afresh on
+     * any instance.
+     */
+    public void forgetPending() {
+        for (var e : toForget.entrySet()) {
+            forgetClaimedBy(me, e.getKey(), e.getValue());
+            toForget.remove(e.getKey(), e.getValue());
+        }
     }
 
     /** {@link #forget} of an issue phase claimed by {@code claimant} (the sweep's stuck ones). */
