@@ -144,7 +144,14 @@ public class PgpMessages {
                 new ByteArrayOutputStream(
                         (int) Math.min(limit.maxBytes(), sealed.length * 2L + 1024));
         PgpOpener.decryptAndVerify(
-                new ByteArrayInputStream(sealed), own, this::unlock, from, sender, out, limit);
+                new ByteArrayInputStream(sealed),
+                own,
+                this::unlock,
+                from,
+                sender,
+                out,
+                limit,
+                PgpOpener.bufferFor(sealed.length));
         return out.toByteArray();
     }
 

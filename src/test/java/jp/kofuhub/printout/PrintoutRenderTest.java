@@ -67,6 +67,9 @@ class PrintoutRenderTest {
     @ParameterizedTest
     @MethodSource("cases")
     void everyPageCarriesItsVerifiableCode(PrintoutFixtures.Case c) throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(
+                jp.kofuhub.support.OnPath.has("pdftoppm"),
+                "poppler's pdftoppm is not installed (Debian: poppler-utils)");
         String fo = PrintoutFixtures.fo(c.xml(), c.template());
         // the square the layout prints the code in (the fixtures give no size: the default of
         // xslt-templates/settings.xsl)

@@ -321,13 +321,7 @@ class PdfSignerTest {
     }
 
     static boolean pdfsigInstalled() {
-        for (String d :
-                System.getenv().getOrDefault("PATH", "").split(java.io.File.pathSeparator)) {
-            if (!d.isEmpty() && Files.isExecutable(Path.of(d, "pdfsig"))) {
-                return true;
-            }
-        }
-        return false;
+        return jp.kofuhub.support.OnPath.has("pdfsig");
     }
 
     static String pdfsig(Path pdf) throws Exception {
