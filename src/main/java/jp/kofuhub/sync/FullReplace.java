@@ -2,6 +2,8 @@ package jp.kofuhub.sync;
 
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.util.LinkedHashSet;
+import java.util.Set;
 import java.util.function.BooleanSupplier;
 import javax.sql.DataSource;
 import jp.kofuhub.registry.SourceSystem;
@@ -12,10 +14,11 @@ import org.springframework.jdbc.datasource.DataSourceUtils;
 
 /**
  * A FULL snapshot replacing everything of its source for one municipality ({@link ReplicaWriter}):
- * the tables are emptied at the start, then the rows go to a {@link FullSink} — {@link CopySink} on
- * PostgreSQL (unless {@code kofu.sync.copy=false}), {@link BatchSink} elsewhere. History rows go in
- * as plain inserts when the municipality has none yet; otherwise only the (atena_no, history_no)
- * not stored yet are added (a FULL never replaces a stored history row).
+ * the rows go to a {@link FullSink} — {@link CopySink} on PostgreSQL (unless {@code
+ * kofu.sync.copy=false}), which replaces a loaded table by the difference (issue #20 item 4),
+ * {@link BatchSink} elsewhere, after the tables are emptied. History rows go in as plain inserts
+ * when the municipality has none yet; otherwise only the (atena_no, history_no) not stored yet are
+ * added (a FULL never replaces a stored history row).
  */
 final class FullReplace {
 
@@ -42,16 +45,6 @@ final class FullReplace {
      */
     static FullReplace begin(
             JdbcTemplate jdbc, String m, SourceSystem source, BooleanSupplier myNumbersWritten) {
-        for (String table : ReplicaStatements.FULL_REPLACES.get(source)) {
-            jdbc.update("delete from " + table + " where municipality_code = ?", m);
-        }
-        boolean historyEmpty =
-                source == SourceSystem.JUKI
-                        && !Boolean.TRUE.equals(
-                                jdbc.query(
-                                        "select 1 from resident_history where municipality_code = ? fetch first 1 rows only",
-                                        (ResultSetExtractor<Boolean>) rs -> rs.next(),
-                                        m));
         DataSource ds = jdbc.getDataSource();
         Connection con = ds == null ? null : DataSourceUtils.getConnection(ds);
         boolean postgres;
@@ -60,12 +53,34 @@ final class FullReplace {
         } catch (SQLException e) {
             postgres = false;
         }
+        // on PostgreSQL a loaded table is replaced by the difference (CopySink): the snapshot is
+        // copied to a staging table and only the rows that changed are deleted and inserted; an
+        // empty one is copied to straight. Elsewhere every table is emptied first.
+        Set<String> merged = new LinkedHashSet<>();
+        for (String table : ReplicaStatements.FULL_REPLACES.get(source)) {
+            if (postgres) {
+                if (hasRows(jdbc, table, m)) {
+                    merged.add(table);
+                }
+            } else {
+                jdbc.update("delete from " + table + " where municipality_code = ?", m);
+            }
+        }
+        boolean historyEmpty =
+                source == SourceSystem.JUKI
+                        && !Boolean.TRUE.equals(
+                                jdbc.query(
+                                        "select 1 from resident_history where municipality_code = ? fetch first 1 rows only",
+                                        (ResultSetExtractor<Boolean>) rs -> rs.next(),
+                                        m));
         if (postgres) {
             return new FullReplace(
                     new CopySink(
                             jdbc,
                             ds,
                             con,
+                            m,
+                            merged,
                             source == SourceSystem.JUKI,
                             historyEmpty,
                             myNumbersWritten),
@@ -79,6 +94,16 @@ final class FullReplace {
                         ? ReplicaStatements.INSERT_HISTORY
                         : ReplicaStatements.INSERT_HISTORY_IF_NEW;
         return new FullReplace(new BatchSink(jdbc, historyInsert), historyInsert);
+    }
+
+    private static boolean hasRows(JdbcTemplate jdbc, String table, String m) {
+        return Boolean.TRUE.equals(
+                jdbc.query(
+                        "select 1 from "
+                                + table
+                                + " where municipality_code = ? fetch first 1 rows only",
+                        (ResultSetExtractor<Boolean>) rs -> rs.next(),
+                        m));
     }
 
     void add(String insert, Object[] row) {

@@ -13,6 +13,9 @@ import org.springframework.jdbc.core.JdbcTemplate;
  * resident the file wrote names a household, no deleted household still has current residents,
  * every serial and 個人番号 the file wrote names a resident.
  *
+ * <p>A row "the file wrote" is one with {@code source_sequence >= } the file's sequence (no row has
+ * a later one: files apply in order); for a FULL, every row of the municipality.
+ *
  * <p>DELTA: the 宛名番号 of the R and N records and the serials of the C records the file wrote are
  * remembered, so that the checks look at just those rows by key instead of scanning the
  * municipality for the file's {@code source_sequence} (no index: at millions of residents that scan
@@ -66,7 +69,7 @@ final class ReferenceChecks {
         long orphans =
                 countWritten(
                         "select count(*) from resident r where r.municipality_code = ?"
-                                + " and r.source_sequence = ? and r.status <> 'REMOVED' and not exists (select 1 from household h"
+                                + " and r.source_sequence >= ? and r.status <> 'REMOVED' and not exists (select 1 from household h"
                                 + " where h.municipality_code = r.municipality_code and h.household_no = r.household_no)",
                         "r.atena_no",
                         touchedResidents);
@@ -116,7 +119,7 @@ final class ReferenceChecks {
                         "select count(*) from "
                                 + cards
                                 + " where c.municipality_code = ?"
-                                + " and c.source_sequence = ? and not exists (select 1 from resident r"
+                                + " and c.source_sequence >= ? and not exists (select 1 from resident r"
                                 + " where r.municipality_code = c.municipality_code and r.atena_no = c.atena_no)",
                         "c.serial",
                         touchedSerials);
@@ -129,7 +132,7 @@ final class ReferenceChecks {
             long numberOrphans =
                     countWritten(
                             "select count(*) from my_number n where n.municipality_code = ?"
-                                    + " and n.source_sequence = ? and not exists (select 1 from resident r"
+                                    + " and n.source_sequence >= ? and not exists (select 1 from resident r"
                                     + " where r.municipality_code = n.municipality_code and r.atena_no = n.atena_no)",
                             "n.atena_no",
                             touchedNumbers);
@@ -158,11 +161,13 @@ final class ReferenceChecks {
      * Runs a reference check ({@code sql} with parameters municipality and sequence, counting this
      * file's rows that break it): over the municipality, or for a DELTA limited to the keys it
      * wrote, in chunks. The rows with this file's {@code source_sequence} are exactly the rows it
-     * wrote, so both give the same count.
+     * wrote (a DELTA), so both give the same count.
      */
     private long countWritten(String sql, String keyColumn, Set<String> keys) {
         if (!byKey()) {
-            Long n = jdbc.queryForObject(sql, Long.class, m, sequence);
+            // a FULL: every row of the municipality is the file's, including those a FULL over a
+            // loaded replica left unchanged with their earlier source_sequence (CopySink)
+            Long n = jdbc.queryForObject(sql, Long.class, m, full ? 0L : sequence);
             return n == null ? 0 : n;
         }
         List<String> list = new ArrayList<>(keys);

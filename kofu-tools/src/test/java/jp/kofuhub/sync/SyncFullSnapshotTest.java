@@ -379,6 +379,92 @@ class SyncFullSnapshotTest {
     }
 
     /**
+     * The monthly FULL over a loaded replica (issue #20 item 4): on PostgreSQL it is applied as the
+     * difference (CopySink), which must leave exactly the file's rows — changed ones rewritten,
+     * missing ones gone, new ones added — and leaves the rows it did not change alone (their
+     * source_sequence stays that of the file that last changed them; H2 rewrites every row).
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"h2", "postgres"})
+    void aFullOverALoadedReplicaLeavesExactlyTheFilesRows(String db) throws IOException {
+        Env env = env(db);
+        String city = "011002";
+        int base = 300_000;
+        assertThat(apply(env, city, "JUKI", 1, Kind.FULL, bigFull(base, 4)))
+                .isEqualTo(RegistrySync.Outcome.APPLIED);
+        // the second: #0 and #3 as they were, #1 renamed, #2 gone, #4 new
+        List<Object[]> second = new ArrayList<>();
+        for (int i : new int[] {0, 1, 3, 4}) {
+            String a = atena(base + i);
+            String hh = Integer.toString(base + i);
+            second.add(rec(RecordType.H, household(hh, a, "北海道千歳市千代田町" + i + "番地")));
+            second.add(
+                    rec(
+                            RecordType.R,
+                            resident(
+                                    a,
+                                    1,
+                                    hh,
+                                    "千歳",
+                                    i == 1 ? "改名" : "太郎" + i,
+                                    "世帯主",
+                                    LocalDate.of(1960, 1, 1).plusDays(i % 9000),
+                                    "RESIDENT")));
+            second.add(rec(RecordType.C, card(String.format("CT%014d", base + i), a)));
+        }
+        assertThat(apply(env, city, "JUKI", 2, Kind.FULL, second.toArray(new Object[0][])))
+                .isEqualTo(RegistrySync.Outcome.APPLIED);
+
+        assertThat(
+                        env.jdbc()
+                                .queryForList(
+                                        "select given_name from resident where municipality_code = ? order by atena_no",
+                                        String.class,
+                                        city))
+                .containsExactly("太郎0", "改名", "太郎3", "太郎4");
+        for (String table : new String[] {"household", "card_serial"}) {
+            assertThat(
+                            count(
+                                    env,
+                                    "select count(*) from "
+                                            + table
+                                            + " where municipality_code = ?",
+                                    city))
+                    .as(table)
+                    .isEqualTo(4);
+        }
+        assertThat(
+                        count(
+                                env,
+                                "select count(*) from card_serial where municipality_code = ? and serial = ?",
+                                city,
+                                String.format("CT%014d", base + 2)))
+                .isZero();
+        long unchangedKeeps = db.equals("postgres") ? 1 : 2;
+        assertThat(
+                        count(
+                                env,
+                                "select source_sequence from resident where municipality_code = ? and atena_no = ?",
+                                city,
+                                atena(base)))
+                .isEqualTo(unchangedKeeps);
+        assertThat(
+                        count(
+                                env,
+                                "select source_sequence from resident where municipality_code = ? and atena_no = ?",
+                                city,
+                                atena(base + 1)))
+                .isEqualTo(2);
+        assertThat(
+                        count(
+                                env,
+                                "select source_sequence from household where municipality_code = ? and household_no = ?",
+                                city,
+                                Integer.toString(base + 4)))
+                .isEqualTo(2);
+    }
+
+    /**
      * A FULL of {@code n} households with one resident and one card each, plus {@code extra}
      * records at the end.
      */
