@@ -14,7 +14,10 @@ import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import javax.sql.DataSource;
 import org.postgresql.PGConnection;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.dao.DataAccessException;
+import org.springframework.dao.DuplicateKeyException;
 import org.springframework.jdbc.UncategorizedSQLException;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.datasource.DataSourceUtils;
@@ -25,23 +28,25 @@ import org.springframework.jdbc.datasource.DataSourceUtils;
  * <p>A table that already holds the municipality's rows (the monthly FULL over a loaded replica) is
  * replaced by the difference (issue #20 item 4): the snapshot is copied to a temporary staging
  * table ({@code kofu_full_<table>}, unlogged, no index while it fills, dropped with the
- * transaction); at {@link #finish()} it gets the table's primary key (a key twice in the file:
- * DUPLICATE_KEY, as before), then the rows whose columns differ from the snapshot's or that it
- * lacks are deleted and the snapshot's rows not left in the table inserted. Deleting and inserting
- * every row instead left PostgreSQL old and new index entries side by side (125–137 s for 3.8
- * million residents). Readers see the old rows until the file's transaction commits, as before.
- * Rows that did not change keep their {@code source_sequence}: it is the file that last changed the
- * row.
+ * transaction); at {@link #finish()} the rows whose columns differ from the snapshot's or that it
+ * lacks are deleted and the snapshot's rows not left in the table inserted; then the table must
+ * hold as many of the municipality's rows as the file sent (a key twice in the file: DUPLICATE_KEY,
+ * as before). Deleting and inserting every row instead left PostgreSQL old and new index entries
+ * side by side (125–137 s for 3.8 million residents). Readers see the old rows until the file's
+ * transaction commits, as before. Rows that did not change keep their {@code source_sequence}: it
+ * is the file that last changed the row.
  */
 final class CopySink implements FullSink {
     private static final String STAGE = "kofu_history_stage";
     private static final String FULL_STAGE = "kofu_full_";
+    private static final Logger LOG = LoggerFactory.getLogger(CopySink.class);
     private static final Pattern INSERT =
             Pattern.compile("insert into (\\w+) \\(([^)]*)\\) values.*", Pattern.DOTALL);
     private final JdbcTemplate jdbc;
     private final String m;
     private final Set<String> merged;
     private final Map<String, String> columns = new LinkedHashMap<>();
+    private final Map<String, long[]> stagedRows = new HashMap<>();
     private final DataSource ds;
     private final Connection con;
     private final boolean juki;
@@ -114,12 +119,17 @@ final class CopySink implements FullSink {
                     insert.equals(ReplicaStatements.INSERT_HISTORY) && staged ? STAGE : mt.group(1);
             if (merged.contains(table)) {
                 columns.put(table, mt.group(2));
+                stagedRows.put(insert, new long[1]);
                 table = FULL_STAGE + table;
             }
             t = stream.target(table, mt.group(2));
             targets.put(insert, t);
         }
         t.row(row);
+        long[] n = stagedRows.get(insert);
+        if (n != null) {
+            n[0]++;
+        }
     }
 
     @Override
@@ -140,10 +150,19 @@ final class CopySink implements FullSink {
             // of
             // 16 s at 3.8 million residents); they commit with the file, so readers profit too.
             // Holds SHARE UPDATE EXCLUSIVE until commit: blocks only autovacuum and other ANALYZEs.
-            jdbc.execute(
+            // A table replaced by the difference keeps its statistics: it changed little.
+            List<String> fresh = new ArrayList<>();
+            for (String table :
                     myNumbersWritten.getAsBoolean()
-                            ? "analyze household, resident, card_serial, my_number"
-                            : "analyze household, resident, card_serial");
+                            ? List.of("household", "resident", "card_serial", "my_number")
+                            : List.of("household", "resident", "card_serial")) {
+                if (!merged.contains(table)) {
+                    fresh.add(table);
+                }
+            }
+            if (!fresh.isEmpty()) {
+                jdbc.execute("analyze " + String.join(", ", fresh));
+            }
         }
         if (staged) {
             String cols =
@@ -163,8 +182,8 @@ final class CopySink implements FullSink {
     }
 
     /**
-     * The loaded {@code table} made equal to its staging table: the primary key on the staged rows,
-     * then the rows that differ or are gone deleted, then the staged rows not left inserted.
+     * The loaded {@code table} made equal to its staging table: the rows that differ or are gone
+     * deleted, the staged rows not left inserted, then the count checked.
      */
     private void replaceByDifference(String table) {
         String stage = FULL_STAGE + table;
@@ -178,8 +197,7 @@ final class CopySink implements FullSink {
         if (key.isEmpty()) {
             throw new IllegalStateException(table + " has no primary key");
         }
-        String keyList = String.join(", ", key);
-        jdbc.execute("alter table " + stage + " add primary key (" + keyList + ")");
+        long t0 = System.nanoTime();
         jdbc.execute("analyze " + stage);
         List<String> cols = new ArrayList<>();
         String written = columns.get(table);
@@ -206,33 +224,77 @@ final class CopySink implements FullSink {
                                         .map(c -> "t." + c)
                                         .collect(Collectors.joining(", "))
                                 + ")";
-        jdbc.update(
-                "delete from "
-                        + table
-                        + " t where t.municipality_code = ? and not exists (select 1 from "
-                        + stage
-                        + " s where "
-                        + sameKey
-                        + sameRow
-                        + ")",
-                m);
+        long t1 = System.nanoTime();
+        int deleted =
+                jdbc.update(
+                        "delete from "
+                                + table
+                                + " t where t.municipality_code = ? and not exists (select 1 from "
+                                + stage
+                                + " s where "
+                                + sameKey
+                                + sameRow
+                                + ")",
+                        m);
+        long t2 = System.nanoTime();
         if (written == null) {
             return; // the snapshot had no rows for this table: all deleted
         }
-        jdbc.update(
-                "insert into "
-                        + table
-                        + " ("
-                        + written
-                        + ") select "
-                        + cols.stream().map(c -> "s." + c).collect(Collectors.joining(", "))
-                        + " from "
-                        + stage
-                        + " s where not exists (select 1 from "
-                        + table
-                        + " t where "
-                        + sameKey
-                        + ")");
+        int inserted =
+                jdbc.update(
+                        "insert into "
+                                + table
+                                + " ("
+                                + written
+                                + ") select "
+                                + cols.stream().map(c -> "s." + c).collect(Collectors.joining(", "))
+                                + " from "
+                                + stage
+                                + " s where not exists (select 1 from "
+                                + table
+                                + " t where "
+                                + sameKey
+                                + ")");
+        long t3 = System.nanoTime();
+        // a key twice in the file: both copies new or changed fail the insert on the primary key;
+        // one the same as the stored row leaves the other out, so fewer rows than the file's
+        long staged = stagedCount(table);
+        Long rows =
+                jdbc.queryForObject(
+                        "select count(*) from " + table + " where municipality_code = ?",
+                        Long.class,
+                        m);
+        if (rows == null || rows != staged) {
+            throw new DuplicateKeyException(
+                    table
+                            + ": a key appears twice in the snapshot ("
+                            + rows
+                            + " of "
+                            + staged
+                            + ")");
+        }
+        LOG.debug(
+                "sync {}: {} replaced by the difference: {} deleted, {} inserted, {} unchanged"
+                        + " (analyze {} ms, delete {} ms, insert {} ms, count {} ms)",
+                m,
+                table,
+                deleted,
+                inserted,
+                staged - inserted,
+                (t1 - t0) / 1_000_000,
+                (t2 - t1) / 1_000_000,
+                (t3 - t2) / 1_000_000,
+                (System.nanoTime() - t3) / 1_000_000);
+    }
+
+    private long stagedCount(String table) {
+        for (Map.Entry<String, long[]> e : stagedRows.entrySet()) {
+            Matcher mt = INSERT.matcher(e.getKey());
+            if (mt.matches() && mt.group(1).equals(table)) {
+                return e.getValue()[0];
+            }
+        }
+        return 0;
     }
 
     @Override

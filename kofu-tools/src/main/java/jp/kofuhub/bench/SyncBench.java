@@ -554,9 +554,19 @@ public final class SyncBench {
                                     + " where municipality_code = ?",
                             Long.class,
                             m);
-            if (n == null || n != expected[i]) {
+            // a FULL keeps the stored history (the DELTAs' snapshots of an earlier pass stay when
+            // the
+            // same FULL replaces the loaded replica again): at least one row per resident there
+            boolean history = tables[i].equals("resident_history") && prefix.isEmpty();
+            if (n == null || (history ? n < expected[i] : n != expected[i])) {
                 throw new IllegalStateException(
-                        prefix + tables[i] + " has " + n + " rows, expected " + expected[i]);
+                        prefix
+                                + tables[i]
+                                + " has "
+                                + n
+                                + " rows, expected "
+                                + (history ? "at least " : "")
+                                + expected[i]);
             }
         }
     }

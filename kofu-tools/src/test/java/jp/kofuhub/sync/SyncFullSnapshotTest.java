@@ -462,6 +462,40 @@ class SyncFullSnapshotTest {
                                 city,
                                 Integer.toString(base + 4)))
                 .isEqualTo(2);
+
+        // a key twice, once as stored and once changed: refused whole, as a key twice always was
+        List<Object[]> twice = new ArrayList<>(second);
+        twice.add(
+                rec(
+                        RecordType.R,
+                        resident(
+                                atena(base),
+                                1,
+                                Integer.toString(base),
+                                "千歳",
+                                "二重",
+                                "世帯主",
+                                LocalDate.of(1960, 1, 1),
+                                "RESIDENT")));
+        assertThatThrownBy(
+                        () ->
+                                apply(
+                                        env,
+                                        city,
+                                        "JUKI",
+                                        3,
+                                        Kind.FULL,
+                                        twice.toArray(new Object[0][])))
+                .isInstanceOfSatisfying(
+                        ExportFileException.class,
+                        e -> assertThat(e.reason()).isEqualTo("DUPLICATE_KEY"));
+        assertThat(
+                        env.jdbc()
+                                .queryForList(
+                                        "select given_name from resident where municipality_code = ? order by atena_no",
+                                        String.class,
+                                        city))
+                .containsExactly("太郎0", "改名", "太郎3", "太郎4");
     }
 
     /**
