@@ -1,13 +1,19 @@
 package jp.kofuhub.sync;
 
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.UUID;
 import java.util.function.BooleanSupplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -28,13 +34,15 @@ import org.springframework.jdbc.datasource.DataSourceUtils;
  * <p>A table that already holds the municipality's rows (the monthly FULL over a loaded replica) is
  * replaced by the difference (issue #20 item 4): the snapshot is copied to a temporary staging
  * table ({@code kofu_full_<table>}, unlogged, no index while it fills, dropped with the
- * transaction); at {@link #finish()} the rows whose columns differ from the snapshot's or that it
- * lacks are deleted and the snapshot's rows not left in the table inserted; then the table must
- * hold as many of the municipality's rows as the file sent (a key twice in the file: DUPLICATE_KEY,
- * as before). Deleting and inserting every row instead left PostgreSQL old and new index entries
- * side by side (125–137 s for 3.8 million residents). Readers see the old rows until the file's
- * transaction commits, as before. Rows that did not change keep their {@code source_sequence}: it
- * is the file that last changed the row.
+ * transaction); at {@link #finish()} the rows whose content differs from the snapshot's — compared
+ * by {@code row_digest} (V83), the MD5 of the row's values this sink writes with every row; a row a
+ * DELTA wrote has none and is always rewritten — or that it lacks are deleted and the snapshot's
+ * rows not left in the table inserted; then the table must hold as many of the municipality's rows
+ * as the file sent (a key twice in the file: DUPLICATE_KEY, as before). Deleting and inserting
+ * every row instead left PostgreSQL old and new index entries side by side (125–137 s for 3.8
+ * million residents). Readers see the old rows until the file's transaction commits, as before.
+ * Rows that did not change keep their {@code source_sequence}: it is the file that last changed the
+ * row.
  */
 final class CopySink implements FullSink {
     private static final String STAGE = "kofu_history_stage";
@@ -47,6 +55,15 @@ final class CopySink implements FullSink {
     private final Set<String> merged;
     private final Map<String, String> columns = new LinkedHashMap<>();
     private final Map<String, long[]> stagedRows = new HashMap<>();
+    private final Set<String> digested = new HashSet<>();
+    private final MessageDigest md5;
+
+    /** The replica tables whose rows carry {@code row_digest} (V83): those a FULL replaces. */
+    private static final Set<String> DIGESTED =
+            ReplicaStatements.FULL_REPLACES.values().stream()
+                    .flatMap(List::stream)
+                    .collect(Collectors.toUnmodifiableSet());
+
     private final DataSource ds;
     private final Connection con;
     private final boolean juki;
@@ -74,6 +91,11 @@ final class CopySink implements FullSink {
         this.jdbc = jdbc;
         this.m = m;
         this.merged = merged;
+        try {
+            this.md5 = MessageDigest.getInstance("MD5");
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
         this.ds = ds;
         this.con = con;
         this.juki = juki;
@@ -117,15 +139,26 @@ final class CopySink implements FullSink {
             }
             String table =
                     insert.equals(ReplicaStatements.INSERT_HISTORY) && staged ? STAGE : mt.group(1);
+            String cols = mt.group(2);
+            if (DIGESTED.contains(table)) {
+                cols = cols + ", row_digest";
+                digested.add(insert);
+            }
             if (merged.contains(table)) {
-                columns.put(table, mt.group(2));
+                columns.put(table, cols);
                 stagedRows.put(insert, new long[1]);
                 table = FULL_STAGE + table;
             }
-            t = stream.target(table, mt.group(2));
+            t = stream.target(table, cols);
             targets.put(insert, t);
         }
-        t.row(row);
+        if (digested.contains(insert)) {
+            Object[] values = Arrays.copyOf(row, row.length + 1);
+            values[row.length] = digest(row);
+            t.row(values);
+        } else {
+            t.row(row);
+        }
         long[] n = stagedRows.get(insert);
         if (n != null) {
             n[0]++;
@@ -208,22 +241,9 @@ final class CopySink implements FullSink {
         }
         String sameKey =
                 key.stream().map(k -> "s." + k + " = t." + k).collect(Collectors.joining(" and "));
-        List<String> compared =
-                cols.stream()
-                        .filter(c -> !key.contains(c) && !c.equals("source_sequence"))
-                        .toList();
-        String sameRow =
-                compared.isEmpty()
-                        ? ""
-                        : " and ("
-                                + compared.stream()
-                                        .map(c -> "s." + c)
-                                        .collect(Collectors.joining(", "))
-                                + ") is not distinct from ("
-                                + compared.stream()
-                                        .map(c -> "t." + c)
-                                        .collect(Collectors.joining(", "))
-                                + ")";
+        // the rows' content compared by its digest: 16 bytes a row in the hash join, not every
+        // column
+        String sameRow = " and s.row_digest = t.row_digest";
         long t1 = System.nanoTime();
         int deleted =
                 jdbc.update(
@@ -285,6 +305,45 @@ final class CopySink implements FullSink {
                 (t2 - t1) / 1_000_000,
                 (t3 - t2) / 1_000_000,
                 (System.nanoTime() - t3) / 1_000_000);
+    }
+
+    /**
+     * The digest of a row's content as this sink writes it: MD5 over each value but the last
+     * ({@code source_sequence}), with its kind and length, so that no two different rows can run
+     * together into the same bytes.
+     */
+    private UUID digest(Object[] row) {
+        md5.reset();
+        for (int i = 0; i < row.length - 1; i++) {
+            Object v = row[i];
+            byte[] b;
+            byte kind;
+            if (v == null) {
+                md5.update((byte) 0);
+                continue;
+            } else if (v instanceof String x) {
+                kind = 1;
+                b = x.getBytes(StandardCharsets.UTF_8);
+            } else if (v instanceof byte[] x) {
+                kind = 2;
+                b = x;
+            } else if (v instanceof java.math.BigDecimal x) {
+                kind = 3;
+                b = x.toPlainString().getBytes(StandardCharsets.US_ASCII);
+            } else {
+                // Boolean, Integer, Long, java.sql.Date: their text is their value
+                kind = 4;
+                b = v.toString().getBytes(StandardCharsets.US_ASCII);
+            }
+            md5.update(kind);
+            md5.update((byte) (b.length >>> 24));
+            md5.update((byte) (b.length >>> 16));
+            md5.update((byte) (b.length >>> 8));
+            md5.update((byte) b.length);
+            md5.update(b);
+        }
+        ByteBuffer d = ByteBuffer.wrap(md5.digest());
+        return new UUID(d.getLong(), d.getLong());
     }
 
     private long stagedCount(String table) {

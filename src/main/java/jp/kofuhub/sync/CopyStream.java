@@ -244,6 +244,8 @@ final class CopyStream implements AutoCloseable {
             } else if (v instanceof java.math.BigDecimal d) {
                 // numeric: the plain decimal text (an impression's size in mm, registry export 1.6)
                 ascii(d.toPlainString().getBytes(StandardCharsets.US_ASCII));
+            } else if (v instanceof java.util.UUID u) {
+                ascii(u.toString().getBytes(StandardCharsets.US_ASCII));
             } else if (v instanceof byte[] b) {
                 // bytea in hex form; the backslash itself escaped for COPY text
                 ensure(3 + 2 * b.length);

@@ -892,5 +892,6 @@ public final class SyncBench {
         root.addAppender(appender);
         ctx.getLogger("com.zaxxer.hikari").setLevel(Level.WARN);
         ctx.getLogger("jp.kofuhub.sync.ReplicaWriter").setLevel(Level.DEBUG);
+        ctx.getLogger("jp.kofuhub.sync.CopySink").setLevel(Level.DEBUG);
     }
 }
