@@ -395,33 +395,12 @@ class SyncFullSnapshotTest {
         // the second: #0 and #3 as they were, #1 renamed, #2 gone, #4 new
         List<Object[]> second = new ArrayList<>();
         for (int i : new int[] {0, 1, 3, 4}) {
-            String a = atena(base + i);
-            String hh = Integer.toString(base + i);
-            second.add(rec(RecordType.H, household(hh, a, "北海道千歳市千代田町" + i + "番地")));
-            second.add(
-                    rec(
-                            RecordType.R,
-                            resident(
-                                    a,
-                                    1,
-                                    hh,
-                                    "千歳",
-                                    i == 1 ? "改名" : "太郎" + i,
-                                    "世帯主",
-                                    LocalDate.of(1960, 1, 1).plusDays(i % 9000),
-                                    "RESIDENT")));
-            second.add(rec(RecordType.C, card(String.format("CT%014d", base + i), a)));
+            second.addAll(oneHousehold(base, i, i == 1 ? "改名" : "太郎" + i));
         }
         assertThat(apply(env, city, "JUKI", 2, Kind.FULL, second.toArray(new Object[0][])))
                 .isEqualTo(RegistrySync.Outcome.APPLIED);
 
-        assertThat(
-                        env.jdbc()
-                                .queryForList(
-                                        "select given_name from resident where municipality_code = ? order by atena_no",
-                                        String.class,
-                                        city))
-                .containsExactly("太郎0", "改名", "太郎3", "太郎4");
+        assertThat(givenNames(env, city)).containsExactly("太郎0", "改名", "太郎3", "太郎4");
         for (String table : new String[] {"household", "card_serial"}) {
             assertThat(
                             count(
@@ -440,21 +419,11 @@ class SyncFullSnapshotTest {
                                 city,
                                 String.format("CT%014d", base + 2)))
                 .isZero();
+        String sequenceOf =
+                "select source_sequence from resident where municipality_code = ? and atena_no = ?";
         long unchangedKeeps = db.equals("postgres") ? 1 : 2;
-        assertThat(
-                        count(
-                                env,
-                                "select source_sequence from resident where municipality_code = ? and atena_no = ?",
-                                city,
-                                atena(base)))
-                .isEqualTo(unchangedKeeps);
-        assertThat(
-                        count(
-                                env,
-                                "select source_sequence from resident where municipality_code = ? and atena_no = ?",
-                                city,
-                                atena(base + 1)))
-                .isEqualTo(2);
+        assertThat(count(env, sequenceOf, city, atena(base))).isEqualTo(unchangedKeeps);
+        assertThat(count(env, sequenceOf, city, atena(base + 1))).isEqualTo(2);
         assertThat(
                         count(
                                 env,
@@ -477,25 +446,12 @@ class SyncFullSnapshotTest {
                                 "世帯主",
                                 LocalDate.of(1960, 1, 1),
                                 "RESIDENT")));
-        assertThatThrownBy(
-                        () ->
-                                apply(
-                                        env,
-                                        city,
-                                        "JUKI",
-                                        3,
-                                        Kind.FULL,
-                                        twice.toArray(new Object[0][])))
+        Object[][] withTwice = twice.toArray(new Object[0][]);
+        assertThatThrownBy(() -> apply(env, city, "JUKI", 3, Kind.FULL, withTwice))
                 .isInstanceOfSatisfying(
                         ExportFileException.class,
                         e -> assertThat(e.reason()).isEqualTo("DUPLICATE_KEY"));
-        assertThat(
-                        env.jdbc()
-                                .queryForList(
-                                        "select given_name from resident where municipality_code = ? order by atena_no",
-                                        String.class,
-                                        city))
-                .containsExactly("太郎0", "改名", "太郎3", "太郎4");
+        assertThat(givenNames(env, city)).containsExactly("太郎0", "改名", "太郎3", "太郎4");
     }
 
     /**
@@ -505,25 +461,38 @@ class SyncFullSnapshotTest {
     private static Object[][] bigFull(int base, int n, Object[]... extra) {
         List<Object[]> records = new ArrayList<>();
         for (int i = 0; i < n; i++) {
-            String a = atena(base + i);
-            String hh = Integer.toString(base + i);
-            records.add(rec(RecordType.H, household(hh, a, "北海道千歳市千代田町" + i + "番地")));
-            records.add(
-                    rec(
-                            RecordType.R,
-                            resident(
-                                    a,
-                                    1,
-                                    hh,
-                                    "千歳",
-                                    "太郎" + i,
-                                    "世帯主",
-                                    LocalDate.of(1960, 1, 1).plusDays(i % 9000),
-                                    "RESIDENT")));
-            records.add(rec(RecordType.C, card(String.format("CT%014d", base + i), a)));
+            records.addAll(oneHousehold(base, i, "太郎" + i));
         }
         records.addAll(List.of(extra));
         return records.toArray(new Object[0][]);
+    }
+
+    private static List<String> givenNames(Env env, String city) {
+        return env.jdbc()
+                .queryForList(
+                        "select given_name from resident where municipality_code = ? order by atena_no",
+                        String.class,
+                        city);
+    }
+
+    /** Household {@code base + i}: its H record, its one resident (given name) and card. */
+    private static List<Object[]> oneHousehold(int base, int i, String givenName) {
+        String a = atena(base + i);
+        String hh = Integer.toString(base + i);
+        return List.of(
+                rec(RecordType.H, household(hh, a, "北海道千歳市千代田町" + i + "番地")),
+                rec(
+                        RecordType.R,
+                        resident(
+                                a,
+                                1,
+                                hh,
+                                "千歳",
+                                givenName,
+                                "世帯主",
+                                LocalDate.of(1960, 1, 1).plusDays(i % 9000),
+                                "RESIDENT")),
+                rec(RecordType.C, card(String.format("CT%014d", base + i), a)));
     }
 
     @ParameterizedTest
