@@ -462,7 +462,7 @@ class FaultSuiteIT {
                                 numberedOnB.number());
                 for (Map.Entry<String, Future<Reply>> e : onK.entrySet()) {
                     Reply r = e.getValue().get(REQUEST_TIMEOUT.toSeconds() + 10, TimeUnit.SECONDS);
-                    late.put(e.getKey(), r.what());
+                    late.put(e.getKey(), "; k after SIGCONT: " + r.what());
                     if (r.status() == 200 && issued.containsKey(e.getKey())) {
                         // the same transaction's document, answered late: it must be the one
                         // the retry got, under the same number
@@ -498,30 +498,28 @@ class FaultSuiteIT {
                         phase("/completions", completion(done), List.of(b), System.nanoTime())
                                 .reply());
             }
-            String after = freeze ? "; k after SIGCONT: " : "";
             row(
                     how + ", availability phase (held before answer-availability)",
                     a,
-                    "the retry" + (freeze ? after + late.get("availability") : ""));
+                    "the retry" + late.getOrDefault("availability", ""));
             row(
                     how + ", issue phase before numbering (held before prepare-certificate)",
                     u,
-                    "the retry, numbered on b" + (freeze ? after + late.get("unnumbered") : ""));
+                    "the retry, numbered on b" + late.getOrDefault("unnumbered", ""));
             row(
                     how + ", issue phase (numbered, held before render-pdf)",
                     i,
-                    "the retry" + (freeze ? after + late.get("issue") : ""));
+                    "the retry" + late.getOrDefault("issue", ""));
             row(
                     how
                             + ", issue phase after keeping the document (held before"
                             + " seal-certificate)",
                     kp,
-                    "the retry, made again under k's number"
-                            + (freeze ? after + late.get("kept") : ""));
+                    "the retry, made again under k's number" + late.getOrDefault("kept", ""));
             row(
                     how + ", completion phase (held before record-completion)",
                     c,
-                    "the retry" + (freeze ? after + late.get("completion") : ""));
+                    "the retry" + late.getOrDefault("completion", ""));
             for (Timed t : List.of(i, u, kp)) {
                 assertThat(t.ms())
                         .as("document within the phase budget")
